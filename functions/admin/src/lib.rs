@@ -1,0 +1,78 @@
+//! Administration routes (contract section 3): admins only.
+
+use std::sync::Arc;
+
+use http::Response;
+use lambda_http::{Body, Request};
+use serde::Deserialize;
+use shared::domain::Role;
+use shared::http::{endpoint, Reply};
+use shared::pagination::{page_request, Listing};
+use shared::rbac::Permission;
+use shared::services::admin::UserPatch;
+use shared::{ApiError, App};
+
+shared::handlers! {
+    "users-list" => users_list,
+    "user-update" => user_update,
+    "audit-list" => audit_list,
+}
+
+pub async fn users_list(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let principal = app.authenticate(&ctx).await?;
+        principal.require(Permission::UsersRead)?;
+        let page = page_request(&ctx, &app.keys.cursor, "users")?;
+        let users = app.list_users(page.after.as_deref(), page.limit).await?;
+        Reply::ok(&Listing::new(users, &app.keys.cursor, "users"))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserPatchBody {
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    locked: Option<bool>,
+}
+
+impl UserPatchBody {
+    fn validate(self) -> Result<UserPatch, ApiError> {
+        let role = self
+            .role
+            .map(|r| Role::parse(&r).map_err(|m| ApiError::field("role", m)))
+            .transpose()?;
+        Ok(UserPatch { role, locked: self.locked })
+    }
+}
+
+pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let principal = app.authenticate(&ctx).await?;
+        principal.require(Permission::UsersUpdate)?;
+        let patch = ctx.json::<UserPatchBody>()?.validate()?;
+        let user_id = ctx.param("id").ok_or(ApiError::NotFound)?;
+        let meta = app.client_meta(&ctx);
+        let user = app.patch_user(principal.user_id(), user_id, patch, &meta).await?;
+        Reply::ok(&serde_json::json!({ "user": user }))
+    })
+    .await
+}
+
+pub async fn audit_list(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let principal = app.authenticate(&ctx).await?;
+        principal.require(Permission::AuditRead)?;
+        let user_id = ctx.query("user_id").filter(|u| !u.is_empty());
+        let scope = format!("audit:{}", user_id.unwrap_or(""));
+        let page = page_request(&ctx, &app.keys.cursor, &scope)?;
+        let events = app.list_audit(user_id, page.after.as_deref(), page.limit).await?;
+        Reply::ok(&Listing::new(events, &app.keys.cursor, &scope))
+    })
+    .await
+}

@@ -1,0 +1,101 @@
+//! Request bodies: unknown fields are refused, every field is validated.
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use shared::services::accounts::Registration;
+use shared::services::login::LoginInput;
+use shared::services::validate::Checks;
+use shared::ApiError;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterBody {
+    email: String,
+    password: String,
+    name: String,
+}
+
+impl RegisterBody {
+    pub fn validate(self) -> Result<Registration, ApiError> {
+        let mut checks = Checks::default();
+        let email = checks.email("email", &self.email);
+        checks.password("password", &self.password);
+        let name = checks.text("name", &self.name, 1, 100);
+        checks.finish()?;
+        let email = email.ok_or_else(|| ApiError::field("email", "is required"))?;
+        Ok(Registration { email, password: self.password.into(), name })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    email: String,
+    password: String,
+    #[serde(default)]
+    device_name: Option<String>,
+}
+
+impl LoginBody {
+    pub fn validate(self) -> Result<LoginInput, ApiError> {
+        let mut checks = Checks::default();
+        let email = checks.email("email", &self.email);
+        if self.password.is_empty() || self.password.chars().count() > shared::auth::password::MAX_LEN {
+            checks.fail("password", "must be 1 to 128 characters");
+        }
+        let device_name = self.device_name.map(|d| checks.text("device_name", &d, 0, 100)).filter(|d| !d.is_empty());
+        checks.finish()?;
+        let email = email.ok_or_else(|| ApiError::field("email", "is required"))?;
+        Ok(LoginInput { email, password: self.password.into(), device_name })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshBody {
+    pub refresh_token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeBody {
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeBody {
+    current_password: String,
+    new_password: String,
+}
+
+impl PasswordChangeBody {
+    pub fn validate(self) -> Result<(SecretString, SecretString), ApiError> {
+        let mut checks = Checks::default();
+        if self.current_password.is_empty() {
+            checks.fail("current_password", "is required");
+        }
+        checks.password("new_password", &self.new_password);
+        checks.finish()?;
+        Ok((self.current_password.into(), self.new_password.into()))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBody {
+    pub token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotBody {
+    pub email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResetBody {
+    pub token: String,
+    pub new_password: String,
+}

@@ -1,0 +1,255 @@
+//! Authentication routes (contract section 2). Each handler: parse, authenticate,
+//! call one service, answer. `src/bin/<route>.rs` runs one as a Lambda.
+
+mod bodies;
+mod replies;
+
+use std::sync::Arc;
+
+use http::{Response, StatusCode};
+use lambda_http::{Body, Request};
+use shared::auth::cookies;
+use shared::domain::AuditType;
+use shared::http::{endpoint, Ctx, Reply};
+use shared::services::validate::Checks;
+use shared::{ApiError, App};
+
+use bodies::*;
+use replies::*;
+
+shared::handlers! {
+    "register" => register,
+    "login" => login,
+    "login-web" => login_web,
+    "refresh" => refresh,
+    "logout" => logout,
+    "logout-all" => logout_all,
+    "sessions-list" => sessions_list,
+    "session-revoke" => session_revoke,
+    "me" => me,
+    "me-update" => me_update,
+    "password-change" => password_change,
+    "verify-email" => verify_email,
+    "verify-email-resend" => verify_email_resend,
+    "password-forgot" => password_forgot,
+    "password-reset" => password_reset,
+    "jwks" => jwks,
+}
+
+pub async fn register(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let input = ctx.json::<RegisterBody>()?.validate()?;
+        let user = app.register(input, &app.client_meta(&ctx)).await?;
+        Reply::json(StatusCode::CREATED, &UserEnvelope { user: &user })
+    })
+    .await
+}
+
+pub async fn login(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let input = ctx.json::<LoginBody>()?.validate()?;
+        let issued = app.login(input, &app.client_meta(&ctx)).await?;
+        Reply::ok(&TokenResponse::new(&issued, app.clock.now_secs()))
+    })
+    .await
+}
+
+pub async fn login_web(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let input = ctx.json::<LoginBody>()?.validate()?;
+        let issued = app.login(input, &app.client_meta(&ctx)).await?;
+        web_session_reply(&issued, app.clock.now_secs(), WebBody::Login)
+    })
+    .await
+}
+
+pub async fn refresh(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let meta = app.client_meta(&ctx);
+        if let Some(raw) = ctx.cookie(cookies::REFRESH).filter(|_| ctx.body.is_empty()) {
+            check_refresh_csrf(&app, &ctx, &raw)?;
+            let issued = app.rotate_session(&raw, &meta).await?;
+            return web_session_reply(&issued, app.clock.now_secs(), WebBody::Refresh);
+        }
+        let body = ctx.json::<RefreshBody>()?;
+        let issued = app.rotate_session(&body.refresh_token, &meta).await?;
+        Reply::ok(&TokenResponse::new(&issued, app.clock.now_secs()))
+    })
+    .await
+}
+
+/// The web refresh must carry a CSRF token bound to the refresh token's session.
+fn check_refresh_csrf(app: &App, ctx: &Ctx, raw_refresh: &str) -> Result<(), ApiError> {
+    let session_id = shared::auth::refresh::RefreshToken::parse(raw_refresh)
+        .ok_or(ApiError::Unauthorized)?
+        .session_id;
+    let header = ctx.header("x-csrf-token");
+    let cookie = ctx.cookie(cookies::CSRF);
+    if shared::auth::csrf::verify(&app.keys.csrf, &session_id, header, cookie.as_deref()) {
+        Ok(())
+    } else {
+        Err(ApiError::CsrfFailed)
+    }
+}
+
+pub async fn logout(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        ctx.no_body()?;
+        let principal = app.authenticate(&ctx).await?;
+        app.revoke_session(principal.user_id(), principal.session_id()).await?;
+        let detail = serde_json::json!({ "session_id": principal.session_id() });
+        app.audit(AuditType::Logout, Some(principal.user_id()), &app.client_meta(&ctx), detail)
+            .await?;
+        Ok(no_content_clearing_cookies(principal.via_cookie))
+    })
+    .await
+}
+
+pub async fn logout_all(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        ctx.no_body()?;
+        let principal = app.authenticate(&ctx).await?;
+        let revoked = app.revoke_all_sessions(principal.user_id(), None).await?;
+        let detail = serde_json::json!({ "sessions_revoked": revoked });
+        app.audit(AuditType::LogoutAll, Some(principal.user_id()), &app.client_meta(&ctx), detail)
+            .await?;
+        Ok(no_content_clearing_cookies(principal.via_cookie))
+    })
+    .await
+}
+
+pub async fn sessions_list(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let principal = app.verify_request(&ctx)?;
+        let (_, sessions) = tokio::try_join!(
+            app.ensure_not_revoked(&principal),
+            app.live_sessions(principal.user_id()),
+        )?;
+        let items = sessions.iter().map(|s| SessionView::new(s, principal.session_id())).collect();
+        Reply::ok(&SessionList { items })
+    })
+    .await
+}
+
+pub async fn session_revoke(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        ctx.no_body()?;
+        let principal = app.authenticate(&ctx).await?;
+        let session_id = ctx.param("id").ok_or(ApiError::NotFound)?;
+        if !app.revoke_session(principal.user_id(), session_id).await? {
+            return Err(ApiError::NotFound);
+        }
+        let detail = serde_json::json!({ "session_id": session_id });
+        app.audit(AuditType::SessionRevoked, Some(principal.user_id()), &app.client_meta(&ctx), detail)
+            .await?;
+        Ok(Reply::empty(StatusCode::NO_CONTENT))
+    })
+    .await
+}
+
+pub async fn me(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let principal = app.verify_request(&ctx)?;
+        let (_, user) = tokio::try_join!(
+            app.ensure_not_revoked(&principal),
+            app.current_user(principal.user_id()),
+        )?;
+        Reply::ok(&UserEnvelope { user: &user })
+    })
+    .await
+}
+
+pub async fn me_update(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let principal = app.authenticate(&ctx).await?;
+        let body = ctx.json::<MeBody>()?;
+        let mut checks = Checks::default();
+        let name = checks.text("name", &body.name, 1, 100);
+        checks.finish()?;
+        let user = app.rename(principal.user_id(), name).await?;
+        Reply::ok(&UserEnvelope { user: &user })
+    })
+    .await
+}
+
+pub async fn password_change(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let principal = app.authenticate(&ctx).await?;
+        let body = ctx.json::<PasswordChangeBody>()?.validate()?;
+        let meta = app.client_meta(&ctx);
+        app.change_password(principal.user_id(), principal.session_id(), body.0, body.1, &meta)
+            .await?;
+        Ok(Reply::empty(StatusCode::NO_CONTENT))
+    })
+    .await
+}
+
+pub async fn verify_email(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let body = ctx.json::<TokenBody>()?;
+        let user = app.verify_email(&body.token).await?;
+        Reply::ok(&UserEnvelope { user: &user })
+    })
+    .await
+}
+
+pub async fn verify_email_resend(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        ctx.no_body()?;
+        let principal = app.authenticate(&ctx).await?;
+        app.resend_verification(principal.user_id()).await?;
+        Ok(Reply::empty(StatusCode::ACCEPTED))
+    })
+    .await
+}
+
+pub async fn password_forgot(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let body = ctx.json::<ForgotBody>()?;
+        let mut checks = Checks::default();
+        let email = checks.email("email", &body.email);
+        checks.finish()?;
+        if let Some(email) = email {
+            app.forgot_password(&email, &app.client_meta(&ctx)).await?;
+        }
+        Ok(Reply::empty(StatusCode::ACCEPTED))
+    })
+    .await
+}
+
+pub async fn password_reset(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let body = ctx.json::<ResetBody>()?;
+        let mut checks = Checks::default();
+        checks.password("new_password", &body.new_password);
+        checks.finish()?;
+        let meta = app.client_meta(&ctx);
+        app.reset_password(&body.token, body.new_password.into(), &meta).await?;
+        Ok(Reply::empty(StatusCode::NO_CONTENT))
+    })
+    .await
+}
+
+/// Tokens are signed with HS256 (a symmetric key), so there is no public key to publish.
+pub async fn jwks(app: Arc<App>, req: Request) -> Response<Body> {
+    endpoint(&app, req, |ctx| async move {
+        ctx.no_body()?;
+        Reply::ok(&serde_json::json!({ "keys": [] }))
+    })
+    .await
+}

@@ -1,0 +1,31 @@
+//! The email worker: consumes SQS batches, reports partial failures so only the
+//! failed messages come back, and never sends the same job twice.
+
+use std::sync::Arc;
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use shared::App;
+use tracing::Instrument;
+
+pub async fn handle(app: Arc<App>, event: SqsEvent) -> SqsBatchResponse {
+    let outcomes = event.records.iter().map(|m| process(&app, m));
+    let failures = futures::future::join_all(outcomes).await;
+    let mut response = SqsBatchResponse::default();
+    response.batch_item_failures = failures.into_iter().flatten().collect();
+    response
+}
+
+/// `Some(failure)` when the message must come back (and, after 5 receives, go to the DLQ).
+async fn process(app: &App, message: &SqsMessage) -> Option<BatchItemFailure> {
+    let id = message.message_id.clone().unwrap_or_default();
+    let span = tracing::info_span!("email_message", message_id = %id);
+    let result = app
+        .deliver_email(message.body.as_deref().unwrap_or_default())
+        .instrument(span)
+        .await;
+    let error = result.err()?;
+    tracing::error!(message_id = %id, error.cause_chain = ?error, "email delivery failed");
+    let mut failure = BatchItemFailure::default();
+    failure.item_identifier = id;
+    Some(failure)
+}

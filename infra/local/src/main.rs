@@ -1,0 +1,64 @@
+//! `cargo run --release -p local`: the whole API on this machine.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use shared::clock::SystemClock;
+use shared::config::{Backend, MissingSecrets};
+use shared::Config;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("local: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn addr(var: &str, default: &str) -> anyhow::Result<SocketAddr> {
+    let raw = std::env::var(var).unwrap_or_else(|_| default.to_string());
+    raw.parse()
+        .map_err(|_| anyhow::anyhow!("invalid configuration: {var}: expected host:port, got {raw:?}"))
+}
+
+async fn run() -> anyhow::Result<()> {
+    let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
+    let http_addr = addr("LOCAL_HTTP_ADDR", "127.0.0.1:3000")?;
+    let backend = match config.backend {
+        Backend::Memory => "memory",
+        Backend::Aws => "aws",
+    };
+    let outbox = config.outbox_dir.clone();
+    let running = local::start(local::Settings { config, http_addr, clock: Arc::new(SystemClock) }).await?;
+    println!("Think-Tank local gateway (BACKEND={backend})");
+    println!("  HTTP API   http://{}  ({} routes)", running.http_addr, running.routes);
+    println!("  Health     http://{}/v1/health", running.http_addr);
+    println!("  Outbox     {outbox}");
+    println!("Press Ctrl-C to stop.");
+    shutdown_signal().await;
+    println!("Stopping...");
+    running.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let term = async {
+        match term.as_mut() {
+            Some(t) => {
+                t.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+}

@@ -1,0 +1,101 @@
+//! The HTTP side: hyper connections, CORS preflights, and one handler call per request.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use shared::error::ApiError;
+use shared::http::endpoint::finish;
+use shared::http::{cors, reply};
+use shared::App;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::event::{api_gateway_v2_event, into_request, Incoming as EventInput};
+use crate::router::Router;
+
+/// API Gateway's own payload limit; the handlers enforce the API's 64 KiB.
+const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+pub async fn serve(listener: TcpListener, router: Arc<Router>, app: Arc<shared::App>, mut stop: watch::Receiver<bool>) {
+    let graceful = GracefulShutdown::new();
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = stop.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let (router, app) = (router.clone(), app.clone());
+        let service = service_fn(move |req| handle(router.clone(), app.clone(), peer, req));
+        let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+}
+
+async fn handle(router: Arc<Router>, app: Arc<App>, peer: SocketAddr, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let origin = parts.headers.get("origin").and_then(|o| o.to_str().ok()).map(str::to_owned);
+    let path = parts.uri.path().to_string();
+    let body = match Limited::new(body, MAX_PAYLOAD_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return Ok(gateway_problem(&app, ApiError::PayloadTooLarge, &path, origin.as_deref())),
+    };
+    if parts.method == Method::OPTIONS && router.knows_path(&path) {
+        return Ok(preflight(&app, origin.as_deref()));
+    }
+    let Some(matched) = router.find(parts.method.as_str(), &path) else {
+        return Ok(gateway_problem(&app, ApiError::NotFound, &path, origin.as_deref()));
+    };
+    let event = api_gateway_v2_event(EventInput {
+        parts: &parts,
+        body: &body,
+        source_ip: peer.ip(),
+        route_key: format!("{} {}", matched.route.route.method, matched.route.route.path),
+        path_parameters: matched.params,
+    });
+    let response = (matched.route.handler)(app, into_request(event)).await;
+    Ok(to_hyper(response))
+}
+
+fn to_hyper(response: Response<lambda_http::Body>) -> Response<Full<Bytes>> {
+    let (parts, body) = response.into_parts();
+    let bytes = match body {
+        lambda_http::Body::Text(t) => Bytes::from(t),
+        lambda_http::Body::Binary(b) => Bytes::from(b),
+        _ => Bytes::new(),
+    };
+    Response::from_parts(parts, Full::new(bytes))
+}
+
+fn preflight(app: &App, origin: Option<&str>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    *response.headers_mut() = cors::preflight(origin, &app.config.allowed_origins);
+    response
+}
+
+/// Answers the gateway itself gives (unknown route, oversized payload), in the API's problem format.
+fn gateway_problem(app: &App, error: ApiError, path: &str, origin: Option<&str>) -> Response<Full<Bytes>> {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let reply = reply::problem(&error, &request_id, serde_json::Map::new());
+    to_hyper(finish(reply, path, &request_id, origin, &app.config.allowed_origins))
+}

@@ -1,0 +1,84 @@
+//! Routes from `template.yaml`, the routing source of truth shared with SAM.
+
+use serde_yaml_ng::Value;
+
+pub const TEMPLATE: &str = include_str!("../../../template.yaml");
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRoute {
+    pub function: String,
+    pub binary: String,
+    pub method: String,
+    pub path: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateFunction {
+    pub logical_id: String,
+    pub binary: String,
+    pub http_routes: Vec<HttpRoute>,
+    pub sqs_event: bool,
+}
+
+/// Every `AWS::Serverless::Function` with its `Binary` and events.
+pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
+    let doc: Value = serde_yaml_ng::from_str(template)?;
+    let resources = doc
+        .get("Resources")
+        .and_then(Value::as_mapping)
+        .ok_or_else(|| anyhow::anyhow!("template has no Resources"))?;
+    let mut found = Vec::new();
+    for (id, resource) in resources {
+        if resource.get("Type").and_then(Value::as_str) != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let logical_id = id.as_str().unwrap_or_default().to_string();
+        let binary = resource
+            .get("Metadata")
+            .and_then(|m| m.get("BuildProperties"))
+            .and_then(|b| b.get("Binary"))
+            .and_then(Value::as_str)
+            .ok_or_else(|| anyhow::anyhow!("{logical_id} has no Metadata.BuildProperties.Binary"))?
+            .to_string();
+        let events = resource
+            .get("Properties")
+            .and_then(|p| p.get("Events"))
+            .and_then(Value::as_mapping);
+        let mut http_routes = Vec::new();
+        let mut sqs_event = false;
+        for event in events.into_iter().flat_map(|m| m.values()) {
+            let props = event.get("Properties");
+            match event.get("Type").and_then(Value::as_str) {
+                Some("HttpApi") => {
+                    let field = |name: &str| props.and_then(|p| p.get(name)).and_then(Value::as_str);
+                    let (Some(method), Some(path)) = (field("Method"), field("Path")) else {
+                        anyhow::bail!("{logical_id}: HttpApi event needs Method and Path");
+                    };
+                    http_routes.push(HttpRoute {
+                        function: logical_id.clone(),
+                        binary: binary.clone(),
+                        method: method.to_uppercase(),
+                        path: path.to_string(),
+                    });
+                }
+                Some("SQS") => sqs_event = true,
+                _ => {}
+            }
+        }
+        found.push(TemplateFunction { logical_id, binary, http_routes, sqs_event });
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_project_template_declares_http_routes_and_the_email_worker() {
+        let fns = functions(TEMPLATE).unwrap();
+        let routes: Vec<_> = fns.iter().flat_map(|f| f.http_routes.clone()).collect();
+        assert!(routes.iter().any(|r| r.method == "POST" && r.path == "/v1/auth/login"));
+        assert!(fns.iter().any(|f| f.sqs_event && f.binary == "email-worker"));
+    }
+}

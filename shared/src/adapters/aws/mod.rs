@@ -1,0 +1,48 @@
+//! AWS adapters: DynamoDB, SQS and SES. SDK types never leave this module.
+
+mod dynamo;
+mod item;
+mod ses;
+mod sqs;
+
+pub use dynamo::DynamoStore;
+pub use ses::SesSender;
+pub use sqs::{ReceivedMessage, SqsQueue};
+
+use aws_sdk_dynamodb::error::SdkError;
+
+use crate::error::StoreError;
+
+#[derive(Clone)]
+pub struct AwsClients {
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub ses: aws_sdk_sesv2::Client,
+}
+
+impl AwsClients {
+    /// Region, credentials and `AWS_ENDPOINT_URL_*` from the standard environment.
+    pub async fn from_env() -> Self {
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+        Self {
+            dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
+            sqs: aws_sdk_sqs::Client::new(&sdk),
+            ses: aws_sdk_sesv2::Client::new(&sdk),
+        }
+    }
+}
+
+/// Network trouble is `Unavailable` (503); anything else is a bug or misconfiguration.
+pub(crate) fn sdk_error<E, R>(context: &'static str, e: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let unavailable = matches!(e, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_));
+    let err = anyhow::Error::new(e).context(context);
+    if unavailable {
+        StoreError::Unavailable(err)
+    } else {
+        StoreError::Unexpected(err)
+    }
+}

@@ -1,0 +1,3 @@
+pub mod aws;
+pub mod memory;
+pub mod outbox;

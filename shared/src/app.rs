@@ -1,0 +1,80 @@
+//! The state a function builds once per cold start: config, keys, clock and adapters.
+
+use std::sync::Arc;
+
+use secrecy::ExposeSecret;
+
+use crate::adapters::aws::{AwsClients, DynamoStore, SesSender, SqsQueue};
+use crate::adapters::memory::{MemoryQueue, MemoryStore};
+use crate::adapters::outbox::OutboxSender;
+use crate::auth::jwt::JwtKeys;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, EmailDelivery};
+use crate::crypto::derive_key;
+use crate::ports::{EmailQueue, EmailSender, Store};
+
+/// Keys derived from the configured secrets, one per purpose.
+pub struct Keys {
+    pub csrf: Vec<u8>,
+    pub cursor: Vec<u8>,
+    pub ip_pepper: Vec<u8>,
+}
+
+pub struct App {
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub jwt: JwtKeys,
+    pub keys: Keys,
+    pub store: Arc<dyn Store>,
+    pub email_queue: Arc<dyn EmailQueue>,
+    pub email_sender: Arc<dyn EmailSender>,
+}
+
+impl App {
+    pub fn new(
+        config: Config,
+        store: Arc<dyn Store>,
+        email_queue: Arc<dyn EmailQueue>,
+        email_sender: Arc<dyn EmailSender>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let secret = config.app_secret.expose_secret();
+        let keys = Keys {
+            csrf: derive_key(secret, "csrf"),
+            cursor: derive_key(secret, "cursor"),
+            ip_pepper: config.ip_hash_pepper.expose_secret().to_vec(),
+        };
+        Self {
+            jwt: JwtKeys::from_config(&config),
+            config: Arc::new(config),
+            clock,
+            keys,
+            store,
+            email_queue,
+            email_sender,
+        }
+    }
+
+    /// Embedded, in-process adapters; returns the queue so a local event source can drain it.
+    pub fn in_memory(config: Config, clock: Arc<dyn Clock>) -> (Self, Arc<MemoryQueue>) {
+        let queue = Arc::new(MemoryQueue::default());
+        let sender = Arc::new(OutboxSender::new(&config.outbox_dir));
+        let app = Self::new(config, Arc::new(MemoryStore::default()), queue.clone(), sender, clock);
+        (app, queue)
+    }
+
+    /// The real AWS SDK clients (pointed at emulators by `AWS_ENDPOINT_URL_*`).
+    pub async fn on_aws(config: Config) -> Self {
+        Self::on_aws_with(config, &AwsClients::from_env().await)
+    }
+
+    pub fn on_aws_with(config: Config, clients: &AwsClients) -> Self {
+        let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), &config.table_name));
+        let queue = Arc::new(SqsQueue::new(clients.sqs.clone(), &config.email_queue_url));
+        let sender: Arc<dyn EmailSender> = match config.email_delivery {
+            EmailDelivery::Ses => Arc::new(SesSender::new(clients.ses.clone())),
+            EmailDelivery::Outbox => Arc::new(OutboxSender::new(&config.outbox_dir)),
+        };
+        Self::new(config, store, queue, sender, Arc::new(SystemClock))
+    }
+}

@@ -1,0 +1,278 @@
+//! Typed configuration, read once per cold start. A bad value fails with a
+//! message naming the variable.
+
+use std::collections::HashMap;
+
+use secrecy::SecretSlice;
+
+use crate::crypto::{b64url_decode, random_bytes};
+use crate::domain::{Email, Role};
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailDelivery {
+    /// Amazon SES (deployed).
+    Ses,
+    /// `.eml` files in `LOCAL_OUTBOX_DIR` (local runs).
+    Outbox,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Memory,
+    Aws,
+}
+
+pub struct SigningKey {
+    pub kid: String,
+    pub secret: SecretSlice<u8>,
+}
+
+pub struct Config {
+    pub backend: Backend,
+    pub table_name: String,
+    pub email_queue_url: String,
+    pub email_from: String,
+    pub email_delivery: EmailDelivery,
+    pub app_base_url: String,
+    pub allowed_origins: Vec<String>,
+    pub default_role: Role,
+    pub bootstrap_admin_email: Option<Email>,
+    pub lockout_threshold: u32,
+    pub lockout_seconds: i64,
+    pub ip_rate_limit: u32,
+    pub access_token_ttl_seconds: i64,
+    pub refresh_token_ttl_seconds: i64,
+    pub session_max_seconds: i64,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    /// The first key signs; every key verifies (rotation).
+    pub jwt_keys: Vec<SigningKey>,
+    pub app_secret: SecretSlice<u8>,
+    pub ip_hash_pepper: SecretSlice<u8>,
+    pub outbox_dir: String,
+    pub version: &'static str,
+}
+
+/// Where secrets come from when they are not configured.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum MissingSecrets {
+    /// Deployed functions: a missing secret is a configuration error.
+    Fail,
+    /// Local runs and tests: generate ephemeral random secrets (tokens die with the process).
+    GenerateEphemeral,
+}
+
+const DAY: i64 = 86_400;
+
+impl Config {
+    pub fn from_env(missing: MissingSecrets) -> Result<Self, ConfigError> {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Self::from_map(&vars, missing)
+    }
+
+    pub fn from_map(
+        vars: &HashMap<String, String>,
+        missing: MissingSecrets,
+    ) -> Result<Self, ConfigError> {
+        let r = Reader { vars };
+        Ok(Self {
+            backend: r.backend()?,
+            table_name: r.string("TABLE_NAME", "think-tank"),
+            email_queue_url: r.string("EMAIL_QUEUE_URL", ""),
+            email_from: r.string("EMAIL_FROM", "Think-Tank <no-reply@think-tank.localhost>"),
+            email_delivery: r.email_delivery()?,
+            app_base_url: r.string("APP_BASE_URL", "http://localhost:5173"),
+            allowed_origins: r.list(
+                "ALLOWED_ORIGINS",
+                "http://localhost:5173,http://127.0.0.1:5173",
+            ),
+            default_role: r.parsed("DEFAULT_ROLE", Role::Viewer, Role::parse)?,
+            bootstrap_admin_email: r.optional("BOOTSTRAP_ADMIN_EMAIL", Email::parse)?,
+            lockout_threshold: r.number("LOCKOUT_THRESHOLD", 5, 1, 1000)? as u32,
+            lockout_seconds: r.number("LOCKOUT_SECONDS", 12 * 3600, 1, 365 * DAY)?,
+            ip_rate_limit: r.number("IP_RATE_LIMIT", 20, 1, 1_000_000_000)? as u32,
+            access_token_ttl_seconds: r.number("ACCESS_TOKEN_TTL_SECONDS", 900, 30, DAY)?,
+            refresh_token_ttl_seconds: r.number("REFRESH_TOKEN_TTL_SECONDS", 7 * DAY, 60, 90 * DAY)?,
+            session_max_seconds: r.number("SESSION_MAX_SECONDS", 30 * DAY, 60, 365 * DAY)?,
+            jwt_issuer: r.string("JWT_ISSUER", "think-tank"),
+            jwt_audience: r.string("JWT_AUDIENCE", "think-tank-api"),
+            jwt_keys: r.jwt_keys(missing)?,
+            app_secret: r.secret("APP_SECRET", missing)?,
+            ip_hash_pepper: r.secret("IP_HASH_PEPPER", missing)?,
+            outbox_dir: r.string("LOCAL_OUTBOX_DIR", ".local/outbox"),
+            version: env!("CARGO_PKG_VERSION"),
+        })
+    }
+}
+
+struct Reader<'a> {
+    vars: &'a HashMap<String, String>,
+}
+
+fn invalid(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        message: message.into(),
+    }
+}
+
+impl Reader<'_> {
+    fn get(&self, var: &str) -> Option<&str> {
+        self.vars
+            .get(var)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn string(&self, var: &'static str, default: &str) -> String {
+        self.get(var).unwrap_or(default).to_string()
+    }
+
+    fn list(&self, var: &'static str, default: &str) -> Vec<String> {
+        self.string(var, default)
+            .split(',')
+            .map(|s| s.trim().trim_end_matches('/').to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    fn backend(&self) -> Result<Backend, ConfigError> {
+        match self.get("BACKEND").unwrap_or("memory") {
+            "memory" => Ok(Backend::Memory),
+            "aws" => Ok(Backend::Aws),
+            other => Err(invalid("BACKEND", format!("expected memory or aws, got {other:?}"))),
+        }
+    }
+
+    fn email_delivery(&self) -> Result<EmailDelivery, ConfigError> {
+        match self.get("EMAIL_DELIVERY").unwrap_or("outbox") {
+            "outbox" => Ok(EmailDelivery::Outbox),
+            "ses" => Ok(EmailDelivery::Ses),
+            other => Err(invalid("EMAIL_DELIVERY", format!("expected outbox or ses, got {other:?}"))),
+        }
+    }
+
+    fn number(&self, var: &'static str, default: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
+        let Some(raw) = self.get(var) else {
+            return Ok(default);
+        };
+        let value: i64 = raw
+            .parse()
+            .map_err(|_| invalid(var, format!("expected a whole number, got {raw:?}")))?;
+        if !(min..=max).contains(&value) {
+            return Err(invalid(var, format!("must be between {min} and {max}")));
+        }
+        Ok(value)
+    }
+
+    fn parsed<T, E>(&self, var: &'static str, default: T, parse: fn(&str) -> Result<T, E>) -> Result<T, ConfigError> {
+        match self.get(var) {
+            None => Ok(default),
+            Some(raw) => parse(raw).map_err(|_| invalid(var, format!("unsupported value {raw:?}"))),
+        }
+    }
+
+    fn optional<T, E>(&self, var: &'static str, parse: fn(&str) -> Result<T, E>) -> Result<Option<T>, ConfigError> {
+        match self.get(var) {
+            None => Ok(None),
+            Some(raw) => parse(raw).map(Some).map_err(|_| invalid(var, "malformed value")),
+        }
+    }
+
+    fn secret(&self, var: &'static str, missing: MissingSecrets) -> Result<SecretSlice<u8>, ConfigError> {
+        match self.get(var) {
+            Some(raw) => decode_secret(var, raw),
+            None if missing == MissingSecrets::GenerateEphemeral => Ok(random_bytes(32).into()),
+            None => Err(invalid(var, "is required (base64url, at least 32 bytes)")),
+        }
+    }
+
+    /// `JWT_SIGNING_KEYS=kid1:base64url,kid2:base64url`; the first one signs.
+    fn jwt_keys(&self, missing: MissingSecrets) -> Result<Vec<SigningKey>, ConfigError> {
+        const VAR: &str = "JWT_SIGNING_KEYS";
+        let Some(raw) = self.get(VAR) else {
+            return match missing {
+                MissingSecrets::GenerateEphemeral => Ok(vec![SigningKey {
+                    kid: format!("ephemeral-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
+                    secret: random_bytes(32).into(),
+                }]),
+                MissingSecrets::Fail => Err(invalid(VAR, "is required (kid:base64url,...)")),
+            };
+        };
+        raw.split(',')
+            .map(|entry| {
+                let (kid, secret) = entry
+                    .trim()
+                    .split_once(':')
+                    .ok_or_else(|| invalid(VAR, "each entry must be kid:base64url"))?;
+                Ok(SigningKey {
+                    kid: kid.to_string(),
+                    secret: decode_secret(VAR, secret)?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn decode_secret(var: &'static str, raw: &str) -> Result<SecretSlice<u8>, ConfigError> {
+    let bytes = b64url_decode(raw.trim_end_matches('='))
+        .ok_or_else(|| invalid(var, "must be base64url"))?;
+    if bytes.len() < 32 {
+        return Err(invalid(var, "must decode to at least 32 bytes"));
+    }
+    Ok(bytes.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let c = Config::from_map(&vars(&[]), MissingSecrets::GenerateEphemeral).unwrap();
+        assert_eq!(c.backend, Backend::Memory);
+        assert_eq!(c.default_role, Role::Viewer);
+        assert_eq!((c.lockout_threshold, c.lockout_seconds), (5, 43_200));
+        assert_eq!(c.ip_rate_limit, 20);
+        assert_eq!(c.access_token_ttl_seconds, 900);
+        assert_eq!(c.session_max_seconds, 30 * DAY);
+        assert_eq!(c.allowed_origins, ["http://localhost:5173", "http://127.0.0.1:5173"]);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let cases = [
+            ("BACKEND", "postgres"),
+            ("LOCKOUT_THRESHOLD", "five"),
+            ("IP_RATE_LIMIT", "0"),
+            ("DEFAULT_ROLE", "owner"),
+            ("BOOTSTRAP_ADMIN_EMAIL", "not-an-email"),
+            ("APP_SECRET", "short"),
+            ("JWT_SIGNING_KEYS", "no-colon"),
+        ];
+        for (var, value) in cases {
+            let err = Config::from_map(&vars(&[(var, value)]), MissingSecrets::GenerateEphemeral)
+                .err()
+                .unwrap_or_else(|| panic!("{var}={value} should be refused"));
+            assert_eq!(err.var, var);
+            assert!(err.to_string().contains(var));
+        }
+    }
+
+    #[test]
+    fn deployed_functions_refuse_to_start_without_secrets() {
+        let err = Config::from_map(&vars(&[]), MissingSecrets::Fail).err().unwrap();
+        assert_eq!(err.var, "JWT_SIGNING_KEYS");
+    }
+}

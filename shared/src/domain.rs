@@ -1,0 +1,243 @@
+//! Domain types, parsed and validated at the edge.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::{serde_rfc3339, Millis};
+
+/// A trimmed, lowercased email address with a plausible shape.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let email = raw.trim().to_lowercase();
+        let valid = email.len() <= 254
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && local.len() <= 64
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+            })
+            && email.matches('@').count() == 1
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err("must be a valid email address")
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Editor,
+    Viewer,
+}
+
+impl Role {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw {
+            "admin" => Ok(Role::Admin),
+            "editor" => Ok(Role::Editor),
+            "viewer" => Ok(Role::Viewer),
+            _ => Err("must be one of admin, editor, viewer"),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+/// The public user object of the contract.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub email_verified: bool,
+    pub mfa_enabled: bool,
+    #[serde(with = "serde_rfc3339")]
+    pub created_at: Millis,
+}
+
+/// A user as stored: the public object plus its password hash (PHC string).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserRecord {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// A partial update of a user; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub email_verified: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+/// An issued access token that may still be alive: what revoking a session must blacklist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveJti {
+    pub jti: String,
+    pub expires_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub id: String,
+    pub user_id: String,
+    /// SHA-256 of the current refresh secret.
+    pub refresh_hash: String,
+    /// Hashes of secrets already rotated away: presenting one is reuse.
+    pub rotated_hashes: Vec<String>,
+    pub access_jtis: Vec<LiveJti>,
+    pub device_name: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: Millis,
+    pub last_used_at: Millis,
+    /// Sliding expiry (seconds since epoch), renewed on refresh, capped by `absolute_expires_at`.
+    pub expires_at: i64,
+    pub absolute_expires_at: i64,
+    pub revoked: bool,
+}
+
+impl Session {
+    pub fn is_live(&self, now_secs: i64) -> bool {
+        !self.revoked && now_secs < self.expires_at && now_secs < self.absolute_expires_at
+    }
+}
+
+/// How many rotated refresh hashes a session remembers for reuse detection.
+pub const ROTATED_HASHES_KEPT: usize = 32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditType {
+    LoginSuccess,
+    LoginFailure,
+    AccountLocked,
+    AccountUnlocked,
+    Logout,
+    LogoutAll,
+    SessionRevoked,
+    PasswordChange,
+    PasswordReset,
+    RoleChange,
+    RefreshReuse,
+}
+
+impl AuditType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditType::LoginSuccess => "login_success",
+            AuditType::LoginFailure => "login_failure",
+            AuditType::AccountLocked => "account_locked",
+            AuditType::AccountUnlocked => "account_unlocked",
+            AuditType::Logout => "logout",
+            AuditType::LogoutAll => "logout_all",
+            AuditType::SessionRevoked => "session_revoked",
+            AuditType::PasswordChange => "password_change",
+            AuditType::PasswordReset => "password_reset",
+            AuditType::RoleChange => "role_change",
+            AuditType::RefreshReuse => "refresh_reuse",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(raw.to_string())).ok()
+    }
+}
+
+/// A security event. `ip_hash` is a keyed hash, never the raw address.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AuditEvent {
+    #[serde(skip)]
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: AuditType,
+    pub user_id: Option<String>,
+    pub ip_hash: Option<String>,
+    pub user_agent: Option<String>,
+    #[serde(with = "serde_rfc3339")]
+    pub at: Millis,
+    pub detail: serde_json::Value,
+}
+
+/// Failed-login bookkeeping for one email.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoginAttempts {
+    pub failures: u32,
+    /// Seconds since epoch; a lock is in force while `now < locked_until`.
+    pub locked_until: Option<i64>,
+}
+
+impl LoginAttempts {
+    pub fn locked_at(&self, now_secs: i64) -> Option<i64> {
+        self.locked_until.filter(|until| now_secs < *until)
+    }
+}
+
+/// The outcome of recording one failed login.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FailureOutcome {
+    pub failures: u32,
+    /// True for exactly one caller: the failure that started the lock.
+    pub lock_started: bool,
+}
+
+/// One page of a listing; `next` is the store's own position, signed by the service.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lowercased() {
+        assert_eq!(Email::parse("  Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for raw in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.com", "ada@.com", "ada@example..com"] {
+            assert!(Email::parse(raw).is_err(), "{raw:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in [Role::Admin, Role::Editor, Role::Viewer] {
+            assert_eq!(Role::parse(role.as_str()), Ok(role));
+        }
+        assert!(Role::parse("owner").is_err());
+    }
+
+    #[test]
+    fn audit_types_parse_from_their_names() {
+        assert_eq!(AuditType::parse("refresh_reuse"), Some(AuditType::RefreshReuse));
+        assert_eq!(AuditType::parse("nope"), None);
+    }
+}

@@ -1,0 +1,195 @@
+//! Background email: the queued job, its templates (text + HTML) and the
+//! RFC 5322 message built from them.
+
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
+use lettre::Message;
+use serde::{Deserialize, Serialize};
+
+/// One message on the email queue. `id` is the idempotency key: a redelivered
+/// job with the same id is not sent twice.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailJob {
+    pub id: String,
+    pub to: String,
+    #[serde(flatten)]
+    pub kind: EmailKind,
+}
+
+/// No `Debug`: jobs carry single-use tokens that must never reach a log.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum EmailKind {
+    VerifyEmail { name: String, token: String },
+    PasswordReset { name: String, token: String },
+    AccountLocked { name: String, locked_until: String },
+    TaskAssigned { name: String, task_id: String, task_title: String, assigned_by: String },
+}
+
+impl EmailKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            EmailKind::VerifyEmail { .. } => "verify_email",
+            EmailKind::PasswordReset { .. } => "password_reset",
+            EmailKind::AccountLocked { .. } => "account_locked",
+            EmailKind::TaskAssigned { .. } => "task_assigned",
+        }
+    }
+}
+
+impl EmailJob {
+    pub fn new(to: &str, kind: EmailKind) -> Self {
+        Self {
+            id: crate::domain::new_id(),
+            to: to.to_string(),
+            kind,
+        }
+    }
+}
+
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub fn render(kind: &EmailKind, app_base_url: &str) -> Rendered {
+    let base = app_base_url.trim_end_matches('/');
+    match kind {
+        EmailKind::VerifyEmail { name, token } => with_link(
+            "Confirm your email address",
+            name,
+            "Welcome to Think-Tank. Confirm your email address with the link below; it works once and expires in 24 hours.",
+            &format!("{base}/verify-email?token={token}"),
+        ),
+        EmailKind::PasswordReset { name, token } => with_link(
+            "Reset your password",
+            name,
+            "Someone asked to reset your Think-Tank password. If it was you, use the link below within one hour. If not, ignore this email.",
+            &format!("{base}/reset-password?token={token}"),
+        ),
+        EmailKind::AccountLocked { name, locked_until } => with_link(
+            "Your account was locked",
+            name,
+            &format!("After repeated failed logins your Think-Tank account is locked until {locked_until}. Resetting your password lifts the lock at once."),
+            &format!("{base}/forgot-password"),
+        ),
+        EmailKind::TaskAssigned { name, task_id, task_title, assigned_by } => with_link(
+            &format!("Task assigned: {task_title}"),
+            name,
+            &format!("{assigned_by} assigned you the task \"{task_title}\"."),
+            &format!("{base}/tasks/{task_id}"),
+        ),
+    }
+}
+
+fn with_link(subject: &str, name: &str, body: &str, link: &str) -> Rendered {
+    let text = format!("Hello {name},\n\n{body}\n\n{link}\n\n-- Think-Tank\n");
+    let html = format!(
+        "<!doctype html><html><body><p>Hello {},</p><p>{}</p><p><a href=\"{}\">{}</a></p><p>&mdash; Think-Tank</p></body></html>",
+        escape_html(name),
+        escape_html(body),
+        escape_html(link),
+        escape_html(link)
+    );
+    Rendered {
+        subject: subject.to_string(),
+        text,
+        html,
+    }
+}
+
+pub fn escape_html(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The complete RFC 5322 message, multipart/alternative with text and HTML.
+pub fn build_message(job: &EmailJob, from: &str, app_base_url: &str) -> anyhow::Result<Vec<u8>> {
+    let rendered = render(&job.kind, app_base_url);
+    let message = Message::builder()
+        .from(from.parse::<Mailbox>()?)
+        .to(job.to.parse::<Mailbox>()?)
+        .subject(rendered.subject)
+        .message_id(Some(format!("<{}@think-tank>", job.id)))
+        .date_now()
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(part(ContentType::TEXT_PLAIN, rendered.text)?)
+                .singlepart(part(ContentType::TEXT_HTML, rendered.html)?),
+        )?;
+    Ok(message.formatted())
+}
+
+/// 8bit keeps links readable in the `.eml` (no quoted-printable soft breaks).
+fn part(content_type: ContentType, text: String) -> anyhow::Result<SinglePart> {
+    let body = Body::new_with_encoding(text, ContentTransferEncoding::EightBit)
+        .map_err(|_| anyhow::anyhow!("email body cannot be sent as 8bit"))?;
+    Ok(SinglePart::builder().header(content_type).body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verify_job() -> EmailJob {
+        EmailJob::new(
+            "ada@example.com",
+            EmailKind::VerifyEmail { name: "Ada <script>".into(), token: "tok123".into() },
+        )
+    }
+
+    #[test]
+    fn jobs_serialize_with_kind_and_data() {
+        let json = serde_json::to_value(verify_job()).unwrap();
+        assert_eq!(json["kind"], "verify_email");
+        assert_eq!(json["data"]["token"], "tok123");
+    }
+
+    #[test]
+    fn links_carry_the_token_as_a_query_parameter() {
+        let r = render(&verify_job().kind, "http://app.test/");
+        assert!(r.text.contains("http://app.test/verify-email?token=tok123"));
+        assert!(r.html.contains("http://app.test/verify-email?token=tok123"));
+    }
+
+    #[test]
+    fn user_supplied_names_are_escaped_in_html() {
+        let r = render(&verify_job().kind, "http://app.test");
+        assert!(r.html.contains("Ada &lt;script&gt;"));
+        assert!(!r.html.contains("<script>"));
+    }
+
+    #[test]
+    fn messages_are_multipart_with_headers() {
+        let raw = build_message(&verify_job(), "Think-Tank <no-reply@example.com>", "http://app.test").unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        for header in ["From: ", "To: ", "Subject: ", "Date: ", "Message-ID: ", "multipart/alternative"] {
+            assert!(text.contains(header), "missing {header}");
+        }
+        assert!(text.contains("verify-email?token=tok123"), "links stay unbroken");
+    }
+
+    #[test]
+    fn every_kind_renders() {
+        let kinds = [
+            EmailKind::PasswordReset { name: "a".into(), token: "t".into() },
+            EmailKind::AccountLocked { name: "a".into(), locked_until: "2026-01-01T00:00:00Z".into() },
+            EmailKind::TaskAssigned { name: "a".into(), task_id: "1".into(), task_title: "T".into(), assigned_by: "b".into() },
+        ];
+        for kind in kinds {
+            assert!(!render(&kind, "http://x").subject.is_empty(), "{}", kind.name());
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The one mapping from failures to HTTP status and stable problem `code`.
+
+use http::StatusCode;
+use serde::Serialize;
+
+/// Failures of a storage or queue adapter. Expected outcomes (a missing item,
+/// a lost conditional write) are part of each port's return type instead.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("dependency unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("unexpected storage failure")]
+    Unexpected(#[from] anyhow::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("token expired")]
+    TokenExpired,
+    #[error("token revoked")]
+    TokenRevoked,
+    #[error("refresh token reused")]
+    RefreshReused,
+    #[error("invalid token")]
+    InvalidToken,
+    #[error("csrf check failed")]
+    CsrfFailed,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("email taken")]
+    EmailTaken,
+    #[error("conflict")]
+    Conflict,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("rate limited")]
+    RateLimited { retry_after: i64 },
+    #[error("account locked")]
+    AccountLocked { retry_after: i64 },
+    #[error("unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn status(&self) -> StatusCode {
+        use ApiError::*;
+        match self {
+            Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Unauthorized | InvalidCredentials | TokenExpired | TokenRevoked | RefreshReused => {
+                StatusCode::UNAUTHORIZED
+            }
+            InvalidToken => StatusCode::BAD_REQUEST,
+            CsrfFailed | Forbidden => StatusCode::FORBIDDEN,
+            NotFound => StatusCode::NOT_FOUND,
+            EmailTaken | Conflict => StatusCode::CONFLICT,
+            PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            RateLimited { .. } | AccountLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        use ApiError::*;
+        match self {
+            Validation(_) => "validation_failed",
+            Unauthorized => "unauthorized",
+            InvalidCredentials => "invalid_credentials",
+            TokenExpired => "token_expired",
+            TokenRevoked => "token_revoked",
+            RefreshReused => "refresh_reused",
+            InvalidToken => "invalid_token",
+            CsrfFailed => "csrf_failed",
+            Forbidden => "forbidden",
+            NotFound => "not_found",
+            EmailTaken => "email_taken",
+            Conflict => "conflict",
+            PayloadTooLarge => "payload_too_large",
+            UnsupportedMediaType => "unsupported_media_type",
+            RateLimited { .. } => "rate_limited",
+            AccountLocked { .. } => "account_locked",
+            Unavailable(_) => "unavailable",
+            Internal(_) => "internal_error",
+        }
+    }
+
+    /// A human sentence for the problem's `detail`; never internal text.
+    pub fn detail(&self) -> &'static str {
+        use ApiError::*;
+        match self {
+            Validation(_) => "The request is not valid; see errors.",
+            Unauthorized => "Authentication is required.",
+            InvalidCredentials => "The email or password is wrong.",
+            TokenExpired => "The access token has expired.",
+            TokenRevoked => "The access token has been revoked.",
+            RefreshReused => "The refresh token was already used; the session is revoked.",
+            InvalidToken => "The token is invalid, expired or already used.",
+            CsrfFailed => "The CSRF token is missing or does not match this session.",
+            Forbidden => "You do not have permission for this action.",
+            NotFound => "The resource does not exist.",
+            EmailTaken => "An account with this email already exists.",
+            Conflict => "The request conflicts with the current state.",
+            PayloadTooLarge => "The request body is larger than 64 KiB.",
+            UnsupportedMediaType => "The request body must be application/json.",
+            RateLimited { .. } => "Too many requests; retry later.",
+            AccountLocked { .. } => "Too many failed logins; the account is locked for now.",
+            Unavailable(_) => "A dependency is unavailable; retry later.",
+            Internal(_) => "An unexpected error occurred.",
+        }
+    }
+
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            ApiError::RateLimited { retry_after } | ApiError::AccountLocked { retry_after } => {
+                Some((*retry_after).max(1))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(e) => ApiError::Unavailable(e),
+            StoreError::Unexpected(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(e: anyhow::Error) -> Self {
+        ApiError::Internal(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_maps_to_the_contract_status() {
+        let cases: Vec<(ApiError, u16, &str)> = vec![
+            (ApiError::field("email", "bad"), 422, "validation_failed"),
+            (ApiError::InvalidCredentials, 401, "invalid_credentials"),
+            (ApiError::TokenRevoked, 401, "token_revoked"),
+            (ApiError::RefreshReused, 401, "refresh_reused"),
+            (ApiError::InvalidToken, 400, "invalid_token"),
+            (ApiError::CsrfFailed, 403, "csrf_failed"),
+            (ApiError::EmailTaken, 409, "email_taken"),
+            (ApiError::PayloadTooLarge, 413, "payload_too_large"),
+            (ApiError::UnsupportedMediaType, 415, "unsupported_media_type"),
+            (ApiError::AccountLocked { retry_after: 10 }, 429, "account_locked"),
+            (ApiError::Unavailable(anyhow::anyhow!("x")), 503, "unavailable"),
+        ];
+        for (err, status, code) in cases {
+            assert_eq!((err.status().as_u16(), err.code()), (status, code));
+        }
+    }
+
+    #[test]
+    fn storage_failures_never_surface_their_text() {
+        let err: ApiError = StoreError::Unexpected(anyhow::anyhow!("Table think-tank missing")).into();
+        assert_eq!(err.status().as_u16(), 500);
+        assert!(!err.detail().contains("think-tank"));
+    }
+}

@@ -1,0 +1,65 @@
+use http::{HeaderMap, Method};
+use lambda_http::aws_lambda_events::query_map::QueryMap;
+use lambda_http::request::RequestContext;
+use lambda_http::{Request, RequestExt};
+
+/// What a handler needs from one API Gateway v2 request, owned.
+pub struct Ctx {
+    pub method: Method,
+    pub path: String,
+    pub headers: HeaderMap,
+    pub query: QueryMap,
+    pub params: QueryMap,
+    pub body: Vec<u8>,
+    pub request_id: String,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Ctx {
+    pub fn from_request(req: Request) -> Self {
+        let (request_id, source_ip) = match req.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(c)) => (c.request_id.clone(), c.http.source_ip.clone()),
+            Some(RequestContext::WebSocket(c)) => (c.request_id.clone(), c.identity.source_ip.clone()),
+            _ => (None, None),
+        };
+        let query = req.query_string_parameters();
+        let params = req.path_parameters();
+        let path = req.raw_http_path().to_string();
+        let (parts, body) = req.into_parts();
+        let user_agent = parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(256).collect());
+        Self {
+            path: if path.is_empty() { parts.uri.path().to_string() } else { path },
+            method: parts.method,
+            headers: parts.headers,
+            query,
+            params,
+            body: body.to_vec(),
+            request_id: request_id
+                .filter(|id| !id.is_empty())
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            source_ip,
+            user_agent,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        crate::auth::cookies::read(&self.headers, name)
+    }
+
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.first(name)
+    }
+
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query.first(name)
+    }
+}

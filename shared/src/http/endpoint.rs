@@ -1,0 +1,81 @@
+//! The wrapper every handler runs in: body limit, problem documents, request id,
+//! security headers, CORS and `Cache-Control` under `/v1/auth/`.
+
+use std::future::Future;
+
+use http::{HeaderMap, HeaderValue, Response};
+use lambda_http::{Body, Request};
+
+use super::reply::{problem, Reply};
+use super::{cors, Ctx, MAX_BODY_BYTES};
+use crate::error::ApiError;
+use crate::App;
+
+const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("content-security-policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("strict-transport-security", "max-age=63072000; includeSubDomains"),
+];
+
+/// A failure that carries extra problem members (e.g. `mfa_token`).
+pub struct Failure {
+    pub error: ApiError,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Self {
+        Self {
+            error,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+pub async fn endpoint<F, Fut>(app: &App, req: Request, handler: F) -> Response<Body>
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result<Reply, ApiError>>,
+{
+    let ctx = Ctx::from_request(req);
+    let origin = ctx.header("origin").map(str::to_owned);
+    let path = ctx.path.clone();
+    let request_id = ctx.request_id.clone();
+    let result = if ctx.body.len() > MAX_BODY_BYTES {
+        Err(ApiError::PayloadTooLarge)
+    } else {
+        handler(ctx).await
+    };
+    let reply = result.unwrap_or_else(|err| failure_reply(err.into(), &request_id));
+    finish(reply, &path, &request_id, origin.as_deref(), &app.config.allowed_origins)
+}
+
+fn failure_reply(failure: Failure, request_id: &str) -> Reply {
+    match &failure.error {
+        ApiError::Internal(e) | ApiError::Unavailable(e) => {
+            tracing::error!(request_id, code = failure.error.code(), error.cause_chain = ?e, "request failed");
+        }
+        e => tracing::debug!(request_id, code = e.code(), "request refused"),
+    }
+    problem(&failure.error, request_id, failure.extra)
+}
+
+pub fn finish(reply: Reply, path: &str, request_id: &str, origin: Option<&str>, allowed_origins: &[String]) -> Response<Body> {
+    let mut headers: HeaderMap = reply.headers;
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-request-id", id);
+    }
+    if path.starts_with("/v1/auth/") {
+        headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    cors::apply(&mut headers, origin, allowed_origins);
+    let body = reply.body.map(Body::Text).unwrap_or(Body::Empty);
+    let mut response = Response::new(body);
+    *response.status_mut() = reply.status;
+    *response.headers_mut() = headers;
+    response
+}

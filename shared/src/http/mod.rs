@@ -1,0 +1,27 @@
+//! HTTP conventions shared by every handler (contract section 1).
+
+pub mod body;
+pub mod cors;
+pub mod ctx;
+pub mod endpoint;
+pub mod reply;
+
+pub use ctx::Ctx;
+pub use endpoint::endpoint;
+pub use reply::Reply;
+
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A handler as the local gateway links it: the same function a Lambda `main` runs.
+pub type Handler =
+    fn(std::sync::Arc<crate::App>, lambda_http::Request) -> futures::future::BoxFuture<'static, http::Response<lambda_http::Body>>;
+
+/// `(binary name, handler)` pairs for a function package's registry.
+#[macro_export]
+macro_rules! handlers {
+    ($($name:literal => $f:path),* $(,)?) => {
+        pub fn handlers() -> Vec<(&'static str, $crate::http::Handler)> {
+            vec![$(($name, |app, req| Box::pin($f(app, req)))),*]
+        }
+    };
+}

@@ -1,0 +1,96 @@
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+/// A handler's answer before the shared headers are added.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Option<String>,
+}
+
+impl Reply {
+    pub fn json(status: StatusCode, value: &impl Serialize) -> Result<Self, ApiError> {
+        let body = serde_json::to_string(value).map_err(|e| ApiError::Internal(e.into()))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Ok(Self {
+            status,
+            headers,
+            body: Some(body),
+        })
+    }
+
+    pub fn ok(value: &impl Serialize) -> Result<Self, ApiError> {
+        Self::json(StatusCode::OK, value)
+    }
+
+    pub fn empty(status: StatusCode) -> Self {
+        Self {
+            status,
+            headers: HeaderMap::new(),
+            body: None,
+        }
+    }
+
+    pub fn header(mut self, name: HeaderName, value: &str) -> Self {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            self.headers.append(name, v);
+        }
+        self
+    }
+
+    pub fn cookies(self, cookies: impl IntoIterator<Item = String>) -> Self {
+        cookies
+            .into_iter()
+            .fold(self, |reply, c| reply.header(http::header::SET_COOKIE, &c))
+    }
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    code: &'a str,
+    request_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [crate::error::FieldError]>,
+    #[serde(flatten)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An RFC 9457 problem document for `err`; `extra` adds members such as `mfa_token`.
+pub fn problem(err: &ApiError, request_id: &str, extra: serde_json::Map<String, serde_json::Value>) -> Reply {
+    let status = err.status();
+    let errors = match err {
+        ApiError::Validation(errors) => Some(errors.as_slice()),
+        _ => None,
+    };
+    let body = Problem {
+        kind: format!("https://think-tank.dev/problems/{}", err.code()),
+        title: status.canonical_reason().unwrap_or("Error"),
+        status: status.as_u16(),
+        detail: err.detail(),
+        code: err.code(),
+        request_id,
+        errors,
+        extra,
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    if let Some(secs) = err.retry_after() {
+        headers.insert(http::header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    Reply {
+        status,
+        headers,
+        body: serde_json::to_string(&body).ok(),
+    }
+}

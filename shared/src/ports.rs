@@ -1,0 +1,110 @@
+//! Storage and messaging ports. Adapters live in `adapters::{memory, aws}`; one
+//! conformance suite (tests/conformance) runs unchanged against both.
+//!
+//! Times passed in are seconds since the epoch from the service's clock, so that
+//! every read checks expiry itself (DynamoDB TTL deletes late).
+
+use async_trait::async_trait;
+
+use crate::domain::{
+    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, User, UserChanges,
+    UserRecord,
+};
+use crate::email::EmailJob;
+use crate::error::StoreResult;
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Creates the user; `false` when the email is already taken.
+    async fn create_user(&self, record: &UserRecord) -> StoreResult<bool>;
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>>;
+    async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>>;
+    /// Applies the changes to an existing user and returns it; `None` if there is no such user.
+    async fn update_user(&self, id: &str, changes: &UserChanges) -> StoreResult<Option<UserRecord>>;
+    /// Newest first.
+    async fn list_users(&self, after: Option<&str>, limit: usize) -> StoreResult<Page<User>>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn create_session(&self, session: &Session) -> StoreResult<()>;
+    async fn session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>>;
+    /// Every stored session of the user, revoked and expired ones included.
+    async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>>;
+    /// Replaces the session only if it is not revoked and its refresh hash is still
+    /// `expected_hash`; `false` when another rotation or a revocation won.
+    async fn replace_session_if(&self, session: &Session, expected_hash: &str) -> StoreResult<bool>;
+    /// Marks the session revoked and returns it as it was; `None` if it does not
+    /// exist or was already revoked.
+    async fn revoke_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>>;
+}
+
+#[async_trait]
+pub trait RevocationStore: Send + Sync {
+    /// Blacklists access tokens by `jti` until they expire by themselves.
+    async fn revoke_tokens(&self, jtis: &[LiveJti]) -> StoreResult<()>;
+    async fn is_revoked(&self, jti: &str, now: i64) -> StoreResult<bool>;
+}
+
+/// Single-use secrets (email verification, password reset, idempotency keys):
+/// stored by hash, taken at most once.
+#[async_trait]
+pub trait OneTimeStore: Send + Sync {
+    /// Stores `key`; `false` if a live entry with that key already exists.
+    async fn put_once(&self, purpose: &str, key: &str, subject: &str, expires_at: i64, now: i64) -> StoreResult<bool>;
+    /// Removes the entry and returns its subject, if it exists and has not expired.
+    async fn take(&self, purpose: &str, key: &str, now: i64) -> StoreResult<Option<String>>;
+    async fn contains(&self, purpose: &str, key: &str, now: i64) -> StoreResult<bool>;
+}
+
+#[async_trait]
+pub trait AttemptStore: Send + Sync {
+    async fn attempts(&self, email: &Email, now: i64) -> StoreResult<LoginAttempts>;
+    /// Counts one failure; the failure that reaches `threshold` starts a lock
+    /// until `now + lock_seconds` and resets the count.
+    async fn record_failure(&self, email: &Email, threshold: u32, lock_seconds: i64, now: i64) -> StoreResult<FailureOutcome>;
+    /// Forgets failures and lifts any lock.
+    async fn clear_attempts(&self, email: &Email) -> StoreResult<()>;
+    async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait RateLimitStore: Send + Sync {
+    /// Adds one hit to the fixed window and returns the window's count.
+    async fn hit(&self, key: &str, window_start: i64, window_seconds: i64) -> StoreResult<u32>;
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn record_event(&self, event: &AuditEvent, expires_at: i64) -> StoreResult<()>;
+    /// Newest first; one user's events or everyone's.
+    async fn list_events(&self, user_id: Option<&str>, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<AuditEvent>>;
+}
+
+#[async_trait]
+pub trait Probe: Send + Sync {
+    /// A cheap real round trip to the dependency.
+    async fn ping(&self) -> StoreResult<()>;
+}
+
+/// Everything the services keep in the table.
+pub trait Store:
+    UserStore + SessionStore + RevocationStore + OneTimeStore + AttemptStore + RateLimitStore + AuditStore + Probe
+{
+}
+
+impl<T> Store for T where
+    T: UserStore + SessionStore + RevocationStore + OneTimeStore + AttemptStore + RateLimitStore + AuditStore + Probe
+{
+}
+
+#[async_trait]
+pub trait EmailQueue: Probe {
+    async fn enqueue(&self, job: &EmailJob) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait EmailSender: Send + Sync {
+    /// Delivers one RFC 5322 message.
+    async fn send(&self, to: &str, message: &[u8]) -> StoreResult<()>;
+}

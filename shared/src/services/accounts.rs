@@ -1,0 +1,140 @@
+//! Accounts: registration, profile, email verification, password change and reset.
+
+use secrecy::SecretString;
+use serde_json::json;
+
+use super::security::ClientMeta;
+use crate::auth::password;
+use crate::crypto::{random_token, sha256_b64};
+use crate::domain::{new_id, AuditType, Email, User, UserChanges, UserRecord};
+use crate::email::{EmailJob, EmailKind};
+use crate::error::ApiError;
+use crate::App;
+
+pub const VERIFY_PURPOSE: &str = "verify_email";
+pub const RESET_PURPOSE: &str = "password_reset";
+const VERIFY_TTL_SECONDS: i64 = 24 * 3600;
+const RESET_TTL_SECONDS: i64 = 3600;
+
+pub struct Registration {
+    pub email: Email,
+    pub password: SecretString,
+    pub name: String,
+}
+
+impl App {
+    pub async fn register(&self, input: Registration, meta: &ClientMeta) -> Result<User, ApiError> {
+        self.limit_ip("register", meta).await?;
+        let role = match &self.config.bootstrap_admin_email {
+            Some(admin) if *admin == input.email => crate::domain::Role::Admin,
+            _ => self.config.default_role,
+        };
+        let record = UserRecord {
+            user: User {
+                id: new_id(),
+                email: input.email.as_str().to_string(),
+                name: input.name,
+                role,
+                email_verified: false,
+                mfa_enabled: false,
+                created_at: self.clock.now_ms(),
+            },
+            password_hash: password::hash(input.password).await?,
+        };
+        if !self.store.create_user(&record).await? {
+            return Err(ApiError::EmailTaken);
+        }
+        self.send_verification(&record.user).await?;
+        Ok(record.user)
+    }
+
+    async fn single_use_token(&self, purpose: &str, user_id: &str, ttl: i64) -> Result<String, ApiError> {
+        let token = random_token(32);
+        let now = self.clock.now_secs();
+        self.store
+            .put_once(purpose, &sha256_b64(&token), user_id, now + ttl, now)
+            .await?;
+        Ok(token)
+    }
+
+    async fn send_verification(&self, user: &User) -> Result<(), ApiError> {
+        let token = self.single_use_token(VERIFY_PURPOSE, &user.id, VERIFY_TTL_SECONDS).await?;
+        let kind = EmailKind::VerifyEmail { name: user.name.clone(), token };
+        self.email_queue.enqueue(&EmailJob::new(&user.email, kind)).await?;
+        Ok(())
+    }
+
+    pub async fn resend_verification(&self, user_id: &str) -> Result<(), ApiError> {
+        let user = self.current_user(user_id).await?;
+        if !user.email_verified {
+            self.send_verification(&user).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn verify_email(&self, token: &str) -> Result<User, ApiError> {
+        let now = self.clock.now_secs();
+        let user_id = self
+            .store
+            .take(VERIFY_PURPOSE, &sha256_b64(token), now)
+            .await?
+            .ok_or(ApiError::InvalidToken)?;
+        let changes = UserChanges { email_verified: Some(true), ..Default::default() };
+        let record = self.store.update_user(&user_id, &changes).await?;
+        record.map(|r| r.user).ok_or(ApiError::InvalidToken)
+    }
+
+    /// A user who still exists; a deleted one behind a live token is `401`.
+    pub async fn current_user(&self, user_id: &str) -> Result<User, ApiError> {
+        let record = self.store.user_by_id(user_id).await?;
+        record.map(|r| r.user).ok_or(ApiError::Unauthorized)
+    }
+
+    pub async fn rename(&self, user_id: &str, name: String) -> Result<User, ApiError> {
+        let changes = UserChanges { name: Some(name), ..Default::default() };
+        let record = self.store.update_user(user_id, &changes).await?;
+        record.map(|r| r.user).ok_or(ApiError::Unauthorized)
+    }
+
+    /// Checks the current password, stores the new one and revokes every other session.
+    pub async fn change_password(&self, user_id: &str, keep_session: &str, current: SecretString, new: SecretString, meta: &ClientMeta) -> Result<(), ApiError> {
+        let record = self.store.user_by_id(user_id).await?.ok_or(ApiError::Unauthorized)?;
+        if !password::verify(current, Some(record.password_hash)).await? {
+            return Err(ApiError::field("current_password", "is not your current password"));
+        }
+        let changes = UserChanges { password_hash: Some(password::hash(new).await?), ..Default::default() };
+        self.store.update_user(user_id, &changes).await?;
+        let revoked = self.revoke_all_sessions(user_id, Some(keep_session)).await?;
+        self.audit(AuditType::PasswordChange, Some(user_id), meta, json!({ "sessions_revoked": revoked }))
+            .await
+    }
+
+    /// Queues a reset email if the account exists; the answer never tells.
+    pub async fn forgot_password(&self, email: &Email, meta: &ClientMeta) -> Result<(), ApiError> {
+        self.limit_ip("password_forgot", meta).await?;
+        let Some(record) = self.store.user_by_email(email).await? else {
+            return Ok(());
+        };
+        let token = self.single_use_token(RESET_PURPOSE, &record.user.id, RESET_TTL_SECONDS).await?;
+        let kind = EmailKind::PasswordReset { name: record.user.name.clone(), token };
+        self.email_queue.enqueue(&EmailJob::new(&record.user.email, kind)).await?;
+        Ok(())
+    }
+
+    /// Sets the new password, revokes every session and lifts any lockout.
+    pub async fn reset_password(&self, token: &str, new: SecretString, meta: &ClientMeta) -> Result<(), ApiError> {
+        let now = self.clock.now_secs();
+        let user_id = self
+            .store
+            .take(RESET_PURPOSE, &sha256_b64(token), now)
+            .await?
+            .ok_or(ApiError::InvalidToken)?;
+        let changes = UserChanges { password_hash: Some(password::hash(new).await?), ..Default::default() };
+        let record = self.store.update_user(&user_id, &changes).await?.ok_or(ApiError::InvalidToken)?;
+        let email = Email::parse(&record.user.email).map_err(|e| anyhow::anyhow!("stored email: {e}"))?;
+        self.store.clear_attempts(&email).await?;
+        let revoked = self.revoke_all_sessions(&user_id, None).await?;
+        self.audit(AuditType::PasswordReset, Some(&user_id), meta, json!({ "sessions_revoked": revoked }))
+            .await
+    }
+}

@@ -1,0 +1,54 @@
+//! A real round trip to each dependency, timed.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::ports::Probe;
+use crate::App;
+
+#[derive(Serialize)]
+pub struct Check {
+    pub status: &'static str,
+    pub latency_ms: f64,
+}
+
+#[derive(Serialize)]
+pub struct Health {
+    pub status: &'static str,
+    pub version: &'static str,
+    pub checks: BTreeMap<&'static str, Check>,
+}
+
+impl Health {
+    pub fn is_ok(&self) -> bool {
+        self.status == "ok"
+    }
+}
+
+async fn check(probe: &dyn Probe) -> Check {
+    let started = Instant::now();
+    let result = probe.ping().await;
+    let latency_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
+    if let Err(e) = &result {
+        tracing::warn!(error.cause_chain = ?e, "health check failed");
+    }
+    Check {
+        status: if result.is_ok() { "ok" } else { "down" },
+        latency_ms,
+    }
+}
+
+impl App {
+    pub async fn health(&self) -> Health {
+        let (table, queue) = tokio::join!(check(self.store.as_ref()), check(self.email_queue.as_ref()));
+        let checks = BTreeMap::from([("table", table), ("queue", queue)]);
+        let ok = checks.values().all(|c| c.status == "ok");
+        Health {
+            status: if ok { "ok" } else { "degraded" },
+            version: self.config.version,
+            checks,
+        }
+    }
+}

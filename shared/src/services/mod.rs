@@ -1,0 +1,10 @@
+//! Use cases, free of HTTP and AWS types: handlers call these.
+
+pub mod accounts;
+pub mod admin;
+pub mod health;
+pub mod login;
+pub mod mail;
+pub mod security;
+pub mod sessions;
+pub mod validate;

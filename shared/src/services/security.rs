@@ -1,0 +1,63 @@
+//! Client metadata (keyed IP hash), per-IP rate limits and security events.
+
+use serde_json::Value;
+
+use crate::crypto::hmac_b64;
+use crate::domain::{new_id, AuditEvent, AuditType};
+use crate::error::ApiError;
+use crate::http::Ctx;
+use crate::App;
+
+/// Security events and rate-limit state are kept 30 days at most.
+pub const RETENTION_SECONDS: i64 = 30 * 86_400;
+const WINDOW_SECONDS: i64 = 60;
+
+/// What we keep about a caller: never the raw IP.
+#[derive(Clone, Debug, Default)]
+pub struct ClientMeta {
+    pub ip_hash: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl App {
+    pub fn client_meta(&self, ctx: &Ctx) -> ClientMeta {
+        ClientMeta {
+            ip_hash: ctx.source_ip.as_deref().map(|ip| self.ip_hash(ip)),
+            user_agent: ctx.user_agent.clone(),
+        }
+    }
+
+    pub fn ip_hash(&self, ip: &str) -> String {
+        hmac_b64(&self.keys.ip_pepper, &[ip.as_bytes()])
+    }
+
+    /// `IP_RATE_LIMIT` requests per minute per client IP for one route.
+    pub async fn limit_ip(&self, route: &str, meta: &ClientMeta) -> Result<(), ApiError> {
+        let now = self.clock.now_secs();
+        let window_start = now - now.rem_euclid(WINDOW_SECONDS);
+        let key = format!("{route}#{}", meta.ip_hash.as_deref().unwrap_or("unknown"));
+        let hits = self.store.hit(&key, window_start, WINDOW_SECONDS).await?;
+        if hits > self.config.ip_rate_limit {
+            return Err(ApiError::RateLimited {
+                retry_after: window_start + WINDOW_SECONDS - now,
+            });
+        }
+        Ok(())
+    }
+
+    pub async fn audit(&self, kind: AuditType, user_id: Option<&str>, meta: &ClientMeta, detail: Value) -> Result<(), ApiError> {
+        let at = self.clock.now_ms();
+        let event = AuditEvent {
+            id: new_id(),
+            kind,
+            user_id: user_id.map(str::to_string),
+            ip_hash: meta.ip_hash.clone(),
+            user_agent: meta.user_agent.clone(),
+            at,
+            detail,
+        };
+        let expires_at = at / 1000 + RETENTION_SECONDS;
+        self.store.record_event(&event, expires_at).await?;
+        Ok(())
+    }
+}

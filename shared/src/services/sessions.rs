@@ -1,0 +1,159 @@
+//! Sessions: start, rotate with reuse detection, revoke. Revoking a session
+//! blacklists every access token it issued that may still be alive.
+
+use serde_json::json;
+
+use super::security::ClientMeta;
+use crate::auth::csrf;
+use crate::auth::jwt::IssuedToken;
+use crate::auth::refresh::RefreshToken;
+use crate::crypto::constant_time_eq;
+use crate::domain::{new_id, AuditType, LiveJti, Session, User, ROTATED_HASHES_KEPT};
+use crate::error::ApiError;
+use crate::App;
+
+/// Everything a login or refresh hands to the client.
+pub struct IssuedSession {
+    pub session: Session,
+    pub user: User,
+    pub access: IssuedToken,
+    pub refresh_token: String,
+    pub csrf_token: String,
+}
+
+impl IssuedSession {
+    pub fn refresh_expires_in(&self, now: i64) -> i64 {
+        (self.session.expires_at - now).max(0)
+    }
+}
+
+impl App {
+    pub async fn start_session(&self, user: &User, device_name: Option<String>, meta: &ClientMeta) -> Result<IssuedSession, ApiError> {
+        let now_ms = self.clock.now_ms();
+        let now = now_ms / 1000;
+        let session_id = new_id();
+        let refresh = RefreshToken::new(&user.id, &session_id);
+        let access = self.jwt.issue(&user.id, &session_id, user.role, now)?;
+        let absolute = now + self.config.session_max_seconds;
+        let session = Session {
+            id: session_id.clone(),
+            user_id: user.id.clone(),
+            refresh_hash: refresh.hash(),
+            rotated_hashes: Vec::new(),
+            access_jtis: vec![LiveJti { jti: access.jti.clone(), expires_at: access.expires_at }],
+            device_name,
+            user_agent: meta.user_agent.clone(),
+            created_at: now_ms,
+            last_used_at: now_ms,
+            expires_at: (now + self.config.refresh_token_ttl_seconds).min(absolute),
+            absolute_expires_at: absolute,
+            revoked: false,
+        };
+        self.store.create_session(&session).await?;
+        Ok(IssuedSession {
+            csrf_token: csrf::issue(&self.keys.csrf, &session_id),
+            session,
+            user: user.clone(),
+            access,
+            refresh_token: refresh.encode(),
+        })
+    }
+
+    /// Rotates the refresh token. A rotated-away token revokes the whole session.
+    pub async fn rotate_session(&self, raw: &str, meta: &ClientMeta) -> Result<IssuedSession, ApiError> {
+        let presented = RefreshToken::parse(raw).ok_or(ApiError::Unauthorized)?;
+        let (session, user) = tokio::try_join!(
+            self.store.session(&presented.user_id, &presented.session_id),
+            self.store.user_by_id(&presented.user_id),
+        )?;
+        let (Some(session), Some(user)) = (session, user) else {
+            return Err(ApiError::Unauthorized);
+        };
+        let now_ms = self.clock.now_ms();
+        let now = now_ms / 1000;
+        if !session.is_live(now) {
+            return Err(ApiError::Unauthorized);
+        }
+        let hash = presented.hash();
+        if !constant_time_eq(&hash, &session.refresh_hash) {
+            return Err(self.refresh_mismatch(&session, &hash, meta).await);
+        }
+        let next_refresh = RefreshToken::new(&user.user.id, &session.id);
+        let access = self.jwt.issue(&user.user.id, &session.id, user.user.role, now)?;
+        let next = rotated(&session, &hash, &next_refresh, &access, now_ms, self.config.refresh_token_ttl_seconds);
+        if !self.store.replace_session_if(&next, &hash).await? {
+            // Another request rotated this token first: the same token was used twice.
+            return Err(self.refresh_reused(&session, meta).await);
+        }
+        Ok(IssuedSession {
+            csrf_token: csrf::issue(&self.keys.csrf, &session.id),
+            session: next,
+            user: user.user,
+            access,
+            refresh_token: next_refresh.encode(),
+        })
+    }
+
+    async fn refresh_mismatch(&self, session: &Session, hash: &str, meta: &ClientMeta) -> ApiError {
+        let was_rotated = session.rotated_hashes.iter().any(|h| constant_time_eq(h, hash));
+        if was_rotated {
+            self.refresh_reused(session, meta).await
+        } else {
+            ApiError::Unauthorized
+        }
+    }
+
+    async fn refresh_reused(&self, session: &Session, meta: &ClientMeta) -> ApiError {
+        if let Err(e) = self.revoke_session(&session.user_id, &session.id).await {
+            return e;
+        }
+        let detail = json!({ "session_id": session.id });
+        match self.audit(AuditType::RefreshReuse, Some(&session.user_id), meta, detail).await {
+            Ok(()) => ApiError::RefreshReused,
+            Err(e) => e,
+        }
+    }
+
+    /// `true` if the session existed and was live until now.
+    pub async fn revoke_session(&self, user_id: &str, session_id: &str) -> Result<bool, ApiError> {
+        let Some(session) = self.store.revoke_session(user_id, session_id).await? else {
+            return Ok(false);
+        };
+        let now = self.clock.now_secs();
+        let live: Vec<LiveJti> = session.access_jtis.into_iter().filter(|j| j.expires_at > now).collect();
+        self.store.revoke_tokens(&live).await?;
+        Ok(true)
+    }
+
+    /// Revokes every session of the user but `keep`; returns how many were revoked.
+    pub async fn revoke_all_sessions(&self, user_id: &str, keep: Option<&str>) -> Result<usize, ApiError> {
+        let sessions = self.store.sessions_of(user_id).await?;
+        let targets = sessions
+            .iter()
+            .filter(|s| !s.revoked && Some(s.id.as_str()) != keep)
+            .map(|s| self.revoke_session(user_id, &s.id));
+        let revoked = futures::future::try_join_all(targets).await?;
+        Ok(revoked.into_iter().filter(|r| *r).count())
+    }
+
+    pub async fn live_sessions(&self, user_id: &str) -> Result<Vec<Session>, ApiError> {
+        let now = self.clock.now_secs();
+        let mut sessions = self.store.sessions_of(user_id).await?;
+        sessions.retain(|s| s.is_live(now));
+        Ok(sessions)
+    }
+}
+
+fn rotated(session: &Session, old_hash: &str, refresh: &RefreshToken, access: &IssuedToken, now_ms: i64, refresh_ttl: i64) -> Session {
+    let now = now_ms / 1000;
+    let mut next = session.clone();
+    next.rotated_hashes.push(old_hash.to_string());
+    let excess = next.rotated_hashes.len().saturating_sub(ROTATED_HASHES_KEPT);
+    next.rotated_hashes.drain(..excess);
+    next.access_jtis.retain(|j| j.expires_at > now);
+    next.access_jtis.push(LiveJti { jti: access.jti.clone(), expires_at: access.expires_at });
+    next.refresh_hash = refresh.hash();
+    next.last_used_at = now_ms;
+    next.expires_at = (now + refresh_ttl).min(session.absolute_expires_at);
+    next
+}
