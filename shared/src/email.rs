@@ -87,7 +87,7 @@ pub fn render(kind: &EmailKind, app_base_url: &str) -> Rendered {
 fn with_link(subject: &str, name: &str, body: &str, link: &str) -> Rendered {
     let text = format!("Hello {name},\n\n{body}\n\n{link}\n\n-- Think-Tank\n");
     let html = format!(
-        "<!doctype html><html><body><p>Hello {},</p><p>{}</p><p><a href=\"{}\">{}</a></p><p>&mdash; Think-Tank</p></body></html>",
+        "<!doctype html>\n<html><body>\n<p>Hello {},</p>\n<p>{}</p>\n<p><a href=\"{}\">{}</a></p>\n<p>&mdash; Think-Tank</p>\n</body></html>\n",
         escape_html(name),
         escape_html(body),
         escape_html(link),
@@ -132,10 +132,15 @@ pub fn build_message(job: &EmailJob, from: &str, app_base_url: &str) -> anyhow::
     Ok(message.formatted())
 }
 
-/// 8bit keeps links readable in the `.eml` (no quoted-printable soft breaks).
+/// 8bit keeps links readable in the `.eml`: quoted-printable would fold them
+/// and turn `?token=` into `?token=3D`. RFC 5322 allows lines up to 998 octets.
 fn part(content_type: ContentType, text: String) -> anyhow::Result<SinglePart> {
-    let body = Body::new_with_encoding(text, ContentTransferEncoding::EightBit)
-        .map_err(|_| anyhow::anyhow!("email body cannot be sent as 8bit"))?;
+    const MAX_LINE: usize = 998;
+    if text.contains('\0') || text.lines().any(|l| l.len() > MAX_LINE) {
+        anyhow::bail!("email body has a line longer than {MAX_LINE} octets");
+    }
+    let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    let body = Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit);
     Ok(SinglePart::builder().header(content_type).body(body))
 }
 

@@ -2,6 +2,7 @@
 
 mod dynamo;
 mod item;
+pub mod provision;
 mod ses;
 mod sqs;
 

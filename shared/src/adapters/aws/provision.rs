@@ -1,0 +1,91 @@
+//! Creates the table and email queues as `template.yaml` declares them, for
+//! emulators (tests and `cargo run -p local -- provision`). AWS deployments get
+//! them from CloudFormation instead.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+};
+use aws_sdk_sqs::types::QueueAttributeName;
+
+use super::AwsClients;
+
+fn key(name: &str, kind: KeyType) -> anyhow::Result<KeySchemaElement> {
+    Ok(KeySchemaElement::builder().attribute_name(name).key_type(kind).build()?)
+}
+
+fn string_attr(name: &str) -> anyhow::Result<AttributeDefinition> {
+    Ok(AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(ScalarAttributeType::S)
+        .build()?)
+}
+
+pub async fn create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
+    let gsi = GlobalSecondaryIndex::builder()
+        .index_name("gsi1")
+        .key_schema(key("gsi1pk", KeyType::Hash)?)
+        .key_schema(key("gsi1sk", KeyType::Range)?)
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()?;
+    clients
+        .dynamodb
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .set_attribute_definitions(Some(vec![
+            string_attr("pk")?,
+            string_attr("sk")?,
+            string_attr("gsi1pk")?,
+            string_attr("gsi1sk")?,
+        ]))
+        .key_schema(key("pk", KeyType::Hash)?)
+        .key_schema(key("sk", KeyType::Range)?)
+        .global_secondary_indexes(gsi)
+        .send()
+        .await?;
+    clients
+        .dynamodb
+        .update_time_to_live()
+        .table_name(name)
+        .time_to_live_specification(TimeToLiveSpecification::builder().attribute_name("ttl").enabled(true).build()?)
+        .send()
+        .await?;
+    Ok(())
+}
+
+pub struct EmailQueues {
+    pub queue_url: String,
+    pub dead_letter_url: String,
+}
+
+/// The email queue with a redrive policy to its DLQ after 5 receives.
+pub async fn create_email_queues(clients: &AwsClients, name: &str) -> anyhow::Result<EmailQueues> {
+    let dlq = clients.sqs.create_queue().queue_name(format!("{name}-dlq")).send().await?;
+    let dead_letter_url = dlq.queue_url().unwrap_or_default().to_string();
+    let attrs = clients
+        .sqs
+        .get_queue_attributes()
+        .queue_url(&dead_letter_url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await?;
+    let dlq_arn = attrs
+        .attributes()
+        .and_then(|a| a.get(&QueueAttributeName::QueueArn))
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("dead-letter queue has no ARN"))?;
+    let redrive = serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5 }).to_string();
+    let queue = clients
+        .sqs
+        .create_queue()
+        .queue_name(name)
+        .attributes(QueueAttributeName::RedrivePolicy, redrive)
+        .attributes(QueueAttributeName::VisibilityTimeout, "60")
+        .send()
+        .await?;
+    Ok(EmailQueues {
+        queue_url: queue.queue_url().unwrap_or_default().to_string(),
+        dead_letter_url,
+    })
+}

@@ -1,0 +1,93 @@
+use e2e::{on_both_backends, Api};
+use serde_json::json;
+
+const ORIGIN: &str = "http://localhost:5173";
+
+on_both_backends!(health_reports_each_dependency_with_its_latency, |api| {
+    let res = api.call("GET", "/v1/health", None, &[]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.body["status"], "ok");
+    for check in ["table", "queue"] {
+        assert_eq!(res.body["checks"][check]["status"], "ok");
+        assert!(res.body["checks"][check]["latency_ms"].is_number());
+    }
+});
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_the_security_headers() {
+    let api = Api::start_memory(&[]).await;
+    let res = api.call("GET", "/v1/health", None, &[]).await;
+    assert!(!res.header("x-request-id").unwrap_or_default().is_empty());
+    let expected = [
+        ("content-security-policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("strict-transport-security", "max-age=63072000; includeSubDomains"),
+    ];
+    for (name, value) in expected {
+        assert_eq!(res.header(name), Some(value), "{name}");
+    }
+    assert_eq!(res.header("cache-control"), None, "only /v1/auth/ is no-store");
+}
+
+#[tokio::test]
+async fn problems_are_rfc9457_documents_whose_request_id_matches_the_header() {
+    let api = Api::start_memory(&[]).await;
+    let res = api.post("/v1/auth/register", json!({ "email": "nope", "password": "x", "name": "" })).await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.header("content-type"), Some("application/problem+json"));
+    assert_eq!(res.header("cache-control"), Some("no-store"));
+    assert_eq!(res.body["request_id"].as_str(), res.header("x-request-id"));
+    assert_eq!((res.body["status"].as_u64(), res.code()), (Some(422), "validation_failed"));
+    assert!(res.body["type"].is_string() && res.body["title"].is_string() && res.body["detail"].is_string());
+    let fields: Vec<&str> = res.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["email", "password", "name"]);
+}
+
+#[tokio::test]
+async fn a_body_of_another_type_gets_415_and_an_oversized_body_413() {
+    let api = Api::start_memory(&[]).await;
+    let res = api.call("POST", "/v1/auth/login", None, &[("content-type", "text/plain")]).await;
+    assert_eq!((res.status, res.code()), (415, "unsupported_media_type"));
+    let big = json!({ "email": "a@example.com", "password": "x".repeat(70 * 1024) });
+    let res = api.post("/v1/auth/login", big).await;
+    assert_eq!((res.status, res.code()), (413, "payload_too_large"));
+}
+
+#[tokio::test]
+async fn unknown_fields_and_malformed_json_get_422() {
+    let api = Api::start_memory(&[]).await;
+    let res = api
+        .post("/v1/auth/register", json!({ "email": "a@example.com", "password": "long enough", "name": "A", "role": "admin" }))
+        .await;
+    assert_eq!((res.status, res.body["errors"][0]["field"].as_str()), (422, Some("role")));
+    let res = api.call("POST", "/v1/auth/login", None, &[("content-type", "application/json")]).await;
+    assert_eq!(res.code(), "validation_failed");
+}
+
+#[tokio::test]
+async fn an_unknown_route_is_a_404_problem() {
+    let api = Api::start_memory(&[]).await;
+    let res = api.call("GET", "/v1/nowhere", None, &[]).await;
+    assert_eq!((res.status, res.code()), (404, "not_found"));
+}
+
+#[tokio::test]
+async fn cors_answers_allowed_origins_only() {
+    let api = Api::start_memory(&[]).await;
+    let preflight = [("origin", ORIGIN), ("access-control-request-method", "POST")];
+    let res = api.call("OPTIONS", "/v1/auth/login", None, &preflight).await;
+    assert_eq!(res.status, 204);
+    assert_eq!(res.header("access-control-allow-origin"), Some(ORIGIN));
+    assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
+    assert_eq!(
+        res.header("access-control-allow-headers"),
+        Some("Authorization, Content-Type, X-CSRF-Token, If-Match, If-None-Match")
+    );
+    let res = api.call("GET", "/v1/health", None, &[("origin", ORIGIN)]).await;
+    assert_eq!(res.header("access-control-expose-headers"), Some("ETag, Location, Retry-After, X-Request-Id"));
+    let res = api.call("OPTIONS", "/v1/auth/login", None, &[("origin", "http://evil.test")]).await;
+    assert_eq!(res.header("access-control-allow-origin"), None);
+    let res = api.call("GET", "/v1/health", None, &[("origin", "http://evil.test")]).await;
+    assert_eq!(res.header("access-control-allow-origin"), None);
+}

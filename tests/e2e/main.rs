@@ -1,0 +1,9 @@
+//! End-to-end: a real HTTP client against the local gateway, on the memory
+//! backend and on DynamoDB Local + moto SQS.
+
+mod admin;
+mod auth;
+mod conventions;
+mod lockout;
+mod sessions;
+mod web;

@@ -1,0 +1,214 @@
+//! A local gateway per test with its own stores, outbox and clock.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::HeaderMap;
+use serde_json::{json, Value};
+use shared::adapters::aws::provision::{create_email_queues, create_table};
+use shared::clock::ManualClock;
+use shared::config::MissingSecrets;
+use shared::Config;
+
+use crate::emulators::{aws_clients_or_skip, unique_name};
+
+pub struct Api {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub outbox: PathBuf,
+    pub running: local::Running,
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect()
+    }
+
+    /// `name=value` of one `Set-Cookie`, ready for a `Cookie` header.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.set_cookies()
+            .iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .and_then(|c| c.split(';').next().map(str::to_string))
+    }
+}
+
+pub struct TestUser {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub session_id: String,
+}
+
+fn base_vars(outbox: &PathBuf) -> HashMap<String, String> {
+    HashMap::from([
+        ("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string()),
+        ("IP_RATE_LIMIT".to_string(), "10000".to_string()),
+    ])
+}
+
+fn with_overrides(mut vars: HashMap<String, String>, overrides: &[(&str, &str)]) -> Config {
+    vars.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Config::from_map(&vars, MissingSecrets::GenerateEphemeral).expect("test configuration is valid")
+}
+
+fn new_outbox() -> PathBuf {
+    std::env::temp_dir().join(unique_name("think-tank-outbox"))
+}
+
+impl Api {
+    pub async fn start_memory(overrides: &[(&str, &str)]) -> Self {
+        let outbox = new_outbox();
+        Self::start(with_overrides(base_vars(&outbox), overrides), outbox).await
+    }
+
+    /// A fresh table and queue in the emulators, or `None` when they are not running (outside CI).
+    pub async fn start_aws(overrides: &[(&str, &str)]) -> Option<Self> {
+        let clients = aws_clients_or_skip().await?;
+        let table = unique_name("think-tank");
+        create_table(&clients, &table).await.expect("create table in DynamoDB Local");
+        let queues = create_email_queues(&clients, &unique_name("email")).await.expect("create queues in moto");
+        let outbox = new_outbox();
+        let mut vars = base_vars(&outbox);
+        vars.insert("BACKEND".into(), "aws".into());
+        vars.insert("TABLE_NAME".into(), table);
+        vars.insert("EMAIL_QUEUE_URL".into(), queues.queue_url);
+        Some(Self::start(with_overrides(vars, overrides), outbox).await)
+    }
+
+    async fn start(config: Config, outbox: PathBuf) -> Self {
+        let clock = Arc::new(ManualClock::starting_now());
+        let settings = local::Settings {
+            config,
+            http_addr: "127.0.0.1:0".parse().unwrap(),
+            clock: clock.clone(),
+        };
+        let running = local::start(settings).await.expect("local gateway starts");
+        Self {
+            base: format!("http://{}", running.http_addr),
+            client: reqwest::Client::new(),
+            clock,
+            outbox,
+            running,
+        }
+    }
+
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Resp {
+        let method = http::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(body) = body {
+            req = req.header("content-type", "application/json").body(body.to_string());
+        }
+        let res = req.send().await.expect("request reaches the gateway");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp { status, headers, body }
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.call("POST", path, Some(body), &[]).await
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> Resp {
+        self.call("GET", path, None, &[("authorization", &format!("Bearer {token}"))]).await
+    }
+
+    pub async fn send_as(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> Resp {
+        self.call(method, path, body, &[("authorization", &format!("Bearer {token}"))]).await
+    }
+
+    pub async fn register(&self, email: &str, password: &str) -> Resp {
+        self.post("/v1/auth/register", json!({ "email": email, "password": password, "name": "Test User" }))
+            .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Resp {
+        self.post("/v1/auth/login", json!({ "email": email, "password": password })).await
+    }
+
+    /// Registers and logs in a fresh user with the mobile flow.
+    pub async fn user(&self) -> TestUser {
+        let email = format!("{}@example.com", unique_name("user"));
+        self.user_with_email(&email).await
+    }
+
+    pub async fn user_with_email(&self, email: &str) -> TestUser {
+        let password = "correct horse battery".to_string();
+        let registered = self.register(email, &password).await;
+        assert_eq!(registered.status, 201, "register: {}", registered.body);
+        let login = self.login(email, &password).await;
+        assert_eq!(login.status, 200, "login: {}", login.body);
+        TestUser {
+            id: login.body["user"]["id"].as_str().unwrap().to_string(),
+            email: email.to_string(),
+            password,
+            access_token: login.body["access_token"].as_str().unwrap().to_string(),
+            refresh_token: login.body["refresh_token"].as_str().unwrap().to_string(),
+            session_id: login.body["session_id"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// Every `.eml` delivered to `to` whose subject contains `subject`.
+    pub fn emails_to(&self, to: &str, subject: &str) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.outbox) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(String, String)> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(&format!("{to}.eml")))
+            .filter_map(|e| Some((e.file_name().to_string_lossy().to_string(), std::fs::read_to_string(e.path()).ok()?)))
+            .filter(|(_, text)| text.contains(&format!("Subject: {subject}")))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, text)| text).collect()
+    }
+
+    /// Waits (up to 10 s) for the n-th email to `to` with `subject`.
+    pub async fn wait_for_email(&self, to: &str, subject: &str, nth: usize) -> String {
+        for _ in 0..200 {
+            if let Some(mail) = self.emails_to(to, subject).into_iter().nth(nth - 1) {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no email #{nth} {subject:?} reached {to}");
+    }
+
+    /// The `?token=` of the link in the n-th such email.
+    pub async fn token_from_email(&self, to: &str, subject: &str, nth: usize) -> String {
+        let mail = self.wait_for_email(to, subject, nth).await;
+        let start = mail.find("?token=").expect("email has a token link") + "?token=".len();
+        mail[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+}
