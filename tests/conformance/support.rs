@@ -1,0 +1,45 @@
+use shared::adapters::aws::provision::create_table;
+use shared::adapters::aws::DynamoStore;
+use shared::domain::{new_id, Role, Session, User, UserRecord};
+
+/// A fresh table in DynamoDB Local, or `None` when the emulators are not running.
+pub async fn dynamo_store() -> Option<DynamoStore> {
+    let clients = e2e::aws_clients_or_skip().await?;
+    let table = e2e::unique_name("conformance");
+    create_table(&clients, &table).await.expect("create table");
+    Some(DynamoStore::new(clients.dynamodb, &table))
+}
+
+pub const NOW: i64 = 1_800_000_000;
+
+pub fn user(email: &str) -> UserRecord {
+    UserRecord {
+        user: User {
+            id: new_id(),
+            email: email.to_string(),
+            name: "Ada".into(),
+            role: Role::Viewer,
+            email_verified: false,
+            mfa_enabled: false,
+            created_at: NOW * 1000,
+        },
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+    }
+}
+
+pub fn session(user_id: &str) -> Session {
+    Session {
+        id: new_id(),
+        user_id: user_id.to_string(),
+        refresh_hash: "hash-0".into(),
+        rotated_hashes: vec![],
+        access_jtis: vec![shared::domain::LiveJti { jti: new_id(), expires_at: NOW + 900 }],
+        device_name: Some("Phone".into()),
+        user_agent: Some("test".into()),
+        created_at: NOW * 1000,
+        last_used_at: NOW * 1000,
+        expires_at: NOW + 3600,
+        absolute_expires_at: NOW + 7200,
+        revoked: false,
+    }
+}

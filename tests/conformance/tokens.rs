@@ -1,0 +1,127 @@
+use shared::domain::{AuditEvent, AuditType, Email};
+use shared::ports::Store;
+
+use crate::conformance;
+use crate::support::NOW;
+
+conformance!(
+    a_single_use_token_is_taken_once,
+    concurrent_takes_have_one_winner,
+    an_expired_token_cannot_be_taken_and_its_key_can_be_reused,
+    the_failure_reaching_the_threshold_starts_one_lock,
+    concurrent_failures_start_exactly_one_lock,
+    clearing_and_imposing_locks,
+    rate_windows_count_hits_separately,
+    audit_events_are_listed_newest_first_per_user_or_for_all,
+    the_probe_answers,
+);
+
+async fn a_single_use_token_is_taken_once(store: &dyn Store) {
+    assert!(store.put_once("verify", "k1", "user-1", NOW + 60, NOW).await.unwrap());
+    assert!(!store.put_once("verify", "k1", "user-2", NOW + 60, NOW).await.unwrap());
+    assert!(store.contains("verify", "k1", NOW).await.unwrap());
+    assert!(!store.contains("reset", "k1", NOW).await.unwrap(), "purposes do not mix");
+    assert_eq!(store.take("verify", "k1", NOW).await.unwrap().as_deref(), Some("user-1"));
+    assert_eq!(store.take("verify", "k1", NOW).await.unwrap(), None);
+    assert!(!store.contains("verify", "k1", NOW).await.unwrap());
+}
+
+async fn concurrent_takes_have_one_winner(store: &dyn Store) {
+    store.put_once("reset", "k2", "user-1", NOW + 60, NOW).await.unwrap();
+    let takes = (0..8).map(|_| store.take("reset", "k2", NOW));
+    let won = futures::future::join_all(takes).await.into_iter().filter(|r| r.as_ref().unwrap().is_some()).count();
+    assert_eq!(won, 1);
+}
+
+async fn an_expired_token_cannot_be_taken_and_its_key_can_be_reused(store: &dyn Store) {
+    store.put_once("verify", "k3", "user-1", NOW + 60, NOW).await.unwrap();
+    assert!(!store.contains("verify", "k3", NOW + 60).await.unwrap());
+    assert!(store.put_once("verify", "k3", "user-2", NOW + 200, NOW + 60).await.unwrap());
+    assert_eq!(store.take("verify", "k3", NOW + 300).await.unwrap(), None);
+}
+
+async fn the_failure_reaching_the_threshold_starts_one_lock(store: &dyn Store) {
+    let email = Email::parse("lock@example.com").unwrap();
+    for n in 1..3 {
+        let outcome = store.record_failure(&email, 3, 600, NOW).await.unwrap();
+        assert_eq!((outcome.failures, outcome.lock_started), (n, false));
+        assert_eq!(store.attempts(&email, NOW).await.unwrap().failures, n);
+    }
+    assert!(store.record_failure(&email, 3, 600, NOW).await.unwrap().lock_started);
+    assert_eq!(store.attempts(&email, NOW).await.unwrap().locked_at(NOW), Some(NOW + 600));
+    assert!(!store.record_failure(&email, 3, 600, NOW + 1).await.unwrap().lock_started);
+    let after = store.record_failure(&email, 3, 600, NOW + 600).await.unwrap();
+    assert_eq!((after.failures, after.lock_started), (1, false), "a lapsed lock starts a fresh count");
+}
+
+async fn concurrent_failures_start_exactly_one_lock(store: &dyn Store) {
+    let email = Email::parse("swarm@example.com").unwrap();
+    let failures = (0..10).map(|_| store.record_failure(&email, 5, 600, NOW));
+    let outcomes = futures::future::join_all(failures).await;
+    let locks = outcomes.iter().filter(|o| o.as_ref().unwrap().lock_started).count();
+    assert_eq!(locks, 1);
+}
+
+async fn clearing_and_imposing_locks(store: &dyn Store) {
+    let email = Email::parse("admin-lock@example.com").unwrap();
+    store.record_failure(&email, 5, 600, NOW).await.unwrap();
+    store.clear_attempts(&email).await.unwrap();
+    assert_eq!(store.attempts(&email, NOW).await.unwrap(), Default::default());
+    store.lock_until(&email, NOW + 100, NOW).await.unwrap();
+    assert_eq!(store.attempts(&email, NOW).await.unwrap().locked_at(NOW), Some(NOW + 100));
+    store.clear_attempts(&email).await.unwrap();
+    assert_eq!(store.attempts(&email, NOW).await.unwrap().locked_at(NOW), None);
+}
+
+async fn rate_windows_count_hits_separately(store: &dyn Store) {
+    for n in 1..=3 {
+        assert_eq!(store.hit("login#ip", NOW, 60).await.unwrap(), n);
+    }
+    assert_eq!(store.hit("login#ip", NOW + 60, 60).await.unwrap(), 1);
+    assert_eq!(store.hit("register#ip", NOW + 60, 60).await.unwrap(), 1);
+}
+
+fn event(user: Option<&str>, kind: AuditType) -> AuditEvent {
+    AuditEvent {
+        id: shared::domain::new_id(),
+        kind,
+        user_id: user.map(str::to_string),
+        ip_hash: Some("hash".into()),
+        user_agent: None,
+        at: NOW * 1000,
+        detail: serde_json::json!({ "n": 1 }),
+    }
+}
+
+async fn audit_events_are_listed_newest_first_per_user_or_for_all(store: &dyn Store) {
+    let events = [
+        event(Some("u1"), AuditType::LoginFailure),
+        event(None, AuditType::LoginFailure),
+        event(Some("u1"), AuditType::LoginSuccess),
+        event(Some("u2"), AuditType::Logout),
+    ];
+    for e in &events {
+        store.record_event(e, NOW + 100).await.unwrap();
+    }
+    let mine = store.list_events(Some("u1"), None, 10, NOW).await.unwrap();
+    let kinds: Vec<AuditType> = mine.items.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [AuditType::LoginSuccess, AuditType::LoginFailure]);
+    assert_eq!(mine.items[0].detail, serde_json::json!({ "n": 1 }));
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.list_events(None, after.as_deref(), 3, NOW).await.unwrap();
+        all.extend(page.items.into_iter().map(|e| e.id));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = events.iter().rev().map(|e| e.id.clone()).collect();
+    assert_eq!(all, expected);
+    assert!(store.list_events(None, None, 10, NOW + 100).await.unwrap().items.is_empty(), "expired events are not listed");
+}
+
+async fn the_probe_answers(store: &dyn Store) {
+    store.ping().await.unwrap();
+}
