@@ -1,0 +1,77 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use serde_json::Value;
+use shared::adapters::memory::MemoryQueue;
+use shared::clock::ManualClock;
+use shared::config::MissingSecrets;
+use shared::{App, Config};
+
+pub fn fixture(name: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("events").join(format!("{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture exists")).expect("fixture is JSON")
+}
+
+/// The fixture with every `REPLACE_WITH_<KEY>` placeholder filled in.
+pub fn fixture_with(name: &str, values: &[(&str, &str)]) -> Value {
+    let mut text = fixture(name).to_string();
+    for (key, value) in values {
+        text = text.replace(&format!("REPLACE_WITH_{key}"), value);
+    }
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Deserialized exactly as the Lambda runtime deserializes an invocation.
+pub fn request(event: &Value) -> lambda_http::Request {
+    lambda_http::request::from_str(&event.to_string()).expect("an API Gateway v2 event")
+}
+
+pub struct Harness {
+    pub app: Arc<App>,
+    pub queue: Arc<MemoryQueue>,
+    pub outbox: PathBuf,
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        let outbox = std::env::temp_dir().join(e2e::unique_name("handlers-outbox"));
+        let vars = [("LOCAL_OUTBOX_DIR", outbox.display().to_string())]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+        let (app, queue) = App::in_memory(config, Arc::new(ManualClock::starting_now()));
+        Self { app: Arc::new(app), queue, outbox }
+    }
+
+    pub fn outbox_files(&self) -> Vec<String> {
+        std::fs::read_dir(&self.outbox)
+            .map(|d| d.filter_map(Result::ok).filter_map(|e| std::fs::read_to_string(e.path()).ok()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Feeds everything queued to the worker as one SQS event shaped like the fixture.
+    pub async fn run_worker(&self) -> Vec<String> {
+        let batch = self.queue.receive(10);
+        let mut event: SqsEvent = serde_json::from_value(fixture("sqs-email-batch")).unwrap();
+        let template = event.records[0].clone();
+        event.records = batch
+            .iter()
+            .map(|m| {
+                let mut record = template.clone();
+                record.message_id = Some(m.message_id.clone());
+                record.body = Some(m.body.clone());
+                record
+            })
+            .collect();
+        let response = email_worker::handle(self.app.clone(), event).await;
+        response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect()
+    }
+}
+
+pub async fn body_json(response: http::Response<lambda_http::Body>) -> (u16, http::HeaderMap, Value) {
+    let (parts, body) = response.into_parts();
+    let json = serde_json::from_slice(body.as_ref()).unwrap_or(Value::Null);
+    (parts.status.as_u16(), parts.headers, json)
+}

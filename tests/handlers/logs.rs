@@ -1,0 +1,82 @@
+//! Every flow that handles a secret runs with logs captured at TRACE; none of
+//! the secrets or the client's raw IP may appear.
+
+use std::io::Write;
+use std::sync::{Mutex, OnceLock};
+
+use serde_json::json;
+
+use crate::fixtures::{body_json, fixture, fixture_with, request, Harness};
+
+static CAPTURED: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+struct Capture;
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        CAPTURED.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(|| Capture)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber");
+    });
+}
+
+fn with_body(name: &str, body: serde_json::Value) -> serde_json::Value {
+    let mut event = fixture(name);
+    event["body"] = json!(body.to_string());
+    event["isBase64Encoded"] = json!(false);
+    event
+}
+
+#[tokio::test]
+async fn no_token_password_or_raw_ip_reaches_the_logs() {
+    capture_logs();
+    let h = Harness::new();
+    let app = &h.app;
+    let (_, _, _) = body_json(auth::register(app.clone(), request(&fixture("register"))).await).await;
+    let wrong = with_body("login", json!({ "email": "fixture@example.com", "password": "wrong secret 987" }));
+    body_json(auth::login(app.clone(), request(&wrong)).await).await;
+    let (_, _, login) = body_json(auth::login(app.clone(), request(&fixture("login"))).await).await;
+    let access = login["access_token"].as_str().unwrap().to_string();
+    let refresh = login["refresh_token"].as_str().unwrap().to_string();
+    let refreshed = with_body("login", json!({ "refresh_token": refresh }));
+    let (_, _, rotated) = body_json(auth::refresh(app.clone(), request(&refreshed)).await).await;
+    body_json(auth::refresh(app.clone(), request(&refreshed)).await).await;
+    body_json(auth::me(app.clone(), request(&fixture_with("me", &[("ACCESS_TOKEN", &access)]))).await).await;
+    let forgot = with_body("login", json!({ "email": "fixture@example.com" }));
+    body_json(auth::password_forgot(app.clone(), request(&forgot)).await).await;
+    h.run_worker().await;
+    let mails = h.outbox_files().join("\n");
+    let reset_token = mails.split("reset-password?token=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let reset = with_body("login", json!({ "token": reset_token, "new_password": "brand new secret 42" }));
+    let (status, _, _) = body_json(auth::password_reset(app.clone(), request(&reset)).await).await;
+    assert_eq!(status, 204);
+
+    let logs = String::from_utf8(CAPTURED.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("email sent"), "the capture works: {logs}");
+    let secrets = [
+        "fixture password 1",
+        "wrong secret 987",
+        "brand new secret 42",
+        access.as_str(),
+        refresh.as_str(),
+        rotated["refresh_token"].as_str().unwrap(),
+        reset_token.as_str(),
+        "203.0.113.77",
+    ];
+    for secret in secrets {
+        assert!(!logs.contains(secret), "a secret reached the logs: {secret}");
+    }
+}
