@@ -59,7 +59,13 @@ impl App {
     pub fn in_memory(config: Config, clock: Arc<dyn Clock>) -> (Self, Arc<MemoryQueue>) {
         let queue = Arc::new(MemoryQueue::default());
         let sender = Arc::new(OutboxSender::new(&config.outbox_dir));
-        let app = Self::new(config, Arc::new(MemoryStore::default()), queue.clone(), sender, clock);
+        let app = Self::new(
+            config,
+            Arc::new(MemoryStore::default()),
+            queue.clone(),
+            sender,
+            clock,
+        );
         (app, queue)
     }
 
@@ -69,7 +75,10 @@ impl App {
     }
 
     pub fn on_aws_with(config: Config, clients: &AwsClients, clock: Arc<dyn Clock>) -> Self {
-        let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), &config.table_name));
+        let store = Arc::new(DynamoStore::new(
+            clients.dynamodb.clone(),
+            &config.table_name,
+        ));
         let queue = Arc::new(SqsQueue::new(clients.sqs.clone(), &config.email_queue_url));
         let sender: Arc<dyn EmailSender> = match config.email_delivery {
             EmailDelivery::Ses => Arc::new(SesSender::new(clients.ses.clone())),

@@ -99,7 +99,12 @@ impl Config {
             lockout_seconds: r.number("LOCKOUT_SECONDS", 12 * 3600, 1, 365 * DAY)?,
             ip_rate_limit: r.number("IP_RATE_LIMIT", 20, 1, 1_000_000_000)? as u32,
             access_token_ttl_seconds: r.number("ACCESS_TOKEN_TTL_SECONDS", 900, 30, DAY)?,
-            refresh_token_ttl_seconds: r.number("REFRESH_TOKEN_TTL_SECONDS", 7 * DAY, 60, 90 * DAY)?,
+            refresh_token_ttl_seconds: r.number(
+                "REFRESH_TOKEN_TTL_SECONDS",
+                7 * DAY,
+                60,
+                90 * DAY,
+            )?,
             session_max_seconds: r.number("SESSION_MAX_SECONDS", 30 * DAY, 60, 365 * DAY)?,
             jwt_issuer: r.string("JWT_ISSUER", "think-tank"),
             jwt_audience: r.string("JWT_AUDIENCE", "think-tank-api"),
@@ -147,7 +152,10 @@ impl Reader<'_> {
         match self.get("BACKEND").unwrap_or("memory") {
             "memory" => Ok(Backend::Memory),
             "aws" => Ok(Backend::Aws),
-            other => Err(invalid("BACKEND", format!("expected memory or aws, got {other:?}"))),
+            other => Err(invalid(
+                "BACKEND",
+                format!("expected memory or aws, got {other:?}"),
+            )),
         }
     }
 
@@ -155,11 +163,20 @@ impl Reader<'_> {
         match self.get("EMAIL_DELIVERY").unwrap_or("outbox") {
             "outbox" => Ok(EmailDelivery::Outbox),
             "ses" => Ok(EmailDelivery::Ses),
-            other => Err(invalid("EMAIL_DELIVERY", format!("expected outbox or ses, got {other:?}"))),
+            other => Err(invalid(
+                "EMAIL_DELIVERY",
+                format!("expected outbox or ses, got {other:?}"),
+            )),
         }
     }
 
-    fn number(&self, var: &'static str, default: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
+    fn number(
+        &self,
+        var: &'static str,
+        default: i64,
+        min: i64,
+        max: i64,
+    ) -> Result<i64, ConfigError> {
         let Some(raw) = self.get(var) else {
             return Ok(default);
         };
@@ -172,21 +189,36 @@ impl Reader<'_> {
         Ok(value)
     }
 
-    fn parsed<T, E>(&self, var: &'static str, default: T, parse: fn(&str) -> Result<T, E>) -> Result<T, ConfigError> {
+    fn parsed<T, E>(
+        &self,
+        var: &'static str,
+        default: T,
+        parse: fn(&str) -> Result<T, E>,
+    ) -> Result<T, ConfigError> {
         match self.get(var) {
             None => Ok(default),
             Some(raw) => parse(raw).map_err(|_| invalid(var, format!("unsupported value {raw:?}"))),
         }
     }
 
-    fn optional<T, E>(&self, var: &'static str, parse: fn(&str) -> Result<T, E>) -> Result<Option<T>, ConfigError> {
+    fn optional<T, E>(
+        &self,
+        var: &'static str,
+        parse: fn(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, ConfigError> {
         match self.get(var) {
             None => Ok(None),
-            Some(raw) => parse(raw).map(Some).map_err(|_| invalid(var, "malformed value")),
+            Some(raw) => parse(raw)
+                .map(Some)
+                .map_err(|_| invalid(var, "malformed value")),
         }
     }
 
-    fn secret(&self, var: &'static str, missing: MissingSecrets) -> Result<SecretSlice<u8>, ConfigError> {
+    fn secret(
+        &self,
+        var: &'static str,
+        missing: MissingSecrets,
+    ) -> Result<SecretSlice<u8>, ConfigError> {
         match self.get(var) {
             Some(raw) => decode_secret(var, raw),
             None if missing == MissingSecrets::GenerateEphemeral => Ok(random_bytes(32).into()),
@@ -200,7 +232,10 @@ impl Reader<'_> {
         let Some(raw) = self.get(VAR) else {
             return match missing {
                 MissingSecrets::GenerateEphemeral => Ok(vec![SigningKey {
-                    kid: format!("ephemeral-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
+                    kid: format!(
+                        "ephemeral-{}",
+                        &uuid::Uuid::new_v4().simple().to_string()[..8]
+                    ),
                     secret: random_bytes(32).into(),
                 }]),
                 MissingSecrets::Fail => Err(invalid(VAR, "is required (kid:base64url,...)")),
@@ -235,7 +270,10 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -247,7 +285,10 @@ mod tests {
         assert_eq!(c.ip_rate_limit, 20);
         assert_eq!(c.access_token_ttl_seconds, 900);
         assert_eq!(c.session_max_seconds, 30 * DAY);
-        assert_eq!(c.allowed_origins, ["http://localhost:5173", "http://127.0.0.1:5173"]);
+        assert_eq!(
+            c.allowed_origins,
+            ["http://localhost:5173", "http://127.0.0.1:5173"]
+        );
     }
 
     #[test]
@@ -272,7 +313,9 @@ mod tests {
 
     #[test]
     fn deployed_functions_refuse_to_start_without_secrets() {
-        let err = Config::from_map(&vars(&[]), MissingSecrets::Fail).err().unwrap();
+        let err = Config::from_map(&vars(&[]), MissingSecrets::Fail)
+            .err()
+            .unwrap();
         assert_eq!(err.var, "JWT_SIGNING_KEYS");
     }
 }

@@ -217,12 +217,25 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lowercased() {
-        assert_eq!(Email::parse("  Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
     }
 
     #[test]
     fn malformed_emails_are_refused() {
-        for raw in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.com", "ada@.com", "ada@example..com"] {
+        for raw in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "a@b@c.com",
+            "ada@.com",
+            "ada@example..com",
+        ] {
             assert!(Email::parse(raw).is_err(), "{raw:?} should be refused");
         }
     }
@@ -237,7 +250,10 @@ mod tests {
 
     #[test]
     fn audit_types_parse_from_their_names() {
-        assert_eq!(AuditType::parse("refresh_reuse"), Some(AuditType::RefreshReuse));
+        assert_eq!(
+            AuditType::parse("refresh_reuse"),
+            Some(AuditType::RefreshReuse)
+        );
         assert_eq!(AuditType::parse("nope"), None);
     }
 }

@@ -21,10 +21,24 @@ pub struct EmailJob {
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum EmailKind {
-    VerifyEmail { name: String, token: String },
-    PasswordReset { name: String, token: String },
-    AccountLocked { name: String, locked_until: String },
-    TaskAssigned { name: String, task_id: String, task_title: String, assigned_by: String },
+    VerifyEmail {
+        name: String,
+        token: String,
+    },
+    PasswordReset {
+        name: String,
+        token: String,
+    },
+    AccountLocked {
+        name: String,
+        locked_until: String,
+    },
+    TaskAssigned {
+        name: String,
+        task_id: String,
+        task_title: String,
+        assigned_by: String,
+    },
 }
 
 impl EmailKind {
@@ -151,7 +165,10 @@ mod tests {
     fn verify_job() -> EmailJob {
         EmailJob::new(
             "ada@example.com",
-            EmailKind::VerifyEmail { name: "Ada <script>".into(), token: "tok123".into() },
+            EmailKind::VerifyEmail {
+                name: "Ada <script>".into(),
+                token: "tok123".into(),
+            },
         )
     }
 
@@ -178,23 +195,53 @@ mod tests {
 
     #[test]
     fn messages_are_multipart_with_headers() {
-        let raw = build_message(&verify_job(), "Think-Tank <no-reply@example.com>", "http://app.test").unwrap();
+        let raw = build_message(
+            &verify_job(),
+            "Think-Tank <no-reply@example.com>",
+            "http://app.test",
+        )
+        .unwrap();
         let text = String::from_utf8(raw).unwrap();
-        for header in ["From: ", "To: ", "Subject: ", "Date: ", "Message-ID: ", "multipart/alternative"] {
+        for header in [
+            "From: ",
+            "To: ",
+            "Subject: ",
+            "Date: ",
+            "Message-ID: ",
+            "multipart/alternative",
+        ] {
             assert!(text.contains(header), "missing {header}");
         }
-        assert!(text.contains("verify-email?token=tok123"), "links stay unbroken");
+        assert!(
+            text.contains("verify-email?token=tok123"),
+            "links stay unbroken"
+        );
     }
 
     #[test]
     fn every_kind_renders() {
         let kinds = [
-            EmailKind::PasswordReset { name: "a".into(), token: "t".into() },
-            EmailKind::AccountLocked { name: "a".into(), locked_until: "2026-01-01T00:00:00Z".into() },
-            EmailKind::TaskAssigned { name: "a".into(), task_id: "1".into(), task_title: "T".into(), assigned_by: "b".into() },
+            EmailKind::PasswordReset {
+                name: "a".into(),
+                token: "t".into(),
+            },
+            EmailKind::AccountLocked {
+                name: "a".into(),
+                locked_until: "2026-01-01T00:00:00Z".into(),
+            },
+            EmailKind::TaskAssigned {
+                name: "a".into(),
+                task_id: "1".into(),
+                task_title: "T".into(),
+                assigned_by: "b".into(),
+            },
         ];
         for kind in kinds {
-            assert!(!render(&kind, "http://x").subject.is_empty(), "{}", kind.name());
+            assert!(
+                !render(&kind, "http://x").subject.is_empty(),
+                "{}",
+                kind.name()
+            );
         }
     }
 }

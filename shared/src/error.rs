@@ -183,9 +183,21 @@ mod tests {
             (ApiError::CsrfFailed, 403, "csrf_failed"),
             (ApiError::EmailTaken, 409, "email_taken"),
             (ApiError::PayloadTooLarge, 413, "payload_too_large"),
-            (ApiError::UnsupportedMediaType, 415, "unsupported_media_type"),
-            (ApiError::AccountLocked { retry_after: 10 }, 429, "account_locked"),
-            (ApiError::Unavailable(anyhow::anyhow!("x")), 503, "unavailable"),
+            (
+                ApiError::UnsupportedMediaType,
+                415,
+                "unsupported_media_type",
+            ),
+            (
+                ApiError::AccountLocked { retry_after: 10 },
+                429,
+                "account_locked",
+            ),
+            (
+                ApiError::Unavailable(anyhow::anyhow!("x")),
+                503,
+                "unavailable",
+            ),
         ];
         for (err, status, code) in cases {
             assert_eq!((err.status().as_u16(), err.code()), (status, code));
@@ -194,7 +206,8 @@ mod tests {
 
     #[test]
     fn storage_failures_never_surface_their_text() {
-        let err: ApiError = StoreError::Unexpected(anyhow::anyhow!("Table think-tank missing")).into();
+        let err: ApiError =
+            StoreError::Unexpected(anyhow::anyhow!("Table think-tank missing")).into();
         assert_eq!(err.status().as_u16(), 500);
         assert!(!err.detail().contains("think-tank"));
     }

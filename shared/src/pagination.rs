@@ -21,11 +21,19 @@ pub fn page_request(ctx: &Ctx, key: &[u8], scope: &str) -> Result<PageRequest, A
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| ApiError::field("limit", format!("must be a whole number from 1 to {MAX_LIMIT}")))?,
+            .ok_or_else(|| {
+                ApiError::field(
+                    "limit",
+                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                )
+            })?,
     };
     let after = match ctx.query("cursor") {
         None | Some("") => None,
-        Some(raw) => Some(open(key, scope, raw).ok_or_else(|| ApiError::field("cursor", "is not a valid cursor"))?),
+        Some(raw) => Some(
+            open(key, scope, raw)
+                .ok_or_else(|| ApiError::field("cursor", "is not a valid cursor"))?,
+        ),
     };
     Ok(PageRequest { limit, after })
 }

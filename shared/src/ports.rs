@@ -20,7 +20,8 @@ pub trait UserStore: Send + Sync {
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>>;
     async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>>;
     /// Applies the changes to an existing user and returns it; `None` if there is no such user.
-    async fn update_user(&self, id: &str, changes: &UserChanges) -> StoreResult<Option<UserRecord>>;
+    async fn update_user(&self, id: &str, changes: &UserChanges)
+        -> StoreResult<Option<UserRecord>>;
     /// Newest first.
     async fn list_users(&self, after: Option<&str>, limit: usize) -> StoreResult<Page<User>>;
 }
@@ -33,10 +34,12 @@ pub trait SessionStore: Send + Sync {
     async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>>;
     /// Replaces the session only if it is not revoked and its refresh hash is still
     /// `expected_hash`; `false` when another rotation or a revocation won.
-    async fn replace_session_if(&self, session: &Session, expected_hash: &str) -> StoreResult<bool>;
+    async fn replace_session_if(&self, session: &Session, expected_hash: &str)
+        -> StoreResult<bool>;
     /// Marks the session revoked and returns it as it was; `None` if it does not
     /// exist or was already revoked.
-    async fn revoke_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>>;
+    async fn revoke_session(&self, user_id: &str, session_id: &str)
+        -> StoreResult<Option<Session>>;
 }
 
 #[async_trait]
@@ -51,7 +54,14 @@ pub trait RevocationStore: Send + Sync {
 #[async_trait]
 pub trait OneTimeStore: Send + Sync {
     /// Stores `key`; `false` if a live entry with that key already exists.
-    async fn put_once(&self, purpose: &str, key: &str, subject: &str, expires_at: i64, now: i64) -> StoreResult<bool>;
+    async fn put_once(
+        &self,
+        purpose: &str,
+        key: &str,
+        subject: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// Removes the entry and returns its subject, if it exists and has not expired.
     async fn take(&self, purpose: &str, key: &str, now: i64) -> StoreResult<Option<String>>;
     async fn contains(&self, purpose: &str, key: &str, now: i64) -> StoreResult<bool>;
@@ -62,7 +72,13 @@ pub trait AttemptStore: Send + Sync {
     async fn attempts(&self, email: &Email, now: i64) -> StoreResult<LoginAttempts>;
     /// Counts one failure; the failure that reaches `threshold` starts a lock
     /// until `now + lock_seconds` and resets the count.
-    async fn record_failure(&self, email: &Email, threshold: u32, lock_seconds: i64, now: i64) -> StoreResult<FailureOutcome>;
+    async fn record_failure(
+        &self,
+        email: &Email,
+        threshold: u32,
+        lock_seconds: i64,
+        now: i64,
+    ) -> StoreResult<FailureOutcome>;
     /// Forgets failures and lifts any lock.
     async fn clear_attempts(&self, email: &Email) -> StoreResult<()>;
     async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()>;
@@ -78,7 +94,13 @@ pub trait RateLimitStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     async fn record_event(&self, event: &AuditEvent, expires_at: i64) -> StoreResult<()>;
     /// Newest first; one user's events or everyone's.
-    async fn list_events(&self, user_id: Option<&str>, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<AuditEvent>>;
+    async fn list_events(
+        &self,
+        user_id: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<AuditEvent>>;
 }
 
 #[async_trait]
@@ -89,12 +111,26 @@ pub trait Probe: Send + Sync {
 
 /// Everything the services keep in the table.
 pub trait Store:
-    UserStore + SessionStore + RevocationStore + OneTimeStore + AttemptStore + RateLimitStore + AuditStore + Probe
+    UserStore
+    + SessionStore
+    + RevocationStore
+    + OneTimeStore
+    + AttemptStore
+    + RateLimitStore
+    + AuditStore
+    + Probe
 {
 }
 
 impl<T> Store for T where
-    T: UserStore + SessionStore + RevocationStore + OneTimeStore + AttemptStore + RateLimitStore + AuditStore + Probe
+    T: UserStore
+        + SessionStore
+        + RevocationStore
+        + OneTimeStore
+        + AttemptStore
+        + RateLimitStore
+        + AuditStore
+        + Probe
 {
 }
 

@@ -44,7 +44,14 @@ mod tests {
 
     #[test]
     fn editors_work_on_tasks_and_files_but_never_delete_tasks_or_administer() {
-        for p in [TasksCreate, TasksRead, TasksUpdate, FilesCreate, FilesRead, FilesDelete] {
+        for p in [
+            TasksCreate,
+            TasksRead,
+            TasksUpdate,
+            FilesCreate,
+            FilesRead,
+            FilesDelete,
+        ] {
             assert!(Role::Editor.allows(p));
         }
         for p in [TasksDelete, UsersRead, UsersUpdate, AuditRead] {
@@ -55,7 +62,14 @@ mod tests {
     #[test]
     fn viewers_only_read() {
         assert!(Role::Viewer.allows(TasksRead) && Role::Viewer.allows(FilesRead));
-        for p in [TasksCreate, TasksUpdate, FilesCreate, FilesDelete, UsersRead, AuditRead] {
+        for p in [
+            TasksCreate,
+            TasksUpdate,
+            FilesCreate,
+            FilesDelete,
+            UsersRead,
+            AuditRead,
+        ] {
             assert!(!Role::Viewer.allows(p));
         }
     }

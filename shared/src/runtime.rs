@@ -14,7 +14,9 @@ use crate::App;
 pub fn init_json_tracing() {
     let _ = tracing_subscriber::fmt()
         .json()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_current_span(false)
         .with_ansi(false)
         .without_time()
@@ -48,9 +50,11 @@ where
     Fut: Future<Output = aws_lambda_events::event::sqs::SqsBatchResponse> + Send,
 {
     let app = lambda_app().await?;
-    lambda_runtime::run(service_fn(move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
-        let app = app.clone();
-        async move { Ok::<_, Error>(handler(app, event.payload).await) }
-    }))
+    lambda_runtime::run(service_fn(
+        move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
+            let app = app.clone();
+            async move { Ok::<_, Error>(handler(app, event.payload).await) }
+        },
+    ))
     .await
 }

@@ -8,7 +8,13 @@ use shared::email::{EmailJob, EmailKind};
 use shared::ports::{EmailQueue, Probe};
 
 fn job() -> EmailJob {
-    EmailJob::new("ada@example.com", EmailKind::VerifyEmail { name: "Ada".into(), token: "t".into() })
+    EmailJob::new(
+        "ada@example.com",
+        EmailKind::VerifyEmail {
+            name: "Ada".into(),
+            token: "t".into(),
+        },
+    )
 }
 
 #[tokio::test]
@@ -19,7 +25,10 @@ async fn the_memory_queue_delivers_and_dead_letters_after_five_receives() {
     for receive in 1..=5 {
         let batch = queue.receive(10);
         assert_eq!(batch[0].receive_count, receive);
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&batch[0].body).unwrap()["kind"], "verify_email");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&batch[0].body).unwrap()["kind"],
+            "verify_email"
+        );
         queue.release(&batch[0].message_id, 5);
     }
     assert!(queue.receive(10).is_empty());
@@ -31,7 +40,9 @@ async fn sqs_delivers_and_its_redrive_policy_dead_letters_after_five_receives() 
     let Some(clients) = e2e::aws_clients_or_skip().await else {
         return;
     };
-    let queues = create_email_queues(&clients, &e2e::unique_name("conformance")).await.unwrap();
+    let queues = create_email_queues(&clients, &e2e::unique_name("conformance"))
+        .await
+        .unwrap();
     let queue = SqsQueue::new(clients.sqs.clone(), &queues.queue_url);
     queue.ping().await.unwrap();
     queue.enqueue(&job()).await.unwrap();

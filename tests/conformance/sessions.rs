@@ -19,9 +19,22 @@ async fn a_session_is_read_back_and_listed_under_its_user(store: &dyn Store) {
     for s in [&a, &b, &other] {
         store.create_session(s).await.unwrap();
     }
-    assert_eq!(store.session("user-a", &a.id).await.unwrap(), Some(a.clone()));
-    assert_eq!(store.session("user-b", &a.id).await.unwrap(), None, "sessions are keyed by their user");
-    let mut listed: Vec<String> = store.sessions_of("user-a").await.unwrap().into_iter().map(|s| s.id).collect();
+    assert_eq!(
+        store.session("user-a", &a.id).await.unwrap(),
+        Some(a.clone())
+    );
+    assert_eq!(
+        store.session("user-b", &a.id).await.unwrap(),
+        None,
+        "sessions are keyed by their user"
+    );
+    let mut listed: Vec<String> = store
+        .sessions_of("user-a")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
     listed.sort();
     let mut expected = vec![a.id, b.id];
     expected.sort();
@@ -34,7 +47,10 @@ async fn a_rotation_wins_only_against_the_expected_hash(store: &dyn Store) {
     let mut next = s.clone();
     next.refresh_hash = "hash-1".into();
     next.rotated_hashes = vec!["hash-0".into()];
-    next.access_jtis.push(LiveJti { jti: "j2".into(), expires_at: NOW + 900 });
+    next.access_jtis.push(LiveJti {
+        jti: "j2".into(),
+        expires_at: NOW + 900,
+    });
     assert!(!store.replace_session_if(&next, "stale").await.unwrap());
     assert!(store.replace_session_if(&next, "hash-0").await.unwrap());
     assert!(!store.replace_session_if(&next, "hash-0").await.unwrap());
@@ -51,27 +67,64 @@ async fn concurrent_rotations_with_the_same_token_have_one_winner(store: &dyn St
             next
         })
         .collect();
-    let results = futures::future::join_all(candidates.iter().map(|c| store.replace_session_if(c, "hash-0"))).await;
-    assert_eq!(results.into_iter().filter(|r| *r.as_ref().unwrap()).count(), 1);
+    let results = futures::future::join_all(
+        candidates
+            .iter()
+            .map(|c| store.replace_session_if(c, "hash-0")),
+    )
+    .await;
+    assert_eq!(
+        results.into_iter().filter(|r| *r.as_ref().unwrap()).count(),
+        1
+    );
 }
 
 async fn a_revoked_session_cannot_be_rotated_or_revoked_again(store: &dyn Store) {
     let s = session("user-v");
     store.create_session(&s).await.unwrap();
-    let revoked = store.revoke_session("user-v", &s.id).await.unwrap().unwrap();
-    assert_eq!(revoked.access_jtis, s.access_jtis, "revocation hands back the tokens to blacklist");
+    let revoked = store
+        .revoke_session("user-v", &s.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        revoked.access_jtis, s.access_jtis,
+        "revocation hands back the tokens to blacklist"
+    );
     assert_eq!(store.revoke_session("user-v", &s.id).await.unwrap(), None);
-    assert_eq!(store.revoke_session("user-v", "missing").await.unwrap(), None);
+    assert_eq!(
+        store.revoke_session("user-v", "missing").await.unwrap(),
+        None
+    );
     assert!(!store.replace_session_if(&s, "hash-0").await.unwrap());
-    assert!(store.session("user-v", &s.id).await.unwrap().unwrap().revoked);
+    assert!(
+        store
+            .session("user-v", &s.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
 }
 
 async fn revoked_tokens_stay_revoked_until_they_expire(store: &dyn Store) {
-    let jtis = [LiveJti { jti: "j-1".into(), expires_at: NOW + 60 }, LiveJti { jti: "j-2".into(), expires_at: NOW + 120 }];
+    let jtis = [
+        LiveJti {
+            jti: "j-1".into(),
+            expires_at: NOW + 60,
+        },
+        LiveJti {
+            jti: "j-2".into(),
+            expires_at: NOW + 120,
+        },
+    ];
     store.revoke_tokens(&jtis).await.unwrap();
     assert!(store.is_revoked("j-1", NOW).await.unwrap());
     assert!(store.is_revoked("j-2", NOW + 61).await.unwrap());
-    assert!(!store.is_revoked("j-1", NOW + 60).await.unwrap(), "an expired entry is ignored even before TTL deletes it");
+    assert!(
+        !store.is_revoked("j-1", NOW + 60).await.unwrap(),
+        "an expired entry is ignored even before TTL deletes it"
+    );
     assert!(!store.is_revoked("never", NOW).await.unwrap());
     store.revoke_tokens(&[]).await.unwrap();
 }

@@ -33,7 +33,10 @@ pub fn session(user_id: &str) -> Session {
         user_id: user_id.to_string(),
         refresh_hash: "hash-0".into(),
         rotated_hashes: vec![],
-        access_jtis: vec![shared::domain::LiveJti { jti: new_id(), expires_at: NOW + 900 }],
+        access_jtis: vec![shared::domain::LiveJti {
+            jti: new_id(),
+            expires_at: NOW + 900,
+        }],
         device_name: Some("Phone".into()),
         user_agent: Some("test".into()),
         created_at: NOW * 1000,

@@ -17,26 +17,51 @@ conformance!(
 );
 
 async fn a_single_use_token_is_taken_once(store: &dyn Store) {
-    assert!(store.put_once("verify", "k1", "user-1", NOW + 60, NOW).await.unwrap());
-    assert!(!store.put_once("verify", "k1", "user-2", NOW + 60, NOW).await.unwrap());
+    assert!(store
+        .put_once("verify", "k1", "user-1", NOW + 60, NOW)
+        .await
+        .unwrap());
+    assert!(!store
+        .put_once("verify", "k1", "user-2", NOW + 60, NOW)
+        .await
+        .unwrap());
     assert!(store.contains("verify", "k1", NOW).await.unwrap());
-    assert!(!store.contains("reset", "k1", NOW).await.unwrap(), "purposes do not mix");
-    assert_eq!(store.take("verify", "k1", NOW).await.unwrap().as_deref(), Some("user-1"));
+    assert!(
+        !store.contains("reset", "k1", NOW).await.unwrap(),
+        "purposes do not mix"
+    );
+    assert_eq!(
+        store.take("verify", "k1", NOW).await.unwrap().as_deref(),
+        Some("user-1")
+    );
     assert_eq!(store.take("verify", "k1", NOW).await.unwrap(), None);
     assert!(!store.contains("verify", "k1", NOW).await.unwrap());
 }
 
 async fn concurrent_takes_have_one_winner(store: &dyn Store) {
-    store.put_once("reset", "k2", "user-1", NOW + 60, NOW).await.unwrap();
+    store
+        .put_once("reset", "k2", "user-1", NOW + 60, NOW)
+        .await
+        .unwrap();
     let takes = (0..8).map(|_| store.take("reset", "k2", NOW));
-    let won = futures::future::join_all(takes).await.into_iter().filter(|r| r.as_ref().unwrap().is_some()).count();
+    let won = futures::future::join_all(takes)
+        .await
+        .into_iter()
+        .filter(|r| r.as_ref().unwrap().is_some())
+        .count();
     assert_eq!(won, 1);
 }
 
 async fn an_expired_token_cannot_be_taken_and_its_key_can_be_reused(store: &dyn Store) {
-    store.put_once("verify", "k3", "user-1", NOW + 60, NOW).await.unwrap();
+    store
+        .put_once("verify", "k3", "user-1", NOW + 60, NOW)
+        .await
+        .unwrap();
     assert!(!store.contains("verify", "k3", NOW + 60).await.unwrap());
-    assert!(store.put_once("verify", "k3", "user-2", NOW + 200, NOW + 60).await.unwrap());
+    assert!(store
+        .put_once("verify", "k3", "user-2", NOW + 200, NOW + 60)
+        .await
+        .unwrap());
     assert_eq!(store.take("verify", "k3", NOW + 300).await.unwrap(), None);
 }
 
@@ -47,18 +72,43 @@ async fn the_failure_reaching_the_threshold_starts_one_lock(store: &dyn Store) {
         assert_eq!((outcome.failures, outcome.lock_started), (n, false));
         assert_eq!(store.attempts(&email, NOW).await.unwrap().failures, n);
     }
-    assert!(store.record_failure(&email, 3, 600, NOW).await.unwrap().lock_started);
-    assert_eq!(store.attempts(&email, NOW).await.unwrap().locked_at(NOW), Some(NOW + 600));
-    assert!(!store.record_failure(&email, 3, 600, NOW + 1).await.unwrap().lock_started);
-    let after = store.record_failure(&email, 3, 600, NOW + 600).await.unwrap();
-    assert_eq!((after.failures, after.lock_started), (1, false), "a lapsed lock starts a fresh count");
+    assert!(
+        store
+            .record_failure(&email, 3, 600, NOW)
+            .await
+            .unwrap()
+            .lock_started
+    );
+    assert_eq!(
+        store.attempts(&email, NOW).await.unwrap().locked_at(NOW),
+        Some(NOW + 600)
+    );
+    assert!(
+        !store
+            .record_failure(&email, 3, 600, NOW + 1)
+            .await
+            .unwrap()
+            .lock_started
+    );
+    let after = store
+        .record_failure(&email, 3, 600, NOW + 600)
+        .await
+        .unwrap();
+    assert_eq!(
+        (after.failures, after.lock_started),
+        (1, false),
+        "a lapsed lock starts a fresh count"
+    );
 }
 
 async fn concurrent_failures_start_exactly_one_lock(store: &dyn Store) {
     let email = Email::parse("swarm@example.com").unwrap();
     let failures = (0..10).map(|_| store.record_failure(&email, 5, 600, NOW));
     let outcomes = futures::future::join_all(failures).await;
-    let locks = outcomes.iter().filter(|o| o.as_ref().unwrap().lock_started).count();
+    let locks = outcomes
+        .iter()
+        .filter(|o| o.as_ref().unwrap().lock_started)
+        .count();
     assert_eq!(locks, 1);
 }
 
@@ -66,11 +116,20 @@ async fn clearing_and_imposing_locks(store: &dyn Store) {
     let email = Email::parse("admin-lock@example.com").unwrap();
     store.record_failure(&email, 5, 600, NOW).await.unwrap();
     store.clear_attempts(&email).await.unwrap();
-    assert_eq!(store.attempts(&email, NOW).await.unwrap(), Default::default());
+    assert_eq!(
+        store.attempts(&email, NOW).await.unwrap(),
+        Default::default()
+    );
     store.lock_until(&email, NOW + 100, NOW).await.unwrap();
-    assert_eq!(store.attempts(&email, NOW).await.unwrap().locked_at(NOW), Some(NOW + 100));
+    assert_eq!(
+        store.attempts(&email, NOW).await.unwrap().locked_at(NOW),
+        Some(NOW + 100)
+    );
     store.clear_attempts(&email).await.unwrap();
-    assert_eq!(store.attempts(&email, NOW).await.unwrap().locked_at(NOW), None);
+    assert_eq!(
+        store.attempts(&email, NOW).await.unwrap().locked_at(NOW),
+        None
+    );
 }
 
 async fn rate_windows_count_hits_separately(store: &dyn Store) {
@@ -110,7 +169,10 @@ async fn audit_events_are_listed_newest_first_per_user_or_for_all(store: &dyn St
     let mut all = Vec::new();
     let mut after = None;
     loop {
-        let page = store.list_events(None, after.as_deref(), 3, NOW).await.unwrap();
+        let page = store
+            .list_events(None, after.as_deref(), 3, NOW)
+            .await
+            .unwrap();
         all.extend(page.items.into_iter().map(|e| e.id));
         match page.next {
             Some(n) => after = Some(n),
@@ -119,7 +181,15 @@ async fn audit_events_are_listed_newest_first_per_user_or_for_all(store: &dyn St
     }
     let expected: Vec<String> = events.iter().rev().map(|e| e.id.clone()).collect();
     assert_eq!(all, expected);
-    assert!(store.list_events(None, None, 10, NOW + 100).await.unwrap().items.is_empty(), "expired events are not listed");
+    assert!(
+        store
+            .list_events(None, None, 10, NOW + 100)
+            .await
+            .unwrap()
+            .items
+            .is_empty(),
+        "expired events are not listed"
+    );
 }
 
 async fn the_probe_answers(store: &dyn Store) {

@@ -15,11 +15,20 @@ conformance!(
 async fn a_created_user_is_found_by_id_and_by_email(store: &dyn Store) {
     let record = user("ada@example.com");
     assert!(store.create_user(&record).await.unwrap());
-    assert_eq!(store.user_by_id(&record.user.id).await.unwrap(), Some(record.clone()));
+    assert_eq!(
+        store.user_by_id(&record.user.id).await.unwrap(),
+        Some(record.clone())
+    );
     let email = Email::parse("ada@example.com").unwrap();
     assert_eq!(store.user_by_email(&email).await.unwrap(), Some(record));
     assert_eq!(store.user_by_id("missing").await.unwrap(), None);
-    assert_eq!(store.user_by_email(&Email::parse("no@example.com").unwrap()).await.unwrap(), None);
+    assert_eq!(
+        store
+            .user_by_email(&Email::parse("no@example.com").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 async fn an_email_is_taken_once_even_under_concurrency(store: &dyn Store) {
@@ -32,18 +41,53 @@ async fn an_email_is_taken_once_even_under_concurrency(store: &dyn Store) {
 async fn updates_change_only_the_given_fields(store: &dyn Store) {
     let record = user("grace@example.com");
     store.create_user(&record).await.unwrap();
-    let changes = UserChanges { role: Some(Role::Editor), email_verified: Some(true), ..Default::default() };
-    let updated = store.update_user(&record.user.id, &changes).await.unwrap().unwrap();
-    assert_eq!((updated.user.role, updated.user.email_verified), (Role::Editor, true));
-    assert_eq!((updated.user.name.as_str(), updated.password_hash.as_str()), (record.user.name.as_str(), record.password_hash.as_str()));
-    let changes = UserChanges { name: Some("Grace".into()), password_hash: Some("new".into()), ..Default::default() };
-    let updated = store.update_user(&record.user.id, &changes).await.unwrap().unwrap();
-    assert_eq!((updated.user.name.as_str(), updated.password_hash.as_str(), updated.user.role), ("Grace", "new", Role::Editor));
-    assert_eq!(store.user_by_id(&record.user.id).await.unwrap(), Some(updated));
+    let changes = UserChanges {
+        role: Some(Role::Editor),
+        email_verified: Some(true),
+        ..Default::default()
+    };
+    let updated = store
+        .update_user(&record.user.id, &changes)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (updated.user.role, updated.user.email_verified),
+        (Role::Editor, true)
+    );
+    assert_eq!(
+        (updated.user.name.as_str(), updated.password_hash.as_str()),
+        (record.user.name.as_str(), record.password_hash.as_str())
+    );
+    let changes = UserChanges {
+        name: Some("Grace".into()),
+        password_hash: Some("new".into()),
+        ..Default::default()
+    };
+    let updated = store
+        .update_user(&record.user.id, &changes)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            updated.user.name.as_str(),
+            updated.password_hash.as_str(),
+            updated.user.role
+        ),
+        ("Grace", "new", Role::Editor)
+    );
+    assert_eq!(
+        store.user_by_id(&record.user.id).await.unwrap(),
+        Some(updated)
+    );
 }
 
 async fn updating_a_missing_user_finds_nothing(store: &dyn Store) {
-    let changes = UserChanges { name: Some("x".into()), ..Default::default() };
+    let changes = UserChanges {
+        name: Some("x".into()),
+        ..Default::default()
+    };
     assert_eq!(store.update_user("missing", &changes).await.unwrap(), None);
 }
 

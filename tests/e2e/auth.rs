@@ -1,20 +1,35 @@
 use e2e::{on_both_backends, Api};
 use serde_json::json;
 
-on_both_backends!(register_returns_201_with_a_normalized_user_and_sends_a_verification_email, |api| {
-    let res = api.register("  Ada@Example.COM ", "correct horse battery").await;
-    assert_eq!(res.status, 201, "{}", res.body);
-    let user = &res.body["user"];
-    assert_eq!(user["email"], "ada@example.com");
-    assert_eq!((user["role"].as_str(), user["email_verified"].as_bool()), (Some("viewer"), Some(false)));
-    assert_eq!(user["mfa_enabled"], false);
-    assert!(user["id"].is_string() && user["created_at"].as_str().unwrap().ends_with('Z'));
-    let token = api.token_from_email("ada@example.com", "Confirm your email address", 1).await;
-    assert!(token.len() >= 43);
-});
+on_both_backends!(
+    register_returns_201_with_a_normalized_user_and_sends_a_verification_email,
+    |api| {
+        let res = api
+            .register("  Ada@Example.COM ", "correct horse battery")
+            .await;
+        assert_eq!(res.status, 201, "{}", res.body);
+        let user = &res.body["user"];
+        assert_eq!(user["email"], "ada@example.com");
+        assert_eq!(
+            (user["role"].as_str(), user["email_verified"].as_bool()),
+            (Some("viewer"), Some(false))
+        );
+        assert_eq!(user["mfa_enabled"], false);
+        assert!(user["id"].is_string() && user["created_at"].as_str().unwrap().ends_with('Z'));
+        let token = api
+            .token_from_email("ada@example.com", "Confirm your email address", 1)
+            .await;
+        assert!(token.len() >= 43);
+    }
+);
 
 on_both_backends!(registering_a_taken_email_returns_409, |api| {
-    assert_eq!(api.register("dup@example.com", "correct horse battery").await.status, 201);
+    assert_eq!(
+        api.register("dup@example.com", "correct horse battery")
+            .await
+            .status,
+        201
+    );
     let res = api.register("DUP@example.com", "another password").await;
     assert_eq!((res.status, res.code()), (409, "email_taken"));
 });
@@ -23,17 +38,39 @@ on_both_backends!(registering_a_taken_email_returns_409, |api| {
 async fn register_rejects_each_invalid_field() {
     let api = Api::start_memory(&[]).await;
     let cases = [
-        (json!({ "email": "no-at-sign", "password": "long enough", "name": "A" }), "email"),
-        (json!({ "email": "a@example.com", "password": "short", "name": "A" }), "password"),
-        (json!({ "email": "a@example.com", "password": "x".repeat(129), "name": "A" }), "password"),
-        (json!({ "email": "a@example.com", "password": "long enough", "name": " " }), "name"),
-        (json!({ "email": "a@example.com", "password": "long enough", "name": "n".repeat(101) }), "name"),
-        (json!({ "email": "a@example.com", "password": "long enough" }), "name"),
+        (
+            json!({ "email": "no-at-sign", "password": "long enough", "name": "A" }),
+            "email",
+        ),
+        (
+            json!({ "email": "a@example.com", "password": "short", "name": "A" }),
+            "password",
+        ),
+        (
+            json!({ "email": "a@example.com", "password": "x".repeat(129), "name": "A" }),
+            "password",
+        ),
+        (
+            json!({ "email": "a@example.com", "password": "long enough", "name": " " }),
+            "name",
+        ),
+        (
+            json!({ "email": "a@example.com", "password": "long enough", "name": "n".repeat(101) }),
+            "name",
+        ),
+        (
+            json!({ "email": "a@example.com", "password": "long enough" }),
+            "name",
+        ),
     ];
     for (body, field) in cases {
         let res = api.post("/v1/auth/register", body.clone()).await;
         assert_eq!(res.status, 422, "{body}");
-        assert_eq!(res.body["errors"][0]["field"].as_str(), Some(field), "{body}");
+        assert_eq!(
+            res.body["errors"][0]["field"].as_str(),
+            Some(field),
+            "{body}"
+        );
     }
 }
 
@@ -56,7 +93,10 @@ on_both_backends!(login_returns_tokens_that_authenticate_me, |api| {
     assert_eq!(login.body["expires_in"], 900);
     assert_eq!(login.body["refresh_expires_in"], 7 * 86_400);
     let me = api.get_as("/v1/auth/me", &user.access_token).await;
-    assert_eq!((me.status, me.body["user"]["id"].as_str()), (200, Some(user.id.as_str())));
+    assert_eq!(
+        (me.status, me.body["user"]["id"].as_str()),
+        (200, Some(user.id.as_str()))
+    );
     assert_eq!(me.header("cache-control"), Some("no-store"));
 });
 
@@ -74,167 +114,357 @@ on_both_backends!(an_access_token_expires_after_its_ttl, |api| {
     assert_eq!((res.status, res.code()), (401, "token_expired"));
 });
 
-on_both_backends!(refresh_rotates_the_token_and_reuse_revokes_the_session, |api| {
-    let user = api.user().await;
-    let first = api.post("/v1/auth/refresh", json!({ "refresh_token": user.refresh_token })).await;
-    assert_eq!(first.status, 200, "{}", first.body);
-    let rotated = first.body["refresh_token"].as_str().unwrap().to_string();
-    let access = first.body["access_token"].as_str().unwrap().to_string();
-    assert_ne!(rotated, user.refresh_token);
-    assert_eq!(first.body["session_id"].as_str(), Some(user.session_id.as_str()));
-    assert_eq!(api.get_as("/v1/auth/me", &access).await.status, 200);
+on_both_backends!(
+    refresh_rotates_the_token_and_reuse_revokes_the_session,
+    |api| {
+        let user = api.user().await;
+        let first = api
+            .post(
+                "/v1/auth/refresh",
+                json!({ "refresh_token": user.refresh_token }),
+            )
+            .await;
+        assert_eq!(first.status, 200, "{}", first.body);
+        let rotated = first.body["refresh_token"].as_str().unwrap().to_string();
+        let access = first.body["access_token"].as_str().unwrap().to_string();
+        assert_ne!(rotated, user.refresh_token);
+        assert_eq!(
+            first.body["session_id"].as_str(),
+            Some(user.session_id.as_str())
+        );
+        assert_eq!(api.get_as("/v1/auth/me", &access).await.status, 200);
 
-    let reused = api.post("/v1/auth/refresh", json!({ "refresh_token": user.refresh_token })).await;
-    assert_eq!((reused.status, reused.code()), (401, "refresh_reused"));
-    for token in [&access, &user.access_token] {
-        let res = api.get_as("/v1/auth/me", token).await;
-        assert_eq!((res.status, res.code()), (401, "token_revoked"));
+        let reused = api
+            .post(
+                "/v1/auth/refresh",
+                json!({ "refresh_token": user.refresh_token }),
+            )
+            .await;
+        assert_eq!((reused.status, reused.code()), (401, "refresh_reused"));
+        for token in [&access, &user.access_token] {
+            let res = api.get_as("/v1/auth/me", token).await;
+            assert_eq!((res.status, res.code()), (401, "token_revoked"));
+        }
+        let res = api
+            .post("/v1/auth/refresh", json!({ "refresh_token": rotated }))
+            .await;
+        assert_eq!(res.status, 401);
     }
-    let res = api.post("/v1/auth/refresh", json!({ "refresh_token": rotated })).await;
-    assert_eq!(res.status, 401);
-});
+);
 
-on_both_backends!(a_forged_refresh_token_is_401_and_does_not_end_the_session, |api| {
-    let user = api.user().await;
-    let forged = format!("{}.{}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", user.id, user.session_id);
-    let res = api.post("/v1/auth/refresh", json!({ "refresh_token": forged })).await;
-    assert_eq!((res.status, res.code()), (401, "unauthorized"));
-    assert_eq!(api.get_as("/v1/auth/me", &user.access_token).await.status, 200);
-});
+on_both_backends!(
+    a_forged_refresh_token_is_401_and_does_not_end_the_session,
+    |api| {
+        let user = api.user().await;
+        let forged = format!(
+            "{}.{}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            user.id, user.session_id
+        );
+        let res = api
+            .post("/v1/auth/refresh", json!({ "refresh_token": forged }))
+            .await;
+        assert_eq!((res.status, res.code()), (401, "unauthorized"));
+        assert_eq!(
+            api.get_as("/v1/auth/me", &user.access_token).await.status,
+            200
+        );
+    }
+);
 
-on_both_backends!(logout_revokes_the_access_token_and_the_refresh_token_at_once, |api| {
-    let user = api.user().await;
-    let res = api.send_as("POST", "/v1/auth/logout", &user.access_token, None).await;
-    assert_eq!(res.status, 204);
-    let me = api.get_as("/v1/auth/me", &user.access_token).await;
-    assert_eq!((me.status, me.code()), (401, "token_revoked"));
-    let refresh = api.post("/v1/auth/refresh", json!({ "refresh_token": user.refresh_token })).await;
-    assert_eq!(refresh.status, 401);
-});
+on_both_backends!(
+    logout_revokes_the_access_token_and_the_refresh_token_at_once,
+    |api| {
+        let user = api.user().await;
+        let res = api
+            .send_as("POST", "/v1/auth/logout", &user.access_token, None)
+            .await;
+        assert_eq!(res.status, 204);
+        let me = api.get_as("/v1/auth/me", &user.access_token).await;
+        assert_eq!((me.status, me.code()), (401, "token_revoked"));
+        let refresh = api
+            .post(
+                "/v1/auth/refresh",
+                json!({ "refresh_token": user.refresh_token }),
+            )
+            .await;
+        assert_eq!(refresh.status, 401);
+    }
+);
 
 on_both_backends!(logout_all_revokes_every_session_of_the_user, |api| {
     let user = api.user().await;
     let other = api.login(&user.email, &user.password).await;
     let other_token = other.body["access_token"].as_str().unwrap();
     let bystander = api.user().await;
-    assert_eq!(api.send_as("POST", "/v1/auth/logout-all", &user.access_token, None).await.status, 204);
+    assert_eq!(
+        api.send_as("POST", "/v1/auth/logout-all", &user.access_token, None)
+            .await
+            .status,
+        204
+    );
     for token in [user.access_token.as_str(), other_token] {
-        assert_eq!(api.get_as("/v1/auth/me", token).await.code(), "token_revoked");
+        assert_eq!(
+            api.get_as("/v1/auth/me", token).await.code(),
+            "token_revoked"
+        );
     }
-    assert_eq!(api.get_as("/v1/auth/me", &bystander.access_token).await.status, 200);
+    assert_eq!(
+        api.get_as("/v1/auth/me", &bystander.access_token)
+            .await
+            .status,
+        200
+    );
 });
 
 on_both_backends!(me_can_be_renamed_with_validation, |api| {
     let user = api.user().await;
-    let res = api.send_as("PATCH", "/v1/auth/me", &user.access_token, Some(json!({ "name": "  Grace " }))).await;
-    assert_eq!((res.status, res.body["user"]["name"].as_str()), (200, Some("Grace")));
-    let res = api.send_as("PATCH", "/v1/auth/me", &user.access_token, Some(json!({ "name": "" }))).await;
+    let res = api
+        .send_as(
+            "PATCH",
+            "/v1/auth/me",
+            &user.access_token,
+            Some(json!({ "name": "  Grace " })),
+        )
+        .await;
+    assert_eq!(
+        (res.status, res.body["user"]["name"].as_str()),
+        (200, Some("Grace"))
+    );
+    let res = api
+        .send_as(
+            "PATCH",
+            "/v1/auth/me",
+            &user.access_token,
+            Some(json!({ "name": "" })),
+        )
+        .await;
     assert_eq!(res.status, 422);
     let res = api
-        .send_as("PATCH", "/v1/auth/me", &user.access_token, Some(json!({ "name": "x", "role": "admin" })))
+        .send_as(
+            "PATCH",
+            "/v1/auth/me",
+            &user.access_token,
+            Some(json!({ "name": "x", "role": "admin" })),
+        )
         .await;
-    assert_eq!((res.status, res.body["errors"][0]["field"].as_str()), (422, Some("role")));
+    assert_eq!(
+        (res.status, res.body["errors"][0]["field"].as_str()),
+        (422, Some("role"))
+    );
 });
 
 on_both_backends!(verify_email_works_once_with_the_emailed_token, |api| {
     let user = api.user().await;
-    let token = api.token_from_email(&user.email, "Confirm your email address", 1).await;
-    let res = api.post("/v1/auth/verify-email", json!({ "token": token })).await;
-    assert_eq!((res.status, res.body["user"]["email_verified"].as_bool()), (200, Some(true)));
-    let again = api.post("/v1/auth/verify-email", json!({ "token": token })).await;
+    let token = api
+        .token_from_email(&user.email, "Confirm your email address", 1)
+        .await;
+    let res = api
+        .post("/v1/auth/verify-email", json!({ "token": token }))
+        .await;
+    assert_eq!(
+        (res.status, res.body["user"]["email_verified"].as_bool()),
+        (200, Some(true))
+    );
+    let again = api
+        .post("/v1/auth/verify-email", json!({ "token": token }))
+        .await;
     assert_eq!((again.status, again.code()), (400, "invalid_token"));
-    let forged = api.post("/v1/auth/verify-email", json!({ "token": "forged" })).await;
+    let forged = api
+        .post("/v1/auth/verify-email", json!({ "token": "forged" }))
+        .await;
     assert_eq!((forged.status, forged.code()), (400, "invalid_token"));
 });
 
 on_both_backends!(a_verification_token_expires_after_24_hours, |api| {
     let user = api.user().await;
-    let token = api.token_from_email(&user.email, "Confirm your email address", 1).await;
+    let token = api
+        .token_from_email(&user.email, "Confirm your email address", 1)
+        .await;
     api.clock.advance_secs(24 * 3600 + 1);
-    let res = api.post("/v1/auth/verify-email", json!({ "token": token })).await;
+    let res = api
+        .post("/v1/auth/verify-email", json!({ "token": token }))
+        .await;
     assert_eq!(res.code(), "invalid_token");
 });
 
-on_both_backends!(resending_verification_sends_a_new_email_to_the_caller, |api| {
-    let user = api.user().await;
-    let res = api.send_as("POST", "/v1/auth/verify-email/resend", &user.access_token, None).await;
-    assert_eq!(res.status, 202);
-    let token = api.token_from_email(&user.email, "Confirm your email address", 2).await;
-    let res = api.post("/v1/auth/verify-email", json!({ "token": token })).await;
-    assert_eq!(res.status, 200);
-});
+on_both_backends!(
+    resending_verification_sends_a_new_email_to_the_caller,
+    |api| {
+        let user = api.user().await;
+        let res = api
+            .send_as(
+                "POST",
+                "/v1/auth/verify-email/resend",
+                &user.access_token,
+                None,
+            )
+            .await;
+        assert_eq!(res.status, 202);
+        let token = api
+            .token_from_email(&user.email, "Confirm your email address", 2)
+            .await;
+        let res = api
+            .post("/v1/auth/verify-email", json!({ "token": token }))
+            .await;
+        assert_eq!(res.status, 200);
+    }
+);
 
-on_both_backends!(password_change_checks_the_current_password_and_revokes_other_sessions, |api| {
-    let user = api.user().await;
-    let other = api.login(&user.email, &user.password).await;
-    let other_token = other.body["access_token"].as_str().unwrap();
-    let wrong = json!({ "current_password": "not it", "new_password": "a brand new secret" });
-    let res = api.send_as("POST", "/v1/auth/password", &user.access_token, Some(wrong)).await;
-    assert_eq!((res.status, res.body["errors"][0]["field"].as_str()), (422, Some("current_password")));
-    let right = json!({ "current_password": user.password, "new_password": "a brand new secret" });
-    let res = api.send_as("POST", "/v1/auth/password", &user.access_token, Some(right)).await;
-    assert_eq!(res.status, 204);
-    assert_eq!(api.get_as("/v1/auth/me", &user.access_token).await.status, 200);
-    assert_eq!(api.get_as("/v1/auth/me", other_token).await.code(), "token_revoked");
-    assert_eq!(api.login(&user.email, &user.password).await.status, 401);
-    assert_eq!(api.login(&user.email, "a brand new secret").await.status, 200);
-});
+on_both_backends!(
+    password_change_checks_the_current_password_and_revokes_other_sessions,
+    |api| {
+        let user = api.user().await;
+        let other = api.login(&user.email, &user.password).await;
+        let other_token = other.body["access_token"].as_str().unwrap();
+        let wrong = json!({ "current_password": "not it", "new_password": "a brand new secret" });
+        let res = api
+            .send_as("POST", "/v1/auth/password", &user.access_token, Some(wrong))
+            .await;
+        assert_eq!(
+            (res.status, res.body["errors"][0]["field"].as_str()),
+            (422, Some("current_password"))
+        );
+        let right =
+            json!({ "current_password": user.password, "new_password": "a brand new secret" });
+        let res = api
+            .send_as("POST", "/v1/auth/password", &user.access_token, Some(right))
+            .await;
+        assert_eq!(res.status, 204);
+        assert_eq!(
+            api.get_as("/v1/auth/me", &user.access_token).await.status,
+            200
+        );
+        assert_eq!(
+            api.get_as("/v1/auth/me", other_token).await.code(),
+            "token_revoked"
+        );
+        assert_eq!(api.login(&user.email, &user.password).await.status, 401);
+        assert_eq!(
+            api.login(&user.email, "a brand new secret").await.status,
+            200
+        );
+    }
+);
 
-on_both_backends!(forgot_and_reset_replace_the_password_and_revoke_every_session, |api| {
-    let user = api.user().await;
-    assert_eq!(api.post("/v1/auth/password/forgot", json!({ "email": user.email })).await.status, 202);
-    let unknown = api.post("/v1/auth/password/forgot", json!({ "email": "nobody@example.com" })).await;
-    assert_eq!(unknown.status, 202);
-    let malformed = api.post("/v1/auth/password/forgot", json!({ "email": "nope" })).await;
-    assert_eq!(malformed.status, 422);
-    let token = api.token_from_email(&user.email, "Reset your password", 1).await;
-    let weak = api.post("/v1/auth/password/reset", json!({ "token": token, "new_password": "short" })).await;
-    assert_eq!(weak.status, 422);
-    let body = json!({ "token": token, "new_password": "reset and renewed" });
-    assert_eq!(api.post("/v1/auth/password/reset", body.clone()).await.status, 204);
-    assert_eq!(api.get_as("/v1/auth/me", &user.access_token).await.code(), "token_revoked");
-    assert_eq!(api.login(&user.email, "reset and renewed").await.status, 200);
-    let again = api.post("/v1/auth/password/reset", body).await;
-    assert_eq!((again.status, again.code()), (400, "invalid_token"));
-    assert!(api.emails_to("nobody@example.com", "Reset your password").is_empty());
-});
+on_both_backends!(
+    forgot_and_reset_replace_the_password_and_revoke_every_session,
+    |api| {
+        let user = api.user().await;
+        assert_eq!(
+            api.post("/v1/auth/password/forgot", json!({ "email": user.email }))
+                .await
+                .status,
+            202
+        );
+        let unknown = api
+            .post(
+                "/v1/auth/password/forgot",
+                json!({ "email": "nobody@example.com" }),
+            )
+            .await;
+        assert_eq!(unknown.status, 202);
+        let malformed = api
+            .post("/v1/auth/password/forgot", json!({ "email": "nope" }))
+            .await;
+        assert_eq!(malformed.status, 422);
+        let token = api
+            .token_from_email(&user.email, "Reset your password", 1)
+            .await;
+        let weak = api
+            .post(
+                "/v1/auth/password/reset",
+                json!({ "token": token, "new_password": "short" }),
+            )
+            .await;
+        assert_eq!(weak.status, 422);
+        let body = json!({ "token": token, "new_password": "reset and renewed" });
+        assert_eq!(
+            api.post("/v1/auth/password/reset", body.clone())
+                .await
+                .status,
+            204
+        );
+        assert_eq!(
+            api.get_as("/v1/auth/me", &user.access_token).await.code(),
+            "token_revoked"
+        );
+        assert_eq!(
+            api.login(&user.email, "reset and renewed").await.status,
+            200
+        );
+        let again = api.post("/v1/auth/password/reset", body).await;
+        assert_eq!((again.status, again.code()), (400, "invalid_token"));
+        assert!(api
+            .emails_to("nobody@example.com", "Reset your password")
+            .is_empty());
+    }
+);
 
 on_both_backends!(a_reset_token_expires_after_an_hour, |api| {
     let user = api.user().await;
-    api.post("/v1/auth/password/forgot", json!({ "email": user.email })).await;
-    let token = api.token_from_email(&user.email, "Reset your password", 1).await;
+    api.post("/v1/auth/password/forgot", json!({ "email": user.email }))
+        .await;
+    let token = api
+        .token_from_email(&user.email, "Reset your password", 1)
+        .await;
     api.clock.advance_secs(3601);
-    let res = api.post("/v1/auth/password/reset", json!({ "token": token, "new_password": "too late now" })).await;
+    let res = api
+        .post(
+            "/v1/auth/password/reset",
+            json!({ "token": token, "new_password": "too late now" }),
+        )
+        .await;
     assert_eq!(res.code(), "invalid_token");
 });
 
-on_both_backends!(per_ip_limits_answer_429_with_retry_after, &[("IP_RATE_LIMIT", "3")], |api| {
-    for _ in 0..3 {
+on_both_backends!(
+    per_ip_limits_answer_429_with_retry_after,
+    &[("IP_RATE_LIMIT", "3")],
+    |api| {
+        for _ in 0..3 {
+            assert_eq!(api.login("who@example.com", "whatever").await.status, 401);
+        }
+        let res = api.login("who@example.com", "whatever").await;
+        assert_eq!((res.status, res.code()), (429, "rate_limited"));
+        let retry: i64 = res.header("retry-after").unwrap().parse().unwrap();
+        assert!((1..=60).contains(&retry));
+        api.clock.advance_secs(61);
         assert_eq!(api.login("who@example.com", "whatever").await.status, 401);
     }
-    let res = api.login("who@example.com", "whatever").await;
-    assert_eq!((res.status, res.code()), (429, "rate_limited"));
-    let retry: i64 = res.header("retry-after").unwrap().parse().unwrap();
-    assert!((1..=60).contains(&retry));
-    api.clock.advance_secs(61);
-    assert_eq!(api.login("who@example.com", "whatever").await.status, 401);
-});
+);
 
-on_both_backends!(the_bootstrap_admin_email_registers_as_admin, &[("BOOTSTRAP_ADMIN_EMAIL", "Boss@Example.com")], |api| {
-    let res = api.register("boss@example.com", "correct horse battery").await;
-    assert_eq!(res.body["user"]["role"], "admin");
-    let res = api.register("worker@example.com", "correct horse battery").await;
-    assert_eq!(res.body["user"]["role"], "viewer");
-});
+on_both_backends!(
+    the_bootstrap_admin_email_registers_as_admin,
+    &[("BOOTSTRAP_ADMIN_EMAIL", "Boss@Example.com")],
+    |api| {
+        let res = api
+            .register("boss@example.com", "correct horse battery")
+            .await;
+        assert_eq!(res.body["user"]["role"], "admin");
+        let res = api
+            .register("worker@example.com", "correct horse battery")
+            .await;
+        assert_eq!(res.body["user"]["role"], "viewer");
+    }
+);
 
-on_both_backends!(default_role_applies_to_new_accounts, &[("DEFAULT_ROLE", "editor")], |api| {
-    let res = api.register("ed@example.com", "correct horse battery").await;
-    assert_eq!(res.body["user"]["role"], "editor");
-});
+on_both_backends!(
+    default_role_applies_to_new_accounts,
+    &[("DEFAULT_ROLE", "editor")],
+    |api| {
+        let res = api
+            .register("ed@example.com", "correct horse battery")
+            .await;
+        assert_eq!(res.body["user"]["role"], "editor");
+    }
+);
 
 #[tokio::test]
 async fn jwks_is_empty_because_tokens_are_signed_symmetrically() {
     let api = Api::start_memory(&[]).await;
     let res = api.call("GET", "/v1/auth/jwks", None, &[]).await;
-    assert_eq!((res.status, res.body["keys"].as_array().map(Vec::len)), (200, Some(0)));
+    assert_eq!(
+        (res.status, res.body["keys"].as_array().map(Vec::len)),
+        (200, Some(0))
+    );
 }

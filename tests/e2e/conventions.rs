@@ -19,35 +19,69 @@ async fn every_response_carries_a_request_id_and_the_security_headers() {
     let res = api.call("GET", "/v1/health", None, &[]).await;
     assert!(!res.header("x-request-id").unwrap_or_default().is_empty());
     let expected = [
-        ("content-security-policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        (
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+        ),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "no-referrer"),
-        ("strict-transport-security", "max-age=63072000; includeSubDomains"),
+        (
+            "strict-transport-security",
+            "max-age=63072000; includeSubDomains",
+        ),
     ];
     for (name, value) in expected {
         assert_eq!(res.header(name), Some(value), "{name}");
     }
-    assert_eq!(res.header("cache-control"), None, "only /v1/auth/ is no-store");
+    assert_eq!(
+        res.header("cache-control"),
+        None,
+        "only /v1/auth/ is no-store"
+    );
 }
 
 #[tokio::test]
 async fn problems_are_rfc9457_documents_whose_request_id_matches_the_header() {
     let api = Api::start_memory(&[]).await;
-    let res = api.post("/v1/auth/register", json!({ "email": "nope", "password": "x", "name": "" })).await;
+    let res = api
+        .post(
+            "/v1/auth/register",
+            json!({ "email": "nope", "password": "x", "name": "" }),
+        )
+        .await;
     assert_eq!(res.status, 422);
     assert_eq!(res.header("content-type"), Some("application/problem+json"));
     assert_eq!(res.header("cache-control"), Some("no-store"));
     assert_eq!(res.body["request_id"].as_str(), res.header("x-request-id"));
-    assert_eq!((res.body["status"].as_u64(), res.code()), (Some(422), "validation_failed"));
-    assert!(res.body["type"].is_string() && res.body["title"].is_string() && res.body["detail"].is_string());
-    let fields: Vec<&str> = res.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(
+        (res.body["status"].as_u64(), res.code()),
+        (Some(422), "validation_failed")
+    );
+    assert!(
+        res.body["type"].is_string()
+            && res.body["title"].is_string()
+            && res.body["detail"].is_string()
+    );
+    let fields: Vec<&str> = res.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["email", "password", "name"]);
 }
 
 #[tokio::test]
 async fn a_body_of_another_type_gets_415_and_an_oversized_body_413() {
     let api = Api::start_memory(&[]).await;
-    let res = api.call("POST", "/v1/auth/login", None, &[("content-type", "text/plain")]).await;
+    let res = api
+        .call(
+            "POST",
+            "/v1/auth/login",
+            None,
+            &[("content-type", "text/plain")],
+        )
+        .await;
     assert_eq!((res.status, res.code()), (415, "unsupported_media_type"));
     let big = json!({ "email": "a@example.com", "password": "x".repeat(70 * 1024) });
     let res = api.post("/v1/auth/login", big).await;
@@ -60,8 +94,18 @@ async fn unknown_fields_and_malformed_json_get_422() {
     let res = api
         .post("/v1/auth/register", json!({ "email": "a@example.com", "password": "long enough", "name": "A", "role": "admin" }))
         .await;
-    assert_eq!((res.status, res.body["errors"][0]["field"].as_str()), (422, Some("role")));
-    let res = api.call("POST", "/v1/auth/login", None, &[("content-type", "application/json")]).await;
+    assert_eq!(
+        (res.status, res.body["errors"][0]["field"].as_str()),
+        (422, Some("role"))
+    );
+    let res = api
+        .call(
+            "POST",
+            "/v1/auth/login",
+            None,
+            &[("content-type", "application/json")],
+        )
+        .await;
     assert_eq!(res.code(), "validation_failed");
 }
 
@@ -75,8 +119,13 @@ async fn an_unknown_route_is_a_404_problem() {
 #[tokio::test]
 async fn cors_answers_allowed_origins_only() {
     let api = Api::start_memory(&[]).await;
-    let preflight = [("origin", ORIGIN), ("access-control-request-method", "POST")];
-    let res = api.call("OPTIONS", "/v1/auth/login", None, &preflight).await;
+    let preflight = [
+        ("origin", ORIGIN),
+        ("access-control-request-method", "POST"),
+    ];
+    let res = api
+        .call("OPTIONS", "/v1/auth/login", None, &preflight)
+        .await;
     assert_eq!(res.status, 204);
     assert_eq!(res.header("access-control-allow-origin"), Some(ORIGIN));
     assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
@@ -84,10 +133,24 @@ async fn cors_answers_allowed_origins_only() {
         res.header("access-control-allow-headers"),
         Some("Authorization, Content-Type, X-CSRF-Token, If-Match, If-None-Match")
     );
-    let res = api.call("GET", "/v1/health", None, &[("origin", ORIGIN)]).await;
-    assert_eq!(res.header("access-control-expose-headers"), Some("ETag, Location, Retry-After, X-Request-Id"));
-    let res = api.call("OPTIONS", "/v1/auth/login", None, &[("origin", "http://evil.test")]).await;
+    let res = api
+        .call("GET", "/v1/health", None, &[("origin", ORIGIN)])
+        .await;
+    assert_eq!(
+        res.header("access-control-expose-headers"),
+        Some("ETag, Location, Retry-After, X-Request-Id")
+    );
+    let res = api
+        .call(
+            "OPTIONS",
+            "/v1/auth/login",
+            None,
+            &[("origin", "http://evil.test")],
+        )
+        .await;
     assert_eq!(res.header("access-control-allow-origin"), None);
-    let res = api.call("GET", "/v1/health", None, &[("origin", "http://evil.test")]).await;
+    let res = api
+        .call("GET", "/v1/health", None, &[("origin", "http://evil.test")])
+        .await;
     assert_eq!(res.header("access-control-allow-origin"), None);
 }

@@ -13,17 +13,21 @@ async fn admin(api: &Api) -> TestUser {
 
 const ADMIN: &[(&str, &str)] = &[("BOOTSTRAP_ADMIN_EMAIL", "admin@example.com")];
 
-on_both_backends!(five_failures_lock_the_account_even_for_the_right_password_and_email_the_owner, |api| {
-    let user = api.user().await;
-    fail_logins(&api, &user.email, 5).await;
-    let res = api.login(&user.email, &user.password).await;
-    assert_eq!((res.status, res.code()), (429, "account_locked"));
-    let retry: i64 = res.header("retry-after").unwrap().parse().unwrap();
-    assert!(retry > 12 * 3600 - 10 && retry <= 12 * 3600);
-    api.wait_for_email(&user.email, "Your account was locked", 1).await;
-    api.clock.advance_secs(12 * 3600);
-    assert_eq!(api.login(&user.email, &user.password).await.status, 200);
-});
+on_both_backends!(
+    five_failures_lock_the_account_even_for_the_right_password_and_email_the_owner,
+    |api| {
+        let user = api.user().await;
+        fail_logins(&api, &user.email, 5).await;
+        let res = api.login(&user.email, &user.password).await;
+        assert_eq!((res.status, res.code()), (429, "account_locked"));
+        let retry: i64 = res.header("retry-after").unwrap().parse().unwrap();
+        assert!(retry > 12 * 3600 - 10 && retry <= 12 * 3600);
+        api.wait_for_email(&user.email, "Your account was locked", 1)
+            .await;
+        api.clock.advance_secs(12 * 3600);
+        assert_eq!(api.login(&user.email, &user.password).await.status, 200);
+    }
+);
 
 on_both_backends!(unknown_emails_are_locked_alike, |api| {
     fail_logins(&api, "ghost@example.com", 5).await;
@@ -39,24 +43,37 @@ on_both_backends!(a_success_resets_the_failure_count, |api| {
     assert_eq!(api.login(&user.email, &user.password).await.status, 200);
 });
 
-on_both_backends!(lockout_threshold_and_duration_are_configurable, &[("LOCKOUT_THRESHOLD", "2"), ("LOCKOUT_SECONDS", "60")], |api| {
-    let user = api.user().await;
-    fail_logins(&api, &user.email, 2).await;
-    let res = api.login(&user.email, &user.password).await;
-    assert_eq!(res.code(), "account_locked");
-    assert!(res.header("retry-after").unwrap().parse::<i64>().unwrap() <= 60);
-    api.clock.advance_secs(60);
-    assert_eq!(api.login(&user.email, &user.password).await.status, 200);
-});
+on_both_backends!(
+    lockout_threshold_and_duration_are_configurable,
+    &[("LOCKOUT_THRESHOLD", "2"), ("LOCKOUT_SECONDS", "60")],
+    |api| {
+        let user = api.user().await;
+        fail_logins(&api, &user.email, 2).await;
+        let res = api.login(&user.email, &user.password).await;
+        assert_eq!(res.code(), "account_locked");
+        assert!(res.header("retry-after").unwrap().parse::<i64>().unwrap() <= 60);
+        api.clock.advance_secs(60);
+        assert_eq!(api.login(&user.email, &user.password).await.status, 200);
+    }
+);
 
 on_both_backends!(a_completed_password_reset_lifts_the_lock, |api| {
     let user = api.user().await;
     fail_logins(&api, &user.email, 5).await;
-    api.post("/v1/auth/password/forgot", serde_json::json!({ "email": user.email })).await;
-    let token = api.token_from_email(&user.email, "Reset your password", 1).await;
+    api.post(
+        "/v1/auth/password/forgot",
+        serde_json::json!({ "email": user.email }),
+    )
+    .await;
+    let token = api
+        .token_from_email(&user.email, "Reset your password", 1)
+        .await;
     let body = serde_json::json!({ "token": token, "new_password": "fresh start please" });
     assert_eq!(api.post("/v1/auth/password/reset", body).await.status, 204);
-    assert_eq!(api.login(&user.email, "fresh start please").await.status, 200);
+    assert_eq!(
+        api.login(&user.email, "fresh start please").await.status,
+        200
+    );
 });
 
 on_both_backends!(an_admin_can_lift_and_impose_a_lock, ADMIN, |api| {
@@ -64,10 +81,27 @@ on_both_backends!(an_admin_can_lift_and_impose_a_lock, ADMIN, |api| {
     let user = api.user().await;
     fail_logins(&api, &user.email, 5).await;
     let path = format!("/v1/admin/users/{}", user.id);
-    let res = api.send_as("PATCH", &path, &boss.access_token, Some(serde_json::json!({ "locked": false }))).await;
+    let res = api
+        .send_as(
+            "PATCH",
+            &path,
+            &boss.access_token,
+            Some(serde_json::json!({ "locked": false })),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(api.login(&user.email, &user.password).await.status, 200);
-    let res = api.send_as("PATCH", &path, &boss.access_token, Some(serde_json::json!({ "locked": true }))).await;
+    let res = api
+        .send_as(
+            "PATCH",
+            &path,
+            &boss.access_token,
+            Some(serde_json::json!({ "locked": true })),
+        )
+        .await;
     assert_eq!(res.status, 200);
-    assert_eq!(api.login(&user.email, &user.password).await.code(), "account_locked");
+    assert_eq!(
+        api.login(&user.email, &user.password).await.code(),
+        "account_locked"
+    );
 });

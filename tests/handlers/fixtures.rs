@@ -9,8 +9,11 @@ use shared::config::MissingSecrets;
 use shared::{App, Config};
 
 pub fn fixture(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("events").join(format!("{name}.json"));
-    serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture exists")).expect("fixture is JSON")
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("events")
+        .join(format!("{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture exists"))
+        .expect("fixture is JSON")
 }
 
 /// The fixture with every `REPLACE_WITH_<KEY>` placeholder filled in.
@@ -42,12 +45,20 @@ impl Harness {
             .collect();
         let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
         let (app, queue) = App::in_memory(config, Arc::new(ManualClock::starting_now()));
-        Self { app: Arc::new(app), queue, outbox }
+        Self {
+            app: Arc::new(app),
+            queue,
+            outbox,
+        }
     }
 
     pub fn outbox_files(&self) -> Vec<String> {
         std::fs::read_dir(&self.outbox)
-            .map(|d| d.filter_map(Result::ok).filter_map(|e| std::fs::read_to_string(e.path()).ok()).collect())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -66,11 +77,17 @@ impl Harness {
             })
             .collect();
         let response = email_worker::handle(self.app.clone(), event).await;
-        response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect()
+        response
+            .batch_item_failures
+            .into_iter()
+            .map(|f| f.item_identifier)
+            .collect()
     }
 }
 
-pub async fn body_json(response: http::Response<lambda_http::Body>) -> (u16, http::HeaderMap, Value) {
+pub async fn body_json(
+    response: http::Response<lambda_http::Body>,
+) -> (u16, http::HeaderMap, Value) {
     let (parts, body) = response.into_parts();
     let json = serde_json::from_slice(body.as_ref()).unwrap_or(Value::Null);
     (parts.status.as_u16(), parts.headers, json)

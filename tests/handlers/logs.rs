@@ -45,8 +45,12 @@ async fn no_token_password_or_raw_ip_reaches_the_logs() {
     capture_logs();
     let h = Harness::new();
     let app = &h.app;
-    let (_, _, _) = body_json(auth::register(app.clone(), request(&fixture("register"))).await).await;
-    let wrong = with_body("login", json!({ "email": "fixture@example.com", "password": "wrong secret 987" }));
+    let (_, _, _) =
+        body_json(auth::register(app.clone(), request(&fixture("register"))).await).await;
+    let wrong = with_body(
+        "login",
+        json!({ "email": "fixture@example.com", "password": "wrong secret 987" }),
+    );
     body_json(auth::login(app.clone(), request(&wrong)).await).await;
     let (_, _, login) = body_json(auth::login(app.clone(), request(&fixture("login"))).await).await;
     let access = login["access_token"].as_str().unwrap().to_string();
@@ -54,13 +58,30 @@ async fn no_token_password_or_raw_ip_reaches_the_logs() {
     let refreshed = with_body("login", json!({ "refresh_token": refresh }));
     let (_, _, rotated) = body_json(auth::refresh(app.clone(), request(&refreshed)).await).await;
     body_json(auth::refresh(app.clone(), request(&refreshed)).await).await;
-    body_json(auth::me(app.clone(), request(&fixture_with("me", &[("ACCESS_TOKEN", &access)]))).await).await;
+    body_json(
+        auth::me(
+            app.clone(),
+            request(&fixture_with("me", &[("ACCESS_TOKEN", &access)])),
+        )
+        .await,
+    )
+    .await;
     let forgot = with_body("login", json!({ "email": "fixture@example.com" }));
     body_json(auth::password_forgot(app.clone(), request(&forgot)).await).await;
     h.run_worker().await;
     let mails = h.outbox_files().join("\n");
-    let reset_token = mails.split("reset-password?token=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
-    let reset = with_body("login", json!({ "token": reset_token, "new_password": "brand new secret 42" }));
+    let reset_token = mails
+        .split("reset-password?token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let reset = with_body(
+        "login",
+        json!({ "token": reset_token, "new_password": "brand new secret 42" }),
+    );
     let (status, _, _) = body_json(auth::password_reset(app.clone(), request(&reset)).await).await;
     assert_eq!(status, 204);
 
@@ -77,6 +98,9 @@ async fn no_token_password_or_raw_ip_reaches_the_logs() {
         "203.0.113.77",
     ];
     for secret in secrets {
-        assert!(!logs.contains(secret), "a secret reached the logs: {secret}");
+        assert!(
+            !logs.contains(secret),
+            "a secret reached the logs: {secret}"
+        );
     }
 }

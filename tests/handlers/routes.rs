@@ -1,9 +1,11 @@
 use crate::fixtures::{body_json, fixture, fixture_with, request, Harness};
 
 async fn registered_and_logged_in(h: &Harness) -> serde_json::Value {
-    let (status, _, _) = body_json(auth::register(h.app.clone(), request(&fixture("register"))).await).await;
+    let (status, _, _) =
+        body_json(auth::register(h.app.clone(), request(&fixture("register"))).await).await;
     assert_eq!(status, 201);
-    let (status, _, body) = body_json(auth::login(h.app.clone(), request(&fixture("login"))).await).await;
+    let (status, _, body) =
+        body_json(auth::login(h.app.clone(), request(&fixture("login"))).await).await;
     assert_eq!(status, 200, "{body}");
     body
 }
@@ -26,7 +28,10 @@ async fn a_base64_encoded_login_event_returns_tokens_that_open_me() {
     let token = login["access_token"].as_str().unwrap();
     let me = fixture_with("me", &[("ACCESS_TOKEN", token)]);
     let (status, headers, body) = body_json(auth::me(h.app.clone(), request(&me)).await).await;
-    assert_eq!((status, body["user"]["email"].as_str()), (200, Some("fixture@example.com")));
+    assert_eq!(
+        (status, body["user"]["email"].as_str()),
+        (200, Some("fixture@example.com"))
+    );
     assert_eq!(headers["cache-control"], "no-store");
 }
 
@@ -36,12 +41,19 @@ async fn a_path_parameter_event_revokes_that_session_and_its_token_at_once() {
     let login = registered_and_logged_in(&h).await;
     let token = login["access_token"].as_str().unwrap();
     let session = login["session_id"].as_str().unwrap();
-    let revoke = fixture_with("session-revoke", &[("ACCESS_TOKEN", token), ("SESSION_ID", session)]);
-    let (status, _, _) = body_json(auth::session_revoke(h.app.clone(), request(&revoke)).await).await;
+    let revoke = fixture_with(
+        "session-revoke",
+        &[("ACCESS_TOKEN", token), ("SESSION_ID", session)],
+    );
+    let (status, _, _) =
+        body_json(auth::session_revoke(h.app.clone(), request(&revoke)).await).await;
     assert_eq!(status, 204);
     let me = fixture_with("me", &[("ACCESS_TOKEN", token)]);
     let (status, _, body) = body_json(auth::me(h.app.clone(), request(&me)).await).await;
-    assert_eq!((status, body["code"].as_str()), (401, Some("token_revoked")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("token_revoked"))
+    );
 }
 
 #[tokio::test]

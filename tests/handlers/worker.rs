@@ -7,7 +7,11 @@ async fn a_batch_reports_only_the_poison_message_as_failed() {
     let h = Harness::new();
     let event: SqsEvent = serde_json::from_value(fixture("sqs-email-batch")).unwrap();
     let response = email_worker::handle(h.app.clone(), event).await;
-    let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    let failed: Vec<&str> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
     assert_eq!(failed, ["7d3c2b1a-0000-4000-8000-00000000dead"]);
     let mails = h.outbox_files();
     assert_eq!(mails.len(), 1);
@@ -20,7 +24,11 @@ async fn a_redelivered_message_is_not_sent_twice() {
     let event: SqsEvent = serde_json::from_value(fixture("sqs-email-batch")).unwrap();
     email_worker::handle(h.app.clone(), event.clone()).await;
     let again = email_worker::handle(h.app.clone(), event).await;
-    assert_eq!(again.batch_item_failures.len(), 1, "the poison message still fails");
+    assert_eq!(
+        again.batch_item_failures.len(),
+        1,
+        "the poison message still fails"
+    );
     assert_eq!(h.outbox_files().len(), 1, "the good message was sent once");
 }
 
@@ -28,17 +36,35 @@ async fn a_redelivered_message_is_not_sent_twice() {
 async fn every_email_kind_is_delivered_with_text_and_html() {
     let h = Harness::new();
     let kinds = [
-        shared::email::EmailKind::VerifyEmail { name: "A".into(), token: "t1".into() },
-        shared::email::EmailKind::PasswordReset { name: "A".into(), token: "t2".into() },
-        shared::email::EmailKind::AccountLocked { name: "A".into(), locked_until: "2026-11-22T20:00:00Z".into() },
-        shared::email::EmailKind::TaskAssigned { name: "A".into(), task_id: "x".into(), task_title: "Ship it".into(), assigned_by: "B".into() },
+        shared::email::EmailKind::VerifyEmail {
+            name: "A".into(),
+            token: "t1".into(),
+        },
+        shared::email::EmailKind::PasswordReset {
+            name: "A".into(),
+            token: "t2".into(),
+        },
+        shared::email::EmailKind::AccountLocked {
+            name: "A".into(),
+            locked_until: "2026-11-22T20:00:00Z".into(),
+        },
+        shared::email::EmailKind::TaskAssigned {
+            name: "A".into(),
+            task_id: "x".into(),
+            task_title: "Ship it".into(),
+            assigned_by: "B".into(),
+        },
     ];
     for kind in kinds {
         let job = shared::email::EmailJob::new("a@example.com", kind);
-        shared::ports::EmailQueue::enqueue(h.queue.as_ref(), &job).await.unwrap();
+        shared::ports::EmailQueue::enqueue(h.queue.as_ref(), &job)
+            .await
+            .unwrap();
     }
     assert!(h.run_worker().await.is_empty());
     let mails = h.outbox_files();
     assert_eq!(mails.len(), 4);
-    assert!(mails.iter().all(|m| m.contains("text/plain") && m.contains("text/html")));
+    assert!(mails
+        .iter()
+        .all(|m| m.contains("text/plain") && m.contains("text/html")));
 }

@@ -63,7 +63,7 @@ pub struct TestUser {
     pub session_id: String,
 }
 
-fn base_vars(outbox: &PathBuf) -> HashMap<String, String> {
+fn base_vars(outbox: &std::path::Path) -> HashMap<String, String> {
     HashMap::from([
         ("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string()),
         ("IP_RATE_LIMIT".to_string(), "10000".to_string()),
@@ -71,7 +71,11 @@ fn base_vars(outbox: &PathBuf) -> HashMap<String, String> {
 }
 
 fn with_overrides(mut vars: HashMap<String, String>, overrides: &[(&str, &str)]) -> Config {
-    vars.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    vars.extend(
+        overrides
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
     Config::from_map(&vars, MissingSecrets::GenerateEphemeral).expect("test configuration is valid")
 }
 
@@ -89,8 +93,12 @@ impl Api {
     pub async fn start_aws(overrides: &[(&str, &str)]) -> Option<Self> {
         let clients = aws_clients_or_skip().await?;
         let table = unique_name("think-tank");
-        create_table(&clients, &table).await.expect("create table in DynamoDB Local");
-        let queues = create_email_queues(&clients, &unique_name("email")).await.expect("create queues in moto");
+        create_table(&clients, &table)
+            .await
+            .expect("create table in DynamoDB Local");
+        let queues = create_email_queues(&clients, &unique_name("email"))
+            .await
+            .expect("create queues in moto");
         let outbox = new_outbox();
         let mut vars = base_vars(&outbox);
         vars.insert("BACKEND".into(), "aws".into());
@@ -116,21 +124,35 @@ impl Api {
         }
     }
 
-    pub async fn call(&self, method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Resp {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let method = http::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
         if let Some(body) = body {
-            req = req.header("content-type", "application/json").body(body.to_string());
+            req = req
+                .header("content-type", "application/json")
+                .body(body.to_string());
         }
         let res = req.send().await.expect("request reaches the gateway");
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let text = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, body }
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Resp {
@@ -138,20 +160,45 @@ impl Api {
     }
 
     pub async fn get_as(&self, path: &str, token: &str) -> Resp {
-        self.call("GET", path, None, &[("authorization", &format!("Bearer {token}"))]).await
+        self.call(
+            "GET",
+            path,
+            None,
+            &[("authorization", &format!("Bearer {token}"))],
+        )
+        .await
     }
 
-    pub async fn send_as(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> Resp {
-        self.call(method, path, body, &[("authorization", &format!("Bearer {token}"))]).await
+    pub async fn send_as(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> Resp {
+        self.call(
+            method,
+            path,
+            body,
+            &[("authorization", &format!("Bearer {token}"))],
+        )
+        .await
     }
 
     pub async fn register(&self, email: &str, password: &str) -> Resp {
-        self.post("/v1/auth/register", json!({ "email": email, "password": password, "name": "Test User" }))
-            .await
+        self.post(
+            "/v1/auth/register",
+            json!({ "email": email, "password": password, "name": "Test User" }),
+        )
+        .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Resp {
-        self.post("/v1/auth/login", json!({ "email": email, "password": password })).await
+        self.post(
+            "/v1/auth/login",
+            json!({ "email": email, "password": password }),
+        )
+        .await
     }
 
     /// Registers and logs in a fresh user with the mobile flow.
@@ -183,8 +230,17 @@ impl Api {
         };
         let mut found: Vec<(String, String)> = entries
             .filter_map(Result::ok)
-            .filter(|e| e.file_name().to_string_lossy().ends_with(&format!("{to}.eml")))
-            .filter_map(|e| Some((e.file_name().to_string_lossy().to_string(), std::fs::read_to_string(e.path()).ok()?)))
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .ends_with(&format!("{to}.eml"))
+            })
+            .filter_map(|e| {
+                Some((
+                    e.file_name().to_string_lossy().to_string(),
+                    std::fs::read_to_string(e.path()).ok()?,
+                ))
+            })
             .filter(|(_, text)| text.contains(&format!("Subject: {subject}")))
             .collect();
         found.sort();

@@ -14,7 +14,9 @@ pub async fn aws_clients_or_skip() -> Option<AwsClients> {
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!("CI=true but THINK_TANK_EMULATORS is not 1: emulator tests must not be skipped in CI");
         }
-        eprintln!("skipped: emulators not running (run infra/test.sh, or set THINK_TANK_EMULATORS=1)");
+        eprintln!(
+            "skipped: emulators not running (run infra/test.sh, or set THINK_TANK_EMULATORS=1)"
+        );
         return None;
     }
     for var in ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS"] {

@@ -45,7 +45,10 @@ impl UserPatchBody {
             .role
             .map(|r| Role::parse(&r).map_err(|m| ApiError::field("role", m)))
             .transpose()?;
-        Ok(UserPatch { role, locked: self.locked })
+        Ok(UserPatch {
+            role,
+            locked: self.locked,
+        })
     }
 }
 
@@ -57,7 +60,9 @@ pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
         let patch = ctx.json::<UserPatchBody>()?.validate()?;
         let user_id = ctx.param("id").ok_or(ApiError::NotFound)?;
         let meta = app.client_meta(&ctx);
-        let user = app.patch_user(principal.user_id(), user_id, patch, &meta).await?;
+        let user = app
+            .patch_user(principal.user_id(), user_id, patch, &meta)
+            .await?;
         Reply::ok(&serde_json::json!({ "user": user }))
     })
     .await
@@ -71,7 +76,9 @@ pub async fn audit_list(app: Arc<App>, req: Request) -> Response<Body> {
         let user_id = ctx.query("user_id").filter(|u| !u.is_empty());
         let scope = format!("audit:{}", user_id.unwrap_or(""));
         let page = page_request(&ctx, &app.keys.cursor, &scope)?;
-        let events = app.list_audit(user_id, page.after.as_deref(), page.limit).await?;
+        let events = app
+            .list_audit(user_id, page.after.as_deref(), page.limit)
+            .await?;
         Reply::ok(&Listing::new(events, &app.keys.cursor, &scope))
     })
     .await

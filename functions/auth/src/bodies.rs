@@ -23,7 +23,11 @@ impl RegisterBody {
         let name = checks.text("name", &self.name, 1, 100);
         checks.finish()?;
         let email = email.ok_or_else(|| ApiError::field("email", "is required"))?;
-        Ok(Registration { email, password: self.password.into(), name })
+        Ok(Registration {
+            email,
+            password: self.password.into(),
+            name,
+        })
     }
 }
 
@@ -40,13 +44,22 @@ impl LoginBody {
     pub fn validate(self) -> Result<LoginInput, ApiError> {
         let mut checks = Checks::default();
         let email = checks.email("email", &self.email);
-        if self.password.is_empty() || self.password.chars().count() > shared::auth::password::MAX_LEN {
+        if self.password.is_empty()
+            || self.password.chars().count() > shared::auth::password::MAX_LEN
+        {
             checks.fail("password", "must be 1 to 128 characters");
         }
-        let device_name = self.device_name.map(|d| checks.text("device_name", &d, 0, 100)).filter(|d| !d.is_empty());
+        let device_name = self
+            .device_name
+            .map(|d| checks.text("device_name", &d, 0, 100))
+            .filter(|d| !d.is_empty());
         checks.finish()?;
         let email = email.ok_or_else(|| ApiError::field("email", "is required"))?;
-        Ok(LoginInput { email, password: self.password.into(), device_name })
+        Ok(LoginInput {
+            email,
+            password: self.password.into(),
+            device_name,
+        })
     }
 }
 

@@ -71,7 +71,7 @@ pub async fn refresh(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(app, req, |ctx| async move {
         let meta = app.client_meta(&ctx);
         if let Some(raw) = ctx.cookie(cookies::REFRESH).filter(|_| ctx.body.is_empty()) {
-            check_refresh_csrf(&app, &ctx, &raw)?;
+            check_refresh_csrf(app, &ctx, &raw)?;
             let issued = app.rotate_session(&raw, &meta).await?;
             return web_session_reply(&issued, app.clock.now_secs(), WebBody::Refresh);
         }
@@ -101,10 +101,16 @@ pub async fn logout(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(app, req, |ctx| async move {
         ctx.no_body()?;
         let principal = app.authenticate(&ctx).await?;
-        app.revoke_session(principal.user_id(), principal.session_id()).await?;
-        let detail = serde_json::json!({ "session_id": principal.session_id() });
-        app.audit(AuditType::Logout, Some(principal.user_id()), &app.client_meta(&ctx), detail)
+        app.revoke_session(principal.user_id(), principal.session_id())
             .await?;
+        let detail = serde_json::json!({ "session_id": principal.session_id() });
+        app.audit(
+            AuditType::Logout,
+            Some(principal.user_id()),
+            &app.client_meta(&ctx),
+            detail,
+        )
+        .await?;
         Ok(no_content_clearing_cookies(principal.via_cookie))
     })
     .await
@@ -117,8 +123,13 @@ pub async fn logout_all(app: Arc<App>, req: Request) -> Response<Body> {
         let principal = app.authenticate(&ctx).await?;
         let revoked = app.revoke_all_sessions(principal.user_id(), None).await?;
         let detail = serde_json::json!({ "sessions_revoked": revoked });
-        app.audit(AuditType::LogoutAll, Some(principal.user_id()), &app.client_meta(&ctx), detail)
-            .await?;
+        app.audit(
+            AuditType::LogoutAll,
+            Some(principal.user_id()),
+            &app.client_meta(&ctx),
+            detail,
+        )
+        .await?;
         Ok(no_content_clearing_cookies(principal.via_cookie))
     })
     .await
@@ -132,7 +143,10 @@ pub async fn sessions_list(app: Arc<App>, req: Request) -> Response<Body> {
             app.ensure_not_revoked(&principal),
             app.live_sessions(principal.user_id()),
         )?;
-        let items = sessions.iter().map(|s| SessionView::new(s, principal.session_id())).collect();
+        let items = sessions
+            .iter()
+            .map(|s| SessionView::new(s, principal.session_id()))
+            .collect();
         Reply::ok(&SessionList { items })
     })
     .await
@@ -148,8 +162,13 @@ pub async fn session_revoke(app: Arc<App>, req: Request) -> Response<Body> {
             return Err(ApiError::NotFound);
         }
         let detail = serde_json::json!({ "session_id": session_id });
-        app.audit(AuditType::SessionRevoked, Some(principal.user_id()), &app.client_meta(&ctx), detail)
-            .await?;
+        app.audit(
+            AuditType::SessionRevoked,
+            Some(principal.user_id()),
+            &app.client_meta(&ctx),
+            detail,
+        )
+        .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await
@@ -188,8 +207,14 @@ pub async fn password_change(app: Arc<App>, req: Request) -> Response<Body> {
         let principal = app.authenticate(&ctx).await?;
         let body = ctx.json::<PasswordChangeBody>()?.validate()?;
         let meta = app.client_meta(&ctx);
-        app.change_password(principal.user_id(), principal.session_id(), body.0, body.1, &meta)
-            .await?;
+        app.change_password(
+            principal.user_id(),
+            principal.session_id(),
+            body.0,
+            body.1,
+            &meta,
+        )
+        .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await
@@ -239,7 +264,8 @@ pub async fn password_reset(app: Arc<App>, req: Request) -> Response<Body> {
         checks.password("new_password", &body.new_password);
         checks.finish()?;
         let meta = app.client_meta(&ctx);
-        app.reset_password(&body.token, body.new_password.into(), &meta).await?;
+        app.reset_password(&body.token, body.new_password.into(), &meta)
+            .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await

@@ -45,7 +45,11 @@ pub enum WebBody {
 }
 
 /// The web flow's answer: no token in the body, three cookies.
-pub fn web_session_reply(issued: &IssuedSession, now: i64, body: WebBody) -> Result<Reply, ApiError> {
+pub fn web_session_reply(
+    issued: &IssuedSession,
+    now: i64,
+    body: WebBody,
+) -> Result<Reply, ApiError> {
     let expires_in = issued.access.expires_at - now;
     let json = match body {
         WebBody::Login => serde_json::json!({
@@ -54,7 +58,9 @@ pub fn web_session_reply(issued: &IssuedSession, now: i64, body: WebBody) -> Res
             "csrf_token": issued.csrf_token,
             "expires_in": expires_in,
         }),
-        WebBody::Refresh => serde_json::json!({ "expires_in": expires_in, "csrf_token": issued.csrf_token }),
+        WebBody::Refresh => {
+            serde_json::json!({ "expires_in": expires_in, "csrf_token": issued.csrf_token })
+        }
     };
     let set = cookies::set(WebCookies {
         access_token: &issued.access.token,

@@ -16,7 +16,11 @@ pub async fn health(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(app, req, |ctx| async move {
         ctx.no_body()?;
         let report = app.health().await;
-        let status = if report.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+        let status = if report.is_ok() {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        };
         Reply::json(status, &report)
     })
     .await

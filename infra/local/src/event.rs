@@ -38,18 +38,27 @@ pub fn api_gateway_v2_event(incoming: Incoming<'_>) -> ApiGatewayV2httpRequest {
     context.stage = Some("$default".into());
     context.request_id = Some(uuid::Uuid::new_v4().to_string());
     context.apiid = Some("local".into());
-    context.domain_name = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string);
+    context.domain_name = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
     context.time_epoch = (now.unix_timestamp_nanos() / 1_000_000) as i64;
     context.http.method = parts.method.clone();
     context.http.path = Some(parts.uri.path().to_string());
     context.http.protocol = Some("HTTP/1.1".into());
     context.http.source_ip = Some(incoming.source_ip.to_string());
-    context.http.user_agent = headers.get(http::header::USER_AGENT).and_then(|h| h.to_str().ok()).map(str::to_string);
+    context.http.user_agent = headers
+        .get(http::header::USER_AGENT)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
 
     let (body, is_base64_encoded) = match std::str::from_utf8(incoming.body) {
         _ if incoming.body.is_empty() => (None, false),
         Ok(text) => (Some(text.to_string()), false),
-        Err(_) => (Some(base64::engine::general_purpose::STANDARD.encode(incoming.body)), true),
+        Err(_) => (
+            Some(base64::engine::general_purpose::STANDARD.encode(incoming.body)),
+            true,
+        ),
     };
 
     let mut event = ApiGatewayV2httpRequest::default();

@@ -57,7 +57,10 @@ impl Running {
 
 pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let functions = template::functions(template::TEMPLATE).context("read template.yaml")?;
-    let routes = functions.iter().flat_map(|f| f.http_routes.clone()).collect();
+    let routes = functions
+        .iter()
+        .flat_map(|f| f.http_routes.clone())
+        .collect();
     let router = Arc::new(router::Router::new(routes, &linked_handlers())?);
     let listener = tokio::net::TcpListener::bind(settings.http_addr)
         .await
@@ -69,12 +72,18 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         Backend::Memory => {
             let (app, queue) = App::in_memory(settings.config, settings.clock);
             let app = Arc::new(app);
-            let poller = tokio::spawn(queue::run_memory(app.clone(), queue.clone(), stopped.clone()));
+            let poller = tokio::spawn(queue::run_memory(
+                app.clone(),
+                queue.clone(),
+                stopped.clone(),
+            ));
             (app, Some(queue), poller)
         }
         Backend::Aws => {
             if settings.config.email_queue_url.is_empty() {
-                anyhow::bail!("invalid configuration: EMAIL_QUEUE_URL: is required with BACKEND=aws");
+                anyhow::bail!(
+                    "invalid configuration: EMAIL_QUEUE_URL: is required with BACKEND=aws"
+                );
             }
             let clients = AwsClients::from_env().await;
             let sqs = SqsQueue::new(clients.sqs.clone(), &settings.config.email_queue_url);

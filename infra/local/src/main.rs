@@ -10,8 +10,12 @@ use shared::Config;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -23,8 +27,9 @@ async fn main() -> ExitCode {
 
 fn addr(var: &str, default: &str) -> anyhow::Result<SocketAddr> {
     let raw = std::env::var(var).unwrap_or_else(|_| default.to_string());
-    raw.parse()
-        .map_err(|_| anyhow::anyhow!("invalid configuration: {var}: expected host:port, got {raw:?}"))
+    raw.parse().map_err(|_| {
+        anyhow::anyhow!("invalid configuration: {var}: expected host:port, got {raw:?}")
+    })
 }
 
 async fn run() -> anyhow::Result<()> {
@@ -35,9 +40,17 @@ async fn run() -> anyhow::Result<()> {
         Backend::Aws => "aws",
     };
     let outbox = config.outbox_dir.clone();
-    let running = local::start(local::Settings { config, http_addr, clock: Arc::new(SystemClock) }).await?;
+    let running = local::start(local::Settings {
+        config,
+        http_addr,
+        clock: Arc::new(SystemClock),
+    })
+    .await?;
     println!("Think-Tank local gateway (BACKEND={backend})");
-    println!("  HTTP API   http://{}  ({} routes)", running.http_addr, running.routes);
+    println!(
+        "  HTTP API   http://{}  ({} routes)",
+        running.http_addr, running.routes
+    );
     println!("  Health     http://{}/v1/health", running.http_addr);
     println!("  Outbox     {outbox}");
     println!("Press Ctrl-C to stop.");

@@ -21,12 +21,20 @@ fn sqs_message(message_id: &str, body: &str, receive_count: u32) -> SqsMessage {
     m.event_source = Some("aws:sqs".into());
     m.event_source_arn = Some("arn:aws:sqs:local:000000000000:email".into());
     m.aws_region = Some("local".into());
-    m.attributes = [("ApproximateReceiveCount".to_string(), receive_count.to_string())].into();
+    m.attributes = [(
+        "ApproximateReceiveCount".to_string(),
+        receive_count.to_string(),
+    )]
+    .into();
     m
 }
 
 fn failed_ids(response: &aws_lambda_events::event::sqs::SqsBatchResponse) -> Vec<String> {
-    response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect()
+    response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect()
 }
 
 pub async fn run_memory(app: Arc<App>, queue: Arc<MemoryQueue>, mut stop: watch::Receiver<bool>) {
@@ -40,7 +48,10 @@ pub async fn run_memory(app: Arc<App>, queue: Arc<MemoryQueue>, mut stop: watch:
             continue;
         }
         let mut event = SqsEvent::default();
-        event.records = batch.iter().map(|m| sqs_message(&m.message_id, &m.body, m.receive_count)).collect();
+        event.records = batch
+            .iter()
+            .map(|m| sqs_message(&m.message_id, &m.body, m.receive_count))
+            .collect();
         let failed = failed_ids(&email_worker::handle(app.clone(), event).await);
         for m in &batch {
             if failed.contains(&m.message_id) {
@@ -70,7 +81,10 @@ pub async fn run_sqs(app: Arc<App>, queue: SqsQueue, mut stop: watch::Receiver<b
             continue;
         }
         let mut event = SqsEvent::default();
-        event.records = batch.iter().map(|m| sqs_message(&m.message_id, &m.body, m.receive_count)).collect();
+        event.records = batch
+            .iter()
+            .map(|m| sqs_message(&m.message_id, &m.body, m.receive_count))
+            .collect();
         let failed = failed_ids(&email_worker::handle(app.clone(), event).await);
         for m in &batch {
             let result = if failed.contains(&m.message_id) {

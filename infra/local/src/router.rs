@@ -30,27 +30,43 @@ pub struct Router {
 fn parse(path: &str) -> Vec<Segment> {
     path.trim_matches('/')
         .split('/')
-        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => Segment::Param(name.to_string()),
-            None => Segment::Literal(s.to_string()),
-        })
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => Segment::Param(name.to_string()),
+                None => Segment::Literal(s.to_string()),
+            },
+        )
         .collect()
 }
 
 impl Router {
     /// Fails if the template routes to a binary that has no linked handler.
-    pub fn new(routes: Vec<HttpRoute>, handlers: &HashMap<&'static str, Handler>) -> anyhow::Result<Self> {
+    pub fn new(
+        routes: Vec<HttpRoute>,
+        handlers: &HashMap<&'static str, Handler>,
+    ) -> anyhow::Result<Self> {
         let mut built = routes
             .into_iter()
             .map(|route| {
-                let handler = *handlers
-                    .get(route.binary.as_str())
-                    .ok_or_else(|| anyhow::anyhow!("no handler linked for binary {}", route.binary))?;
-                Ok(Route { segments: parse(&route.path), route, handler })
+                let handler = *handlers.get(route.binary.as_str()).ok_or_else(|| {
+                    anyhow::anyhow!("no handler linked for binary {}", route.binary)
+                })?;
+                Ok(Route {
+                    segments: parse(&route.path),
+                    route,
+                    handler,
+                })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         // Most literal segments first, so `/sessions/current` would beat `/sessions/{id}`.
-        built.sort_by_key(|r| std::cmp::Reverse(r.segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count()));
+        built.sort_by_key(|r| {
+            std::cmp::Reverse(
+                r.segments
+                    .iter()
+                    .filter(|s| matches!(s, Segment::Literal(_)))
+                    .count(),
+            )
+        });
         Ok(Self { routes: built })
     }
 
@@ -80,13 +96,17 @@ impl Router {
         self.routes
             .iter()
             .filter(|r| r.route.method == method || r.route.method == "ANY")
-            .find_map(|route| Self::match_path(route, &parts).map(|params| Matched { route, params }))
+            .find_map(|route| {
+                Self::match_path(route, &parts).map(|params| Matched { route, params })
+            })
     }
 
     /// Whether any method is routed at this path (for CORS preflights).
     pub fn knows_path(&self, path: &str) -> bool {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-        self.routes.iter().any(|r| Self::match_path(r, &parts).is_some())
+        self.routes
+            .iter()
+            .any(|r| Self::match_path(r, &parts).is_some())
     }
 }
 
@@ -95,7 +115,9 @@ fn percent_decode(raw: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -115,13 +137,26 @@ mod tests {
     use super::*;
 
     fn route(method: &str, path: &str) -> HttpRoute {
-        HttpRoute { function: "F".into(), binary: "b".into(), method: method.into(), path: path.into() }
+        HttpRoute {
+            function: "F".into(),
+            binary: "b".into(),
+            method: method.into(),
+            path: path.into(),
+        }
     }
 
     fn router() -> Router {
-        let noop: Handler = |_, _| Box::pin(async { http::Response::new(lambda_http::Body::Empty) });
+        let noop: Handler =
+            |_, _| Box::pin(async { http::Response::new(lambda_http::Body::Empty) });
         let handlers = HashMap::from([("b", noop)]);
-        Router::new(vec![route("DELETE", "/v1/auth/sessions/{id}"), route("GET", "/v1/auth/sessions")], &handlers).unwrap()
+        Router::new(
+            vec![
+                route("DELETE", "/v1/auth/sessions/{id}"),
+                route("GET", "/v1/auth/sessions"),
+            ],
+            &handlers,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -142,7 +177,9 @@ mod tests {
 
     #[test]
     fn a_route_without_a_linked_handler_is_a_startup_error() {
-        let err = Router::new(vec![route("GET", "/x")], &HashMap::new()).err().unwrap();
+        let err = Router::new(vec![route("GET", "/x")], &HashMap::new())
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("binary b"));
     }
 }

@@ -25,7 +25,12 @@ use crate::router::Router;
 /// API Gateway's own payload limit; the handlers enforce the API's 64 KiB.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
-pub async fn serve(listener: TcpListener, router: Arc<Router>, app: Arc<shared::App>, mut stop: watch::Receiver<bool>) {
+pub async fn serve(
+    listener: TcpListener,
+    router: Arc<Router>,
+    app: Arc<shared::App>,
+    mut stop: watch::Receiver<bool>,
+) {
     let graceful = GracefulShutdown::new();
     loop {
         let (stream, peer) = tokio::select! {
@@ -41,7 +46,8 @@ pub async fn serve(listener: TcpListener, router: Arc<Router>, app: Arc<shared::
         let _ = stream.set_nodelay(true);
         let (router, app) = (router.clone(), app.clone());
         let service = service_fn(move |req| handle(router.clone(), app.clone(), peer, req));
-        let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+        let conn = hyper::server::conn::http1::Builder::new()
+            .serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _ = conn.await;
@@ -51,25 +57,49 @@ pub async fn serve(listener: TcpListener, router: Arc<Router>, app: Arc<shared::
     let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
 }
 
-async fn handle(router: Arc<Router>, app: Arc<App>, peer: SocketAddr, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn handle(
+    router: Arc<Router>,
+    app: Arc<App>,
+    peer: SocketAddr,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
-    let origin = parts.headers.get("origin").and_then(|o| o.to_str().ok()).map(str::to_owned);
+    let origin = parts
+        .headers
+        .get("origin")
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_owned);
     let path = parts.uri.path().to_string();
     let body = match Limited::new(body, MAX_PAYLOAD_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => return Ok(gateway_problem(&app, ApiError::PayloadTooLarge, &path, origin.as_deref())),
+        Err(_) => {
+            return Ok(gateway_problem(
+                &app,
+                ApiError::PayloadTooLarge,
+                &path,
+                origin.as_deref(),
+            ))
+        }
     };
     if parts.method == Method::OPTIONS && router.knows_path(&path) {
         return Ok(preflight(&app, origin.as_deref()));
     }
     let Some(matched) = router.find(parts.method.as_str(), &path) else {
-        return Ok(gateway_problem(&app, ApiError::NotFound, &path, origin.as_deref()));
+        return Ok(gateway_problem(
+            &app,
+            ApiError::NotFound,
+            &path,
+            origin.as_deref(),
+        ));
     };
     let event = api_gateway_v2_event(EventInput {
         parts: &parts,
         body: &body,
         source_ip: peer.ip(),
-        route_key: format!("{} {}", matched.route.route.method, matched.route.route.path),
+        route_key: format!(
+            "{} {}",
+            matched.route.route.method, matched.route.route.path
+        ),
         path_parameters: matched.params,
     });
     let response = (matched.route.handler)(app, into_request(event)).await;
@@ -94,8 +124,19 @@ fn preflight(app: &App, origin: Option<&str>) -> Response<Full<Bytes>> {
 }
 
 /// Answers the gateway itself gives (unknown route, oversized payload), in the API's problem format.
-fn gateway_problem(app: &App, error: ApiError, path: &str, origin: Option<&str>) -> Response<Full<Bytes>> {
+fn gateway_problem(
+    app: &App,
+    error: ApiError,
+    path: &str,
+    origin: Option<&str>,
+) -> Response<Full<Bytes>> {
     let request_id = uuid::Uuid::new_v4().to_string();
     let reply = reply::problem(&error, &request_id, serde_json::Map::new());
-    to_hyper(finish(reply, path, &request_id, origin, &app.config.allowed_origins))
+    to_hyper(finish(
+        reply,
+        path,
+        &request_id,
+        origin,
+        &app.config.allowed_origins,
+    ))
 }

@@ -50,7 +50,8 @@ pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
             let props = event.get("Properties");
             match event.get("Type").and_then(Value::as_str) {
                 Some("HttpApi") => {
-                    let field = |name: &str| props.and_then(|p| p.get(name)).and_then(Value::as_str);
+                    let field =
+                        |name: &str| props.and_then(|p| p.get(name)).and_then(Value::as_str);
                     let (Some(method), Some(path)) = (field("Method"), field("Path")) else {
                         anyhow::bail!("{logical_id}: HttpApi event needs Method and Path");
                     };
@@ -65,7 +66,12 @@ pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
                 _ => {}
             }
         }
-        found.push(TemplateFunction { logical_id, binary, http_routes, sqs_event });
+        found.push(TemplateFunction {
+            logical_id,
+            binary,
+            http_routes,
+            sqs_event,
+        });
     }
     Ok(found)
 }
@@ -78,7 +84,11 @@ mod tests {
     fn the_project_template_declares_http_routes_and_the_email_worker() {
         let fns = functions(TEMPLATE).unwrap();
         let routes: Vec<_> = fns.iter().flat_map(|f| f.http_routes.clone()).collect();
-        assert!(routes.iter().any(|r| r.method == "POST" && r.path == "/v1/auth/login"));
-        assert!(fns.iter().any(|f| f.sqs_event && f.binary == "email-worker"));
+        assert!(routes
+            .iter()
+            .any(|r| r.method == "POST" && r.path == "/v1/auth/login"));
+        assert!(fns
+            .iter()
+            .any(|f| f.sqs_event && f.binary == "email-worker"));
     }
 }

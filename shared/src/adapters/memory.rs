@@ -68,7 +68,9 @@ impl UserStore for MemoryStore {
         if users.id_by_email.contains_key(&record.user.email) {
             return Ok(false);
         }
-        users.id_by_email.insert(record.user.email.clone(), record.user.id.clone());
+        users
+            .id_by_email
+            .insert(record.user.email.clone(), record.user.id.clone());
         users.by_id.insert(record.user.id.clone(), record.clone());
         Ok(true)
     }
@@ -86,7 +88,11 @@ impl UserStore for MemoryStore {
             .cloned())
     }
 
-    async fn update_user(&self, id: &str, changes: &UserChanges) -> StoreResult<Option<UserRecord>> {
+    async fn update_user(
+        &self,
+        id: &str,
+        changes: &UserChanges,
+    ) -> StoreResult<Option<UserRecord>> {
         let mut users = lock(&self.users);
         let Some(record) = users.by_id.get_mut(id) else {
             return Ok(None);
@@ -108,7 +114,11 @@ impl UserStore for MemoryStore {
 
     async fn list_users(&self, after: Option<&str>, limit: usize) -> StoreResult<Page<User>> {
         let users = lock(&self.users);
-        Ok(page_desc(users.by_id.iter().map(|(id, r)| (id, r.user.clone())), after, limit))
+        Ok(page_desc(
+            users.by_id.iter().map(|(id, r)| (id, r.user.clone())),
+            after,
+            limit,
+        ))
     }
 }
 
@@ -135,7 +145,11 @@ impl SessionStore for MemoryStore {
         Ok(found)
     }
 
-    async fn replace_session_if(&self, session: &Session, expected_hash: &str) -> StoreResult<bool> {
+    async fn replace_session_if(
+        &self,
+        session: &Session,
+        expected_hash: &str,
+    ) -> StoreResult<bool> {
         let key = (session.user_id.clone(), session.id.clone());
         let mut sessions = lock(&self.sessions);
         match sessions.get_mut(&key) {
@@ -147,7 +161,11 @@ impl SessionStore for MemoryStore {
         }
     }
 
-    async fn revoke_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+    async fn revoke_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+    ) -> StoreResult<Option<Session>> {
         let key = (user_id.to_string(), session_id.to_string());
         let mut sessions = lock(&self.sessions);
         match sessions.get_mut(&key) {
@@ -177,7 +195,14 @@ impl RevocationStore for MemoryStore {
 
 #[async_trait]
 impl OneTimeStore for MemoryStore {
-    async fn put_once(&self, purpose: &str, key: &str, subject: &str, expires_at: i64, now: i64) -> StoreResult<bool> {
+    async fn put_once(
+        &self,
+        purpose: &str,
+        key: &str,
+        subject: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
         let mut entries = lock(&self.one_time);
         let k = (purpose.to_string(), key.to_string());
         if entries.get(&k).is_some_and(|(_, exp)| now < *exp) {
@@ -197,32 +222,73 @@ impl OneTimeStore for MemoryStore {
 
     async fn contains(&self, purpose: &str, key: &str, now: i64) -> StoreResult<bool> {
         let k = (purpose.to_string(), key.to_string());
-        Ok(lock(&self.one_time).get(&k).is_some_and(|(_, exp)| now < *exp))
+        Ok(lock(&self.one_time)
+            .get(&k)
+            .is_some_and(|(_, exp)| now < *exp))
     }
 }
 
 /// The lockout state machine both adapters share: a lapsed lock starts a fresh count.
-pub fn next_attempts(current: LoginAttempts, threshold: u32, lock_seconds: i64, now: i64) -> (LoginAttempts, FailureOutcome) {
+pub fn next_attempts(
+    current: LoginAttempts,
+    threshold: u32,
+    lock_seconds: i64,
+    now: i64,
+) -> (LoginAttempts, FailureOutcome) {
     if current.locked_at(now).is_some() {
-        let outcome = FailureOutcome { failures: current.failures, lock_started: false };
+        let outcome = FailureOutcome {
+            failures: current.failures,
+            lock_started: false,
+        };
         return (current, outcome);
     }
-    let failures = if current.locked_until.is_some() { 1 } else { current.failures + 1 };
+    let failures = if current.locked_until.is_some() {
+        1
+    } else {
+        current.failures + 1
+    };
     if failures >= threshold {
-        let next = LoginAttempts { failures: 0, locked_until: Some(now + lock_seconds) };
-        return (next, FailureOutcome { failures, lock_started: true });
+        let next = LoginAttempts {
+            failures: 0,
+            locked_until: Some(now + lock_seconds),
+        };
+        return (
+            next,
+            FailureOutcome {
+                failures,
+                lock_started: true,
+            },
+        );
     }
-    let next = LoginAttempts { failures, locked_until: None };
-    (next, FailureOutcome { failures, lock_started: false })
+    let next = LoginAttempts {
+        failures,
+        locked_until: None,
+    };
+    (
+        next,
+        FailureOutcome {
+            failures,
+            lock_started: false,
+        },
+    )
 }
 
 #[async_trait]
 impl AttemptStore for MemoryStore {
     async fn attempts(&self, email: &Email, _now: i64) -> StoreResult<LoginAttempts> {
-        Ok(lock(&self.attempts).get(email.as_str()).cloned().unwrap_or_default())
+        Ok(lock(&self.attempts)
+            .get(email.as_str())
+            .cloned()
+            .unwrap_or_default())
     }
 
-    async fn record_failure(&self, email: &Email, threshold: u32, lock_seconds: i64, now: i64) -> StoreResult<FailureOutcome> {
+    async fn record_failure(
+        &self,
+        email: &Email,
+        threshold: u32,
+        lock_seconds: i64,
+        now: i64,
+    ) -> StoreResult<FailureOutcome> {
         let mut all = lock(&self.attempts);
         let current = all.get(email.as_str()).cloned().unwrap_or_default();
         let (next, outcome) = next_attempts(current, threshold, lock_seconds, now);
@@ -236,7 +302,10 @@ impl AttemptStore for MemoryStore {
     }
 
     async fn lock_until(&self, email: &Email, until: i64, _now: i64) -> StoreResult<()> {
-        let next = LoginAttempts { failures: 0, locked_until: Some(until) };
+        let next = LoginAttempts {
+            failures: 0,
+            locked_until: Some(until),
+        };
         lock(&self.attempts).insert(email.as_str().to_string(), next);
         Ok(())
     }
@@ -260,12 +329,22 @@ impl AuditStore for MemoryStore {
         Ok(())
     }
 
-    async fn list_events(&self, user_id: Option<&str>, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<AuditEvent>> {
+    async fn list_events(
+        &self,
+        user_id: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<AuditEvent>> {
         let audit = lock(&self.audit);
         let matching = audit.iter().filter(|(_, (e, exp))| {
             now < *exp && user_id.is_none_or(|u| e.user_id.as_deref() == Some(u))
         });
-        Ok(page_desc(matching.map(|(id, (e, _))| (id, e.clone())), after, limit))
+        Ok(page_desc(
+            matching.map(|(id, (e, _))| (id, e.clone())),
+            after,
+            limit,
+        ))
     }
 }
 
@@ -396,7 +475,10 @@ mod tests {
 
     #[test]
     fn a_lapsed_lock_starts_a_fresh_count() {
-        let lapsed = LoginAttempts { failures: 0, locked_until: Some(500) };
+        let lapsed = LoginAttempts {
+            failures: 0,
+            locked_until: Some(500),
+        };
         let (next, outcome) = next_attempts(lapsed, 5, 60, 1000);
         assert_eq!((outcome.failures, next.locked_until), (1, None));
     }

@@ -8,7 +8,13 @@ pub const REFRESH: &str = "__Secure-refresh_token";
 pub const CSRF: &str = "__Host-csrf_token";
 pub const REFRESH_PATH: &str = "/v1/auth";
 
-fn build(name: &'static str, value: String, path: &'static str, http_only: bool, max_age: i64) -> String {
+fn build(
+    name: &'static str,
+    value: String,
+    path: &'static str,
+    http_only: bool,
+    max_age: i64,
+) -> String {
     Cookie::build((name, value))
         .secure(true)
         .http_only(http_only)
@@ -30,9 +36,27 @@ pub struct WebCookies<'a> {
 /// `Set-Cookie` values for a fresh login or refresh.
 pub fn set(c: WebCookies<'_>) -> [String; 3] {
     [
-        build(ACCESS, c.access_token.to_string(), "/", true, c.access_max_age),
-        build(REFRESH, c.refresh_token.to_string(), REFRESH_PATH, true, c.refresh_max_age),
-        build(CSRF, c.csrf_token.to_string(), "/", false, c.refresh_max_age),
+        build(
+            ACCESS,
+            c.access_token.to_string(),
+            "/",
+            true,
+            c.access_max_age,
+        ),
+        build(
+            REFRESH,
+            c.refresh_token.to_string(),
+            REFRESH_PATH,
+            true,
+            c.refresh_max_age,
+        ),
+        build(
+            CSRF,
+            c.csrf_token.to_string(),
+            "/",
+            false,
+            c.refresh_max_age,
+        ),
     ]
 }
 
@@ -71,7 +95,13 @@ mod tests {
             csrf_token: "c",
         });
         assert!(access.starts_with("__Host-access_token=a;"));
-        for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=900"] {
+        for attr in [
+            "HttpOnly",
+            "Secure",
+            "SameSite=Strict",
+            "Path=/",
+            "Max-Age=900",
+        ] {
             assert!(access.contains(attr), "{access} lacks {attr}");
         }
         assert!(refresh.contains("Path=/v1/auth") && refresh.contains("HttpOnly"));
@@ -86,7 +116,10 @@ mod tests {
     #[test]
     fn request_cookies_are_found_by_name() {
         let mut h = HeaderMap::new();
-        h.insert(http::header::COOKIE, "a=1; __Host-csrf_token=xyz".parse().unwrap());
+        h.insert(
+            http::header::COOKIE,
+            "a=1; __Host-csrf_token=xyz".parse().unwrap(),
+        );
         assert_eq!(read(&h, CSRF).as_deref(), Some("xyz"));
         assert_eq!(read(&h, ACCESS), None);
     }

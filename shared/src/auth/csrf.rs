@@ -20,7 +20,10 @@ pub fn verify(key: &[u8], session_id: &str, header: Option<&str>, cookie: Option
     let Some((nonce, tag)) = header.split_once('.') else {
         return false;
     };
-    constant_time_eq(tag, &hmac_b64(key, &[session_id.as_bytes(), nonce.as_bytes()]))
+    constant_time_eq(
+        tag,
+        &hmac_b64(key, &[session_id.as_bytes(), nonce.as_bytes()]),
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{
+    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +51,12 @@ impl JwtKeys {
         let decoding = config
             .jwt_keys
             .iter()
-            .map(|k| (k.kid.clone(), DecodingKey::from_secret(k.secret.expose_secret())))
+            .map(|k| {
+                (
+                    k.kid.clone(),
+                    DecodingKey::from_secret(k.secret.expose_secret()),
+                )
+            })
             .collect();
         let mut validation = Validation::new(ALGORITHM);
         validation.set_issuer(&[&config.jwt_issuer]);
@@ -71,7 +78,13 @@ impl JwtKeys {
         self.ttl
     }
 
-    pub fn issue(&self, user_id: &str, session_id: &str, role: Role, now: i64) -> anyhow::Result<IssuedToken> {
+    pub fn issue(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        role: Role,
+        now: i64,
+    ) -> anyhow::Result<IssuedToken> {
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -121,12 +134,18 @@ mod tests {
     use crate::crypto::b64url_encode;
 
     fn keys_with(vars: &[(&str, &str)]) -> JwtKeys {
-        let map = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         JwtKeys::from_config(&Config::from_map(&map, MissingSecrets::GenerateEphemeral).unwrap())
     }
 
     fn keys() -> JwtKeys {
-        keys_with(&[("JWT_SIGNING_KEYS", "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")])
+        keys_with(&[(
+            "JWT_SIGNING_KEYS",
+            "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        )])
     }
 
     const NOW: i64 = 1_800_000_000;
@@ -140,7 +159,10 @@ mod tests {
         let k = keys();
         let t = k.issue("u1", "s1", Role::Editor, NOW).unwrap();
         let c = k.verify(&t.token, NOW + 1).unwrap();
-        assert_eq!((c.sub.as_str(), c.sid.as_str(), c.role), ("u1", "s1", Role::Editor));
+        assert_eq!(
+            (c.sub.as_str(), c.sid.as_str(), c.role),
+            ("u1", "s1", Role::Editor)
+        );
         assert_eq!((c.exp, c.jti), (NOW + 900, t.jti));
         let header = decode_header(&t.token).unwrap();
         assert_eq!(header.kid.as_deref(), Some("k1"));
@@ -150,7 +172,10 @@ mod tests {
     fn an_expired_token_is_token_expired() {
         let k = keys();
         let t = k.issue("u1", "s1", Role::Viewer, NOW).unwrap();
-        assert_code(k.verify(&t.token, NOW + 900 + LEEWAY_SECONDS), "token_expired");
+        assert_code(
+            k.verify(&t.token, NOW + 900 + LEEWAY_SECONDS),
+            "token_expired",
+        );
     }
 
     #[test]
@@ -159,7 +184,10 @@ mod tests {
         let t = k.issue("u1", "s1", Role::Admin, NOW).unwrap();
         let payload = t.token.split('.').nth(1).unwrap();
         let header = b64url_encode(br#"{"alg":"none","typ":"JWT","kid":"k1"}"#);
-        assert_code(k.verify(&format!("{header}.{payload}."), NOW), "unauthorized");
+        assert_code(
+            k.verify(&format!("{header}.{payload}."), NOW),
+            "unauthorized",
+        );
     }
 
     #[test]
@@ -170,13 +198,21 @@ mod tests {
         let forged = String::from_utf8(crate::crypto::b64url_decode(parts[1]).unwrap())
             .unwrap()
             .replace("viewer", "admin");
-        let token = format!("{}.{}.{}", parts[0], b64url_encode(forged.as_bytes()), parts[2]);
+        let token = format!(
+            "{}.{}.{}",
+            parts[0],
+            b64url_encode(forged.as_bytes()),
+            parts[2]
+        );
         assert_code(k.verify(&token, NOW), "unauthorized");
     }
 
     #[test]
     fn a_token_for_another_audience_or_issuer_is_refused() {
-        let secret = ("JWT_SIGNING_KEYS", "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        let secret = (
+            "JWT_SIGNING_KEYS",
+            "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        );
         let other_aud = keys_with(&[secret, ("JWT_AUDIENCE", "someone-else")]);
         let other_iss = keys_with(&[secret, ("JWT_ISSUER", "someone-else")]);
         for issuer in [other_aud, other_iss] {
@@ -187,10 +223,16 @@ mod tests {
 
     #[test]
     fn an_unknown_kid_or_another_key_is_refused() {
-        let other = keys_with(&[("JWT_SIGNING_KEYS", "k1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB")]);
+        let other = keys_with(&[(
+            "JWT_SIGNING_KEYS",
+            "k1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+        )]);
         let t = other.issue("u1", "s1", Role::Viewer, NOW).unwrap();
         assert_code(keys().verify(&t.token, NOW), "unauthorized");
-        let rotated = keys_with(&[("JWT_SIGNING_KEYS", "k2:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB")]);
+        let rotated = keys_with(&[(
+            "JWT_SIGNING_KEYS",
+            "k2:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+        )]);
         let t = rotated.issue("u1", "s1", Role::Viewer, NOW).unwrap();
         assert_code(keys().verify(&t.token, NOW), "unauthorized");
     }

@@ -89,7 +89,9 @@ mod tests {
     async fn a_hash_verifies_its_password_and_nothing_else() {
         let phc = hash(secret("correct horse")).await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify(secret("correct horse"), Some(phc.clone())).await.unwrap());
+        assert!(verify(secret("correct horse"), Some(phc.clone()))
+            .await
+            .unwrap());
         assert!(!verify(secret("wrong horse"), Some(phc)).await.unwrap());
     }
 

@@ -48,7 +48,10 @@ fn bearer(ctx: &Ctx) -> Option<Result<&str, ApiError>> {
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty());
     Some(token.ok_or(ApiError::Unauthorized))
@@ -60,7 +63,10 @@ impl App {
         let now = self.clock.now_secs();
         if let Some(token) = bearer(ctx) {
             let claims = self.jwt.verify(token?, now)?;
-            return Ok(Principal { claims, via_cookie: false });
+            return Ok(Principal {
+                claims,
+                via_cookie: false,
+            });
         }
         let token = ctx.cookie(cookies::ACCESS).ok_or(ApiError::Unauthorized)?;
         let claims = self.jwt.verify(&token, now)?;
@@ -71,7 +77,10 @@ impl App {
                 return Err(ApiError::CsrfFailed);
             }
         }
-        Ok(Principal { claims, via_cookie: true })
+        Ok(Principal {
+            claims,
+            via_cookie: true,
+        })
     }
 
     /// The revocation check: a revoked `jti` fails at once.

@@ -22,7 +22,9 @@ impl RefreshToken {
         let mut parts = raw.split('.');
         let (user_id, session_id, secret) = (parts.next()?, parts.next()?, parts.next()?);
         let well_formed = parts.next().is_none()
-            && [user_id, session_id, secret].iter().all(|p| !p.is_empty() && p.len() <= 64);
+            && [user_id, session_id, secret]
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 64);
         well_formed.then(|| Self {
             user_id: user_id.to_string(),
             session_id: session_id.to_string(),
@@ -47,7 +49,10 @@ mod tests {
     fn a_token_round_trips_and_hashes_its_secret_only() {
         let t = RefreshToken::new("u1", "s1");
         let parsed = RefreshToken::parse(&t.encode()).unwrap();
-        assert_eq!((parsed.user_id.as_str(), parsed.session_id.as_str()), ("u1", "s1"));
+        assert_eq!(
+            (parsed.user_id.as_str(), parsed.session_id.as_str()),
+            ("u1", "s1")
+        );
         assert_eq!(parsed.hash(), t.hash());
         assert_ne!(t.hash(), t.secret);
     }

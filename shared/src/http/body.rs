@@ -48,7 +48,10 @@ fn describe(e: &serde_json::Error) -> FieldError {
         "a JSON body is required".to_string()
     } else {
         // serde's message without the position suffix: names the expected type only.
-        msg.split(" at line").next().unwrap_or("invalid JSON").to_string()
+        msg.split(" at line")
+            .next()
+            .unwrap_or("invalid JSON")
+            .to_string()
     };
     FieldError { field, message }
 }
@@ -79,18 +82,31 @@ mod tests {
 
     #[test]
     fn another_content_type_is_415() {
-        assert_eq!(failure(ctx(Some("text/plain"), "{}")).code(), "unsupported_media_type");
-        assert_eq!(failure(ctx(None, r#"{"name":"a"}"#)).code(), "unsupported_media_type");
+        assert_eq!(
+            failure(ctx(Some("text/plain"), "{}")).code(),
+            "unsupported_media_type"
+        );
+        assert_eq!(
+            failure(ctx(None, r#"{"name":"a"}"#)).code(),
+            "unsupported_media_type"
+        );
     }
 
     #[test]
     fn json_with_a_charset_is_accepted() {
-        assert!(ctx(Some("application/json; charset=utf-8"), r#"{"name":"a"}"#).json::<Body>().is_ok());
+        assert!(
+            ctx(Some("application/json; charset=utf-8"), r#"{"name":"a"}"#)
+                .json::<Body>()
+                .is_ok()
+        );
     }
 
     #[test]
     fn unknown_fields_are_named_in_the_422() {
-        let ApiError::Validation(errors) = failure(ctx(Some("application/json"), r#"{"name":"a","role":"admin"}"#)) else {
+        let ApiError::Validation(errors) = failure(ctx(
+            Some("application/json"),
+            r#"{"name":"a","role":"admin"}"#,
+        )) else {
             panic!("expected a validation error");
         };
         assert_eq!(errors[0].field, "role");
@@ -99,7 +115,11 @@ mod tests {
     #[test]
     fn malformed_or_missing_bodies_are_422() {
         for body in ["", "{", "[]", r#"{"name":1}"#, "{}"] {
-            assert_eq!(failure(ctx(Some("application/json"), body)).code(), "validation_failed", "{body:?}");
+            assert_eq!(
+                failure(ctx(Some("application/json"), body)).code(),
+                "validation_failed",
+                "{body:?}"
+            );
         }
     }
 

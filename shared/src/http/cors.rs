@@ -2,7 +2,8 @@
 
 use http::{HeaderMap, HeaderValue};
 
-pub const ALLOW_HEADERS: &str = "Authorization, Content-Type, X-CSRF-Token, If-Match, If-None-Match";
+pub const ALLOW_HEADERS: &str =
+    "Authorization, Content-Type, X-CSRF-Token, If-Match, If-None-Match";
 pub const EXPOSE_HEADERS: &str = "ETag, Location, Retry-After, X-Request-Id";
 pub const ALLOW_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 
@@ -17,8 +18,14 @@ pub fn apply(headers: &mut HeaderMap, origin: Option<&str>, allowed_origins: &[S
     };
     if let Ok(v) = HeaderValue::from_str(origin) {
         headers.insert("access-control-allow-origin", v);
-        headers.insert("access-control-allow-credentials", HeaderValue::from_static("true"));
-        headers.insert("access-control-expose-headers", HeaderValue::from_static(EXPOSE_HEADERS));
+        headers.insert(
+            "access-control-allow-credentials",
+            HeaderValue::from_static("true"),
+        );
+        headers.insert(
+            "access-control-expose-headers",
+            HeaderValue::from_static(EXPOSE_HEADERS),
+        );
         headers.append(http::header::VARY, HeaderValue::from_static("Origin"));
     }
 }
@@ -28,8 +35,14 @@ pub fn preflight(origin: Option<&str>, allowed_origins: &[String]) -> HeaderMap 
     let mut headers = HeaderMap::new();
     apply(&mut headers, origin, allowed_origins);
     if headers.contains_key("access-control-allow-origin") {
-        headers.insert("access-control-allow-methods", HeaderValue::from_static(ALLOW_METHODS));
-        headers.insert("access-control-allow-headers", HeaderValue::from_static(ALLOW_HEADERS));
+        headers.insert(
+            "access-control-allow-methods",
+            HeaderValue::from_static(ALLOW_METHODS),
+        );
+        headers.insert(
+            "access-control-allow-headers",
+            HeaderValue::from_static(ALLOW_HEADERS),
+        );
         headers.insert("access-control-max-age", HeaderValue::from_static("600"));
     }
     headers

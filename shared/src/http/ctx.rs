@@ -19,8 +19,12 @@ pub struct Ctx {
 impl Ctx {
     pub fn from_request(req: Request) -> Self {
         let (request_id, source_ip) = match req.request_context_ref() {
-            Some(RequestContext::ApiGatewayV2(c)) => (c.request_id.clone(), c.http.source_ip.clone()),
-            Some(RequestContext::WebSocket(c)) => (c.request_id.clone(), c.identity.source_ip.clone()),
+            Some(RequestContext::ApiGatewayV2(c)) => {
+                (c.request_id.clone(), c.http.source_ip.clone())
+            }
+            Some(RequestContext::WebSocket(c)) => {
+                (c.request_id.clone(), c.identity.source_ip.clone())
+            }
             _ => (None, None),
         };
         let query = req.query_string_parameters();
@@ -33,7 +37,11 @@ impl Ctx {
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(256).collect());
         Self {
-            path: if path.is_empty() { parts.uri.path().to_string() } else { path },
+            path: if path.is_empty() {
+                parts.uri.path().to_string()
+            } else {
+                path
+            },
             method: parts.method,
             headers: parts.headers,
             query,

@@ -12,10 +12,16 @@ use crate::error::ApiError;
 use crate::App;
 
 const SECURITY_HEADERS: [(&str, &str); 4] = [
-    ("content-security-policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+    (
+        "content-security-policy",
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    ),
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "no-referrer"),
-    ("strict-transport-security", "max-age=63072000; includeSubDomains"),
+    (
+        "strict-transport-security",
+        "max-age=63072000; includeSubDomains",
+    ),
 ];
 
 /// A failure that carries extra problem members (e.g. `mfa_token`).
@@ -48,7 +54,13 @@ where
         handler(ctx).await
     };
     let reply = result.unwrap_or_else(|err| failure_reply(err.into(), &request_id));
-    finish(reply, &path, &request_id, origin.as_deref(), &app.config.allowed_origins)
+    finish(
+        reply,
+        &path,
+        &request_id,
+        origin.as_deref(),
+        &app.config.allowed_origins,
+    )
 }
 
 fn failure_reply(failure: Failure, request_id: &str) -> Reply {
@@ -61,7 +73,13 @@ fn failure_reply(failure: Failure, request_id: &str) -> Reply {
     problem(&failure.error, request_id, failure.extra)
 }
 
-pub fn finish(reply: Reply, path: &str, request_id: &str, origin: Option<&str>, allowed_origins: &[String]) -> Response<Body> {
+pub fn finish(
+    reply: Reply,
+    path: &str,
+    request_id: &str,
+    origin: Option<&str>,
+    allowed_origins: &[String],
+) -> Response<Body> {
     let mut headers: HeaderMap = reply.headers;
     for (name, value) in SECURITY_HEADERS {
         headers.insert(name, HeaderValue::from_static(value));
@@ -70,7 +88,10 @@ pub fn finish(reply: Reply, path: &str, request_id: &str, origin: Option<&str>, 
         headers.insert("x-request-id", id);
     }
     if path.starts_with("/v1/auth/") {
-        headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(
+            http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
     }
     cors::apply(&mut headers, origin, allowed_origins);
     let body = reply.body.map(Body::Text).unwrap_or(Body::Empty);

@@ -13,8 +13,10 @@ pub use reply::Reply;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// A handler as the local gateway links it: the same function a Lambda `main` runs.
-pub type Handler =
-    fn(std::sync::Arc<crate::App>, lambda_http::Request) -> futures::future::BoxFuture<'static, http::Response<lambda_http::Body>>;
+pub type Handler = fn(
+    std::sync::Arc<crate::App>,
+    lambda_http::Request,
+) -> futures::future::BoxFuture<'static, http::Response<lambda_http::Body>>;
 
 /// `(binary name, handler)` pairs for a function package's registry.
 #[macro_export]

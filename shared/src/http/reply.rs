@@ -14,7 +14,10 @@ impl Reply {
     pub fn json(status: StatusCode, value: &impl Serialize) -> Result<Self, ApiError> {
         let body = serde_json::to_string(value).map_err(|e| ApiError::Internal(e.into()))?;
         let mut headers = HeaderMap::new();
-        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         Ok(Self {
             status,
             headers,
@@ -64,7 +67,11 @@ struct Problem<'a> {
 }
 
 /// An RFC 9457 problem document for `err`; `extra` adds members such as `mfa_token`.
-pub fn problem(err: &ApiError, request_id: &str, extra: serde_json::Map<String, serde_json::Value>) -> Reply {
+pub fn problem(
+    err: &ApiError,
+    request_id: &str,
+    extra: serde_json::Map<String, serde_json::Value>,
+) -> Reply {
     let status = err.status();
     let errors = match err {
         ApiError::Validation(errors) => Some(errors.as_slice()),

@@ -48,7 +48,12 @@ impl App {
         Ok(record.user)
     }
 
-    async fn single_use_token(&self, purpose: &str, user_id: &str, ttl: i64) -> Result<String, ApiError> {
+    async fn single_use_token(
+        &self,
+        purpose: &str,
+        user_id: &str,
+        ttl: i64,
+    ) -> Result<String, ApiError> {
         let token = random_token(32);
         let now = self.clock.now_secs();
         self.store
@@ -58,9 +63,16 @@ impl App {
     }
 
     async fn send_verification(&self, user: &User) -> Result<(), ApiError> {
-        let token = self.single_use_token(VERIFY_PURPOSE, &user.id, VERIFY_TTL_SECONDS).await?;
-        let kind = EmailKind::VerifyEmail { name: user.name.clone(), token };
-        self.email_queue.enqueue(&EmailJob::new(&user.email, kind)).await?;
+        let token = self
+            .single_use_token(VERIFY_PURPOSE, &user.id, VERIFY_TTL_SECONDS)
+            .await?;
+        let kind = EmailKind::VerifyEmail {
+            name: user.name.clone(),
+            token,
+        };
+        self.email_queue
+            .enqueue(&EmailJob::new(&user.email, kind))
+            .await?;
         Ok(())
     }
 
@@ -79,7 +91,10 @@ impl App {
             .take(VERIFY_PURPOSE, &sha256_b64(token), now)
             .await?
             .ok_or(ApiError::InvalidToken)?;
-        let changes = UserChanges { email_verified: Some(true), ..Default::default() };
+        let changes = UserChanges {
+            email_verified: Some(true),
+            ..Default::default()
+        };
         let record = self.store.update_user(&user_id, &changes).await?;
         record.map(|r| r.user).ok_or(ApiError::InvalidToken)
     }
@@ -91,22 +106,49 @@ impl App {
     }
 
     pub async fn rename(&self, user_id: &str, name: String) -> Result<User, ApiError> {
-        let changes = UserChanges { name: Some(name), ..Default::default() };
+        let changes = UserChanges {
+            name: Some(name),
+            ..Default::default()
+        };
         let record = self.store.update_user(user_id, &changes).await?;
         record.map(|r| r.user).ok_or(ApiError::Unauthorized)
     }
 
     /// Checks the current password, stores the new one and revokes every other session.
-    pub async fn change_password(&self, user_id: &str, keep_session: &str, current: SecretString, new: SecretString, meta: &ClientMeta) -> Result<(), ApiError> {
-        let record = self.store.user_by_id(user_id).await?.ok_or(ApiError::Unauthorized)?;
+    pub async fn change_password(
+        &self,
+        user_id: &str,
+        keep_session: &str,
+        current: SecretString,
+        new: SecretString,
+        meta: &ClientMeta,
+    ) -> Result<(), ApiError> {
+        let record = self
+            .store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
         if !password::verify(current, Some(record.password_hash)).await? {
-            return Err(ApiError::field("current_password", "is not your current password"));
+            return Err(ApiError::field(
+                "current_password",
+                "is not your current password",
+            ));
         }
-        let changes = UserChanges { password_hash: Some(password::hash(new).await?), ..Default::default() };
+        let changes = UserChanges {
+            password_hash: Some(password::hash(new).await?),
+            ..Default::default()
+        };
         self.store.update_user(user_id, &changes).await?;
-        let revoked = self.revoke_all_sessions(user_id, Some(keep_session)).await?;
-        self.audit(AuditType::PasswordChange, Some(user_id), meta, json!({ "sessions_revoked": revoked }))
-            .await
+        let revoked = self
+            .revoke_all_sessions(user_id, Some(keep_session))
+            .await?;
+        self.audit(
+            AuditType::PasswordChange,
+            Some(user_id),
+            meta,
+            json!({ "sessions_revoked": revoked }),
+        )
+        .await
     }
 
     /// Queues a reset email if the account exists; the answer never tells.
@@ -115,26 +157,51 @@ impl App {
         let Some(record) = self.store.user_by_email(email).await? else {
             return Ok(());
         };
-        let token = self.single_use_token(RESET_PURPOSE, &record.user.id, RESET_TTL_SECONDS).await?;
-        let kind = EmailKind::PasswordReset { name: record.user.name.clone(), token };
-        self.email_queue.enqueue(&EmailJob::new(&record.user.email, kind)).await?;
+        let token = self
+            .single_use_token(RESET_PURPOSE, &record.user.id, RESET_TTL_SECONDS)
+            .await?;
+        let kind = EmailKind::PasswordReset {
+            name: record.user.name.clone(),
+            token,
+        };
+        self.email_queue
+            .enqueue(&EmailJob::new(&record.user.email, kind))
+            .await?;
         Ok(())
     }
 
     /// Sets the new password, revokes every session and lifts any lockout.
-    pub async fn reset_password(&self, token: &str, new: SecretString, meta: &ClientMeta) -> Result<(), ApiError> {
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        new: SecretString,
+        meta: &ClientMeta,
+    ) -> Result<(), ApiError> {
         let now = self.clock.now_secs();
         let user_id = self
             .store
             .take(RESET_PURPOSE, &sha256_b64(token), now)
             .await?
             .ok_or(ApiError::InvalidToken)?;
-        let changes = UserChanges { password_hash: Some(password::hash(new).await?), ..Default::default() };
-        let record = self.store.update_user(&user_id, &changes).await?.ok_or(ApiError::InvalidToken)?;
-        let email = Email::parse(&record.user.email).map_err(|e| anyhow::anyhow!("stored email: {e}"))?;
+        let changes = UserChanges {
+            password_hash: Some(password::hash(new).await?),
+            ..Default::default()
+        };
+        let record = self
+            .store
+            .update_user(&user_id, &changes)
+            .await?
+            .ok_or(ApiError::InvalidToken)?;
+        let email =
+            Email::parse(&record.user.email).map_err(|e| anyhow::anyhow!("stored email: {e}"))?;
         self.store.clear_attempts(&email).await?;
         let revoked = self.revoke_all_sessions(&user_id, None).await?;
-        self.audit(AuditType::PasswordReset, Some(&user_id), meta, json!({ "sessions_revoked": revoked }))
-            .await
+        self.audit(
+            AuditType::PasswordReset,
+            Some(&user_id),
+            meta,
+            json!({ "sessions_revoked": revoked }),
+        )
+        .await
     }
 }

@@ -13,20 +13,44 @@ pub struct UserPatch {
 }
 
 impl App {
-    pub async fn list_users(&self, after: Option<&str>, limit: usize) -> Result<Page<User>, ApiError> {
+    pub async fn list_users(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<User>, ApiError> {
         Ok(self.store.list_users(after, limit).await?)
     }
 
     /// A role change revokes the user's sessions so it takes effect at once.
-    pub async fn patch_user(&self, admin_id: &str, user_id: &str, patch: UserPatch, meta: &ClientMeta) -> Result<User, ApiError> {
-        let record = self.store.user_by_id(user_id).await?.ok_or(ApiError::NotFound)?;
+    pub async fn patch_user(
+        &self,
+        admin_id: &str,
+        user_id: &str,
+        patch: UserPatch,
+        meta: &ClientMeta,
+    ) -> Result<User, ApiError> {
+        let record = self
+            .store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
         let mut user = record.user;
         if let Some(role) = patch.role.filter(|r| *r != user.role) {
-            let changes = UserChanges { role: Some(role), ..Default::default() };
-            user = self.store.update_user(user_id, &changes).await?.ok_or(ApiError::NotFound)?.user;
+            let changes = UserChanges {
+                role: Some(role),
+                ..Default::default()
+            };
+            user = self
+                .store
+                .update_user(user_id, &changes)
+                .await?
+                .ok_or(ApiError::NotFound)?
+                .user;
             let revoked = self.revoke_all_sessions(user_id, None).await?;
-            let detail = json!({ "role": role.as_str(), "by": admin_id, "sessions_revoked": revoked });
-            self.audit(AuditType::RoleChange, Some(user_id), meta, detail).await?;
+            let detail =
+                json!({ "role": role.as_str(), "by": admin_id, "sessions_revoked": revoked });
+            self.audit(AuditType::RoleChange, Some(user_id), meta, detail)
+                .await?;
         }
         if let Some(locked) = patch.locked {
             self.set_locked(admin_id, &user, locked, meta).await?;
@@ -34,20 +58,34 @@ impl App {
         Ok(user)
     }
 
-    async fn set_locked(&self, admin_id: &str, user: &User, locked: bool, meta: &ClientMeta) -> Result<(), ApiError> {
+    async fn set_locked(
+        &self,
+        admin_id: &str,
+        user: &User,
+        locked: bool,
+        meta: &ClientMeta,
+    ) -> Result<(), ApiError> {
         let email = Email::parse(&user.email).map_err(|e| anyhow::anyhow!("stored email: {e}"))?;
         let now = self.clock.now_secs();
         let kind = if locked {
-            self.store.lock_until(&email, now + self.config.lockout_seconds, now).await?;
+            self.store
+                .lock_until(&email, now + self.config.lockout_seconds, now)
+                .await?;
             AuditType::AccountLocked
         } else {
             self.store.clear_attempts(&email).await?;
             AuditType::AccountUnlocked
         };
-        self.audit(kind, Some(&user.id), meta, json!({ "by": admin_id })).await
+        self.audit(kind, Some(&user.id), meta, json!({ "by": admin_id }))
+            .await
     }
 
-    pub async fn list_audit(&self, user_id: Option<&str>, after: Option<&str>, limit: usize) -> Result<Page<AuditEvent>, ApiError> {
+    pub async fn list_audit(
+        &self,
+        user_id: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<AuditEvent>, ApiError> {
         let now = self.clock.now_secs();
         Ok(self.store.list_events(user_id, after, limit, now).await?)
     }

@@ -42,7 +42,8 @@ async fn check(probe: &dyn Probe) -> Check {
 
 impl App {
     pub async fn health(&self) -> Health {
-        let (table, queue) = tokio::join!(check(self.store.as_ref()), check(self.email_queue.as_ref()));
+        let (table, queue) =
+            tokio::join!(check(self.store.as_ref()), check(self.email_queue.as_ref()));
         let checks = BTreeMap::from([("table", table), ("queue", queue)]);
         let ok = checks.values().all(|c| c.status == "ok");
         Health {

@@ -33,7 +33,13 @@ impl App {
 
     async fn remember_sent(&self, job: &EmailJob, now: i64) -> StoreResult<()> {
         self.store
-            .put_once(SENT_PURPOSE, &job.id, job.kind.name(), now + SENT_MEMORY_SECONDS, now)
+            .put_once(
+                SENT_PURPOSE,
+                &job.id,
+                job.kind.name(),
+                now + SENT_MEMORY_SECONDS,
+                now,
+            )
             .await
             .map(|_| ())
     }

@@ -45,7 +45,13 @@ impl App {
         Ok(())
     }
 
-    pub async fn audit(&self, kind: AuditType, user_id: Option<&str>, meta: &ClientMeta, detail: Value) -> Result<(), ApiError> {
+    pub async fn audit(
+        &self,
+        kind: AuditType,
+        user_id: Option<&str>,
+        meta: &ClientMeta,
+        detail: Value,
+    ) -> Result<(), ApiError> {
         let at = self.clock.now_ms();
         let event = AuditEvent {
             id: new_id(),

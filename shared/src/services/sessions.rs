@@ -28,7 +28,12 @@ impl IssuedSession {
 }
 
 impl App {
-    pub async fn start_session(&self, user: &User, device_name: Option<String>, meta: &ClientMeta) -> Result<IssuedSession, ApiError> {
+    pub async fn start_session(
+        &self,
+        user: &User,
+        device_name: Option<String>,
+        meta: &ClientMeta,
+    ) -> Result<IssuedSession, ApiError> {
         let now_ms = self.clock.now_ms();
         let now = now_ms / 1000;
         let session_id = new_id();
@@ -40,7 +45,10 @@ impl App {
             user_id: user.id.clone(),
             refresh_hash: refresh.hash(),
             rotated_hashes: Vec::new(),
-            access_jtis: vec![LiveJti { jti: access.jti.clone(), expires_at: access.expires_at }],
+            access_jtis: vec![LiveJti {
+                jti: access.jti.clone(),
+                expires_at: access.expires_at,
+            }],
             device_name,
             user_agent: meta.user_agent.clone(),
             created_at: now_ms,
@@ -60,10 +68,15 @@ impl App {
     }
 
     /// Rotates the refresh token. A rotated-away token revokes the whole session.
-    pub async fn rotate_session(&self, raw: &str, meta: &ClientMeta) -> Result<IssuedSession, ApiError> {
+    pub async fn rotate_session(
+        &self,
+        raw: &str,
+        meta: &ClientMeta,
+    ) -> Result<IssuedSession, ApiError> {
         let presented = RefreshToken::parse(raw).ok_or(ApiError::Unauthorized)?;
         let (session, user) = tokio::try_join!(
-            self.store.session(&presented.user_id, &presented.session_id),
+            self.store
+                .session(&presented.user_id, &presented.session_id),
             self.store.user_by_id(&presented.user_id),
         )?;
         let (Some(session), Some(user)) = (session, user) else {
@@ -79,8 +92,17 @@ impl App {
             return Err(self.refresh_mismatch(&session, &hash, meta).await);
         }
         let next_refresh = RefreshToken::new(&user.user.id, &session.id);
-        let access = self.jwt.issue(&user.user.id, &session.id, user.user.role, now)?;
-        let next = rotated(&session, &hash, &next_refresh, &access, now_ms, self.config.refresh_token_ttl_seconds);
+        let access = self
+            .jwt
+            .issue(&user.user.id, &session.id, user.user.role, now)?;
+        let next = rotated(
+            &session,
+            &hash,
+            &next_refresh,
+            &access,
+            now_ms,
+            self.config.refresh_token_ttl_seconds,
+        );
         if !self.store.replace_session_if(&next, &hash).await? {
             // Another request rotated this token first: the same token was used twice.
             return Err(self.refresh_reused(&session, meta).await);
@@ -95,7 +117,10 @@ impl App {
     }
 
     async fn refresh_mismatch(&self, session: &Session, hash: &str, meta: &ClientMeta) -> ApiError {
-        let was_rotated = session.rotated_hashes.iter().any(|h| constant_time_eq(h, hash));
+        let was_rotated = session
+            .rotated_hashes
+            .iter()
+            .any(|h| constant_time_eq(h, hash));
         if was_rotated {
             self.refresh_reused(session, meta).await
         } else {
@@ -108,7 +133,15 @@ impl App {
             return e;
         }
         let detail = json!({ "session_id": session.id });
-        match self.audit(AuditType::RefreshReuse, Some(&session.user_id), meta, detail).await {
+        match self
+            .audit(
+                AuditType::RefreshReuse,
+                Some(&session.user_id),
+                meta,
+                detail,
+            )
+            .await
+        {
             Ok(()) => ApiError::RefreshReused,
             Err(e) => e,
         }
@@ -120,13 +153,21 @@ impl App {
             return Ok(false);
         };
         let now = self.clock.now_secs();
-        let live: Vec<LiveJti> = session.access_jtis.into_iter().filter(|j| j.expires_at > now).collect();
+        let live: Vec<LiveJti> = session
+            .access_jtis
+            .into_iter()
+            .filter(|j| j.expires_at > now)
+            .collect();
         self.store.revoke_tokens(&live).await?;
         Ok(true)
     }
 
     /// Revokes every session of the user but `keep`; returns how many were revoked.
-    pub async fn revoke_all_sessions(&self, user_id: &str, keep: Option<&str>) -> Result<usize, ApiError> {
+    pub async fn revoke_all_sessions(
+        &self,
+        user_id: &str,
+        keep: Option<&str>,
+    ) -> Result<usize, ApiError> {
         let sessions = self.store.sessions_of(user_id).await?;
         let targets = sessions
             .iter()
@@ -144,14 +185,27 @@ impl App {
     }
 }
 
-fn rotated(session: &Session, old_hash: &str, refresh: &RefreshToken, access: &IssuedToken, now_ms: i64, refresh_ttl: i64) -> Session {
+fn rotated(
+    session: &Session,
+    old_hash: &str,
+    refresh: &RefreshToken,
+    access: &IssuedToken,
+    now_ms: i64,
+    refresh_ttl: i64,
+) -> Session {
     let now = now_ms / 1000;
     let mut next = session.clone();
     next.rotated_hashes.push(old_hash.to_string());
-    let excess = next.rotated_hashes.len().saturating_sub(ROTATED_HASHES_KEPT);
+    let excess = next
+        .rotated_hashes
+        .len()
+        .saturating_sub(ROTATED_HASHES_KEPT);
     next.rotated_hashes.drain(..excess);
     next.access_jtis.retain(|j| j.expires_at > now);
-    next.access_jtis.push(LiveJti { jti: access.jti.clone(), expires_at: access.expires_at });
+    next.access_jtis.push(LiveJti {
+        jti: access.jti.clone(),
+        expires_at: access.expires_at,
+    });
     next.refresh_hash = refresh.hash();
     next.last_used_at = now_ms;
     next.expires_at = (now + refresh_ttl).min(session.absolute_expires_at);

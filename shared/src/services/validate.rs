@@ -8,7 +8,9 @@ pub struct Checks(Vec<FieldError>);
 
 impl Checks {
     pub fn email(&mut self, field: &str, raw: &str) -> Option<Email> {
-        Email::parse(raw).map_err(|m| self.0.push(FieldError::new(field, m))).ok()
+        Email::parse(raw)
+            .map_err(|m| self.0.push(FieldError::new(field, m)))
+            .ok()
     }
 
     pub fn password(&mut self, field: &str, raw: &str) {
@@ -22,7 +24,10 @@ impl Checks {
         let trimmed = raw.trim();
         let len = trimmed.chars().count();
         if len < min || len > max {
-            self.0.push(FieldError::new(field, format!("must be {min} to {max} characters")));
+            self.0.push(FieldError::new(
+                field,
+                format!("must be {min} to {max} characters"),
+            ));
         }
         trimmed.to_string()
     }

@@ -5,16 +5,16 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
 use super::item::*;
 use super::sdk_error;
 use crate::adapters::memory::next_attempts;
 use crate::domain::{
-    AuditEvent, AuditType, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Role, Session, User,
-    UserChanges, UserRecord,
+    AuditEvent, AuditType, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Role, Session,
+    User, UserChanges, UserRecord,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::ports::{
@@ -33,7 +33,10 @@ pub struct DynamoStore {
 
 impl DynamoStore {
     pub fn new(client: Client, table: &str) -> Self {
-        Self { client, table: table.to_string() }
+        Self {
+            client,
+            table: table.to_string(),
+        }
     }
 
     async fn get(&self, key: Item) -> StoreResult<Option<Item>> {
@@ -65,7 +68,12 @@ impl DynamoStore {
         }
         match req.send().await {
             Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
             Err(e) => Err(sdk_error("dynamodb conditional put", e)),
         }
     }
@@ -193,14 +201,20 @@ impl UserStore for DynamoStore {
     }
 
     async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>> {
-        let pointer = self.get(key(format!("EMAIL#{}", email.as_str()), "EMAIL")).await?;
+        let pointer = self
+            .get(key(format!("EMAIL#{}", email.as_str()), "EMAIL"))
+            .await?;
         match pointer.and_then(|p| get_s(&p, "user_id")) {
             Some(id) => self.user_by_id(&id).await,
             None => Ok(None),
         }
     }
 
-    async fn update_user(&self, id: &str, changes: &UserChanges) -> StoreResult<Option<UserRecord>> {
+    async fn update_user(
+        &self,
+        id: &str,
+        changes: &UserChanges,
+    ) -> StoreResult<Option<UserRecord>> {
         let mut sets = Vec::new();
         let mut values: Item = HashMap::new();
         let mut add = |attr: &str, value: AttributeValue| {
@@ -223,7 +237,13 @@ impl UserStore for DynamoStore {
             return self.user_by_id(id).await;
         }
         // `name` and `role` are reserved words: alias every attribute.
-        let expression = format!("SET {}", sets.iter().map(|s| format!("#{s}")).collect::<Vec<_>>().join(", "));
+        let expression = format!(
+            "SET {}",
+            sets.iter()
+                .map(|s| format!("#{s}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         let mut req = self
             .client
             .update_item()
@@ -240,7 +260,12 @@ impl UserStore for DynamoStore {
         }
         match req.send().await {
             Ok(out) => Ok(out.attributes.as_ref().map(user_from_item).transpose()?),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(None),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(None)
+            }
             Err(e) => Err(sdk_error("dynamodb update user", e)),
         }
     }
@@ -281,12 +306,19 @@ fn session_key(user_id: &str, session_id: &str) -> Item {
 
 fn session_to_item(sn: &Session) -> Item {
     let mut item = session_key(&sn.user_id, &sn.id);
-    let jtis: HashMap<String, AttributeValue> = sn.access_jtis.iter().map(|j| (j.jti.clone(), n(j.expires_at))).collect();
+    let jtis: HashMap<String, AttributeValue> = sn
+        .access_jtis
+        .iter()
+        .map(|j| (j.jti.clone(), n(j.expires_at)))
+        .collect();
     item.extend([
         ("session_id".into(), s(&sn.id)),
         ("user_id".into(), s(&sn.user_id)),
         ("refresh_hash".into(), s(&sn.refresh_hash)),
-        ("rotated".into(), AttributeValue::L(sn.rotated_hashes.iter().map(s).collect())),
+        (
+            "rotated".into(),
+            AttributeValue::L(sn.rotated_hashes.iter().map(s).collect()),
+        ),
         ("jtis".into(), AttributeValue::M(jtis)),
         ("created_at".into(), n(sn.created_at)),
         ("last_used_at".into(), n(sn.last_used_at)),
@@ -308,7 +340,10 @@ fn session_from_item(item: &Item) -> anyhow::Result<Session> {
             m.iter()
                 .filter_map(|(jti, exp)| {
                     let expires_at = exp.as_n().ok()?.parse().ok()?;
-                    Some(LiveJti { jti: jti.clone(), expires_at })
+                    Some(LiveJti {
+                        jti: jti.clone(),
+                        expires_at,
+                    })
                 })
                 .collect()
         })
@@ -343,11 +378,21 @@ impl SessionStore for DynamoStore {
 
     async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>> {
         let items = self.query_all(&user_pk(user_id), "SESSION#").await?;
-        Ok(items.iter().map(session_from_item).collect::<anyhow::Result<_>>()?)
+        Ok(items
+            .iter()
+            .map(session_from_item)
+            .collect::<anyhow::Result<_>>()?)
     }
 
-    async fn replace_session_if(&self, session: &Session, expected_hash: &str) -> StoreResult<bool> {
-        let values = HashMap::from([(":h".to_string(), s(expected_hash)), (":f".to_string(), b(false))]);
+    async fn replace_session_if(
+        &self,
+        session: &Session,
+        expected_hash: &str,
+    ) -> StoreResult<bool> {
+        let values = HashMap::from([
+            (":h".to_string(), s(expected_hash)),
+            (":f".to_string(), b(false)),
+        ]);
         self.put_if(
             session_to_item(session),
             "attribute_exists(pk) AND refresh_hash = :h AND revoked = :f",
@@ -356,7 +401,11 @@ impl SessionStore for DynamoStore {
         .await
     }
 
-    async fn revoke_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+    async fn revoke_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+    ) -> StoreResult<Option<Session>> {
         let result = self
             .client
             .update_item()
@@ -371,7 +420,12 @@ impl SessionStore for DynamoStore {
             .await;
         match result {
             Ok(out) => Ok(out.attributes.as_ref().map(session_from_item).transpose()?),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(None),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(None)
+            }
             Err(e) => Err(sdk_error("dynamodb revoke session", e)),
         }
     }
@@ -391,7 +445,9 @@ impl RevocationStore for DynamoStore {
 
     async fn is_revoked(&self, jti: &str, now: i64) -> StoreResult<bool> {
         let item = self.get(key(format!("JTI#{jti}"), "REVOKED")).await?;
-        Ok(item.and_then(|i| get_n(&i, TTL)).is_some_and(|exp| now < exp))
+        Ok(item
+            .and_then(|i| get_n(&i, TTL))
+            .is_some_and(|exp| now < exp))
     }
 }
 
@@ -401,12 +457,20 @@ fn one_time_key(purpose: &str, k: &str) -> Item {
 
 #[async_trait]
 impl OneTimeStore for DynamoStore {
-    async fn put_once(&self, purpose: &str, k: &str, subject: &str, expires_at: i64, now: i64) -> StoreResult<bool> {
+    async fn put_once(
+        &self,
+        purpose: &str,
+        k: &str,
+        subject: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
         let mut item = one_time_key(purpose, k);
         item.insert("subject".into(), s(subject));
         item.insert(TTL.into(), n(expires_at));
         let values = HashMap::from([(":now".to_string(), n(now))]);
-        self.put_if(item, "attribute_not_exists(pk) OR #ttl <= :now", values).await
+        self.put_if(item, "attribute_not_exists(pk) OR #ttl <= :now", values)
+            .await
     }
 
     async fn take(&self, purpose: &str, k: &str, now: i64) -> StoreResult<Option<String>> {
@@ -424,14 +488,21 @@ impl OneTimeStore for DynamoStore {
                 .attributes
                 .filter(|i| get_n(i, TTL).is_some_and(|exp| now < exp))
                 .and_then(|i| get_s(&i, "subject"))),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(None),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(None)
+            }
             Err(e) => Err(sdk_error("dynamodb take", e)),
         }
     }
 
     async fn contains(&self, purpose: &str, k: &str, now: i64) -> StoreResult<bool> {
         let item = self.get(one_time_key(purpose, k)).await?;
-        Ok(item.and_then(|i| get_n(&i, TTL)).is_some_and(|exp| now < exp))
+        Ok(item
+            .and_then(|i| get_n(&i, TTL))
+            .is_some_and(|exp| now < exp))
     }
 }
 
@@ -457,7 +528,13 @@ impl AttemptStore for DynamoStore {
     }
 
     /// Optimistic read-modify-write on a version attribute; retried on a lost race.
-    async fn record_failure(&self, email: &Email, threshold: u32, lock_seconds: i64, now: i64) -> StoreResult<FailureOutcome> {
+    async fn record_failure(
+        &self,
+        email: &Email,
+        threshold: u32,
+        lock_seconds: i64,
+        now: i64,
+    ) -> StoreResult<FailureOutcome> {
         for _ in 0..10 {
             let current = self.get(attempts_key(email)).await?;
             let version = current.as_ref().and_then(|i| get_n(i, "version"));
@@ -478,7 +555,9 @@ impl AttemptStore for DynamoStore {
                 return Ok(outcome);
             }
         }
-        Err(StoreError::Unexpected(anyhow::anyhow!("login attempts stayed contended")))
+        Err(StoreError::Unexpected(anyhow::anyhow!(
+            "login attempts stayed contended"
+        )))
     }
 
     async fn clear_attempts(&self, email: &Email) -> StoreResult<()> {
@@ -497,7 +576,9 @@ impl AttemptStore for DynamoStore {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(attempts_key(email)))
-            .update_expression("SET failures = :zero, locked_until = :until, #ttl = :ttl ADD version :one")
+            .update_expression(
+                "SET failures = :zero, locked_until = :until, #ttl = :ttl ADD version :one",
+            )
             .expression_attribute_names("#ttl", TTL)
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":until", n(until))
@@ -567,7 +648,13 @@ impl AuditStore for DynamoStore {
     }
 
     /// Positions are `pk|sk`, because a GSI start key needs the table key too.
-    async fn list_events(&self, user_id: Option<&str>, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<AuditEvent>> {
+    async fn list_events(
+        &self,
+        user_id: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<AuditEvent>> {
         let start = after.and_then(|p| p.split_once('|')).map(|(pk, sk)| {
             let mut k = key(pk, sk);
             if user_id.is_none() {
@@ -595,8 +682,15 @@ impl AuditStore for DynamoStore {
                 .key_condition_expression("gsi1pk = :pk")
                 .expression_attribute_values(":pk", s("AUDIT")),
         };
-        let out = req.send().await.map_err(|e| sdk_error("dynamodb list audit", e))?;
-        let items = out.items().iter().map(audit_from_item).collect::<anyhow::Result<Vec<_>>>()?;
+        let out = req
+            .send()
+            .await
+            .map_err(|e| sdk_error("dynamodb list audit", e))?;
+        let items = out
+            .items()
+            .iter()
+            .map(audit_from_item)
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let next = out
             .last_evaluated_key()
             .and_then(|k| Some(format!("{}|{}", get_s(k, "pk")?, get_s(k, "sk")?)));

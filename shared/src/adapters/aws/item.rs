@@ -27,11 +27,16 @@ pub fn get_s(item: &Item, name: &str) -> Option<String> {
 }
 
 pub fn get_n(item: &Item, name: &str) -> Option<i64> {
-    item.get(name).and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok())
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
 }
 
 pub fn get_b(item: &Item, name: &str) -> bool {
-    item.get(name).and_then(|v| v.as_bool().ok()).copied().unwrap_or(false)
+    item.get(name)
+        .and_then(|v| v.as_bool().ok())
+        .copied()
+        .unwrap_or(false)
 }
 
 pub fn get_list_s(item: &Item, name: &str) -> Vec<String> {

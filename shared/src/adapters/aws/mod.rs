@@ -24,7 +24,9 @@ pub struct AwsClients {
 impl AwsClients {
     /// Region, credentials and `AWS_ENDPOINT_URL_*` from the standard environment.
     pub async fn from_env() -> Self {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .load()
+            .await;
         Self {
             dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
             sqs: aws_sdk_sqs::Client::new(&sdk),

@@ -11,7 +11,10 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use super::AwsClients;
 
 fn key(name: &str, kind: KeyType) -> anyhow::Result<KeySchemaElement> {
-    Ok(KeySchemaElement::builder().attribute_name(name).key_type(kind).build()?)
+    Ok(KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(kind)
+        .build()?)
 }
 
 fn string_attr(name: &str) -> anyhow::Result<AttributeDefinition> {
@@ -26,7 +29,11 @@ pub async fn create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()
         .index_name("gsi1")
         .key_schema(key("gsi1pk", KeyType::Hash)?)
         .key_schema(key("gsi1sk", KeyType::Range)?)
-        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::All)
+                .build(),
+        )
         .build()?;
     clients
         .dynamodb
@@ -48,7 +55,12 @@ pub async fn create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()
         .dynamodb
         .update_time_to_live()
         .table_name(name)
-        .time_to_live_specification(TimeToLiveSpecification::builder().attribute_name("ttl").enabled(true).build()?)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name("ttl")
+                .enabled(true)
+                .build()?,
+        )
         .send()
         .await?;
     Ok(())
@@ -61,7 +73,12 @@ pub struct EmailQueues {
 
 /// The email queue with a redrive policy to its DLQ after 5 receives.
 pub async fn create_email_queues(clients: &AwsClients, name: &str) -> anyhow::Result<EmailQueues> {
-    let dlq = clients.sqs.create_queue().queue_name(format!("{name}-dlq")).send().await?;
+    let dlq = clients
+        .sqs
+        .create_queue()
+        .queue_name(format!("{name}-dlq"))
+        .send()
+        .await?;
     let dead_letter_url = dlq.queue_url().unwrap_or_default().to_string();
     let attrs = clients
         .sqs
@@ -75,7 +92,8 @@ pub async fn create_email_queues(clients: &AwsClients, name: &str) -> anyhow::Re
         .and_then(|a| a.get(&QueueAttributeName::QueueArn))
         .cloned()
         .ok_or_else(|| anyhow::anyhow!("dead-letter queue has no ARN"))?;
-    let redrive = serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5 }).to_string();
+    let redrive =
+        serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5 }).to_string();
     let queue = clients
         .sqs
         .create_queue()

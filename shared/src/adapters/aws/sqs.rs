@@ -22,7 +22,10 @@ pub struct ReceivedMessage {
 
 impl SqsQueue {
     pub fn new(client: aws_sdk_sqs::Client, url: &str) -> Self {
-        Self { client, url: url.to_string() }
+        Self {
+            client,
+            url: url.to_string(),
+        }
     }
 
     pub async fn receive(&self, max: i32, wait_seconds: i32) -> StoreResult<Vec<ReceivedMessage>> {
