@@ -1,1 +1,55 @@
-fn main() {}
+//! The auth hot path of every authenticated request: JWT verification plus the
+//! revocation check, and the Argon2id cost that bounds login throughput.
+//! Run: `cargo bench -p shared --bench auth_hot_path`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use secrecy::SecretString;
+use shared::auth::password;
+use shared::clock::{Clock, SystemClock};
+use shared::config::MissingSecrets;
+use shared::domain::{LiveJti, Role};
+use shared::{App, Config};
+
+fn app() -> App {
+    let config = Config::from_map(&HashMap::new(), MissingSecrets::GenerateEphemeral).unwrap();
+    App::in_memory(config, Arc::new(SystemClock)).0
+}
+
+fn hot_path(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let app = app();
+    let now = SystemClock.now_secs();
+    let revoked: Vec<LiveJti> = (0..10_000)
+        .map(|i| LiveJti { jti: format!("revoked-{i}"), expires_at: now + 900 })
+        .collect();
+    rt.block_on(app.store.revoke_tokens(&revoked)).unwrap();
+    let token = app.jwt.issue("user-1", "session-1", Role::Editor, now).unwrap().token;
+
+    c.bench_function("jwt_verify", |b| b.iter(|| app.jwt.verify(&token, now).unwrap()));
+    c.bench_function("jwt_verify_and_revocation_check", |b| {
+        b.to_async(&rt).iter(|| async {
+            let claims = app.jwt.verify(&token, now).unwrap();
+            assert!(!app.store.is_revoked(&claims.jti, now).await.unwrap());
+        })
+    });
+}
+
+fn password_cost(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let phc = rt.block_on(password::hash(SecretString::from("correct horse battery".to_string()))).unwrap();
+    let mut group = c.benchmark_group("argon2id");
+    group.sample_size(20);
+    group.bench_function("verify_one_password", |b| {
+        b.to_async(&rt).iter(|| async {
+            let secret = SecretString::from("correct horse battery".to_string());
+            assert!(password::verify(secret, Some(phc.clone())).await.unwrap());
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, hot_path, password_cost);
+criterion_main!(benches);

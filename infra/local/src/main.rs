@@ -33,6 +33,25 @@ fn addr(var: &str, default: &str) -> anyhow::Result<SocketAddr> {
 }
 
 async fn run() -> anyhow::Result<()> {
+    match std::env::args().nth(1).as_deref() {
+        None => serve().await,
+        Some("provision") => provision().await,
+        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision]"),
+    }
+}
+
+/// Creates the table and email queues in the emulators `AWS_ENDPOINT_URL_*` point at.
+async fn provision() -> anyhow::Result<()> {
+    let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
+    let clients = shared::adapters::aws::AwsClients::from_env().await;
+    shared::adapters::aws::provision::create_table(&clients, &config.table_name).await?;
+    let queues = shared::adapters::aws::provision::create_email_queues(&clients, "think-tank-email").await?;
+    println!("export TABLE_NAME={}", config.table_name);
+    println!("export EMAIL_QUEUE_URL={}", queues.queue_url);
+    Ok(())
+}
+
+async fn serve() -> anyhow::Result<()> {
     let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
     let http_addr = addr("LOCAL_HTTP_ADDR", "127.0.0.1:3000")?;
     let backend = match config.backend {
