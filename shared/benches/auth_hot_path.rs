@@ -23,12 +23,21 @@ fn hot_path(c: &mut Criterion) {
     let app = app();
     let now = SystemClock.now_secs();
     let revoked: Vec<LiveJti> = (0..10_000)
-        .map(|i| LiveJti { jti: format!("revoked-{i}"), expires_at: now + 900 })
+        .map(|i| LiveJti {
+            jti: format!("revoked-{i}"),
+            expires_at: now + 900,
+        })
         .collect();
     rt.block_on(app.store.revoke_tokens(&revoked)).unwrap();
-    let token = app.jwt.issue("user-1", "session-1", Role::Editor, now).unwrap().token;
+    let token = app
+        .jwt
+        .issue("user-1", "session-1", Role::Editor, now)
+        .unwrap()
+        .token;
 
-    c.bench_function("jwt_verify", |b| b.iter(|| app.jwt.verify(&token, now).unwrap()));
+    c.bench_function("jwt_verify", |b| {
+        b.iter(|| app.jwt.verify(&token, now).unwrap())
+    });
     c.bench_function("jwt_verify_and_revocation_check", |b| {
         b.to_async(&rt).iter(|| async {
             let claims = app.jwt.verify(&token, now).unwrap();
@@ -39,7 +48,11 @@ fn hot_path(c: &mut Criterion) {
 
 fn password_cost(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let phc = rt.block_on(password::hash(SecretString::from("correct horse battery".to_string()))).unwrap();
+    let phc = rt
+        .block_on(password::hash(SecretString::from(
+            "correct horse battery".to_string(),
+        )))
+        .unwrap();
     let mut group = c.benchmark_group("argon2id");
     group.sample_size(20);
     group.bench_function("verify_one_password", |b| {

@@ -45,7 +45,8 @@ async fn provision() -> anyhow::Result<()> {
     let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
     let clients = shared::adapters::aws::AwsClients::from_env().await;
     shared::adapters::aws::provision::create_table(&clients, &config.table_name).await?;
-    let queues = shared::adapters::aws::provision::create_email_queues(&clients, "think-tank-email").await?;
+    let queues =
+        shared::adapters::aws::provision::create_email_queues(&clients, "think-tank-email").await?;
     println!("export TABLE_NAME={}", config.table_name);
     println!("export EMAIL_QUEUE_URL={}", queues.queue_url);
     Ok(())
