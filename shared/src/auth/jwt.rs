@@ -225,13 +225,13 @@ mod tests {
     fn an_unknown_kid_or_another_key_is_refused() {
         let other = keys_with(&[(
             "JWT_SIGNING_KEYS",
-            "k1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+            "k1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA",
         )]);
         let t = other.issue("u1", "s1", Role::Viewer, NOW).unwrap();
         assert_code(keys().verify(&t.token, NOW), "unauthorized");
         let rotated = keys_with(&[(
             "JWT_SIGNING_KEYS",
-            "k2:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+            "k2:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA",
         )]);
         let t = rotated.issue("u1", "s1", Role::Viewer, NOW).unwrap();
         assert_code(keys().verify(&t.token, NOW), "unauthorized");
@@ -243,7 +243,7 @@ mod tests {
         let t = old.issue("u1", "s1", Role::Viewer, NOW).unwrap();
         let both = keys_with(&[(
             "JWT_SIGNING_KEYS",
-            "k2:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB,k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "k2:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA,k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         )]);
         assert!(both.verify(&t.token, NOW).is_ok());
     }
