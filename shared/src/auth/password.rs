@@ -2,8 +2,6 @@
 //! async workers. Unknown emails verify against a dummy hash of the same cost so
 //! that they answer in the same time as a wrong password.
 
-use std::sync::LazyLock;
-
 use anyhow::Context;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -17,16 +15,10 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// A PHC string of a random password that nobody knows, hashed at the same cost.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    let secret = SecretString::from(crate::crypto::random_token(32));
-    hash_blocking(&secret).unwrap_or_default()
-});
-
-/// Computes the dummy hash now (at cold start) instead of on the first unknown email.
-pub fn warm_up() {
-    LazyLock::force(&DUMMY_HASH);
-}
+/// The hash of a random password that was thrown away, at the same cost as
+/// real hashes: verifying against it takes as long as a wrong password does.
+/// It protects nothing, so it is not a secret.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$vCbkWScQvKHel3V//two3A$KqtYvsTaPZ9dMYUDVebSOBngQ4dA/om7qZ2N6WskH+w";
 
 pub fn validate(password: &str) -> Result<(), String> {
     let chars = password.chars().count();
@@ -69,7 +61,7 @@ pub async fn verify(password: SecretString, phc: Option<String>) -> anyhow::Resu
     tokio::task::spawn_blocking(move || match phc {
         Some(phc) => verify_blocking(&password, &phc),
         None => {
-            verify_blocking(&password, &DUMMY_HASH);
+            verify_blocking(&password, DUMMY_HASH);
             false
         }
     })
@@ -93,6 +85,14 @@ mod tests {
             .await
             .unwrap());
         assert!(!verify(secret("wrong horse"), Some(phc)).await.unwrap());
+    }
+
+    #[test]
+    fn the_dummy_hash_has_the_same_cost_as_real_hashes() {
+        let parsed = PasswordHash::new(DUMMY_HASH).unwrap();
+        assert_eq!(parsed.algorithm.as_str(), "argon2id");
+        let params = Params::try_from(&parsed).unwrap();
+        assert_eq!((params.m_cost(), params.t_cost(), params.p_cost()), (19 * 1024, 2, 1));
     }
 
     #[tokio::test]

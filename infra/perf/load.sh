@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Reproducible, bounded load through the local gateway (release build, memory
+# backend): GET /v1/auth/me at 32 connections, then login throughput.
+# Needs wrk (apt-get install wrk). Usage: infra/perf/load.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_PER_RUN="${1:-10}"
+ADDR=127.0.0.1:3000
+BASE="http://$ADDR"
+
+cargo build --release -p local
+TARGET="${CARGO_TARGET_DIR:-target}"
+IP_RATE_LIMIT=1000000000 RUST_LOG=warn LOCAL_HTTP_ADDR=$ADDR "$TARGET/release/local" >/dev/null &
+PID=$!
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do curl -sf "$BASE/v1/health" >/dev/null && break; sleep 0.1; done
+
+curl -sf -X POST "$BASE/v1/auth/register" -H 'content-type: application/json' \
+  -d '{"email":"load@example.com","password":"load test password","name":"Load"}' >/dev/null
+TOKEN=$(curl -sf -X POST "$BASE/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"email":"load@example.com","password":"load test password"}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
+echo "== GET /v1/auth/me, 32 connections, ${SECONDS_PER_RUN}s"
+wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$BASE/v1/auth/me"
+
+echo "== POST /v1/auth/login, 4 connections, ${SECONDS_PER_RUN}s"
+wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" --latency -s infra/perf/login.lua "$BASE/v1/auth/login"
