@@ -61,6 +61,18 @@ fn password_cost(c: &mut Criterion) {
             assert!(password::verify(secret, Some(phc.clone())).await.unwrap());
         })
     });
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    group.bench_function(format!("verify_{cores}_passwords_in_parallel"), |b| {
+        b.to_async(&rt).iter(|| async {
+            let checks = (0..cores).map(|_| {
+                let secret = SecretString::from("correct horse battery".to_string());
+                password::verify(secret, Some(phc.clone()))
+            });
+            for ok in futures::future::join_all(checks).await {
+                assert!(ok.unwrap());
+            }
+        })
+    });
     group.finish();
 }
 

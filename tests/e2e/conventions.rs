@@ -154,3 +154,50 @@ async fn cors_answers_allowed_origins_only() {
         .await;
     assert_eq!(res.header("access-control-allow-origin"), None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_is_503_degraded_naming_the_failing_dependency() {
+    let Some(api) = Api::start_aws(&[]).await else {
+        return;
+    };
+    let broken = e2e::unique_name("missing-table");
+    let config = shared::Config::from_map(
+        &[
+            ("TABLE_NAME".to_string(), broken),
+            (
+                "EMAIL_QUEUE_URL".to_string(),
+                api.running.app.config.email_queue_url.clone(),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+        shared::config::MissingSecrets::GenerateEphemeral,
+    )
+    .unwrap();
+    let clients = shared::adapters::aws::AwsClients::from_env().await;
+    let app = shared::App::on_aws_with(config, &clients, api.clock.clone());
+    let report = app.health().await;
+    assert_eq!(report.status, "degraded");
+    assert_eq!(report.checks["table"].status, "down");
+    assert_eq!(report.checks["queue"].status, "ok");
+    let body = serde_json::to_string(&report).unwrap();
+    assert!(
+        !body.contains("missing-table") && !body.contains("127.0.0.1"),
+        "no names, no hosts: {body}"
+    );
+}
+
+#[tokio::test]
+async fn a_poison_email_job_is_dead_lettered_after_five_receives() {
+    let api = Api::start_memory(&[]).await;
+    let queue = api.running.memory_queue.clone().unwrap();
+    queue.push_raw("not a job".to_string());
+    for _ in 0..200 {
+        if !queue.dead_letters().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let dead = queue.dead_letters();
+    assert_eq!((dead.len(), dead[0].receive_count), (1, 5));
+}

@@ -49,8 +49,29 @@ fn verify_blocking(password: &SecretString, phc: &str) -> bool {
         .is_ok()
 }
 
+/// One Argon2 run per core at a time: more would only thrash 19 MiB working sets.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+async fn run_hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let _slot = hashing_slots()
+        .acquire()
+        .await
+        .context("hashing slots closed")?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .context("password hashing task")
+}
+
 pub async fn hash(password: SecretString) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
+    run_hashing(move || hash_blocking(&password))
         .await
         .context("password hashing task")?
 }
@@ -58,7 +79,7 @@ pub async fn hash(password: SecretString) -> anyhow::Result<String> {
 /// Verifies against `phc`, or against the dummy hash when there is no user, so
 /// both cases cost one Argon2 run.
 pub async fn verify(password: SecretString, phc: Option<String>) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || match phc {
+    run_hashing(move || match phc {
         Some(phc) => verify_blocking(&password, &phc),
         None => {
             verify_blocking(&password, DUMMY_HASH);
@@ -66,7 +87,6 @@ pub async fn verify(password: SecretString, phc: Option<String>) -> anyhow::Resu
         }
     })
     .await
-    .context("password verification task")
 }
 
 #[cfg(test)]
@@ -92,7 +112,10 @@ mod tests {
         let parsed = PasswordHash::new(DUMMY_HASH).unwrap();
         assert_eq!(parsed.algorithm.as_str(), "argon2id");
         let params = Params::try_from(&parsed).unwrap();
-        assert_eq!((params.m_cost(), params.t_cost(), params.p_cost()), (19 * 1024, 2, 1));
+        assert_eq!(
+            (params.m_cost(), params.t_cost(), params.p_cost()),
+            (19 * 1024, 2, 1)
+        );
     }
 
     #[tokio::test]

@@ -1,0 +1,51 @@
+//! The `local` binary as a user runs it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn local() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_local"));
+    cmd.env_remove("BACKEND").env("RUST_LOG", "warn");
+    cmd
+}
+
+#[test]
+fn a_bad_setting_stops_it_at_start_with_one_line_naming_the_variable() {
+    for (var, value) in [
+        ("LOCKOUT_THRESHOLD", "many"),
+        ("LOCAL_HTTP_ADDR", "nowhere"),
+        ("BACKEND", "postgres"),
+    ] {
+        let out = local().env(var, value).output().unwrap();
+        assert!(!out.status.success(), "{var}={value} must stop it");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(var), "{stderr}");
+    }
+}
+
+#[test]
+fn it_prints_its_url_and_stops_cleanly_on_sigterm() {
+    let outbox = std::env::temp_dir().join(format!("cli-outbox-{}", std::process::id()));
+    let mut child = local()
+        .env("LOCAL_HTTP_ADDR", "127.0.0.1:0")
+        .env("LOCAL_OUTBOX_DIR", &outbox)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url_line = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("HTTP API"))
+        .expect("prints the HTTP API URL");
+    assert!(url_line.contains("http://127.0.0.1:"), "{url_line}");
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "exits 0 after SIGTERM: {exit:?}");
+    assert!(lines.map_while(Result::ok).any(|l| l.contains("Stopping")));
+}
