@@ -104,13 +104,8 @@ pub async fn logout(app: Arc<App>, req: Request) -> Response<Body> {
         app.revoke_session(principal.user_id(), principal.session_id())
             .await?;
         let detail = serde_json::json!({ "session_id": principal.session_id() });
-        app.audit(
-            AuditType::Logout,
-            Some(principal.user_id()),
-            &app.client_meta(&ctx),
-            detail,
-        )
-        .await?;
+        app.audit_caller(AuditType::Logout, &ctx, &principal, detail)
+            .await?;
         Ok(no_content_clearing_cookies(principal.via_cookie))
     })
     .await
@@ -123,13 +118,8 @@ pub async fn logout_all(app: Arc<App>, req: Request) -> Response<Body> {
         let principal = app.authenticate(&ctx).await?;
         let revoked = app.revoke_all_sessions(principal.user_id(), None).await?;
         let detail = serde_json::json!({ "sessions_revoked": revoked });
-        app.audit(
-            AuditType::LogoutAll,
-            Some(principal.user_id()),
-            &app.client_meta(&ctx),
-            detail,
-        )
-        .await?;
+        app.audit_caller(AuditType::LogoutAll, &ctx, &principal, detail)
+            .await?;
         Ok(no_content_clearing_cookies(principal.via_cookie))
     })
     .await
@@ -162,13 +152,8 @@ pub async fn session_revoke(app: Arc<App>, req: Request) -> Response<Body> {
             return Err(ApiError::NotFound);
         }
         let detail = serde_json::json!({ "session_id": session_id });
-        app.audit(
-            AuditType::SessionRevoked,
-            Some(principal.user_id()),
-            &app.client_meta(&ctx),
-            detail,
-        )
-        .await?;
+        app.audit_caller(AuditType::SessionRevoked, &ctx, &principal, detail)
+            .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await

@@ -29,11 +29,20 @@ fn sqs_message(message_id: &str, body: &str, receive_count: u32) -> SqsMessage {
     m
 }
 
-fn failed_ids(response: &aws_lambda_events::event::sqs::SqsBatchResponse) -> Vec<String> {
+/// One SQS event for the batch, as the event source mapping would send; returns the failed ids.
+async fn invoke_worker<'a>(
+    app: &Arc<App>,
+    messages: impl Iterator<Item = (&'a str, &'a str, u32)>,
+) -> Vec<String> {
+    let mut event = SqsEvent::default();
+    event.records = messages
+        .map(|(id, body, count)| sqs_message(id, body, count))
+        .collect();
+    let response = email_worker::handle(app.clone(), event).await;
     response
         .batch_item_failures
-        .iter()
-        .map(|f| f.item_identifier.clone())
+        .into_iter()
+        .map(|f| f.item_identifier)
         .collect()
 }
 
@@ -47,12 +56,10 @@ pub async fn run_memory(app: Arc<App>, queue: Arc<MemoryQueue>, mut stop: watch:
         if batch.is_empty() {
             continue;
         }
-        let mut event = SqsEvent::default();
-        event.records = batch
+        let messages = batch
             .iter()
-            .map(|m| sqs_message(&m.message_id, &m.body, m.receive_count))
-            .collect();
-        let failed = failed_ids(&email_worker::handle(app.clone(), event).await);
+            .map(|m| (m.message_id.as_str(), m.body.as_str(), m.receive_count));
+        let failed = invoke_worker(&app, messages).await;
         for m in &batch {
             if failed.contains(&m.message_id) {
                 queue.release(&m.message_id, MAX_RECEIVES);
@@ -80,12 +87,10 @@ pub async fn run_sqs(app: Arc<App>, queue: SqsQueue, mut stop: watch::Receiver<b
         if batch.is_empty() {
             continue;
         }
-        let mut event = SqsEvent::default();
-        event.records = batch
+        let messages = batch
             .iter()
-            .map(|m| sqs_message(&m.message_id, &m.body, m.receive_count))
-            .collect();
-        let failed = failed_ids(&email_worker::handle(app.clone(), event).await);
+            .map(|m| (m.message_id.as_str(), m.body.as_str(), m.receive_count));
+        let failed = invoke_worker(&app, messages).await;
         for m in &batch {
             let result = if failed.contains(&m.message_id) {
                 queue.release(&m.receipt_handle).await

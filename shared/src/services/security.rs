@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::auth::Principal;
 use crate::crypto::hmac_b64;
 use crate::domain::{new_id, AuditEvent, AuditType};
 use crate::error::ApiError;
@@ -43,6 +44,18 @@ impl App {
             });
         }
         Ok(())
+    }
+
+    /// A security event about the authenticated caller of this request.
+    pub async fn audit_caller(
+        &self,
+        kind: AuditType,
+        ctx: &Ctx,
+        caller: &Principal,
+        detail: Value,
+    ) -> Result<(), ApiError> {
+        self.audit(kind, Some(caller.user_id()), &self.client_meta(ctx), detail)
+            .await
     }
 
     pub async fn audit(
