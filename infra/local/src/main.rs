@@ -7,6 +7,7 @@ use std::sync::Arc;
 use shared::clock::SystemClock;
 use shared::config::{Backend, MissingSecrets};
 use shared::Config;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -53,6 +54,7 @@ async fn provision() -> anyhow::Result<()> {
 }
 
 async fn serve() -> anyhow::Result<()> {
+    let signals = ShutdownSignals::register()?;
     let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
     let http_addr = addr("LOCAL_HTTP_ADDR", "127.0.0.1:3000")?;
     let backend = match config.backend {
@@ -74,24 +76,30 @@ async fn serve() -> anyhow::Result<()> {
     println!("  Health     http://{}/v1/health", running.http_addr);
     println!("  Outbox     {outbox}");
     println!("Press Ctrl-C to stop.");
-    shutdown_signal().await;
+    signals.received().await;
     println!("Stopping...");
     running.stop().await;
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let term = async {
-        match term.as_mut() {
-            Some(t) => {
-                t.recv().await;
-            }
-            None => std::future::pending().await,
+/// Registered before the URL is printed, so a signal sent right after start is not lost.
+struct ShutdownSignals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl ShutdownSignals {
+    fn register() -> anyhow::Result<Self> {
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn received(mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
     }
 }
