@@ -348,7 +348,7 @@ fn session_from_item(item: &Item) -> anyhow::Result<Session> {
                 .collect()
         })
         .unwrap_or_default();
-    access_jtis.sort_by_key(|j| j.expires_at);
+    access_jtis.sort_by(|a, b| (a.expires_at, &a.jti).cmp(&(b.expires_at, &b.jti)));
     Ok(Session {
         id: require_s(item, "session_id")?,
         user_id: require_s(item, "user_id")?,
