@@ -92,3 +92,25 @@ mod tests {
             .any(|f| f.sqs_event && f.binary == "email-worker"));
     }
 }
+
+#[cfg(test)]
+mod consistency {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_linked_handler_is_routed_by_the_template_and_every_route_has_a_handler() {
+        let routed: BTreeSet<String> = functions(TEMPLATE)
+            .unwrap()
+            .into_iter()
+            .flat_map(|f| f.http_routes)
+            .map(|r| r.binary)
+            .collect();
+        let linked: BTreeSet<String> = crate::linked_handlers()
+            .keys()
+            .map(|k| k.to_string())
+            .collect();
+        assert_eq!(routed, linked);
+    }
+}
