@@ -257,3 +257,53 @@ mod tests {
         assert_eq!(AuditType::parse("nope"), None);
     }
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Todo,
+    InProgress,
+    Done,
+}
+
+impl TaskStatus {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw {
+            "todo" => Ok(TaskStatus::Todo),
+            "in_progress" => Ok(TaskStatus::InProgress),
+            "done" => Ok(TaskStatus::Done),
+            _ => Err("must be one of todo, in_progress, done"),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Todo => "todo",
+            TaskStatus::InProgress => "in_progress",
+            TaskStatus::Done => "done",
+        }
+    }
+}
+
+/// A task on the board; `version` starts at 1 and grows by one per update.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Task {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub status: TaskStatus,
+    pub assignee_id: Option<String>,
+    pub owner_id: String,
+    pub version: u64,
+    #[serde(with = "serde_rfc3339")]
+    pub created_at: Millis,
+    #[serde(with = "serde_rfc3339")]
+    pub updated_at: Millis,
+}
+
+/// Listing filters; both may be combined.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TaskFilter {
+    pub status: Option<TaskStatus>,
+    pub owner_id: Option<String>,
+}

@@ -56,6 +56,8 @@ pub enum ApiError {
     EmailTaken,
     #[error("conflict")]
     Conflict,
+    #[error("precondition failed")]
+    PreconditionFailed,
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -86,6 +88,7 @@ impl ApiError {
             CsrfFailed | Forbidden => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
             EmailTaken | Conflict => StatusCode::CONFLICT,
+            PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             RateLimited { .. } | AccountLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -109,6 +112,7 @@ impl ApiError {
             NotFound => "not_found",
             EmailTaken => "email_taken",
             Conflict => "conflict",
+            PreconditionFailed => "precondition_failed",
             PayloadTooLarge => "payload_too_large",
             UnsupportedMediaType => "unsupported_media_type",
             RateLimited { .. } => "rate_limited",
@@ -134,6 +138,7 @@ impl ApiError {
             NotFound => "The resource does not exist.",
             EmailTaken => "An account with this email already exists.",
             Conflict => "The request conflicts with the current state.",
+            PreconditionFailed => "The resource has changed since the given ETag.",
             PayloadTooLarge => "The request body is larger than 64 KiB.",
             UnsupportedMediaType => "The request body must be application/json.",
             RateLimited { .. } => "Too many requests; retry later.",

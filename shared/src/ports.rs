@@ -7,8 +7,8 @@
 use async_trait::async_trait;
 
 use crate::domain::{
-    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, User, UserChanges,
-    UserRecord,
+    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter, User,
+    UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
@@ -104,6 +104,18 @@ pub trait AuditStore: Send + Sync {
 }
 
 #[async_trait]
+pub trait TaskStore: Send + Sync {
+    async fn create_task(&self, task: &Task) -> StoreResult<()>;
+    async fn task(&self, id: &str) -> StoreResult<Option<Task>>;
+    /// Replaces the task only if its stored version is still `expected_version`.
+    async fn update_task_if(&self, task: &Task, expected_version: u64) -> StoreResult<bool>;
+    /// Deletes and returns the task; `None` if there was none.
+    async fn delete_task(&self, id: &str) -> StoreResult<Option<Task>>;
+    /// Newest first, served by a key or an index (never a scan).
+    async fn list_tasks(&self, filter: &TaskFilter, after: Option<&str>, limit: usize) -> StoreResult<Page<Task>>;
+}
+
+#[async_trait]
 pub trait Probe: Send + Sync {
     /// A cheap real round trip to the dependency.
     async fn ping(&self) -> StoreResult<()>;
@@ -118,6 +130,7 @@ pub trait Store:
     + AttemptStore
     + RateLimitStore
     + AuditStore
+    + TaskStore
     + Probe
 {
 }
@@ -130,6 +143,7 @@ impl<T> Store for T where
         + AttemptStore
         + RateLimitStore
         + AuditStore
+        + TaskStore
         + Probe
 {
 }

@@ -4,6 +4,7 @@
 mod queue;
 mod sessions;
 mod support;
+mod tasks;
 mod tokens;
 mod users;
 

@@ -7,14 +7,14 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use crate::domain::{
-    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, User, UserChanges,
-    UserRecord,
+    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter, User,
+    UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
 use crate::ports::{
     AttemptStore, AuditStore, EmailQueue, OneTimeStore, Probe, RateLimitStore, RevocationStore,
-    SessionStore, UserStore,
+    SessionStore, TaskStore, UserStore,
 };
 
 #[derive(Default)]
@@ -32,6 +32,7 @@ pub struct MemoryStore {
     attempts: Mutex<HashMap<String, LoginAttempts>>,
     rate: Mutex<HashMap<(String, i64), u32>>,
     audit: Mutex<BTreeMap<String, (AuditEvent, i64)>>,
+    tasks: Mutex<BTreeMap<String, Task>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -345,6 +346,42 @@ impl AuditStore for MemoryStore {
             after,
             limit,
         ))
+    }
+}
+
+#[async_trait]
+impl TaskStore for MemoryStore {
+    async fn create_task(&self, task: &Task) -> StoreResult<()> {
+        lock(&self.tasks).insert(task.id.clone(), task.clone());
+        Ok(())
+    }
+
+    async fn task(&self, id: &str) -> StoreResult<Option<Task>> {
+        Ok(lock(&self.tasks).get(id).cloned())
+    }
+
+    async fn update_task_if(&self, task: &Task, expected_version: u64) -> StoreResult<bool> {
+        let mut tasks = lock(&self.tasks);
+        match tasks.get_mut(&task.id) {
+            Some(current) if current.version == expected_version => {
+                *current = task.clone();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn delete_task(&self, id: &str) -> StoreResult<Option<Task>> {
+        Ok(lock(&self.tasks).remove(id))
+    }
+
+    async fn list_tasks(&self, filter: &TaskFilter, after: Option<&str>, limit: usize) -> StoreResult<Page<Task>> {
+        let tasks = lock(&self.tasks);
+        let matching = tasks.iter().filter(|(_, t)| {
+            filter.status.is_none_or(|s| t.status == s)
+                && filter.owner_id.as_ref().is_none_or(|o| &t.owner_id == o)
+        });
+        Ok(page_desc(matching.map(|(id, t)| (id, t.clone())), after, limit))
     }
 }
 

@@ -7,4 +7,5 @@ pub mod login;
 pub mod mail;
 pub mod security;
 pub mod sessions;
+pub mod tasks;
 pub mod validate;

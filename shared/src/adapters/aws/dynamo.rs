@@ -39,7 +39,15 @@ impl DynamoStore {
         }
     }
 
-    async fn get(&self, key: Item) -> StoreResult<Option<Item>> {
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub(super) fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub(super) async fn get(&self, key: Item) -> StoreResult<Option<Item>> {
         let out = self
             .client
             .get_item()
@@ -53,7 +61,7 @@ impl DynamoStore {
     }
 
     /// A put that may lose its condition: `Ok(false)` then.
-    async fn put_if(&self, item: Item, condition: &str, values: Item) -> StoreResult<bool> {
+    pub(super) async fn put_if(&self, item: Item, condition: &str, values: Item) -> StoreResult<bool> {
         let mut req = self
             .client
             .put_item()
@@ -78,7 +86,7 @@ impl DynamoStore {
         }
     }
 
-    async fn put(&self, item: Item) -> StoreResult<()> {
+    pub(super) async fn put(&self, item: Item) -> StoreResult<()> {
         self.client
             .put_item()
             .table_name(&self.table)

@@ -5,6 +5,7 @@ mod item;
 pub mod provision;
 mod ses;
 mod sqs;
+mod tasks;
 
 pub use dynamo::DynamoStore;
 pub use ses::SesSender;

@@ -24,17 +24,16 @@ fn string_attr(name: &str) -> anyhow::Result<AttributeDefinition> {
         .build()?)
 }
 
+fn index(n: u8) -> anyhow::Result<GlobalSecondaryIndex> {
+    Ok(GlobalSecondaryIndex::builder()
+        .index_name(format!("gsi{n}"))
+        .key_schema(key(&format!("gsi{n}pk"), KeyType::Hash)?)
+        .key_schema(key(&format!("gsi{n}sk"), KeyType::Range)?)
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()?)
+}
+
 pub async fn create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
-    let gsi = GlobalSecondaryIndex::builder()
-        .index_name("gsi1")
-        .key_schema(key("gsi1pk", KeyType::Hash)?)
-        .key_schema(key("gsi1sk", KeyType::Range)?)
-        .projection(
-            Projection::builder()
-                .projection_type(ProjectionType::All)
-                .build(),
-        )
-        .build()?;
     clients
         .dynamodb
         .create_table()
@@ -45,10 +44,14 @@ pub async fn create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()
             string_attr("sk")?,
             string_attr("gsi1pk")?,
             string_attr("gsi1sk")?,
+            string_attr("gsi2pk")?,
+            string_attr("gsi2sk")?,
+            string_attr("gsi3pk")?,
+            string_attr("gsi3sk")?,
         ]))
         .key_schema(key("pk", KeyType::Hash)?)
         .key_schema(key("sk", KeyType::Range)?)
-        .global_secondary_indexes(gsi)
+        .set_global_secondary_indexes(Some(vec![index(1)?, index(2)?, index(3)?]))
         .send()
         .await?;
     clients

@@ -1,0 +1,82 @@
+//! Task request bodies: unknown fields refused, every field validated.
+
+use serde::{Deserialize, Deserializer};
+use shared::domain::TaskStatus;
+use shared::services::tasks::{NewTask, TaskChanges};
+use shared::services::validate::Checks;
+use shared::ApiError;
+
+const TITLE_MAX: usize = 200;
+const DESCRIPTION_MAX: usize = 5000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    assignee_id: Option<String>,
+}
+
+/// Tells `"assignee_id": null` (clear it) from an absent field (leave it).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchBody {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    assignee_id: Option<Option<String>>,
+}
+
+fn description(checks: &mut Checks, raw: &str) -> String {
+    if raw.chars().count() > DESCRIPTION_MAX {
+        checks.fail("description", "must be at most 5000 characters");
+    }
+    raw.to_string()
+}
+
+fn status(checks: &mut Checks, raw: &str) -> Option<TaskStatus> {
+    TaskStatus::parse(raw).map_err(|m| checks.fail("status", m)).ok()
+}
+
+fn assignee(checks: &mut Checks, raw: &str) -> String {
+    if raw.is_empty() || raw.len() > 64 {
+        checks.fail("assignee_id", "must be a user id or null");
+    }
+    raw.to_string()
+}
+
+impl CreateBody {
+    pub fn validate(self) -> Result<NewTask, ApiError> {
+        let mut checks = Checks::default();
+        let title = checks.text("title", &self.title, 1, TITLE_MAX);
+        let description = description(&mut checks, self.description.as_deref().unwrap_or_default());
+        let status = self.status.map(|s| status(&mut checks, &s));
+        let assignee_id = self.assignee_id.map(|a| assignee(&mut checks, &a));
+        checks.finish()?;
+        Ok(NewTask { title, description, status: status.flatten().unwrap_or(TaskStatus::Todo), assignee_id })
+    }
+}
+
+impl PatchBody {
+    pub fn validate(self) -> Result<TaskChanges, ApiError> {
+        let mut checks = Checks::default();
+        let title = self.title.map(|t| checks.text("title", &t, 1, TITLE_MAX));
+        let description = self.description.map(|d| description(&mut checks, &d));
+        let status = self.status.map(|s| status(&mut checks, &s));
+        let assignee_id = self.assignee_id.map(|a| a.map(|a| assignee(&mut checks, &a)));
+        checks.finish()?;
+        Ok(TaskChanges { title, description, status: status.flatten(), assignee_id })
+    }
+}

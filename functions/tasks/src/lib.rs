@@ -1,0 +1,109 @@
+//! Task routes (contract section 4).
+
+mod bodies;
+
+use std::sync::Arc;
+
+use http::header::{CACHE_CONTROL, ETAG, LOCATION};
+use http::{Response, StatusCode};
+use lambda_http::{Body, Request};
+use shared::domain::{Task, TaskFilter, TaskStatus};
+use shared::http::{endpoint, Ctx, Reply};
+use shared::pagination::{page_request, Listing};
+use shared::services::tasks::{etag, parse_etags};
+use shared::{ApiError, App};
+
+use bodies::{CreateBody, PatchBody};
+
+shared::handlers! {
+    "tasks-create" => tasks_create,
+    "tasks-list" => tasks_list,
+    "task-get" => task_get,
+    "task-update" => task_update,
+    "task-delete" => task_delete,
+}
+
+fn task_reply(status: StatusCode, task: &Task) -> Result<Reply, ApiError> {
+    Ok(Reply::json(status, &serde_json::json!({ "task": task }))?.header(ETAG, &etag(task)))
+}
+
+fn task_id(ctx: &Ctx) -> Result<&str, ApiError> {
+    ctx.param("id").ok_or(ApiError::NotFound)
+}
+
+pub async fn tasks_create(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        let input = ctx.json::<CreateBody>()?.validate()?;
+        let task = app.create_task(&caller, input).await?;
+        Ok(task_reply(StatusCode::CREATED, &task)?.header(LOCATION, &format!("/v1/tasks/{}", task.id)))
+    })
+    .await
+}
+
+fn filter(ctx: &Ctx) -> Result<TaskFilter, ApiError> {
+    let status = match ctx.query("status").filter(|s| !s.is_empty()) {
+        Some(raw) => Some(TaskStatus::parse(raw).map_err(|m| ApiError::field("status", m))?),
+        None => None,
+    };
+    let owner_id = ctx.query("owner_id").filter(|o| !o.is_empty()).map(str::to_string);
+    Ok(TaskFilter { status, owner_id })
+}
+
+pub async fn tasks_list(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let caller = app.verify_request(&ctx)?;
+        let filter = filter(&ctx)?;
+        let scope = format!(
+            "tasks:{}:{}",
+            filter.status.map_or("", |s| s.as_str()),
+            filter.owner_id.as_deref().unwrap_or("")
+        );
+        let page = page_request(&ctx, &app.keys.cursor, &scope)?;
+        let tasks = app.list_tasks(&caller, &filter, page.after.as_deref(), page.limit).await?;
+        Ok(Reply::ok(&Listing::new(tasks, &app.keys.cursor, &scope))?.header(CACHE_CONTROL, "private, no-cache"))
+    })
+    .await
+}
+
+pub async fn task_get(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let caller = app.verify_request(&ctx)?;
+        let task = app.read_task(&caller, task_id(&ctx)?).await?;
+        let unchanged = ctx
+            .header("if-none-match")
+            .map(parse_etags)
+            .is_some_and(|tags| tags.is_none_or(|versions| versions.contains(&task.version)));
+        if unchanged {
+            return Ok(Reply::empty(StatusCode::NOT_MODIFIED).header(ETAG, &etag(&task)));
+        }
+        task_reply(StatusCode::OK, &task)
+    })
+    .await
+}
+
+pub async fn task_update(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let caller = app.verify_request(&ctx)?;
+        let changes = ctx.json::<PatchBody>()?.validate()?;
+        let expected = ctx.header("if-match").and_then(parse_etags);
+        let task = app.update_task(&caller, task_id(&ctx)?, changes, expected).await?;
+        task_reply(StatusCode::OK, &task)
+    })
+    .await
+}
+
+pub async fn task_delete(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        ctx.no_body()?;
+        let caller = app.verify_request(&ctx)?;
+        app.delete_task(&caller, task_id(&ctx)?).await?;
+        Ok(Reply::empty(StatusCode::NO_CONTENT))
+    })
+    .await
+}

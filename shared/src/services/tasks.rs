@@ -1,0 +1,206 @@
+//! The task board: RBAC, validation, optimistic concurrency on `version`, and
+//! an email to whoever a task is assigned to.
+
+use std::time::Duration;
+
+use futures::TryFutureExt;
+
+use crate::auth::Principal;
+use crate::domain::{new_id, Page, Role, Task, TaskFilter, TaskStatus, UserRecord};
+use crate::email::{EmailJob, EmailKind};
+use crate::error::ApiError;
+use crate::rbac::Permission;
+use crate::App;
+
+/// How often an update without `If-Match` retries after losing a race.
+const UPDATE_ATTEMPTS: usize = 64;
+
+pub struct NewTask {
+    pub title: String,
+    pub description: String,
+    pub status: TaskStatus,
+    pub assignee_id: Option<String>,
+}
+
+/// `assignee_id: Some(None)` clears the assignee; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct TaskChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<TaskStatus>,
+    pub assignee_id: Option<Option<String>>,
+}
+
+/// The versions an `If-Match` header accepts; `None` means any (`*` or no header).
+pub type Precondition = Option<Vec<u64>>;
+
+pub fn etag(task: &Task) -> String {
+    format!("\"{}\"", task.version)
+}
+
+/// Versions named by an `If-Match`/`If-None-Match` value; `None` for `*`.
+pub fn parse_etags(raw: &str) -> Option<Vec<u64>> {
+    if raw.trim() == "*" {
+        return None;
+    }
+    let versions = raw
+        .split(',')
+        .filter_map(|tag| {
+            let tag = tag.trim().trim_start_matches("W/");
+            tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
+        })
+        .collect();
+    Some(versions)
+}
+
+impl App {
+    pub async fn create_task(&self, caller: &Principal, input: NewTask) -> Result<Task, ApiError> {
+        caller.require(Permission::TasksCreate)?;
+        let assignee = self.existing_assignee(input.assignee_id.as_deref()).await?;
+        let now = self.clock.now_ms();
+        let task = Task {
+            id: new_id(),
+            title: input.title,
+            description: input.description,
+            status: input.status,
+            assignee_id: input.assignee_id,
+            owner_id: caller.user_id().to_string(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.create_task(&task).await?;
+        if let Some(assignee) = assignee {
+            self.notify_assignee(caller, &assignee, &task).await?;
+        }
+        Ok(task)
+    }
+
+    /// The task, read concurrently with the caller's revocation check.
+    pub async fn read_task(&self, caller: &Principal, id: &str) -> Result<Task, ApiError> {
+        caller.require(Permission::TasksRead)?;
+        let (_, task) = tokio::try_join!(
+            self.ensure_not_revoked(caller),
+            self.store.task(id).map_err(ApiError::from),
+        )?;
+        task.ok_or(ApiError::NotFound)
+    }
+
+    pub async fn list_tasks(&self, caller: &Principal, filter: &TaskFilter, after: Option<&str>, limit: usize) -> Result<Page<Task>, ApiError> {
+        caller.require(Permission::TasksRead)?;
+        let (_, page) = tokio::try_join!(
+            self.ensure_not_revoked(caller),
+            self.store.list_tasks(filter, after, limit).map_err(ApiError::from),
+        )?;
+        Ok(page)
+    }
+
+    /// Applies the changes with a conditional write on `version`: with `If-Match`
+    /// a lost race is `412`; without it the update is re-applied to the newer
+    /// version, so concurrent updates never lose a write.
+    pub async fn update_task(&self, caller: &Principal, id: &str, changes: TaskChanges, expected: Precondition) -> Result<Task, ApiError> {
+        caller.require(Permission::TasksUpdate)?;
+        let new_assignee = changes.assignee_id.clone().flatten();
+        let (_, assignee, mut current) = tokio::try_join!(
+            self.ensure_not_revoked(caller),
+            self.existing_assignee(new_assignee.as_deref()),
+            self.task_or_404(id),
+        )?;
+        for _ in 0..UPDATE_ATTEMPTS {
+            check_may_update(caller, &current)?;
+            if expected.as_ref().is_some_and(|versions| !versions.contains(&current.version)) {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let next = apply(&current, &changes, self.clock.now_ms());
+            if self.store.update_task_if(&next, current.version).await? {
+                if let Some(assignee) = assignee.filter(|_| current.assignee_id != next.assignee_id) {
+                    self.notify_assignee(caller, &assignee, &next).await?;
+                }
+                return Ok(next);
+            }
+            if expected.is_some() {
+                return Err(ApiError::PreconditionFailed);
+            }
+            tokio::time::sleep(Duration::from_millis(rand::random_range(0..5))).await;
+            current = self.task_or_404(id).await?;
+        }
+        Err(ApiError::Conflict)
+    }
+
+    pub async fn delete_task(&self, caller: &Principal, id: &str) -> Result<Task, ApiError> {
+        caller.require(Permission::TasksDelete)?;
+        self.ensure_not_revoked(caller).await?;
+        self.store.delete_task(id).await?.ok_or(ApiError::NotFound)
+    }
+
+    async fn task_or_404(&self, id: &str) -> Result<Task, ApiError> {
+        self.store.task(id).await?.ok_or(ApiError::NotFound)
+    }
+
+    async fn existing_assignee(&self, assignee_id: Option<&str>) -> Result<Option<UserRecord>, ApiError> {
+        let Some(id) = assignee_id else {
+            return Ok(None);
+        };
+        match self.store.user_by_id(id).await? {
+            Some(user) => Ok(Some(user)),
+            None => Err(ApiError::field("assignee_id", "is not an existing user")),
+        }
+    }
+
+    async fn notify_assignee(&self, caller: &Principal, assignee: &UserRecord, task: &Task) -> Result<(), ApiError> {
+        let assigned_by = match self.store.user_by_id(caller.user_id()).await? {
+            Some(record) => record.user.name,
+            None => "Someone".to_string(),
+        };
+        let kind = EmailKind::TaskAssigned {
+            name: assignee.user.name.clone(),
+            task_id: task.id.clone(),
+            task_title: task.title.clone(),
+            assigned_by,
+        };
+        self.email_queue.enqueue(&EmailJob::new(&assignee.user.email, kind)).await?;
+        Ok(())
+    }
+}
+
+/// Editors update only the tasks they own; admins update any.
+fn check_may_update(caller: &Principal, task: &Task) -> Result<(), ApiError> {
+    if caller.role() == Role::Admin || task.owner_id == caller.user_id() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+fn apply(current: &Task, changes: &TaskChanges, now_ms: i64) -> Task {
+    let mut next = current.clone();
+    if let Some(title) = &changes.title {
+        next.title = title.clone();
+    }
+    if let Some(description) = &changes.description {
+        next.description = description.clone();
+    }
+    if let Some(status) = changes.status {
+        next.status = status;
+    }
+    if let Some(assignee) = &changes.assignee_id {
+        next.assignee_id = assignee.clone();
+    }
+    next.version = current.version + 1;
+    next.updated_at = now_ms;
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_parse_strong_weak_lists_and_star() {
+        assert_eq!(parse_etags("\"3\""), Some(vec![3]));
+        assert_eq!(parse_etags("W/\"3\", \"4\""), Some(vec![3, 4]));
+        assert_eq!(parse_etags("*"), None);
+        assert_eq!(parse_etags("\"abc\""), Some(vec![]));
+        assert_eq!(parse_etags("3"), Some(vec![]));
+    }
+}
