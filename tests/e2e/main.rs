@@ -6,4 +6,5 @@ mod auth;
 mod conventions;
 mod lockout;
 mod sessions;
+mod tasks;
 mod web;
