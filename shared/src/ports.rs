@@ -7,8 +7,8 @@
 use async_trait::async_trait;
 
 use crate::domain::{
-    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter, User,
-    UserChanges, UserRecord,
+    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter,
+    User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
@@ -112,7 +112,12 @@ pub trait TaskStore: Send + Sync {
     /// Deletes and returns the task; `None` if there was none.
     async fn delete_task(&self, id: &str) -> StoreResult<Option<Task>>;
     /// Newest first, served by a key or an index (never a scan).
-    async fn list_tasks(&self, filter: &TaskFilter, after: Option<&str>, limit: usize) -> StoreResult<Page<Task>>;
+    async fn list_tasks(
+        &self,
+        filter: &TaskFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Task>>;
 }
 
 #[async_trait]

@@ -53,7 +53,10 @@ async fn an_update_wins_only_against_the_stored_version(store: &dyn Store) {
     assert!(store.update_task_if(&cleared, 2).await.unwrap());
     assert_eq!(store.task(&t.id).await.unwrap().unwrap().assignee_id, None);
     let missing = task("owner-1", TaskStatus::Todo);
-    assert!(!store.update_task_if(&missing, 1).await.unwrap(), "an update never creates a task");
+    assert!(
+        !store.update_task_if(&missing, 1).await.unwrap(),
+        "an update never creates a task"
+    );
 }
 
 async fn concurrent_updates_of_one_version_have_one_winner(store: &dyn Store) {
@@ -67,8 +70,12 @@ async fn concurrent_updates_of_one_version_have_one_winner(store: &dyn Store) {
             next
         })
         .collect();
-    let results = futures::future::join_all(candidates.iter().map(|c| store.update_task_if(c, 1))).await;
-    assert_eq!(results.into_iter().filter(|r| *r.as_ref().unwrap()).count(), 1);
+    let results =
+        futures::future::join_all(candidates.iter().map(|c| store.update_task_if(c, 1))).await;
+    assert_eq!(
+        results.into_iter().filter(|r| *r.as_ref().unwrap()).count(),
+        1
+    );
 }
 
 async fn walk(store: &dyn Store, filter: &TaskFilter) -> Vec<String> {
@@ -89,22 +96,52 @@ async fn listings_walk_every_matching_task_once_newest_first(store: &dyn Store) 
     let mut all = Vec::new();
     for i in 0..10 {
         let owner = if i % 2 == 0 { "alice" } else { "bob" };
-        let status = if i % 3 == 0 { TaskStatus::Done } else { TaskStatus::Todo };
+        let status = if i % 3 == 0 {
+            TaskStatus::Done
+        } else {
+            TaskStatus::Todo
+        };
         let t = task(owner, status);
         store.create_task(&t).await.unwrap();
         all.push(t);
     }
     all.reverse();
-    let expect = |keep: &dyn Fn(&Task) -> bool| all.iter().filter(|t| keep(t)).map(|t| t.id.clone()).collect::<Vec<_>>();
+    let expect = |keep: &dyn Fn(&Task) -> bool| {
+        all.iter()
+            .filter(|t| keep(t))
+            .map(|t| t.id.clone())
+            .collect::<Vec<_>>()
+    };
     let cases: Vec<(TaskFilter, Vec<String>)> = vec![
         (TaskFilter::default(), expect(&|_| true)),
-        (TaskFilter { status: Some(TaskStatus::Done), owner_id: None }, expect(&|t| t.status == TaskStatus::Done)),
-        (TaskFilter { status: None, owner_id: Some("bob".into()) }, expect(&|t| t.owner_id == "bob")),
         (
-            TaskFilter { status: Some(TaskStatus::Todo), owner_id: Some("alice".into()) },
+            TaskFilter {
+                status: Some(TaskStatus::Done),
+                owner_id: None,
+            },
+            expect(&|t| t.status == TaskStatus::Done),
+        ),
+        (
+            TaskFilter {
+                status: None,
+                owner_id: Some("bob".into()),
+            },
+            expect(&|t| t.owner_id == "bob"),
+        ),
+        (
+            TaskFilter {
+                status: Some(TaskStatus::Todo),
+                owner_id: Some("alice".into()),
+            },
             expect(&|t| t.owner_id == "alice" && t.status == TaskStatus::Todo),
         ),
-        (TaskFilter { status: Some(TaskStatus::InProgress), owner_id: None }, vec![]),
+        (
+            TaskFilter {
+                status: Some(TaskStatus::InProgress),
+                owner_id: None,
+            },
+            vec![],
+        ),
     ];
     for (filter, expected) in cases {
         assert_eq!(walk(store, &filter).await, expected, "{filter:?}");

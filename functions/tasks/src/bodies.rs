@@ -47,7 +47,9 @@ fn description(checks: &mut Checks, raw: &str) -> String {
 }
 
 fn status(checks: &mut Checks, raw: &str) -> Option<TaskStatus> {
-    TaskStatus::parse(raw).map_err(|m| checks.fail("status", m)).ok()
+    TaskStatus::parse(raw)
+        .map_err(|m| checks.fail("status", m))
+        .ok()
 }
 
 fn assignee(checks: &mut Checks, raw: &str) -> String {
@@ -65,7 +67,12 @@ impl CreateBody {
         let status = self.status.map(|s| status(&mut checks, &s));
         let assignee_id = self.assignee_id.map(|a| assignee(&mut checks, &a));
         checks.finish()?;
-        Ok(NewTask { title, description, status: status.flatten().unwrap_or(TaskStatus::Todo), assignee_id })
+        Ok(NewTask {
+            title,
+            description,
+            status: status.flatten().unwrap_or(TaskStatus::Todo),
+            assignee_id,
+        })
     }
 }
 
@@ -75,8 +82,15 @@ impl PatchBody {
         let title = self.title.map(|t| checks.text("title", &t, 1, TITLE_MAX));
         let description = self.description.map(|d| description(&mut checks, &d));
         let status = self.status.map(|s| status(&mut checks, &s));
-        let assignee_id = self.assignee_id.map(|a| a.map(|a| assignee(&mut checks, &a)));
+        let assignee_id = self
+            .assignee_id
+            .map(|a| a.map(|a| assignee(&mut checks, &a)));
         checks.finish()?;
-        Ok(TaskChanges { title, description, status: status.flatten(), assignee_id })
+        Ok(TaskChanges {
+            title,
+            description,
+            status: status.flatten(),
+            assignee_id,
+        })
     }
 }

@@ -37,7 +37,8 @@ pub async fn tasks_create(app: Arc<App>, req: Request) -> Response<Body> {
         let caller = app.authenticate(&ctx).await?;
         let input = ctx.json::<CreateBody>()?.validate()?;
         let task = app.create_task(&caller, input).await?;
-        Ok(task_reply(StatusCode::CREATED, &task)?.header(LOCATION, &format!("/v1/tasks/{}", task.id)))
+        Ok(task_reply(StatusCode::CREATED, &task)?
+            .header(LOCATION, &format!("/v1/tasks/{}", task.id)))
     })
     .await
 }
@@ -47,7 +48,10 @@ fn filter(ctx: &Ctx) -> Result<TaskFilter, ApiError> {
         Some(raw) => Some(TaskStatus::parse(raw).map_err(|m| ApiError::field("status", m))?),
         None => None,
     };
-    let owner_id = ctx.query("owner_id").filter(|o| !o.is_empty()).map(str::to_string);
+    let owner_id = ctx
+        .query("owner_id")
+        .filter(|o| !o.is_empty())
+        .map(str::to_string);
     Ok(TaskFilter { status, owner_id })
 }
 
@@ -62,8 +66,11 @@ pub async fn tasks_list(app: Arc<App>, req: Request) -> Response<Body> {
             filter.owner_id.as_deref().unwrap_or("")
         );
         let page = page_request(&ctx, &app.keys.cursor, &scope)?;
-        let tasks = app.list_tasks(&caller, &filter, page.after.as_deref(), page.limit).await?;
-        Ok(Reply::ok(&Listing::new(tasks, &app.keys.cursor, &scope))?.header(CACHE_CONTROL, "private, no-cache"))
+        let tasks = app
+            .list_tasks(&caller, &filter, page.after.as_deref(), page.limit)
+            .await?;
+        Ok(Reply::ok(&Listing::new(tasks, &app.keys.cursor, &scope))?
+            .header(CACHE_CONTROL, "private, no-cache"))
     })
     .await
 }
@@ -91,7 +98,9 @@ pub async fn task_update(app: Arc<App>, req: Request) -> Response<Body> {
         let caller = app.verify_request(&ctx)?;
         let changes = ctx.json::<PatchBody>()?.validate()?;
         let expected = ctx.header("if-match").and_then(parse_etags);
-        let task = app.update_task(&caller, task_id(&ctx)?, changes, expected).await?;
+        let task = app
+            .update_task(&caller, task_id(&ctx)?, changes, expected)
+            .await?;
         task_reply(StatusCode::OK, &task)
     })
     .await

@@ -24,10 +24,15 @@ use tokio::task::JoinHandle;
 
 /// Every handler linked into this binary, by its Lambda binary name.
 pub fn linked_handlers() -> HashMap<&'static str, Handler> {
-    [auth::handlers(), admin::handlers(), health::handlers(), tasks::handlers()]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        auth::handlers(),
+        admin::handlers(),
+        health::handlers(),
+        tasks::handlers(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 pub struct Settings {

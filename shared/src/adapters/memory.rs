@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use crate::domain::{
-    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter, User,
-    UserChanges, UserRecord,
+    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter,
+    User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
@@ -375,13 +375,22 @@ impl TaskStore for MemoryStore {
         Ok(lock(&self.tasks).remove(id))
     }
 
-    async fn list_tasks(&self, filter: &TaskFilter, after: Option<&str>, limit: usize) -> StoreResult<Page<Task>> {
+    async fn list_tasks(
+        &self,
+        filter: &TaskFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Task>> {
         let tasks = lock(&self.tasks);
         let matching = tasks.iter().filter(|(_, t)| {
             filter.status.is_none_or(|s| t.status == s)
                 && filter.owner_id.as_ref().is_none_or(|o| &t.owner_id == o)
         });
-        Ok(page_desc(matching.map(|(id, t)| (id, t.clone())), after, limit))
+        Ok(page_desc(
+            matching.map(|(id, t)| (id, t.clone())),
+            after,
+            limit,
+        ))
     }
 }
 

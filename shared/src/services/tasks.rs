@@ -86,11 +86,19 @@ impl App {
         task.ok_or(ApiError::NotFound)
     }
 
-    pub async fn list_tasks(&self, caller: &Principal, filter: &TaskFilter, after: Option<&str>, limit: usize) -> Result<Page<Task>, ApiError> {
+    pub async fn list_tasks(
+        &self,
+        caller: &Principal,
+        filter: &TaskFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<Task>, ApiError> {
         caller.require(Permission::TasksRead)?;
         let (_, page) = tokio::try_join!(
             self.ensure_not_revoked(caller),
-            self.store.list_tasks(filter, after, limit).map_err(ApiError::from),
+            self.store
+                .list_tasks(filter, after, limit)
+                .map_err(ApiError::from),
         )?;
         Ok(page)
     }
@@ -98,7 +106,13 @@ impl App {
     /// Applies the changes with a conditional write on `version`: with `If-Match`
     /// a lost race is `412`; without it the update is re-applied to the newer
     /// version, so concurrent updates never lose a write.
-    pub async fn update_task(&self, caller: &Principal, id: &str, changes: TaskChanges, expected: Precondition) -> Result<Task, ApiError> {
+    pub async fn update_task(
+        &self,
+        caller: &Principal,
+        id: &str,
+        changes: TaskChanges,
+        expected: Precondition,
+    ) -> Result<Task, ApiError> {
         caller.require(Permission::TasksUpdate)?;
         let new_assignee = changes.assignee_id.clone().flatten();
         let (_, assignee, mut current) = tokio::try_join!(
@@ -108,12 +122,16 @@ impl App {
         )?;
         for _ in 0..UPDATE_ATTEMPTS {
             check_may_update(caller, &current)?;
-            if expected.as_ref().is_some_and(|versions| !versions.contains(&current.version)) {
+            if expected
+                .as_ref()
+                .is_some_and(|versions| !versions.contains(&current.version))
+            {
                 return Err(ApiError::PreconditionFailed);
             }
             let next = apply(&current, &changes, self.clock.now_ms());
             if self.store.update_task_if(&next, current.version).await? {
-                if let Some(assignee) = assignee.filter(|_| current.assignee_id != next.assignee_id) {
+                if let Some(assignee) = assignee.filter(|_| current.assignee_id != next.assignee_id)
+                {
                     self.notify_assignee(caller, &assignee, &next).await?;
                 }
                 return Ok(next);
@@ -137,7 +155,10 @@ impl App {
         self.store.task(id).await?.ok_or(ApiError::NotFound)
     }
 
-    async fn existing_assignee(&self, assignee_id: Option<&str>) -> Result<Option<UserRecord>, ApiError> {
+    async fn existing_assignee(
+        &self,
+        assignee_id: Option<&str>,
+    ) -> Result<Option<UserRecord>, ApiError> {
         let Some(id) = assignee_id else {
             return Ok(None);
         };
@@ -147,7 +168,12 @@ impl App {
         }
     }
 
-    async fn notify_assignee(&self, caller: &Principal, assignee: &UserRecord, task: &Task) -> Result<(), ApiError> {
+    async fn notify_assignee(
+        &self,
+        caller: &Principal,
+        assignee: &UserRecord,
+        task: &Task,
+    ) -> Result<(), ApiError> {
         let assigned_by = match self.store.user_by_id(caller.user_id()).await? {
             Some(record) => record.user.name,
             None => "Someone".to_string(),
@@ -158,7 +184,9 @@ impl App {
             task_title: task.title.clone(),
             assigned_by,
         };
-        self.email_queue.enqueue(&EmailJob::new(&assignee.user.email, kind)).await?;
+        self.email_queue
+            .enqueue(&EmailJob::new(&assignee.user.email, kind))
+            .await?;
         Ok(())
     }
 }

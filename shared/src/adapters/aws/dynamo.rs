@@ -61,7 +61,12 @@ impl DynamoStore {
     }
 
     /// A put that may lose its condition: `Ok(false)` then.
-    pub(super) async fn put_if(&self, item: Item, condition: &str, values: Item) -> StoreResult<bool> {
+    pub(super) async fn put_if(
+        &self,
+        item: Item,
+        condition: &str,
+        values: Item,
+    ) -> StoreResult<bool> {
         let mut req = self
             .client
             .put_item()

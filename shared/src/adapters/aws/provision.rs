@@ -29,7 +29,11 @@ fn index(n: u8) -> anyhow::Result<GlobalSecondaryIndex> {
         .index_name(format!("gsi{n}"))
         .key_schema(key(&format!("gsi{n}pk"), KeyType::Hash)?)
         .key_schema(key(&format!("gsi{n}sk"), KeyType::Range)?)
-        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::All)
+                .build(),
+        )
         .build()?)
 }
 

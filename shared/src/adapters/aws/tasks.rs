@@ -64,7 +64,10 @@ fn task_to_item(t: &Task) -> Item {
         ("updated_at".into(), n(t.updated_at)),
         ("gsi1pk".into(), s("TASKS")),
         ("gsi1sk".into(), s(&t.id)),
-        ("gsi2pk".into(), s(format!("TASKS#STATUS#{}", t.status.as_str()))),
+        (
+            "gsi2pk".into(),
+            s(format!("TASKS#STATUS#{}", t.status.as_str())),
+        ),
         ("gsi2sk".into(), s(&t.id)),
         ("gsi3pk".into(), s(format!("TASKS#OWNER#{}", t.owner_id))),
         ("gsi3sk".into(), s(&t.id)),
@@ -79,7 +82,8 @@ fn task_from_item(item: &Item) -> anyhow::Result<Task> {
         id: require_s(item, "id")?,
         title: require_s(item, "title")?,
         description: get_s(item, "description").unwrap_or_default(),
-        status: TaskStatus::parse(&status).map_err(|e| anyhow::anyhow!("status {status:?}: {e}"))?,
+        status: TaskStatus::parse(&status)
+            .map_err(|e| anyhow::anyhow!("status {status:?}: {e}"))?,
         assignee_id: get_s(item, "assignee_id"),
         owner_id: require_s(item, "owner_id")?,
         version: require_n(item, "version")? as u64,
@@ -101,7 +105,12 @@ impl TaskStore for DynamoStore {
 
     async fn update_task_if(&self, task: &Task, expected_version: u64) -> StoreResult<bool> {
         let values = [(":v".to_string(), n(expected_version as i64))].into();
-        self.put_if(task_to_item(task), "attribute_exists(pk) AND version = :v", values).await
+        self.put_if(
+            task_to_item(task),
+            "attribute_exists(pk) AND version = :v",
+            values,
+        )
+        .await
     }
 
     async fn delete_task(&self, id: &str) -> StoreResult<Option<Task>> {
@@ -117,7 +126,12 @@ impl TaskStore for DynamoStore {
         Ok(out.attributes.as_ref().map(task_from_item).transpose()?)
     }
 
-    async fn list_tasks(&self, filter: &TaskFilter, after: Option<&str>, limit: usize) -> StoreResult<Page<Task>> {
+    async fn list_tasks(
+        &self,
+        filter: &TaskFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Task>> {
         let index = index_for(filter);
         let start = after.map(|id| {
             let mut k = task_key(id);
@@ -141,9 +155,18 @@ impl TaskStore for DynamoStore {
                 .expression_attribute_names("#status", "status")
                 .expression_attribute_values(":status", s(status.as_str()));
         }
-        let out = req.send().await.map_err(|e| sdk_error("dynamodb list tasks", e))?;
-        let items = out.items().iter().map(task_from_item).collect::<anyhow::Result<Vec<_>>>()?;
-        let next = out.last_evaluated_key().and_then(|k| get_s(k, index.sk_attr));
+        let out = req
+            .send()
+            .await
+            .map_err(|e| sdk_error("dynamodb list tasks", e))?;
+        let items = out
+            .items()
+            .iter()
+            .map(task_from_item)
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let next = out
+            .last_evaluated_key()
+            .and_then(|k| get_s(k, index.sk_attr));
         Ok(Page { items, next })
     }
 }

@@ -1,0 +1,272 @@
+//! Pins how many DynamoDB calls each task route makes (against DynamoDB Local,
+//! counted by an SDK interceptor), and shows that authenticated reads run the
+//! revocation check concurrently with the data read.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_dynamodb::config::interceptors::{
+    BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextRef,
+};
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::error::BoxError;
+use serde_json::{json, Value};
+use shared::adapters::aws::provision::create_table;
+use shared::adapters::aws::DynamoStore;
+use shared::adapters::memory::MemoryQueue;
+use shared::adapters::outbox::OutboxSender;
+use shared::clock::SystemClock;
+use shared::config::MissingSecrets;
+use shared::domain::Role;
+use shared::{App, Config};
+
+use crate::fixtures::{body_json, fixture, request};
+
+#[derive(Debug, Default, Clone)]
+struct Recorder(Arc<Mutex<Vec<(String, &'static str)>>>);
+
+/// The operation, told by its input type.
+fn operation(context: &BeforeSerializationInterceptorContextRef<'_>) -> String {
+    use aws_sdk_dynamodb::operation::*;
+    let input = context.input();
+    let known = [
+        (
+            "GetItem",
+            input.downcast_ref::<get_item::GetItemInput>().is_some(),
+        ),
+        (
+            "PutItem",
+            input.downcast_ref::<put_item::PutItemInput>().is_some(),
+        ),
+        (
+            "UpdateItem",
+            input
+                .downcast_ref::<update_item::UpdateItemInput>()
+                .is_some(),
+        ),
+        (
+            "DeleteItem",
+            input
+                .downcast_ref::<delete_item::DeleteItemInput>()
+                .is_some(),
+        ),
+        ("Query", input.downcast_ref::<query::QueryInput>().is_some()),
+        (
+            "TransactWriteItems",
+            input
+                .downcast_ref::<transact_write_items::TransactWriteItemsInput>()
+                .is_some(),
+        ),
+    ];
+    known
+        .iter()
+        .find(|(_, hit)| *hit)
+        .map_or("other", |(name, _)| name)
+        .to_string()
+}
+
+impl Intercept for Recorder {
+    fn name(&self) -> &'static str {
+        "call recorder"
+    }
+
+    fn read_before_execution(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.lock().unwrap().push((operation(context), "start"));
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        _: &FinalizerInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.lock().unwrap().push((String::new(), "end"));
+        Ok(())
+    }
+}
+
+impl Recorder {
+    fn take(&self) -> Vec<(String, &'static str)> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+fn counts(events: &[(String, &'static str)]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for (op, phase) in events {
+        if *phase == "start" {
+            *counts.entry(op.clone()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+fn expect(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+/// The first two calls both start before either ends.
+fn ran_concurrently(events: &[(String, &'static str)]) -> bool {
+    events.len() >= 2 && events[0].1 == "start" && events[1].1 == "start"
+}
+
+/// An API Gateway v2 event for a task route, shaped like the `me` fixture.
+fn event(method: &str, path: &str, route: &str, token: &str, body: Option<Value>) -> Value {
+    let mut e = fixture("me");
+    e["routeKey"] = json!(format!("{method} {route}"));
+    e["rawPath"] = json!(path);
+    e["requestContext"]["routeKey"] = e["routeKey"].clone();
+    e["requestContext"]["http"]["method"] = json!(method);
+    e["requestContext"]["http"]["path"] = json!(path);
+    e["headers"]["authorization"] = json!(format!("Bearer {token}"));
+    if let Some(id) = path.strip_prefix("/v1/tasks/") {
+        e["pathParameters"] = json!({ "id": id });
+    }
+    if let Some(body) = body {
+        e["headers"]["content-type"] = json!("application/json");
+        e["body"] = json!(body.to_string());
+    }
+    e
+}
+
+async fn counted_app() -> Option<(Arc<App>, Recorder)> {
+    let clients = e2e::aws_clients_or_skip().await?;
+    let table = e2e::unique_name("calls");
+    create_table(&clients, &table).await.unwrap();
+    let recorder = Recorder::default();
+    let conf = clients
+        .dynamodb
+        .config()
+        .to_builder()
+        .interceptor(recorder.clone())
+        .build();
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(conf), &table);
+    let outbox = std::env::temp_dir().join(e2e::unique_name("calls-outbox"));
+    let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let app = App::new(
+        config,
+        Arc::new(store),
+        Arc::new(MemoryQueue::default()),
+        Arc::new(OutboxSender::new(&outbox.display().to_string())),
+        Arc::new(SystemClock),
+    );
+    Some((Arc::new(app), recorder))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
+    let Some((app, calls)) = counted_app().await else {
+        return;
+    };
+    let now = shared::clock::Clock::now_secs(&SystemClock);
+    let token = app
+        .jwt
+        .issue("admin-1", "session-1", Role::Admin, now)
+        .unwrap()
+        .token;
+
+    let create = event(
+        "POST",
+        "/v1/tasks",
+        "/v1/tasks",
+        &token,
+        Some(json!({ "title": "Count me" })),
+    );
+    let (status, _, body) =
+        body_json(tasks::tasks_create(app.clone(), request(&create)).await).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        counts(&calls.take()),
+        expect(&[("GetItem", 1), ("PutItem", 1)]),
+        "create"
+    );
+    let path = format!("/v1/tasks/{}", body["task"]["id"].as_str().unwrap());
+
+    let get = event("GET", &path, "/v1/tasks/{id}", &token, None);
+    assert_eq!(
+        body_json(tasks::task_get(app.clone(), request(&get)).await)
+            .await
+            .0,
+        200
+    );
+    let events = calls.take();
+    assert_eq!(counts(&events), expect(&[("GetItem", 2)]), "get");
+    assert!(
+        ran_concurrently(&events),
+        "revocation check and task read overlap: {events:?}"
+    );
+
+    let list = event("GET", "/v1/tasks", "/v1/tasks", &token, None);
+    assert_eq!(
+        body_json(tasks::tasks_list(app.clone(), request(&list)).await)
+            .await
+            .0,
+        200
+    );
+    let events = calls.take();
+    assert_eq!(
+        counts(&events),
+        expect(&[("GetItem", 1), ("Query", 1)]),
+        "list"
+    );
+    assert!(
+        ran_concurrently(&events),
+        "revocation check and listing overlap: {events:?}"
+    );
+
+    let patch = event(
+        "PATCH",
+        &path,
+        "/v1/tasks/{id}",
+        &token,
+        Some(json!({ "status": "done" })),
+    );
+    assert_eq!(
+        body_json(tasks::task_update(app.clone(), request(&patch)).await)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        counts(&calls.take()),
+        expect(&[("GetItem", 2), ("PutItem", 1)]),
+        "update"
+    );
+
+    let delete = event("DELETE", &path, "/v1/tasks/{id}", &token, None);
+    assert_eq!(
+        body_json(tasks::task_delete(app.clone(), request(&delete)).await)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        counts(&calls.take()),
+        expect(&[("DeleteItem", 1), ("GetItem", 1)]),
+        "delete"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn me_reads_the_user_concurrently_with_the_revocation_check() {
+    let Some((app, calls)) = counted_app().await else {
+        return;
+    };
+    let now = shared::clock::Clock::now_secs(&SystemClock);
+    let token = app
+        .jwt
+        .issue("nobody", "session-1", Role::Viewer, now)
+        .unwrap()
+        .token;
+    let me = event("GET", "/v1/auth/me", "/v1/auth/me", &token, None);
+    body_json(auth::me(app.clone(), request(&me)).await).await;
+    let events = calls.take();
+    assert_eq!(counts(&events), expect(&[("GetItem", 2)]));
+    assert!(ran_concurrently(&events), "{events:?}");
+}
