@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproducible, bounded load through the local gateway (release build, memory
-# backend): GET /v1/auth/me at 32 connections, then login throughput.
+# backend): GET /v1/auth/me and GET /v1/tasks (a board of 50 tasks) at 32
+# connections, then login throughput.
 # Needs wrk (apt-get install wrk). Usage: infra/perf/load.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,7 +11,7 @@ BASE="http://$ADDR"
 
 cargo build --release -p local
 TARGET="${CARGO_TARGET_DIR:-target}"
-IP_RATE_LIMIT=1000000000 RUST_LOG=warn LOCAL_HTTP_ADDR=$ADDR "$TARGET/release/local" >/dev/null &
+BOOTSTRAP_ADMIN_EMAIL=load@example.com IP_RATE_LIMIT=1000000000 RUST_LOG=warn LOCAL_HTTP_ADDR=$ADDR "$TARGET/release/local" >/dev/null &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "$BASE/v1/health" >/dev/null && break; sleep 0.1; done
@@ -23,6 +24,15 @@ TOKEN=$(curl -sf -X POST "$BASE/v1/auth/login" -H 'content-type: application/jso
 
 echo "== GET /v1/auth/me, 32 connections, ${SECONDS_PER_RUN}s"
 wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$BASE/v1/auth/me"
+
+# The load-test user is the bootstrap admin, so it may create tasks.
+for i in $(seq 1 50); do
+  curl -sf -X POST "$BASE/v1/tasks" -H 'content-type: application/json' -H "Authorization: Bearer $TOKEN" \
+    -d "{\"title\":\"Task $i\",\"description\":\"Load test task number $i\"}" >/dev/null
+done
+
+echo "== GET /v1/tasks (50 tasks on the board, first page of 20), 32 connections, ${SECONDS_PER_RUN}s"
+wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $TOKEN" "$BASE/v1/tasks"
 
 echo "== POST /v1/auth/login, 4 connections, ${SECONDS_PER_RUN}s"
 wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" --latency -s infra/perf/login.lua "$BASE/v1/auth/login"
