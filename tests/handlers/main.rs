@@ -2,7 +2,9 @@
 //! (`tests/events/`), on the memory adapters.
 
 mod calls;
+mod concurrency;
 mod fixtures;
+mod gate;
 mod logs;
 mod routes;
 mod worker;

@@ -1,0 +1,106 @@
+//! Authenticated reads run the revocation check concurrently with the data read:
+//! both reads must meet at the gate's barrier within one request.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use shared::adapters::memory::MemoryQueue;
+use shared::adapters::outbox::OutboxSender;
+use shared::clock::{Clock, SystemClock};
+use shared::config::MissingSecrets;
+use shared::domain::{Role, TaskStatus};
+use shared::ports::{RevocationStore, TaskStore};
+use shared::services::tasks::NewTask;
+use shared::{App, Config};
+
+use crate::calls::event;
+use crate::fixtures::{body_json, request};
+use crate::gate::{Gate, GateStore};
+
+fn gated_app() -> (Arc<App>, Arc<Gate>) {
+    let store = GateStore::default();
+    let gate = store.gate.clone();
+    let outbox = std::env::temp_dir().join(e2e::unique_name("gate-outbox"));
+    let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let sender = Arc::new(OutboxSender::new(&outbox.display().to_string()));
+    let app = App::new(
+        config,
+        Arc::new(store),
+        Arc::new(MemoryQueue::default()),
+        sender,
+        Arc::new(SystemClock),
+    );
+    (Arc::new(app), gate)
+}
+
+#[tokio::test]
+async fn the_gate_catches_reads_made_one_after_the_other() {
+    let store = GateStore::default();
+    store.gate.arm();
+    store.is_revoked("jti", 0).await.unwrap();
+    store.task("id").await.unwrap();
+    assert!(store.gate.waited_alone());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn task_reads_and_me_overlap_the_revocation_check() {
+    let (app, gate) = gated_app();
+    let now = SystemClock.now_secs();
+    let token = app
+        .jwt
+        .issue("admin-1", "session-1", Role::Admin, now)
+        .unwrap();
+    let caller = shared::auth::Principal {
+        claims: app.jwt.verify(&token.token, now).unwrap(),
+        via_cookie: false,
+    };
+    let input = NewTask {
+        title: "Overlap".into(),
+        description: String::new(),
+        status: TaskStatus::Todo,
+        assignee_id: None,
+    };
+    let task = app.create_task(&caller, input).await.unwrap();
+    let path = format!("/v1/tasks/{}", task.id);
+
+    let cases = [
+        (
+            "task-get",
+            event("GET", &path, "/v1/tasks/{id}", &token.token, None),
+        ),
+        (
+            "tasks-list",
+            event("GET", "/v1/tasks", "/v1/tasks", &token.token, None),
+        ),
+        (
+            "task-update",
+            event(
+                "PATCH",
+                &path,
+                "/v1/tasks/{id}",
+                &token.token,
+                Some(json!({ "status": "done" })),
+            ),
+        ),
+        (
+            "me",
+            event("GET", "/v1/auth/me", "/v1/auth/me", &token.token, None),
+        ),
+    ];
+    for (route, e) in cases {
+        gate.arm();
+        let response = match route {
+            "task-get" => tasks::task_get(app.clone(), request(&e)).await,
+            "tasks-list" => tasks::tasks_list(app.clone(), request(&e)).await,
+            "task-update" => tasks::task_update(app.clone(), request(&e)).await,
+            _ => auth::me(app.clone(), request(&e)).await,
+        };
+        let status = body_json(response).await.0;
+        assert!(
+            !gate.waited_alone(),
+            "{route}: the revocation check ran alone"
+        );
+        assert!(status == 200 || status == 401, "{route}: {status}");
+    }
+}

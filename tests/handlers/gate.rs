@@ -1,0 +1,241 @@
+//! A store that makes the reads of one request meet at a barrier: if a
+//! handler ran its revocation check and its data read one after the other, the
+//! first would wait alone and the gate would report it. Deterministic, no timing.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use shared::adapters::memory::MemoryStore;
+use shared::domain::{
+    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter,
+    User, UserChanges, UserRecord,
+};
+use shared::error::StoreResult;
+use shared::ports::*;
+use tokio::sync::Barrier;
+
+#[derive(Default)]
+pub struct Gate {
+    armed: AtomicBool,
+    barrier: std::sync::Mutex<Option<Arc<Barrier>>>,
+    waited_alone: AtomicBool,
+}
+
+impl Gate {
+    /// The next two gated reads must be in flight together.
+    pub fn arm(&self) {
+        *self.barrier.lock().unwrap() = Some(Arc::new(Barrier::new(2)));
+        self.waited_alone.store(false, Ordering::SeqCst);
+        self.armed.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether a gated read had to give up waiting for its partner.
+    pub fn waited_alone(&self) -> bool {
+        self.waited_alone.load(Ordering::SeqCst)
+    }
+
+    async fn pass(&self) {
+        if !self.armed.load(Ordering::SeqCst) {
+            return;
+        }
+        let barrier = self.barrier.lock().unwrap().clone();
+        if let Some(barrier) = barrier {
+            let met = tokio::time::timeout(Duration::from_secs(2), barrier.wait())
+                .await
+                .is_ok();
+            self.waited_alone.fetch_or(!met, Ordering::SeqCst);
+            self.armed.store(false, Ordering::SeqCst);
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct GateStore {
+    pub inner: MemoryStore,
+    pub gate: Arc<Gate>,
+}
+
+#[async_trait]
+impl UserStore for GateStore {
+    async fn create_user(&self, record: &UserRecord) -> StoreResult<bool> {
+        self.inner.create_user(record).await
+    }
+
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>> {
+        self.gate.pass().await;
+        self.inner.user_by_id(id).await
+    }
+
+    async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>> {
+        self.inner.user_by_email(email).await
+    }
+
+    async fn update_user(
+        &self,
+        id: &str,
+        changes: &UserChanges,
+    ) -> StoreResult<Option<UserRecord>> {
+        self.inner.update_user(id, changes).await
+    }
+
+    async fn list_users(&self, after: Option<&str>, limit: usize) -> StoreResult<Page<User>> {
+        self.inner.list_users(after, limit).await
+    }
+}
+
+#[async_trait]
+impl SessionStore for GateStore {
+    async fn create_session(&self, session: &Session) -> StoreResult<()> {
+        self.inner.create_session(session).await
+    }
+
+    async fn session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+        self.inner.session(user_id, session_id).await
+    }
+
+    async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+        self.inner.sessions_of(user_id).await
+    }
+
+    async fn replace_session_if(
+        &self,
+        session: &Session,
+        expected_hash: &str,
+    ) -> StoreResult<bool> {
+        self.inner.replace_session_if(session, expected_hash).await
+    }
+
+    async fn revoke_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+    ) -> StoreResult<Option<Session>> {
+        self.inner.revoke_session(user_id, session_id).await
+    }
+}
+
+#[async_trait]
+impl RevocationStore for GateStore {
+    async fn revoke_tokens(&self, jtis: &[LiveJti]) -> StoreResult<()> {
+        self.inner.revoke_tokens(jtis).await
+    }
+
+    async fn is_revoked(&self, jti: &str, now: i64) -> StoreResult<bool> {
+        self.gate.pass().await;
+        self.inner.is_revoked(jti, now).await
+    }
+}
+
+#[async_trait]
+impl OneTimeStore for GateStore {
+    async fn put_once(
+        &self,
+        purpose: &str,
+        key: &str,
+        subject: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        self.inner
+            .put_once(purpose, key, subject, expires_at, now)
+            .await
+    }
+
+    async fn take(&self, purpose: &str, key: &str, now: i64) -> StoreResult<Option<String>> {
+        self.inner.take(purpose, key, now).await
+    }
+
+    async fn contains(&self, purpose: &str, key: &str, now: i64) -> StoreResult<bool> {
+        self.inner.contains(purpose, key, now).await
+    }
+}
+
+#[async_trait]
+impl AttemptStore for GateStore {
+    async fn attempts(&self, email: &Email, now: i64) -> StoreResult<LoginAttempts> {
+        self.inner.attempts(email, now).await
+    }
+
+    async fn record_failure(
+        &self,
+        email: &Email,
+        threshold: u32,
+        lock_seconds: i64,
+        now: i64,
+    ) -> StoreResult<FailureOutcome> {
+        self.inner
+            .record_failure(email, threshold, lock_seconds, now)
+            .await
+    }
+
+    async fn clear_attempts(&self, email: &Email) -> StoreResult<()> {
+        self.inner.clear_attempts(email).await
+    }
+
+    async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()> {
+        self.inner.lock_until(email, until, now).await
+    }
+}
+
+#[async_trait]
+impl RateLimitStore for GateStore {
+    async fn hit(&self, key: &str, window_start: i64, window_seconds: i64) -> StoreResult<u32> {
+        self.inner.hit(key, window_start, window_seconds).await
+    }
+}
+
+#[async_trait]
+impl AuditStore for GateStore {
+    async fn record_event(&self, event: &AuditEvent, expires_at: i64) -> StoreResult<()> {
+        self.inner.record_event(event, expires_at).await
+    }
+
+    async fn list_events(
+        &self,
+        user_id: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<AuditEvent>> {
+        self.inner.list_events(user_id, after, limit, now).await
+    }
+}
+
+#[async_trait]
+impl TaskStore for GateStore {
+    async fn create_task(&self, task: &Task) -> StoreResult<()> {
+        self.inner.create_task(task).await
+    }
+
+    async fn task(&self, id: &str) -> StoreResult<Option<Task>> {
+        self.gate.pass().await;
+        self.inner.task(id).await
+    }
+
+    async fn update_task_if(&self, task: &Task, expected_version: u64) -> StoreResult<bool> {
+        self.inner.update_task_if(task, expected_version).await
+    }
+
+    async fn delete_task(&self, id: &str) -> StoreResult<Option<Task>> {
+        self.inner.delete_task(id).await
+    }
+
+    async fn list_tasks(
+        &self,
+        filter: &TaskFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Task>> {
+        self.gate.pass().await;
+        self.inner.list_tasks(filter, after, limit).await
+    }
+}
+
+#[async_trait]
+impl Probe for GateStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.inner.ping().await
+    }
+}
