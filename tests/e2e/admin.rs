@@ -1,11 +1,5 @@
-use e2e::{on_both_backends, Api, TestUser};
+use e2e::{on_both_backends, ADMIN};
 use serde_json::{json, Value};
-
-const ADMIN: &[(&str, &str)] = &[("BOOTSTRAP_ADMIN_EMAIL", "admin@example.com")];
-
-async fn admin(api: &Api) -> TestUser {
-    api.user_with_email("admin@example.com").await
-}
 
 on_both_backends!(non_admins_get_403_on_admin_routes, ADMIN, |api| {
     let user = api.user().await;
@@ -28,7 +22,7 @@ on_both_backends!(
     admins_page_through_users_with_signed_cursors,
     ADMIN,
     |api| {
-        let boss = admin(&api).await;
+        let boss = api.admin().await;
         for _ in 0..3 {
             api.register(
                 &format!("{}@example.com", e2e::unique_name("u")),
@@ -72,7 +66,7 @@ on_both_backends!(
 );
 
 on_both_backends!(bad_limits_and_forged_cursors_are_422, ADMIN, |api| {
-    let boss = admin(&api).await;
+    let boss = api.admin().await;
     for query in [
         "limit=0",
         "limit=101",
@@ -95,7 +89,7 @@ on_both_backends!(
     a_role_change_revokes_the_users_sessions_at_once,
     ADMIN,
     |api| {
-        let boss = admin(&api).await;
+        let boss = api.admin().await;
         let user = api.user().await;
         let path = format!("/v1/admin/users/{}", user.id);
         let res = api
@@ -120,7 +114,7 @@ on_both_backends!(
 );
 
 on_both_backends!(admin_patch_validates_its_input, ADMIN, |api| {
-    let boss = admin(&api).await;
+    let boss = api.admin().await;
     let user = api.user().await;
     let path = format!("/v1/admin/users/{}", user.id);
     let res = api
@@ -168,7 +162,7 @@ on_both_backends!(
     the_audit_log_records_security_events_with_hashed_ips,
     ADMIN,
     |api| {
-        let boss = admin(&api).await;
+        let boss = api.admin().await;
         let user = api.user().await;
         api.login(&user.email, "wrong password").await;
         api.send_as("POST", "/v1/auth/logout", &user.access_token, None)

@@ -1,4 +1,4 @@
-use e2e::{on_both_backends, Api, TestUser};
+use e2e::{on_both_backends, Api, ADMIN};
 
 async fn fail_logins(api: &Api, email: &str, times: usize) {
     for _ in 0..times {
@@ -6,12 +6,6 @@ async fn fail_logins(api: &Api, email: &str, times: usize) {
         assert_eq!((res.status, res.code()), (401, "invalid_credentials"));
     }
 }
-
-async fn admin(api: &Api) -> TestUser {
-    api.user_with_email("admin@example.com").await
-}
-
-const ADMIN: &[(&str, &str)] = &[("BOOTSTRAP_ADMIN_EMAIL", "admin@example.com")];
 
 on_both_backends!(
     five_failures_lock_the_account_even_for_the_right_password_and_email_the_owner,
@@ -77,7 +71,7 @@ on_both_backends!(a_completed_password_reset_lifts_the_lock, |api| {
 });
 
 on_both_backends!(an_admin_can_lift_and_impose_a_lock, ADMIN, |api| {
-    let boss = admin(&api).await;
+    let boss = api.admin().await;
     let user = api.user().await;
     fail_logins(&api, &user.email, 5).await;
     let path = format!("/v1/admin/users/{}", user.id);

@@ -1,14 +1,10 @@
-use e2e::{on_both_backends, Api, Resp, TestUser};
+use e2e::{on_both_backends, Api, Resp, TestUser, ADMIN_EMAIL};
 use serde_json::{json, Value};
 
 const ROLES: &[(&str, &str)] = &[
-    ("BOOTSTRAP_ADMIN_EMAIL", "admin@example.com"),
+    ("BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL),
     ("DEFAULT_ROLE", "editor"),
 ];
-
-async fn admin(api: &Api) -> TestUser {
-    api.user_with_email("admin@example.com").await
-}
 
 /// A fresh user demoted to viewer by the admin, logged in again.
 async fn viewer(api: &Api, admin: &TestUser) -> TestUser {
@@ -76,7 +72,7 @@ on_both_backends!(
 );
 
 on_both_backends!(permissions_follow_the_roles, ROLES, |api| {
-    let boss = admin(&api).await;
+    let boss = api.admin().await;
     let owner = api.user().await;
     let other_editor = api.user().await;
     let reader = viewer(&api, &boss).await;

@@ -14,6 +14,11 @@ use shared::Config;
 
 use crate::emulators::{aws_clients_or_skip, unique_name};
 
+/// The email the test gateways register as admin when started with [`ADMIN`].
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+/// Overrides that make [`ADMIN_EMAIL`] the bootstrap admin.
+pub const ADMIN: &[(&str, &str)] = &[("BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL)];
+
 pub struct Api {
     pub base: String,
     pub client: reqwest::Client,
@@ -221,6 +226,11 @@ impl Api {
             refresh_token: login.body["refresh_token"].as_str().unwrap().to_string(),
             session_id: login.body["session_id"].as_str().unwrap().to_string(),
         }
+    }
+
+    /// Registers and logs in the bootstrap admin (start the gateway with [`ADMIN`]).
+    pub async fn admin(&self) -> TestUser {
+        self.user_with_email(ADMIN_EMAIL).await
     }
 
     /// Every `.eml` delivered to `to` whose subject contains `subject`.

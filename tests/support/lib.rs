@@ -4,7 +4,7 @@
 pub mod api;
 pub mod emulators;
 
-pub use api::{Api, Resp, TestUser};
+pub use api::{Api, Resp, TestUser, ADMIN, ADMIN_EMAIL};
 pub use emulators::{aws_clients_or_skip, unique_name};
 
 /// Runs a scenario once per backend: `memory` always, `aws` against DynamoDB
