@@ -9,6 +9,7 @@ CACHE="${THINK_TANK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/think-tank}"
 STATE="$CACHE/emulators"
 DDB_PORT="${THINK_TANK_DDB_PORT:-8000}"
 MOTO_PORT="${THINK_TANK_MOTO_PORT:-5000}"
+S3_PORT="${THINK_TANK_S3_PORT:-8014}"
 mkdir -p "$STATE"
 
 log() { echo "emulators: $*" >&2; }
@@ -21,6 +22,10 @@ install() {
   if ! command -v moto_server >/dev/null 2>&1 || ! python3 -c 'import flask, moto.server' >/dev/null 2>&1; then
     log "installing moto server (PyPI moto[server]>=5,<6)"
     python3 -m pip install --quiet 'moto[server]>=5,<6' >&2
+  fi
+  if ! command -v s3s-fs >/dev/null 2>&1; then
+    log "installing s3s-fs 0.14.1 (crates.io; a few minutes, once)"
+    cargo install --quiet --locked s3s-fs@0.14.1 --features binary >&2
   fi
 }
 
@@ -41,9 +46,13 @@ start() {
   echo $! >"$STATE/dynamodb.pid"
   moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$STATE/moto.log" 2>&1 &
   echo $! >"$STATE/moto.pid"
+  rm -rf "$STATE/s3" && mkdir -p "$STATE/s3"
+  s3s-fs --host 127.0.0.1 --port "$S3_PORT" --access-key test --secret-key test "$STATE/s3" >"$STATE/s3.log" 2>&1 &
+  echo $! >"$STATE/s3.pid"
   wait_for dynamodb "http://127.0.0.1:$DDB_PORT"
   wait_for moto "http://127.0.0.1:$MOTO_PORT/moto-api/"
-  log "DynamoDB Local on 127.0.0.1:$DDB_PORT, moto (SQS) on 127.0.0.1:$MOTO_PORT"
+  wait_for s3 "http://127.0.0.1:$S3_PORT"
+  log "DynamoDB Local on 127.0.0.1:$DDB_PORT, moto (SQS) on 127.0.0.1:$MOTO_PORT, s3s-fs (S3) on 127.0.0.1:$S3_PORT"
 }
 
 install
@@ -52,6 +61,7 @@ cat <<ENV
 export THINK_TANK_EMULATORS=1
 export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$DDB_PORT
 export AWS_ENDPOINT_URL_SQS=http://127.0.0.1:$MOTO_PORT
+export AWS_ENDPOINT_URL_S3=http://127.0.0.1:$S3_PORT
 export AWS_REGION=us-east-1
 export AWS_ACCESS_KEY_ID=test
 export AWS_SECRET_ACCESS_KEY=test

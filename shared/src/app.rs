@@ -4,14 +4,15 @@ use std::sync::Arc;
 
 use secrecy::ExposeSecret;
 
-use crate::adapters::aws::{AwsClients, DynamoStore, SesSender, SqsQueue};
+use crate::adapters::aws::{AwsClients, DynamoStore, S3Blobs, SesSender, SqsQueue};
 use crate::adapters::memory::{MemoryQueue, MemoryStore};
 use crate::adapters::outbox::OutboxSender;
 use crate::auth::jwt::JwtKeys;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, EmailDelivery};
 use crate::crypto::derive_key;
-use crate::ports::{EmailQueue, EmailSender, Store};
+use crate::adapters::local_blobs::LocalBlobs;
+use crate::ports::{BlobStore, EmailQueue, EmailSender, Store};
 
 /// Keys derived from the configured secrets, one per purpose.
 pub struct Keys {
@@ -28,6 +29,7 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub email_queue: Arc<dyn EmailQueue>,
     pub email_sender: Arc<dyn EmailSender>,
+    pub blobs: Arc<dyn BlobStore>,
 }
 
 impl App {
@@ -36,6 +38,7 @@ impl App {
         store: Arc<dyn Store>,
         email_queue: Arc<dyn EmailQueue>,
         email_sender: Arc<dyn EmailSender>,
+        blobs: Arc<dyn BlobStore>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         let secret = config.app_secret.expose_secret();
@@ -52,6 +55,7 @@ impl App {
             store,
             email_queue,
             email_sender,
+            blobs,
         }
     }
 
@@ -59,13 +63,9 @@ impl App {
     pub fn in_memory(config: Config, clock: Arc<dyn Clock>) -> (Self, Arc<MemoryQueue>) {
         let queue = Arc::new(MemoryQueue::default());
         let sender = Arc::new(OutboxSender::new(&config.outbox_dir));
-        let app = Self::new(
-            config,
-            Arc::new(MemoryStore::default()),
-            queue.clone(),
-            sender,
-            clock,
-        );
+        let blobs = Arc::new(LocalBlobs::new(&config, clock.clone()));
+        let store = Arc::new(MemoryStore::default());
+        let app = Self::new(config, store, queue.clone(), sender, blobs, clock);
         (app, queue)
     }
 
@@ -84,6 +84,7 @@ impl App {
             EmailDelivery::Ses => Arc::new(SesSender::new(clients.ses.clone())),
             EmailDelivery::Outbox => Arc::new(OutboxSender::new(&config.outbox_dir)),
         };
-        Self::new(config, store, queue, sender, clock)
+        let blobs = Arc::new(S3Blobs::new(clients.s3.clone(), clients.credentials.clone(), &config.bucket_name, &clients.region));
+        Self::new(config, store, queue, sender, blobs, clock)
     }
 }

@@ -57,6 +57,13 @@ pub struct Config {
     pub app_secret: SecretSlice<u8>,
     pub ip_hash_pepper: SecretSlice<u8>,
     pub outbox_dir: String,
+    pub max_upload_bytes: u64,
+    pub allowed_upload_types: Vec<String>,
+    pub bucket_name: String,
+    /// Where the local blob adapter keeps objects.
+    pub local_blob_dir: String,
+    /// The local gateway's own base URL, for the upload/download URLs it serves.
+    pub local_base_url: String,
     pub version: &'static str,
 }
 
@@ -112,6 +119,14 @@ impl Config {
             app_secret: r.secret("APP_SECRET", missing)?,
             ip_hash_pepper: r.secret("IP_HASH_PEPPER", missing)?,
             outbox_dir: r.string("LOCAL_OUTBOX_DIR", ".local/outbox"),
+            max_upload_bytes: r.number("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, 1, 5 * 1024 * 1024 * 1024)? as u64,
+            allowed_upload_types: r.list(
+                "ALLOWED_UPLOAD_TYPES",
+                "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/markdown",
+            ),
+            bucket_name: r.string("BUCKET_NAME", "think-tank-uploads"),
+            local_blob_dir: r.string("LOCAL_BLOB_DIR", ".local/blobs"),
+            local_base_url: r.string("LOCAL_BASE_URL", "http://127.0.0.1:3000"),
             version: env!("CARGO_PKG_VERSION"),
         })
     }
@@ -300,6 +315,7 @@ mod tests {
             ("DEFAULT_ROLE", "owner"),
             ("BOOTSTRAP_ADMIN_EMAIL", "not-an-email"),
             ("APP_SECRET", "short"),
+            ("MAX_UPLOAD_BYTES", "-1"),
             ("JWT_SIGNING_KEYS", "no-colon"),
         ];
         for (var, value) in cases {

@@ -307,3 +307,43 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
     pub owner_id: Option<String>,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    Pending,
+    Ready,
+}
+
+impl FileStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Pending => "pending",
+            FileStatus::Ready => "ready",
+        }
+    }
+}
+
+/// An uploaded (or announced) file. `key` is the object key, generated server-side.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FileRecord {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+    pub status: FileStatus,
+    pub owner_id: String,
+    #[serde(with = "serde_rfc3339")]
+    pub created_at: Millis,
+    #[serde(skip)]
+    pub key: String,
+    /// A pending record expires (seconds since epoch) if the upload never completes.
+    #[serde(skip)]
+    pub expires_at: Option<i64>,
+}
+
+impl FileRecord {
+    pub fn is_live(&self, now_secs: i64) -> bool {
+        self.expires_at.is_none_or(|exp| now_secs < exp)
+    }
+}

@@ -60,6 +60,8 @@ pub enum ApiError {
     PreconditionFailed,
     #[error("payload too large")]
     PayloadTooLarge,
+    #[error("file too large")]
+    FileTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("rate limited")]
@@ -89,7 +91,7 @@ impl ApiError {
             NotFound => StatusCode::NOT_FOUND,
             EmailTaken | Conflict => StatusCode::CONFLICT,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            PayloadTooLarge | FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             RateLimited { .. } | AccountLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
             Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -114,6 +116,7 @@ impl ApiError {
             Conflict => "conflict",
             PreconditionFailed => "precondition_failed",
             PayloadTooLarge => "payload_too_large",
+            FileTooLarge => "file_too_large",
             UnsupportedMediaType => "unsupported_media_type",
             RateLimited { .. } => "rate_limited",
             AccountLocked { .. } => "account_locked",
@@ -140,6 +143,7 @@ impl ApiError {
             Conflict => "The request conflicts with the current state.",
             PreconditionFailed => "The resource has changed since the given ETag.",
             PayloadTooLarge => "The request body is larger than 64 KiB.",
+            FileTooLarge => "The file is larger than uploads may be.",
             UnsupportedMediaType => "The request body must be application/json.",
             RateLimited { .. } => "Too many requests; retry later.",
             AccountLocked { .. } => "Too many failed logins; the account is locked for now.",

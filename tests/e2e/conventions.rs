@@ -7,7 +7,7 @@ on_both_backends!(health_reports_each_dependency_with_its_latency, |api| {
     let res = api.call("GET", "/v1/health", None, &[]).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.body["status"], "ok");
-    for check in ["table", "queue"] {
+    for check in ["table", "queue", "bucket"] {
         assert_eq!(res.body["checks"][check]["status"], "ok");
         assert!(res.body["checks"][check]["latency_ms"].is_number());
     }

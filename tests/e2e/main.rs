@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod conventions;
+mod files;
 mod lockout;
 mod sessions;
 mod tasks;

@@ -10,6 +10,7 @@ use aws_sdk_dynamodb::error::BoxError;
 use serde_json::{json, Value};
 use shared::adapters::aws::provision::create_table;
 use shared::adapters::aws::DynamoStore;
+use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::memory::MemoryQueue;
 use shared::adapters::outbox::OutboxSender;
 use shared::clock::SystemClock;
@@ -129,11 +130,13 @@ async fn counted_app() -> Option<(Arc<App>, Recorder)> {
     let outbox = std::env::temp_dir().join(e2e::unique_name("calls-outbox"));
     let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let blob_config = || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
     let app = App::new(
         config,
         Arc::new(store),
         Arc::new(MemoryQueue::default()),
         Arc::new(OutboxSender::new(&outbox.display().to_string())),
+        Arc::new(LocalBlobs::new(&blob_config(), Arc::new(SystemClock))),
         Arc::new(SystemClock),
     );
     Some((Arc::new(app), recorder))

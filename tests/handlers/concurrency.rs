@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::memory::MemoryQueue;
 use shared::adapters::outbox::OutboxSender;
 use shared::clock::{Clock, SystemClock};
@@ -24,11 +25,13 @@ fn gated_app() -> (Arc<App>, Arc<Gate>) {
     let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
     let sender = Arc::new(OutboxSender::new(&outbox.display().to_string()));
+    let blob_config = || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
     let app = App::new(
         config,
         Arc::new(store),
         Arc::new(MemoryQueue::default()),
         sender,
+        Arc::new(LocalBlobs::new(&blob_config(), Arc::new(SystemClock))),
         Arc::new(SystemClock),
     );
     (Arc::new(app), gate)

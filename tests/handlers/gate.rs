@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use shared::adapters::memory::MemoryStore;
 use shared::domain::{
-    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter,
+    AuditEvent, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter,
     User, UserChanges, UserRecord,
 };
 use shared::error::StoreResult;
@@ -238,4 +238,28 @@ impl Probe for GateStore {
     async fn ping(&self) -> StoreResult<()> {
         self.inner.ping().await
     }
+}
+
+#[async_trait]
+impl FileStore for GateStore {
+    async fn create_file(&self, file: &FileRecord) -> StoreResult<()> {
+        self.inner.create_file(file).await
+    }
+
+    async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+        self.inner.file(id, now).await
+    }
+
+    async fn mark_file_ready(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+        self.inner.mark_file_ready(id, now).await
+    }
+
+    async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>> {
+        self.inner.delete_file(id).await
+    }
+
+    async fn files_of(&self, owner_id: &str, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<FileRecord>> {
+        self.inner.files_of(owner_id, after, limit, now).await
+    }
+
 }

@@ -71,6 +71,7 @@ pub struct TestUser {
 fn base_vars(outbox: &std::path::Path) -> HashMap<String, String> {
     HashMap::from([
         ("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string()),
+        ("LOCAL_BLOB_DIR".to_string(), outbox.join("blobs").display().to_string()),
         ("IP_RATE_LIMIT".to_string(), "10000".to_string()),
     ])
 }
@@ -104,9 +105,12 @@ impl Api {
         let queues = create_email_queues(&clients, &unique_name("email"))
             .await
             .expect("create queues in moto");
+        let bucket = unique_name("tt");
+        clients.s3.create_bucket().bucket(&bucket).send().await.expect("create bucket in s3s-fs");
         let outbox = new_outbox();
         let mut vars = base_vars(&outbox);
         vars.insert("BACKEND".into(), "aws".into());
+        vars.insert("BUCKET_NAME".into(), bucket);
         vars.insert("TABLE_NAME".into(), table);
         vars.insert("EMAIL_QUEUE_URL".into(), queues.queue_url);
         Some(Self::start(with_overrides(vars, overrides), outbox).await)

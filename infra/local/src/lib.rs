@@ -2,6 +2,7 @@
 //! routes like API Gateway (from `template.yaml`), plus the email queue's event
 //! source. `BACKEND=memory` runs embedded; `BACKEND=aws` uses the SDK clients.
 
+pub mod blobs;
 pub mod event;
 pub mod queue;
 pub mod router;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use shared::adapters::aws::{AwsClients, SqsQueue};
+use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::memory::MemoryQueue;
 use shared::clock::Clock;
 use shared::config::Backend;
@@ -29,6 +31,7 @@ pub fn linked_handlers() -> HashMap<&'static str, Handler> {
         admin::handlers(),
         health::handlers(),
         tasks::handlers(),
+        files::handlers(),
     ]
     .into_iter()
     .flatten()
@@ -66,16 +69,19 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         .iter()
         .flat_map(|f| f.http_routes.clone())
         .collect();
-    let router = Arc::new(router::Router::new(routes, &linked_handlers())?);
+    let router = router::Router::new(routes, &linked_handlers())?;
     let listener = tokio::net::TcpListener::bind(settings.http_addr)
         .await
         .with_context(|| format!("LOCAL_HTTP_ADDR: cannot listen on {}", settings.http_addr))?;
     let http_addr = listener.local_addr()?;
+    let mut config = settings.config;
+    config.local_base_url = format!("http://{http_addr}");
     let (stop, stopped) = watch::channel(false);
-    let backend = settings.config.backend;
+    let backend = config.backend;
+    let local_blobs = Arc::new(LocalBlobs::new(&config, settings.clock.clone()));
     let (app, memory_queue, poller) = match backend {
         Backend::Memory => {
-            let (app, queue) = App::in_memory(settings.config, settings.clock);
+            let (app, queue) = App::in_memory(config, settings.clock);
             let app = Arc::new(app);
             let poller = tokio::spawn(queue::run_memory(
                 app.clone(),
@@ -85,20 +91,22 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             (app, Some(queue), poller)
         }
         Backend::Aws => {
-            if settings.config.email_queue_url.is_empty() {
+            if config.email_queue_url.is_empty() {
                 anyhow::bail!(
                     "invalid configuration: EMAIL_QUEUE_URL: is required with BACKEND=aws"
                 );
             }
             let clients = AwsClients::from_env().await;
-            let sqs = SqsQueue::new(clients.sqs.clone(), &settings.config.email_queue_url);
-            let app = Arc::new(App::on_aws_with(settings.config, &clients, settings.clock));
+            let sqs = SqsQueue::new(clients.sqs.clone(), &config.email_queue_url);
+            let app = Arc::new(App::on_aws_with(config, &clients, settings.clock));
             let poller = tokio::spawn(queue::run_sqs(app.clone(), sqs, stopped.clone()));
             (app, None, poller)
         }
     };
     let routes_count = router.routes().count();
-    let server = tokio::spawn(server::serve(listener, router, app.clone(), stopped));
+    let blobs = (backend == Backend::Memory).then_some(local_blobs);
+    let gateway = Arc::new(server::Gateway { router, app: app.clone(), blobs });
+    let server = tokio::spawn(server::serve(listener, gateway, stopped));
     Ok(Running {
         http_addr,
         app,

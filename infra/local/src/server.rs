@@ -15,6 +15,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use shared::error::ApiError;
 use shared::http::endpoint::finish;
 use shared::http::{cors, reply};
+use shared::adapters::local_blobs::{LocalBlobs, PATH_PREFIX};
 use shared::App;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -25,12 +26,15 @@ use crate::router::Router;
 /// API Gateway's own payload limit; the handlers enforce the API's 64 KiB.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
-pub async fn serve(
-    listener: TcpListener,
-    router: Arc<Router>,
-    app: Arc<shared::App>,
-    mut stop: watch::Receiver<bool>,
-) {
+/// What every connection shares.
+pub struct Gateway {
+    pub router: Router,
+    pub app: Arc<App>,
+    /// The local blob endpoint, when the memory backend serves uploads itself.
+    pub blobs: Option<Arc<LocalBlobs>>,
+}
+
+pub async fn serve(listener: TcpListener, gateway: Arc<Gateway>, mut stop: watch::Receiver<bool>) {
     let graceful = GracefulShutdown::new();
     loop {
         let (stream, peer) = tokio::select! {
@@ -44,8 +48,8 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
-        let (router, app) = (router.clone(), app.clone());
-        let service = service_fn(move |req| handle(router.clone(), app.clone(), peer, req));
+        let gateway = gateway.clone();
+        let service = service_fn(move |req| handle(gateway.clone(), peer, req));
         let conn = hyper::server::conn::http1::Builder::new()
             .serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
@@ -57,12 +61,8 @@ pub async fn serve(
     let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
 }
 
-async fn handle(
-    router: Arc<Router>,
-    app: Arc<App>,
-    peer: SocketAddr,
-    req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn handle(gateway: Arc<Gateway>, peer: SocketAddr, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (router, app) = (&gateway.router, gateway.app.clone());
     let (parts, body) = req.into_parts();
     let origin = parts
         .headers
@@ -81,6 +81,9 @@ async fn handle(
             ))
         }
     };
+    if let Some(blobs) = gateway.blobs.as_ref().filter(|_| path.starts_with(PATH_PREFIX)) {
+        return Ok(crate::blobs::handle(blobs, &parts, &body, &app.config.allowed_origins).await);
+    }
     if parts.method == Method::OPTIONS && router.knows_path(&path) {
         return Ok(preflight(&app, origin.as_deref()));
     }

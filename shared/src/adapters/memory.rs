@@ -7,13 +7,13 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use crate::domain::{
-    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter,
+    AuditEvent, Email, FailureOutcome, FileRecord, FileStatus, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter,
     User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
 use crate::ports::{
-    AttemptStore, AuditStore, EmailQueue, OneTimeStore, Probe, RateLimitStore, RevocationStore,
+    AttemptStore, AuditStore, EmailQueue, FileStore, OneTimeStore, Probe, RateLimitStore, RevocationStore,
     SessionStore, TaskStore, UserStore,
 };
 
@@ -33,6 +33,7 @@ pub struct MemoryStore {
     rate: Mutex<HashMap<(String, i64), u32>>,
     audit: Mutex<BTreeMap<String, (AuditEvent, i64)>>,
     tasks: Mutex<BTreeMap<String, Task>>,
+    files: Mutex<BTreeMap<String, FileRecord>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -391,6 +392,40 @@ impl TaskStore for MemoryStore {
             after,
             limit,
         ))
+    }
+}
+
+#[async_trait]
+impl FileStore for MemoryStore {
+    async fn create_file(&self, file: &FileRecord) -> StoreResult<()> {
+        lock(&self.files).insert(file.id.clone(), file.clone());
+        Ok(())
+    }
+
+    async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+        Ok(lock(&self.files).get(id).filter(|f| f.is_live(now)).cloned())
+    }
+
+    async fn mark_file_ready(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+        let mut files = lock(&self.files);
+        match files.get_mut(id) {
+            Some(f) if f.status == FileStatus::Pending && f.is_live(now) => {
+                f.status = FileStatus::Ready;
+                f.expires_at = None;
+                Ok(Some(f.clone()))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>> {
+        Ok(lock(&self.files).remove(id))
+    }
+
+    async fn files_of(&self, owner_id: &str, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<FileRecord>> {
+        let files = lock(&self.files);
+        let mine = files.iter().filter(|(_, f)| f.owner_id == owner_id && f.is_live(now));
+        Ok(page_desc(mine.map(|(id, f)| (id, f.clone())), after, limit))
     }
 }
 

@@ -1,3 +1,4 @@
 pub mod aws;
+pub mod local_blobs;
 pub mod memory;
 pub mod outbox;

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod files;
 pub mod health;
 pub mod login;
 pub mod mail;

@@ -1,13 +1,16 @@
 //! AWS adapters: DynamoDB, SQS and SES. SDK types never leave this module.
 
 mod dynamo;
+mod files;
 mod item;
+mod s3;
 pub mod provision;
 mod ses;
 mod sqs;
 mod tasks;
 
 pub use dynamo::DynamoStore;
+pub use s3::S3Blobs;
 pub use ses::SesSender;
 pub use sqs::{ReceivedMessage, SqsQueue};
 
@@ -20,6 +23,9 @@ pub struct AwsClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub ses: aws_sdk_sesv2::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
+    pub region: String,
 }
 
 impl AwsClients {
@@ -28,10 +34,16 @@ impl AwsClients {
         let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .load()
             .await;
+        // Emulators serve buckets by path, not by virtual host.
+        let emulated = std::env::var("AWS_ENDPOINT_URL_S3").is_ok();
+        let s3_config = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(emulated).build();
         Self {
             dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
             sqs: aws_sdk_sqs::Client::new(&sdk),
             ses: aws_sdk_sesv2::Client::new(&sdk),
+            s3: aws_sdk_s3::Client::from_conf(s3_config),
+            credentials: sdk.credentials_provider(),
+            region: sdk.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".into()),
         }
     }
 }

@@ -1,0 +1,110 @@
+//! File routes (contract section 5): presigned direct uploads.
+
+use std::sync::Arc;
+
+use http::{Response, StatusCode};
+use lambda_http::{Body, Request};
+use serde::Deserialize;
+use shared::clock::serde_rfc3339;
+use shared::http::{endpoint, Ctx, Reply};
+use shared::pagination::{page_request, Listing};
+use shared::services::files::NewFile;
+use shared::services::validate::Checks;
+use shared::{ApiError, App};
+
+shared::handlers! {
+    "files-create" => files_create,
+    "file-complete" => file_complete,
+    "files-list" => files_list,
+    "file-get" => file_get,
+    "file-delete" => file_delete,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    filename: String,
+    content_type: String,
+    size: u64,
+}
+
+impl CreateBody {
+    fn validate(self) -> Result<NewFile, ApiError> {
+        let mut checks = Checks::default();
+        let filename = checks.text("filename", &self.filename, 1, 255);
+        if filename.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+            checks.fail("filename", "must be a plain file name");
+        }
+        if self.size == 0 {
+            checks.fail("size", "must be at least 1 byte");
+        }
+        checks.finish()?;
+        Ok(NewFile { filename, content_type: self.content_type.trim().to_string(), size: self.size })
+    }
+}
+
+fn file_id(ctx: &Ctx) -> Result<&str, ApiError> {
+    ctx.param("id").ok_or(ApiError::NotFound)
+}
+
+pub async fn files_create(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        let input = ctx.json::<CreateBody>()?.validate()?;
+        let (file, upload) = app.create_file(&caller, input).await?;
+        Reply::json(StatusCode::CREATED, &serde_json::json!({ "file": file, "upload": upload }))
+    })
+    .await
+}
+
+pub async fn file_complete(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        ctx.no_body()?;
+        let caller = app.verify_request(&ctx)?;
+        let file = app.complete_file(&caller, file_id(&ctx)?).await?;
+        Reply::ok(&serde_json::json!({ "file": file }))
+    })
+    .await
+}
+
+pub async fn files_list(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let caller = app.verify_request(&ctx)?;
+        let page = page_request(&ctx, &app.keys.cursor, "files")?;
+        let files = app.list_files(&caller, page.after.as_deref(), page.limit).await?;
+        Reply::ok(&Listing::new(files, &app.keys.cursor, "files"))
+    })
+    .await
+}
+
+#[derive(serde::Serialize)]
+struct DownloadView<'a> {
+    url: &'a str,
+    #[serde(with = "serde_rfc3339")]
+    expires_at: i64,
+}
+
+pub async fn file_get(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let caller = app.verify_request(&ctx)?;
+        let (file, download) = app.file_with_download(&caller, file_id(&ctx)?).await?;
+        let download = DownloadView { url: &download.url, expires_at: download.expires_at };
+        Reply::ok(&serde_json::json!({ "file": file, "download": download }))
+    })
+    .await
+}
+
+pub async fn file_delete(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        ctx.no_body()?;
+        let caller = app.verify_request(&ctx)?;
+        app.delete_file(&caller, file_id(&ctx)?).await?;
+        Ok(Reply::empty(StatusCode::NO_CONTENT))
+    })
+    .await
+}

@@ -1,0 +1,138 @@
+//! File records in the single table; one owner's files through `gsi3`. A
+//! pending record carries a TTL and is ignored once expired, even before
+//! DynamoDB deletes it; completing the upload removes the TTL.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::ReturnValue;
+
+use super::dynamo::DynamoStore;
+use super::item::*;
+use super::sdk_error;
+use crate::domain::{FileRecord, FileStatus, Page};
+use crate::error::StoreResult;
+use crate::ports::FileStore;
+
+const TTL: &str = "ttl";
+
+fn file_key(id: &str) -> Item {
+    key(format!("FILE#{id}"), "FILE")
+}
+
+fn owner_pk(owner_id: &str) -> String {
+    format!("FILES#OWNER#{owner_id}")
+}
+
+fn file_to_item(f: &FileRecord) -> Item {
+    let mut item = file_key(&f.id);
+    item.extend([
+        ("id".into(), s(&f.id)),
+        ("filename".into(), s(&f.filename)),
+        ("content_type".into(), s(&f.content_type)),
+        ("size".into(), n(f.size as i64)),
+        ("status".into(), s(f.status.as_str())),
+        ("owner_id".into(), s(&f.owner_id)),
+        ("created_at".into(), n(f.created_at)),
+        ("object_key".into(), s(&f.key)),
+        ("gsi3pk".into(), s(owner_pk(&f.owner_id))),
+        ("gsi3sk".into(), s(&f.id)),
+    ]);
+    if let Some(exp) = f.expires_at {
+        item.insert(TTL.into(), n(exp));
+    }
+    item
+}
+
+fn file_from_item(item: &Item) -> anyhow::Result<FileRecord> {
+    let status = match require_s(item, "status")?.as_str() {
+        "ready" => FileStatus::Ready,
+        _ => FileStatus::Pending,
+    };
+    Ok(FileRecord {
+        id: require_s(item, "id")?,
+        filename: require_s(item, "filename")?,
+        content_type: require_s(item, "content_type")?,
+        size: require_n(item, "size")? as u64,
+        status,
+        owner_id: require_s(item, "owner_id")?,
+        created_at: require_n(item, "created_at")?,
+        key: require_s(item, "object_key")?,
+        expires_at: get_n(item, TTL),
+    })
+}
+
+#[async_trait]
+impl FileStore for DynamoStore {
+    async fn create_file(&self, file: &FileRecord) -> StoreResult<()> {
+        self.put(file_to_item(file)).await
+    }
+
+    async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+        let item = self.get(file_key(id)).await?;
+        let file = item.as_ref().map(file_from_item).transpose()?;
+        Ok(file.filter(|f| f.is_live(now)))
+    }
+
+    async fn mark_file_ready(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(file_key(id)))
+            .update_expression("SET #status = :ready REMOVE #ttl")
+            .condition_expression("#status = :pending AND #ttl > :now")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":ready", s("ready"))
+            .expression_attribute_values(":pending", s("pending"))
+            .expression_attribute_values(":now", n(now))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(out.attributes.as_ref().map(file_from_item).transpose()?),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(None),
+            Err(e) => Err(sdk_error("dynamodb complete file", e)),
+        }
+    }
+
+    async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>> {
+        let out = self
+            .client()
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(file_key(id)))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e| sdk_error("dynamodb delete file", e))?;
+        Ok(out.attributes.as_ref().map(file_from_item).transpose()?)
+    }
+
+    async fn files_of(&self, owner_id: &str, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<FileRecord>> {
+        let start = after.map(|id| {
+            let mut k = file_key(id);
+            k.insert("gsi3pk".into(), s(owner_pk(owner_id)));
+            k.insert("gsi3sk".into(), s(id));
+            k
+        });
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name("gsi3")
+            .key_condition_expression("gsi3pk = :pk")
+            .filter_expression("attribute_not_exists(#ttl) OR #ttl > :now")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":pk", s(owner_pk(owner_id)))
+            .expression_attribute_values(":now", n(now))
+            .scan_index_forward(false)
+            .limit(limit as i32)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| sdk_error("dynamodb list files", e))?;
+        let items = out.items().iter().map(file_from_item).collect::<anyhow::Result<Vec<_>>>()?;
+        let next = out.last_evaluated_key().and_then(|k| get_s(k, "gsi3sk"));
+        Ok(Page { items, next })
+    }
+}

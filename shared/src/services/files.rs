@@ -1,0 +1,109 @@
+//! Files: the API records them and hands out presigned URLs; the bytes go
+//! straight to the blob store, which enforces key, size, type and expiry.
+
+use crate::auth::Principal;
+use crate::domain::{new_id, FileRecord, FileStatus, Page, Role};
+use crate::error::ApiError;
+use crate::ports::UploadTicket;
+use crate::rbac::Permission;
+use crate::App;
+
+/// Presigned URLs live 5 minutes.
+pub const URL_TTL_SECONDS: i64 = 300;
+/// A record whose upload never completes disappears after a day (TTL).
+const PENDING_TTL_SECONDS: i64 = 86_400;
+
+pub struct NewFile {
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+pub struct Download {
+    pub url: String,
+    /// Milliseconds since the epoch.
+    pub expires_at: i64,
+}
+
+impl App {
+    pub async fn create_file(&self, caller: &Principal, input: NewFile) -> Result<(FileRecord, UploadTicket), ApiError> {
+        caller.require(Permission::FilesCreate)?;
+        if input.size > self.config.max_upload_bytes {
+            return Err(ApiError::FileTooLarge);
+        }
+        if !self.config.allowed_upload_types.iter().any(|t| *t == input.content_type) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let now = self.clock.now_secs();
+        let id = new_id();
+        let file = FileRecord {
+            key: format!("uploads/{id}"),
+            id,
+            filename: input.filename,
+            content_type: input.content_type,
+            size: input.size,
+            status: FileStatus::Pending,
+            owner_id: caller.user_id().to_string(),
+            created_at: self.clock.now_ms(),
+            expires_at: Some(now + PENDING_TTL_SECONDS),
+        };
+        let (_, ticket) = tokio::try_join!(
+            async { Ok::<_, ApiError>(self.store.create_file(&file).await?) },
+            async { Ok(self.blobs.presign_upload(&file.key, &file.content_type, file.size, now + URL_TTL_SECONDS).await?) },
+        )?;
+        Ok((file, ticket))
+    }
+
+    /// Marks the file ready once the object really exists with the declared size.
+    pub async fn complete_file(&self, caller: &Principal, id: &str) -> Result<FileRecord, ApiError> {
+        caller.require(Permission::FilesCreate)?;
+        let file = self.visible_file(caller, id).await?;
+        if file.status == FileStatus::Ready {
+            return Ok(file);
+        }
+        if self.blobs.object_size(&file.key).await? != Some(file.size) {
+            return Err(ApiError::Conflict);
+        }
+        match self.store.mark_file_ready(id, self.clock.now_secs()).await? {
+            Some(ready) => Ok(ready),
+            None => self.visible_file(caller, id).await.and_then(|f| match f.status {
+                FileStatus::Ready => Ok(f),
+                FileStatus::Pending => Err(ApiError::Conflict),
+            }),
+        }
+    }
+
+    pub async fn list_files(&self, caller: &Principal, after: Option<&str>, limit: usize) -> Result<Page<FileRecord>, ApiError> {
+        caller.require(Permission::FilesRead)?;
+        self.ensure_not_revoked(caller).await?;
+        let now = self.clock.now_secs();
+        Ok(self.store.files_of(caller.user_id(), after, limit, now).await?)
+    }
+
+    pub async fn file_with_download(&self, caller: &Principal, id: &str) -> Result<(FileRecord, Download), ApiError> {
+        caller.require(Permission::FilesRead)?;
+        let file = self.visible_file(caller, id).await?;
+        let expires_at = self.clock.now_secs() + URL_TTL_SECONDS;
+        let url = self.blobs.presign_download(&file.key, expires_at).await?;
+        Ok((file, Download { url, expires_at: expires_at * 1000 }))
+    }
+
+    /// Removes the object first, then the record, so a failure leaves something to retry.
+    pub async fn delete_file(&self, caller: &Principal, id: &str) -> Result<(), ApiError> {
+        caller.require(Permission::FilesDelete)?;
+        let file = self.visible_file(caller, id).await?;
+        self.blobs.delete_object(&file.key).await?;
+        self.store.delete_file(id).await?;
+        Ok(())
+    }
+
+    /// The owner's or, for an admin, anyone's file; everyone else sees nothing (`404`).
+    async fn visible_file(&self, caller: &Principal, id: &str) -> Result<FileRecord, ApiError> {
+        let now = self.clock.now_secs();
+        let (_, file) = tokio::try_join!(self.ensure_not_revoked(caller), async {
+            Ok::<_, ApiError>(self.store.file(id, now).await?)
+        })?;
+        file.filter(|f| f.owner_id == caller.user_id() || caller.role() == Role::Admin)
+            .ok_or(ApiError::NotFound)
+    }
+}
