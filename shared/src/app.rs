@@ -5,13 +5,13 @@ use std::sync::Arc;
 use secrecy::ExposeSecret;
 
 use crate::adapters::aws::{AwsClients, DynamoStore, S3Blobs, SesSender, SqsQueue};
+use crate::adapters::local_blobs::LocalBlobs;
 use crate::adapters::memory::{MemoryQueue, MemoryStore};
 use crate::adapters::outbox::OutboxSender;
 use crate::auth::jwt::JwtKeys;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, EmailDelivery};
 use crate::crypto::derive_key;
-use crate::adapters::local_blobs::LocalBlobs;
 use crate::ports::{BlobStore, EmailQueue, EmailSender, Store};
 
 /// Keys derived from the configured secrets, one per purpose.
@@ -84,7 +84,12 @@ impl App {
             EmailDelivery::Ses => Arc::new(SesSender::new(clients.ses.clone())),
             EmailDelivery::Outbox => Arc::new(OutboxSender::new(&config.outbox_dir)),
         };
-        let blobs = Arc::new(S3Blobs::new(clients.s3.clone(), clients.credentials.clone(), &config.bucket_name, &clients.region));
+        let blobs = Arc::new(S3Blobs::new(
+            clients.s3.clone(),
+            clients.credentials.clone(),
+            &config.bucket_name,
+            &clients.region,
+        ));
         Self::new(config, store, queue, sender, blobs, clock)
     }
 }

@@ -7,9 +7,8 @@
 use async_trait::async_trait;
 
 use crate::domain::{
-    FileRecord,
-    AuditEvent, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter,
-    User, UserChanges, UserRecord,
+    AuditEvent, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page, Session, Task,
+    TaskFilter, User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
@@ -126,22 +125,42 @@ pub trait FileStore: Send + Sync {
     async fn create_file(&self, file: &FileRecord) -> StoreResult<()>;
     /// The record if it exists and, while pending, has not expired.
     async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>>;
-    /// Marks a live pending file ready (it no longer expires); `None` if it was not pending.
-    async fn mark_file_ready(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>>;
+    /// Marks a live pending file ready under its final object key (it no longer
+    /// expires); `None` if it was not pending.
+    async fn mark_file_ready(
+        &self,
+        id: &str,
+        key: &str,
+        now: i64,
+    ) -> StoreResult<Option<FileRecord>>;
     async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>>;
     /// One owner's live files, newest first.
-    async fn files_of(&self, owner_id: &str, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<FileRecord>>;
+    async fn files_of(
+        &self,
+        owner_id: &str,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<FileRecord>>;
 }
 
 /// Where the bytes live. URLs are signed so that the storage endpoint itself
 /// refuses a wrong size, type, key or a late upload.
 #[async_trait]
 pub trait BlobStore: Probe {
-    async fn presign_upload(&self, key: &str, content_type: &str, size: u64, expires_at: i64) -> StoreResult<UploadTicket>;
+    async fn presign_upload(
+        &self,
+        key: &str,
+        content_type: &str,
+        size: u64,
+        expires_at: i64,
+    ) -> StoreResult<UploadTicket>;
     async fn presign_download(&self, key: &str, expires_at: i64) -> StoreResult<String>;
     /// The stored object's size, if it exists.
     async fn object_size(&self, key: &str) -> StoreResult<Option<u64>>;
     async fn delete_object(&self, key: &str) -> StoreResult<()>;
+    /// Moves an object to its final key (copy, then delete the source).
+    async fn promote(&self, from: &str, to: &str) -> StoreResult<()>;
 }
 
 /// How the client sends the bytes (contract section 5).

@@ -130,7 +130,8 @@ async fn counted_app() -> Option<(Arc<App>, Recorder)> {
     let outbox = std::env::temp_dir().join(e2e::unique_name("calls-outbox"));
     let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
-    let blob_config = || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
+    let blob_config =
+        || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
     let app = App::new(
         config,
         Arc::new(store),

@@ -25,7 +25,8 @@ fn gated_app() -> (Arc<App>, Arc<Gate>) {
     let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
     let sender = Arc::new(OutboxSender::new(&outbox.display().to_string()));
-    let blob_config = || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
+    let blob_config =
+        || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
     let app = App::new(
         config,
         Arc::new(store),

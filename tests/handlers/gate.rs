@@ -9,8 +9,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use shared::adapters::memory::MemoryStore;
 use shared::domain::{
-    AuditEvent, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter,
-    User, UserChanges, UserRecord,
+    AuditEvent, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page, Session, Task,
+    TaskFilter, User, UserChanges, UserRecord,
 };
 use shared::error::StoreResult;
 use shared::ports::*;
@@ -250,16 +250,26 @@ impl FileStore for GateStore {
         self.inner.file(id, now).await
     }
 
-    async fn mark_file_ready(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
-        self.inner.mark_file_ready(id, now).await
+    async fn mark_file_ready(
+        &self,
+        id: &str,
+        key: &str,
+        now: i64,
+    ) -> StoreResult<Option<FileRecord>> {
+        self.inner.mark_file_ready(id, key, now).await
     }
 
     async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>> {
         self.inner.delete_file(id).await
     }
 
-    async fn files_of(&self, owner_id: &str, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<FileRecord>> {
+    async fn files_of(
+        &self,
+        owner_id: &str,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<FileRecord>> {
         self.inner.files_of(owner_id, after, limit, now).await
     }
-
 }

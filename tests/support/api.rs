@@ -71,7 +71,10 @@ pub struct TestUser {
 fn base_vars(outbox: &std::path::Path) -> HashMap<String, String> {
     HashMap::from([
         ("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string()),
-        ("LOCAL_BLOB_DIR".to_string(), outbox.join("blobs").display().to_string()),
+        (
+            "LOCAL_BLOB_DIR".to_string(),
+            outbox.join("blobs").display().to_string(),
+        ),
         ("IP_RATE_LIMIT".to_string(), "10000".to_string()),
     ])
 }
@@ -106,7 +109,13 @@ impl Api {
             .await
             .expect("create queues in moto");
         let bucket = unique_name("tt");
-        clients.s3.create_bucket().bucket(&bucket).send().await.expect("create bucket in s3s-fs");
+        clients
+            .s3
+            .create_bucket()
+            .bucket(&bucket)
+            .send()
+            .await
+            .expect("create bucket in s3s-fs");
         let outbox = new_outbox();
         let mut vars = base_vars(&outbox);
         vars.insert("BACKEND".into(), "aws".into());

@@ -19,7 +19,11 @@ pub async fn aws_clients_or_skip() -> Option<AwsClients> {
         );
         return None;
     }
-    for var in ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3"] {
+    for var in [
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "AWS_ENDPOINT_URL_SQS",
+        "AWS_ENDPOINT_URL_S3",
+    ] {
         let endpoint = std::env::var(var).unwrap_or_default();
         assert!(
             endpoint.starts_with("http://127.0.0.1") || endpoint.starts_with("http://localhost"),

@@ -32,14 +32,21 @@ impl CreateBody {
     fn validate(self) -> Result<NewFile, ApiError> {
         let mut checks = Checks::default();
         let filename = checks.text("filename", &self.filename, 1, 255);
-        if filename.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+        if filename
+            .chars()
+            .any(|c| c.is_control() || c == '/' || c == '\\')
+        {
             checks.fail("filename", "must be a plain file name");
         }
         if self.size == 0 {
             checks.fail("size", "must be at least 1 byte");
         }
         checks.finish()?;
-        Ok(NewFile { filename, content_type: self.content_type.trim().to_string(), size: self.size })
+        Ok(NewFile {
+            filename,
+            content_type: self.content_type.trim().to_string(),
+            size: self.size,
+        })
     }
 }
 
@@ -53,7 +60,10 @@ pub async fn files_create(app: Arc<App>, req: Request) -> Response<Body> {
         let caller = app.authenticate(&ctx).await?;
         let input = ctx.json::<CreateBody>()?.validate()?;
         let (file, upload) = app.create_file(&caller, input).await?;
-        Reply::json(StatusCode::CREATED, &serde_json::json!({ "file": file, "upload": upload }))
+        Reply::json(
+            StatusCode::CREATED,
+            &serde_json::json!({ "file": file, "upload": upload }),
+        )
     })
     .await
 }
@@ -74,7 +84,9 @@ pub async fn files_list(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(app, req, |ctx| async move {
         let caller = app.verify_request(&ctx)?;
         let page = page_request(&ctx, &app.keys.cursor, "files")?;
-        let files = app.list_files(&caller, page.after.as_deref(), page.limit).await?;
+        let files = app
+            .list_files(&caller, page.after.as_deref(), page.limit)
+            .await?;
         Reply::ok(&Listing::new(files, &app.keys.cursor, "files"))
     })
     .await
@@ -92,7 +104,10 @@ pub async fn file_get(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(app, req, |ctx| async move {
         let caller = app.verify_request(&ctx)?;
         let (file, download) = app.file_with_download(&caller, file_id(&ctx)?).await?;
-        let download = DownloadView { url: &download.url, expires_at: download.expires_at };
+        let download = DownloadView {
+            url: &download.url,
+            expires_at: download.expires_at,
+        };
         Reply::ok(&serde_json::json!({ "file": file, "download": download }))
     })
     .await

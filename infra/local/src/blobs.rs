@@ -13,21 +13,40 @@ use shared::adapters::local_blobs::{BlobRefusal, LocalBlobs, UploadAttempt, PATH
 use shared::http::cors;
 
 fn query(parts: &Parts) -> BTreeMap<String, String> {
-    let map: QueryMap = parts.uri.query().unwrap_or_default().parse().unwrap_or_default();
-    map.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    let map: QueryMap = parts
+        .uri
+        .query()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_default();
+    map.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
-fn respond(status: StatusCode, body: Bytes, content_type: &str, origin: Option<&str>, allowed: &[String]) -> Response<Full<Bytes>> {
+fn respond(
+    status: StatusCode,
+    body: Bytes,
+    content_type: &str,
+    origin: Option<&str>,
+    allowed: &[String],
+) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = status;
     if let Ok(ct) = HeaderValue::from_str(content_type) {
-        response.headers_mut().insert(http::header::CONTENT_TYPE, ct);
+        response
+            .headers_mut()
+            .insert(http::header::CONTENT_TYPE, ct);
     }
     cors::apply(response.headers_mut(), origin, allowed);
     response
 }
 
-fn refused(refusal: BlobRefusal, origin: Option<&str>, allowed: &[String]) -> Response<Full<Bytes>> {
+fn refused(
+    refusal: BlobRefusal,
+    origin: Option<&str>,
+    allowed: &[String],
+) -> Response<Full<Bytes>> {
     let (status, code) = match refusal {
         BlobRefusal::BadSignature => (StatusCode::FORBIDDEN, "SignatureDoesNotMatch"),
         BlobRefusal::Expired => (StatusCode::FORBIDDEN, "AccessDenied"),
@@ -35,30 +54,64 @@ fn refused(refusal: BlobRefusal, origin: Option<&str>, allowed: &[String]) -> Re
         BlobRefusal::WrongSize => (StatusCode::BAD_REQUEST, "EntityTooLarge"),
     };
     let body = format!("<Error><Code>{code}</Code></Error>");
-    respond(status, Bytes::from(body), "application/xml", origin, allowed)
+    respond(
+        status,
+        Bytes::from(body),
+        "application/xml",
+        origin,
+        allowed,
+    )
 }
 
-pub async fn handle(blobs: &LocalBlobs, parts: &Parts, body: &Bytes, allowed: &[String]) -> Response<Full<Bytes>> {
+pub async fn handle(
+    blobs: &LocalBlobs,
+    parts: &Parts,
+    body: &Bytes,
+    allowed: &[String],
+) -> Response<Full<Bytes>> {
     let origin = parts.headers.get("origin").and_then(|o| o.to_str().ok());
     let key = parts.uri.path().trim_start_matches(PATH_PREFIX);
     let q = query(parts);
     match parts.method {
         Method::OPTIONS => {
-            let mut response = respond(StatusCode::NO_CONTENT, Bytes::new(), "text/plain", None, allowed);
+            let mut response = respond(
+                StatusCode::NO_CONTENT,
+                Bytes::new(),
+                "text/plain",
+                None,
+                allowed,
+            );
             *response.headers_mut() = cors::preflight(origin, allowed);
             response
         }
         Method::PUT => {
-            let content_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-            let attempt = UploadAttempt { key, query: &q, content_type, body_len: body.len() };
+            let content_type = parts
+                .headers
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            let attempt = UploadAttempt {
+                key,
+                query: &q,
+                content_type,
+                body_len: body.len(),
+            };
             if let Err(refusal) = blobs.check_upload(&attempt) {
                 return refused(refusal, origin, allowed);
             }
-            match blobs.write(key, content_type.unwrap_or_default(), body).await {
+            match blobs
+                .write(key, content_type.unwrap_or_default(), body)
+                .await
+            {
                 Ok(()) => respond(StatusCode::OK, Bytes::new(), "text/plain", origin, allowed),
                 Err(e) => {
                     tracing::error!(error.cause_chain = ?e, "local blob write failed");
-                    respond(StatusCode::INTERNAL_SERVER_ERROR, Bytes::new(), "text/plain", origin, allowed)
+                    respond(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        Bytes::new(),
+                        "text/plain",
+                        origin,
+                        allowed,
+                    )
                 }
             }
         }
@@ -67,10 +120,28 @@ pub async fn handle(blobs: &LocalBlobs, parts: &Parts, body: &Bytes, allowed: &[
                 return refused(refusal, origin, allowed);
             }
             match blobs.read(key).await {
-                Some((bytes, content_type)) => respond(StatusCode::OK, Bytes::from(bytes), &content_type, origin, allowed),
-                None => respond(StatusCode::NOT_FOUND, Bytes::from("<Error><Code>NoSuchKey</Code></Error>"), "application/xml", origin, allowed),
+                Some((bytes, content_type)) => respond(
+                    StatusCode::OK,
+                    Bytes::from(bytes),
+                    &content_type,
+                    origin,
+                    allowed,
+                ),
+                None => respond(
+                    StatusCode::NOT_FOUND,
+                    Bytes::from("<Error><Code>NoSuchKey</Code></Error>"),
+                    "application/xml",
+                    origin,
+                    allowed,
+                ),
             }
         }
-        _ => respond(StatusCode::METHOD_NOT_ALLOWED, Bytes::new(), "text/plain", origin, allowed),
+        _ => respond(
+            StatusCode::METHOD_NOT_ALLOWED,
+            Bytes::new(),
+            "text/plain",
+            origin,
+            allowed,
+        ),
     }
 }

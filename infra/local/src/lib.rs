@@ -105,7 +105,11 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     };
     let routes_count = router.routes().count();
     let blobs = (backend == Backend::Memory).then_some(local_blobs);
-    let gateway = Arc::new(server::Gateway { router, app: app.clone(), blobs });
+    let gateway = Arc::new(server::Gateway {
+        router,
+        app: app.clone(),
+        blobs,
+    });
     let server = tokio::spawn(server::serve(listener, gateway, stopped));
     Ok(Running {
         http_addr,

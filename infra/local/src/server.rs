@@ -12,10 +12,10 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
+use shared::adapters::local_blobs::{LocalBlobs, PATH_PREFIX};
 use shared::error::ApiError;
 use shared::http::endpoint::finish;
 use shared::http::{cors, reply};
-use shared::adapters::local_blobs::{LocalBlobs, PATH_PREFIX};
 use shared::App;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -61,7 +61,11 @@ pub async fn serve(listener: TcpListener, gateway: Arc<Gateway>, mut stop: watch
     let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
 }
 
-async fn handle(gateway: Arc<Gateway>, peer: SocketAddr, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn handle(
+    gateway: Arc<Gateway>,
+    peer: SocketAddr,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let (router, app) = (&gateway.router, gateway.app.clone());
     let (parts, body) = req.into_parts();
     let origin = parts
@@ -81,7 +85,11 @@ async fn handle(gateway: Arc<Gateway>, peer: SocketAddr, req: Request<Incoming>)
             ))
         }
     };
-    if let Some(blobs) = gateway.blobs.as_ref().filter(|_| path.starts_with(PATH_PREFIX)) {
+    if let Some(blobs) = gateway
+        .blobs
+        .as_ref()
+        .filter(|_| path.starts_with(PATH_PREFIX))
+    {
         return Ok(crate::blobs::handle(blobs, &parts, &body, &app.config.allowed_origins).await);
     }
     if parts.method == Method::OPTIONS && router.knows_path(&path) {

@@ -46,14 +46,18 @@ fn valid_key(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= 200
         && !key.contains("..")
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || "/-_".contains(c))
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-_".contains(c))
 }
 
 fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -78,8 +82,15 @@ impl LocalBlobs {
         self.dir.join(key)
     }
 
-    fn check_signature(&self, query: &BTreeMap<String, String>, parts: &[&str]) -> Result<i64, BlobRefusal> {
-        let expires: i64 = query.get("expires").and_then(|e| e.parse().ok()).ok_or(BlobRefusal::BadSignature)?;
+    fn check_signature(
+        &self,
+        query: &BTreeMap<String, String>,
+        parts: &[&str],
+    ) -> Result<i64, BlobRefusal> {
+        let expires: i64 = query
+            .get("expires")
+            .and_then(|e| e.parse().ok())
+            .ok_or(BlobRefusal::BadSignature)?;
         let sig = query.get("sig").ok_or(BlobRefusal::BadSignature)?;
         let mut signed: Vec<&str> = parts.to_vec();
         let expires_text = expires.to_string();
@@ -111,7 +122,11 @@ impl LocalBlobs {
         Ok(())
     }
 
-    pub fn check_download(&self, key: &str, query: &BTreeMap<String, String>) -> Result<(), BlobRefusal> {
+    pub fn check_download(
+        &self,
+        key: &str,
+        query: &BTreeMap<String, String>,
+    ) -> Result<(), BlobRefusal> {
         if !valid_key(key) {
             return Err(BlobRefusal::BadSignature);
         }
@@ -121,10 +136,14 @@ impl LocalBlobs {
     pub async fn write(&self, key: &str, content_type: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let path = self.path(key);
         if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent).await.context("create blob dir")?;
+            tokio::fs::create_dir_all(parent)
+                .await
+                .context("create blob dir")?;
         }
         tokio::fs::write(&path, bytes).await.context("write blob")?;
-        tokio::fs::write(path.with_extension("type"), content_type).await.context("write blob type")?;
+        tokio::fs::write(path.with_extension("type"), content_type)
+            .await
+            .context("write blob type")?;
         Ok(())
     }
 
@@ -132,7 +151,9 @@ impl LocalBlobs {
     pub async fn read(&self, key: &str) -> Option<(Vec<u8>, String)> {
         let path = self.path(key);
         let bytes = tokio::fs::read(&path).await.ok()?;
-        let content_type = tokio::fs::read_to_string(path.with_extension("type")).await.unwrap_or_default();
+        let content_type = tokio::fs::read_to_string(path.with_extension("type"))
+            .await
+            .unwrap_or_default();
         Some((bytes, content_type))
     }
 }
@@ -140,14 +161,22 @@ impl LocalBlobs {
 #[async_trait]
 impl Probe for LocalBlobs {
     async fn ping(&self) -> StoreResult<()> {
-        tokio::fs::create_dir_all(&self.dir).await.context("blob dir")?;
+        tokio::fs::create_dir_all(&self.dir)
+            .await
+            .context("blob dir")?;
         Ok(())
     }
 }
 
 #[async_trait]
 impl BlobStore for LocalBlobs {
-    async fn presign_upload(&self, key: &str, content_type: &str, size: u64, expires_at: i64) -> StoreResult<UploadTicket> {
+    async fn presign_upload(
+        &self,
+        key: &str,
+        content_type: &str,
+        size: u64,
+        expires_at: i64,
+    ) -> StoreResult<UploadTicket> {
         let size = size.to_string();
         let sig = self.sign(&["PUT", key, &size, content_type, &expires_at.to_string()]);
         let url = format!(
@@ -159,18 +188,43 @@ impl BlobStore for LocalBlobs {
             method: "PUT",
             url,
             fields: None,
-            headers: Some(BTreeMap::from([("Content-Type".to_string(), content_type.to_string())])),
+            headers: Some(BTreeMap::from([(
+                "Content-Type".to_string(),
+                content_type.to_string(),
+            )])),
             expires_at: expires_at * 1000,
         })
     }
 
     async fn presign_download(&self, key: &str, expires_at: i64) -> StoreResult<String> {
         let sig = self.sign(&["GET", key, &expires_at.to_string()]);
-        Ok(format!("{}{PATH_PREFIX}{key}?expires={expires_at}&sig={sig}", self.base_url))
+        Ok(format!(
+            "{}{PATH_PREFIX}{key}?expires={expires_at}&sig={sig}",
+            self.base_url
+        ))
     }
 
     async fn object_size(&self, key: &str) -> StoreResult<Option<u64>> {
-        Ok(tokio::fs::metadata(self.path(key)).await.ok().map(|m| m.len()))
+        Ok(tokio::fs::metadata(self.path(key))
+            .await
+            .ok()
+            .map(|m| m.len()))
+    }
+
+    async fn promote(&self, from: &str, to: &str) -> StoreResult<()> {
+        let (source, target) = (self.path(from), self.path(to));
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .context("create blob dir")?;
+        }
+        tokio::fs::rename(&source, &target)
+            .await
+            .context("promote blob")?;
+        tokio::fs::rename(source.with_extension("type"), target.with_extension("type"))
+            .await
+            .context("promote blob type")?;
+        Ok(())
     }
 
     async fn delete_object(&self, key: &str) -> StoreResult<()> {
@@ -194,7 +248,8 @@ mod tests {
 
     fn blobs() -> (LocalBlobs, Arc<ManualClock>) {
         let clock = Arc::new(ManualClock::starting_now());
-        let config = Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
+        let config =
+            Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
         (LocalBlobs::new(&config, clock.clone()), clock)
     }
 
@@ -210,19 +265,47 @@ mod tests {
     async fn only_the_signed_key_size_type_and_time_are_accepted() {
         let (b, clock) = blobs();
         let exp = clock.now_secs() + 300;
-        let ticket = b.presign_upload("uploads/f1", "image/png", 4, exp).await.unwrap();
+        let ticket = b
+            .presign_upload("uploads/f1", "image/png", 4, exp)
+            .await
+            .unwrap();
         let q = query_of(&ticket.url);
-        let attempt = |key, ct, len| UploadAttempt { key, query: &q, content_type: ct, body_len: len };
-        assert_eq!(b.check_upload(&attempt("uploads/f1", Some("image/png"), 4)), Ok(()));
-        assert_eq!(b.check_upload(&attempt("uploads/f1", Some("image/png"), 5)), Err(BlobRefusal::WrongSize));
-        assert_eq!(b.check_upload(&attempt("uploads/f1", Some("text/plain"), 4)), Err(BlobRefusal::WrongType));
-        assert_eq!(b.check_upload(&attempt("uploads/f2", Some("image/png"), 4)), Err(BlobRefusal::BadSignature));
+        let attempt = |key, ct, len| UploadAttempt {
+            key,
+            query: &q,
+            content_type: ct,
+            body_len: len,
+        };
+        assert_eq!(
+            b.check_upload(&attempt("uploads/f1", Some("image/png"), 4)),
+            Ok(())
+        );
+        assert_eq!(
+            b.check_upload(&attempt("uploads/f1", Some("image/png"), 5)),
+            Err(BlobRefusal::WrongSize)
+        );
+        assert_eq!(
+            b.check_upload(&attempt("uploads/f1", Some("text/plain"), 4)),
+            Err(BlobRefusal::WrongType)
+        );
+        assert_eq!(
+            b.check_upload(&attempt("uploads/f2", Some("image/png"), 4)),
+            Err(BlobRefusal::BadSignature)
+        );
         let mut tampered = q.clone();
         tampered.insert("size".into(), "5".into());
-        let forged = UploadAttempt { key: "uploads/f1", query: &tampered, content_type: Some("image/png"), body_len: 5 };
+        let forged = UploadAttempt {
+            key: "uploads/f1",
+            query: &tampered,
+            content_type: Some("image/png"),
+            body_len: 5,
+        };
         assert_eq!(b.check_upload(&forged), Err(BlobRefusal::BadSignature));
         clock.advance_secs(300);
-        assert_eq!(b.check_upload(&attempt("uploads/f1", Some("image/png"), 4)), Err(BlobRefusal::Expired));
+        assert_eq!(
+            b.check_upload(&attempt("uploads/f1", Some("image/png"), 4)),
+            Err(BlobRefusal::Expired)
+        );
     }
 
     #[test]

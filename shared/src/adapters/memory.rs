@@ -7,14 +7,14 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use crate::domain::{
-    AuditEvent, Email, FailureOutcome, FileRecord, FileStatus, LiveJti, LoginAttempts, Page, Session, Task, TaskFilter,
-    User, UserChanges, UserRecord,
+    AuditEvent, Email, FailureOutcome, FileRecord, FileStatus, LiveJti, LoginAttempts, Page,
+    Session, Task, TaskFilter, User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
 use crate::ports::{
-    AttemptStore, AuditStore, EmailQueue, FileStore, OneTimeStore, Probe, RateLimitStore, RevocationStore,
-    SessionStore, TaskStore, UserStore,
+    AttemptStore, AuditStore, EmailQueue, FileStore, OneTimeStore, Probe, RateLimitStore,
+    RevocationStore, SessionStore, TaskStore, UserStore,
 };
 
 #[derive(Default)]
@@ -403,14 +403,23 @@ impl FileStore for MemoryStore {
     }
 
     async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
-        Ok(lock(&self.files).get(id).filter(|f| f.is_live(now)).cloned())
+        Ok(lock(&self.files)
+            .get(id)
+            .filter(|f| f.is_live(now))
+            .cloned())
     }
 
-    async fn mark_file_ready(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+    async fn mark_file_ready(
+        &self,
+        id: &str,
+        key: &str,
+        now: i64,
+    ) -> StoreResult<Option<FileRecord>> {
         let mut files = lock(&self.files);
         match files.get_mut(id) {
             Some(f) if f.status == FileStatus::Pending && f.is_live(now) => {
                 f.status = FileStatus::Ready;
+                f.key = key.to_string();
                 f.expires_at = None;
                 Ok(Some(f.clone()))
             }
@@ -422,9 +431,17 @@ impl FileStore for MemoryStore {
         Ok(lock(&self.files).remove(id))
     }
 
-    async fn files_of(&self, owner_id: &str, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<FileRecord>> {
+    async fn files_of(
+        &self,
+        owner_id: &str,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<FileRecord>> {
         let files = lock(&self.files);
-        let mine = files.iter().filter(|(_, f)| f.owner_id == owner_id && f.is_live(now));
+        let mine = files
+            .iter()
+            .filter(|(_, f)| f.owner_id == owner_id && f.is_live(now));
         Ok(page_desc(mine.map(|(id, f)| (id, f.clone())), after, limit))
     }
 }

@@ -13,6 +13,14 @@ pub const URL_TTL_SECONDS: i64 = 300;
 /// A record whose upload never completes disappears after a day (TTL).
 const PENDING_TTL_SECONDS: i64 = 86_400;
 
+fn pending_key(id: &str) -> String {
+    format!("pending/{id}")
+}
+
+fn final_key(id: &str) -> String {
+    format!("files/{id}")
+}
+
 pub struct NewFile {
     pub filename: String,
     pub content_type: String,
@@ -26,18 +34,26 @@ pub struct Download {
 }
 
 impl App {
-    pub async fn create_file(&self, caller: &Principal, input: NewFile) -> Result<(FileRecord, UploadTicket), ApiError> {
+    pub async fn create_file(
+        &self,
+        caller: &Principal,
+        input: NewFile,
+    ) -> Result<(FileRecord, UploadTicket), ApiError> {
         caller.require(Permission::FilesCreate)?;
         if input.size > self.config.max_upload_bytes {
             return Err(ApiError::FileTooLarge);
         }
-        if !self.config.allowed_upload_types.iter().any(|t| *t == input.content_type) {
+        if !self
+            .config
+            .allowed_upload_types
+            .contains(&input.content_type)
+        {
             return Err(ApiError::UnsupportedMediaType);
         }
         let now = self.clock.now_secs();
         let id = new_id();
         let file = FileRecord {
-            key: format!("uploads/{id}"),
+            key: pending_key(&id),
             id,
             filename: input.filename,
             content_type: input.content_type,
@@ -49,43 +65,93 @@ impl App {
         };
         let (_, ticket) = tokio::try_join!(
             async { Ok::<_, ApiError>(self.store.create_file(&file).await?) },
-            async { Ok(self.blobs.presign_upload(&file.key, &file.content_type, file.size, now + URL_TTL_SECONDS).await?) },
+            async {
+                Ok(self
+                    .blobs
+                    .presign_upload(
+                        &file.key,
+                        &file.content_type,
+                        file.size,
+                        now + URL_TTL_SECONDS,
+                    )
+                    .await?)
+            },
         )?;
         Ok((file, ticket))
     }
 
-    /// Marks the file ready once the object really exists with the declared size.
-    pub async fn complete_file(&self, caller: &Principal, id: &str) -> Result<FileRecord, ApiError> {
+    /// Marks the file ready once the object really exists with the declared
+    /// size, moving it out of `pending/` (where never-completed uploads expire).
+    pub async fn complete_file(
+        &self,
+        caller: &Principal,
+        id: &str,
+    ) -> Result<FileRecord, ApiError> {
         caller.require(Permission::FilesCreate)?;
         let file = self.visible_file(caller, id).await?;
         if file.status == FileStatus::Ready {
             return Ok(file);
         }
-        if self.blobs.object_size(&file.key).await? != Some(file.size) {
-            return Err(ApiError::Conflict);
+        let final_key = final_key(id);
+        let (pending, promoted) = tokio::try_join!(
+            self.blobs.object_size(&file.key),
+            self.blobs.object_size(&final_key),
+        )?;
+        match (pending, promoted) {
+            (Some(size), _) if size == file.size => {
+                self.blobs.promote(&file.key, &final_key).await?
+            }
+            // A completion that promoted the object but did not record it: finish it.
+            (None, Some(size)) if size == file.size => {}
+            _ => return Err(ApiError::Conflict),
         }
-        match self.store.mark_file_ready(id, self.clock.now_secs()).await? {
+        match self
+            .store
+            .mark_file_ready(id, &final_key, self.clock.now_secs())
+            .await?
+        {
             Some(ready) => Ok(ready),
-            None => self.visible_file(caller, id).await.and_then(|f| match f.status {
-                FileStatus::Ready => Ok(f),
-                FileStatus::Pending => Err(ApiError::Conflict),
-            }),
+            None => self
+                .visible_file(caller, id)
+                .await
+                .and_then(|f| match f.status {
+                    FileStatus::Ready => Ok(f),
+                    FileStatus::Pending => Err(ApiError::Conflict),
+                }),
         }
     }
 
-    pub async fn list_files(&self, caller: &Principal, after: Option<&str>, limit: usize) -> Result<Page<FileRecord>, ApiError> {
+    pub async fn list_files(
+        &self,
+        caller: &Principal,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<FileRecord>, ApiError> {
         caller.require(Permission::FilesRead)?;
         self.ensure_not_revoked(caller).await?;
         let now = self.clock.now_secs();
-        Ok(self.store.files_of(caller.user_id(), after, limit, now).await?)
+        Ok(self
+            .store
+            .files_of(caller.user_id(), after, limit, now)
+            .await?)
     }
 
-    pub async fn file_with_download(&self, caller: &Principal, id: &str) -> Result<(FileRecord, Download), ApiError> {
+    pub async fn file_with_download(
+        &self,
+        caller: &Principal,
+        id: &str,
+    ) -> Result<(FileRecord, Download), ApiError> {
         caller.require(Permission::FilesRead)?;
         let file = self.visible_file(caller, id).await?;
         let expires_at = self.clock.now_secs() + URL_TTL_SECONDS;
         let url = self.blobs.presign_download(&file.key, expires_at).await?;
-        Ok((file, Download { url, expires_at: expires_at * 1000 }))
+        Ok((
+            file,
+            Download {
+                url,
+                expires_at: expires_at * 1000,
+            },
+        ))
     }
 
     /// Removes the object first, then the record, so a failure leaves something to retry.

@@ -72,17 +72,23 @@ impl FileStore for DynamoStore {
         Ok(file.filter(|f| f.is_live(now)))
     }
 
-    async fn mark_file_ready(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+    async fn mark_file_ready(
+        &self,
+        id: &str,
+        key: &str,
+        now: i64,
+    ) -> StoreResult<Option<FileRecord>> {
         let result = self
             .client()
             .update_item()
             .table_name(self.table())
             .set_key(Some(file_key(id)))
-            .update_expression("SET #status = :ready REMOVE #ttl")
+            .update_expression("SET #status = :ready, object_key = :key REMOVE #ttl")
             .condition_expression("#status = :pending AND #ttl > :now")
             .expression_attribute_names("#status", "status")
             .expression_attribute_names("#ttl", TTL)
             .expression_attribute_values(":ready", s("ready"))
+            .expression_attribute_values(":key", s(key))
             .expression_attribute_values(":pending", s("pending"))
             .expression_attribute_values(":now", n(now))
             .return_values(ReturnValue::AllNew)
@@ -90,7 +96,12 @@ impl FileStore for DynamoStore {
             .await;
         match result {
             Ok(out) => Ok(out.attributes.as_ref().map(file_from_item).transpose()?),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(None),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(None)
+            }
             Err(e) => Err(sdk_error("dynamodb complete file", e)),
         }
     }
@@ -108,7 +119,13 @@ impl FileStore for DynamoStore {
         Ok(out.attributes.as_ref().map(file_from_item).transpose()?)
     }
 
-    async fn files_of(&self, owner_id: &str, after: Option<&str>, limit: usize, now: i64) -> StoreResult<Page<FileRecord>> {
+    async fn files_of(
+        &self,
+        owner_id: &str,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<FileRecord>> {
         let start = after.map(|id| {
             let mut k = file_key(id);
             k.insert("gsi3pk".into(), s(owner_pk(owner_id)));
@@ -131,7 +148,11 @@ impl FileStore for DynamoStore {
             .send()
             .await
             .map_err(|e| sdk_error("dynamodb list files", e))?;
-        let items = out.items().iter().map(file_from_item).collect::<anyhow::Result<Vec<_>>>()?;
+        let items = out
+            .items()
+            .iter()
+            .map(file_from_item)
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let next = out.last_evaluated_key().and_then(|k| get_s(k, "gsi3sk"));
         Ok(Page { items, next })
     }

@@ -3,8 +3,8 @@
 mod dynamo;
 mod files;
 mod item;
-mod s3;
 pub mod provision;
+mod s3;
 mod ses;
 mod sqs;
 mod tasks;
@@ -36,14 +36,19 @@ impl AwsClients {
             .await;
         // Emulators serve buckets by path, not by virtual host.
         let emulated = std::env::var("AWS_ENDPOINT_URL_S3").is_ok();
-        let s3_config = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(emulated).build();
+        let s3_config = aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(emulated)
+            .build();
         Self {
             dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
             sqs: aws_sdk_sqs::Client::new(&sdk),
             ses: aws_sdk_sesv2::Client::new(&sdk),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             credentials: sdk.credentials_provider(),
-            region: sdk.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".into()),
+            region: sdk
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "us-east-1".into()),
         }
     }
 }

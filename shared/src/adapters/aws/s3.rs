@@ -1,4 +1,5 @@
-//! S3 blobs. Uploads are presigned POSTs whose policy pins the exact key,
+//! S3 blobs. Uploads land under `pending/` (a lifecycle rule expires what is
+//! never completed) and are promoted to `files/` on completion. Uploads are presigned POSTs whose policy pins the exact key,
 //! `Content-Type` and size (`content-length-range`) and expires in minutes, so
 //! S3 itself refuses anything else. aws-sdk-rust cannot presign a POST
 //! (awslabs/aws-sdk-rust#863); the policy is signed with `aws-sigv4`'s own key
@@ -39,7 +40,12 @@ fn iso_expiration(t: OffsetDateTime) -> String {
 }
 
 impl S3Blobs {
-    pub fn new(client: aws_sdk_s3::Client, credentials: Option<SharedCredentialsProvider>, bucket: &str, region: &str) -> Self {
+    pub fn new(
+        client: aws_sdk_s3::Client,
+        credentials: Option<SharedCredentialsProvider>,
+        bucket: &str,
+        region: &str,
+    ) -> Self {
         let endpoint = std::env::var("AWS_ENDPOINT_URL_S3")
             .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
             .ok()
@@ -57,18 +63,39 @@ impl S3Blobs {
         }
     }
 
-    async fn policy_fields(&self, key: &str, content_type: &str, size: u64, expires_at: i64) -> anyhow::Result<BTreeMap<String, String>> {
-        let provider = self.credentials.as_ref().context("no AWS credentials provider")?;
-        let creds = provider.provide_credentials().await.context("AWS credentials")?;
+    async fn policy_fields(
+        &self,
+        key: &str,
+        content_type: &str,
+        size: u64,
+        expires_at: i64,
+    ) -> anyhow::Result<BTreeMap<String, String>> {
+        let provider = self
+            .credentials
+            .as_ref()
+            .context("no AWS credentials provider")?;
+        let creds = provider
+            .provide_credentials()
+            .await
+            .context("AWS credentials")?;
         let now = SystemTime::now();
         let now_utc = OffsetDateTime::from(now);
         let date = amz_date(now_utc);
-        let credential = format!("{}/{}/{}/s3/aws4_request", creds.access_key_id(), &date[..8], self.region);
-        let expiration = OffsetDateTime::from(UNIX_EPOCH + Duration::from_secs(expires_at.max(0) as u64));
+        let credential = format!(
+            "{}/{}/{}/s3/aws4_request",
+            creds.access_key_id(),
+            &date[..8],
+            self.region
+        );
+        let expiration =
+            OffsetDateTime::from(UNIX_EPOCH + Duration::from_secs(expires_at.max(0) as u64));
         let mut fields = BTreeMap::from([
             ("key".to_string(), key.to_string()),
             ("Content-Type".to_string(), content_type.to_string()),
-            ("x-amz-algorithm".to_string(), "AWS4-HMAC-SHA256".to_string()),
+            (
+                "x-amz-algorithm".to_string(),
+                "AWS4-HMAC-SHA256".to_string(),
+            ),
             ("x-amz-credential".to_string(), credential),
             ("x-amz-date".to_string(), date),
         ]);
@@ -82,7 +109,12 @@ impl S3Blobs {
         conditions.extend(fields.iter().map(|(k, v)| serde_json::json!({ k: v })));
         let policy = serde_json::json!({ "expiration": iso_expiration(expiration), "conditions": conditions });
         let encoded = STANDARD.encode(policy.to_string());
-        let signing_key = aws_sigv4::sign::v4::generate_signing_key(creds.secret_access_key(), now, &self.region, "s3");
+        let signing_key = aws_sigv4::sign::v4::generate_signing_key(
+            creds.secret_access_key(),
+            now,
+            &self.region,
+            "s3",
+        );
         let signature = aws_sigv4::sign::v4::calculate_signature(signing_key, encoded.as_bytes());
         fields.insert("policy".to_string(), encoded);
         fields.insert("x-amz-signature".to_string(), signature);
@@ -105,8 +137,16 @@ impl Probe for S3Blobs {
 
 #[async_trait]
 impl BlobStore for S3Blobs {
-    async fn presign_upload(&self, key: &str, content_type: &str, size: u64, expires_at: i64) -> StoreResult<UploadTicket> {
-        let fields = self.policy_fields(key, content_type, size, expires_at).await?;
+    async fn presign_upload(
+        &self,
+        key: &str,
+        content_type: &str,
+        size: u64,
+        expires_at: i64,
+    ) -> StoreResult<UploadTicket> {
+        let fields = self
+            .policy_fields(key, content_type, size, expires_at)
+            .await?;
         Ok(UploadTicket {
             method: "POST",
             url: self.upload_url.clone(),
@@ -132,11 +172,30 @@ impl BlobStore for S3Blobs {
     }
 
     async fn object_size(&self, key: &str) -> StoreResult<Option<u64>> {
-        match self.client.head_object().bucket(&self.bucket).key(key).send().await {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
             Ok(out) => Ok(out.content_length().map(|l| l.max(0) as u64)),
             Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(None),
             Err(e) => Err(sdk_error("s3 head object", e)),
         }
+    }
+
+    async fn promote(&self, from: &str, to: &str) -> StoreResult<()> {
+        self.client
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(format!("{}/{from}", self.bucket))
+            .key(to)
+            .send()
+            .await
+            .map_err(|e| sdk_error("s3 copy object", e))?;
+        self.delete_object(from).await
     }
 
     async fn delete_object(&self, key: &str) -> StoreResult<()> {
