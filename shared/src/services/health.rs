@@ -42,9 +42,12 @@ async fn check(probe: &dyn Probe) -> Check {
 
 impl App {
     pub async fn health(&self) -> Health {
-        let (table, queue) =
-            tokio::join!(check(self.store.as_ref()), check(self.email_queue.as_ref()));
-        let checks = BTreeMap::from([("table", table), ("queue", queue)]);
+        let (table, queue, bucket) = tokio::join!(
+            check(self.store.as_ref()),
+            check(self.email_queue.as_ref()),
+            check(self.blobs.as_ref()),
+        );
+        let checks = BTreeMap::from([("table", table), ("queue", queue), ("bucket", bucket)]);
         let ok = checks.values().all(|c| c.status == "ok");
         Health {
             status: if ok { "ok" } else { "degraded" },
