@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: starts DynamoDB Local and moto, runs the whole workspace's
-# tests against them (emulator tests included), stops the emulators, and ends
-# with one summary line over every test binary.
+# Runs every test: starts DynamoDB Local, moto and s3s-fs, runs the whole
+# workspace's tests against them (emulator tests included), then the browser
+# test in headless Chromium, stops the emulators, and ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,15 @@ trap infra/emulators/stop.sh EXIT
 log=$(mktemp)
 status=0
 cargo test --workspace --lib --tests "$@" 2>&1 | tee "$log" || status=$?
-awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
+
+if [ "$status" -eq 0 ]; then
+  [ -d tests/browser/node_modules/playwright-core ] || npm ci --prefix tests/browser --no-audit --no-fund --silent
+  LOCAL_BIN="${CARGO_TARGET_DIR:-target}/debug/local" node --test tests/browser/upload.test.mjs 2>&1 | tee -a "$log" || status=$?
+fi
+
+awk '/^test result:/ { passed += $4; failed += $6 }
+     /^# pass /     { passed += $3 }
+     /^# fail /     { failed += $3 }
+     END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
 rm -f "$log"
 exit "$status"
