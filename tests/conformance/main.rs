@@ -1,6 +1,7 @@
 //! One adapter conformance suite, run unchanged against the memory store and
 //! against DynamoDB Local (and the queues against moto's SQS).
 
+mod files;
 mod queue;
 mod sessions;
 mod support;
