@@ -4,15 +4,18 @@ use std::sync::Arc;
 
 use secrecy::ExposeSecret;
 
-use crate::adapters::aws::{AwsClients, DynamoStore, S3Blobs, SesSender, SqsQueue};
+use crate::adapters::aws::{
+    ApiGatewayNotifier, AwsClients, DynamoStore, S3Blobs, SesSender, SqsQueue,
+};
 use crate::adapters::local_blobs::LocalBlobs;
+use crate::adapters::local_sockets::LocalSockets;
 use crate::adapters::memory::{MemoryQueue, MemoryStore};
 use crate::adapters::outbox::OutboxSender;
 use crate::auth::jwt::JwtKeys;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, EmailDelivery};
 use crate::crypto::derive_key;
-use crate::ports::{BlobStore, EmailQueue, EmailSender, Store};
+use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Store};
 
 /// Keys derived from the configured secrets, one per purpose.
 pub struct Keys {
@@ -30,6 +33,7 @@ pub struct App {
     pub email_queue: Arc<dyn EmailQueue>,
     pub email_sender: Arc<dyn EmailSender>,
     pub blobs: Arc<dyn BlobStore>,
+    pub notifier: Arc<dyn Notifier>,
 }
 
 impl App {
@@ -56,7 +60,14 @@ impl App {
             email_queue,
             email_sender,
             blobs,
+            notifier: Arc::new(LocalSockets::default()),
         }
+    }
+
+    /// Replaces the notifier (the local gateway's sockets, or API Gateway's management API).
+    pub fn with_notifier(mut self, notifier: Arc<dyn Notifier>) -> Self {
+        self.notifier = notifier;
+        self
     }
 
     /// Embedded, in-process adapters; returns the queue so a local event source can drain it.
@@ -90,6 +101,9 @@ impl App {
             &config.bucket_name,
             &clients.region,
         ));
-        Self::new(config, store, queue, sender, blobs, clock)
+        let notifier = Arc::new(ApiGatewayNotifier::new(
+            clients.websocket_management(&config.websocket_management_url),
+        ));
+        Self::new(config, store, queue, sender, blobs, clock).with_notifier(notifier)
     }
 }

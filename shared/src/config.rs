@@ -64,6 +64,10 @@ pub struct Config {
     pub local_blob_dir: String,
     /// The local gateway's own base URL, for the upload/download URLs it serves.
     pub local_base_url: String,
+    /// The URL clients connect to (`wss://…/stage` in AWS, `ws://127.0.0.1:3001` locally).
+    pub websocket_url: String,
+    /// The WebSocket API's management endpoint (`https://…/stage`), for pushes.
+    pub websocket_management_url: String,
     pub version: &'static str,
 }
 
@@ -127,6 +131,8 @@ impl Config {
             bucket_name: r.string("BUCKET_NAME", "think-tank-uploads"),
             local_blob_dir: r.string("LOCAL_BLOB_DIR", ".local/blobs"),
             local_base_url: r.string("LOCAL_BASE_URL", "http://127.0.0.1:3000"),
+            websocket_url: r.string("WEBSOCKET_URL", "ws://127.0.0.1:3001"),
+            websocket_management_url: r.string("WEBSOCKET_MANAGEMENT_URL", "http://127.0.0.1:3001"),
             version: env!("CARGO_PKG_VERSION"),
         })
     }

@@ -347,3 +347,14 @@ impl FileRecord {
         self.expires_at.is_none_or(|exp| now_secs < exp)
     }
 }
+
+/// A live WebSocket connection (API Gateway connection id) and who holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Connection {
+    pub id: String,
+    pub user_id: String,
+    pub user_name: String,
+    pub role: Role,
+    /// Seconds since epoch: API Gateway closes a connection after 2 hours at most.
+    pub expires_at: i64,
+}

@@ -7,8 +7,8 @@
 use async_trait::async_trait;
 
 use crate::domain::{
-    AuditEvent, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page, Session, Task,
-    TaskFilter, User, UserChanges, UserRecord,
+    AuditEvent, Connection, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page,
+    Session, Task, TaskFilter, User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
@@ -144,6 +144,31 @@ pub trait FileStore: Send + Sync {
     ) -> StoreResult<Page<FileRecord>>;
 }
 
+#[async_trait]
+pub trait ConnectionStore: Send + Sync {
+    async fn put_connection(&self, connection: &Connection) -> StoreResult<()>;
+    async fn connection(&self, id: &str, now: i64) -> StoreResult<Option<Connection>>;
+    async fn delete_connection(&self, id: &str) -> StoreResult<()>;
+    /// Every live connection (broadcasts).
+    async fn connections(&self, now: i64) -> StoreResult<Vec<Connection>>;
+    async fn connections_of(&self, user_id: &str, now: i64) -> StoreResult<Vec<Connection>>;
+}
+
+/// The outcome of pushing to one connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Push {
+    Sent,
+    /// The connection is gone (API Gateway's `410 GoneException`).
+    Gone,
+}
+
+/// Pushes to WebSocket connections: API Gateway's management API, or the local gateway's sockets.
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    async fn push(&self, connection_id: &str, payload: &str) -> StoreResult<Push>;
+    async fn disconnect(&self, connection_id: &str) -> StoreResult<()>;
+}
+
 /// Where the bytes live. URLs are signed so that the storage endpoint itself
 /// refuses a wrong size, type, key or a late upload.
 #[async_trait]
@@ -194,6 +219,7 @@ pub trait Store:
     + AuditStore
     + TaskStore
     + FileStore
+    + ConnectionStore
     + Probe
 {
 }
@@ -208,6 +234,7 @@ impl<T> Store for T where
         + AuditStore
         + TaskStore
         + FileStore
+        + ConnectionStore
         + Probe
 {
 }

@@ -6,6 +6,7 @@ mod auth;
 mod conventions;
 mod files;
 mod lockout;
+mod realtime;
 mod sessions;
 mod tasks;
 mod web;

@@ -1,5 +1,6 @@
 //! Pins how many DynamoDB calls each task route makes, against DynamoDB Local,
-//! counted by an SDK interceptor.
+//! counted by an SDK interceptor. Every write also lists the live connections
+//! once (one `Query`) to push its `task.*` event.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -167,7 +168,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     assert_eq!(status, 201, "{body}");
     assert_eq!(
         counts(&calls.take()),
-        expect(&[("GetItem", 1), ("PutItem", 1)]),
+        expect(&[("GetItem", 1), ("PutItem", 1), ("Query", 1)]),
         "create"
     );
     let path = format!("/v1/tasks/{}", body["task"]["id"].as_str().unwrap());
@@ -211,7 +212,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     );
     assert_eq!(
         counts(&calls.take()),
-        expect(&[("GetItem", 2), ("PutItem", 1)]),
+        expect(&[("GetItem", 2), ("PutItem", 1), ("Query", 1)]),
         "update"
     );
 
@@ -224,7 +225,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     );
     assert_eq!(
         counts(&calls.take()),
-        expect(&[("DeleteItem", 1), ("GetItem", 1)]),
+        expect(&[("DeleteItem", 1), ("GetItem", 1), ("Query", 1)]),
         "delete"
     );
 }

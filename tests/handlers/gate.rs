@@ -9,8 +9,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use shared::adapters::memory::MemoryStore;
 use shared::domain::{
-    AuditEvent, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page, Session, Task,
-    TaskFilter, User, UserChanges, UserRecord,
+    AuditEvent, Connection, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page,
+    Session, Task, TaskFilter, User, UserChanges, UserRecord,
 };
 use shared::error::StoreResult;
 use shared::ports::*;
@@ -271,5 +271,28 @@ impl FileStore for GateStore {
         now: i64,
     ) -> StoreResult<Page<FileRecord>> {
         self.inner.files_of(owner_id, after, limit, now).await
+    }
+}
+
+#[async_trait]
+impl ConnectionStore for GateStore {
+    async fn put_connection(&self, connection: &Connection) -> StoreResult<()> {
+        self.inner.put_connection(connection).await
+    }
+
+    async fn connection(&self, id: &str, now: i64) -> StoreResult<Option<Connection>> {
+        self.inner.connection(id, now).await
+    }
+
+    async fn delete_connection(&self, id: &str) -> StoreResult<()> {
+        self.inner.delete_connection(id).await
+    }
+
+    async fn connections(&self, now: i64) -> StoreResult<Vec<Connection>> {
+        self.inner.connections(now).await
+    }
+
+    async fn connections_of(&self, user_id: &str, now: i64) -> StoreResult<Vec<Connection>> {
+        self.inner.connections_of(user_id, now).await
     }
 }

@@ -130,6 +130,7 @@ impl Api {
         let settings = local::Settings {
             config,
             http_addr: "127.0.0.1:0".parse().unwrap(),
+            ws_addr: "127.0.0.1:0".parse().unwrap(),
             clock: clock.clone(),
         };
         let running = local::start(settings).await.expect("local gateway starts");

@@ -117,6 +117,7 @@ pub async fn logout_all(app: Arc<App>, req: Request) -> Response<Body> {
         ctx.no_body()?;
         let principal = app.authenticate(&ctx).await?;
         let revoked = app.revoke_all_sessions(principal.user_id(), None).await?;
+        app.close_connections_of(principal.user_id()).await?;
         let detail = serde_json::json!({ "sessions_revoked": revoked });
         app.audit_caller(AuditType::LogoutAll, &ctx, &principal, detail)
             .await?;

@@ -8,6 +8,7 @@ pub mod queue;
 pub mod router;
 pub mod server;
 pub mod template;
+pub mod websocket;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use shared::adapters::aws::{AwsClients, SqsQueue};
 use shared::adapters::local_blobs::LocalBlobs;
+use shared::adapters::local_sockets::LocalSockets;
 use shared::adapters::memory::MemoryQueue;
 use shared::clock::Clock;
 use shared::config::Backend;
@@ -32,6 +34,7 @@ pub fn linked_handlers() -> HashMap<&'static str, Handler> {
         health::handlers(),
         tasks::handlers(),
         files::handlers(),
+        realtime::handlers(),
     ]
     .into_iter()
     .flatten()
@@ -41,11 +44,14 @@ pub fn linked_handlers() -> HashMap<&'static str, Handler> {
 pub struct Settings {
     pub config: Config,
     pub http_addr: SocketAddr,
+    pub ws_addr: SocketAddr,
     pub clock: Arc<dyn Clock>,
 }
 
 pub struct Running {
     pub http_addr: SocketAddr,
+    pub ws_addr: SocketAddr,
+    pub sockets: Arc<LocalSockets>,
     pub app: Arc<App>,
     pub memory_queue: Option<Arc<MemoryQueue>>,
     pub routes: usize,
@@ -74,15 +80,23 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         .await
         .with_context(|| format!("LOCAL_HTTP_ADDR: cannot listen on {}", settings.http_addr))?;
     let http_addr = listener.local_addr()?;
+    let ws_listener = tokio::net::TcpListener::bind(settings.ws_addr)
+        .await
+        .with_context(|| format!("LOCAL_WS_ADDR: cannot listen on {}", settings.ws_addr))?;
+    let ws_addr = ws_listener.local_addr()?;
     let mut config = settings.config;
     config.local_base_url = format!("http://{http_addr}");
+    config.websocket_url = format!("ws://{ws_addr}");
+    config.websocket_management_url = format!("http://{ws_addr}");
+    let sockets = Arc::new(LocalSockets::default());
+    let ws_routes = websocket_routes(&functions)?;
     let (stop, stopped) = watch::channel(false);
     let backend = config.backend;
     let local_blobs = Arc::new(LocalBlobs::new(&config, settings.clock.clone()));
     let (app, memory_queue, poller) = match backend {
         Backend::Memory => {
             let (app, queue) = App::in_memory(config, settings.clock);
-            let app = Arc::new(app);
+            let app = Arc::new(app.with_notifier(sockets.clone()));
             let poller = tokio::spawn(queue::run_memory(
                 app.clone(),
                 queue.clone(),
@@ -110,13 +124,48 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         app: app.clone(),
         blobs,
     });
-    let server = tokio::spawn(server::serve(listener, gateway, stopped));
+    let server = tokio::spawn(server::serve(listener, gateway, stopped.clone()));
+    let ws_gateway = Arc::new(websocket::WsGateway {
+        app: app.clone(),
+        routes: ws_routes,
+        sockets: sockets.clone(),
+    });
+    let ws_server = tokio::spawn(websocket::serve(ws_listener, ws_gateway, stopped));
     Ok(Running {
         http_addr,
+        ws_addr,
+        sockets,
         app,
         memory_queue,
         routes: routes_count,
         stop,
-        tasks: vec![server, poller],
+        tasks: vec![server, ws_server, poller],
+    })
+}
+
+/// The `$connect`, `$disconnect` and `$default` handlers, by the template's route keys.
+fn websocket_routes(
+    functions: &[template::TemplateFunction],
+) -> anyhow::Result<websocket::WsRoutes> {
+    let handlers = linked_handlers();
+    let routes = template::websocket_routes(template::TEMPLATE)?;
+    let handler = |key: &str| -> anyhow::Result<Handler> {
+        let function = routes
+            .get(key)
+            .with_context(|| format!("template has no WebSocket route {key}"))?;
+        let binary = functions
+            .iter()
+            .find(|f| &f.logical_id == function)
+            .map(|f| f.binary.as_str())
+            .with_context(|| format!("route {key} targets unknown function {function}"))?;
+        handlers
+            .get(binary)
+            .copied()
+            .with_context(|| format!("no handler linked for binary {binary}"))
+    };
+    Ok(websocket::WsRoutes {
+        connect: handler("$connect")?,
+        disconnect: handler("$disconnect")?,
+        default: handler("$default")?,
     })
 }

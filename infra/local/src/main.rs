@@ -64,6 +64,7 @@ async fn serve() -> anyhow::Result<()> {
     let signals = ShutdownSignals::register()?;
     let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
     let http_addr = addr("LOCAL_HTTP_ADDR", "127.0.0.1:3000")?;
+    let ws_addr = addr("LOCAL_WS_ADDR", "127.0.0.1:3001")?;
     let backend = match config.backend {
         Backend::Memory => "memory",
         Backend::Aws => "aws",
@@ -72,6 +73,7 @@ async fn serve() -> anyhow::Result<()> {
     let running = local::start(local::Settings {
         config,
         http_addr,
+        ws_addr,
         clock: Arc::new(SystemClock),
     })
     .await?;
@@ -79,6 +81,10 @@ async fn serve() -> anyhow::Result<()> {
     println!(
         "  HTTP API   http://{}  ({} routes)",
         running.http_addr, running.routes
+    );
+    println!(
+        "  WebSocket  ws://{}  (@connections on http://{})",
+        running.ws_addr, running.ws_addr
     );
     println!("  Health     http://{}/v1/health", running.http_addr);
     println!("  Outbox     {outbox}");

@@ -76,6 +76,64 @@ pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
     Ok(found)
 }
 
+/// The text of a scalar, looking through CloudFormation tags such as `!Sub`.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Tagged(t) => text(&t.value),
+        Value::Sequence(items) => items.iter().map(text).collect::<Vec<_>>().join(" "),
+        _ => String::new(),
+    }
+}
+
+/// WebSocket route key → the logical id of the function its integration invokes.
+pub fn websocket_routes(
+    template: &str,
+) -> anyhow::Result<std::collections::HashMap<String, String>> {
+    let doc: Value = serde_yaml_ng::from_str(template)?;
+    let resources = doc
+        .get("Resources")
+        .and_then(Value::as_mapping)
+        .ok_or_else(|| anyhow::anyhow!("no Resources"))?;
+    let of_type = |kind: &'static str| {
+        resources
+            .iter()
+            .filter(move |(_, r)| r.get("Type").and_then(Value::as_str) == Some(kind))
+    };
+    let mut routes = std::collections::HashMap::new();
+    for (_, route) in of_type("AWS::ApiGatewayV2::Route") {
+        let props = route.get("Properties");
+        let key = props
+            .and_then(|p| p.get("RouteKey"))
+            .map(text)
+            .unwrap_or_default();
+        let target = props
+            .and_then(|p| p.get("Target"))
+            .map(text)
+            .unwrap_or_default();
+        let Some(integration) = target
+            .strip_prefix("integrations/${")
+            .and_then(|t| t.strip_suffix('}'))
+        else {
+            continue;
+        };
+        let uri = resources
+            .iter()
+            .find(|(id, _)| id.as_str() == Some(integration))
+            .and_then(|(_, i)| i.get("Properties")?.get("IntegrationUri"))
+            .map(text)
+            .unwrap_or_default();
+        let function = uri
+            .split("${")
+            .filter_map(|part| part.split('}').next())
+            .find_map(|reference| reference.strip_suffix(".Arn"));
+        if let Some(function) = function {
+            routes.insert(key, function.to_string());
+        }
+    }
+    Ok(routes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,14 +7,14 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use crate::domain::{
-    AuditEvent, Email, FailureOutcome, FileRecord, FileStatus, LiveJti, LoginAttempts, Page,
-    Session, Task, TaskFilter, User, UserChanges, UserRecord,
+    AuditEvent, Connection, Email, FailureOutcome, FileRecord, FileStatus, LiveJti, LoginAttempts,
+    Page, Session, Task, TaskFilter, User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
 use crate::ports::{
-    AttemptStore, AuditStore, EmailQueue, FileStore, OneTimeStore, Probe, RateLimitStore,
-    RevocationStore, SessionStore, TaskStore, UserStore,
+    AttemptStore, AuditStore, ConnectionStore, EmailQueue, FileStore, OneTimeStore, Probe,
+    RateLimitStore, RevocationStore, SessionStore, TaskStore, UserStore,
 };
 
 #[derive(Default)]
@@ -34,6 +34,7 @@ pub struct MemoryStore {
     audit: Mutex<BTreeMap<String, (AuditEvent, i64)>>,
     tasks: Mutex<BTreeMap<String, Task>>,
     files: Mutex<BTreeMap<String, FileRecord>>,
+    connections: Mutex<BTreeMap<String, Connection>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -443,6 +444,43 @@ impl FileStore for MemoryStore {
             .iter()
             .filter(|(_, f)| f.owner_id == owner_id && f.is_live(now));
         Ok(page_desc(mine.map(|(id, f)| (id, f.clone())), after, limit))
+    }
+}
+
+#[async_trait]
+impl ConnectionStore for MemoryStore {
+    async fn put_connection(&self, connection: &Connection) -> StoreResult<()> {
+        lock(&self.connections).insert(connection.id.clone(), connection.clone());
+        Ok(())
+    }
+
+    async fn connection(&self, id: &str, now: i64) -> StoreResult<Option<Connection>> {
+        Ok(lock(&self.connections)
+            .get(id)
+            .filter(|c| now < c.expires_at)
+            .cloned())
+    }
+
+    async fn delete_connection(&self, id: &str) -> StoreResult<()> {
+        lock(&self.connections).remove(id);
+        Ok(())
+    }
+
+    async fn connections(&self, now: i64) -> StoreResult<Vec<Connection>> {
+        Ok(lock(&self.connections)
+            .values()
+            .filter(|c| now < c.expires_at)
+            .cloned()
+            .collect())
+    }
+
+    async fn connections_of(&self, user_id: &str, now: i64) -> StoreResult<Vec<Connection>> {
+        let all = lock(&self.connections);
+        Ok(all
+            .values()
+            .filter(|c| c.user_id == user_id && now < c.expires_at)
+            .cloned()
+            .collect())
     }
 }
 

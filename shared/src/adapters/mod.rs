@@ -1,4 +1,5 @@
 pub mod aws;
 pub mod local_blobs;
+pub mod local_sockets;
 pub mod memory;
 pub mod outbox;

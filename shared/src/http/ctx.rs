@@ -14,18 +14,22 @@ pub struct Ctx {
     pub request_id: String,
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The WebSocket connection, for `$connect`, `$default` and `$disconnect` events.
+    pub connection_id: Option<String>,
 }
 
 impl Ctx {
     pub fn from_request(req: Request) -> Self {
-        let (request_id, source_ip) = match req.request_context_ref() {
+        let (request_id, source_ip, connection_id) = match req.request_context_ref() {
             Some(RequestContext::ApiGatewayV2(c)) => {
-                (c.request_id.clone(), c.http.source_ip.clone())
+                (c.request_id.clone(), c.http.source_ip.clone(), None)
             }
-            Some(RequestContext::WebSocket(c)) => {
-                (c.request_id.clone(), c.identity.source_ip.clone())
-            }
-            _ => (None, None),
+            Some(RequestContext::WebSocket(c)) => (
+                c.request_id.clone(),
+                c.identity.source_ip.clone(),
+                c.connection_id.clone(),
+            ),
+            _ => (None, None, None),
         };
         let query = req.query_string_parameters();
         let params = req.path_parameters();
@@ -52,6 +56,7 @@ impl Ctx {
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
             source_ip,
             user_agent,
+            connection_id,
         }
     }
 

@@ -47,6 +47,7 @@ impl App {
                 .ok_or(ApiError::NotFound)?
                 .user;
             let revoked = self.revoke_all_sessions(user_id, None).await?;
+            self.close_connections_of(user_id).await?;
             let detail =
                 json!({ "role": role.as_str(), "by": admin_id, "sessions_revoked": revoked });
             self.audit(AuditType::RoleChange, Some(user_id), meta, detail)

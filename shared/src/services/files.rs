@@ -110,7 +110,10 @@ impl App {
             .mark_file_ready(id, &final_key, self.clock.now_secs())
             .await?
         {
-            Some(ready) => Ok(ready),
+            Some(ready) => {
+                self.push_file_ready(&ready).await;
+                Ok(ready)
+            }
             None => self
                 .visible_file(caller, id)
                 .await

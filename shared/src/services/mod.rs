@@ -6,6 +6,7 @@ pub mod files;
 pub mod health;
 pub mod login;
 pub mod mail;
+pub mod realtime;
 pub mod security;
 pub mod sessions;
 pub mod tasks;

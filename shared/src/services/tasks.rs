@@ -10,6 +10,7 @@ use crate::domain::{new_id, Page, Role, Task, TaskFilter, TaskStatus, UserRecord
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::rbac::Permission;
+use crate::services::realtime::TaskEvent;
 use crate::App;
 
 /// How often an update without `If-Match` retries after losing a race.
@@ -73,6 +74,7 @@ impl App {
         if let Some(assignee) = assignee {
             self.notify_assignee(caller, &assignee, &task).await?;
         }
+        self.push_task_event(TaskEvent::Created, &task).await;
         Ok(task)
     }
 
@@ -134,6 +136,7 @@ impl App {
                 {
                     self.notify_assignee(caller, &assignee, &next).await?;
                 }
+                self.push_task_event(TaskEvent::Updated, &next).await;
                 return Ok(next);
             }
             if expected.is_some() {
@@ -148,7 +151,13 @@ impl App {
     pub async fn delete_task(&self, caller: &Principal, id: &str) -> Result<Task, ApiError> {
         caller.require(Permission::TasksDelete)?;
         self.ensure_not_revoked(caller).await?;
-        self.store.delete_task(id).await?.ok_or(ApiError::NotFound)
+        let task = self
+            .store
+            .delete_task(id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        self.push_task_event(TaskEvent::Deleted, &task).await;
+        Ok(task)
     }
 
     async fn task_or_404(&self, id: &str) -> Result<Task, ApiError> {

@@ -1,5 +1,6 @@
 //! AWS adapters: DynamoDB, SQS and SES. SDK types never leave this module.
 
+mod connections;
 mod dynamo;
 mod files;
 mod item;
@@ -8,11 +9,13 @@ mod s3;
 mod ses;
 mod sqs;
 mod tasks;
+mod websocket;
 
 pub use dynamo::DynamoStore;
 pub use s3::S3Blobs;
 pub use ses::SesSender;
 pub use sqs::{ReceivedMessage, SqsQueue};
+pub use websocket::ApiGatewayNotifier;
 
 use aws_sdk_dynamodb::error::SdkError;
 
@@ -24,11 +27,20 @@ pub struct AwsClients {
     pub sqs: aws_sdk_sqs::Client,
     pub ses: aws_sdk_sesv2::Client,
     pub s3: aws_sdk_s3::Client,
+    /// Built from the SDK config; the endpoint is the WebSocket API's own (`WEBSOCKET_MANAGEMENT_URL`).
+    pub sdk: aws_config::SdkConfig,
     pub credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
     pub region: String,
 }
 
 impl AwsClients {
+    pub fn websocket_management(&self, endpoint: &str) -> aws_sdk_apigatewaymanagement::Client {
+        let config = aws_sdk_apigatewaymanagement::config::Builder::from(&self.sdk)
+            .endpoint_url(endpoint)
+            .build();
+        aws_sdk_apigatewaymanagement::Client::from_conf(config)
+    }
+
     /// Region, credentials and `AWS_ENDPOINT_URL_*` from the standard environment.
     pub async fn from_env() -> Self {
         let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
@@ -44,6 +56,7 @@ impl AwsClients {
             sqs: aws_sdk_sqs::Client::new(&sdk),
             ses: aws_sdk_sesv2::Client::new(&sdk),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
+            sdk: sdk.clone(),
             credentials: sdk.credentials_provider(),
             region: sdk
                 .region()

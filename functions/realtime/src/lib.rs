@@ -1,0 +1,64 @@
+//! Realtime (contract section 6): the ticket route and the WebSocket API's
+//! `$connect`, `$disconnect` and `$default` routes. Tickets never reach a log.
+
+use std::sync::Arc;
+
+use http::{Response, StatusCode};
+use lambda_http::{Body, Request};
+use shared::http::{endpoint, Ctx, Reply};
+use shared::services::realtime::TICKET_TTL_SECONDS;
+use shared::{ApiError, App};
+
+shared::handlers! {
+    "realtime-ticket" => realtime_ticket,
+    "ws-connect" => ws_connect,
+    "ws-disconnect" => ws_disconnect,
+    "ws-default" => ws_default,
+}
+
+fn connection_id(ctx: &Ctx) -> Result<&str, ApiError> {
+    ctx.connection_id.as_deref().ok_or(ApiError::Unauthorized)
+}
+
+pub async fn realtime_ticket(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        ctx.no_body()?;
+        let caller = app.authenticate(&ctx).await?;
+        let ticket = app.issue_ticket(&caller).await?;
+        let body = serde_json::json!({ "ticket": ticket.ticket, "url": ticket.url, "expires_in": TICKET_TTL_SECONDS });
+        Reply::json(StatusCode::CREATED, &body)
+    })
+    .await
+}
+
+/// A non-200 answer refuses the handshake.
+pub async fn ws_connect(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        let origin = ctx.header("origin");
+        app.connect(connection_id(&ctx)?, ctx.query("ticket"), origin)
+            .await?;
+        Ok(Reply::empty(StatusCode::OK))
+    })
+    .await
+}
+
+pub async fn ws_disconnect(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        app.disconnect(connection_id(&ctx)?).await?;
+        Ok(Reply::empty(StatusCode::OK))
+    })
+    .await
+}
+
+/// Replies go back through the notifier, like every other push.
+pub async fn ws_default(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
+        app.on_message(connection_id(&ctx)?, &ctx.body).await?;
+        Ok(Reply::empty(StatusCode::OK))
+    })
+    .await
+}

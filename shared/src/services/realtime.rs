@@ -1,0 +1,215 @@
+//! Realtime: single-use tickets, connections, chat with a per-connection rate
+//! limit, and server events pushed to connections with bounded fan-out.
+
+use futures::StreamExt;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::Principal;
+use crate::clock::rfc3339;
+use crate::crypto::{random_token, sha256_b64};
+use crate::domain::{Connection, FileRecord, Task};
+use crate::error::ApiError;
+use crate::ports::Push;
+use crate::rbac::Permission;
+use crate::App;
+
+pub const TICKET_TTL_SECONDS: i64 = 30;
+/// API Gateway's own limit on a connection's life.
+const CONNECTION_TTL_SECONDS: i64 = 2 * 3600;
+const TICKET_PURPOSE: &str = "ws_ticket";
+const MESSAGES_PER_WINDOW: u32 = 10;
+const WINDOW_SECONDS: i64 = 10;
+/// How many pushes of one fan-out are in flight at once.
+const FAN_OUT: usize = 64;
+
+pub struct Ticket {
+    pub ticket: String,
+    pub url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientMessage {
+    action: String,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskEvent {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl TaskEvent {
+    fn name(self) -> &'static str {
+        match self {
+            TaskEvent::Created => "task.created",
+            TaskEvent::Updated => "task.updated",
+            TaskEvent::Deleted => "task.deleted",
+        }
+    }
+}
+
+impl App {
+    pub async fn issue_ticket(&self, caller: &Principal) -> Result<Ticket, ApiError> {
+        let ticket = random_token(32);
+        let now = self.clock.now_secs();
+        self.store
+            .put_once(
+                TICKET_PURPOSE,
+                &sha256_b64(&ticket),
+                caller.user_id(),
+                now + TICKET_TTL_SECONDS,
+                now,
+            )
+            .await?;
+        let base = self.config.websocket_url.trim_end_matches('/');
+        Ok(Ticket {
+            url: format!("{base}/?ticket={ticket}"),
+            ticket,
+        })
+    }
+
+    /// `$connect`: a live, unused ticket and (when a browser sends one) an allowed `Origin`.
+    pub async fn connect(
+        &self,
+        connection_id: &str,
+        ticket: Option<&str>,
+        origin: Option<&str>,
+    ) -> Result<(), ApiError> {
+        if origin.is_some_and(|o| !self.config.allowed_origins.iter().any(|a| a == o)) {
+            return Err(ApiError::Forbidden);
+        }
+        let ticket = ticket
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError::Unauthorized)?;
+        let now = self.clock.now_secs();
+        let user_id = self
+            .store
+            .take(TICKET_PURPOSE, &sha256_b64(ticket), now)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let user = self
+            .store
+            .user_by_id(&user_id)
+            .await?
+            .ok_or(ApiError::Unauthorized)?
+            .user;
+        let connection = Connection {
+            id: connection_id.to_string(),
+            user_id: user.id,
+            user_name: user.name,
+            role: user.role,
+            expires_at: now + CONNECTION_TTL_SECONDS,
+        };
+        self.store.put_connection(&connection).await?;
+        Ok(())
+    }
+
+    pub async fn disconnect(&self, connection_id: &str) -> Result<(), ApiError> {
+        Ok(self.store.delete_connection(connection_id).await?)
+    }
+
+    /// `$default`: `ping`, `message`, or an error back to the sender; the connection stays.
+    pub async fn on_message(&self, connection_id: &str, body: &[u8]) -> Result<(), ApiError> {
+        let now = self.clock.now_secs();
+        let Some(sender) = self.store.connection(connection_id, now).await? else {
+            return Ok(());
+        };
+        let reply = match serde_json::from_slice::<ClientMessage>(body) {
+            Ok(m) if m.action == "ping" && m.text.is_none() => json!({ "type": "pong" }),
+            Ok(ClientMessage {
+                action,
+                text: Some(text),
+            }) if action == "message" && valid_text(&text) => {
+                if self.over_message_limit(connection_id, now).await? {
+                    json!({ "type": "error", "code": "rate_limited" })
+                } else {
+                    let from = json!({ "id": sender.user_id, "name": sender.user_name });
+                    let message = json!({ "type": "message", "from": from, "text": text, "sent_at": rfc3339(self.clock.now_ms()) });
+                    self.broadcast(self.store.connections(now).await?, &message.to_string())
+                        .await;
+                    return Ok(());
+                }
+            }
+            _ => json!({ "type": "error", "code": "bad_request" }),
+        };
+        self.push_or_forget(connection_id, &reply.to_string()).await;
+        Ok(())
+    }
+
+    async fn over_message_limit(&self, connection_id: &str, now: i64) -> Result<bool, ApiError> {
+        let window = now - now.rem_euclid(WINDOW_SECONDS);
+        let hits = self
+            .store
+            .hit(&format!("ws#{connection_id}"), window, WINDOW_SECONDS)
+            .await?;
+        Ok(hits > MESSAGES_PER_WINDOW)
+    }
+
+    /// Pushes to every connection, `FAN_OUT` at a time; gone ones are deleted.
+    pub async fn broadcast(&self, to: Vec<Connection>, payload: &str) {
+        futures::stream::iter(to)
+            .for_each_concurrent(FAN_OUT, |c| async move {
+                self.push_or_forget(&c.id, payload).await
+            })
+            .await;
+    }
+
+    async fn push_or_forget(&self, connection_id: &str, payload: &str) {
+        match self.notifier.push(connection_id, payload).await {
+            Ok(Push::Sent) => {}
+            Ok(Push::Gone) => {
+                if let Err(e) = self.store.delete_connection(connection_id).await {
+                    tracing::warn!(error.cause_chain = ?e, "stale connection not deleted");
+                }
+            }
+            Err(e) => tracing::warn!(error.cause_chain = ?e, "push failed"),
+        }
+    }
+
+    /// `task.*` to every connection of a user allowed to read tasks. Best effort:
+    /// the write already happened; a push failure is logged, never returned.
+    pub async fn push_task_event(&self, event: TaskEvent, task: &Task) {
+        let payload = json!({ "type": event.name(), "task": task }).to_string();
+        match self.store.connections(self.clock.now_secs()).await {
+            Ok(all) => {
+                let readers = all
+                    .into_iter()
+                    .filter(|c| c.role.allows(Permission::TasksRead))
+                    .collect();
+                self.broadcast(readers, &payload).await;
+            }
+            Err(e) => tracing::warn!(error.cause_chain = ?e, "task event not pushed"),
+        }
+    }
+
+    pub async fn push_file_ready(&self, file: &FileRecord) {
+        let payload = json!({ "type": "file.ready", "file": file }).to_string();
+        match self
+            .store
+            .connections_of(&file.owner_id, self.clock.now_secs())
+            .await
+        {
+            Ok(mine) => self.broadcast(mine, &payload).await,
+            Err(e) => tracing::warn!(error.cause_chain = ?e, "file event not pushed"),
+        }
+    }
+
+    /// Logout-all and role changes close the user's sockets.
+    pub async fn close_connections_of(&self, user_id: &str) -> Result<(), ApiError> {
+        let now = self.clock.now_secs();
+        for c in self.store.connections_of(user_id, now).await? {
+            self.notifier.disconnect(&c.id).await?;
+            self.store.delete_connection(&c.id).await?;
+        }
+        Ok(())
+    }
+}
+
+fn valid_text(text: &str) -> bool {
+    (1..=1000).contains(&text.chars().count())
+}

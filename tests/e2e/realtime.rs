@@ -1,0 +1,268 @@
+//! Realtime through the local gateway's WebSocket API with a real client:
+//! memory (in-process sockets) and aws (the SDK's management client against
+//! the gateway's `@connections`, DynamoDB Local for connections).
+
+use std::time::Duration;
+
+use e2e::{on_both_backends, Api, TestUser, ADMIN_EMAIL};
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use shared::domain::{Connection, Role};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+const ROLES: &[(&str, &str)] = &[
+    ("BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL),
+    ("DEFAULT_ROLE", "editor"),
+];
+
+async fn ticket(api: &Api, who: &TestUser) -> Value {
+    let res = api
+        .send_as("POST", "/v1/realtime/ticket", &who.access_token, None)
+        .await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(res.body["expires_in"], 30);
+    res.body
+}
+
+/// Connects to `url`; `Err(status)` when the handshake is refused.
+async fn connect(url: &str, origin: Option<&str>) -> Result<Socket, u16> {
+    let mut request = url.into_client_request().unwrap();
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(WsError::Http(response)) => Err(response.status().as_u16()),
+        Err(e) => panic!("handshake failed: {e}"),
+    }
+}
+
+async fn connected(api: &Api, who: &TestUser) -> Socket {
+    let t = ticket(api, who).await;
+    connect(t["url"].as_str().unwrap(), None)
+        .await
+        .expect("ticket accepted")
+}
+
+/// The next JSON message within 5 seconds.
+async fn next(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a message within 5 s")
+            .expect("the socket is open")
+            .expect("a frame");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+async fn send(socket: &mut Socket, value: Value) {
+    socket.send(Message::text(value.to_string())).await.unwrap();
+}
+
+on_both_backends!(
+    tickets_are_single_use_short_lived_and_origin_checked,
+    |api| {
+        let user = api.user().await;
+        let t = ticket(&api, &user).await;
+        let url = t["url"].as_str().unwrap().to_string();
+        assert!(url.starts_with("ws://") && url.contains("?ticket="));
+        assert!(connect(&url, Some("http://localhost:5173")).await.is_ok());
+        assert_eq!(connect(&url, None).await.err(), Some(401), "a used ticket");
+        let base = url.split('?').next().unwrap().to_string();
+        assert_eq!(connect(&base, None).await.err(), Some(401), "no ticket");
+        assert_eq!(
+            connect(&format!("{base}?ticket=forged"), None).await.err(),
+            Some(401),
+            "a forged ticket"
+        );
+        let late = ticket(&api, &user).await;
+        api.clock.advance_secs(31);
+        assert_eq!(
+            connect(late["url"].as_str().unwrap(), None).await.err(),
+            Some(401),
+            "an expired ticket"
+        );
+        let foreign = ticket(&api, &user).await;
+        let refused = connect(foreign["url"].as_str().unwrap(), Some("http://evil.test")).await;
+        assert_eq!(refused.err(), Some(403), "another origin");
+        assert_eq!(
+            api.call("POST", "/v1/realtime/ticket", None, &[])
+                .await
+                .status,
+            401
+        );
+    }
+);
+
+on_both_backends!(
+    ping_answers_pong_and_bad_messages_keep_the_connection,
+    |api| {
+        let user = api.user().await;
+        let mut socket = connected(&api, &user).await;
+        send(&mut socket, json!({ "action": "ping" })).await;
+        assert_eq!(next(&mut socket).await, json!({ "type": "pong" }));
+        for bad in [
+            json!({ "action": "dance" }),
+            json!({ "action": "message", "text": "" }),
+            json!("nope"),
+        ] {
+            send(&mut socket, bad).await;
+            assert_eq!(
+                next(&mut socket).await,
+                json!({ "type": "error", "code": "bad_request" })
+            );
+        }
+        send(
+            &mut socket,
+            json!({ "action": "message", "text": "x".repeat(1001) }),
+        )
+        .await;
+        assert_eq!(next(&mut socket).await["code"], "bad_request");
+        send(&mut socket, json!({ "action": "ping" })).await;
+        assert_eq!(next(&mut socket).await["type"], "pong");
+    }
+);
+
+on_both_backends!(chat_reaches_every_connection_including_the_sender, |api| {
+    let ada = api.user().await;
+    let bob = api.user().await;
+    let mut a = connected(&api, &ada).await;
+    let mut b = connected(&api, &bob).await;
+    send(
+        &mut a,
+        json!({ "action": "message", "text": "hello board" }),
+    )
+    .await;
+    for socket in [&mut a, &mut b] {
+        let message = next(socket).await;
+        assert_eq!(
+            (message["type"].as_str(), message["text"].as_str()),
+            (Some("message"), Some("hello board"))
+        );
+        assert_eq!(
+            message["from"],
+            json!({ "id": ada.id, "name": "Test User" })
+        );
+        assert!(message["sent_at"].as_str().unwrap().ends_with('Z'));
+    }
+});
+
+on_both_backends!(
+    more_than_ten_messages_in_ten_seconds_are_rate_limited,
+    |api| {
+        let user = api.user().await;
+        let mut socket = connected(&api, &user).await;
+        for i in 0..10 {
+            send(
+                &mut socket,
+                json!({ "action": "message", "text": format!("m{i}") }),
+            )
+            .await;
+            assert_eq!(next(&mut socket).await["type"], "message");
+        }
+        send(
+            &mut socket,
+            json!({ "action": "message", "text": "one too many" }),
+        )
+        .await;
+        assert_eq!(
+            next(&mut socket).await,
+            json!({ "type": "error", "code": "rate_limited" })
+        );
+    }
+);
+
+on_both_backends!(task_changes_are_pushed_to_every_reader, ROLES, |api| {
+    let boss = api.admin().await;
+    let watcher = api.user().await;
+    let mut socket = connected(&api, &watcher).await;
+    let created = api
+        .send_as(
+            "POST",
+            "/v1/tasks",
+            &boss.access_token,
+            Some(json!({ "title": "Live" })),
+        )
+        .await;
+    let id = created.body["task"]["id"].as_str().unwrap().to_string();
+    let event = next(&mut socket).await;
+    assert_eq!(
+        (event["type"].as_str(), event["task"]["id"].as_str()),
+        (Some("task.created"), Some(id.as_str()))
+    );
+    let path = format!("/v1/tasks/{id}");
+    api.send_as(
+        "PATCH",
+        &path,
+        &boss.access_token,
+        Some(json!({ "status": "done" })),
+    )
+    .await;
+    let event = next(&mut socket).await;
+    assert_eq!(
+        (event["type"].as_str(), event["task"]["status"].as_str()),
+        (Some("task.updated"), Some("done"))
+    );
+    api.send_as("DELETE", &path, &boss.access_token, None).await;
+    assert_eq!(next(&mut socket).await["type"], "task.deleted");
+});
+
+on_both_backends!(logout_all_closes_the_users_sockets, |api| {
+    let user = api.user().await;
+    let mut socket = connected(&api, &user).await;
+    assert_eq!(
+        api.send_as("POST", "/v1/auth/logout-all", &user.access_token, None)
+            .await
+            .status,
+        204
+    );
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match socket.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return true,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert_eq!(closed, Ok(true));
+});
+
+on_both_backends!(
+    a_stale_connection_is_deleted_when_a_push_finds_it_gone,
+    ROLES,
+    |api| {
+        let boss = api.admin().await;
+        let now = shared::clock::Clock::now_secs(api.clock.as_ref());
+        let stale = Connection {
+            id: "stale-connection".into(),
+            user_id: boss.id.clone(),
+            user_name: "Ghost".into(),
+            role: Role::Admin,
+            expires_at: now + 3600,
+        };
+        let store = &api.running.app.store;
+        store.put_connection(&stale).await.unwrap();
+        api.send_as(
+            "POST",
+            "/v1/tasks",
+            &boss.access_token,
+            Some(json!({ "title": "Wake the dead" })),
+        )
+        .await;
+        assert_eq!(
+            store.connection("stale-connection", now).await.unwrap(),
+            None,
+            "the 410 removed it"
+        );
+    }
+);
