@@ -4,13 +4,13 @@
 use e2e::{on_both_backends, Api, Resp, TestUser};
 use serde_json::{json, Value};
 
-const EDITORS: &[(&str, &str)] = &[
+pub const EDITORS: &[(&str, &str)] = &[
     ("DEFAULT_ROLE", "editor"),
     ("BOOTSTRAP_ADMIN_EMAIL", e2e::ADMIN_EMAIL),
 ];
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\nnot really a picture";
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\nnot really a picture";
 
-async fn announce(api: &Api, who: &TestUser, size: usize) -> Resp {
+pub async fn announce(api: &Api, who: &TestUser, size: usize) -> Resp {
     let body =
         json!({ "filename": "../cat picture.png", "content_type": "image/png", "size": size });
     let body = json!({ "filename": "cat.png", "content_type": body["content_type"], "size": body["size"] });
@@ -20,13 +20,13 @@ async fn announce(api: &Api, who: &TestUser, size: usize) -> Resp {
 
 /// Sends the bytes as the ticket says, with optional tampering.
 #[derive(Default)]
-struct Tamper {
+pub struct Tamper {
     content_type: Option<&'static str>,
     key: Option<&'static str>,
     signature: bool,
 }
 
-async fn upload(api: &Api, upload: &Value, bytes: &[u8], tamper: Tamper) -> u16 {
+pub async fn upload(api: &Api, upload: &Value, bytes: &[u8], tamper: Tamper) -> u16 {
     let url = upload["url"].as_str().unwrap();
     let res = match upload["method"].as_str().unwrap() {
         "POST" => {

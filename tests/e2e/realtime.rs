@@ -266,3 +266,41 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    a_completed_upload_pushes_file_ready_to_its_owner_only,
+    crate::files::EDITORS,
+    |api| {
+        let owner = api.user().await;
+        let other = api.user().await;
+        let mut mine = connected(&api, &owner).await;
+        let mut theirs = connected(&api, &other).await;
+        let created = crate::files::announce(&api, &owner, crate::files::PNG.len()).await;
+        crate::files::upload(
+            &api,
+            &created.body["upload"],
+            crate::files::PNG,
+            Default::default(),
+        )
+        .await;
+        let id = created.body["file"]["id"].as_str().unwrap();
+        let path = format!("/v1/files/{id}/complete");
+        assert_eq!(
+            api.send_as("POST", &path, &owner.access_token, None)
+                .await
+                .status,
+            200
+        );
+        let event = next(&mut mine).await;
+        assert_eq!(
+            (event["type"].as_str(), event["file"]["status"].as_str()),
+            (Some("file.ready"), Some("ready"))
+        );
+        send(&mut theirs, json!({ "action": "ping" })).await;
+        assert_eq!(
+            next(&mut theirs).await["type"],
+            "pong",
+            "the other user got no file event first"
+        );
+    }
+);
