@@ -159,11 +159,19 @@ mod consistency {
 
     #[test]
     fn every_linked_handler_is_routed_by_the_template_and_every_route_has_a_handler() {
-        let routed: BTreeSet<String> = functions(TEMPLATE)
-            .unwrap()
-            .into_iter()
-            .flat_map(|f| f.http_routes)
+        let all = functions(TEMPLATE).unwrap();
+        let ws_functions: BTreeSet<String> =
+            websocket_routes(TEMPLATE).unwrap().into_values().collect();
+        assert_eq!(ws_functions.len(), 3, "$connect, $disconnect and $default");
+        let ws_binaries = all
+            .iter()
+            .filter(|f| ws_functions.contains(&f.logical_id))
+            .map(|f| f.binary.clone());
+        let routed: BTreeSet<String> = all
+            .iter()
+            .flat_map(|f| f.http_routes.clone())
             .map(|r| r.binary)
+            .chain(ws_binaries)
             .collect();
         let linked: BTreeSet<String> = crate::linked_handlers()
             .keys()
