@@ -64,6 +64,21 @@ async fn next(socket: &mut Socket) -> Value {
     }
 }
 
+/// Whether the server closes the socket within 5 seconds.
+async fn closed_by_server(socket: &mut Socket) -> bool {
+    let wait = async {
+        loop {
+            match socket.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), wait)
+        .await
+        .is_ok()
+}
+
 async fn send(socket: &mut Socket, value: Value) {
     socket.send(Message::text(value.to_string())).await.unwrap();
 }
@@ -225,16 +240,7 @@ on_both_backends!(logout_all_closes_the_users_sockets, |api| {
             .status,
         204
     );
-    let closed = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            match socket.next().await {
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return true,
-                Some(Ok(_)) => {}
-            }
-        }
-    })
-    .await;
-    assert_eq!(closed, Ok(true));
+    assert!(closed_by_server(&mut socket).await);
 });
 
 on_both_backends!(
@@ -304,3 +310,20 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(a_role_change_closes_the_users_sockets, ROLES, |api| {
+    let boss = api.admin().await;
+    let user = api.user().await;
+    let mut socket = connected(&api, &user).await;
+    let path = format!("/v1/admin/users/{}", user.id);
+    let res = api
+        .send_as(
+            "PATCH",
+            &path,
+            &boss.access_token,
+            Some(json!({ "role": "viewer" })),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(closed_by_server(&mut socket).await);
+});
