@@ -65,7 +65,7 @@ impl Harness {
     /// Feeds everything queued to the worker as one SQS event shaped like the fixture.
     pub async fn run_worker(&self) -> Vec<String> {
         let batch = self.queue.receive(10);
-        let mut event: SqsEvent = serde_json::from_value(fixture("sqs-email-batch")).unwrap();
+        let mut event: SqsEvent = serde_json::from_value(fixture("email-worker")).unwrap();
         let template = event.records[0].clone();
         event.records = batch
             .iter()

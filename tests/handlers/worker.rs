@@ -5,7 +5,7 @@ use crate::fixtures::{fixture, Harness};
 #[tokio::test]
 async fn a_batch_reports_only_the_poison_message_as_failed() {
     let h = Harness::new();
-    let event: SqsEvent = serde_json::from_value(fixture("sqs-email-batch")).unwrap();
+    let event: SqsEvent = serde_json::from_value(fixture("email-worker")).unwrap();
     let response = email_worker::handle(h.app.clone(), event).await;
     let failed: Vec<&str> = response
         .batch_item_failures
@@ -21,7 +21,7 @@ async fn a_batch_reports_only_the_poison_message_as_failed() {
 #[tokio::test]
 async fn a_redelivered_message_is_not_sent_twice() {
     let h = Harness::new();
-    let event: SqsEvent = serde_json::from_value(fixture("sqs-email-batch")).unwrap();
+    let event: SqsEvent = serde_json::from_value(fixture("email-worker")).unwrap();
     email_worker::handle(h.app.clone(), event.clone()).await;
     let again = email_worker::handle(h.app.clone(), event).await;
     assert_eq!(

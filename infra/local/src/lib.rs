@@ -4,6 +4,7 @@
 
 pub mod blobs;
 pub mod event;
+pub mod invoke;
 pub mod queue;
 pub mod router;
 pub mod server;

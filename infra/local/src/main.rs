@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use shared::clock::SystemClock;
 use shared::config::{Backend, MissingSecrets};
-use shared::Config;
+use shared::{App, Config};
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
 #[tokio::main]
@@ -16,6 +16,7 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_writer(std::io::stderr)
         .init();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -37,7 +38,8 @@ async fn run() -> anyhow::Result<()> {
     match std::env::args().nth(1).as_deref() {
         None => serve().await,
         Some("provision") => provision().await,
-        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision]"),
+        Some("invoke") => invoke().await,
+        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision | invoke <Function> --event <file>]"),
     }
 }
 
@@ -57,6 +59,26 @@ async fn provision() -> anyhow::Result<()> {
     println!("export TABLE_NAME={}", config.table_name);
     println!("export BUCKET_NAME={}", config.bucket_name);
     println!("export EMAIL_QUEUE_URL={}", queues.queue_url);
+    Ok(())
+}
+
+/// Runs one function's handler with an event file and prints the response.
+async fn invoke() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    let (name, event_path) = match args.as_slice() {
+        [name, flag, path] if flag == "--event" || flag == "-e" => (name, path),
+        _ => anyhow::bail!("usage: local invoke <Function> --event <file>"),
+    };
+    let function = local::invoke::find_function(name)?;
+    let event = std::fs::read_to_string(event_path)
+        .map_err(|e| anyhow::anyhow!("--event {event_path}: {e}"))?;
+    let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
+    let app = match config.backend {
+        Backend::Memory => App::in_memory(config, Arc::new(SystemClock)).0,
+        Backend::Aws => App::on_aws(config).await,
+    };
+    let response = local::invoke::invoke(Arc::new(app), &function, &event).await?;
+    println!("{}", serde_json::to_string_pretty(&response)?);
     Ok(())
 }
 

@@ -49,3 +49,42 @@ fn it_prints_its_url_and_stops_cleanly_on_sigterm() {
     assert!(exit.success(), "exits 0 after SIGTERM: {exit:?}");
     assert!(lines.map_while(Result::ok).any(|l| l.contains("Stopping")));
 }
+
+#[test]
+fn every_function_in_the_template_has_an_event_and_invokes_without_docker() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let functions = local::template::functions(local::template::TEMPLATE).unwrap();
+    assert!(functions.len() >= 30);
+    let scratch = std::env::temp_dir().join(format!("invoke-{}", std::process::id()));
+    for function in functions {
+        let event = root
+            .join("tests/events")
+            .join(format!("{}.json", function.binary));
+        assert!(
+            event.exists(),
+            "{} has no event at {}",
+            function.logical_id,
+            event.display()
+        );
+        let out = local()
+            .args(["invoke", &function.logical_id, "--event"])
+            .arg(&event)
+            .env("LOCAL_OUTBOX_DIR", scratch.join("outbox"))
+            .env("LOCAL_BLOB_DIR", scratch.join("blobs"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            function.logical_id,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let response: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("a JSON response");
+        let answered = response["statusCode"]
+            .as_u64()
+            .is_some_and(|s| (200..600).contains(&s))
+            || response["batchItemFailures"].is_array();
+        assert!(answered, "{}: {response}", function.logical_id);
+    }
+}
