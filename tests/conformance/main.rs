@@ -3,6 +3,7 @@
 
 mod files;
 mod queue;
+mod secrets;
 mod sessions;
 mod support;
 mod tasks;
