@@ -157,6 +157,37 @@ mod consistency {
 
     use super::*;
 
+    /// Every `src/bin/<name>.rs` of the function packages.
+    fn binaries_in_the_workspace() -> BTreeSet<String> {
+        let functions = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../functions");
+        std::fs::read_dir(functions)
+            .unwrap()
+            .filter_map(Result::ok)
+            .flat_map(|package| {
+                std::fs::read_dir(package.path().join("src/bin"))
+                    .into_iter()
+                    .flatten()
+            })
+            .filter_map(Result::ok)
+            .filter_map(|f| {
+                f.file_name()
+                    .to_string_lossy()
+                    .strip_suffix(".rs")
+                    .map(str::to_string)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_function_in_the_template_is_a_binary_and_every_binary_is_in_the_template() {
+        let in_template: BTreeSet<String> = functions(TEMPLATE)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.binary)
+            .collect();
+        assert_eq!(in_template, binaries_in_the_workspace());
+    }
+
     #[test]
     fn every_linked_handler_is_routed_by_the_template_and_every_route_has_a_handler() {
         let all = functions(TEMPLATE).unwrap();
