@@ -91,14 +91,8 @@ on_both_backends!(
     |api| {
         let boss = api.admin().await;
         let user = api.user().await;
-        let path = format!("/v1/admin/users/{}", user.id);
         let res = api
-            .send_as(
-                "PATCH",
-                &path,
-                &boss.access_token,
-                Some(json!({ "role": "editor" })),
-            )
+            .admin_update_user(&boss.access_token, &user.id, json!({ "role": "editor" }))
             .await;
         assert_eq!(
             (res.status, res.body["user"]["role"].as_str()),
@@ -116,25 +110,18 @@ on_both_backends!(
 on_both_backends!(admin_patch_validates_its_input, ADMIN, |api| {
     let boss = api.admin().await;
     let user = api.user().await;
-    let path = format!("/v1/admin/users/{}", user.id);
     let res = api
-        .send_as(
-            "PATCH",
-            &path,
-            &boss.access_token,
-            Some(json!({ "role": "owner" })),
-        )
+        .admin_update_user(&boss.access_token, &user.id, json!({ "role": "owner" }))
         .await;
     assert_eq!(
         (res.status, res.body["errors"][0]["field"].as_str()),
         (422, Some("role"))
     );
     let res = api
-        .send_as(
-            "PATCH",
-            &path,
+        .admin_update_user(
             &boss.access_token,
-            Some(json!({ "email": "x@example.com" })),
+            &user.id,
+            json!({ "email": "x@example.com" }),
         )
         .await;
     assert_eq!(res.status, 422);

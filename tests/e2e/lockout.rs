@@ -74,23 +74,20 @@ on_both_backends!(an_admin_can_lift_and_impose_a_lock, ADMIN, |api| {
     let boss = api.admin().await;
     let user = api.user().await;
     fail_logins(&api, &user.email, 5).await;
-    let path = format!("/v1/admin/users/{}", user.id);
     let res = api
-        .send_as(
-            "PATCH",
-            &path,
+        .admin_update_user(
             &boss.access_token,
-            Some(serde_json::json!({ "locked": false })),
+            &user.id,
+            serde_json::json!({ "locked": false }),
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(api.login(&user.email, &user.password).await.status, 200);
     let res = api
-        .send_as(
-            "PATCH",
-            &path,
+        .admin_update_user(
             &boss.access_token,
-            Some(serde_json::json!({ "locked": true })),
+            &user.id,
+            serde_json::json!({ "locked": true }),
         )
         .await;
     assert_eq!(res.status, 200);

@@ -315,14 +315,8 @@ on_both_backends!(a_role_change_closes_the_users_sockets, ROLES, |api| {
     let boss = api.admin().await;
     let user = api.user().await;
     let mut socket = connected(&api, &user).await;
-    let path = format!("/v1/admin/users/{}", user.id);
     let res = api
-        .send_as(
-            "PATCH",
-            &path,
-            &boss.access_token,
-            Some(json!({ "role": "viewer" })),
-        )
+        .admin_update_user(&boss.access_token, &user.id, json!({ "role": "viewer" }))
         .await;
     assert_eq!(res.status, 200);
     assert!(closed_by_server(&mut socket).await);

@@ -9,14 +9,8 @@ const ROLES: &[(&str, &str)] = &[
 /// A fresh user demoted to viewer by the admin, logged in again.
 async fn viewer(api: &Api, admin: &TestUser) -> TestUser {
     let user = api.user().await;
-    let path = format!("/v1/admin/users/{}", user.id);
     let res = api
-        .send_as(
-            "PATCH",
-            &path,
-            &admin.access_token,
-            Some(json!({ "role": "viewer" })),
-        )
+        .admin_update_user(&admin.access_token, &user.id, json!({ "role": "viewer" }))
         .await;
     assert_eq!(res.status, 200);
     let login = api.login(&user.email, &user.password).await;

@@ -188,6 +188,12 @@ impl Api {
         .await
     }
 
+    /// `PATCH /v1/admin/users/{id}` with the given admin's token.
+    pub async fn admin_update_user(&self, token: &str, user_id: &str, body: Value) -> Resp {
+        let path = format!("/v1/admin/users/{user_id}");
+        self.send_as("PATCH", &path, token, Some(body)).await
+    }
+
     pub async fn send_as(
         &self,
         method: &str,
