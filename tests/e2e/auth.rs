@@ -434,17 +434,27 @@ on_both_backends!(
 );
 
 on_both_backends!(
-    the_bootstrap_admin_email_registers_as_admin,
+    the_bootstrap_admin_email_becomes_admin_only_once_verified,
     &[("BOOTSTRAP_ADMIN_EMAIL", "Boss@Example.com")],
     |api| {
         let res = api
             .register("boss@example.com", "correct horse battery")
             .await;
-        assert_eq!(res.body["user"]["role"], "admin");
+        assert_eq!(res.body["user"]["role"], "viewer");
+        let unproven = api.login("boss@example.com", "correct horse battery").await;
+        let token = unproven.body["access_token"].as_str().unwrap();
+        assert_eq!(api.get_as("/v1/admin/users", token).await.status, 403);
+        let verified = api.verify_email("boss@example.com").await;
+        assert_eq!(verified.body["user"]["role"], "admin");
+        let proven = api.login("boss@example.com", "correct horse battery").await;
+        let token = proven.body["access_token"].as_str().unwrap();
+        assert_eq!(api.get_as("/v1/admin/users", token).await.status, 200);
         let res = api
             .register("worker@example.com", "correct horse battery")
             .await;
         assert_eq!(res.body["user"]["role"], "viewer");
+        let verified = api.verify_email("worker@example.com").await;
+        assert_eq!(verified.body["user"]["role"], "viewer");
     }
 );
 
@@ -466,5 +476,64 @@ async fn jwks_is_empty_because_tokens_are_signed_symmetrically() {
     assert_eq!(
         (res.status, res.body["keys"].as_array().map(Vec::len)),
         (200, Some(0))
+    );
+}
+
+on_both_backends!(
+    registration_refuses_addresses_the_mailer_cannot_send_to,
+    |api| {
+        for email in ["a,b@example.com", "a;b@example.com", "a<b>@example.com"] {
+            let res = api.register(email, "correct horse battery").await;
+            assert_eq!(
+                (res.status, res.body["errors"][0]["field"].as_str()),
+                (422, Some("email")),
+                "{email}"
+            );
+        }
+    }
+);
+
+on_both_backends!(
+    a_completed_reset_or_change_voids_every_other_reset_link,
+    |api| {
+        let user = api.user().await;
+        let forgot = || api.post("/v1/auth/password/forgot", json!({ "email": user.email }));
+        forgot().await;
+        forgot().await;
+        let first = api.token_from_email(&user.email, "Reset your password", 1).await;
+        let second = api.token_from_email(&user.email, "Reset your password", 2).await;
+        let reset = |token: String, password: &str| {
+            api.post(
+                "/v1/auth/password/reset",
+                json!({ "token": token, "new_password": password }),
+            )
+        };
+        assert_eq!(reset(first, "first new password").await.status, 204);
+        let res = reset(second, "second new password").await;
+        assert_eq!((res.status, res.code()), (400, "invalid_token"));
+
+        forgot().await;
+        let third = api.token_from_email(&user.email, "Reset your password", 3).await;
+        let login = api.login(&user.email, "first new password").await;
+        let token = login.body["access_token"].as_str().unwrap();
+        let change = json!({ "current_password": "first new password", "new_password": "changed by hand" });
+        let res = api
+            .send_as("POST", "/v1/auth/password", token, Some(change))
+            .await;
+        assert_eq!(res.status, 204);
+        let res = reset(third, "third new password").await;
+        assert_eq!((res.status, res.code()), (400, "invalid_token"));
+        assert_eq!(api.login(&user.email, "changed by hand").await.status, 200);
+    }
+);
+
+#[tokio::test]
+async fn a_field_of_the_wrong_json_type_is_named_by_its_path() {
+    let api = Api::start_memory(&[]).await;
+    let body = json!({ "email": "typed@example.com", "password": 12345678, "name": "Typed" });
+    let res = api.post("/v1/auth/register", body).await;
+    assert_eq!(
+        (res.status, res.body["errors"][0]["field"].as_str()),
+        (422, Some("password"))
     );
 }

@@ -201,3 +201,32 @@ async fn a_poison_email_job_is_dead_lettered_after_five_receives() {
     let dead = queue.dead_letters();
     assert_eq!((dead.len(), dead[0].receive_count), (1, 5));
 }
+
+on_both_backends!(
+    path_ids_longer_than_any_real_id_are_404,
+    e2e::ADMIN,
+    |api| {
+        let boss = api.admin().await;
+        let long = "x".repeat(2048);
+        let routes = [
+            ("GET", format!("/v1/tasks/{long}")),
+            ("PATCH", format!("/v1/tasks/{long}")),
+            ("DELETE", format!("/v1/tasks/{long}")),
+            ("GET", format!("/v1/files/{long}")),
+            ("POST", format!("/v1/files/{long}/complete")),
+            ("DELETE", format!("/v1/files/{long}")),
+            ("DELETE", format!("/v1/auth/sessions/{long}")),
+            ("PATCH", format!("/v1/admin/users/{long}")),
+        ];
+        for (method, path) in routes {
+            let body = (method == "PATCH").then(|| json!({ "title": "t" }));
+            let body = if path.starts_with("/v1/admin") {
+                Some(json!({ "locked": true }))
+            } else {
+                body
+            };
+            let res = api.send_as(method, &path, &boss.access_token, body).await;
+            assert_eq!((res.status, res.code()), (404, "not_found"), "{method} {}", &path[..20]);
+        }
+    }
+);

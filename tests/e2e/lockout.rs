@@ -96,3 +96,58 @@ on_both_backends!(an_admin_can_lift_and_impose_a_lock, ADMIN, |api| {
         "account_locked"
     );
 });
+
+on_both_backends!(
+    a_burst_of_parallel_wrong_passwords_is_evaluated_at_most_threshold_times,
+    |api| {
+        let user = api.user().await;
+        let burst = (0..15).map(|_| api.login(&user.email, "definitely wrong"));
+        let answers = futures::future::join_all(burst).await;
+        let evaluated = answers
+            .iter()
+            .filter(|r| r.code() == "invalid_credentials")
+            .count();
+        assert_eq!(evaluated, 5, "only the threshold's worth are checked");
+        for res in &answers {
+            let refused = (res.status, res.code()) == (429, "account_locked");
+            assert!(res.status == 401 || refused, "{} {}", res.status, res.body);
+        }
+        let res = api.login(&user.email, &user.password).await;
+        assert_eq!(res.code(), "account_locked");
+        api.wait_for_email(&user.email, "Your account was locked", 1)
+            .await;
+        assert_eq!(api.emails_to(&user.email, "Your account was locked").len(), 1);
+    }
+);
+
+on_both_backends!(wrong_current_passwords_count_towards_the_lockout, |api| {
+    let user = api.user().await;
+    let change = |current: &str| {
+        let body = serde_json::json!({ "current_password": current, "new_password": "another good one" });
+        api.send_as("POST", "/v1/auth/password", &user.access_token, Some(body))
+    };
+    for _ in 0..5 {
+        assert_eq!(change("not my password").await.status, 422);
+    }
+    let res = change(&user.password).await;
+    assert_eq!((res.status, res.code()), (429, "account_locked"));
+    assert_eq!(
+        api.login(&user.email, &user.password).await.code(),
+        "account_locked"
+    );
+});
+
+on_both_backends!(an_admin_lock_ends_the_users_sessions, ADMIN, |api| {
+    let boss = api.admin().await;
+    let user = api.user().await;
+    let res = api
+        .admin_update_user(
+            &boss.access_token,
+            &user.id,
+            serde_json::json!({ "locked": true }),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let me = api.get_as("/v1/auth/me", &user.access_token).await;
+    assert_eq!((me.status, me.code()), (401, "token_revoked"));
+});

@@ -98,3 +98,17 @@ on_both_backends!(
         assert_eq!(res.status, 401);
     }
 );
+
+on_both_backends!(
+    a_revoked_token_stays_revoked_through_the_expiry_leeway,
+    |api| {
+        let user = api.user().await;
+        let res = api
+            .send_as("POST", "/v1/auth/logout", &user.access_token, None)
+            .await;
+        assert_eq!(res.status, 204);
+        api.clock.advance_secs(15 * 60 + 1);
+        let me = api.get_as("/v1/auth/me", &user.access_token).await;
+        assert_eq!((me.status, me.code()), (401, "token_revoked"));
+    }
+);

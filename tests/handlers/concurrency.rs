@@ -4,38 +4,20 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use shared::adapters::local_blobs::LocalBlobs;
-use shared::adapters::memory::MemoryQueue;
-use shared::adapters::outbox::OutboxSender;
 use shared::clock::{Clock, SystemClock};
-use shared::config::MissingSecrets;
 use shared::domain::{Role, TaskStatus};
 use shared::ports::{RevocationStore, TaskStore};
 use shared::services::tasks::NewTask;
-use shared::{App, Config};
+use shared::App;
 
 use crate::calls::event;
 use crate::fixtures::{body_json, request};
-use crate::gate::{Gate, GateStore};
+use crate::gate::{app_over, Gate, GateStore};
 
 fn gated_app() -> (Arc<App>, Arc<Gate>) {
-    let store = GateStore::default();
+    let store = Arc::new(GateStore::default());
     let gate = store.gate.clone();
-    let outbox = std::env::temp_dir().join(e2e::unique_name("gate-outbox"));
-    let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
-    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
-    let sender = Arc::new(OutboxSender::new(&outbox.display().to_string()));
-    let blob_config =
-        || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
-    let app = App::new(
-        config,
-        Arc::new(store),
-        Arc::new(MemoryQueue::default()),
-        sender,
-        Arc::new(LocalBlobs::new(&blob_config(), Arc::new(SystemClock))),
-        Arc::new(SystemClock),
-    );
-    (Arc::new(app), gate)
+    (app_over(store), gate)
 }
 
 #[tokio::test]

@@ -7,12 +7,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use shared::adapters::memory::MemoryStore;
+use shared::adapters::local_blobs::LocalBlobs;
+use shared::adapters::memory::{MemoryQueue, MemoryStore};
+use shared::adapters::outbox::OutboxSender;
+use shared::clock::SystemClock;
+use shared::config::MissingSecrets;
+use shared::{App, Config};
 use shared::domain::{
     AuditEvent, Connection, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page,
     Session, Task, TaskFilter, User, UserChanges, UserRecord,
 };
-use shared::error::StoreResult;
+use shared::error::{StoreError, StoreResult};
 use shared::ports::*;
 use tokio::sync::Barrier;
 
@@ -51,10 +56,31 @@ impl Gate {
     }
 }
 
+/// An app whose table is `store`; everything else in memory.
+pub fn app_over(store: Arc<GateStore>) -> Arc<App> {
+    let outbox = std::env::temp_dir().join(e2e::unique_name("gate-outbox"));
+    let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let sender = Arc::new(OutboxSender::new(&outbox.display().to_string()));
+    let blob_config =
+        || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
+    let app = App::new(
+        config,
+        store,
+        Arc::new(MemoryQueue::default()),
+        sender,
+        Arc::new(LocalBlobs::new(&blob_config(), Arc::new(SystemClock))),
+        Arc::new(SystemClock),
+    );
+    Arc::new(app)
+}
+
 #[derive(Default)]
 pub struct GateStore {
     pub inner: MemoryStore,
     pub gate: Arc<Gate>,
+    /// When set, the next blacklist write fails as if the table were down.
+    pub fail_next_blacklist_write: AtomicBool,
 }
 
 #[async_trait]
@@ -119,6 +145,9 @@ impl SessionStore for GateStore {
 #[async_trait]
 impl RevocationStore for GateStore {
     async fn revoke_tokens(&self, jtis: &[LiveJti]) -> StoreResult<()> {
+        if self.fail_next_blacklist_write.swap(false, Ordering::SeqCst) {
+            return Err(StoreError::Unavailable(anyhow::anyhow!("injected outage")));
+        }
         self.inner.revoke_tokens(jtis).await
     }
 

@@ -6,5 +6,6 @@ mod concurrency;
 mod fixtures;
 mod gate;
 mod logs;
+mod revocation;
 mod routes;
 mod worker;

@@ -233,24 +233,44 @@ impl Api {
     }
 
     pub async fn user_with_email(&self, email: &str) -> TestUser {
-        let password = "correct horse battery".to_string();
-        let registered = self.register(email, &password).await;
+        let password = "correct horse battery";
+        let registered = self.register(email, password).await;
         assert_eq!(registered.status, 201, "register: {}", registered.body);
-        let login = self.login(email, &password).await;
+        self.logged_in(email, password).await
+    }
+
+    async fn logged_in(&self, email: &str, password: &str) -> TestUser {
+        let login = self.login(email, password).await;
         assert_eq!(login.status, 200, "login: {}", login.body);
         TestUser {
             id: login.body["user"]["id"].as_str().unwrap().to_string(),
             email: email.to_string(),
-            password,
+            password: password.to_string(),
             access_token: login.body["access_token"].as_str().unwrap().to_string(),
             refresh_token: login.body["refresh_token"].as_str().unwrap().to_string(),
             session_id: login.body["session_id"].as_str().unwrap().to_string(),
         }
     }
 
-    /// Registers and logs in the bootstrap admin (start the gateway with [`ADMIN`]).
+    /// Registers the bootstrap admin (start the gateway with [`ADMIN`]), proves
+    /// the address (the role is granted only then) and logs in.
     pub async fn admin(&self) -> TestUser {
-        self.user_with_email(ADMIN_EMAIL).await
+        let password = "correct horse battery";
+        let registered = self.register(ADMIN_EMAIL, password).await;
+        assert_eq!(registered.status, 201, "register: {}", registered.body);
+        let verified = self.verify_email(ADMIN_EMAIL).await;
+        assert_eq!(verified.body["user"]["role"], "admin", "{}", verified.body);
+        self.logged_in(ADMIN_EMAIL, password).await
+    }
+
+    /// Follows the newest verification link sent to `email`.
+    pub async fn verify_email(&self, email: &str) -> Resp {
+        let sent = self.emails_to(email, "Confirm your email address").len().max(1);
+        let token = self
+            .token_from_email(email, "Confirm your email address", sent)
+            .await;
+        self.post("/v1/auth/verify-email", json!({ "token": token }))
+            .await
     }
 
     /// Every `.eml` delivered to `to` whose subject contains `subject`.
