@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::{serde_rfc3339, Millis};
 
-/// A trimmed, lowercased email address with a plausible shape.
+/// A trimmed, lowercased email address with a plausible shape that the mailer
+/// accepts too (`lettre::Address`), so every registered address can be sent to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Email(String);
 
@@ -21,7 +22,8 @@ impl Email {
                     && !domain.contains("..")
             })
             && email.matches('@').count() == 1
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && email.parse::<lettre::Address>().is_ok();
         if valid {
             Ok(Self(email))
         } else {
@@ -178,7 +180,9 @@ pub struct AuditEvent {
     pub detail: serde_json::Value,
 }
 
-/// Failed-login bookkeeping for one email.
+/// Failed-login bookkeeping for one email. An attempt is counted when it is
+/// reserved, before the password is checked, so parallel guesses cannot
+/// outrun the count; a success clears it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LoginAttempts {
     pub failures: u32,
@@ -186,18 +190,43 @@ pub struct LoginAttempts {
     pub locked_until: Option<i64>,
 }
 
+/// The answer to "may one more password be checked for this email?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reservation {
+    /// Check it: this attempt is number `number` of the count.
+    Granted { number: u32 },
+    /// A lock is in force until then (seconds since epoch).
+    Locked { until: i64 },
+    /// The threshold's worth of attempts are counted or still being checked.
+    Exhausted,
+}
+
 impl LoginAttempts {
     pub fn locked_at(&self, now_secs: i64) -> Option<i64> {
         self.locked_until.filter(|until| now_secs < *until)
     }
-}
 
-/// The outcome of recording one failed login.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FailureOutcome {
-    pub failures: u32,
-    /// True for exactly one caller: the failure that started the lock.
-    pub lock_started: bool,
+    /// The state after reserving one more attempt (unchanged when refused). A
+    /// lapsed lock starts a fresh count.
+    pub fn reserve(&self, threshold: u32, now_secs: i64) -> (Self, Reservation) {
+        if let Some(until) = self.locked_at(now_secs) {
+            return (self.clone(), Reservation::Locked { until });
+        }
+        let counted = if self.locked_until.is_some() {
+            0
+        } else {
+            self.failures
+        };
+        if counted >= threshold {
+            return (self.clone(), Reservation::Exhausted);
+        }
+        let next = Self {
+            failures: counted + 1,
+            locked_until: None,
+        };
+        let number = next.failures;
+        (next, Reservation::Granted { number })
+    }
 }
 
 /// One page of a listing; `next` is the store's own position, signed by the service.
@@ -235,9 +264,34 @@ mod tests {
             "a@b@c.com",
             "ada@.com",
             "ada@example..com",
+            "a,b@example.com",
+            "a;b@example.com",
+            "a<b>@example.com",
+            "(ada)@example.com",
         ] {
             assert!(Email::parse(raw).is_err(), "{raw:?} should be refused");
         }
+    }
+
+    #[test]
+    fn attempts_are_granted_up_to_the_threshold_then_exhausted() {
+        let mut state = LoginAttempts::default();
+        for expected in 1..=3 {
+            let (next, answer) = state.reserve(3, 100);
+            assert_eq!(answer, Reservation::Granted { number: expected });
+            state = next;
+        }
+        assert_eq!(state.reserve(3, 100).1, Reservation::Exhausted);
+    }
+
+    #[test]
+    fn a_lock_refuses_until_it_lapses_then_the_count_starts_afresh() {
+        let locked = LoginAttempts {
+            failures: 3,
+            locked_until: Some(200),
+        };
+        assert_eq!(locked.reserve(3, 199).1, Reservation::Locked { until: 200 });
+        assert_eq!(locked.reserve(3, 200).1, Reservation::Granted { number: 1 });
     }
 
     #[test]
@@ -353,6 +407,8 @@ impl FileRecord {
 pub struct Connection {
     pub id: String,
     pub user_id: String,
+    /// The session whose ticket opened it: revoking the session closes it.
+    pub session_id: String,
     pub user_name: String,
     pub role: Role,
     /// Seconds since epoch: API Gateway closes a connection after 2 hours at most.

@@ -68,33 +68,65 @@ pub struct Rendered {
     pub html: String,
 }
 
+/// How much of a user-supplied name or title goes into an email.
+const MAX_NAME_CHARS: usize = 100;
+const MAX_TITLE_CHARS: usize = 120;
+
+/// User-supplied text made safe for a header or a line of the body: control
+/// characters (CR, LF, tabs, line separators) become spaces, runs of spaces
+/// collapse, and the result is cut at `max_chars` with an ellipsis.
+pub fn one_line(raw: &str, max_chars: usize) -> String {
+    let flat: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let words: Vec<&str> = flat.split_whitespace().collect();
+    let line = words.join(" ");
+    if line.chars().count() <= max_chars {
+        return line;
+    }
+    let mut cut: String = line.chars().take(max_chars - 1).collect();
+    cut.push('…');
+    cut
+}
+
 pub fn render(kind: &EmailKind, app_base_url: &str) -> Rendered {
     let base = app_base_url.trim_end_matches('/');
+    let name = |raw: &str| one_line(raw, MAX_NAME_CHARS);
     match kind {
-        EmailKind::VerifyEmail { name, token } => with_link(
+        EmailKind::VerifyEmail { name: who, token } => with_link(
             "Confirm your email address",
-            name,
+            &name(who),
             "Welcome to Think-Tank. Confirm your email address with the link below; it works once and expires in 24 hours.",
             &format!("{base}/verify-email?token={token}"),
         ),
-        EmailKind::PasswordReset { name, token } => with_link(
+        EmailKind::PasswordReset { name: who, token } => with_link(
             "Reset your password",
-            name,
+            &name(who),
             "Someone asked to reset your Think-Tank password. If it was you, use the link below within one hour. If not, ignore this email.",
             &format!("{base}/reset-password?token={token}"),
         ),
-        EmailKind::AccountLocked { name, locked_until } => with_link(
+        EmailKind::AccountLocked { name: who, locked_until } => with_link(
             "Your account was locked",
-            name,
+            &name(who),
             &format!("After repeated failed logins your Think-Tank account is locked until {locked_until}. Resetting your password lifts the lock at once."),
             &format!("{base}/forgot-password"),
         ),
-        EmailKind::TaskAssigned { name, task_id, task_title, assigned_by } => with_link(
-            &format!("Task assigned: {task_title}"),
-            name,
-            &format!("{assigned_by} assigned you the task \"{task_title}\"."),
-            &format!("{base}/tasks/{task_id}"),
-        ),
+        EmailKind::TaskAssigned { name: who, task_id, task_title, assigned_by } => {
+            let title = one_line(task_title, MAX_TITLE_CHARS);
+            with_link(
+                &format!("Task assigned: {title}"),
+                &name(who),
+                &format!("{} assigned you the task \"{title}\".", name(assigned_by)),
+                &format!("{base}/tasks/{}", one_line(task_id, MAX_NAME_CHARS)),
+            )
+        }
     }
 }
 
@@ -147,14 +179,18 @@ pub fn build_message(job: &EmailJob, from: &str, app_base_url: &str) -> anyhow::
 }
 
 /// 8bit keeps links readable in the `.eml`: quoted-printable would fold them
-/// and turn `?token=` into `?token=3D`. RFC 5322 allows lines up to 998 octets.
+/// and turn `?token=` into `?token=3D`. RFC 5322 allows lines up to 998
+/// octets; a part with a longer line (escaped user text can grow) is left to
+/// lettre, which picks quoted-printable or base64, so it still sends.
 fn part(content_type: ContentType, text: String) -> anyhow::Result<SinglePart> {
     const MAX_LINE: usize = 998;
-    if text.contains('\0') || text.lines().any(|l| l.len() > MAX_LINE) {
-        anyhow::bail!("email body has a line longer than {MAX_LINE} octets");
-    }
     let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
-    let body = Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit);
+    let fits = !crlf.contains('\0') && crlf.lines().all(|l| l.len() <= MAX_LINE);
+    let body = if fits {
+        Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::EightBit)
+    } else {
+        Body::new(crlf)
+    };
     Ok(SinglePart::builder().header(content_type).body(body))
 }
 
@@ -216,6 +252,35 @@ mod tests {
             text.contains("verify-email?token=tok123"),
             "links stay unbroken"
         );
+    }
+
+    #[test]
+    fn user_text_cannot_add_headers_or_overlong_lines() {
+        let job = EmailJob::new(
+            "ada@example.com",
+            EmailKind::TaskAssigned {
+                name: "Ada\r\nBcc: victim@example.com".into(),
+                task_id: "1".into(),
+                task_title: format!(
+                    "Evil\r\nBcc: victim@example.com\u{2028}{}",
+                    "x".repeat(10_000)
+                ),
+                assigned_by: "Bob\u{0}\t".into(),
+            },
+        );
+        let raw = build_message(&job, "Think-Tank <no-reply@example.com>", "http://x").unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        assert!(!text.lines().any(|l| l.starts_with("Bcc:")));
+        assert!(text.lines().all(|l| l.len() <= 998));
+        let subject = render(&job.kind, "http://x").subject;
+        assert!(subject.chars().count() <= "Task assigned: ".len() + MAX_TITLE_CHARS);
+        assert!(subject.ends_with('…'));
+    }
+
+    #[test]
+    fn one_line_flattens_and_bounds() {
+        assert_eq!(one_line("  a\r\n\tb  c ", 10), "a b c");
+        assert_eq!(one_line("abcdef", 4), "abc…");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod http;
+pub mod logging;
 pub mod pagination;
 pub mod ports;
 pub mod rbac;

@@ -7,8 +7,8 @@
 use async_trait::async_trait;
 
 use crate::domain::{
-    AuditEvent, Connection, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page,
-    Session, Task, TaskFilter, User, UserChanges, UserRecord,
+    AuditEvent, Connection, Email, FileRecord, LiveJti, Page, Reservation, Session, Task,
+    TaskFilter, User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
@@ -67,19 +67,28 @@ pub trait OneTimeStore: Send + Sync {
     async fn contains(&self, purpose: &str, key: &str, now: i64) -> StoreResult<bool>;
 }
 
+/// The lockout count per email. Every write is conditional, so any number of
+/// parallel attempts get at most `threshold` grants between two clears.
 #[async_trait]
 pub trait AttemptStore: Send + Sync {
-    async fn attempts(&self, email: &Email, now: i64) -> StoreResult<LoginAttempts>;
-    /// Counts one failure; the failure that reaches `threshold` starts a lock
-    /// until `now + lock_seconds` and resets the count.
-    async fn record_failure(
+    /// Counts one more attempt if no lock is in force and fewer than
+    /// `threshold` are counted (see [`crate::domain::LoginAttempts::reserve`]).
+    async fn reserve_attempt(
         &self,
         email: &Email,
         threshold: u32,
-        lock_seconds: i64,
         now: i64,
-    ) -> StoreResult<FailureOutcome>;
-    /// Forgets failures and lifts any lock.
+    ) -> StoreResult<Reservation>;
+    /// Starts a lock until `until` if `threshold` attempts are counted and none
+    /// is in force; `true` for the one caller that started it.
+    async fn start_lock(
+        &self,
+        email: &Email,
+        threshold: u32,
+        until: i64,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// Forgets the count and lifts any lock (a success, a reset, an admin).
     async fn clear_attempts(&self, email: &Email) -> StoreResult<()>;
     async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()>;
 }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use http::Response;
 use lambda_http::{service_fn, Body, Error, Request};
-use tracing_subscriber::EnvFilter;
 
 use std::collections::HashMap;
 
@@ -15,23 +14,11 @@ use crate::clock::SystemClock;
 use crate::config::{Config, MissingSecrets};
 use crate::App;
 
-pub fn init_json_tracing() {
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_current_span(false)
-        .with_ansi(false)
-        .without_time()
-        .try_init();
-}
-
 /// Once per cold start: config from the environment, secrets from Secrets
 /// Manager (`SECRETS_ARN`, a JSON object of `JWT_SIGNING_KEYS`, `APP_SECRET`,
 /// `IP_HASH_PEPPER`), then the AWS adapters.
 pub async fn lambda_app() -> Result<Arc<App>, Error> {
-    init_json_tracing();
+    crate::logging::init(crate::logging::LogFormat::Json);
     let clients = AwsClients::from_env().await;
     let config = deployed_config(std::env::vars().collect(), &clients).await?;
     Ok(Arc::new(App::on_aws_with(

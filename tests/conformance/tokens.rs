@@ -1,4 +1,4 @@
-use shared::domain::{AuditEvent, AuditType, Email};
+use shared::domain::{AuditEvent, AuditType, Email, Reservation};
 use shared::ports::Store;
 
 use crate::conformance;
@@ -8,10 +8,12 @@ conformance!(
     a_single_use_token_is_taken_once,
     concurrent_takes_have_one_winner,
     an_expired_token_cannot_be_taken_and_its_key_can_be_reused,
-    the_failure_reaching_the_threshold_starts_one_lock,
-    concurrent_failures_start_exactly_one_lock,
+    attempts_are_granted_up_to_the_threshold_and_a_lock_refuses_until_it_lapses,
+    a_lock_starts_only_at_the_threshold,
+    parallel_reservations_grant_exactly_the_threshold,
     clearing_and_imposing_locks,
     rate_windows_count_hits_separately,
+    windows_of_different_lengths_count_independently,
     audit_events_are_listed_newest_first_per_user_or_for_all,
     the_probe_answers,
 );
@@ -65,71 +67,91 @@ async fn an_expired_token_cannot_be_taken_and_its_key_can_be_reused(store: &dyn 
     assert_eq!(store.take("verify", "k3", NOW + 300).await.unwrap(), None);
 }
 
-async fn the_failure_reaching_the_threshold_starts_one_lock(store: &dyn Store) {
+async fn granted(store: &dyn Store, email: &Email, now: i64) -> Reservation {
+    store.reserve_attempt(email, 3, now).await.unwrap()
+}
+
+async fn attempts_are_granted_up_to_the_threshold_and_a_lock_refuses_until_it_lapses(
+    store: &dyn Store,
+) {
     let email = Email::parse("lock@example.com").unwrap();
-    for n in 1..3 {
-        let outcome = store.record_failure(&email, 3, 600, NOW).await.unwrap();
-        assert_eq!((outcome.failures, outcome.lock_started), (n, false));
-        assert_eq!(store.attempts(&email, NOW).await.unwrap().failures, n);
+    for number in 1..=3 {
+        assert_eq!(
+            granted(store, &email, NOW).await,
+            Reservation::Granted { number }
+        );
     }
+    assert_eq!(granted(store, &email, NOW).await, Reservation::Exhausted);
+    assert!(store.start_lock(&email, 3, NOW + 600, NOW).await.unwrap());
     assert!(
-        store
-            .record_failure(&email, 3, 600, NOW)
-            .await
-            .unwrap()
-            .lock_started
+        !store.start_lock(&email, 3, NOW + 900, NOW).await.unwrap(),
+        "one lock at a time"
     );
     assert_eq!(
-        store.attempts(&email, NOW).await.unwrap().locked_at(NOW),
-        Some(NOW + 600)
+        granted(store, &email, NOW + 1).await,
+        Reservation::Locked { until: NOW + 600 }
     );
-    assert!(
-        !store
-            .record_failure(&email, 3, 600, NOW + 1)
-            .await
-            .unwrap()
-            .lock_started
-    );
-    let after = store
-        .record_failure(&email, 3, 600, NOW + 600)
-        .await
-        .unwrap();
     assert_eq!(
-        (after.failures, after.lock_started),
-        (1, false),
+        granted(store, &email, NOW + 600).await,
+        Reservation::Granted { number: 1 },
         "a lapsed lock starts a fresh count"
     );
 }
 
-async fn concurrent_failures_start_exactly_one_lock(store: &dyn Store) {
+async fn a_lock_starts_only_at_the_threshold(store: &dyn Store) {
+    let email = Email::parse("early@example.com").unwrap();
+    granted(store, &email, NOW).await;
+    assert!(!store.start_lock(&email, 3, NOW + 600, NOW).await.unwrap());
+    assert_eq!(
+        granted(store, &email, NOW).await,
+        Reservation::Granted { number: 2 }
+    );
+}
+
+async fn parallel_reservations_grant_exactly_the_threshold(store: &dyn Store) {
     let email = Email::parse("swarm@example.com").unwrap();
-    let failures = (0..10).map(|_| store.record_failure(&email, 5, 600, NOW));
-    let outcomes = futures::future::join_all(failures).await;
-    let locks = outcomes
+    let burst = (0..12).map(|_| store.reserve_attempt(&email, 5, NOW));
+    let answers = futures::future::join_all(burst).await;
+    let mut numbers: Vec<u32> = answers
         .iter()
-        .filter(|o| o.as_ref().unwrap().lock_started)
-        .count();
-    assert_eq!(locks, 1);
+        .filter_map(|a| match a.as_ref().expect("no reservation fails") {
+            Reservation::Granted { number } => Some(*number),
+            _ => None,
+        })
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, vec![1, 2, 3, 4, 5]);
 }
 
 async fn clearing_and_imposing_locks(store: &dyn Store) {
     let email = Email::parse("admin-lock@example.com").unwrap();
-    store.record_failure(&email, 5, 600, NOW).await.unwrap();
+    for _ in 0..3 {
+        granted(store, &email, NOW).await;
+    }
     store.clear_attempts(&email).await.unwrap();
     assert_eq!(
-        store.attempts(&email, NOW).await.unwrap(),
-        Default::default()
+        granted(store, &email, NOW).await,
+        Reservation::Granted { number: 1 }
     );
     store.lock_until(&email, NOW + 100, NOW).await.unwrap();
     assert_eq!(
-        store.attempts(&email, NOW).await.unwrap().locked_at(NOW),
-        Some(NOW + 100)
+        granted(store, &email, NOW).await,
+        Reservation::Locked { until: NOW + 100 }
     );
     store.clear_attempts(&email).await.unwrap();
     assert_eq!(
-        store.attempts(&email, NOW).await.unwrap().locked_at(NOW),
-        None
+        granted(store, &email, NOW).await,
+        Reservation::Granted { number: 1 }
     );
+}
+
+async fn windows_of_different_lengths_count_independently(store: &dyn Store) {
+    let hour = NOW - NOW.rem_euclid(3600);
+    assert_eq!(store.hit("mail#someone", hour, 3600).await.unwrap(), 1);
+    let minute = NOW - NOW.rem_euclid(60);
+    assert_eq!(store.hit("login#ip", minute, 60).await.unwrap(), 1);
+    assert_eq!(store.hit("login#ip", minute + 60, 60).await.unwrap(), 1);
+    assert_eq!(store.hit("mail#someone", hour, 3600).await.unwrap(), 2);
 }
 
 async fn rate_windows_count_hits_separately(store: &dyn Store) {

@@ -500,8 +500,12 @@ on_both_backends!(
         let forgot = || api.post("/v1/auth/password/forgot", json!({ "email": user.email }));
         forgot().await;
         forgot().await;
-        let first = api.token_from_email(&user.email, "Reset your password", 1).await;
-        let second = api.token_from_email(&user.email, "Reset your password", 2).await;
+        let first = api
+            .token_from_email(&user.email, "Reset your password", 1)
+            .await;
+        let second = api
+            .token_from_email(&user.email, "Reset your password", 2)
+            .await;
         let reset = |token: String, password: &str| {
             api.post(
                 "/v1/auth/password/reset",
@@ -513,10 +517,13 @@ on_both_backends!(
         assert_eq!((res.status, res.code()), (400, "invalid_token"));
 
         forgot().await;
-        let third = api.token_from_email(&user.email, "Reset your password", 3).await;
+        let third = api
+            .token_from_email(&user.email, "Reset your password", 3)
+            .await;
         let login = api.login(&user.email, "first new password").await;
         let token = login.body["access_token"].as_str().unwrap();
-        let change = json!({ "current_password": "first new password", "new_password": "changed by hand" });
+        let change =
+            json!({ "current_password": "first new password", "new_password": "changed by hand" });
         let res = api
             .send_as("POST", "/v1/auth/password", token, Some(change))
             .await;
@@ -537,3 +544,44 @@ async fn a_field_of_the_wrong_json_type_is_named_by_its_path() {
         (422, Some("password"))
     );
 }
+
+on_both_backends!(
+    an_address_gets_at_most_five_triggered_emails_an_hour,
+    |api| {
+        let user = api.user().await;
+        for _ in 0..4 {
+            let res = api
+                .send_as(
+                    "POST",
+                    "/v1/auth/verify-email/resend",
+                    &user.access_token,
+                    None,
+                )
+                .await;
+            assert_eq!(res.status, 202);
+        }
+        let res = api
+            .send_as(
+                "POST",
+                "/v1/auth/verify-email/resend",
+                &user.access_token,
+                None,
+            )
+            .await;
+        assert_eq!((res.status, res.code()), (429, "rate_limited"));
+        let forgot = api
+            .post("/v1/auth/password/forgot", json!({ "email": user.email }))
+            .await;
+        assert_eq!(forgot.status, 202, "the answer does not tell");
+        api.wait_for_email(&user.email, "Confirm your email address", 5)
+            .await;
+        assert!(api.emails_to(&user.email, "Reset your password").is_empty());
+        api.clock.advance_secs(3600);
+        let login = api.login(&user.email, &user.password).await;
+        let token = login.body["access_token"].as_str().unwrap();
+        let res = api
+            .send_as("POST", "/v1/auth/verify-email/resend", token, None)
+            .await;
+        assert_eq!(res.status, 202, "a new hour, a new budget");
+    }
+);

@@ -226,7 +226,24 @@ on_both_backends!(
                 body
             };
             let res = api.send_as(method, &path, &boss.access_token, body).await;
-            assert_eq!((res.status, res.code()), (404, "not_found"), "{method} {}", &path[..20]);
+            assert_eq!(
+                (res.status, res.code()),
+                (404, "not_found"),
+                "{method} {}",
+                &path[..20]
+            );
+        }
+        for path in [
+            format!("/v1/tasks?owner_id={long}"),
+            format!("/v1/admin/audit?user_id={long}"),
+        ] {
+            let res = api.get_as(&path, &boss.access_token).await;
+            assert_eq!(
+                (res.status, res.code()),
+                (422, "validation_failed"),
+                "{}",
+                &path[..20]
+            );
         }
     }
 );

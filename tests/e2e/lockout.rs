@@ -116,14 +116,18 @@ on_both_backends!(
         assert_eq!(res.code(), "account_locked");
         api.wait_for_email(&user.email, "Your account was locked", 1)
             .await;
-        assert_eq!(api.emails_to(&user.email, "Your account was locked").len(), 1);
+        assert_eq!(
+            api.emails_to(&user.email, "Your account was locked").len(),
+            1
+        );
     }
 );
 
 on_both_backends!(wrong_current_passwords_count_towards_the_lockout, |api| {
     let user = api.user().await;
     let change = |current: &str| {
-        let body = serde_json::json!({ "current_password": current, "new_password": "another good one" });
+        let body =
+            serde_json::json!({ "current_password": current, "new_password": "another good one" });
         api.send_as("POST", "/v1/auth/password", &user.access_token, Some(body))
     };
     for _ in 0..5 {

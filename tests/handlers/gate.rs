@@ -12,13 +12,13 @@ use shared::adapters::memory::{MemoryQueue, MemoryStore};
 use shared::adapters::outbox::OutboxSender;
 use shared::clock::SystemClock;
 use shared::config::MissingSecrets;
-use shared::{App, Config};
 use shared::domain::{
-    AuditEvent, Connection, Email, FailureOutcome, FileRecord, LiveJti, LoginAttempts, Page,
-    Session, Task, TaskFilter, User, UserChanges, UserRecord,
+    AuditEvent, Connection, Email, FileRecord, LiveJti, Page, Reservation, Session, Task,
+    TaskFilter, User, UserChanges, UserRecord,
 };
 use shared::error::{StoreError, StoreResult};
 use shared::ports::*;
+use shared::{App, Config};
 use tokio::sync::Barrier;
 
 #[derive(Default)]
@@ -183,20 +183,23 @@ impl OneTimeStore for GateStore {
 
 #[async_trait]
 impl AttemptStore for GateStore {
-    async fn attempts(&self, email: &Email, now: i64) -> StoreResult<LoginAttempts> {
-        self.inner.attempts(email, now).await
-    }
-
-    async fn record_failure(
+    async fn reserve_attempt(
         &self,
         email: &Email,
         threshold: u32,
-        lock_seconds: i64,
         now: i64,
-    ) -> StoreResult<FailureOutcome> {
-        self.inner
-            .record_failure(email, threshold, lock_seconds, now)
-            .await
+    ) -> StoreResult<Reservation> {
+        self.inner.reserve_attempt(email, threshold, now).await
+    }
+
+    async fn start_lock(
+        &self,
+        email: &Email,
+        threshold: u32,
+        until: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        self.inner.start_lock(email, threshold, until, now).await
     }
 
     async fn clear_attempts(&self, email: &Email) -> StoreResult<()> {

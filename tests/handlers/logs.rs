@@ -5,6 +5,7 @@ use std::io::Write;
 use std::sync::{Mutex, OnceLock};
 
 use serde_json::json;
+use shared::logging::LogFormat;
 
 use crate::fixtures::{body_json, fixture, fixture_with, request, Harness};
 
@@ -25,10 +26,8 @@ impl Write for Capture {
 fn capture_logs() {
     static INIT: OnceLock<()> = OnceLock::new();
     INIT.get_or_init(|| {
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(|| Capture)
-            .finish();
+        let filter = tracing_subscriber::EnvFilter::new("trace");
+        let subscriber = shared::logging::subscriber(LogFormat::Json, filter, || Capture);
         tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber");
     });
 }

@@ -8,4 +8,5 @@ mod gate;
 mod logs;
 mod revocation;
 mod routes;
+mod side_effects;
 mod worker;

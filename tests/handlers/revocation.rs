@@ -35,7 +35,9 @@ async fn a_revocation_whose_blacklist_write_failed_completes_on_retry() {
     let issued = app.login(login, &ClientMeta::default()).await.unwrap();
     let (user_id, session_id) = (&issued.user.id, &issued.session.id);
 
-    store.fail_next_blacklist_write.store(true, Ordering::SeqCst);
+    store
+        .fail_next_blacklist_write
+        .store(true, Ordering::SeqCst);
     assert!(app.revoke_session(user_id, session_id).await.is_err());
     app.revoke_session(user_id, session_id).await.unwrap();
 

@@ -68,3 +68,44 @@ async fn every_email_kind_is_delivered_with_text_and_html() {
         .iter()
         .all(|m| m.contains("text/plain") && m.contains("text/html")));
 }
+
+fn queued(to: &str, kind: shared::email::EmailKind) -> shared::email::EmailJob {
+    shared::email::EmailJob::new(to, kind)
+}
+
+#[tokio::test]
+async fn a_job_the_mailer_can_never_send_is_dropped_not_retried() {
+    let h = Harness::new();
+    let kind = shared::email::EmailKind::VerifyEmail {
+        name: "Comma".into(),
+        token: "t".into(),
+    };
+    let job = queued("a,b@example.com", kind);
+    shared::ports::EmailQueue::enqueue(h.queue.as_ref(), &job)
+        .await
+        .unwrap();
+    assert!(
+        h.run_worker().await.is_empty(),
+        "not sent back to the queue"
+    );
+    assert!(h.outbox_files().is_empty());
+}
+
+#[tokio::test]
+async fn hostile_names_and_huge_titles_are_sent_flattened_and_bounded() {
+    let h = Harness::new();
+    let kind = shared::email::EmailKind::TaskAssigned {
+        name: "Ada\r\nBcc: victim@example.com".into(),
+        task_id: "t1".into(),
+        task_title: format!("&\r\nBcc: victim@example.com {}", "&".repeat(5000)),
+        assigned_by: "Bob".into(),
+    };
+    let job = queued("ada@example.com", kind);
+    shared::ports::EmailQueue::enqueue(h.queue.as_ref(), &job)
+        .await
+        .unwrap();
+    assert!(h.run_worker().await.is_empty());
+    let mails = h.outbox_files();
+    assert_eq!(mails.len(), 1);
+    assert!(!mails[0].lines().any(|l| l.starts_with("Bcc:")));
+}

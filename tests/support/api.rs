@@ -265,7 +265,10 @@ impl Api {
 
     /// Follows the newest verification link sent to `email`.
     pub async fn verify_email(&self, email: &str) -> Resp {
-        let sent = self.emails_to(email, "Confirm your email address").len().max(1);
+        let sent = self
+            .emails_to(email, "Confirm your email address")
+            .len()
+            .max(1);
         let token = self
             .token_from_email(email, "Confirm your email address", sent)
             .await;

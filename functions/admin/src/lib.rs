@@ -58,7 +58,7 @@ pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
         let principal = app.authenticate(&ctx).await?;
         principal.require(Permission::UsersUpdate)?;
         let patch = ctx.json::<UserPatchBody>()?.validate()?;
-        let user_id = ctx.param("id").ok_or(ApiError::NotFound)?;
+        let user_id = ctx.path_id("id")?;
         let meta = app.client_meta(&ctx);
         let user = app
             .patch_user(principal.user_id(), user_id, patch, &meta)
@@ -73,7 +73,7 @@ pub async fn audit_list(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(app, req, |ctx| async move {
         let principal = app.authenticate(&ctx).await?;
         principal.require(Permission::AuditRead)?;
-        let user_id = ctx.query("user_id").filter(|u| !u.is_empty());
+        let user_id = ctx.query_id("user_id")?;
         let scope = format!("audit:{}", user_id.unwrap_or(""));
         let page = page_request(&ctx, &app.keys.cursor, &scope)?;
         let events = app

@@ -117,7 +117,6 @@ pub async fn logout_all(app: Arc<App>, req: Request) -> Response<Body> {
         ctx.no_body()?;
         let principal = app.authenticate(&ctx).await?;
         let revoked = app.revoke_all_sessions(principal.user_id(), None).await?;
-        app.close_connections_of(principal.user_id()).await?;
         let detail = serde_json::json!({ "sessions_revoked": revoked });
         app.audit_caller(AuditType::LogoutAll, &ctx, &principal, detail)
             .await?;
@@ -148,7 +147,7 @@ pub async fn session_revoke(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(app, req, |ctx| async move {
         ctx.no_body()?;
         let principal = app.authenticate(&ctx).await?;
-        let session_id = ctx.param("id").ok_or(ApiError::NotFound)?;
+        let session_id = ctx.path_id("id")?;
         if !app.revoke_session(principal.user_id(), session_id).await? {
             return Err(ApiError::NotFound);
         }

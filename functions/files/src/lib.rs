@@ -51,7 +51,7 @@ impl CreateBody {
 }
 
 fn file_id(ctx: &Ctx) -> Result<&str, ApiError> {
-    ctx.param("id").ok_or(ApiError::NotFound)
+    ctx.path_id("id")
 }
 
 pub async fn files_create(app: Arc<App>, req: Request) -> Response<Body> {

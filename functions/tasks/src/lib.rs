@@ -28,7 +28,7 @@ fn task_reply(status: StatusCode, task: &Task) -> Result<Reply, ApiError> {
 }
 
 fn task_id(ctx: &Ctx) -> Result<&str, ApiError> {
-    ctx.param("id").ok_or(ApiError::NotFound)
+    ctx.path_id("id")
 }
 
 pub async fn tasks_create(app: Arc<App>, req: Request) -> Response<Body> {
@@ -48,10 +48,7 @@ fn filter(ctx: &Ctx) -> Result<TaskFilter, ApiError> {
         Some(raw) => Some(TaskStatus::parse(raw).map_err(|m| ApiError::field("status", m))?),
         None => None,
     };
-    let owner_id = ctx
-        .query("owner_id")
-        .filter(|o| !o.is_empty())
-        .map(str::to_string);
+    let owner_id = ctx.query_id("owner_id")?.map(str::to_string);
     Ok(TaskFilter { status, owner_id })
 }
 

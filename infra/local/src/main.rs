@@ -11,13 +11,7 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .with_writer(std::io::stderr)
-        .init();
+    shared::logging::init(shared::logging::LogFormat::Text);
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

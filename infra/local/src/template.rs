@@ -179,6 +179,19 @@ mod consistency {
     }
 
     #[test]
+    fn both_api_stages_are_throttled() {
+        let doc: Value = serde_yaml_ng::from_str(TEMPLATE).unwrap();
+        let resources = &doc["Resources"];
+        let http = &resources["HttpApi"]["Properties"]["DefaultRouteSettings"];
+        let ws = &resources["WebSocketStage"]["Properties"]["DefaultRouteSettings"];
+        for settings in [http, ws] {
+            for limit in ["ThrottlingRateLimit", "ThrottlingBurstLimit"] {
+                assert!(!settings[limit].is_null(), "{limit} missing");
+            }
+        }
+    }
+
+    #[test]
     fn every_function_in_the_template_is_a_binary_and_every_binary_is_in_the_template() {
         let in_template: BTreeSet<String> = functions(TEMPLATE)
             .unwrap()

@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use crate::domain::{
-    AuditEvent, Connection, Email, FailureOutcome, FileRecord, FileStatus, LiveJti, LoginAttempts,
-    Page, Session, Task, TaskFilter, User, UserChanges, UserRecord,
+    AuditEvent, Connection, Email, FileRecord, FileStatus, LiveJti, LoginAttempts, Page,
+    Reservation, Session, Task, TaskFilter, User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
@@ -30,7 +30,8 @@ pub struct MemoryStore {
     revoked: Mutex<HashMap<String, i64>>,
     one_time: Mutex<HashMap<(String, String), (String, i64)>>,
     attempts: Mutex<HashMap<String, LoginAttempts>>,
-    rate: Mutex<HashMap<(String, i64), u32>>,
+    /// (key, window start) -> (hits, window end)
+    rate: Mutex<HashMap<(String, i64), (u32, i64)>>,
     audit: Mutex<BTreeMap<String, (AuditEvent, i64)>>,
     tasks: Mutex<BTreeMap<String, Task>>,
     files: Mutex<BTreeMap<String, FileRecord>>,
@@ -231,72 +232,36 @@ impl OneTimeStore for MemoryStore {
     }
 }
 
-/// The lockout state machine both adapters share: a lapsed lock starts a fresh count.
-pub fn next_attempts(
-    current: LoginAttempts,
-    threshold: u32,
-    lock_seconds: i64,
-    now: i64,
-) -> (LoginAttempts, FailureOutcome) {
-    if current.locked_at(now).is_some() {
-        let outcome = FailureOutcome {
-            failures: current.failures,
-            lock_started: false,
-        };
-        return (current, outcome);
-    }
-    let failures = if current.locked_until.is_some() {
-        1
-    } else {
-        current.failures + 1
-    };
-    if failures >= threshold {
-        let next = LoginAttempts {
-            failures: 0,
-            locked_until: Some(now + lock_seconds),
-        };
-        return (
-            next,
-            FailureOutcome {
-                failures,
-                lock_started: true,
-            },
-        );
-    }
-    let next = LoginAttempts {
-        failures,
-        locked_until: None,
-    };
-    (
-        next,
-        FailureOutcome {
-            failures,
-            lock_started: false,
-        },
-    )
-}
-
 #[async_trait]
 impl AttemptStore for MemoryStore {
-    async fn attempts(&self, email: &Email, _now: i64) -> StoreResult<LoginAttempts> {
-        Ok(lock(&self.attempts)
-            .get(email.as_str())
-            .cloned()
-            .unwrap_or_default())
-    }
-
-    async fn record_failure(
+    async fn reserve_attempt(
         &self,
         email: &Email,
         threshold: u32,
-        lock_seconds: i64,
         now: i64,
-    ) -> StoreResult<FailureOutcome> {
+    ) -> StoreResult<Reservation> {
         let mut all = lock(&self.attempts);
-        let current = all.get(email.as_str()).cloned().unwrap_or_default();
-        let (next, outcome) = next_attempts(current, threshold, lock_seconds, now);
-        all.insert(email.as_str().to_string(), next);
-        Ok(outcome)
+        let entry = all.entry(email.as_str().to_string()).or_default();
+        let (next, answer) = entry.reserve(threshold, now);
+        *entry = next;
+        Ok(answer)
+    }
+
+    async fn start_lock(
+        &self,
+        email: &Email,
+        threshold: u32,
+        until: i64,
+        _now: i64,
+    ) -> StoreResult<bool> {
+        let mut all = lock(&self.attempts);
+        match all.get_mut(email.as_str()) {
+            Some(state) if state.failures >= threshold && state.locked_until.is_none() => {
+                state.locked_until = Some(until);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     async fn clear_attempts(&self, email: &Email) -> StoreResult<()> {
@@ -316,10 +281,13 @@ impl AttemptStore for MemoryStore {
 
 #[async_trait]
 impl RateLimitStore for MemoryStore {
-    async fn hit(&self, key: &str, window_start: i64, _window_seconds: i64) -> StoreResult<u32> {
+    async fn hit(&self, key: &str, window_start: i64, window_seconds: i64) -> StoreResult<u32> {
         let mut rate = lock(&self.rate);
-        rate.retain(|(_, start), _| *start >= window_start);
-        let count = rate.entry((key.to_string(), window_start)).or_insert(0);
+        // Forget windows that have ended; windows of other lengths live on.
+        rate.retain(|_, (_, end)| *end > window_start);
+        let (count, _) = rate
+            .entry((key.to_string(), window_start))
+            .or_insert((0, window_start + window_seconds));
         *count += 1;
         Ok(*count)
     }
@@ -594,30 +562,6 @@ impl EmailQueue for MemoryQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_failure_reaching_the_threshold_starts_the_lock() {
-        let mut state = LoginAttempts::default();
-        for n in 1..5 {
-            let (next, outcome) = next_attempts(state, 5, 60, 1000);
-            assert_eq!((outcome.failures, outcome.lock_started), (n, false));
-            state = next;
-        }
-        let (locked, outcome) = next_attempts(state, 5, 60, 1000);
-        assert!(outcome.lock_started);
-        assert_eq!(locked.locked_at(1000), Some(1060));
-        assert_eq!(locked.locked_at(1060), None);
-    }
-
-    #[test]
-    fn a_lapsed_lock_starts_a_fresh_count() {
-        let lapsed = LoginAttempts {
-            failures: 0,
-            locked_until: Some(500),
-        };
-        let (next, outcome) = next_attempts(lapsed, 5, 60, 1000);
-        assert_eq!((outcome.failures, next.locked_until), (1, None));
-    }
 
     #[test]
     fn a_message_received_too_often_is_dead_lettered() {

@@ -17,6 +17,12 @@ use crate::error::ApiError;
 const ALGORITHM: Algorithm = Algorithm::HS256;
 const LEEWAY_SECONDS: i64 = 5;
 
+/// The last second (exclusive) at which a token expiring at `exp` still
+/// verifies: what a blacklist entry for it must outlive.
+pub fn accepted_until(exp: i64) -> i64 {
+    exp + LEEWAY_SECONDS
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Claims {
     pub iss: String,
@@ -120,7 +126,7 @@ impl JwtKeys {
             ErrorKind::ExpiredSignature => ApiError::TokenExpired,
             _ => ApiError::Unauthorized,
         })?;
-        if data.claims.exp + LEEWAY_SECONDS <= now {
+        if accepted_until(data.claims.exp) <= now {
             return Err(ApiError::TokenExpired);
         }
         Ok(data.claims)

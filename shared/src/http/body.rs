@@ -1,7 +1,8 @@
 //! JSON bodies: `application/json` only, unknown fields refused, every
-//! malformed body a 422 with a field-level explanation.
+//! malformed body a 422 naming the failing field by its JSON path.
 
 use serde::de::DeserializeOwned;
+use serde_path_to_error::Path;
 
 use super::Ctx;
 use crate::error::{ApiError, FieldError};
@@ -19,7 +20,12 @@ impl Ctx {
         if !self.is_json() {
             return Err(ApiError::UnsupportedMediaType);
         }
-        serde_json::from_slice(&self.body).map_err(|e| ApiError::Validation(vec![describe(&e)]))
+        let mut de = serde_json::Deserializer::from_slice(&self.body);
+        let value = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| ApiError::Validation(vec![describe(json_path(e.path()), e.inner())]))?;
+        de.end()
+            .map_err(|e| ApiError::Validation(vec![describe(None, &e)]))?;
+        Ok(value)
     }
 
     /// Routes that take no body accept an empty one, or a JSON one they ignore.
@@ -32,26 +38,26 @@ impl Ctx {
     }
 }
 
-fn describe(e: &serde_json::Error) -> FieldError {
+/// `title`, `items[2].title`; `None` for the document itself.
+fn json_path(path: &Path) -> Option<String> {
+    let text = path.to_string();
+    (text != ".").then_some(text)
+}
+
+fn describe(at: Option<String>, e: &serde_json::Error) -> FieldError {
     let msg = e.to_string();
-    let quoted = || msg.split('`').nth(1).map(str::to_string);
-    let field = if msg.starts_with("unknown field") || msg.starts_with("missing field") {
-        quoted().unwrap_or_else(|| "body".to_string())
-    } else {
-        "body".to_string()
-    };
-    let message = if msg.starts_with("unknown field") {
-        "is not a known field".to_string()
+    let named = msg.split('`').nth(1).unwrap_or("body").to_string();
+    let (field, message) = if msg.starts_with("unknown field") {
+        (at.unwrap_or(named), "is not a known field".to_string())
     } else if msg.starts_with("missing field") {
-        "is required".to_string()
+        let field = at.map_or_else(|| named.clone(), |p| format!("{p}.{named}"));
+        (field, "is required".to_string())
     } else if e.is_eof() && e.line() == 1 && e.column() == 0 {
-        "a JSON body is required".to_string()
+        ("body".to_string(), "a JSON body is required".to_string())
     } else {
         // serde's message without the position suffix: names the expected type only.
-        msg.split(" at line")
-            .next()
-            .unwrap_or("invalid JSON")
-            .to_string()
+        let text = msg.split(" at line").next().unwrap_or("invalid JSON");
+        (at.unwrap_or_else(|| "body".to_string()), text.to_string())
     };
     FieldError { field, message }
 }
@@ -110,6 +116,33 @@ mod tests {
             panic!("expected a validation error");
         };
         assert_eq!(errors[0].field, "role");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Nested {
+        items: Vec<Body>,
+    }
+
+    fn field_of(body: &str) -> String {
+        let ctx = ctx(Some("application/json"), body);
+        let Err(ApiError::Validation(errors)) = ctx.json::<Nested>() else {
+            panic!("expected a validation error for {body}");
+        };
+        errors[0].field.clone()
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_named_by_its_json_path() {
+        assert_eq!(
+            field_of(r#"{"items":[{"name":"a"},{"name":1}]}"#),
+            "items[1].name"
+        );
+        assert_eq!(field_of(r#"{"items":7}"#), "items");
+        assert_eq!(field_of(r#"{"items":[{}]}"#), "items[0].name");
+        assert_eq!(field_of(r#"{"items":[{"name":"a","x":1}]}"#), "items[0].x");
+        assert_eq!(field_of(r#"{"items":[]} trailing"#), "body");
     }
 
     #[test]

@@ -3,6 +3,18 @@ use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
+use crate::error::ApiError;
+
+/// Longer than any id the API hands out.
+pub const MAX_ID_LEN: usize = 64;
+
+pub fn is_plausible_id(id: &str) -> bool {
+    (1..=MAX_ID_LEN).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// What a handler needs from one API Gateway v2 request, owned.
 pub struct Ctx {
     pub method: Method,
@@ -68,8 +80,22 @@ impl Ctx {
         crate::auth::cookies::read(&self.headers, name)
     }
 
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.first(name)
+    /// A path id such as `{id}`. Ids are ours (UUIDs), so anything longer than
+    /// [`MAX_ID_LEN`] or outside `[A-Za-z0-9_-]` names nothing: `404` at the
+    /// edge, before it can reach a store key (DynamoDB refuses keys over 1 KiB).
+    pub fn path_id(&self, name: &str) -> Result<&str, ApiError> {
+        self.params
+            .first(name)
+            .filter(|id| is_plausible_id(id))
+            .ok_or(ApiError::NotFound)
+    }
+
+    /// An id used as a query filter (`?owner_id=`); an implausible one is `422`.
+    pub fn query_id(&self, name: &str) -> Result<Option<&str>, ApiError> {
+        match self.query(name).filter(|v| !v.is_empty()) {
+            Some(id) if !is_plausible_id(id) => Err(ApiError::field(name, "is not a valid id")),
+            found => Ok(found),
+        }
     }
 
     pub fn query(&self, name: &str) -> Option<&str> {

@@ -5,8 +5,9 @@ use serde_json::json;
 
 use super::security::ClientMeta;
 use crate::auth::password;
+use crate::crypto::constant_time_eq;
 use crate::crypto::{random_token, sha256_b64};
-use crate::domain::{new_id, AuditType, Email, User, UserChanges, UserRecord};
+use crate::domain::{new_id, AuditType, Email, Role, User, UserChanges, UserRecord};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::App;
@@ -25,16 +26,12 @@ pub struct Registration {
 impl App {
     pub async fn register(&self, input: Registration, meta: &ClientMeta) -> Result<User, ApiError> {
         self.limit_ip("register", meta).await?;
-        let role = match &self.config.bootstrap_admin_email {
-            Some(admin) if *admin == input.email => crate::domain::Role::Admin,
-            _ => self.config.default_role,
-        };
         let record = UserRecord {
             user: User {
                 id: new_id(),
                 email: input.email.as_str().to_string(),
                 name: input.name,
-                role,
+                role: self.config.default_role,
                 email_verified: false,
                 mfa_enabled: false,
                 created_at: self.clock.now_ms(),
@@ -44,7 +41,10 @@ impl App {
         if !self.store.create_user(&record).await? {
             return Err(ApiError::EmailTaken);
         }
-        self.send_verification(&record.user).await?;
+        // The account exists now: a queue outage must not turn that into an
+        // error whose retry is `email_taken`; the owner can ask for a resend.
+        self.after_commit("verification email", self.send_verification(&record.user))
+            .await;
         Ok(record.user)
     }
 
@@ -70,10 +70,7 @@ impl App {
             name: user.name.clone(),
             token,
         };
-        self.email_queue
-            .enqueue(&EmailJob::new(&user.email, kind))
-            .await?;
-        Ok(())
+        self.queue_email(&EmailJob::new(&user.email, kind)).await
     }
 
     pub async fn resend_verification(&self, user_id: &str) -> Result<(), ApiError> {
@@ -84,6 +81,8 @@ impl App {
         Ok(())
     }
 
+    /// Marks the address proven; the bootstrap admin's role is granted here,
+    /// never at registration, so nobody becomes admin by claiming the address.
     pub async fn verify_email(&self, token: &str) -> Result<User, ApiError> {
         let now = self.clock.now_secs();
         let user_id = self
@@ -91,8 +90,20 @@ impl App {
             .take(VERIFY_PURPOSE, &sha256_b64(token), now)
             .await?
             .ok_or(ApiError::InvalidToken)?;
+        let user = self
+            .store
+            .user_by_id(&user_id)
+            .await?
+            .ok_or(ApiError::InvalidToken)?
+            .user;
+        let is_bootstrap_admin = self
+            .config
+            .bootstrap_admin_email
+            .as_ref()
+            .is_some_and(|admin| admin.as_str() == user.email);
         let changes = UserChanges {
             email_verified: Some(true),
+            role: is_bootstrap_admin.then_some(Role::Admin),
             ..Default::default()
         };
         let record = self.store.update_user(&user_id, &changes).await?;
@@ -128,12 +139,15 @@ impl App {
             .user_by_id(user_id)
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        if !password::verify(current, Some(record.password_hash)).await? {
-            return Err(ApiError::field(
-                "current_password",
-                "is not your current password",
-            ));
-        }
+        let email = stored_email(&record.user)?;
+        self.check_password(&email, current, Some(&record), meta)
+            .await
+            .map_err(|e| match e {
+                ApiError::InvalidCredentials => {
+                    ApiError::field("current_password", "is not your current password")
+                }
+                other => other,
+            })?;
         let changes = UserChanges {
             password_hash: Some(password::hash(new).await?),
             ..Default::default()
@@ -157,17 +171,22 @@ impl App {
         let Some(record) = self.store.user_by_email(email).await? else {
             return Ok(());
         };
+        let subject = reset_subject(&record);
         let token = self
-            .single_use_token(RESET_PURPOSE, &record.user.id, RESET_TTL_SECONDS)
+            .single_use_token(RESET_PURPOSE, &subject, RESET_TTL_SECONDS)
             .await?;
         let kind = EmailKind::PasswordReset {
             name: record.user.name.clone(),
             token,
         };
-        self.email_queue
-            .enqueue(&EmailJob::new(&record.user.email, kind))
-            .await?;
-        Ok(())
+        match self
+            .queue_email(&EmailJob::new(&record.user.email, kind))
+            .await
+        {
+            // The answer must not tell whether the account exists.
+            Err(ApiError::RateLimited { .. }) => Ok(()),
+            other => other,
+        }
     }
 
     /// Sets the new password, revokes every session and lifts any lockout.
@@ -178,11 +197,20 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
         let now = self.clock.now_secs();
-        let user_id = self
+        let subject = self
             .store
             .take(RESET_PURPOSE, &sha256_b64(token), now)
             .await?
             .ok_or(ApiError::InvalidToken)?;
+        let user_id = subject.split(' ').next().unwrap_or_default().to_string();
+        let current = self
+            .store
+            .user_by_id(&user_id)
+            .await?
+            .ok_or(ApiError::InvalidToken)?;
+        if !constant_time_eq(&subject, &reset_subject(&current)) {
+            return Err(ApiError::InvalidToken);
+        }
         let changes = UserChanges {
             password_hash: Some(password::hash(new).await?),
             ..Default::default()
@@ -192,9 +220,9 @@ impl App {
             .update_user(&user_id, &changes)
             .await?
             .ok_or(ApiError::InvalidToken)?;
-        let email =
-            Email::parse(&record.user.email).map_err(|e| anyhow::anyhow!("stored email: {e}"))?;
-        self.store.clear_attempts(&email).await?;
+        self.store
+            .clear_attempts(&stored_email(&record.user)?)
+            .await?;
         let revoked = self.revoke_all_sessions(&user_id, None).await?;
         self.audit(
             AuditType::PasswordReset,
@@ -204,4 +232,16 @@ impl App {
         )
         .await
     }
+}
+
+/// The stored address of a user, as the key its lockout count is kept under.
+pub(crate) fn stored_email(user: &User) -> Result<Email, ApiError> {
+    Email::parse(&user.email).map_err(|e| ApiError::Internal(anyhow::anyhow!("stored email: {e}")))
+}
+
+/// A reset link names the user and the password it replaces (a digest of its
+/// salted hash), so any completed change or reset voids every other link.
+fn reset_subject(record: &UserRecord) -> String {
+    let digest = sha256_b64(&record.password_hash);
+    format!("{} {}", record.user.id, &digest[..22])
 }

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::security::ClientMeta;
-use crate::domain::{AuditEvent, AuditType, Email, Page, Role, User, UserChanges};
+use crate::domain::{AuditEvent, AuditType, Page, Role, User, UserChanges};
 use crate::error::ApiError;
 use crate::App;
 
@@ -47,7 +47,6 @@ impl App {
                 .ok_or(ApiError::NotFound)?
                 .user;
             let revoked = self.revoke_all_sessions(user_id, None).await?;
-            self.close_connections_of(user_id).await?;
             let detail =
                 json!({ "role": role.as_str(), "by": admin_id, "sessions_revoked": revoked });
             self.audit(AuditType::RoleChange, Some(user_id), meta, detail)
@@ -66,18 +65,25 @@ impl App {
         locked: bool,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
-        let email = Email::parse(&user.email).map_err(|e| anyhow::anyhow!("stored email: {e}"))?;
+        let email = super::accounts::stored_email(user)?;
         let now = self.clock.now_secs();
-        let kind = if locked {
-            self.store
-                .lock_until(&email, now + self.config.lockout_seconds, now)
-                .await?;
-            AuditType::AccountLocked
-        } else {
+        if !locked {
             self.store.clear_attempts(&email).await?;
-            AuditType::AccountUnlocked
-        };
-        self.audit(kind, Some(&user.id), meta, json!({ "by": admin_id }))
+            return self
+                .audit(
+                    AuditType::AccountUnlocked,
+                    Some(&user.id),
+                    meta,
+                    json!({ "by": admin_id }),
+                )
+                .await;
+        }
+        self.store
+            .lock_until(&email, now + self.config.lockout_seconds, now)
+            .await?;
+        let revoked = self.revoke_all_sessions(&user.id, None).await?;
+        let detail = json!({ "by": admin_id, "sessions_revoked": revoked });
+        self.audit(AuditType::AccountLocked, Some(&user.id), meta, detail)
             .await
     }
 

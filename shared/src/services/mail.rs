@@ -1,10 +1,19 @@
-//! The email worker's per-message step: idempotent by the job's id.
+//! Email on both sides of the queue: producers queue within a per-recipient
+//! budget; the worker's per-message step is idempotent by the job's id and
+//! drops a job that can never be sent instead of retrying it into the DLQ.
+
+use std::future::Future;
 
 use anyhow::Context;
 
+use crate::crypto::sha256_b64;
 use crate::email::{build_message, EmailJob};
-use crate::error::StoreResult;
+use crate::error::{ApiError, StoreResult};
 use crate::App;
+
+/// Emails a caller can trigger to one address (verification, reset, assignment).
+const MAILS_PER_RECIPIENT: u32 = 5;
+const MAIL_WINDOW_SECONDS: i64 = 3600;
 
 const SENT_PURPOSE: &str = "email_sent";
 /// Longer than SQS keeps a message (14 days at most), so every redelivery is caught.
@@ -14,9 +23,33 @@ const SENT_MEMORY_SECONDS: i64 = 15 * 86_400;
 pub enum Delivery {
     Sent,
     AlreadySent,
+    /// The job can never be sent (the mailer refuses its address or content).
+    Dropped,
 }
 
 impl App {
+    /// Queues an email that someone's action triggers; past the recipient's
+    /// budget it is `RateLimited`, so nobody can spam an address through us.
+    pub async fn queue_email(&self, job: &EmailJob) -> Result<(), ApiError> {
+        let key = format!("mail#{}", sha256_b64(&job.to));
+        let now = self.clock.now_secs();
+        self.limit(&key, MAILS_PER_RECIPIENT, MAIL_WINDOW_SECONDS, now)
+            .await?;
+        Ok(self.email_queue.enqueue(job).await?)
+    }
+
+    /// A side effect of a write that has already committed: the client gets its
+    /// success either way; a failure is logged for the operator, never returned.
+    pub async fn after_commit(
+        &self,
+        effect: &'static str,
+        work: impl Future<Output = Result<(), ApiError>>,
+    ) {
+        if let Err(e) = work.await {
+            tracing::error!(effect, error.cause_chain = ?e, "side effect of a committed write failed");
+        }
+    }
+
     /// Sends one queued job unless a job with its id was already sent.
     pub async fn deliver_email(&self, body: &str) -> anyhow::Result<Delivery> {
         let job: EmailJob = serde_json::from_str(body).context("malformed email job")?;
@@ -24,7 +57,14 @@ impl App {
         if self.store.contains(SENT_PURPOSE, &job.id, now).await? {
             return Ok(Delivery::AlreadySent);
         }
-        let message = build_message(&job, &self.config.email_from, &self.config.app_base_url)?;
+        let message = match build_message(&job, &self.config.email_from, &self.config.app_base_url)
+        {
+            Ok(message) => message,
+            Err(e) => {
+                tracing::error!(email.kind = job.kind.name(), email.id = %job.id, error.cause_chain = ?e, "email can never be sent; dropped");
+                return Ok(Delivery::Dropped);
+            }
+        };
         self.email_sender.send(&job.to, &message).await?;
         self.remember_sent(&job, now).await?;
         tracing::info!(email.kind = job.kind.name(), email.id = %job.id, "email sent");

@@ -19,6 +19,7 @@ pub const TICKET_TTL_SECONDS: i64 = 30;
 const CONNECTION_TTL_SECONDS: i64 = 2 * 3600;
 const TICKET_PURPOSE: &str = "ws_ticket";
 const MESSAGES_PER_WINDOW: u32 = 10;
+const TICKETS_PER_MINUTE: u32 = 10;
 const WINDOW_SECONDS: i64 = 10;
 /// How many pushes of one fan-out are in flight at once.
 const FAN_OUT: usize = 64;
@@ -54,14 +55,18 @@ impl TaskEvent {
 }
 
 impl App {
+    /// A ticket bound to the caller's session; `TICKETS_PER_MINUTE` per user.
     pub async fn issue_ticket(&self, caller: &Principal) -> Result<Ticket, ApiError> {
-        let ticket = random_token(32);
         let now = self.clock.now_secs();
+        let key = format!("ticket#{}", caller.user_id());
+        self.limit(&key, TICKETS_PER_MINUTE, 60, now).await?;
+        let ticket = random_token(32);
+        let subject = format!("{} {}", caller.user_id(), caller.session_id());
         self.store
             .put_once(
                 TICKET_PURPOSE,
                 &sha256_b64(&ticket),
-                caller.user_id(),
+                &subject,
                 now + TICKET_TTL_SECONDS,
                 now,
             )
@@ -87,19 +92,23 @@ impl App {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?;
         let now = self.clock.now_secs();
-        let user_id = self
+        let subject = self
             .store
             .take(TICKET_PURPOSE, &sha256_b64(ticket), now)
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        let user = self
-            .store
-            .user_by_id(&user_id)
-            .await?
-            .ok_or(ApiError::Unauthorized)?
-            .user;
+        let (user_id, session_id) = subject.split_once(' ').ok_or(ApiError::Unauthorized)?;
+        let (user, session) = tokio::try_join!(
+            self.store.user_by_id(user_id),
+            self.store.session(user_id, session_id),
+        )?;
+        let user = user.ok_or(ApiError::Unauthorized)?.user;
+        if !session.is_some_and(|s| s.is_live(now)) {
+            return Err(ApiError::Unauthorized);
+        }
         let connection = Connection {
             id: connection_id.to_string(),
+            session_id: session_id.to_string(),
             user_id: user.id,
             user_name: user.name,
             role: user.role,
@@ -125,7 +134,7 @@ impl App {
                 action,
                 text: Some(text),
             }) if action == "message" && valid_text(&text) => {
-                if self.over_message_limit(connection_id, now).await? {
+                if self.over_message_limit(&sender.user_id, now).await? {
                     json!({ "type": "error", "code": "rate_limited" })
                 } else {
                     let from = json!({ "id": sender.user_id, "name": sender.user_name });
@@ -141,13 +150,16 @@ impl App {
         Ok(())
     }
 
-    async fn over_message_limit(&self, connection_id: &str, now: i64) -> Result<bool, ApiError> {
-        let window = now - now.rem_euclid(WINDOW_SECONDS);
-        let hits = self
-            .store
-            .hit(&format!("ws#{connection_id}"), window, WINDOW_SECONDS)
-            .await?;
-        Ok(hits > MESSAGES_PER_WINDOW)
+    /// One budget per user, shared by all of the user's sockets.
+    async fn over_message_limit(&self, user_id: &str, now: i64) -> Result<bool, ApiError> {
+        let key = format!("ws#user#{user_id}");
+        match self
+            .limit(&key, MESSAGES_PER_WINDOW, WINDOW_SECONDS, now)
+            .await
+        {
+            Err(ApiError::RateLimited { .. }) => Ok(true),
+            other => other.map(|()| false),
+        }
     }
 
     /// Pushes to every connection, `FAN_OUT` at a time; gone ones are deleted.
@@ -199,12 +211,19 @@ impl App {
         }
     }
 
-    /// Logout-all and role changes close the user's sockets.
-    pub async fn close_connections_of(&self, user_id: &str) -> Result<(), ApiError> {
+    /// Closes the user's sockets that `closes` picks (by their session) and
+    /// forgets them.
+    pub async fn close_connections(
+        &self,
+        user_id: &str,
+        closes: impl Fn(&Connection) -> bool,
+    ) -> Result<(), ApiError> {
         let now = self.clock.now_secs();
         for c in self.store.connections_of(user_id, now).await? {
-            self.notifier.disconnect(&c.id).await?;
-            self.store.delete_connection(&c.id).await?;
+            if closes(&c) {
+                self.notifier.disconnect(&c.id).await?;
+                self.store.delete_connection(&c.id).await?;
+            }
         }
         Ok(())
     }

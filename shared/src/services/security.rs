@@ -34,13 +34,20 @@ impl App {
 
     /// `IP_RATE_LIMIT` requests per minute per client IP for one route.
     pub async fn limit_ip(&self, route: &str, meta: &ClientMeta) -> Result<(), ApiError> {
-        let now = self.clock.now_secs();
-        let window_start = now - now.rem_euclid(WINDOW_SECONDS);
         let key = format!("{route}#{}", meta.ip_hash.as_deref().unwrap_or("unknown"));
-        let hits = self.store.hit(&key, window_start, WINDOW_SECONDS).await?;
-        if hits > self.config.ip_rate_limit {
+        let now = self.clock.now_secs();
+        self.limit(&key, self.config.ip_rate_limit, WINDOW_SECONDS, now)
+            .await
+    }
+
+    /// At most `max` hits on `key` per fixed window of `window` seconds; then
+    /// `RateLimited` until the window ends.
+    pub async fn limit(&self, key: &str, max: u32, window: i64, now: i64) -> Result<(), ApiError> {
+        let window_start = now - now.rem_euclid(window);
+        let hits = self.store.hit(key, window_start, window).await?;
+        if hits > max {
             return Err(ApiError::RateLimited {
-                retry_after: window_start + WINDOW_SECONDS - now,
+                retry_after: window_start + window - now,
             });
         }
         Ok(())

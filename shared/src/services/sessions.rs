@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::security::ClientMeta;
 use crate::auth::csrf;
-use crate::auth::jwt::IssuedToken;
+use crate::auth::jwt::{accepted_until, IssuedToken};
 use crate::auth::refresh::RefreshToken;
 use crate::crypto::constant_time_eq;
 use crate::domain::{new_id, AuditType, LiveJti, Session, User, ROTATED_HASHES_KEPT};
@@ -147,22 +147,51 @@ impl App {
         }
     }
 
-    /// `true` if the session existed and was live until now.
+    /// `true` if the session existed and was live until now. The blacklist is
+    /// written before the session is marked revoked, and again for whatever a
+    /// concurrent refresh added, so a failure anywhere is completed by a retry.
+    /// Its WebSocket connections are closed too.
     pub async fn revoke_session(&self, user_id: &str, session_id: &str) -> Result<bool, ApiError> {
-        let Some(session) = self.store.revoke_session(user_id, session_id).await? else {
+        let revoked = self.revoke_tokens_of(user_id, session_id).await?;
+        self.close_connections(user_id, |c| c.session_id == session_id)
+            .await?;
+        Ok(revoked)
+    }
+
+    async fn revoke_tokens_of(&self, user_id: &str, session_id: &str) -> Result<bool, ApiError> {
+        let Some(before) = self.store.session(user_id, session_id).await? else {
             return Ok(false);
         };
-        let now = self.clock.now_secs();
-        let live: Vec<LiveJti> = session
-            .access_jtis
-            .into_iter()
-            .filter(|j| j.expires_at > now)
-            .collect();
-        self.store.revoke_tokens(&live).await?;
+        self.blacklist(&before.access_jtis, &[]).await?;
+        let Some(marked) = self.store.revoke_session(user_id, session_id).await? else {
+            return Ok(false);
+        };
+        self.blacklist(&marked.access_jtis, &before.access_jtis)
+            .await?;
         Ok(true)
     }
 
-    /// Revokes every session of the user but `keep`; returns how many were revoked.
+    /// Blacklists the tokens of `jtis` not in `done` that verification could still accept.
+    async fn blacklist(&self, jtis: &[LiveJti], done: &[LiveJti]) -> Result<(), ApiError> {
+        let now = self.clock.now_secs();
+        let live: Vec<LiveJti> = jtis
+            .iter()
+            .filter(|j| !done.contains(j))
+            .map(|j| LiveJti {
+                jti: j.jti.clone(),
+                expires_at: accepted_until(j.expires_at),
+            })
+            .filter(|j| j.expires_at > now)
+            .collect();
+        if !live.is_empty() {
+            self.store.revoke_tokens(&live).await?;
+        }
+        Ok(())
+    }
+
+    /// Revokes every session of the user but `keep`, closes their sockets and
+    /// returns how many were revoked. With no `keep`, every socket of the user
+    /// is closed.
     pub async fn revoke_all_sessions(
         &self,
         user_id: &str,
@@ -172,8 +201,10 @@ impl App {
         let targets = sessions
             .iter()
             .filter(|s| !s.revoked && Some(s.id.as_str()) != keep)
-            .map(|s| self.revoke_session(user_id, &s.id));
+            .map(|s| self.revoke_tokens_of(user_id, &s.id));
         let revoked = futures::future::try_join_all(targets).await?;
+        self.close_connections(user_id, |c| Some(c.session_id.as_str()) != keep)
+            .await?;
         Ok(revoked.into_iter().filter(|r| *r).count())
     }
 
@@ -201,7 +232,8 @@ fn rotated(
         .len()
         .saturating_sub(ROTATED_HASHES_KEPT);
     next.rotated_hashes.drain(..excess);
-    next.access_jtis.retain(|j| j.expires_at > now);
+    next.access_jtis
+        .retain(|j| accepted_until(j.expires_at) > now);
     next.access_jtis.push(LiveJti {
         jti: access.jti.clone(),
         expires_at: access.expires_at,

@@ -72,7 +72,11 @@ impl App {
         };
         self.store.create_task(&task).await?;
         if let Some(assignee) = assignee {
-            self.notify_assignee(caller, &assignee, &task).await?;
+            self.after_commit(
+                "assignment email",
+                self.notify_assignee(caller, &assignee, &task),
+            )
+            .await;
         }
         self.push_task_event(TaskEvent::Created, &task).await;
         Ok(task)
@@ -134,7 +138,8 @@ impl App {
             if self.store.update_task_if(&next, current.version).await? {
                 if let Some(assignee) = assignee.filter(|_| current.assignee_id != next.assignee_id)
                 {
-                    self.notify_assignee(caller, &assignee, &next).await?;
+                    let email = self.notify_assignee(caller, &assignee, &next);
+                    self.after_commit("assignment email", email).await;
                 }
                 self.push_task_event(TaskEvent::Updated, &next).await;
                 return Ok(next);
@@ -193,10 +198,8 @@ impl App {
             task_title: task.title.clone(),
             assigned_by,
         };
-        self.email_queue
-            .enqueue(&EmailJob::new(&assignee.user.email, kind))
-            .await?;
-        Ok(())
+        self.queue_email(&EmailJob::new(&assignee.user.email, kind))
+            .await
     }
 }
 

@@ -21,6 +21,7 @@ fn from_item(item: &Item) -> anyhow::Result<Connection> {
     Ok(Connection {
         id: require_s(item, "connection_id")?,
         user_id: require_s(item, "user_id")?,
+        session_id: get_s(item, "session_id").unwrap_or_default(),
         user_name: require_s(item, "user_name")?,
         role: Role::parse(&role).map_err(|e| anyhow::anyhow!("role {role:?}: {e}"))?,
         expires_at: require_n(item, TTL)?,
@@ -70,6 +71,7 @@ impl ConnectionStore for DynamoStore {
         item.extend([
             ("connection_id".into(), s(&c.id)),
             ("user_id".into(), s(&c.user_id)),
+            ("session_id".into(), s(&c.session_id)),
             ("user_name".into(), s(&c.user_name)),
             ("role".into(), s(c.role.as_str())),
             (TTL.into(), n(c.expires_at)),

@@ -11,20 +11,16 @@ use aws_sdk_dynamodb::Client;
 
 use super::item::*;
 use super::sdk_error;
-use crate::adapters::memory::next_attempts;
 use crate::domain::{
-    AuditEvent, AuditType, Email, FailureOutcome, LiveJti, LoginAttempts, Page, Role, Session,
-    User, UserChanges, UserRecord,
+    AuditEvent, AuditType, Email, LiveJti, Page, Role, Session, User, UserChanges, UserRecord,
 };
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::ports::{
-    AttemptStore, AuditStore, OneTimeStore, Probe, RateLimitStore, RevocationStore, SessionStore,
-    UserStore,
+    AuditStore, OneTimeStore, Probe, RateLimitStore, RevocationStore, SessionStore, UserStore,
 };
 
 const TTL: &str = "ttl";
 const GSI1: &str = "gsi1";
-const ATTEMPTS_RETENTION_SECONDS: i64 = 30 * 86_400;
 
 pub struct DynamoStore {
     client: Client,
@@ -516,91 +512,6 @@ impl OneTimeStore for DynamoStore {
         Ok(item
             .and_then(|i| get_n(&i, TTL))
             .is_some_and(|exp| now < exp))
-    }
-}
-
-fn attempts_key(email: &Email) -> Item {
-    key(format!("ATTEMPTS#{}", email.as_str()), "ATTEMPTS")
-}
-
-fn attempts_from_item(item: &Item) -> LoginAttempts {
-    LoginAttempts {
-        failures: get_n(item, "failures").unwrap_or(0) as u32,
-        locked_until: get_n(item, "locked_until"),
-    }
-}
-
-#[async_trait]
-impl AttemptStore for DynamoStore {
-    async fn attempts(&self, email: &Email, now: i64) -> StoreResult<LoginAttempts> {
-        let item = self.get(attempts_key(email)).await?;
-        Ok(item
-            .filter(|i| get_n(i, TTL).is_none_or(|exp| now < exp))
-            .map(|i| attempts_from_item(&i))
-            .unwrap_or_default())
-    }
-
-    /// Optimistic read-modify-write on a version attribute; retried on a lost race.
-    async fn record_failure(
-        &self,
-        email: &Email,
-        threshold: u32,
-        lock_seconds: i64,
-        now: i64,
-    ) -> StoreResult<FailureOutcome> {
-        for _ in 0..10 {
-            let current = self.get(attempts_key(email)).await?;
-            let version = current.as_ref().and_then(|i| get_n(i, "version"));
-            let state = current.as_ref().map(attempts_from_item).unwrap_or_default();
-            let (next, outcome) = next_attempts(state, threshold, lock_seconds, now);
-            let mut item = attempts_key(email);
-            item.insert("failures".into(), n(next.failures as i64));
-            if let Some(until) = next.locked_until {
-                item.insert("locked_until".into(), n(until));
-            }
-            item.insert("version".into(), n(version.unwrap_or(0) + 1));
-            item.insert(TTL.into(), n(now + ATTEMPTS_RETENTION_SECONDS));
-            let (condition, values) = match version {
-                None => ("attribute_not_exists(pk)", HashMap::new()),
-                Some(v) => ("version = :v", HashMap::from([(":v".to_string(), n(v))])),
-            };
-            if self.put_if(item, condition, values).await? {
-                return Ok(outcome);
-            }
-        }
-        Err(StoreError::Unexpected(anyhow::anyhow!(
-            "login attempts stayed contended"
-        )))
-    }
-
-    async fn clear_attempts(&self, email: &Email) -> StoreResult<()> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(attempts_key(email)))
-            .send()
-            .await
-            .map_err(|e| sdk_error("dynamodb clear attempts", e))?;
-        Ok(())
-    }
-
-    async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(attempts_key(email)))
-            .update_expression(
-                "SET failures = :zero, locked_until = :until, #ttl = :ttl ADD version :one",
-            )
-            .expression_attribute_names("#ttl", TTL)
-            .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":until", n(until))
-            .expression_attribute_values(":ttl", n(until.max(now) + ATTEMPTS_RETENTION_SECONDS))
-            .expression_attribute_values(":one", n(1))
-            .send()
-            .await
-            .map_err(|e| sdk_error("dynamodb lock", e))?;
-        Ok(())
     }
 }
 

@@ -1,5 +1,6 @@
 //! AWS adapters: DynamoDB, SQS and SES. SDK types never leave this module.
 
+mod attempts;
 mod connections;
 mod dynamo;
 mod files;

@@ -1,0 +1,179 @@
+//! The lockout count per email: one item, changed only by conditional writes.
+//! The common case (no lock, below the threshold) is one `UpdateItem`; a lapsed
+//! lock or an expired item is reset by a put conditioned on its `version`.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::ReturnValue;
+
+use super::dynamo::DynamoStore;
+use super::item::*;
+use super::sdk_error;
+use crate::domain::{Email, LoginAttempts, Reservation};
+use crate::error::StoreResult;
+use crate::ports::AttemptStore;
+
+const TTL: &str = "ttl";
+const RETENTION_SECONDS: i64 = 30 * 86_400;
+/// Lost races on the reset path before answering `Exhausted` (never an error).
+const RESET_ROUNDS: usize = 4;
+
+fn attempts_key(email: &Email) -> Item {
+    key(format!("ATTEMPTS#{}", email.as_str()), "ATTEMPTS")
+}
+
+/// The stored state, or a fresh one when the item is absent or expired.
+fn live_state(item: Option<&Item>, now: i64) -> LoginAttempts {
+    item.filter(|i| get_n(i, TTL).is_none_or(|exp| now < exp))
+        .map(|i| LoginAttempts {
+            failures: get_n(i, "failures").unwrap_or(0) as u32,
+            locked_until: get_n(i, "locked_until"),
+        })
+        .unwrap_or_default()
+}
+
+fn is_lost_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
+    e.code() == Some("ConditionalCheckFailedException")
+}
+
+impl DynamoStore {
+    /// The fast path: counts one attempt unless locked, expired or at the threshold.
+    async fn count_attempt(
+        &self,
+        email: &Email,
+        threshold: u32,
+        now: i64,
+    ) -> StoreResult<Option<u32>> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(attempts_key(email)))
+            .update_expression(
+                "SET failures = if_not_exists(failures, :zero) + :one, #ttl = :ttl ADD version :one",
+            )
+            .condition_expression(
+                "attribute_not_exists(pk) OR (attribute_not_exists(locked_until) \
+                 AND failures < :threshold AND #ttl > :now)",
+            )
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":threshold", n(threshold as i64))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":ttl", n(now + RETENTION_SECONDS))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(out
+                .attributes
+                .and_then(|a| get_n(&a, "failures"))
+                .map(|f| f as u32)),
+            Err(e) if is_lost_condition(&e) => Ok(None),
+            Err(e) => Err(sdk_error("dynamodb count attempt", e)),
+        }
+    }
+
+    /// Replaces a lapsed or expired state with `next`, if nobody changed it since `version`.
+    async fn reset_attempts(
+        &self,
+        email: &Email,
+        next: &LoginAttempts,
+        version: Option<i64>,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut item = attempts_key(email);
+        item.insert("failures".into(), n(next.failures as i64));
+        item.insert("version".into(), n(version.unwrap_or(0) + 1));
+        item.insert(TTL.into(), n(now + RETENTION_SECONDS));
+        let (condition, values) = match version {
+            None => ("attribute_not_exists(pk)", Item::new()),
+            Some(v) => ("version = :v", Item::from([(":v".to_string(), n(v))])),
+        };
+        self.put_if(item, condition, values).await
+    }
+}
+
+#[async_trait]
+impl AttemptStore for DynamoStore {
+    async fn reserve_attempt(
+        &self,
+        email: &Email,
+        threshold: u32,
+        now: i64,
+    ) -> StoreResult<Reservation> {
+        for _ in 0..RESET_ROUNDS {
+            if let Some(number) = self.count_attempt(email, threshold, now).await? {
+                return Ok(Reservation::Granted { number });
+            }
+            let item = self.get(attempts_key(email)).await?;
+            let version = item.as_ref().and_then(|i| get_n(i, "version"));
+            let (next, answer) = live_state(item.as_ref(), now).reserve(threshold, now);
+            if !matches!(answer, Reservation::Granted { .. }) {
+                return Ok(answer);
+            }
+            if self.reset_attempts(email, &next, version, now).await? {
+                return Ok(answer);
+            }
+        }
+        Ok(Reservation::Exhausted)
+    }
+
+    async fn start_lock(
+        &self,
+        email: &Email,
+        threshold: u32,
+        until: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(attempts_key(email)))
+            .update_expression("SET locked_until = :until, #ttl = :ttl ADD version :one")
+            .condition_expression("failures >= :threshold AND attribute_not_exists(locked_until)")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":until", n(until))
+            .expression_attribute_values(":ttl", n(until.max(now) + RETENTION_SECONDS))
+            .expression_attribute_values(":threshold", n(threshold as i64))
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_lost_condition(&e) => Ok(false),
+            Err(e) => Err(sdk_error("dynamodb start lock", e)),
+        }
+    }
+
+    async fn clear_attempts(&self, email: &Email) -> StoreResult<()> {
+        self.client()
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(attempts_key(email)))
+            .send()
+            .await
+            .map_err(|e| sdk_error("dynamodb clear attempts", e))?;
+        Ok(())
+    }
+
+    async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()> {
+        self.client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(attempts_key(email)))
+            .update_expression(
+                "SET failures = :zero, locked_until = :until, #ttl = :ttl ADD version :one",
+            )
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":until", n(until))
+            .expression_attribute_values(":ttl", n(until.max(now) + RETENTION_SECONDS))
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await
+            .map_err(|e| sdk_error("dynamodb lock", e))?;
+        Ok(())
+    }
+}

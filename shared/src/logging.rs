@@ -1,0 +1,134 @@
+//! One way to set up logs, for the Lambda functions (JSON) and the local
+//! gateway (text). Whatever `RUST_LOG` asks for, the targets that print raw
+//! payloads at debug or trace (the Lambda runtime's incoming events, the SDK's
+//! requests and responses, request signing, HTTP/TLS internals) are capped at
+//! `info`: those payloads carry passwords, tokens and queued secrets.
+
+use tracing::level_filters::LevelFilter;
+use tracing::Subscriber;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::EnvFilter;
+
+const PAYLOAD_TARGETS: [&str; 9] = [
+    "lambda_runtime",
+    "lambda_runtime_api_client",
+    "lambda_http",
+    "aws_smithy_runtime",
+    "aws_smithy_http_client",
+    "aws_sigv4",
+    "hyper",
+    "h2",
+    "rustls",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line, no timestamp (CloudWatch adds it).
+    Json,
+    /// Human-readable lines for the local gateway.
+    Text,
+}
+
+/// Caps the payload-printing targets at `info`; everything else passes.
+pub fn payload_safe_targets() -> Targets {
+    PAYLOAD_TARGETS.iter().fold(
+        Targets::new().with_default(LevelFilter::TRACE),
+        |t, target| t.with_target(*target, LevelFilter::INFO),
+    )
+}
+
+/// `RUST_LOG`, or `info` when unset or invalid.
+pub fn env_filter() -> EnvFilter {
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+}
+
+/// The subscriber every process uses, writing to `writer`.
+pub fn subscriber<W>(
+    format: LogFormat,
+    filter: EnvFilter,
+    writer: W,
+) -> Box<dyn Subscriber + Send + Sync>
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false);
+    match format {
+        LogFormat::Json => Box::new(
+            builder
+                .json()
+                .with_current_span(false)
+                .without_time()
+                .finish()
+                .with(payload_safe_targets()),
+        ),
+        LogFormat::Text => Box::new(
+            builder
+                .with_target(false)
+                .finish()
+                .with(payload_safe_targets()),
+        ),
+    }
+}
+
+/// Installs [`subscriber`] for this process with `RUST_LOG`, to stderr for
+/// text and stdout for JSON; a second call changes nothing.
+pub fn init(format: LogFormat) {
+    let _ = match format {
+        LogFormat::Json => subscriber(format, env_filter(), std::io::stdout).try_init(),
+        LogFormat::Text => subscriber(format, env_filter(), std::io::stderr).try_init(),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn logged_at_trace(format: LogFormat) -> String {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let sub = subscriber(format, EnvFilter::new("trace"), move || writer.clone());
+        tracing::subscriber::with_default(sub, || {
+            tracing::trace!(target: "lambda_runtime::layers::api_response", body = "{\"password\":\"hunter22\"}", "raw JSON event received from Lambda");
+            tracing::trace!(target: "aws_smithy_runtime::client::orchestrator", request = "token-in-a-queue-body", "transmitting request");
+            tracing::trace!(target: "aws_sigv4::http_request::sign", canonical = "x-amz-security-token:session", "signing");
+            tracing::trace!(target: "shared::services", "our own trace still shows");
+            tracing::info!(target: "lambda_runtime", "runtime info still shows");
+        });
+        let text = captured.0.lock().unwrap().clone();
+        String::from_utf8(text).unwrap()
+    }
+
+    #[test]
+    fn raw_events_and_sdk_payloads_never_reach_the_logs_even_at_trace() {
+        for format in [LogFormat::Json, LogFormat::Text] {
+            let logs = logged_at_trace(format);
+            for secret in ["hunter22", "token-in-a-queue-body", "x-amz-security-token"] {
+                assert!(!logs.contains(secret), "{format:?}: {secret} in {logs}");
+            }
+            assert!(logs.contains("our own trace still shows"), "{format:?}");
+            assert!(logs.contains("runtime info still shows"), "{format:?}");
+        }
+    }
+}

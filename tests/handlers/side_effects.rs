@@ -1,0 +1,114 @@
+//! A write that committed answers success even when what follows it fails:
+//! here the email queue is down for every request.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::json;
+use shared::adapters::local_blobs::LocalBlobs;
+use shared::adapters::memory::MemoryStore;
+use shared::adapters::outbox::OutboxSender;
+use shared::clock::ManualClock;
+use shared::config::MissingSecrets;
+use shared::email::EmailJob;
+use shared::error::{StoreError, StoreResult};
+use shared::ports::{EmailQueue, Probe};
+use shared::{App, Config};
+
+use crate::calls::event;
+use crate::fixtures::{body_json, fixture, request};
+
+struct DownQueue;
+
+#[async_trait]
+impl Probe for DownQueue {
+    async fn ping(&self) -> StoreResult<()> {
+        Err(StoreError::Unavailable(anyhow::anyhow!("queue down")))
+    }
+}
+
+#[async_trait]
+impl EmailQueue for DownQueue {
+    async fn enqueue(&self, _job: &EmailJob) -> StoreResult<()> {
+        Err(StoreError::Unavailable(anyhow::anyhow!("queue down")))
+    }
+}
+
+fn app_with_queue_down() -> Arc<App> {
+    let outbox = std::env::temp_dir().join(e2e::unique_name("down-outbox"));
+    let vars = [
+        ("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string()),
+        ("DEFAULT_ROLE".to_string(), "editor".to_string()),
+    ]
+    .into();
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let clock = Arc::new(ManualClock::starting_now());
+    let blobs = Arc::new(LocalBlobs::new(&config, clock.clone()));
+    let sender = Arc::new(OutboxSender::new(&config.outbox_dir));
+    let app = App::new(
+        config,
+        Arc::new(MemoryStore::default()),
+        Arc::new(DownQueue),
+        sender,
+        blobs,
+        clock,
+    );
+    Arc::new(app)
+}
+
+/// The fixture event with another JSON body.
+fn with_body(name: &str, body: serde_json::Value) -> serde_json::Value {
+    let mut e = fixture(name);
+    e["body"] = json!(body.to_string());
+    e["isBase64Encoded"] = json!(false);
+    e["headers"]
+        .as_object_mut()
+        .unwrap()
+        .remove("content-length");
+    e
+}
+
+async fn register_and_login(app: &Arc<App>, email: &str) -> (u16, String, String) {
+    let account = json!({ "email": email, "password": "correct horse battery", "name": "Down" });
+    let register = with_body("register", account);
+    let (status, _, _) = body_json(auth::register(app.clone(), request(&register)).await).await;
+    let credentials = json!({ "email": email, "password": "correct horse battery" });
+    let login = with_body("login", credentials);
+    let (_, _, login) = body_json(auth::login(app.clone(), request(&login)).await).await;
+    let token = login["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let id = login["user"]["id"].as_str().unwrap_or_default().to_string();
+    (status, token, id)
+}
+
+#[tokio::test]
+async fn registration_succeeds_when_the_verification_email_cannot_be_queued() {
+    let app = app_with_queue_down();
+    let (status, token, _) = register_and_login(&app, "queued@example.com").await;
+    assert_eq!(status, 201);
+    assert!(!token.is_empty(), "the account exists and logs in");
+}
+
+#[tokio::test]
+async fn an_applied_assignment_answers_success_once_even_if_its_email_fails() {
+    let app = app_with_queue_down();
+    let (_, token, _) = register_and_login(&app, "owner@example.com").await;
+    let (_, _, assignee) = register_and_login(&app, "assignee@example.com").await;
+    let create = json!({ "title": "Ship it", "assignee_id": assignee });
+    let e = event("POST", "/v1/tasks", "/v1/tasks", &token, Some(create));
+    let (status, _, created) = body_json(tasks::tasks_create(app.clone(), request(&e)).await).await;
+    assert_eq!(status, 201, "{created}");
+    let path = format!("/v1/tasks/{}", created["task"]["id"].as_str().unwrap());
+    let change = json!({ "assignee_id": null });
+    let e = event("PATCH", &path, "/v1/tasks/{id}", &token, Some(change));
+    body_json(tasks::task_update(app.clone(), request(&e)).await).await;
+    let reassign = json!({ "assignee_id": assignee });
+    let e = event("PATCH", &path, "/v1/tasks/{id}", &token, Some(reassign));
+    let (status, _, updated) = body_json(tasks::task_update(app.clone(), request(&e)).await).await;
+    assert_eq!(
+        (status, updated["task"]["version"].as_u64()),
+        (200, Some(3))
+    );
+}
