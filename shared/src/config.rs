@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use secrecy::SecretSlice;
 
+use crate::auth::keys::{self, SigningKey, VerifyingKey};
 use crate::crypto::{b64url_decode, random_bytes};
 use crate::domain::{Email, Role};
 
@@ -29,11 +30,6 @@ pub enum Backend {
     Aws,
 }
 
-pub struct SigningKey {
-    pub kid: String,
-    pub secret: SecretSlice<u8>,
-}
-
 pub struct Config {
     pub backend: Backend,
     pub table_name: String,
@@ -52,8 +48,11 @@ pub struct Config {
     pub session_max_seconds: i64,
     pub jwt_issuer: String,
     pub jwt_audience: String,
-    /// The first key signs; every key verifies (rotation).
-    pub jwt_keys: Vec<SigningKey>,
+    /// Mints access tokens: given only to the functions that issue them.
+    pub jwt_signing_key: Option<SigningKey>,
+    /// Verify access tokens (the current key and the next, during rotation);
+    /// the signing key's public half is always among them.
+    pub jwt_public_keys: Vec<VerifyingKey>,
     pub app_secret: SecretSlice<u8>,
     pub ip_hash_pepper: SecretSlice<u8>,
     pub outbox_dir: String,
@@ -93,6 +92,7 @@ impl Config {
         missing: MissingSecrets,
     ) -> Result<Self, ConfigError> {
         let r = Reader { vars };
+        let (jwt_signing_key, jwt_public_keys) = r.jwt_keys(missing)?;
         Ok(Self {
             backend: r.backend()?,
             table_name: r.string("TABLE_NAME", "think-tank"),
@@ -119,7 +119,8 @@ impl Config {
             session_max_seconds: r.number("SESSION_MAX_SECONDS", 30 * DAY, 60, 365 * DAY)?,
             jwt_issuer: r.string("JWT_ISSUER", "think-tank"),
             jwt_audience: r.string("JWT_AUDIENCE", "think-tank-api"),
-            jwt_keys: r.jwt_keys(missing)?,
+            jwt_signing_key,
+            jwt_public_keys,
             app_secret: r.secret("APP_SECRET", missing)?,
             ip_hash_pepper: r.secret("IP_HASH_PEPPER", missing)?,
             outbox_dir: r.string("LOCAL_OUTBOX_DIR", ".local/outbox"),
@@ -247,33 +248,43 @@ impl Reader<'_> {
         }
     }
 
-    /// `JWT_SIGNING_KEYS=kid1:base64url,kid2:base64url`; the first one signs.
-    fn jwt_keys(&self, missing: MissingSecrets) -> Result<Vec<SigningKey>, ConfigError> {
-        const VAR: &str = "JWT_SIGNING_KEYS";
-        let Some(raw) = self.get(VAR) else {
-            return match missing {
-                MissingSecrets::GenerateEphemeral => Ok(vec![SigningKey {
-                    kid: format!(
-                        "ephemeral-{}",
-                        &uuid::Uuid::new_v4().simple().to_string()[..8]
-                    ),
-                    secret: random_bytes(32).into(),
-                }]),
-                MissingSecrets::Fail => Err(invalid(VAR, "is required (kid:base64url,...)")),
-            };
+    /// `JWT_SIGNING_KEY=kid:base64url` (PKCS#8) where tokens are minted, and
+    /// `JWT_PUBLIC_KEYS=kid:base64url,...` (DER) everywhere. Locally, with
+    /// neither, one ephemeral pair per process.
+    fn jwt_keys(
+        &self,
+        missing: MissingSecrets,
+    ) -> Result<(Option<SigningKey>, Vec<VerifyingKey>), ConfigError> {
+        const SIGNING: &str = "JWT_SIGNING_KEY";
+        const PUBLIC: &str = "JWT_PUBLIC_KEYS";
+        let mut signing = self
+            .get(SIGNING)
+            .map(SigningKey::parse)
+            .transpose()
+            .map_err(|m| invalid(SIGNING, &m))?;
+        let public: Option<Vec<VerifyingKey>> = self
+            .get(PUBLIC)
+            .map(|raw| raw.split(',').map(VerifyingKey::parse).collect())
+            .transpose()
+            .map_err(|m| invalid(PUBLIC, &m))?;
+        if signing.is_none() && public.is_none() {
+            if missing == MissingSecrets::Fail {
+                return Err(invalid(PUBLIC, "is required (kid:base64url DER,...)"));
+            }
+            signing = Some(keys::ephemeral().map_err(|m| invalid(SIGNING, &m))?);
+        }
+        let own = signing.as_ref().map(|s| s.verifying.clone());
+        let public = match (public, own) {
+            (Some(public), Some(own)) if !public.contains(&own) => {
+                return Err(invalid(
+                    PUBLIC,
+                    "must include the public half of JWT_SIGNING_KEY",
+                ))
+            }
+            (Some(public), _) => public,
+            (None, own) => own.into_iter().collect(),
         };
-        raw.split(',')
-            .map(|entry| {
-                let (kid, secret) = entry
-                    .trim()
-                    .split_once(':')
-                    .ok_or_else(|| invalid(VAR, "each entry must be kid:base64url"))?;
-                Ok(SigningKey {
-                    kid: kid.to_string(),
-                    secret: decode_secret(VAR, secret)?,
-                })
-            })
-            .collect()
+        Ok((signing, public))
     }
 }
 
@@ -322,7 +333,8 @@ mod tests {
             ("BOOTSTRAP_ADMIN_EMAIL", "not-an-email"),
             ("APP_SECRET", "short"),
             ("MAX_UPLOAD_BYTES", "-1"),
-            ("JWT_SIGNING_KEYS", "no-colon"),
+            ("JWT_SIGNING_KEY", "no-colon"),
+            ("JWT_PUBLIC_KEYS", "k1:AAAA"),
         ];
         for (var, value) in cases {
             let err = Config::from_map(&vars(&[(var, value)]), MissingSecrets::GenerateEphemeral)
@@ -338,6 +350,21 @@ mod tests {
         let err = Config::from_map(&vars(&[]), MissingSecrets::Fail)
             .err()
             .unwrap();
-        assert_eq!(err.var, "JWT_SIGNING_KEYS");
+        assert_eq!(err.var, "JWT_PUBLIC_KEYS");
+    }
+
+    #[test]
+    fn the_public_keys_must_include_the_signing_keys_public_half() {
+        let (private, _) = SigningKey::generate("now").unwrap();
+        let (_, other) = SigningKey::generate("next").unwrap();
+        let both = vars(&[("JWT_SIGNING_KEY", &private), ("JWT_PUBLIC_KEYS", &other)]);
+        let err = Config::from_map(&both, MissingSecrets::Fail).err().unwrap();
+        assert_eq!(err.var, "JWT_PUBLIC_KEYS");
+        let derived = Config::from_map(
+            &vars(&[("JWT_SIGNING_KEY", &private)]),
+            MissingSecrets::GenerateEphemeral,
+        )
+        .unwrap();
+        assert_eq!(derived.jwt_public_keys[0].kid, "now");
     }
 }

@@ -15,8 +15,7 @@ use crate::config::{Config, MissingSecrets};
 use crate::App;
 
 /// Once per cold start: config from the environment, secrets from Secrets
-/// Manager (`SECRETS_ARN`, a JSON object of `JWT_SIGNING_KEYS`, `APP_SECRET`,
-/// `IP_HASH_PEPPER`), then the AWS adapters.
+/// Manager (see [`deployed_config`]), then the AWS adapters.
 pub async fn lambda_app() -> Result<Arc<App>, Error> {
     crate::logging::init(crate::logging::LogFormat::Json);
     let clients = AwsClients::from_env().await;
@@ -28,20 +27,34 @@ pub async fn lambda_app() -> Result<Arc<App>, Error> {
     )))
 }
 
-/// The deployed configuration: the environment plus the secret behind `SECRETS_ARN`.
+/// The deployed configuration: the environment (with `JWT_PUBLIC_KEYS`), the
+/// secret behind `SECRETS_ARN` (`APP_SECRET`, `IP_HASH_PEPPER`, for every
+/// function) and, only where tokens are minted, the one behind
+/// `SIGNING_KEY_SECRET_ARN` (`JWT_SIGNING_KEY`).
 pub async fn deployed_config(
     mut vars: HashMap<String, String>,
     clients: &AwsClients,
 ) -> Result<Config, Error> {
-    if let Some(arn) = vars.get("SECRETS_ARN").filter(|a| !a.is_empty()).cloned() {
-        vars.extend(secrets(clients, &arn).await?);
+    for (arn_var, keys) in SECRETS {
+        if let Some(arn) = vars.get(arn_var).filter(|a| !a.is_empty()).cloned() {
+            vars.extend(secrets(clients, arn_var, &arn, keys).await?);
+        }
     }
     Ok(Config::from_map(&vars, MissingSecrets::Fail)?)
 }
 
-const SECRET_KEYS: [&str; 3] = ["JWT_SIGNING_KEYS", "APP_SECRET", "IP_HASH_PEPPER"];
+/// Each secret and the only keys taken from it.
+const SECRETS: [(&str, &[&str]); 2] = [
+    ("SECRETS_ARN", &["APP_SECRET", "IP_HASH_PEPPER"]),
+    ("SIGNING_KEY_SECRET_ARN", &["JWT_SIGNING_KEY"]),
+];
 
-async fn secrets(clients: &AwsClients, arn: &str) -> Result<HashMap<String, String>, Error> {
+async fn secrets(
+    clients: &AwsClients,
+    arn_var: &'static str,
+    arn: &str,
+    keys: &[&str],
+) -> Result<HashMap<String, String>, Error> {
     let client = aws_sdk_secretsmanager::Client::new(&clients.sdk);
     let out = client
         .get_secret_value()
@@ -49,15 +62,15 @@ async fn secrets(clients: &AwsClients, arn: &str) -> Result<HashMap<String, Stri
         .send()
         .await
         .map_err(|e| {
-            tracing::error!(error.cause_chain = ?e, "SECRETS_ARN: cannot read the secret");
-            "SECRETS_ARN: cannot read the secret"
+            tracing::error!(secret = arn_var, error.cause_chain = ?e, "cannot read the secret");
+            format!("{arn_var}: cannot read the secret")
         })?;
     let all: HashMap<String, String> =
         serde_json::from_str(out.secret_string().unwrap_or_default())
-            .map_err(|_| "SECRETS_ARN: the secret must be a JSON object of strings")?;
+            .map_err(|_| format!("{arn_var}: the secret must be a JSON object of strings"))?;
     Ok(all
         .into_iter()
-        .filter(|(k, _)| SECRET_KEYS.contains(&k.as_str()))
+        .filter(|(k, _)| keys.contains(&k.as_str()))
         .collect())
 }
 

@@ -1,42 +1,65 @@
-//! Deployed functions read their signing keys and pepper from Secrets Manager
-//! (moto here) once per cold start; without them they refuse to start.
+//! Deployed functions read their secrets from Secrets Manager (moto here)
+//! once per cold start: every function the shared secret, only the functions
+//! that mint tokens the signing key. Without them they refuse to start.
 
 use std::collections::HashMap;
 
+use shared::adapters::aws::AwsClients;
+use shared::auth::keys::SigningKey;
 use shared::runtime::deployed_config;
 
-#[tokio::test]
-async fn deployed_config_reads_the_secret_named_by_secrets_arn() {
-    let Some(clients) = e2e::aws_clients_or_skip().await else {
-        return;
-    };
+async fn secret(clients: &AwsClients, value: serde_json::Value) -> String {
     let client = aws_sdk_secretsmanager::Client::new(&clients.sdk);
-    let key = "A".repeat(43);
-    let secret = serde_json::json!({
-        "JWT_SIGNING_KEYS": format!("k1:{key}"),
-        "APP_SECRET": key,
-        "IP_HASH_PEPPER": key,
-        "UNRELATED": "ignored",
-    });
     let created = client
         .create_secret()
         .name(e2e::unique_name("think-tank"))
-        .secret_string(secret.to_string())
+        .secret_string(value.to_string())
         .send()
         .await
         .expect("create the secret in moto");
-    let arn = created.arn().unwrap().to_string();
-    let vars = HashMap::from([("SECRETS_ARN".to_string(), arn)]);
-    let config = deployed_config(vars, &clients)
+    created.arn().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn deployed_config_reads_the_shared_secret_and_only_minters_the_signing_key() {
+    let Some(clients) = e2e::aws_clients_or_skip().await else {
+        return;
+    };
+    let (private, public) = SigningKey::generate("k1").unwrap();
+    let filler = "A".repeat(43);
+    let shared = secret(
+        &clients,
+        serde_json::json!({
+            "APP_SECRET": filler,
+            "IP_HASH_PEPPER": filler,
+            "JWT_SIGNING_KEY": private,
+            "UNRELATED": "ignored",
+        }),
+    )
+    .await;
+    let signing = secret(&clients, serde_json::json!({ "JWT_SIGNING_KEY": private })).await;
+    let verifier = HashMap::from([
+        ("SECRETS_ARN".to_string(), shared.clone()),
+        ("JWT_PUBLIC_KEYS".to_string(), public.clone()),
+    ]);
+    let config = deployed_config(verifier.clone(), &clients)
         .await
         .expect("config with secrets");
-    assert_eq!(config.jwt_keys[0].kid, "k1");
+    assert_eq!(config.jwt_public_keys[0].kid, "k1");
+    assert!(
+        config.jwt_signing_key.is_none(),
+        "the shared secret never hands out the signing key"
+    );
+    let mut minter = verifier;
+    minter.insert("SIGNING_KEY_SECRET_ARN".into(), signing);
+    let config = deployed_config(minter, &clients).await.unwrap();
+    assert_eq!(config.jwt_signing_key.map(|k| k.kid).as_deref(), Some("k1"));
 
     let missing = deployed_config(HashMap::new(), &clients)
         .await
         .err()
-        .expect("no secrets, no start");
-    assert!(missing.to_string().contains("JWT_SIGNING_KEYS"));
+        .expect("no keys, no start");
+    assert!(missing.to_string().contains("JWT_PUBLIC_KEYS"));
     let wrong = HashMap::from([(
         "SECRETS_ARN".to_string(),
         "arn:aws:secretsmanager:us-east-1:123456789012:secret:nope".to_string(),

@@ -470,13 +470,23 @@ on_both_backends!(
 );
 
 #[tokio::test]
-async fn jwks_is_empty_because_tokens_are_signed_symmetrically() {
+async fn jwks_publishes_the_rs256_key_that_verifies_issued_tokens() {
     let api = Api::start_memory(&[]).await;
+    let user = api.user().await;
     let res = api.call("GET", "/v1/auth/jwks", None, &[]).await;
-    assert_eq!(
-        (res.status, res.body["keys"].as_array().map(Vec::len)),
-        (200, Some(0))
-    );
+    assert_eq!(res.status, 200);
+    let jwks: jsonwebtoken::jwk::JwkSet = serde_json::from_value(res.body).unwrap();
+    let header = jsonwebtoken::decode_header(&user.access_token).unwrap();
+    assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256);
+    let jwk = jwks
+        .find(header.kid.as_deref().unwrap())
+        .expect("the signing key is published");
+    let key = jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.set_audience(&["think-tank-api"]);
+    let claims = jsonwebtoken::decode::<serde_json::Value>(&user.access_token, &key, &validation)
+        .expect("a standard verifier accepts our tokens");
+    assert_eq!(claims.claims["sub"], user.id);
 }
 
 on_both_backends!(

@@ -256,11 +256,13 @@ pub async fn password_reset(app: Arc<App>, req: Request) -> Response<Body> {
     .await
 }
 
-/// Tokens are signed with HS256 (a symmetric key), so there is no public key to publish.
+/// The public keys that verify access tokens: the current one and, during a
+/// rotation, the next (and the previous until its tokens have expired).
 pub async fn jwks(app: Arc<App>, req: Request) -> Response<Body> {
-    endpoint(&app, req, |ctx| async move {
+    let app = &*app;
+    endpoint(app, req, |ctx| async move {
         ctx.no_body()?;
-        Reply::ok(&serde_json::json!({ "keys": [] }))
+        Reply::ok(&app.jwt.jwks())
     })
     .await
 }

@@ -179,6 +179,24 @@ mod consistency {
     }
 
     #[test]
+    fn only_the_functions_that_mint_tokens_can_read_the_signing_key() {
+        let doc: Value = serde_yaml_ng::from_str(TEMPLATE).unwrap();
+        let readers: BTreeSet<String> = doc["Resources"]
+            .as_mapping()
+            .unwrap()
+            .iter()
+            .filter(|(_, r)| {
+                serde_yaml_ng::to_string(r)
+                    .unwrap()
+                    .contains("SigningKeySecretArn")
+            })
+            .map(|(name, _)| text(name))
+            .collect();
+        let minters = ["LoginFunction", "LoginWebFunction", "RefreshFunction"];
+        assert_eq!(readers, minters.iter().map(|m| m.to_string()).collect());
+    }
+
+    #[test]
     fn both_api_stages_are_throttled() {
         let doc: Value = serde_yaml_ng::from_str(TEMPLATE).unwrap();
         let resources = &doc["Resources"];

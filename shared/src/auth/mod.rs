@@ -3,6 +3,7 @@
 pub mod cookies;
 pub mod csrf;
 pub mod jwt;
+pub mod keys;
 pub mod password;
 pub mod principal;
 pub mod refresh;
