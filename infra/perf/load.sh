@@ -11,13 +11,20 @@ BASE="http://$ADDR"
 
 cargo build --release -p local
 TARGET="${CARGO_TARGET_DIR:-target}"
-BOOTSTRAP_ADMIN_EMAIL=load@example.com IP_RATE_LIMIT=1000000000 RUST_LOG=warn LOCAL_HTTP_ADDR=$ADDR "$TARGET/release/local" >/dev/null &
+OUTBOX=$(mktemp -d)
+BOOTSTRAP_ADMIN_EMAIL=load@example.com IP_RATE_LIMIT=1000000000 RUST_LOG=warn LOCAL_HTTP_ADDR=$ADDR \
+  LOCAL_OUTBOX_DIR="$OUTBOX" "$TARGET/release/local" >/dev/null &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$OUTBOX"' EXIT
 for _ in $(seq 1 50); do curl -sf "$BASE/v1/health" >/dev/null && break; sleep 0.1; done
 
 curl -sf -X POST "$BASE/v1/auth/register" -H 'content-type: application/json' \
   -d '{"email":"load@example.com","password":"load test password","name":"Load"}' >/dev/null
+# The bootstrap admin becomes admin once its address is verified: follow the emailed link.
+for _ in $(seq 1 50); do ls "$OUTBOX"/*.eml >/dev/null 2>&1 && break; sleep 0.1; done
+VERIFY=$(grep -ho 'token=[A-Za-z0-9_-]*' "$OUTBOX"/*.eml | head -n 1 | cut -d= -f2)
+curl -sf -X POST "$BASE/v1/auth/verify-email" -H 'content-type: application/json' \
+  -d "{\"token\":\"$VERIFY\"}" >/dev/null
 TOKEN=$(curl -sf -X POST "$BASE/v1/auth/login" -H 'content-type: application/json' \
   -d '{"email":"load@example.com","password":"load test password"}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')

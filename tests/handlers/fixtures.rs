@@ -25,6 +25,17 @@ pub fn fixture_with(name: &str, values: &[(&str, &str)]) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The fixture event with another JSON body.
+pub fn with_body(name: &str, body: Value) -> Value {
+    let mut e = fixture(name);
+    e["body"] = serde_json::json!(body.to_string());
+    e["isBase64Encoded"] = serde_json::json!(false);
+    if let Some(headers) = e["headers"].as_object_mut() {
+        headers.remove("content-length");
+    }
+    e
+}
+
 /// Deserialized exactly as the Lambda runtime deserializes an invocation.
 pub fn request(event: &Value) -> lambda_http::Request {
     lambda_http::request::from_str(&event.to_string()).expect("an API Gateway v2 event")

@@ -7,7 +7,7 @@ use std::sync::{Mutex, OnceLock};
 use serde_json::json;
 use shared::logging::LogFormat;
 
-use crate::fixtures::{body_json, fixture, fixture_with, request, Harness};
+use crate::fixtures::{body_json, fixture, fixture_with, request, with_body, Harness};
 
 static CAPTURED: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
@@ -30,13 +30,6 @@ fn capture_logs() {
         let subscriber = shared::logging::subscriber(LogFormat::Json, filter, || Capture);
         tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber");
     });
-}
-
-fn with_body(name: &str, body: serde_json::Value) -> serde_json::Value {
-    let mut event = fixture(name);
-    event["body"] = json!(body.to_string());
-    event["isBase64Encoded"] = json!(false);
-    event
 }
 
 #[tokio::test]

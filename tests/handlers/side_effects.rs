@@ -16,7 +16,7 @@ use shared::ports::{EmailQueue, Probe};
 use shared::{App, Config};
 
 use crate::calls::event;
-use crate::fixtures::{body_json, fixture, request};
+use crate::fixtures::{body_json, request, with_body};
 
 struct DownQueue;
 
@@ -54,18 +54,6 @@ fn app_with_queue_down() -> Arc<App> {
         clock,
     );
     Arc::new(app)
-}
-
-/// The fixture event with another JSON body.
-fn with_body(name: &str, body: serde_json::Value) -> serde_json::Value {
-    let mut e = fixture(name);
-    e["body"] = json!(body.to_string());
-    e["isBase64Encoded"] = json!(false);
-    e["headers"]
-        .as_object_mut()
-        .unwrap()
-        .remove("content-length");
-    e
 }
 
 async fn register_and_login(app: &Arc<App>, email: &str) -> (u16, String, String) {

@@ -18,7 +18,9 @@ pub use ses::SesSender;
 pub use sqs::{ReceivedMessage, SqsQueue};
 pub use websocket::ApiGatewayNotifier;
 
-use aws_sdk_dynamodb::error::SdkError;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
 use crate::error::StoreError;
 
@@ -42,9 +44,11 @@ impl AwsClients {
         aws_sdk_apigatewaymanagement::Client::from_conf(config)
     }
 
-    /// Region, credentials and `AWS_ENDPOINT_URL_*` from the standard environment.
+    /// Region, credentials and `AWS_ENDPOINT_URL_*` from the standard
+    /// environment, with [`timeouts`] so a stuck dependency fails fast.
     pub async fn from_env() -> Self {
         let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .timeout_config(timeouts())
             .load()
             .await;
         // Emulators serve buckets by path, not by virtual host.
@@ -67,13 +71,40 @@ impl AwsClients {
     }
 }
 
-/// Network trouble is `Unavailable` (503); anything else is a bug or misconfiguration.
+/// A frozen or unreachable dependency answers `503` within about 3 s instead
+/// of holding the request until the function times out: 1 s to connect, 1 s
+/// per attempt, 2.5 s for the whole call with its retries.
+pub fn timeouts() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(1))
+        .operation_attempt_timeout(Duration::from_secs(1))
+        .operation_timeout(Duration::from_millis(2500))
+        .build()
+}
+
+/// Error codes that mean "try again later", whatever the service.
+const TRANSIENT_CODES: [&str; 6] = [
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "ServiceUnavailable",
+    "InternalServerError",
+    "InternalFailure",
+];
+
+/// Network trouble, timeouts, throttling and the service's own 5xx are
+/// `Unavailable` (503); anything else is a bug or misconfiguration.
 pub(crate) fn sdk_error<E, R>(context: &'static str, e: SdkError<E, R>) -> StoreError
 where
-    E: std::error::Error + Send + Sync + 'static,
+    E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    let unavailable = matches!(e, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_));
+    let transient = e.code().is_some_and(|c| TRANSIENT_CODES.contains(&c));
+    let unavailable = transient
+        || matches!(
+            e,
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_)
+        );
     let err = anyhow::Error::new(e).context(context);
     if unavailable {
         StoreError::Unavailable(err)

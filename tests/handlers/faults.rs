@@ -1,0 +1,173 @@
+//! Fault injection against the emulators: DynamoDB Local and moto's SQS seen
+//! through a link that can freeze or cut. A stuck or dead dependency answers
+//! `503 unavailable` (never a 500, never a hang until the function times
+//! out), nothing is half-written, and everything works once it is back.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use e2e::faults::Link;
+use serde_json::json;
+use shared::adapters::aws::provision::{create_email_queues, create_table};
+use shared::adapters::aws::AwsClients;
+use shared::clock::SystemClock;
+use shared::config::MissingSecrets;
+use shared::{App, Config};
+
+use crate::fixtures::{body_json, fixture_with, request, with_body};
+
+/// Longer than the SDK's timeouts allow a call to take, far shorter than the
+/// link stays broken: answering inside it means the request did not hang.
+const NO_HANG: Duration = Duration::from_secs(10);
+
+struct Rig {
+    app: Arc<App>,
+    table: Link,
+    queue: Link,
+    queue_url: String,
+    clients: AwsClients,
+}
+
+async fn rig() -> Option<Rig> {
+    let clients = e2e::aws_clients_or_skip().await?;
+    let table_name = e2e::unique_name("faults");
+    create_table(&clients, &table_name).await.unwrap();
+    let queues = create_email_queues(&clients, &e2e::unique_name("faults"))
+        .await
+        .unwrap();
+    let table = Link::to(&std::env::var("AWS_ENDPOINT_URL_DYNAMODB").unwrap()).await;
+    let queue = Link::to(&std::env::var("AWS_ENDPOINT_URL_SQS").unwrap()).await;
+    let mut through = clients.clone();
+    through.dynamodb = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&clients.sdk)
+            .endpoint_url(table.url())
+            .build(),
+    );
+    through.sqs = aws_sdk_sqs::Client::from_conf(
+        aws_sdk_sqs::config::Builder::from(&clients.sdk)
+            .endpoint_url(queue.url())
+            .build(),
+    );
+    let outbox = std::env::temp_dir().join(e2e::unique_name("faults-outbox"));
+    let vars = [
+        ("BACKEND", "aws"),
+        ("TABLE_NAME", table_name.as_str()),
+        ("EMAIL_QUEUE_URL", queues.queue_url.as_str()),
+        ("LOCAL_OUTBOX_DIR", &outbox.display().to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let app = App::on_aws_with(config, &through, Arc::new(SystemClock));
+    Some(Rig {
+        app: Arc::new(app),
+        table,
+        queue,
+        queue_url: queues.queue_url,
+        clients,
+    })
+}
+
+async fn register(app: &Arc<App>, email: &str) -> u16 {
+    let body = json!({ "email": email, "password": "correct horse battery", "name": "Faulty" });
+    let e = with_body("register", body);
+    body_json(auth::register(app.clone(), request(&e)).await)
+        .await
+        .0
+}
+
+async fn login(app: &Arc<App>, email: &str) -> String {
+    let body = json!({ "email": email, "password": "correct horse battery" });
+    let e = with_body("login", body);
+    let (status, _, login) = body_json(auth::login(app.clone(), request(&e)).await).await;
+    assert_eq!(status, 200, "{login}");
+    login["access_token"].as_str().unwrap().to_string()
+}
+
+/// `GET /v1/auth/me`: status and problem code, or a failure if it hung.
+async fn me(app: &Arc<App>, token: &str) -> (u16, String) {
+    let e = fixture_with("me", &[("ACCESS_TOKEN", token)]);
+    let call = auth::me(app.clone(), request(&e));
+    let response = tokio::time::timeout(NO_HANG, call)
+        .await
+        .expect("answered while the dependency was still broken");
+    let (status, _, body) = body_json(response).await;
+    (
+        status,
+        body["code"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+async fn resend(app: &Arc<App>, token: &str) -> (u16, String) {
+    let mut e = fixture_with("me", &[("ACCESS_TOKEN", token)]);
+    e["routeKey"] = json!("POST /v1/auth/verify-email/resend");
+    e["rawPath"] = json!("/v1/auth/verify-email/resend");
+    e["requestContext"]["http"]["method"] = json!("POST");
+    e["requestContext"]["http"]["path"] = json!("/v1/auth/verify-email/resend");
+    let call = auth::verify_email_resend(app.clone(), request(&e));
+    let response = tokio::time::timeout(NO_HANG, call).await.expect("no hang");
+    let (status, _, body) = body_json(response).await;
+    (
+        status,
+        body["code"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_table_answers_503_without_hanging_and_recovers() {
+    let Some(rig) = rig().await else { return };
+    register(&rig.app, "frozen@example.com").await;
+    let token = login(&rig.app, "frozen@example.com").await;
+    rig.table.freeze();
+    assert_eq!(me(&rig.app, &token).await, (503, "unavailable".to_string()));
+    rig.table.restore();
+    assert_eq!(me(&rig.app, &token).await.0, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_table_answers_503_and_recovers() {
+    let Some(rig) = rig().await else { return };
+    register(&rig.app, "dead@example.com").await;
+    let token = login(&rig.app, "dead@example.com").await;
+    rig.table.cut();
+    assert_eq!(me(&rig.app, &token).await, (503, "unavailable".to_string()));
+    rig.table.restore();
+    assert_eq!(me(&rig.app, &token).await.0, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_queue_neither_fails_registration_nor_loses_the_resend() {
+    let Some(rig) = rig().await else { return };
+    rig.queue.cut();
+    let status = tokio::time::timeout(NO_HANG, register(&rig.app, "queue@example.com"))
+        .await
+        .expect("no hang");
+    assert_eq!(
+        status, 201,
+        "the account was created, so the answer says so"
+    );
+    let token = login(&rig.app, "queue@example.com").await;
+    assert_eq!(
+        resend(&rig.app, &token).await,
+        (503, "unavailable".to_string())
+    );
+    rig.queue.restore();
+    assert_eq!(resend(&rig.app, &token).await.0, 202);
+    let received = rig
+        .clients
+        .sqs
+        .receive_message()
+        .queue_url(&rig.queue_url)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    let bodies: Vec<&str> = received
+        .messages()
+        .iter()
+        .filter_map(|m| m.body())
+        .collect();
+    assert_eq!(bodies.len(), 1, "exactly the resend reached the queue");
+    assert!(bodies[0].contains("queue@example.com"));
+}
