@@ -39,6 +39,10 @@ pub enum EmailKind {
         task_title: String,
         assigned_by: String,
     },
+    /// Not an email yet: the worker looks the address up and sends a
+    /// `PasswordReset` if there is an account, so the API does the same work
+    /// for every address.
+    PasswordResetRequest,
 }
 
 impl EmailKind {
@@ -48,6 +52,7 @@ impl EmailKind {
             EmailKind::PasswordReset { .. } => "password_reset",
             EmailKind::AccountLocked { .. } => "account_locked",
             EmailKind::TaskAssigned { .. } => "task_assigned",
+            EmailKind::PasswordResetRequest => "password_reset_request",
         }
     }
 }
@@ -96,10 +101,11 @@ pub fn one_line(raw: &str, max_chars: usize) -> String {
     cut
 }
 
-pub fn render(kind: &EmailKind, app_base_url: &str) -> Rendered {
+/// `None` for a job that must be resolved into an email first.
+pub fn render(kind: &EmailKind, app_base_url: &str) -> Option<Rendered> {
     let base = app_base_url.trim_end_matches('/');
     let name = |raw: &str| one_line(raw, MAX_NAME_CHARS);
-    match kind {
+    let rendered = match kind {
         EmailKind::VerifyEmail { name: who, token } => with_link(
             "Confirm your email address",
             &name(who),
@@ -127,7 +133,9 @@ pub fn render(kind: &EmailKind, app_base_url: &str) -> Rendered {
                 &format!("{base}/tasks/{}", one_line(task_id, MAX_NAME_CHARS)),
             )
         }
-    }
+        EmailKind::PasswordResetRequest => return None,
+    };
+    Some(rendered)
 }
 
 fn with_link(subject: &str, name: &str, body: &str, link: &str) -> Rendered {
@@ -163,7 +171,8 @@ pub fn escape_html(raw: &str) -> String {
 
 /// The complete RFC 5322 message, multipart/alternative with text and HTML.
 pub fn build_message(job: &EmailJob, from: &str, app_base_url: &str) -> anyhow::Result<Vec<u8>> {
-    let rendered = render(&job.kind, app_base_url);
+    let rendered = render(&job.kind, app_base_url)
+        .ok_or_else(|| anyhow::anyhow!("a {} job is not an email", job.kind.name()))?;
     let message = Message::builder()
         .from(from.parse::<Mailbox>()?)
         .to(job.to.parse::<Mailbox>()?)
@@ -217,14 +226,14 @@ mod tests {
 
     #[test]
     fn links_carry_the_token_as_a_query_parameter() {
-        let r = render(&verify_job().kind, "http://app.test/");
+        let r = render(&verify_job().kind, "http://app.test/").unwrap();
         assert!(r.text.contains("http://app.test/verify-email?token=tok123"));
         assert!(r.html.contains("http://app.test/verify-email?token=tok123"));
     }
 
     #[test]
     fn user_supplied_names_are_escaped_in_html() {
-        let r = render(&verify_job().kind, "http://app.test");
+        let r = render(&verify_job().kind, "http://app.test").unwrap();
         assert!(r.html.contains("Ada &lt;script&gt;"));
         assert!(!r.html.contains("<script>"));
     }
@@ -272,7 +281,7 @@ mod tests {
         let text = String::from_utf8(raw).unwrap();
         assert!(!text.lines().any(|l| l.starts_with("Bcc:")));
         assert!(text.lines().all(|l| l.len() <= 998));
-        let subject = render(&job.kind, "http://x").subject;
+        let subject = render(&job.kind, "http://x").unwrap().subject;
         assert!(subject.chars().count() <= "Task assigned: ".len() + MAX_TITLE_CHARS);
         assert!(subject.ends_with('…'));
     }
@@ -303,7 +312,7 @@ mod tests {
         ];
         for kind in kinds {
             assert!(
-                !render(&kind, "http://x").subject.is_empty(),
+                !render(&kind, "http://x").unwrap().subject.is_empty(),
                 "{}",
                 kind.name()
             );

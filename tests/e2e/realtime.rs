@@ -438,6 +438,13 @@ on_both_backends!(the_chat_limit_is_shared_by_every_socket_of_a_user, |api| {
             .await;
         }
     }
+    for _ in 0..10 {
+        assert_eq!(
+            next(&mut second).await["type"],
+            "message",
+            "all ten went out"
+        );
+    }
     send(
         &mut first,
         json!({ "action": "message", "text": "one too many" }),

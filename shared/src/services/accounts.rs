@@ -166,27 +166,34 @@ impl App {
     }
 
     /// Queues a reset email if the account exists; the answer never tells.
+    /// Does the same work whether or not the account exists (so neither the
+    /// answer nor its timing tells): queues a reset request that the email
+    /// worker turns into a reset email, or drops when there is no account.
     pub async fn forgot_password(&self, email: &Email, meta: &ClientMeta) -> Result<(), ApiError> {
         self.limit_ip("password_forgot", meta).await?;
-        let Some(record) = self.store.user_by_email(email).await? else {
-            return Ok(());
-        };
-        let subject = reset_subject(&record);
-        let token = self
-            .single_use_token(RESET_PURPOSE, &subject, RESET_TTL_SECONDS)
-            .await?;
-        let kind = EmailKind::PasswordReset {
-            name: record.user.name.clone(),
-            token,
-        };
-        match self
-            .queue_email(&EmailJob::new(&record.user.email, kind))
-            .await
-        {
-            // The answer must not tell whether the account exists.
+        let job = EmailJob::new(email.as_str(), EmailKind::PasswordResetRequest);
+        match self.queue_email(&job).await {
             Err(ApiError::RateLimited { .. }) => Ok(()),
             other => other,
         }
+    }
+
+    /// The worker's half of [`App::forgot_password`]: a fresh single-use link
+    /// for the account, or `None` when there is no such account.
+    pub async fn password_reset_email(&self, email: &str) -> Result<Option<EmailKind>, ApiError> {
+        let Ok(email) = Email::parse(email) else {
+            return Ok(None);
+        };
+        let Some(record) = self.store.user_by_email(&email).await? else {
+            return Ok(None);
+        };
+        let token = self
+            .single_use_token(RESET_PURPOSE, &reset_subject(&record), RESET_TTL_SECONDS)
+            .await?;
+        Ok(Some(EmailKind::PasswordReset {
+            name: record.user.name,
+            token,
+        }))
     }
 
     /// Sets the new password, revokes every session and lifts any lockout.

@@ -7,7 +7,7 @@ use std::future::Future;
 use anyhow::Context;
 
 use crate::crypto::sha256_b64;
-use crate::email::{build_message, EmailJob};
+use crate::email::{build_message, EmailJob, EmailKind};
 use crate::error::{ApiError, StoreResult};
 use crate::App;
 
@@ -52,10 +52,19 @@ impl App {
 
     /// Sends one queued job unless a job with its id was already sent.
     pub async fn deliver_email(&self, body: &str) -> anyhow::Result<Delivery> {
-        let job: EmailJob = serde_json::from_str(body).context("malformed email job")?;
+        let mut job: EmailJob = serde_json::from_str(body).context("malformed email job")?;
         let now = self.clock.now_secs();
         if self.store.contains(SENT_PURPOSE, &job.id, now).await? {
             return Ok(Delivery::AlreadySent);
+        }
+        if job.kind == EmailKind::PasswordResetRequest {
+            match self.password_reset_email(&job.to).await? {
+                Some(kind) => job.kind = kind,
+                None => {
+                    tracing::info!(email.id = %job.id, "reset requested for an address without an account");
+                    return Ok(Delivery::Dropped);
+                }
+            }
         }
         let message = match build_message(&job, &self.config.email_from, &self.config.app_base_url)
         {

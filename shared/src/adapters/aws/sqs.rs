@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use anyhow::Context;
 use async_trait::async_trait;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
@@ -28,7 +30,15 @@ impl SqsQueue {
         }
     }
 
+    /// A long poll: the call may take `wait_seconds`, so it gets that much on
+    /// top of the usual timeouts.
     pub async fn receive(&self, max: i32, wait_seconds: i32) -> StoreResult<Vec<ReceivedMessage>> {
+        let wait = Duration::from_secs(wait_seconds.max(0) as u64);
+        let patient = aws_config::timeout::TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(1))
+            .operation_attempt_timeout(wait + Duration::from_secs(2))
+            .operation_timeout(wait + Duration::from_secs(5))
+            .build();
         let out = self
             .client
             .receive_message()
@@ -36,6 +46,8 @@ impl SqsQueue {
             .max_number_of_messages(max)
             .wait_time_seconds(wait_seconds)
             .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+            .customize()
+            .config_override(aws_sdk_sqs::config::Builder::default().timeout_config(patient))
             .send()
             .await
             .map_err(|e| sdk_error("sqs receive", e))?;
