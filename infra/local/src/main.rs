@@ -33,7 +33,8 @@ async fn run() -> anyhow::Result<()> {
         None => serve().await,
         Some("provision") => provision().await,
         Some("invoke") => invoke().await,
-        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision | invoke <Function> --event <file>]"),
+        Some("keygen") => keygen(),
+        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision | invoke <Function> --event <file> | keygen [kid]]"),
     }
 }
 
@@ -53,6 +54,20 @@ async fn provision() -> anyhow::Result<()> {
     println!("export TABLE_NAME={}", config.table_name);
     println!("export BUCKET_NAME={}", config.bucket_name);
     println!("export EMAIL_QUEUE_URL={}", queues.queue_url);
+    Ok(())
+}
+
+/// A new RS256 key pair for access tokens: the private half for the signing
+/// key secret, the public half for `JWT_PUBLIC_KEYS`.
+fn keygen() -> anyhow::Result<()> {
+    let kid = std::env::args().nth(2).unwrap_or_else(|| {
+        let day = time::OffsetDateTime::now_utc().date();
+        format!("k{}", day.to_string().replace('-', ""))
+    });
+    let (private, public) =
+        shared::auth::keys::SigningKey::generate(&kid).map_err(anyhow::Error::msg)?;
+    println!("JWT_SIGNING_KEY={private}");
+    println!("JWT_PUBLIC_KEY={public}");
     Ok(())
 }
 

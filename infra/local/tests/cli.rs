@@ -88,3 +88,27 @@ fn every_function_in_the_template_has_an_event_and_invokes_without_docker() {
         assert!(answered, "{}: {response}", function.logical_id);
     }
 }
+
+#[test]
+fn keygen_prints_a_key_pair_the_gateway_starts_with() {
+    let out = local().args(["keygen", "k7"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+            .to_string()
+    };
+    let (private, public) = (value("JWT_SIGNING_KEY"), value("JWT_PUBLIC_KEY"));
+    assert!(private.starts_with("k7:") && public.starts_with("k7:"));
+    let vars = [
+        ("JWT_SIGNING_KEY".to_string(), private),
+        ("JWT_PUBLIC_KEYS".to_string(), public),
+    ]
+    .into_iter()
+    .collect();
+    let config = shared::Config::from_map(&vars, shared::config::MissingSecrets::GenerateEphemeral)
+        .expect("the printed keys configure the API");
+    assert_eq!(config.jwt_public_keys[0].kid, "k7");
+}
