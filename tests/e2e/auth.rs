@@ -555,29 +555,22 @@ async fn a_field_of_the_wrong_json_type_is_named_by_its_path() {
     );
 }
 
+async fn resend_verification(api: &Api, token: &str) -> e2e::Resp {
+    api.send_as("POST", "/v1/auth/verify-email/resend", token, None)
+        .await
+}
+
 on_both_backends!(
     an_address_gets_at_most_five_triggered_emails_an_hour,
     |api| {
         let user = api.user().await;
         for _ in 0..4 {
-            let res = api
-                .send_as(
-                    "POST",
-                    "/v1/auth/verify-email/resend",
-                    &user.access_token,
-                    None,
-                )
-                .await;
-            assert_eq!(res.status, 202);
+            assert_eq!(
+                resend_verification(&api, &user.access_token).await.status,
+                202
+            );
         }
-        let res = api
-            .send_as(
-                "POST",
-                "/v1/auth/verify-email/resend",
-                &user.access_token,
-                None,
-            )
-            .await;
+        let res = resend_verification(&api, &user.access_token).await;
         assert_eq!((res.status, res.code()), (429, "rate_limited"));
         let forgot = api
             .post("/v1/auth/password/forgot", json!({ "email": user.email }))
@@ -589,9 +582,7 @@ on_both_backends!(
         api.clock.advance_secs(3600);
         let login = api.login(&user.email, &user.password).await;
         let token = login.body["access_token"].as_str().unwrap();
-        let res = api
-            .send_as("POST", "/v1/auth/verify-email/resend", token, None)
-            .await;
+        let res = resend_verification(&api, token).await;
         assert_eq!(res.status, 202, "a new hour, a new budget");
     }
 );

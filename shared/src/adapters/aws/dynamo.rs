@@ -20,6 +20,8 @@ use crate::ports::{
 };
 
 const TTL: &str = "ttl";
+/// Not a user id (ids are UUIDs): the key an unknown email's lookup reads.
+const NO_USER: &str = "-";
 const GSI1: &str = "gsi1";
 
 pub struct DynamoStore {
@@ -213,10 +215,11 @@ impl UserStore for DynamoStore {
         let pointer = self
             .get(key(format!("EMAIL#{}", email.as_str()), "EMAIL"))
             .await?;
-        match pointer.and_then(|p| get_s(&p, "user_id")) {
-            Some(id) => self.user_by_id(&id).await,
-            None => Ok(None),
-        }
+        // An unknown address still reads a user (one that cannot exist), so it
+        // takes the same two round trips as a known one: no timing tells.
+        let id = pointer.and_then(|p| get_s(&p, "user_id"));
+        let user = self.user_by_id(id.as_deref().unwrap_or(NO_USER)).await?;
+        Ok(user.filter(|_| id.is_some()))
     }
 
     async fn update_user(
