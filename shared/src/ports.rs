@@ -197,7 +197,7 @@ pub trait BlobStore: Probe {
     async fn promote(&self, from: &str, to: &str) -> StoreResult<()>;
 }
 
-/// How the client sends the bytes (contract section 5).
+/// How the client sends the bytes (README, "Files in short").
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct UploadTicket {
     pub method: &'static str,

@@ -1,4 +1,5 @@
-//! Roles and permissions (contract section 3).
+//! Roles and permissions: admin `*`; editor creates, reads and updates tasks
+//! (only its own) and files; viewer reads (README, "Tasks in short").
 
 use crate::domain::Role;
 

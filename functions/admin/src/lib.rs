@@ -1,4 +1,4 @@
-//! Administration routes (contract section 3): admins only.
+//! Administration routes: admins only.
 
 use std::sync::Arc;
 

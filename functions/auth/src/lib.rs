@@ -1,4 +1,4 @@
-//! Authentication routes (contract section 2). Each handler: parse, authenticate,
+//! Authentication routes (README, "Auth in short"). Each handler: parse, authenticate,
 //! call one service, answer. `src/bin/<route>.rs` runs one as a Lambda.
 
 mod bodies;

@@ -1,4 +1,4 @@
-//! File routes (contract section 5): presigned direct uploads.
+//! File routes: presigned direct uploads (README, "Files in short").
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-//! Realtime (contract section 6): the ticket route and the WebSocket API's
+//! Realtime (README, "Realtime in short"): the ticket route and the WebSocket API's
 //! `$connect`, `$disconnect` and `$default` routes. Tickets never reach a log.
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Task routes (contract section 4).
+//! Task routes (README, "Tasks in short").
 
 mod bodies;
 

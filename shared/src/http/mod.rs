@@ -1,4 +1,5 @@
-//! HTTP conventions shared by every handler (contract section 1).
+//! HTTP conventions shared by every handler: JSON bodies, RFC 9457 problems,
+//! security headers, CORS (README, "Auth in short" lists the choices).
 
 pub mod body;
 pub mod cors;
