@@ -114,26 +114,26 @@ async fn resend(app: &Arc<App>, token: &str) -> (u16, String) {
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_frozen_table_answers_503_without_hanging_and_recovers() {
+/// Logs in, breaks the table with `break_it`, then `GET /v1/auth/me` must
+/// answer `503` while it is broken and `200` once it is back.
+async fn a_broken_table_answers_503_and_recovers(email: &str, break_it: fn(&Link)) {
     let Some(rig) = rig().await else { return };
-    register(&rig.app, "frozen@example.com").await;
-    let token = login(&rig.app, "frozen@example.com").await;
-    rig.table.freeze();
+    register(&rig.app, email).await;
+    let token = login(&rig.app, email).await;
+    break_it(&rig.table);
     assert_eq!(me(&rig.app, &token).await, (503, "unavailable".to_string()));
     rig.table.restore();
     assert_eq!(me(&rig.app, &token).await.0, 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_table_answers_503_without_hanging_and_recovers() {
+    a_broken_table_answers_503_and_recovers("frozen@example.com", Link::freeze).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dead_table_answers_503_and_recovers() {
-    let Some(rig) = rig().await else { return };
-    register(&rig.app, "dead@example.com").await;
-    let token = login(&rig.app, "dead@example.com").await;
-    rig.table.cut();
-    assert_eq!(me(&rig.app, &token).await, (503, "unavailable".to_string()));
-    rig.table.restore();
-    assert_eq!(me(&rig.app, &token).await.0, 200);
+    a_broken_table_answers_503_and_recovers("dead@example.com", Link::cut).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
