@@ -14,6 +14,7 @@ use shared::clock::SystemClock;
 use shared::config::MissingSecrets;
 use shared::{App, Config};
 
+use crate::calls::event;
 use crate::fixtures::{body_json, fixture_with, request, with_body};
 
 /// Longer than the SDK's timeouts allow a call to take, far shorter than the
@@ -100,11 +101,8 @@ async fn me(app: &Arc<App>, token: &str) -> (u16, String) {
 }
 
 async fn resend(app: &Arc<App>, token: &str) -> (u16, String) {
-    let mut e = fixture_with("me", &[("ACCESS_TOKEN", token)]);
-    e["routeKey"] = json!("POST /v1/auth/verify-email/resend");
-    e["rawPath"] = json!("/v1/auth/verify-email/resend");
-    e["requestContext"]["http"]["method"] = json!("POST");
-    e["requestContext"]["http"]["path"] = json!("/v1/auth/verify-email/resend");
+    let path = "/v1/auth/verify-email/resend";
+    let e = event("POST", path, path, token, None);
     let call = auth::verify_email_resend(app.clone(), request(&e));
     let response = tokio::time::timeout(NO_HANG, call).await.expect("no hang");
     let (status, _, body) = body_json(response).await;

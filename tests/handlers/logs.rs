@@ -96,3 +96,32 @@ async fn no_token_password_or_raw_ip_reaches_the_logs() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_log_line_of_a_request_names_the_request_its_route_and_its_user() {
+    capture_logs();
+    let app = crate::side_effects::app_with_queue_down();
+    let (_, token, user_id) =
+        crate::side_effects::register_and_login(&app, "spans@example.com").await;
+    let path = "/v1/auth/verify-email/resend";
+    let e = crate::calls::event("POST", path, path, &token, None);
+    let request_id = e["requestContext"]["requestId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _, _) = body_json(auth::verify_email_resend(app, request(&e)).await).await;
+    assert_eq!(
+        status, 503,
+        "the queue is down, so the request logs an error"
+    );
+    let logs = String::from_utf8(CAPTURED.lock().unwrap().clone()).unwrap();
+    let failed = logs
+        .lines()
+        .find(|l| l.contains("request failed") && l.contains(&request_id))
+        .expect("the failure is logged with its request id");
+    assert!(
+        failed.contains("POST /v1/auth/verify-email/resend"),
+        "{failed}"
+    );
+    assert!(failed.contains(&user_id), "{failed}");
+}

@@ -34,7 +34,7 @@ impl EmailQueue for DownQueue {
     }
 }
 
-fn app_with_queue_down() -> Arc<App> {
+pub fn app_with_queue_down() -> Arc<App> {
     let outbox = std::env::temp_dir().join(e2e::unique_name("down-outbox"));
     let vars = [
         ("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string()),
@@ -56,7 +56,8 @@ fn app_with_queue_down() -> Arc<App> {
     Arc::new(app)
 }
 
-async fn register_and_login(app: &Arc<App>, email: &str) -> (u16, String, String) {
+/// Registers, logs in: (register status, access token, user id).
+pub async fn register_and_login(app: &Arc<App>, email: &str) -> (u16, String, String) {
     let account = json!({ "email": email, "password": "correct horse battery", "name": "Down" });
     let register = with_body("register", account);
     let (status, _, _) = body_json(auth::register(app.clone(), request(&register)).await).await;

@@ -58,8 +58,15 @@ fn bearer(ctx: &Ctx) -> Option<Result<&str, ApiError>> {
 }
 
 impl App {
-    /// Verifies the token (and CSRF for cookie writes) without any I/O.
+    /// Verifies the token (and CSRF for cookie writes) without any I/O; the
+    /// request's span then names the user.
     pub fn verify_request(&self, ctx: &Ctx) -> Result<Principal, ApiError> {
+        let principal = self.principal_of(ctx)?;
+        tracing::Span::current().record("user_id", principal.user_id());
+        Ok(principal)
+    }
+
+    fn principal_of(&self, ctx: &Ctx) -> Result<Principal, ApiError> {
         let now = self.clock.now_secs();
         if let Some(token) = bearer(ctx) {
             let claims = self.jwt.verify(token?, now)?;

@@ -24,6 +24,8 @@ pub struct Ctx {
     pub params: QueryMap,
     pub body: Vec<u8>,
     pub request_id: String,
+    /// API Gateway's route key (`GET /v1/tasks/{id}`, `$connect`).
+    pub route: String,
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
     /// The WebSocket connection, for `$connect`, `$default` and `$disconnect` events.
@@ -32,16 +34,20 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn from_request(req: Request) -> Self {
-        let (request_id, source_ip, connection_id) = match req.request_context_ref() {
-            Some(RequestContext::ApiGatewayV2(c)) => {
-                (c.request_id.clone(), c.http.source_ip.clone(), None)
-            }
+        let (request_id, source_ip, connection_id, route) = match req.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(c)) => (
+                c.request_id.clone(),
+                c.http.source_ip.clone(),
+                None,
+                c.route_key.clone(),
+            ),
             Some(RequestContext::WebSocket(c)) => (
                 c.request_id.clone(),
                 c.identity.source_ip.clone(),
                 c.connection_id.clone(),
+                c.route_key.clone(),
             ),
-            _ => (None, None, None),
+            _ => (None, None, None, None),
         };
         let query = req.query_string_parameters();
         let params = req.path_parameters();
@@ -69,6 +75,7 @@ impl Ctx {
             source_ip,
             user_agent,
             connection_id,
+            route: route.unwrap_or_default(),
         }
     }
 

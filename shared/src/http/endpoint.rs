@@ -5,6 +5,7 @@ use std::future::Future;
 
 use http::{HeaderMap, HeaderValue, Response};
 use lambda_http::{Body, Request};
+use tracing::Instrument;
 
 use super::reply::{problem, Reply};
 use super::{cors, Ctx, MAX_BODY_BYTES};
@@ -48,12 +49,22 @@ where
     let origin = ctx.header("origin").map(str::to_owned);
     let path = ctx.path.clone();
     let request_id = ctx.request_id.clone();
-    let result = if ctx.body.len() > MAX_BODY_BYTES {
-        Err(ApiError::PayloadTooLarge)
-    } else {
-        handler(ctx).await
+    // Every log line of the request carries these; `user_id` once authenticated.
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        route = %ctx.route,
+        user_id = tracing::field::Empty,
+    );
+    let handled = async {
+        let result = if ctx.body.len() > MAX_BODY_BYTES {
+            Err(ApiError::PayloadTooLarge)
+        } else {
+            handler(ctx).await
+        };
+        result.unwrap_or_else(|err| failure_reply(err.into(), &request_id))
     };
-    let reply = result.unwrap_or_else(|err| failure_reply(err.into(), &request_id));
+    let reply = handled.instrument(span).await;
     finish(
         reply,
         &path,
