@@ -1,5 +1,6 @@
-//! Realtime: single-use tickets, connections, chat with a per-connection rate
-//! limit, and server events pushed to connections with bounded fan-out.
+//! Realtime: single-use tickets bound to a session, connections that belong to
+//! it, chat with a per-user rate limit, and server events pushed to connections
+//! with bounded fan-out.
 
 use futures::StreamExt;
 use serde::Deserialize;
