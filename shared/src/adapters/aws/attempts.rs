@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 
 use super::dynamo::DynamoStore;
 use super::item::*;
-use super::sdk_error;
+use super::{is_lost_condition, sdk_error};
 use crate::domain::{Email, LoginAttempts, Reservation};
 use crate::error::StoreResult;
 use crate::ports::AttemptStore;
@@ -29,10 +29,6 @@ fn live_state(item: Option<&Item>, now: i64) -> LoginAttempts {
             locked_until: get_n(i, "locked_until"),
         })
         .unwrap_or_default()
-}
-
-fn is_lost_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
-    e.code() == Some("ConditionalCheckFailedException")
 }
 
 impl DynamoStore {

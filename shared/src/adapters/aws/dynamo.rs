@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteIte
 use aws_sdk_dynamodb::Client;
 
 use super::item::*;
-use super::sdk_error;
+use super::{is_lost_condition, sdk_error};
 use crate::domain::{
     AuditEvent, AuditType, Email, LiveJti, Page, Role, Session, User, UserChanges, UserRecord,
 };
@@ -79,12 +79,7 @@ impl DynamoStore {
         }
         match req.send().await {
             Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
+            Err(e) if is_lost_condition(&e) => Ok(false),
             Err(e) => Err(sdk_error("dynamodb conditional put", e)),
         }
     }
@@ -272,12 +267,7 @@ impl UserStore for DynamoStore {
         }
         match req.send().await {
             Ok(out) => Ok(out.attributes.as_ref().map(user_from_item).transpose()?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(None)
-            }
+            Err(e) if is_lost_condition(&e) => Ok(None),
             Err(e) => Err(sdk_error("dynamodb update user", e)),
         }
     }
@@ -432,12 +422,7 @@ impl SessionStore for DynamoStore {
             .await;
         match result {
             Ok(out) => Ok(out.attributes.as_ref().map(session_from_item).transpose()?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(None)
-            }
+            Err(e) if is_lost_condition(&e) => Ok(None),
             Err(e) => Err(sdk_error("dynamodb revoke session", e)),
         }
     }
@@ -500,12 +485,7 @@ impl OneTimeStore for DynamoStore {
                 .attributes
                 .filter(|i| get_n(i, TTL).is_some_and(|exp| now < exp))
                 .and_then(|i| get_s(&i, "subject"))),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(None)
-            }
+            Err(e) if is_lost_condition(&e) => Ok(None),
             Err(e) => Err(sdk_error("dynamodb take", e)),
         }
     }

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 
 use super::dynamo::DynamoStore;
 use super::item::*;
-use super::sdk_error;
+use super::{is_lost_condition, sdk_error};
 use crate::domain::{FileRecord, FileStatus, Page};
 use crate::error::StoreResult;
 use crate::ports::FileStore;
@@ -96,12 +96,7 @@ impl FileStore for DynamoStore {
             .await;
         match result {
             Ok(out) => Ok(out.attributes.as_ref().map(file_from_item).transpose()?),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
-            {
-                Ok(None)
-            }
+            Err(e) if is_lost_condition(&e) => Ok(None),
             Err(e) => Err(sdk_error("dynamodb complete file", e)),
         }
     }

@@ -82,6 +82,11 @@ pub fn timeouts() -> aws_config::timeout::TimeoutConfig {
         .build()
 }
 
+/// A conditional write that lost its condition: an expected outcome, not an error.
+pub(crate) fn is_lost_condition<E: ProvideErrorMetadata>(e: &E) -> bool {
+    e.code() == Some("ConditionalCheckFailedException")
+}
+
 /// Error codes that mean "try again later", whatever the service.
 const TRANSIENT_CODES: [&str; 6] = [
     "ThrottlingException",
