@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use e2e::faults::Link;
-use serde_json::json;
 use shared::adapters::aws::provision::{create_email_queues, create_table};
 use shared::adapters::aws::AwsClients;
 use shared::clock::SystemClock;
@@ -15,7 +14,7 @@ use shared::config::MissingSecrets;
 use shared::{App, Config};
 
 use crate::calls::event;
-use crate::fixtures::{body_json, fixture_with, request, with_body};
+use crate::fixtures::{body_json, fixture_with, login_event, register_event, request};
 
 /// Longer than the SDK's timeouts allow a call to take, far shorter than the
 /// link stays broken: answering inside it means the request did not hang.
@@ -70,18 +69,8 @@ async fn rig() -> Option<Rig> {
     })
 }
 
-async fn register(app: &Arc<App>, email: &str) -> u16 {
-    let body = json!({ "email": email, "password": "correct horse battery", "name": "Faulty" });
-    let e = with_body("register", body);
-    body_json(auth::register(app.clone(), request(&e)).await)
-        .await
-        .0
-}
-
 async fn login(app: &Arc<App>, email: &str) -> String {
-    let body = json!({ "email": email, "password": "correct horse battery" });
-    let e = with_body("login", body);
-    let (status, _, login) = body_json(auth::login(app.clone(), request(&e)).await).await;
+    let (status, login) = login_event(app, email).await;
     assert_eq!(status, 200, "{login}");
     login["access_token"].as_str().unwrap().to_string()
 }
@@ -116,7 +105,7 @@ async fn resend(app: &Arc<App>, token: &str) -> (u16, String) {
 /// answer `503` while it is broken and `200` once it is back.
 async fn a_broken_table_answers_503_and_recovers(email: &str, break_it: fn(&Link)) {
     let Some(rig) = rig().await else { return };
-    register(&rig.app, email).await;
+    register_event(&rig.app, email).await;
     let token = login(&rig.app, email).await;
     break_it(&rig.table);
     assert_eq!(me(&rig.app, &token).await, (503, "unavailable".to_string()));
@@ -138,7 +127,7 @@ async fn a_dead_table_answers_503_and_recovers() {
 async fn a_dead_queue_neither_fails_registration_nor_loses_the_resend() {
     let Some(rig) = rig().await else { return };
     rig.queue.cut();
-    let status = tokio::time::timeout(NO_HANG, register(&rig.app, "queue@example.com"))
+    let status = tokio::time::timeout(NO_HANG, register_event(&rig.app, "queue@example.com"))
         .await
         .expect("no hang");
     assert_eq!(

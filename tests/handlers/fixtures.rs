@@ -36,6 +36,25 @@ pub fn with_body(name: &str, body: Value) -> Value {
     e
 }
 
+pub const PASSWORD: &str = "correct horse battery";
+
+/// `POST /v1/auth/register` through the handler: the status.
+pub async fn register_event(app: &Arc<App>, email: &str) -> u16 {
+    let body = serde_json::json!({ "email": email, "password": PASSWORD, "name": "Event" });
+    let e = with_body("register", body);
+    body_json(auth::register(app.clone(), request(&e)).await)
+        .await
+        .0
+}
+
+/// `POST /v1/auth/login` through the handler: status and body.
+pub async fn login_event(app: &Arc<App>, email: &str) -> (u16, Value) {
+    let body = serde_json::json!({ "email": email, "password": PASSWORD });
+    let e = with_body("login", body);
+    let (status, _, login) = body_json(auth::login(app.clone(), request(&e)).await).await;
+    (status, login)
+}
+
 /// Deserialized exactly as the Lambda runtime deserializes an invocation.
 pub fn request(event: &Value) -> lambda_http::Request {
     lambda_http::request::from_str(&event.to_string()).expect("an API Gateway v2 event")

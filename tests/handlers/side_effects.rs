@@ -16,7 +16,7 @@ use shared::ports::{EmailQueue, Probe};
 use shared::{App, Config};
 
 use crate::calls::event;
-use crate::fixtures::{body_json, request, with_body};
+use crate::fixtures::{body_json, login_event, register_event, request};
 
 struct DownQueue;
 
@@ -58,12 +58,8 @@ pub fn app_with_queue_down() -> Arc<App> {
 
 /// Registers, logs in: (register status, access token, user id).
 pub async fn register_and_login(app: &Arc<App>, email: &str) -> (u16, String, String) {
-    let account = json!({ "email": email, "password": "correct horse battery", "name": "Down" });
-    let register = with_body("register", account);
-    let (status, _, _) = body_json(auth::register(app.clone(), request(&register)).await).await;
-    let credentials = json!({ "email": email, "password": "correct horse battery" });
-    let login = with_body("login", credentials);
-    let (_, _, login) = body_json(auth::login(app.clone(), request(&login)).await).await;
+    let status = register_event(app, email).await;
+    let (_, login) = login_event(app, email).await;
     let token = login["access_token"]
         .as_str()
         .unwrap_or_default()
