@@ -202,6 +202,14 @@ pub enum Reservation {
 }
 
 impl LoginAttempts {
+    /// A count is forgotten this long after its last change (or after its lock ends).
+    pub const RETENTION_SECONDS: i64 = 30 * 86_400;
+
+    /// When a state written at `now` (with an optional lock) is forgotten.
+    pub fn expiry(now_secs: i64, locked_until: Option<i64>) -> i64 {
+        locked_until.unwrap_or(now_secs).max(now_secs) + Self::RETENTION_SECONDS
+    }
+
     pub fn locked_at(&self, now_secs: i64) -> Option<i64> {
         self.locked_until.filter(|until| now_secs < *until)
     }

@@ -1,4 +1,4 @@
-use shared::domain::{AuditEvent, AuditType, Email, Reservation};
+use shared::domain::{AuditEvent, AuditType, Email, LoginAttempts, Reservation};
 use shared::ports::Store;
 
 use crate::conformance;
@@ -10,6 +10,7 @@ conformance!(
     an_expired_token_cannot_be_taken_and_its_key_can_be_reused,
     attempts_are_granted_up_to_the_threshold_and_a_lock_refuses_until_it_lapses,
     a_lock_starts_only_at_the_threshold,
+    a_count_left_alone_past_its_retention_starts_afresh,
     parallel_reservations_grant_exactly_the_threshold,
     clearing_and_imposing_locks,
     rate_windows_count_hits_separately,
@@ -95,6 +96,19 @@ async fn attempts_are_granted_up_to_the_threshold_and_a_lock_refuses_until_it_la
         granted(store, &email, NOW + 600).await,
         Reservation::Granted { number: 1 },
         "a lapsed lock starts a fresh count"
+    );
+}
+
+async fn a_count_left_alone_past_its_retention_starts_afresh(store: &dyn Store) {
+    let email = Email::parse("stale@example.com").unwrap();
+    for _ in 0..3 {
+        granted(store, &email, NOW).await;
+    }
+    assert_eq!(granted(store, &email, NOW).await, Reservation::Exhausted);
+    let later = NOW + LoginAttempts::RETENTION_SECONDS;
+    assert_eq!(
+        granted(store, &email, later).await,
+        Reservation::Granted { number: 1 }
     );
 }
 

@@ -1,15 +1,10 @@
 //! AWS adapters: DynamoDB, SQS and SES. SDK types never leave this module.
 
-mod attempts;
-mod connections;
 mod dynamo;
-mod files;
-mod item;
 pub mod provision;
 mod s3;
 mod ses;
 mod sqs;
-mod tasks;
 mod websocket;
 
 pub use dynamo::DynamoStore;

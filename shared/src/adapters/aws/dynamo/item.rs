@@ -59,3 +59,9 @@ pub fn put_opt(item: &mut Item, name: &str, value: &Option<String>) {
         item.insert(name.to_string(), s(v.clone()));
     }
 }
+
+/// An item whose `ttl` is still ahead of `now` (DynamoDB deletes expired
+/// items late, so every read checks).
+pub fn is_live(item: &Item, now: i64) -> bool {
+    get_n(item, super::keys::TTL).is_some_and(|exp| now < exp)
+}

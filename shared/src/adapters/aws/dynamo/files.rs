@@ -5,25 +5,15 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::ReturnValue;
 
-use super::dynamo::DynamoStore;
 use super::item::*;
-use super::{is_lost_condition, sdk_error};
+use super::keys::{self, GSI3, TTL};
+use super::{index_sk, start_after, unless_lost, DynamoStore};
 use crate::domain::{FileRecord, FileStatus, Page};
 use crate::error::StoreResult;
 use crate::ports::FileStore;
 
-const TTL: &str = "ttl";
-
-fn file_key(id: &str) -> Item {
-    key(format!("FILE#{id}"), "FILE")
-}
-
-fn owner_pk(owner_id: &str) -> String {
-    format!("FILES#OWNER#{owner_id}")
-}
-
 fn file_to_item(f: &FileRecord) -> Item {
-    let mut item = file_key(&f.id);
+    let mut item = keys::file(&f.id);
     item.extend([
         ("id".into(), s(&f.id)),
         ("filename".into(), s(&f.filename)),
@@ -33,9 +23,12 @@ fn file_to_item(f: &FileRecord) -> Item {
         ("owner_id".into(), s(&f.owner_id)),
         ("created_at".into(), n(f.created_at)),
         ("object_key".into(), s(&f.key)),
-        ("gsi3pk".into(), s(owner_pk(&f.owner_id))),
-        ("gsi3sk".into(), s(&f.id)),
     ]);
+    item.extend(keys::index_entry(
+        GSI3,
+        &keys::files_of_owner(&f.owner_id),
+        &f.id,
+    ));
     if let Some(exp) = f.expires_at {
         item.insert(TTL.into(), n(exp));
     }
@@ -67,7 +60,7 @@ impl FileStore for DynamoStore {
     }
 
     async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
-        let item = self.get(file_key(id)).await?;
+        let item = self.get(keys::file(id)).await?;
         let file = item.as_ref().map(file_from_item).transpose()?;
         Ok(file.filter(|f| f.is_live(now)))
     }
@@ -82,7 +75,7 @@ impl FileStore for DynamoStore {
             .client()
             .update_item()
             .table_name(self.table())
-            .set_key(Some(file_key(id)))
+            .set_key(Some(keys::file(id)))
             .update_expression("SET #status = :ready, object_key = :key REMOVE #ttl")
             .condition_expression("#status = :pending AND #ttl > :now")
             .expression_attribute_names("#status", "status")
@@ -94,24 +87,13 @@ impl FileStore for DynamoStore {
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match result {
-            Ok(out) => Ok(out.attributes.as_ref().map(file_from_item).transpose()?),
-            Err(e) if is_lost_condition(&e) => Ok(None),
-            Err(e) => Err(sdk_error("dynamodb complete file", e)),
-        }
+        let item = unless_lost("dynamodb complete file", result)?.and_then(|o| o.attributes);
+        Ok(item.as_ref().map(file_from_item).transpose()?)
     }
 
     async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>> {
-        let out = self
-            .client()
-            .delete_item()
-            .table_name(self.table())
-            .set_key(Some(file_key(id)))
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await
-            .map_err(|e| sdk_error("dynamodb delete file", e))?;
-        Ok(out.attributes.as_ref().map(file_from_item).transpose()?)
+        let item = self.delete(keys::file(id)).await?;
+        Ok(item.as_ref().map(file_from_item).transpose()?)
     }
 
     async fn files_of(
@@ -121,34 +103,19 @@ impl FileStore for DynamoStore {
         limit: usize,
         now: i64,
     ) -> StoreResult<Page<FileRecord>> {
-        let start = after.map(|id| {
-            let mut k = file_key(id);
-            k.insert("gsi3pk".into(), s(owner_pk(owner_id)));
-            k.insert("gsi3sk".into(), s(id));
-            k
-        });
-        let out = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name("gsi3")
-            .key_condition_expression("gsi3pk = :pk")
+        let pk = keys::files_of_owner(owner_id);
+        let start = after.map(|id| start_after(keys::file(id), GSI3, &pk, id));
+        let req = self
+            .query_index(GSI3, &pk)
             .filter_expression("attribute_not_exists(#ttl) OR #ttl > :now")
             .expression_attribute_names("#ttl", TTL)
-            .expression_attribute_values(":pk", s(owner_pk(owner_id)))
             .expression_attribute_values(":now", n(now))
-            .scan_index_forward(false)
-            .limit(limit as i32)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(|e| sdk_error("dynamodb list files", e))?;
-        let items = out
-            .items()
+            .set_exclusive_start_key(start);
+        let (items, next) = self.query_page(req, limit, index_sk(GSI3)).await?;
+        let items = items
             .iter()
             .map(file_from_item)
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let next = out.last_evaluated_key().and_then(|k| get_s(k, "gsi3sk"));
         Ok(Page { items, next })
     }
 }

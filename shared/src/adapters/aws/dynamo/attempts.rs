@@ -5,25 +5,19 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::ReturnValue;
 
-use super::dynamo::DynamoStore;
 use super::item::*;
-use super::{is_lost_condition, sdk_error};
+use super::keys::{self, TTL};
+use super::{sdk_error, unless_lost, DynamoStore};
 use crate::domain::{Email, LoginAttempts, Reservation};
 use crate::error::StoreResult;
 use crate::ports::AttemptStore;
 
-const TTL: &str = "ttl";
-const RETENTION_SECONDS: i64 = 30 * 86_400;
 /// Lost races on the reset path before answering `Exhausted` (never an error).
 const RESET_ROUNDS: usize = 4;
 
-fn attempts_key(email: &Email) -> Item {
-    key(format!("ATTEMPTS#{}", email.as_str()), "ATTEMPTS")
-}
-
 /// The stored state, or a fresh one when the item is absent or expired.
 fn live_state(item: Option<&Item>, now: i64) -> LoginAttempts {
-    item.filter(|i| get_n(i, TTL).is_none_or(|exp| now < exp))
+    item.filter(|i| is_live(i, now))
         .map(|i| LoginAttempts {
             failures: get_n(i, "failures").unwrap_or(0) as u32,
             locked_until: get_n(i, "locked_until"),
@@ -43,7 +37,7 @@ impl DynamoStore {
             .client()
             .update_item()
             .table_name(self.table())
-            .set_key(Some(attempts_key(email)))
+            .set_key(Some(keys::attempts(email)))
             .update_expression(
                 "SET failures = if_not_exists(failures, :zero) + :one, #ttl = :ttl ADD version :one",
             )
@@ -56,18 +50,15 @@ impl DynamoStore {
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":threshold", n(threshold as i64))
             .expression_attribute_values(":now", n(now))
-            .expression_attribute_values(":ttl", n(now + RETENTION_SECONDS))
+            .expression_attribute_values(":ttl", n(LoginAttempts::expiry(now, None)))
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await;
-        match result {
-            Ok(out) => Ok(out
-                .attributes
-                .and_then(|a| get_n(&a, "failures"))
-                .map(|f| f as u32)),
-            Err(e) if is_lost_condition(&e) => Ok(None),
-            Err(e) => Err(sdk_error("dynamodb count attempt", e)),
-        }
+        let counted = unless_lost("dynamodb count attempt", result)?;
+        Ok(counted
+            .and_then(|out| out.attributes)
+            .and_then(|a| get_n(&a, "failures"))
+            .map(|f| f as u32))
     }
 
     /// Replaces a lapsed or expired state with `next`, if nobody changed it since `version`.
@@ -78,10 +69,10 @@ impl DynamoStore {
         version: Option<i64>,
         now: i64,
     ) -> StoreResult<bool> {
-        let mut item = attempts_key(email);
+        let mut item = keys::attempts(email);
         item.insert("failures".into(), n(next.failures as i64));
         item.insert("version".into(), n(version.unwrap_or(0) + 1));
-        item.insert(TTL.into(), n(now + RETENTION_SECONDS));
+        item.insert(TTL.into(), n(LoginAttempts::expiry(now, None)));
         let (condition, values) = match version {
             None => ("attribute_not_exists(pk)", Item::new()),
             Some(v) => ("version = :v", Item::from([(":v".to_string(), n(v))])),
@@ -102,7 +93,7 @@ impl AttemptStore for DynamoStore {
             if let Some(number) = self.count_attempt(email, threshold, now).await? {
                 return Ok(Reservation::Granted { number });
             }
-            let item = self.get(attempts_key(email)).await?;
+            let item = self.get(keys::attempts(email)).await?;
             let version = item.as_ref().and_then(|i| get_n(i, "version"));
             let (next, answer) = live_state(item.as_ref(), now).reserve(threshold, now);
             if !matches!(answer, Reservation::Granted { .. }) {
@@ -126,46 +117,35 @@ impl AttemptStore for DynamoStore {
             .client()
             .update_item()
             .table_name(self.table())
-            .set_key(Some(attempts_key(email)))
+            .set_key(Some(keys::attempts(email)))
             .update_expression("SET locked_until = :until, #ttl = :ttl ADD version :one")
             .condition_expression("failures >= :threshold AND attribute_not_exists(locked_until)")
             .expression_attribute_names("#ttl", TTL)
             .expression_attribute_values(":until", n(until))
-            .expression_attribute_values(":ttl", n(until.max(now) + RETENTION_SECONDS))
+            .expression_attribute_values(":ttl", n(LoginAttempts::expiry(now, Some(until))))
             .expression_attribute_values(":threshold", n(threshold as i64))
             .expression_attribute_values(":one", n(1))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if is_lost_condition(&e) => Ok(false),
-            Err(e) => Err(sdk_error("dynamodb start lock", e)),
-        }
+        Ok(unless_lost("dynamodb start lock", result)?.is_some())
     }
 
     async fn clear_attempts(&self, email: &Email) -> StoreResult<()> {
-        self.client()
-            .delete_item()
-            .table_name(self.table())
-            .set_key(Some(attempts_key(email)))
-            .send()
-            .await
-            .map_err(|e| sdk_error("dynamodb clear attempts", e))?;
-        Ok(())
+        self.delete(keys::attempts(email)).await.map(|_| ())
     }
 
     async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()> {
         self.client()
             .update_item()
             .table_name(self.table())
-            .set_key(Some(attempts_key(email)))
+            .set_key(Some(keys::attempts(email)))
             .update_expression(
                 "SET failures = :zero, locked_until = :until, #ttl = :ttl ADD version :one",
             )
             .expression_attribute_names("#ttl", TTL)
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":until", n(until))
-            .expression_attribute_values(":ttl", n(until.max(now) + RETENTION_SECONDS))
+            .expression_attribute_values(":ttl", n(LoginAttempts::expiry(now, Some(until))))
             .expression_attribute_values(":one", n(1))
             .send()
             .await

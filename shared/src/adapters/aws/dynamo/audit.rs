@@ -1,0 +1,87 @@
+//! Security events: one user's in their own partition, everyone's through `gsi1`.
+
+use anyhow::Context;
+use async_trait::async_trait;
+
+use super::item::*;
+use super::keys::{self, GSI1, TTL};
+use super::{start_after, DynamoStore};
+use crate::domain::{AuditEvent, AuditType, Page};
+use crate::error::StoreResult;
+use crate::ports::AuditStore;
+
+fn audit_to_item(e: &AuditEvent, expires_at: i64) -> Item {
+    let mut item = key(keys::audit_pk(e.user_id.as_deref()), e.id.clone());
+    item.extend([
+        ("type".into(), s(e.kind.as_str())),
+        ("at".into(), n(e.at)),
+        ("detail".into(), s(e.detail.to_string())),
+        (TTL.into(), n(expires_at)),
+    ]);
+    item.extend(keys::index_entry(GSI1, keys::AUDIT, &e.id));
+    put_opt(&mut item, "user_id", &e.user_id);
+    put_opt(&mut item, "ip_hash", &e.ip_hash);
+    put_opt(&mut item, "user_agent", &e.user_agent);
+    item
+}
+
+fn audit_from_item(item: &Item) -> anyhow::Result<AuditEvent> {
+    let kind = require_s(item, "type")?;
+    let detail = get_s(item, "detail").unwrap_or_else(|| "{}".into());
+    Ok(AuditEvent {
+        id: require_s(item, "sk")?,
+        kind: AuditType::parse(&kind).with_context(|| format!("audit type {kind:?}"))?,
+        user_id: get_s(item, "user_id"),
+        ip_hash: get_s(item, "ip_hash"),
+        user_agent: get_s(item, "user_agent"),
+        at: require_n(item, "at")?,
+        detail: serde_json::from_str(&detail).unwrap_or_default(),
+    })
+}
+
+/// Positions are `pk|sk`, because a GSI start key needs the table key too.
+fn position(item: &Item) -> Option<String> {
+    Some(format!("{}|{}", get_s(item, "pk")?, get_s(item, "sk")?))
+}
+
+#[async_trait]
+impl AuditStore for DynamoStore {
+    async fn record_event(&self, e: &AuditEvent, expires_at: i64) -> StoreResult<()> {
+        self.put(audit_to_item(e, expires_at)).await
+    }
+
+    async fn list_events(
+        &self,
+        user_id: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<AuditEvent>> {
+        let start = after.and_then(|p| p.split_once('|')).map(|(pk, sk)| {
+            let table_key = key(pk, sk);
+            match user_id {
+                Some(_) => table_key,
+                None => start_after(table_key, GSI1, keys::AUDIT, sk),
+            }
+        });
+        let req = match user_id {
+            Some(u) => self
+                .query()
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", s(keys::audit_pk(Some(u))))
+                .scan_index_forward(false),
+            None => self.query_index(GSI1, keys::AUDIT),
+        };
+        let req = req
+            .filter_expression("#ttl > :now")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":now", n(now))
+            .set_exclusive_start_key(start);
+        let (items, next) = self.query_page(req, limit, position).await?;
+        let items = items
+            .iter()
+            .map(audit_from_item)
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Page { items, next })
+    }
+}

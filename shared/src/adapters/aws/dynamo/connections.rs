@@ -1,0 +1,85 @@
+//! WebSocket connections in the single table: every connection through `gsi1`
+//! (broadcasts), one user's through `gsi3`; 2-hour TTL checked on every read.
+
+use async_trait::async_trait;
+
+use super::item::*;
+use super::keys::{self, Index, GSI1, GSI3, TTL};
+use super::DynamoStore;
+use crate::domain::{Connection, Role};
+use crate::error::StoreResult;
+use crate::ports::ConnectionStore;
+
+fn from_item(item: &Item) -> anyhow::Result<Connection> {
+    let role = require_s(item, "role")?;
+    Ok(Connection {
+        id: require_s(item, "connection_id")?,
+        user_id: require_s(item, "user_id")?,
+        session_id: get_s(item, "session_id").unwrap_or_default(),
+        user_name: require_s(item, "user_name")?,
+        role: Role::parse(&role).map_err(|e| anyhow::anyhow!("role {role:?}: {e}"))?,
+        expires_at: require_n(item, TTL)?,
+    })
+}
+
+fn connection_to_item(c: &Connection) -> Item {
+    let mut item = keys::connection(&c.id);
+    item.extend([
+        ("connection_id".into(), s(&c.id)),
+        ("user_id".into(), s(&c.user_id)),
+        ("session_id".into(), s(&c.session_id)),
+        ("user_name".into(), s(&c.user_name)),
+        ("role".into(), s(c.role.as_str())),
+        (TTL.into(), n(c.expires_at)),
+    ]);
+    item.extend(keys::index_entry(GSI1, keys::CONNECTIONS, &c.id));
+    item.extend(keys::index_entry(
+        GSI3,
+        &keys::connections_of_user(&c.user_id),
+        &c.id,
+    ));
+    item
+}
+
+impl DynamoStore {
+    async fn live_connections(
+        &self,
+        index: Index,
+        pk: &str,
+        now: i64,
+    ) -> StoreResult<Vec<Connection>> {
+        let req = self
+            .query_index(index, pk)
+            .filter_expression("#ttl > :now")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":now", n(now));
+        let items = self.query_all(req).await?;
+        Ok(items.iter().map(from_item).collect::<anyhow::Result<_>>()?)
+    }
+}
+
+#[async_trait]
+impl ConnectionStore for DynamoStore {
+    async fn put_connection(&self, c: &Connection) -> StoreResult<()> {
+        self.put(connection_to_item(c)).await
+    }
+
+    async fn connection(&self, id: &str, now: i64) -> StoreResult<Option<Connection>> {
+        let item = self.get(keys::connection(id)).await?;
+        let connection = item.as_ref().map(from_item).transpose()?;
+        Ok(connection.filter(|c| now < c.expires_at))
+    }
+
+    async fn delete_connection(&self, id: &str) -> StoreResult<()> {
+        self.delete(keys::connection(id)).await.map(|_| ())
+    }
+
+    async fn connections(&self, now: i64) -> StoreResult<Vec<Connection>> {
+        self.live_connections(GSI1, keys::CONNECTIONS, now).await
+    }
+
+    async fn connections_of(&self, user_id: &str, now: i64) -> StoreResult<Vec<Connection>> {
+        self.live_connections(GSI3, &keys::connections_of_user(user_id), now)
+            .await
+    }
+}

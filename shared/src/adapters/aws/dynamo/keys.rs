@@ -1,0 +1,129 @@
+//! Every key format of the single table, as `infra/table-design.md` lists them.
+//! No other module spells a `pk`, `sk` or index partition.
+
+use super::item::{key, s, Item};
+use crate::domain::{Email, TaskStatus};
+
+/// The numeric expiry attribute DynamoDB's TTL watches (seconds since the epoch).
+pub const TTL: &str = "ttl";
+
+/// A global secondary index: its name and key attributes.
+#[derive(Clone, Copy, Debug)]
+pub struct Index {
+    pub name: &'static str,
+    pub pk: &'static str,
+    pub sk: &'static str,
+}
+
+pub const GSI1: Index = Index {
+    name: "gsi1",
+    pk: "gsi1pk",
+    sk: "gsi1sk",
+};
+pub const GSI2: Index = Index {
+    name: "gsi2",
+    pk: "gsi2pk",
+    sk: "gsi2sk",
+};
+pub const GSI3: Index = Index {
+    name: "gsi3",
+    pk: "gsi3pk",
+    sk: "gsi3sk",
+};
+
+/// Not a user id (ids are UUIDs): the key an unknown email's lookup reads.
+pub const NO_USER: &str = "-";
+
+pub fn user(id: &str) -> Item {
+    key(user_pk(id), "PROFILE")
+}
+
+fn user_pk(id: &str) -> String {
+    format!("USER#{id}")
+}
+
+pub const USERS: &str = "USERS";
+
+pub fn email_claim(email: &str) -> Item {
+    key(format!("EMAIL#{email}"), "EMAIL")
+}
+
+pub fn email_of(email: &Email) -> Item {
+    email_claim(email.as_str())
+}
+
+pub fn session(user_id: &str, session_id: &str) -> Item {
+    key(user_pk(user_id), format!("{SESSION_PREFIX}{session_id}"))
+}
+
+/// The partition and sort-key prefix of one user's sessions.
+pub fn sessions_of(user_id: &str) -> (String, &'static str) {
+    (user_pk(user_id), SESSION_PREFIX)
+}
+
+const SESSION_PREFIX: &str = "SESSION#";
+
+pub fn revoked_jti(jti: &str) -> Item {
+    key(format!("JTI#{jti}"), "REVOKED")
+}
+
+pub fn one_time(purpose: &str, k: &str) -> Item {
+    key(format!("OTT#{purpose}#{k}"), "OTT")
+}
+
+pub fn attempts(email: &Email) -> Item {
+    key(format!("ATTEMPTS#{}", email.as_str()), "ATTEMPTS")
+}
+
+pub fn rate_window(k: &str, window_start: i64) -> Item {
+    key(format!("RATE#{k}#{window_start}"), "RATE")
+}
+
+pub fn audit_pk(user_id: Option<&str>) -> String {
+    format!("AUDIT#{}", user_id.unwrap_or("-"))
+}
+
+pub const AUDIT: &str = "AUDIT";
+
+pub fn file(id: &str) -> Item {
+    key(format!("FILE#{id}"), "FILE")
+}
+
+pub fn files_of_owner(owner_id: &str) -> String {
+    format!("FILES#OWNER#{owner_id}")
+}
+
+pub fn connection(id: &str) -> Item {
+    key(format!("CONN#{id}"), "CONN")
+}
+
+pub const CONNECTIONS: &str = "CONNS";
+
+pub fn connections_of_user(user_id: &str) -> String {
+    format!("CONNS#USER#{user_id}")
+}
+
+pub fn task(id: &str) -> Item {
+    key(format!("TASK#{id}"), "TASK")
+}
+
+pub const TASKS: &str = "TASKS";
+
+pub fn tasks_by_status(status: TaskStatus) -> String {
+    format!("TASKS#STATUS#{}", status.as_str())
+}
+
+pub fn tasks_of_owner(owner_id: &str) -> String {
+    format!("TASKS#OWNER#{owner_id}")
+}
+
+/// A GSI entry: the index's key attributes set on an item.
+pub fn index_entry(
+    index: Index,
+    pk: &str,
+    sk: &str,
+) -> [(String, aws_sdk_dynamodb::types::AttributeValue); 2] {
+    [(index.pk.into(), s(pk)), (index.sk.into(), s(sk))]
+}
+
+pub const HEALTH: &str = "HEALTH";

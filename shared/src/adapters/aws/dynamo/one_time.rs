@@ -1,0 +1,72 @@
+//! Single-use secrets and fixed-window rate-limit counters.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::ReturnValue;
+
+use super::item::*;
+use super::keys::{self, TTL};
+use super::{sdk_error, unless_lost, DynamoStore};
+use crate::error::StoreResult;
+use crate::ports::{OneTimeStore, RateLimitStore};
+
+#[async_trait]
+impl OneTimeStore for DynamoStore {
+    async fn put_once(
+        &self,
+        purpose: &str,
+        k: &str,
+        subject: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut item = keys::one_time(purpose, k);
+        item.insert("subject".into(), s(subject));
+        item.insert(TTL.into(), n(expires_at));
+        let values = HashMap::from([(":now".to_string(), n(now))]);
+        self.put_if(item, "attribute_not_exists(pk) OR #ttl <= :now", values)
+            .await
+    }
+
+    async fn take(&self, purpose: &str, k: &str, now: i64) -> StoreResult<Option<String>> {
+        let result = self
+            .client()
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(keys::one_time(purpose, k)))
+            .condition_expression("attribute_exists(pk)")
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await;
+        let taken = unless_lost("dynamodb take", result)?.and_then(|o| o.attributes);
+        Ok(taken
+            .filter(|i| is_live(i, now))
+            .and_then(|i| get_s(&i, "subject")))
+    }
+
+    async fn contains(&self, purpose: &str, k: &str, now: i64) -> StoreResult<bool> {
+        let item = self.get(keys::one_time(purpose, k)).await?;
+        Ok(item.as_ref().is_some_and(|i| is_live(i, now)))
+    }
+}
+
+#[async_trait]
+impl RateLimitStore for DynamoStore {
+    async fn hit(&self, k: &str, window_start: i64, window_seconds: i64) -> StoreResult<u32> {
+        let out = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::rate_window(k, window_start)))
+            .update_expression("ADD hits :one SET #ttl = :ttl")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":ttl", n(window_start + window_seconds * 2))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| sdk_error("dynamodb rate hit", e))?;
+        Ok(out.attributes.and_then(|a| get_n(&a, "hits")).unwrap_or(1) as u32)
+    }
+}

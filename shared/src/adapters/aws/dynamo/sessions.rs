@@ -1,0 +1,161 @@
+//! Sessions beside their user, and the access-token blacklist.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+
+use super::item::*;
+use super::keys::{self, TTL};
+use super::{unless_lost, DynamoStore};
+use crate::domain::{LiveJti, Session};
+use crate::error::StoreResult;
+use crate::ports::{RevocationStore, SessionStore};
+
+fn session_to_item(sn: &Session) -> Item {
+    let mut item = keys::session(&sn.user_id, &sn.id);
+    let jtis: HashMap<String, AttributeValue> = sn
+        .access_jtis
+        .iter()
+        .map(|j| (j.jti.clone(), n(j.expires_at)))
+        .collect();
+    item.extend([
+        ("session_id".into(), s(&sn.id)),
+        ("user_id".into(), s(&sn.user_id)),
+        ("refresh_hash".into(), s(&sn.refresh_hash)),
+        (
+            "rotated".into(),
+            AttributeValue::L(sn.rotated_hashes.iter().map(s).collect()),
+        ),
+        ("jtis".into(), AttributeValue::M(jtis)),
+        ("created_at".into(), n(sn.created_at)),
+        ("last_used_at".into(), n(sn.last_used_at)),
+        ("expires_at".into(), n(sn.expires_at)),
+        ("absolute_expires_at".into(), n(sn.absolute_expires_at)),
+        ("revoked".into(), b(sn.revoked)),
+        (TTL.into(), n(sn.expires_at)),
+    ]);
+    put_opt(&mut item, "device_name", &sn.device_name);
+    put_opt(&mut item, "user_agent", &sn.user_agent);
+    item
+}
+
+fn live_jtis(item: &Item) -> Vec<LiveJti> {
+    let mut jtis: Vec<LiveJti> = item
+        .get("jtis")
+        .and_then(|v| v.as_m().ok())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(jti, exp)| {
+                    let expires_at = exp.as_n().ok()?.parse().ok()?;
+                    Some(LiveJti {
+                        jti: jti.clone(),
+                        expires_at,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    jtis.sort_by(|a, b| (a.expires_at, &a.jti).cmp(&(b.expires_at, &b.jti)));
+    jtis
+}
+
+fn session_from_item(item: &Item) -> anyhow::Result<Session> {
+    Ok(Session {
+        id: require_s(item, "session_id")?,
+        user_id: require_s(item, "user_id")?,
+        refresh_hash: require_s(item, "refresh_hash")?,
+        rotated_hashes: get_list_s(item, "rotated"),
+        access_jtis: live_jtis(item),
+        device_name: get_s(item, "device_name"),
+        user_agent: get_s(item, "user_agent"),
+        created_at: require_n(item, "created_at")?,
+        last_used_at: require_n(item, "last_used_at")?,
+        expires_at: require_n(item, "expires_at")?,
+        absolute_expires_at: require_n(item, "absolute_expires_at")?,
+        revoked: get_b(item, "revoked"),
+    })
+}
+
+#[async_trait]
+impl SessionStore for DynamoStore {
+    async fn create_session(&self, session: &Session) -> StoreResult<()> {
+        self.put(session_to_item(session)).await
+    }
+
+    async fn session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+        let item = self.get(keys::session(user_id, session_id)).await?;
+        Ok(item.as_ref().map(session_from_item).transpose()?)
+    }
+
+    async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+        let (pk, prefix) = keys::sessions_of(user_id);
+        let req = self
+            .query()
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true);
+        let items = self.query_all(req).await?;
+        Ok(items
+            .iter()
+            .map(session_from_item)
+            .collect::<anyhow::Result<_>>()?)
+    }
+
+    async fn replace_session_if(
+        &self,
+        session: &Session,
+        expected_hash: &str,
+    ) -> StoreResult<bool> {
+        let values = HashMap::from([
+            (":h".to_string(), s(expected_hash)),
+            (":f".to_string(), b(false)),
+        ]);
+        self.put_if(
+            session_to_item(session),
+            "attribute_exists(pk) AND refresh_hash = :h AND revoked = :f",
+            values,
+        )
+        .await
+    }
+
+    async fn revoke_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+    ) -> StoreResult<Option<Session>> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::session(user_id, session_id)))
+            .update_expression("SET revoked = :t")
+            .condition_expression("attribute_exists(pk) AND revoked = :f")
+            .expression_attribute_values(":t", b(true))
+            .expression_attribute_values(":f", b(false))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        let item = unless_lost("dynamodb revoke session", result)?.and_then(|o| o.attributes);
+        Ok(item.as_ref().map(session_from_item).transpose()?)
+    }
+}
+
+#[async_trait]
+impl RevocationStore for DynamoStore {
+    async fn revoke_tokens(&self, jtis: &[LiveJti]) -> StoreResult<()> {
+        let puts = jtis.iter().map(|j| {
+            let mut item = keys::revoked_jti(&j.jti);
+            item.insert(TTL.into(), n(j.expires_at));
+            self.put(item)
+        });
+        futures::future::try_join_all(puts).await?;
+        Ok(())
+    }
+
+    async fn is_revoked(&self, jti: &str, now: i64) -> StoreResult<bool> {
+        let item = self.get(keys::revoked_jti(jti)).await?;
+        Ok(item.as_ref().is_some_and(|i| is_live(i, now)))
+    }
+}

@@ -1,0 +1,173 @@
+//! Users, and the email claim that keeps addresses unique.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+
+use super::item::*;
+use super::keys::{self, GSI1};
+use super::{index_sk, sdk_error, start_after, unless_lost, DynamoStore};
+use crate::domain::{Email, Page, Role, User, UserChanges, UserRecord};
+use crate::error::StoreResult;
+use crate::ports::UserStore;
+
+fn user_to_item(r: &UserRecord) -> Item {
+    let u = &r.user;
+    let mut item = keys::user(&u.id);
+    item.extend([
+        ("id".into(), s(&u.id)),
+        ("email".into(), s(&u.email)),
+        ("name".into(), s(&u.name)),
+        ("role".into(), s(u.role.as_str())),
+        ("email_verified".into(), b(u.email_verified)),
+        ("mfa_enabled".into(), b(u.mfa_enabled)),
+        ("created_at".into(), n(u.created_at)),
+        ("password_hash".into(), s(&r.password_hash)),
+    ]);
+    item.extend(keys::index_entry(GSI1, keys::USERS, &u.id));
+    item
+}
+
+fn user_from_item(item: &Item) -> anyhow::Result<UserRecord> {
+    let role = require_s(item, "role")?;
+    Ok(UserRecord {
+        user: User {
+            id: require_s(item, "id")?,
+            email: require_s(item, "email")?,
+            name: require_s(item, "name")?,
+            role: Role::parse(&role).map_err(|e| anyhow::anyhow!("role {role:?}: {e}"))?,
+            email_verified: get_b(item, "email_verified"),
+            mfa_enabled: get_b(item, "mfa_enabled"),
+            created_at: require_n(item, "created_at")?,
+        },
+        password_hash: require_s(item, "password_hash")?,
+    })
+}
+
+/// `SET #a = :a, …` for the changed attributes (`name` and `role` are
+/// reserved words, so every attribute is aliased).
+fn update_expression(changes: &UserChanges) -> Option<(String, Item)> {
+    let mut values: Item = HashMap::new();
+    let mut add = |attr: &str, value: AttributeValue| {
+        values.insert(format!(":{attr}"), value);
+    };
+    if let Some(name) = &changes.name {
+        add("name", s(name));
+    }
+    if let Some(role) = changes.role {
+        add("role", s(role.as_str()));
+    }
+    if let Some(v) = changes.email_verified {
+        add("email_verified", b(v));
+    }
+    if let Some(hash) = &changes.password_hash {
+        add("password_hash", s(hash));
+    }
+    if values.is_empty() {
+        return None;
+    }
+    let mut sets: Vec<String> = values
+        .keys()
+        .map(|v| format!("#{0} = :{0}", &v[1..]))
+        .collect();
+    sets.sort();
+    Some((format!("SET {}", sets.join(", ")), values))
+}
+
+fn is_taken(e: &TransactWriteItemsError) -> bool {
+    match e {
+        TransactWriteItemsError::TransactionCanceledException(t) => t
+            .cancellation_reasons()
+            .iter()
+            .any(|r| r.code() == Some("ConditionalCheckFailed")),
+        _ => false,
+    }
+}
+
+impl DynamoStore {
+    fn put_new(&self, item: Item) -> anyhow::Result<TransactWriteItem> {
+        let put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+}
+
+#[async_trait]
+impl UserStore for DynamoStore {
+    async fn create_user(&self, record: &UserRecord) -> StoreResult<bool> {
+        let mut email_item = keys::email_claim(&record.user.email);
+        email_item.insert("user_id".into(), s(&record.user.id));
+        let result = self
+            .client()
+            .transact_write_items()
+            .transact_items(self.put_new(user_to_item(record))?)
+            .transact_items(self.put_new(email_item)?)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(is_taken) => Ok(false),
+            Err(e) => Err(sdk_error("dynamodb create user", e)),
+        }
+    }
+
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>> {
+        let item = self.get(keys::user(id)).await?;
+        Ok(item.as_ref().map(user_from_item).transpose()?)
+    }
+
+    async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>> {
+        let pointer = self.get(keys::email_of(email)).await?;
+        // An unknown address still reads a user (one that cannot exist), so it
+        // takes the same two round trips as a known one: no timing tells.
+        let id = pointer.and_then(|p| get_s(&p, "user_id"));
+        let user = self
+            .user_by_id(id.as_deref().unwrap_or(keys::NO_USER))
+            .await?;
+        Ok(user.filter(|_| id.is_some()))
+    }
+
+    async fn update_user(
+        &self,
+        id: &str,
+        changes: &UserChanges,
+    ) -> StoreResult<Option<UserRecord>> {
+        let Some((expression, values)) = update_expression(changes) else {
+            return self.user_by_id(id).await;
+        };
+        let mut req = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::user(id)))
+            .update_expression(expression)
+            .condition_expression("attribute_exists(pk)")
+            .return_values(ReturnValue::AllNew);
+        for value in values.keys() {
+            let attr = &value[1..];
+            req = req.expression_attribute_names(format!("#{attr}"), attr);
+        }
+        let req = req.set_expression_attribute_values(Some(values));
+        let out = unless_lost("dynamodb update user", req.send().await)?;
+        let item = out.and_then(|o| o.attributes);
+        Ok(item.as_ref().map(user_from_item).transpose()?)
+    }
+
+    async fn list_users(&self, after: Option<&str>, limit: usize) -> StoreResult<Page<User>> {
+        let start = after.map(|id| start_after(keys::user(id), GSI1, keys::USERS, id));
+        let req = self
+            .query_index(GSI1, keys::USERS)
+            .set_exclusive_start_key(start);
+        let (items, next) = self.query_page(req, limit, index_sk(GSI1)).await?;
+        let items = items
+            .iter()
+            .map(|i| user_from_item(i).map(|r| r.user))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Page { items, next })
+    }
+}

@@ -1,0 +1,291 @@
+//! Users, sessions, revocations, single-use secrets, lockout, rate limits and audit.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+
+use super::{lock, page_desc, MemoryStore};
+use crate::domain::{
+    AuditEvent, Email, LiveJti, LoginAttempts, Page, Reservation, Session, User, UserChanges,
+    UserRecord,
+};
+use crate::error::StoreResult;
+use crate::ports::{
+    AttemptStore, AuditStore, OneTimeStore, RateLimitStore, RevocationStore, SessionStore,
+    UserStore,
+};
+
+#[async_trait]
+impl UserStore for MemoryStore {
+    async fn create_user(&self, record: &UserRecord) -> StoreResult<bool> {
+        let mut users = lock(&self.users);
+        if users.id_by_email.contains_key(&record.user.email) {
+            return Ok(false);
+        }
+        users
+            .id_by_email
+            .insert(record.user.email.clone(), record.user.id.clone());
+        users.by_id.insert(record.user.id.clone(), record.clone());
+        Ok(true)
+    }
+
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>> {
+        Ok(lock(&self.users).by_id.get(id).cloned())
+    }
+
+    async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>> {
+        let users = lock(&self.users);
+        Ok(users
+            .id_by_email
+            .get(email.as_str())
+            .and_then(|id| users.by_id.get(id))
+            .cloned())
+    }
+
+    async fn update_user(
+        &self,
+        id: &str,
+        changes: &UserChanges,
+    ) -> StoreResult<Option<UserRecord>> {
+        let mut users = lock(&self.users);
+        let Some(record) = users.by_id.get_mut(id) else {
+            return Ok(None);
+        };
+        if let Some(name) = &changes.name {
+            record.user.name = name.clone();
+        }
+        if let Some(role) = changes.role {
+            record.user.role = role;
+        }
+        if let Some(verified) = changes.email_verified {
+            record.user.email_verified = verified;
+        }
+        if let Some(hash) = &changes.password_hash {
+            record.password_hash = hash.clone();
+        }
+        Ok(Some(record.clone()))
+    }
+
+    async fn list_users(&self, after: Option<&str>, limit: usize) -> StoreResult<Page<User>> {
+        let users = lock(&self.users);
+        Ok(page_desc(
+            users.by_id.iter().map(|(id, r)| (id, r.user.clone())),
+            after,
+            limit,
+        ))
+    }
+}
+
+#[async_trait]
+impl SessionStore for MemoryStore {
+    async fn create_session(&self, session: &Session) -> StoreResult<()> {
+        let key = (session.user_id.clone(), session.id.clone());
+        lock(&self.sessions).insert(key, session.clone());
+        Ok(())
+    }
+
+    async fn session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+        let key = (user_id.to_string(), session_id.to_string());
+        Ok(lock(&self.sessions).get(&key).cloned())
+    }
+
+    async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+        let mut found: Vec<Session> = lock(&self.sessions)
+            .values()
+            .filter(|s| s.user_id == user_id)
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(found)
+    }
+
+    async fn replace_session_if(
+        &self,
+        session: &Session,
+        expected_hash: &str,
+    ) -> StoreResult<bool> {
+        let key = (session.user_id.clone(), session.id.clone());
+        let mut sessions = lock(&self.sessions);
+        match sessions.get_mut(&key) {
+            Some(current) if !current.revoked && current.refresh_hash == expected_hash => {
+                *current = session.clone();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn revoke_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+    ) -> StoreResult<Option<Session>> {
+        let key = (user_id.to_string(), session_id.to_string());
+        let mut sessions = lock(&self.sessions);
+        match sessions.get_mut(&key) {
+            Some(s) if !s.revoked => {
+                s.revoked = true;
+                Ok(Some(s.clone()))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+#[async_trait]
+impl RevocationStore for MemoryStore {
+    async fn revoke_tokens(&self, jtis: &[LiveJti]) -> StoreResult<()> {
+        let mut revoked = lock(&self.revoked);
+        for j in jtis {
+            revoked.insert(j.jti.clone(), j.expires_at);
+        }
+        Ok(())
+    }
+
+    async fn is_revoked(&self, jti: &str, now: i64) -> StoreResult<bool> {
+        Ok(lock(&self.revoked).get(jti).is_some_and(|exp| now < *exp))
+    }
+}
+
+#[async_trait]
+impl OneTimeStore for MemoryStore {
+    async fn put_once(
+        &self,
+        purpose: &str,
+        key: &str,
+        subject: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut entries = lock(&self.one_time);
+        let k = (purpose.to_string(), key.to_string());
+        if entries.get(&k).is_some_and(|(_, exp)| now < *exp) {
+            return Ok(false);
+        }
+        entries.insert(k, (subject.to_string(), expires_at));
+        Ok(true)
+    }
+
+    async fn take(&self, purpose: &str, key: &str, now: i64) -> StoreResult<Option<String>> {
+        let k = (purpose.to_string(), key.to_string());
+        Ok(lock(&self.one_time)
+            .remove(&k)
+            .filter(|(_, exp)| now < *exp)
+            .map(|(subject, _)| subject))
+    }
+
+    async fn contains(&self, purpose: &str, key: &str, now: i64) -> StoreResult<bool> {
+        let k = (purpose.to_string(), key.to_string());
+        Ok(lock(&self.one_time)
+            .get(&k)
+            .is_some_and(|(_, exp)| now < *exp))
+    }
+}
+
+#[async_trait]
+impl AttemptStore for MemoryStore {
+    async fn reserve_attempt(
+        &self,
+        email: &Email,
+        threshold: u32,
+        now: i64,
+    ) -> StoreResult<Reservation> {
+        let mut all = lock(&self.attempts);
+        let state = live_attempts(&all, email, now).unwrap_or_default();
+        let (next, answer) = state.reserve(threshold, now);
+        if matches!(answer, Reservation::Granted { .. }) {
+            all.insert(
+                email.as_str().to_string(),
+                (next, LoginAttempts::expiry(now, None)),
+            );
+        }
+        Ok(answer)
+    }
+
+    async fn start_lock(
+        &self,
+        email: &Email,
+        threshold: u32,
+        until: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut all = lock(&self.attempts);
+        match live_attempts(&all, email, now) {
+            Some(state) if state.failures >= threshold && state.locked_until.is_none() => {
+                let locked = LoginAttempts {
+                    locked_until: Some(until),
+                    ..state
+                };
+                let expiry = LoginAttempts::expiry(now, Some(until));
+                all.insert(email.as_str().to_string(), (locked, expiry));
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn clear_attempts(&self, email: &Email) -> StoreResult<()> {
+        lock(&self.attempts).remove(email.as_str());
+        Ok(())
+    }
+
+    async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()> {
+        let next = LoginAttempts {
+            failures: 0,
+            locked_until: Some(until),
+        };
+        let expiry = LoginAttempts::expiry(now, Some(until));
+        lock(&self.attempts).insert(email.as_str().to_string(), (next, expiry));
+        Ok(())
+    }
+}
+
+fn live_attempts(
+    all: &HashMap<String, (LoginAttempts, i64)>,
+    email: &Email,
+    now: i64,
+) -> Option<LoginAttempts> {
+    all.get(email.as_str())
+        .filter(|(_, expiry)| now < *expiry)
+        .map(|(state, _)| state.clone())
+}
+
+#[async_trait]
+impl RateLimitStore for MemoryStore {
+    async fn hit(&self, key: &str, window_start: i64, window_seconds: i64) -> StoreResult<u32> {
+        let mut rate = lock(&self.rate);
+        // Forget windows that have ended; windows of other lengths live on.
+        rate.retain(|_, (_, end)| *end > window_start);
+        let (count, _) = rate
+            .entry((key.to_string(), window_start))
+            .or_insert((0, window_start + window_seconds));
+        *count += 1;
+        Ok(*count)
+    }
+}
+
+#[async_trait]
+impl AuditStore for MemoryStore {
+    async fn record_event(&self, event: &AuditEvent, expires_at: i64) -> StoreResult<()> {
+        lock(&self.audit).insert(event.id.clone(), (event.clone(), expires_at));
+        Ok(())
+    }
+
+    async fn list_events(
+        &self,
+        user_id: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<AuditEvent>> {
+        let audit = lock(&self.audit);
+        let matching = audit.iter().filter(|(_, (e, exp))| {
+            now < *exp && user_id.is_none_or(|u| e.user_id.as_deref() == Some(u))
+        });
+        Ok(page_desc(
+            matching.map(|(id, (e, _))| (id, e.clone())),
+            after,
+            limit,
+        ))
+    }
+}

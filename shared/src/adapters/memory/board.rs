@@ -1,0 +1,148 @@
+//! Tasks, files and WebSocket connections.
+
+use async_trait::async_trait;
+
+use super::{lock, page_desc, MemoryStore};
+use crate::domain::{Connection, FileRecord, FileStatus, Page, Task, TaskFilter};
+use crate::error::StoreResult;
+use crate::ports::{ConnectionStore, FileStore, Probe, TaskStore};
+
+#[async_trait]
+impl TaskStore for MemoryStore {
+    async fn create_task(&self, task: &Task) -> StoreResult<()> {
+        lock(&self.tasks).insert(task.id.clone(), task.clone());
+        Ok(())
+    }
+
+    async fn task(&self, id: &str) -> StoreResult<Option<Task>> {
+        Ok(lock(&self.tasks).get(id).cloned())
+    }
+
+    async fn update_task_if(&self, task: &Task, expected_version: u64) -> StoreResult<bool> {
+        let mut tasks = lock(&self.tasks);
+        match tasks.get_mut(&task.id) {
+            Some(current) if current.version == expected_version => {
+                *current = task.clone();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn delete_task(&self, id: &str) -> StoreResult<Option<Task>> {
+        Ok(lock(&self.tasks).remove(id))
+    }
+
+    async fn list_tasks(
+        &self,
+        filter: &TaskFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Task>> {
+        let tasks = lock(&self.tasks);
+        let matching = tasks.iter().filter(|(_, t)| {
+            filter.status.is_none_or(|s| t.status == s)
+                && filter.owner_id.as_ref().is_none_or(|o| &t.owner_id == o)
+        });
+        Ok(page_desc(
+            matching.map(|(id, t)| (id, t.clone())),
+            after,
+            limit,
+        ))
+    }
+}
+
+#[async_trait]
+impl FileStore for MemoryStore {
+    async fn create_file(&self, file: &FileRecord) -> StoreResult<()> {
+        lock(&self.files).insert(file.id.clone(), file.clone());
+        Ok(())
+    }
+
+    async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+        Ok(lock(&self.files)
+            .get(id)
+            .filter(|f| f.is_live(now))
+            .cloned())
+    }
+
+    async fn mark_file_ready(
+        &self,
+        id: &str,
+        key: &str,
+        now: i64,
+    ) -> StoreResult<Option<FileRecord>> {
+        let mut files = lock(&self.files);
+        match files.get_mut(id) {
+            Some(f) if f.status == FileStatus::Pending && f.is_live(now) => {
+                f.status = FileStatus::Ready;
+                f.key = key.to_string();
+                f.expires_at = None;
+                Ok(Some(f.clone()))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>> {
+        Ok(lock(&self.files).remove(id))
+    }
+
+    async fn files_of(
+        &self,
+        owner_id: &str,
+        after: Option<&str>,
+        limit: usize,
+        now: i64,
+    ) -> StoreResult<Page<FileRecord>> {
+        let files = lock(&self.files);
+        let mine = files
+            .iter()
+            .filter(|(_, f)| f.owner_id == owner_id && f.is_live(now));
+        Ok(page_desc(mine.map(|(id, f)| (id, f.clone())), after, limit))
+    }
+}
+
+#[async_trait]
+impl ConnectionStore for MemoryStore {
+    async fn put_connection(&self, connection: &Connection) -> StoreResult<()> {
+        lock(&self.connections).insert(connection.id.clone(), connection.clone());
+        Ok(())
+    }
+
+    async fn connection(&self, id: &str, now: i64) -> StoreResult<Option<Connection>> {
+        Ok(lock(&self.connections)
+            .get(id)
+            .filter(|c| now < c.expires_at)
+            .cloned())
+    }
+
+    async fn delete_connection(&self, id: &str) -> StoreResult<()> {
+        lock(&self.connections).remove(id);
+        Ok(())
+    }
+
+    async fn connections(&self, now: i64) -> StoreResult<Vec<Connection>> {
+        Ok(lock(&self.connections)
+            .values()
+            .filter(|c| now < c.expires_at)
+            .cloned()
+            .collect())
+    }
+
+    async fn connections_of(&self, user_id: &str, now: i64) -> StoreResult<Vec<Connection>> {
+        let all = lock(&self.connections);
+        Ok(all
+            .values()
+            .filter(|c| c.user_id == user_id && now < c.expires_at)
+            .cloned()
+            .collect())
+    }
+}
+
+#[async_trait]
+impl Probe for MemoryStore {
+    async fn ping(&self) -> StoreResult<()> {
+        Ok(())
+    }
+}

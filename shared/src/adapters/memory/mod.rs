@@ -1,0 +1,64 @@
+//! Embedded, in-process adapters: the default for local runs and the fast
+//! backend for tests. One lock per store keeps every conditional write atomic.
+
+mod accounts;
+mod board;
+mod queue;
+
+pub use queue::{MemoryQueue, QueuedMessage};
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use crate::domain::{
+    AuditEvent, Connection, FileRecord, LoginAttempts, Page, Session, Task, UserRecord,
+};
+
+#[derive(Default)]
+struct Users {
+    by_id: BTreeMap<String, UserRecord>,
+    id_by_email: HashMap<String, String>,
+}
+
+#[derive(Default)]
+pub struct MemoryStore {
+    users: Mutex<Users>,
+    sessions: Mutex<HashMap<(String, String), Session>>,
+    revoked: Mutex<HashMap<String, i64>>,
+    one_time: Mutex<HashMap<(String, String), (String, i64)>>,
+    /// The state and when it is forgotten, as DynamoDB's TTL would.
+    attempts: Mutex<HashMap<String, (LoginAttempts, i64)>>,
+    /// (key, window start) -> (hits, window end)
+    rate: Mutex<HashMap<(String, i64), (u32, i64)>>,
+    audit: Mutex<BTreeMap<String, (AuditEvent, i64)>>,
+    tasks: Mutex<BTreeMap<String, Task>>,
+    files: Mutex<BTreeMap<String, FileRecord>>,
+    connections: Mutex<BTreeMap<String, Connection>>,
+}
+
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave these maps half-written.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Newest-first page over ids that sort by creation time (UUIDv7).
+pub(super) fn page_desc<'a, T: Clone + 'a>(
+    items: impl DoubleEndedIterator<Item = (&'a String, T)>,
+    after: Option<&str>,
+    limit: usize,
+) -> Page<T> {
+    let mut rows: Vec<(String, T)> = items
+        .rev()
+        .filter(|(id, _)| after.is_none_or(|a| id.as_str() < a))
+        .take(limit + 1)
+        .map(|(id, t)| (id.clone(), t))
+        .collect();
+    let next = (rows.len() > limit).then(|| {
+        rows.truncate(limit);
+        rows.last().map(|(id, _)| id.clone())
+    });
+    Page {
+        items: rows.into_iter().map(|(_, t)| t).collect(),
+        next: next.flatten(),
+    }
+}
