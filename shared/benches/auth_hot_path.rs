@@ -15,7 +15,7 @@ use shared::{App, Config};
 
 fn app() -> App {
     let config = Config::from_map(&HashMap::new(), MissingSecrets::GenerateEphemeral).unwrap();
-    App::in_memory(config, Arc::new(SystemClock)).0
+    shared::wiring::in_memory(config, Arc::new(SystemClock)).0
 }
 
 fn hot_path(c: &mut Criterion) {
@@ -30,17 +30,17 @@ fn hot_path(c: &mut Criterion) {
         .collect();
     rt.block_on(app.store.revoke_tokens(&revoked)).unwrap();
     let token = app
-        .jwt
+        .tokens
         .issue("user-1", "session-1", Role::Editor, now)
         .unwrap()
         .token;
 
     c.bench_function("jwt_verify", |b| {
-        b.iter(|| app.jwt.verify(&token, now).unwrap())
+        b.iter(|| app.tokens.verify(&token, now).unwrap())
     });
     c.bench_function("jwt_verify_and_revocation_check", |b| {
         b.to_async(&rt).iter(|| async {
-            let claims = app.jwt.verify(&token, now).unwrap();
+            let claims = app.tokens.verify(&token, now).unwrap();
             assert!(!app.store.is_revoked(&claims.jti, now).await.unwrap());
         })
     });

@@ -8,6 +8,7 @@ use secrecy::SecretSlice;
 use crate::auth::keys::{self, SigningKey, VerifyingKey};
 use crate::crypto::{b64url_decode, random_bytes};
 use crate::domain::{Email, Role};
+use crate::settings::Settings;
 
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {var}: {message}")]
@@ -31,21 +32,13 @@ pub enum Backend {
 }
 
 pub struct Config {
+    /// What the use cases follow.
+    pub settings: Settings,
     pub backend: Backend,
     pub table_name: String,
     pub email_queue_url: String,
-    pub email_from: String,
     pub email_delivery: EmailDelivery,
-    pub app_base_url: String,
-    pub allowed_origins: Vec<String>,
-    pub default_role: Role,
-    pub bootstrap_admin_email: Option<Email>,
-    pub lockout_threshold: u32,
-    pub lockout_seconds: i64,
-    pub ip_rate_limit: u32,
     pub access_token_ttl_seconds: i64,
-    pub refresh_token_ttl_seconds: i64,
-    pub session_max_seconds: i64,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     /// Mints access tokens: given only to the functions that issue them.
@@ -56,18 +49,13 @@ pub struct Config {
     pub app_secret: SecretSlice<u8>,
     pub ip_hash_pepper: SecretSlice<u8>,
     pub outbox_dir: String,
-    pub max_upload_bytes: u64,
-    pub allowed_upload_types: Vec<String>,
     pub bucket_name: String,
     /// Where the local blob adapter keeps objects.
     pub local_blob_dir: String,
     /// The local gateway's own base URL, for the upload/download URLs it serves.
     pub local_base_url: String,
-    /// The URL clients connect to (`wss://…/stage` in AWS, `ws://127.0.0.1:3001` locally).
-    pub websocket_url: String,
     /// The WebSocket API's management endpoint (`https://…/stage`), for pushes.
     pub websocket_management_url: String,
-    pub version: &'static str,
 }
 
 /// Where secrets come from when they are not configured.
@@ -93,30 +81,14 @@ impl Config {
     ) -> Result<Self, ConfigError> {
         let r = Reader { vars };
         let (jwt_signing_key, jwt_public_keys) = r.jwt_keys(missing)?;
+        let settings = settings(&r)?;
         Ok(Self {
+            settings,
             backend: r.backend()?,
             table_name: r.string("TABLE_NAME", "think-tank"),
             email_queue_url: r.string("EMAIL_QUEUE_URL", ""),
-            email_from: r.string("EMAIL_FROM", "Think-Tank <no-reply@think-tank.localhost>"),
             email_delivery: r.email_delivery()?,
-            app_base_url: r.string("APP_BASE_URL", "http://localhost:5173"),
-            allowed_origins: r.list(
-                "ALLOWED_ORIGINS",
-                "http://localhost:5173,http://127.0.0.1:5173",
-            ),
-            default_role: r.parsed("DEFAULT_ROLE", Role::Viewer, Role::parse)?,
-            bootstrap_admin_email: r.optional("BOOTSTRAP_ADMIN_EMAIL", Email::parse)?,
-            lockout_threshold: r.number("LOCKOUT_THRESHOLD", 5, 1, 1000)? as u32,
-            lockout_seconds: r.number("LOCKOUT_SECONDS", 12 * 3600, 1, 365 * DAY)?,
-            ip_rate_limit: r.number("IP_RATE_LIMIT", 20, 1, 1_000_000_000)? as u32,
             access_token_ttl_seconds: r.number("ACCESS_TOKEN_TTL_SECONDS", 900, 30, DAY)?,
-            refresh_token_ttl_seconds: r.number(
-                "REFRESH_TOKEN_TTL_SECONDS",
-                7 * DAY,
-                60,
-                90 * DAY,
-            )?,
-            session_max_seconds: r.number("SESSION_MAX_SECONDS", 30 * DAY, 60, 365 * DAY)?,
             jwt_issuer: r.string("JWT_ISSUER", "think-tank"),
             jwt_audience: r.string("JWT_AUDIENCE", "think-tank-api"),
             jwt_signing_key,
@@ -124,19 +96,43 @@ impl Config {
             app_secret: r.secret("APP_SECRET", missing)?,
             ip_hash_pepper: r.secret("IP_HASH_PEPPER", missing)?,
             outbox_dir: r.string("LOCAL_OUTBOX_DIR", ".local/outbox"),
-            max_upload_bytes: r.number("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, 1, 5 * 1024 * 1024 * 1024)? as u64,
-            allowed_upload_types: r.list(
-                "ALLOWED_UPLOAD_TYPES",
-                "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/markdown",
-            ),
             bucket_name: r.string("BUCKET_NAME", "think-tank-uploads"),
             local_blob_dir: r.string("LOCAL_BLOB_DIR", ".local/blobs"),
             local_base_url: r.string("LOCAL_BASE_URL", "http://127.0.0.1:3000"),
-            websocket_url: r.string("WEBSOCKET_URL", "ws://127.0.0.1:3001"),
             websocket_management_url: r.string("WEBSOCKET_MANAGEMENT_URL", "http://127.0.0.1:3001"),
-            version: env!("CARGO_PKG_VERSION"),
         })
     }
+}
+
+/// The policy part of the configuration, handed to the core.
+fn settings(r: &Reader) -> Result<Settings, ConfigError> {
+    Ok(Settings {
+        email_from: r.string("EMAIL_FROM", "Think-Tank <no-reply@think-tank.localhost>"),
+        app_base_url: r.string("APP_BASE_URL", "http://localhost:5173"),
+        allowed_origins: r.list(
+            "ALLOWED_ORIGINS",
+            "http://localhost:5173,http://127.0.0.1:5173",
+        ),
+        default_role: r.parsed("DEFAULT_ROLE", Role::Viewer, Role::parse)?,
+        bootstrap_admin_email: r.optional("BOOTSTRAP_ADMIN_EMAIL", Email::parse)?,
+        lockout_threshold: r.number("LOCKOUT_THRESHOLD", 5, 1, 1000)? as u32,
+        lockout_seconds: r.number("LOCKOUT_SECONDS", 12 * 3600, 1, 365 * DAY)?,
+        ip_rate_limit: r.number("IP_RATE_LIMIT", 20, 1, 1_000_000_000)? as u32,
+        refresh_token_ttl_seconds: r.number("REFRESH_TOKEN_TTL_SECONDS", 7 * DAY, 60, 90 * DAY)?,
+        session_max_seconds: r.number("SESSION_MAX_SECONDS", 30 * DAY, 60, 365 * DAY)?,
+        max_upload_bytes: r.number(
+            "MAX_UPLOAD_BYTES",
+            10 * 1024 * 1024,
+            1,
+            5 * 1024 * 1024 * 1024,
+        )? as u64,
+        allowed_upload_types: r.list(
+            "ALLOWED_UPLOAD_TYPES",
+            "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/markdown",
+        ),
+        websocket_url: r.string("WEBSOCKET_URL", "ws://127.0.0.1:3001"),
+        version: env!("CARGO_PKG_VERSION"),
+    })
 }
 
 struct Reader<'a> {
@@ -312,13 +308,16 @@ mod tests {
     fn defaults_follow_the_contract() {
         let c = Config::from_map(&vars(&[]), MissingSecrets::GenerateEphemeral).unwrap();
         assert_eq!(c.backend, Backend::Memory);
-        assert_eq!(c.default_role, Role::Viewer);
-        assert_eq!((c.lockout_threshold, c.lockout_seconds), (5, 43_200));
-        assert_eq!(c.ip_rate_limit, 20);
-        assert_eq!(c.access_token_ttl_seconds, 900);
-        assert_eq!(c.session_max_seconds, 30 * DAY);
+        assert_eq!(c.settings.default_role, Role::Viewer);
         assert_eq!(
-            c.allowed_origins,
+            (c.settings.lockout_threshold, c.settings.lockout_seconds),
+            (5, 43_200)
+        );
+        assert_eq!(c.settings.ip_rate_limit, 20);
+        assert_eq!(c.access_token_ttl_seconds, 900);
+        assert_eq!(c.settings.session_max_seconds, 30 * DAY);
+        assert_eq!(
+            c.settings.allowed_origins,
             ["http://localhost:5173", "http://127.0.0.1:5173"]
         );
     }

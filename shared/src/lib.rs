@@ -1,23 +1,19 @@
-//! Shared plumbing for every Think-Tank Lambda: configuration, HTTP conventions,
-//! authentication, RBAC, services, storage ports and their adapters.
+//! The crate every Think-Tank Lambda uses: configuration, HTTP conventions,
+//! JWTs, CSRF and cookies, the adapters (memory and AWS) and the wiring that
+//! builds the core's `App` from them. The core's modules (domain, ports, use
+//! cases) are re-exported under the same names.
 
 pub mod adapters;
-pub mod app;
 pub mod auth;
-pub mod clock;
 pub mod config;
-pub mod crypto;
-pub mod domain;
-pub mod email;
-pub mod error;
 pub mod http;
 pub mod logging;
 pub mod pagination;
-pub mod ports;
-pub mod rbac;
 pub mod runtime;
-pub mod services;
+pub mod wiring;
 
-pub use app::App;
 pub use config::Config;
-pub use error::{ApiError, StoreError};
+pub use think_tank_core::{
+    app, caller, clock, crypto, domain, email, error, ports, rbac, services, settings, tokens,
+};
+pub use think_tank_core::{ApiError, App, Caller, Claim, Settings, StoreError};

@@ -20,7 +20,7 @@ pub async fn lambda_app() -> Result<Arc<App>, Error> {
     crate::logging::init(crate::logging::LogFormat::Json);
     let clients = AwsClients::from_env().await;
     let config = deployed_config(std::env::vars().collect(), &clients).await?;
-    Ok(Arc::new(App::on_aws_with(
+    Ok(Arc::new(crate::wiring::on_aws_with(
         config,
         &clients,
         Arc::new(SystemClock),

@@ -164,10 +164,7 @@ async fn health_is_503_degraded_naming_the_failing_dependency() {
     let config = shared::Config::from_map(
         &[
             ("TABLE_NAME".to_string(), broken),
-            (
-                "EMAIL_QUEUE_URL".to_string(),
-                api.running.app.config.email_queue_url.clone(),
-            ),
+            ("EMAIL_QUEUE_URL".to_string(), api.queue_url.clone()),
         ]
         .into_iter()
         .collect(),
@@ -175,7 +172,7 @@ async fn health_is_503_degraded_naming_the_failing_dependency() {
     )
     .unwrap();
     let clients = shared::adapters::aws::AwsClients::from_env().await;
-    let app = shared::App::on_aws_with(config, &clients, api.clock.clone());
+    let app = shared::wiring::on_aws_with(config, &clients, api.clock.clone());
     let report = app.health().await;
     assert_eq!(report.status, "degraded");
     assert_eq!(report.checks["table"].status, "down");

@@ -133,7 +133,7 @@ async fn counted_app() -> Option<(Arc<App>, Recorder)> {
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
     let blob_config =
         || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
-    let app = App::new(
+    let app = shared::wiring::assemble(
         config,
         Arc::new(store),
         Arc::new(MemoryQueue::default()),
@@ -151,7 +151,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     };
     let now = shared::clock::Clock::now_secs(&SystemClock);
     let token = app
-        .jwt
+        .tokens
         .issue("admin-1", "session-1", Role::Admin, now)
         .unwrap()
         .token;
@@ -237,7 +237,7 @@ async fn me_makes_two_dynamodb_calls() {
     };
     let now = shared::clock::Clock::now_secs(&SystemClock);
     let token = app
-        .jwt
+        .tokens
         .issue("nobody", "session-1", Role::Viewer, now)
         .unwrap()
         .token;

@@ -34,13 +34,11 @@ async fn task_reads_and_me_overlap_the_revocation_check() {
     let (app, gate) = gated_app();
     let now = SystemClock.now_secs();
     let token = app
-        .jwt
+        .tokens
         .issue("admin-1", "session-1", Role::Admin, now)
         .unwrap();
-    let caller = shared::auth::Principal {
-        claims: app.jwt.verify(&token.token, now).unwrap(),
-        via_cookie: false,
-    };
+    let claim = shared::Claim::new(app.tokens.verify(&token.token, now).unwrap(), false);
+    let caller = app.admit(claim).await.unwrap();
     let input = NewTask {
         title: "Overlap".into(),
         description: String::new(),

@@ -59,7 +59,7 @@ async fn rig() -> Option<Rig> {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
-    let app = App::on_aws_with(config, &through, Arc::new(SystemClock));
+    let app = shared::wiring::on_aws_with(config, &through, Arc::new(SystemClock));
     Some(Rig {
         app: Arc::new(app),
         table,

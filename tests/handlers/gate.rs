@@ -64,7 +64,7 @@ pub fn app_over(store: Arc<GateStore>) -> Arc<App> {
     let sender = Arc::new(OutboxSender::new(&outbox.display().to_string()));
     let blob_config =
         || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
-    let app = App::new(
+    let app = shared::wiring::assemble(
         config,
         store,
         Arc::new(MemoryQueue::default()),

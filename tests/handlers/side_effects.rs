@@ -45,7 +45,7 @@ pub fn app_with_queue_down() -> Arc<App> {
     let clock = Arc::new(ManualClock::starting_now());
     let blobs = Arc::new(LocalBlobs::new(&config, clock.clone()));
     let sender = Arc::new(OutboxSender::new(&config.outbox_dir));
-    let app = App::new(
+    let app = shared::wiring::assemble(
         config,
         Arc::new(MemoryStore::default()),
         Arc::new(DownQueue),

@@ -24,6 +24,8 @@ pub struct Api {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub outbox: PathBuf,
+    /// The email queue's URL, when it is SQS.
+    pub queue_url: String,
     pub running: local::Running,
 }
 
@@ -127,6 +129,7 @@ impl Api {
 
     async fn start(config: Config, outbox: PathBuf) -> Self {
         let clock = Arc::new(ManualClock::starting_now());
+        let queue_url = config.email_queue_url.clone();
         let settings = local::Settings {
             config,
             http_addr: "127.0.0.1:0".parse().unwrap(),
@@ -139,6 +142,7 @@ impl Api {
             client: reqwest::Client::new(),
             clock,
             outbox,
+            queue_url,
             running,
         }
     }

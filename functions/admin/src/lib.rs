@@ -5,6 +5,7 @@ use std::sync::Arc;
 use http::Response;
 use lambda_http::{Body, Request};
 use serde::Deserialize;
+use shared::auth::Gate;
 use shared::domain::Role;
 use shared::http::{endpoint, Reply};
 use shared::pagination::{page_request, Listing};
@@ -20,9 +21,9 @@ shared::handlers! {
 
 pub async fn users_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let principal = app.authenticate(&ctx).await?;
-        principal.require(Permission::UsersRead)?;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        caller.require(Permission::UsersRead)?;
         let page = page_request(&ctx, &app.keys.cursor, "users")?;
         let users = app.list_users(page.after.as_deref(), page.limit).await?;
         Reply::ok(&Listing::new(users, &app.keys.cursor, "users"))
@@ -54,14 +55,14 @@ impl UserPatchBody {
 
 pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let principal = app.authenticate(&ctx).await?;
-        principal.require(Permission::UsersUpdate)?;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        caller.require(Permission::UsersUpdate)?;
         let patch = ctx.json::<UserPatchBody>()?.validate()?;
         let user_id = ctx.path_id("id")?;
-        let meta = app.client_meta(&ctx);
+        let meta = ctx.client_meta(app);
         let user = app
-            .patch_user(principal.user_id(), user_id, patch, &meta)
+            .patch_user(caller.user_id(), user_id, patch, &meta)
             .await?;
         Reply::ok(&serde_json::json!({ "user": user }))
     })
@@ -70,9 +71,9 @@ pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn audit_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let principal = app.authenticate(&ctx).await?;
-        principal.require(Permission::AuditRead)?;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        caller.require(Permission::AuditRead)?;
         let user_id = ctx.query_id("user_id")?;
         let scope = format!("audit:{}", user_id.unwrap_or(""));
         let page = page_request(&ctx, &app.keys.cursor, &scope)?;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use shared::auth::cookies;
+use shared::auth::Gate;
 use shared::domain::AuditType;
 use shared::http::{endpoint, Ctx, Reply};
 use shared::services::validate::Checks;
@@ -38,9 +39,9 @@ shared::handlers! {
 
 pub async fn register(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let input = ctx.json::<RegisterBody>()?.validate()?;
-        let user = app.register(input, &app.client_meta(&ctx)).await?;
+        let user = app.register(input, &ctx.client_meta(app)).await?;
         Reply::json(StatusCode::CREATED, &UserEnvelope { user: &user })
     })
     .await
@@ -48,9 +49,9 @@ pub async fn register(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn login(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let input = ctx.json::<LoginBody>()?.validate()?;
-        let issued = app.login(input, &app.client_meta(&ctx)).await?;
+        let issued = app.login(input, &ctx.client_meta(app)).await?;
         Reply::ok(&TokenResponse::new(&issued, app.clock.now_secs()))
     })
     .await
@@ -58,22 +59,32 @@ pub async fn login(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn login_web(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let input = ctx.json::<LoginBody>()?.validate()?;
-        let issued = app.login(input, &app.client_meta(&ctx)).await?;
-        web_session_reply(&issued, app.clock.now_secs(), WebBody::Login)
+        let issued = app.login(input, &ctx.client_meta(app)).await?;
+        web_session_reply(
+            &issued,
+            &app.keys.csrf,
+            app.clock.now_secs(),
+            WebBody::Login,
+        )
     })
     .await
 }
 
 pub async fn refresh(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let meta = app.client_meta(&ctx);
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let meta = ctx.client_meta(app);
         if let Some(raw) = ctx.cookie(cookies::REFRESH).filter(|_| ctx.body.is_empty()) {
             check_refresh_csrf(app, &ctx, &raw)?;
             let issued = app.rotate_session(&raw, &meta).await?;
-            return web_session_reply(&issued, app.clock.now_secs(), WebBody::Refresh);
+            return web_session_reply(
+                &issued,
+                &app.keys.csrf,
+                app.clock.now_secs(),
+                WebBody::Refresh,
+            );
         }
         let body = ctx.json::<RefreshBody>()?;
         let issued = app.rotate_session(&body.refresh_token, &meta).await?;
@@ -98,44 +109,42 @@ fn check_refresh_csrf(app: &App, ctx: &Ctx, raw_refresh: &str) -> Result<(), Api
 
 pub async fn logout(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
-        let principal = app.authenticate(&ctx).await?;
-        app.revoke_session(principal.user_id(), principal.session_id())
+        let caller = app.authenticate(&ctx).await?;
+        app.revoke_session(caller.user_id(), caller.session_id())
             .await?;
-        let detail = serde_json::json!({ "session_id": principal.session_id() });
-        app.audit_caller(AuditType::Logout, &ctx, &principal, detail)
+        let detail = serde_json::json!({ "session_id": caller.session_id() });
+        app.audit_caller(AuditType::Logout, &ctx.client_meta(app), &caller, detail)
             .await?;
-        Ok(no_content_clearing_cookies(principal.via_cookie))
+        Ok(no_content_clearing_cookies(caller.via_cookie()))
     })
     .await
 }
 
 pub async fn logout_all(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
-        let principal = app.authenticate(&ctx).await?;
-        let revoked = app.revoke_all_sessions(principal.user_id(), None).await?;
+        let caller = app.authenticate(&ctx).await?;
+        let revoked = app.revoke_all_sessions(caller.user_id(), None).await?;
         let detail = serde_json::json!({ "sessions_revoked": revoked });
-        app.audit_caller(AuditType::LogoutAll, &ctx, &principal, detail)
+        app.audit_caller(AuditType::LogoutAll, &ctx.client_meta(app), &caller, detail)
             .await?;
-        Ok(no_content_clearing_cookies(principal.via_cookie))
+        Ok(no_content_clearing_cookies(caller.via_cookie()))
     })
     .await
 }
 
 pub async fn sessions_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let principal = app.verify_request(&ctx)?;
-        let (_, sessions) = tokio::try_join!(
-            app.ensure_not_revoked(&principal),
-            app.live_sessions(principal.user_id()),
-        )?;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let claim = app.claim(&ctx)?;
+        let user_id = claim.user_id().to_owned();
+        let (caller, sessions) = app.admit_with(claim, app.live_sessions(&user_id)).await?;
         let items = sessions
             .iter()
-            .map(|s| SessionView::new(s, principal.session_id()))
+            .map(|s| SessionView::new(s, caller.session_id()))
             .collect();
         Reply::ok(&SessionList { items })
     })
@@ -144,60 +153,19 @@ pub async fn sessions_list(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn session_revoke(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
-        let principal = app.authenticate(&ctx).await?;
+        let caller = app.authenticate(&ctx).await?;
         let session_id = ctx.path_id("id")?;
-        if !app.revoke_session(principal.user_id(), session_id).await? {
+        if !app.revoke_session(caller.user_id(), session_id).await? {
             return Err(ApiError::NotFound);
         }
         let detail = serde_json::json!({ "session_id": session_id });
-        app.audit_caller(AuditType::SessionRevoked, &ctx, &principal, detail)
-            .await?;
-        Ok(Reply::empty(StatusCode::NO_CONTENT))
-    })
-    .await
-}
-
-pub async fn me(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let principal = app.verify_request(&ctx)?;
-        let (_, user) = tokio::try_join!(
-            app.ensure_not_revoked(&principal),
-            app.current_user(principal.user_id()),
-        )?;
-        Reply::ok(&UserEnvelope { user: &user })
-    })
-    .await
-}
-
-pub async fn me_update(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let principal = app.authenticate(&ctx).await?;
-        let body = ctx.json::<MeBody>()?;
-        let mut checks = Checks::default();
-        let name = checks.text("name", &body.name, 1, 100);
-        checks.finish()?;
-        let user = app.rename(principal.user_id(), name).await?;
-        Reply::ok(&UserEnvelope { user: &user })
-    })
-    .await
-}
-
-pub async fn password_change(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let principal = app.authenticate(&ctx).await?;
-        let body = ctx.json::<PasswordChangeBody>()?.validate()?;
-        let meta = app.client_meta(&ctx);
-        app.change_password(
-            principal.user_id(),
-            principal.session_id(),
-            body.0,
-            body.1,
-            &meta,
+        app.audit_caller(
+            AuditType::SessionRevoked,
+            &ctx.client_meta(app),
+            &caller,
+            detail,
         )
         .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
@@ -205,9 +173,47 @@ pub async fn password_change(app: Arc<App>, req: Request) -> Response<Body> {
     .await
 }
 
+pub async fn me(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let claim = app.claim(&ctx)?;
+        let user_id = claim.user_id().to_owned();
+        let (_, user) = app.admit_with(claim, app.current_user(&user_id)).await?;
+        Reply::ok(&UserEnvelope { user: &user })
+    })
+    .await
+}
+
+pub async fn me_update(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        let body = ctx.json::<MeBody>()?;
+        let mut checks = Checks::default();
+        let name = checks.text("name", &body.name, 1, 100);
+        checks.finish()?;
+        let user = app.rename(caller.user_id(), name).await?;
+        Reply::ok(&UserEnvelope { user: &user })
+    })
+    .await
+}
+
+pub async fn password_change(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        let body = ctx.json::<PasswordChangeBody>()?.validate()?;
+        let meta = ctx.client_meta(app);
+        app.change_password(caller.user_id(), caller.session_id(), body.0, body.1, &meta)
+            .await?;
+        Ok(Reply::empty(StatusCode::NO_CONTENT))
+    })
+    .await
+}
+
 pub async fn verify_email(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let body = ctx.json::<TokenBody>()?;
         let user = app.verify_email(&body.token).await?;
         Reply::ok(&UserEnvelope { user: &user })
@@ -217,10 +223,10 @@ pub async fn verify_email(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn verify_email_resend(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
-        let principal = app.authenticate(&ctx).await?;
-        app.resend_verification(principal.user_id()).await?;
+        let caller = app.authenticate(&ctx).await?;
+        app.resend_verification(caller.user_id()).await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
     })
     .await
@@ -228,13 +234,13 @@ pub async fn verify_email_resend(app: Arc<App>, req: Request) -> Response<Body> 
 
 pub async fn password_forgot(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let body = ctx.json::<ForgotBody>()?;
         let mut checks = Checks::default();
         let email = checks.email("email", &body.email);
         checks.finish()?;
         if let Some(email) = email {
-            app.forgot_password(&email, &app.client_meta(&ctx)).await?;
+            app.forgot_password(&email, &ctx.client_meta(app)).await?;
         }
         Ok(Reply::empty(StatusCode::ACCEPTED))
     })
@@ -243,12 +249,12 @@ pub async fn password_forgot(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn password_reset(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let body = ctx.json::<ResetBody>()?;
         let mut checks = Checks::default();
         checks.password("new_password", &body.new_password);
         checks.finish()?;
-        let meta = app.client_meta(&ctx);
+        let meta = ctx.client_meta(app);
         app.reset_password(&body.token, body.new_password.into(), &meta)
             .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
@@ -260,9 +266,9 @@ pub async fn password_reset(app: Arc<App>, req: Request) -> Response<Body> {
 /// rotation, the next (and the previous until its tokens have expired).
 pub async fn jwks(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
-        Reply::ok(&app.jwt.jwks())
+        Reply::ok(&app.tokens.jwks())
     })
     .await
 }

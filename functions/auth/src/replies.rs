@@ -3,6 +3,7 @@
 use http::StatusCode;
 use serde::Serialize;
 use shared::auth::cookies::{self, WebCookies};
+use shared::auth::csrf;
 use shared::clock::serde_rfc3339;
 use shared::domain::{Session, User};
 use shared::http::Reply;
@@ -45,21 +46,24 @@ pub enum WebBody {
 }
 
 /// The web flow's answer: no token in the body, three cookies.
+/// `csrf_key` signs the CSRF token to the session (double submit).
 pub fn web_session_reply(
     issued: &IssuedSession,
+    csrf_key: &[u8],
     now: i64,
     body: WebBody,
 ) -> Result<Reply, ApiError> {
     let expires_in = issued.access.expires_at - now;
+    let csrf_token = csrf::issue(csrf_key, &issued.session.id);
     let json = match body {
         WebBody::Login => serde_json::json!({
             "user": issued.user,
             "session_id": issued.session.id,
-            "csrf_token": issued.csrf_token,
+            "csrf_token": csrf_token,
             "expires_in": expires_in,
         }),
         WebBody::Refresh => {
-            serde_json::json!({ "expires_in": expires_in, "csrf_token": issued.csrf_token })
+            serde_json::json!({ "expires_in": expires_in, "csrf_token": csrf_token })
         }
     };
     let set = cookies::set(WebCookies {
@@ -67,7 +71,7 @@ pub fn web_session_reply(
         access_max_age: expires_in,
         refresh_token: &issued.refresh_token,
         refresh_max_age: issued.refresh_expires_in(now),
-        csrf_token: &issued.csrf_token,
+        csrf_token: &csrf_token,
     });
     Ok(Reply::ok(&json)?.cookies(set))
 }

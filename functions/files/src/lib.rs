@@ -5,6 +5,7 @@ use std::sync::Arc;
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::Deserialize;
+use shared::auth::Gate;
 use shared::clock::serde_rfc3339;
 use shared::http::{endpoint, Ctx, Reply};
 use shared::pagination::{page_request, Listing};
@@ -56,7 +57,7 @@ fn file_id(ctx: &Ctx) -> Result<&str, ApiError> {
 
 pub async fn files_create(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let input = ctx.json::<CreateBody>()?.validate()?;
         let (file, upload) = app.create_file(&caller, input).await?;
@@ -70,10 +71,10 @@ pub async fn files_create(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn file_complete(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.verify_request(&ctx)?;
-        let file = app.complete_file(&caller, file_id(&ctx)?).await?;
+        let claim = app.claim(&ctx)?;
+        let file = app.complete_file(claim, file_id(&ctx)?).await?;
         Reply::ok(&serde_json::json!({ "file": file }))
     })
     .await
@@ -81,11 +82,11 @@ pub async fn file_complete(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn files_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let caller = app.verify_request(&ctx)?;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let claim = app.claim(&ctx)?;
         let page = page_request(&ctx, &app.keys.cursor, "files")?;
         let files = app
-            .list_files(&caller, page.after.as_deref(), page.limit)
+            .list_files(claim, page.after.as_deref(), page.limit)
             .await?;
         Reply::ok(&Listing::new(files, &app.keys.cursor, "files"))
     })
@@ -101,9 +102,9 @@ struct DownloadView<'a> {
 
 pub async fn file_get(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let caller = app.verify_request(&ctx)?;
-        let (file, download) = app.file_with_download(&caller, file_id(&ctx)?).await?;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let claim = app.claim(&ctx)?;
+        let (file, download) = app.file_with_download(claim, file_id(&ctx)?).await?;
         let download = DownloadView {
             url: &download.url,
             expires_at: download.expires_at,
@@ -115,10 +116,10 @@ pub async fn file_get(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn file_delete(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.verify_request(&ctx)?;
-        app.delete_file(&caller, file_id(&ctx)?).await?;
+        let claim = app.claim(&ctx)?;
+        app.delete_file(claim, file_id(&ctx)?).await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await

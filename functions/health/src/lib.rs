@@ -13,7 +13,7 @@ shared::handlers! {
 
 pub async fn health(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
         let report = app.health().await;
         let status = if report.is_ok() {

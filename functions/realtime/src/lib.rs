@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
+use shared::auth::Gate;
 use shared::http::{endpoint, Ctx, Reply};
 use shared::services::realtime::TICKET_TTL_SECONDS;
 use shared::{ApiError, App};
@@ -22,7 +23,7 @@ fn connection_id(ctx: &Ctx) -> Result<&str, ApiError> {
 
 pub async fn realtime_ticket(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         let ticket = app.issue_ticket(&caller).await?;
@@ -35,7 +36,7 @@ pub async fn realtime_ticket(app: Arc<App>, req: Request) -> Response<Body> {
 /// A non-200 answer refuses the handshake.
 pub async fn ws_connect(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let origin = ctx.header("origin");
         app.connect(connection_id(&ctx)?, ctx.query("ticket"), origin)
             .await?;
@@ -46,7 +47,7 @@ pub async fn ws_connect(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn ws_disconnect(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         app.disconnect(connection_id(&ctx)?).await?;
         Ok(Reply::empty(StatusCode::OK))
     })
@@ -56,7 +57,7 @@ pub async fn ws_disconnect(app: Arc<App>, req: Request) -> Response<Body> {
 /// Replies go back through the notifier, like every other push.
 pub async fn ws_default(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         app.on_message(connection_id(&ctx)?, &ctx.body).await?;
         Ok(Reply::empty(StatusCode::OK))
     })

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
+use shared::auth::Gate;
 use shared::domain::{Task, TaskFilter, TaskStatus};
+use shared::http::etag::{etag, parse_etags};
 use shared::http::{endpoint, Ctx, Reply};
 use shared::pagination::{page_request, Listing};
-use shared::services::tasks::{etag, parse_etags};
 use shared::{ApiError, App};
 
 use bodies::{CreateBody, PatchBody};
@@ -33,7 +34,7 @@ fn task_id(ctx: &Ctx) -> Result<&str, ApiError> {
 
 pub async fn tasks_create(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let input = ctx.json::<CreateBody>()?.validate()?;
         let task = app.create_task(&caller, input).await?;
@@ -54,8 +55,8 @@ fn filter(ctx: &Ctx) -> Result<TaskFilter, ApiError> {
 
 pub async fn tasks_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let caller = app.verify_request(&ctx)?;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let claim = app.claim(&ctx)?;
         let filter = filter(&ctx)?;
         let scope = format!(
             "tasks:{}:{}",
@@ -64,7 +65,7 @@ pub async fn tasks_list(app: Arc<App>, req: Request) -> Response<Body> {
         );
         let page = page_request(&ctx, &app.keys.cursor, &scope)?;
         let tasks = app
-            .list_tasks(&caller, &filter, page.after.as_deref(), page.limit)
+            .list_tasks(claim, &filter, page.after.as_deref(), page.limit)
             .await?;
         Ok(Reply::ok(&Listing::new(tasks, &app.keys.cursor, &scope))?
             .header(CACHE_CONTROL, "private, no-cache"))
@@ -74,9 +75,9 @@ pub async fn tasks_list(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn task_get(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let caller = app.verify_request(&ctx)?;
-        let task = app.read_task(&caller, task_id(&ctx)?).await?;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let claim = app.claim(&ctx)?;
+        let task = app.read_task(claim, task_id(&ctx)?).await?;
         let unchanged = ctx
             .header("if-none-match")
             .map(parse_etags)
@@ -91,12 +92,12 @@ pub async fn task_get(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn task_update(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
-        let caller = app.verify_request(&ctx)?;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let claim = app.claim(&ctx)?;
         let changes = ctx.json::<PatchBody>()?.validate()?;
         let expected = ctx.header("if-match").and_then(parse_etags);
         let task = app
-            .update_task(&caller, task_id(&ctx)?, changes, expected)
+            .update_task(claim, task_id(&ctx)?, changes, expected)
             .await?;
         task_reply(StatusCode::OK, &task)
     })
@@ -105,10 +106,10 @@ pub async fn task_update(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn task_delete(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(app, req, |ctx| async move {
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.verify_request(&ctx)?;
-        app.delete_task(&caller, task_id(&ctx)?).await?;
+        let claim = app.claim(&ctx)?;
+        app.delete_task(claim, task_id(&ctx)?).await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await

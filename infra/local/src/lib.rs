@@ -87,7 +87,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let ws_addr = ws_listener.local_addr()?;
     let mut config = settings.config;
     config.local_base_url = format!("http://{http_addr}");
-    config.websocket_url = format!("ws://{ws_addr}");
+    config.settings.websocket_url = format!("ws://{ws_addr}");
     config.websocket_management_url = format!("http://{ws_addr}");
     let sockets = Arc::new(LocalSockets::default());
     let ws_routes = websocket_routes(&functions)?;
@@ -96,7 +96,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let local_blobs = Arc::new(LocalBlobs::new(&config, settings.clock.clone()));
     let (app, memory_queue, poller) = match backend {
         Backend::Memory => {
-            let (app, queue) = App::in_memory(config, settings.clock);
+            let (app, queue) = shared::wiring::in_memory(config, settings.clock);
             let app = Arc::new(app.with_notifier(sockets.clone()));
             let poller = tokio::spawn(queue::run_memory(
                 app.clone(),
@@ -113,7 +113,11 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             }
             let clients = AwsClients::from_env().await;
             let sqs = SqsQueue::new(clients.sqs.clone(), &config.email_queue_url);
-            let app = Arc::new(App::on_aws_with(config, &clients, settings.clock));
+            let app = Arc::new(shared::wiring::on_aws_with(
+                config,
+                &clients,
+                settings.clock,
+            ));
             let poller = tokio::spawn(queue::run_sqs(app.clone(), sqs, stopped.clone()));
             (app, None, poller)
         }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use shared::clock::SystemClock;
 use shared::config::{Backend, MissingSecrets};
-use shared::{App, Config};
+use shared::Config;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
 #[tokio::main]
@@ -83,8 +83,8 @@ async fn invoke() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("--event {event_path}: {e}"))?;
     let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
     let app = match config.backend {
-        Backend::Memory => App::in_memory(config, Arc::new(SystemClock)).0,
-        Backend::Aws => App::on_aws(config).await,
+        Backend::Memory => shared::wiring::in_memory(config, Arc::new(SystemClock)).0,
+        Backend::Aws => shared::wiring::on_aws(config).await,
     };
     let response = local::invoke::invoke(Arc::new(app), &function, &event).await?;
     println!("{}", serde_json::to_string_pretty(&response)?);

@@ -90,7 +90,7 @@ async fn handle(
         .as_ref()
         .filter(|_| path.starts_with(PATH_PREFIX))
     {
-        return Ok(crate::blobs::handle(blobs, &parts, &body, &app.config.allowed_origins).await);
+        return Ok(crate::blobs::handle(blobs, &parts, &body, &app.settings.allowed_origins).await);
     }
     if parts.method == Method::OPTIONS && router.knows_path(&path) {
         return Ok(preflight(&app, origin.as_deref()));
@@ -130,7 +130,7 @@ fn to_hyper(response: Response<lambda_http::Body>) -> Response<Full<Bytes>> {
 fn preflight(app: &App, origin: Option<&str>) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = StatusCode::NO_CONTENT;
-    *response.headers_mut() = cors::preflight(origin, &app.config.allowed_origins);
+    *response.headers_mut() = cors::preflight(origin, &app.settings.allowed_origins);
     response
 }
 
@@ -148,6 +148,6 @@ fn gateway_problem(
         path,
         &request_id,
         origin,
-        &app.config.allowed_origins,
+        &app.settings.allowed_origins,
     ))
 }

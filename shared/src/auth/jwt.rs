@@ -11,42 +11,18 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{
     decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
 };
-use serde::{Deserialize, Serialize};
 
 use crate::auth::keys::VerifyingKey;
 use crate::config::Config;
 use crate::crypto::b64url_encode;
 use crate::domain::Role;
 use crate::error::ApiError;
+use think_tank_core::tokens::AccessTokens;
+pub use think_tank_core::tokens::{accepted_until, Claims, IssuedToken, LEEWAY_SECONDS};
 
 const ALGORITHM: Algorithm = Algorithm::RS256;
-const LEEWAY_SECONDS: i64 = 5;
 /// Tokens whose signature this process has already checked.
 const VERIFIED_CACHE_SIZE: usize = 4096;
-
-/// The last second (exclusive) at which a token expiring at `exp` still
-/// verifies: what a blacklist entry for it must outlive.
-pub fn accepted_until(exp: i64) -> i64 {
-    exp + LEEWAY_SECONDS
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Claims {
-    pub iss: String,
-    pub aud: String,
-    pub sub: String,
-    pub exp: i64,
-    pub iat: i64,
-    pub jti: String,
-    pub sid: String,
-    pub role: Role,
-}
-
-pub struct IssuedToken {
-    pub token: String,
-    pub jti: String,
-    pub expires_at: i64,
-}
 
 struct Signer {
     kid: String,
@@ -190,6 +166,30 @@ impl JwtKeys {
         }
         cache.insert(token.to_string(), data.claims.clone());
         Ok(data.claims)
+    }
+}
+
+impl AccessTokens for JwtKeys {
+    fn issue(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        role: Role,
+        now: i64,
+    ) -> anyhow::Result<IssuedToken> {
+        JwtKeys::issue(self, user_id, session_id, role, now)
+    }
+
+    fn verify(&self, token: &str, now: i64) -> Result<Claims, ApiError> {
+        JwtKeys::verify(self, token, now)
+    }
+
+    fn ttl(&self) -> i64 {
+        self.ttl
+    }
+
+    fn jwks(&self) -> serde_json::Value {
+        JwtKeys::jwks(self)
     }
 }
 

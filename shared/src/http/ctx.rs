@@ -109,3 +109,14 @@ impl Ctx {
         self.query.first(name)
     }
 }
+
+impl Ctx {
+    /// What the security events keep of this request: a keyed hash of the
+    /// source IP, never the address, and the user agent.
+    pub fn client_meta(&self, app: &crate::App) -> crate::services::security::ClientMeta {
+        crate::services::security::ClientMeta {
+            ip_hash: self.source_ip.as_deref().map(|ip| app.ip_hash(ip)),
+            user_agent: self.user_agent.clone(),
+        }
+    }
+}

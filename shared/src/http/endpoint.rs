@@ -10,7 +10,6 @@ use tracing::Instrument;
 use super::reply::{problem, Reply};
 use super::{cors, Ctx, MAX_BODY_BYTES};
 use crate::error::ApiError;
-use crate::App;
 
 const SECURITY_HEADERS: [(&str, &str); 4] = [
     (
@@ -40,7 +39,12 @@ impl From<ApiError> for Failure {
     }
 }
 
-pub async fn endpoint<F, Fut>(app: &App, req: Request, handler: F) -> Response<Body>
+/// `allowed_origins` are the origins CORS answers for.
+pub async fn endpoint<F, Fut>(
+    allowed_origins: &[String],
+    req: Request,
+    handler: F,
+) -> Response<Body>
 where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = Result<Reply, ApiError>>,
@@ -70,7 +74,7 @@ where
         &path,
         &request_id,
         origin.as_deref(),
-        &app.config.allowed_origins,
+        allowed_origins,
     )
 }
 

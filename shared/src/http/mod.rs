@@ -5,7 +5,9 @@ pub mod body;
 pub mod cors;
 pub mod ctx;
 pub mod endpoint;
+pub mod etag;
 pub mod reply;
+pub mod status;
 
 pub use ctx::Ctx;
 pub use endpoint::endpoint;

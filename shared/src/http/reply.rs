@@ -72,7 +72,7 @@ pub fn problem(
     request_id: &str,
     extra: serde_json::Map<String, serde_json::Value>,
 ) -> Reply {
-    let status = err.status();
+    let status = super::status::status(err);
     let errors = match err {
         ApiError::Validation(errors) => Some(errors.as_slice()),
         _ => None,

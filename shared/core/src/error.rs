@@ -1,6 +1,6 @@
-//! The one mapping from failures to HTTP status and stable problem `code`.
+//! Every failure a use case can answer, with its stable problem `code`; the
+//! HTTP layer maps each to a status (`shared::http::status`).
 
-use http::StatusCode;
 use serde::Serialize;
 
 /// Failures of a storage or queue adapter. Expected outcomes (a missing item,
@@ -77,26 +77,6 @@ pub enum ApiError {
 impl ApiError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         ApiError::Validation(vec![FieldError::new(field, message)])
-    }
-
-    pub fn status(&self) -> StatusCode {
-        use ApiError::*;
-        match self {
-            Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Unauthorized | InvalidCredentials | TokenExpired | TokenRevoked | RefreshReused => {
-                StatusCode::UNAUTHORIZED
-            }
-            InvalidToken => StatusCode::BAD_REQUEST,
-            CsrfFailed | Forbidden => StatusCode::FORBIDDEN,
-            NotFound => StatusCode::NOT_FOUND,
-            EmailTaken | Conflict => StatusCode::CONFLICT,
-            PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            PayloadTooLarge | FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            RateLimited { .. } | AccountLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
     }
 
     pub fn code(&self) -> &'static str {
@@ -182,42 +162,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_maps_to_the_contract_status() {
-        let cases: Vec<(ApiError, u16, &str)> = vec![
-            (ApiError::field("email", "bad"), 422, "validation_failed"),
-            (ApiError::InvalidCredentials, 401, "invalid_credentials"),
-            (ApiError::TokenRevoked, 401, "token_revoked"),
-            (ApiError::RefreshReused, 401, "refresh_reused"),
-            (ApiError::InvalidToken, 400, "invalid_token"),
-            (ApiError::CsrfFailed, 403, "csrf_failed"),
-            (ApiError::EmailTaken, 409, "email_taken"),
-            (ApiError::PayloadTooLarge, 413, "payload_too_large"),
-            (
-                ApiError::UnsupportedMediaType,
-                415,
-                "unsupported_media_type",
-            ),
-            (
-                ApiError::AccountLocked { retry_after: 10 },
-                429,
-                "account_locked",
-            ),
-            (
-                ApiError::Unavailable(anyhow::anyhow!("x")),
-                503,
-                "unavailable",
-            ),
-        ];
-        for (err, status, code) in cases {
-            assert_eq!((err.status().as_u16(), err.code()), (status, code));
-        }
-    }
-
-    #[test]
     fn storage_failures_never_surface_their_text() {
         let err: ApiError =
             StoreError::Unexpected(anyhow::anyhow!("Table think-tank missing")).into();
-        assert_eq!(err.status().as_u16(), 500);
+        assert_eq!(err.code(), "internal_error");
         assert!(!err.detail().contains("think-tank"));
     }
 }

@@ -2,12 +2,11 @@
 
 use serde_json::Value;
 
-use crate::auth::Principal;
 use crate::crypto::hmac_b64;
 use crate::domain::{new_id, AuditEvent, AuditType};
 use crate::error::ApiError;
-use crate::http::Ctx;
 use crate::App;
+use crate::Caller;
 
 /// Security events and rate-limit state are kept 30 days at most.
 pub const RETENTION_SECONDS: i64 = 30 * 86_400;
@@ -21,13 +20,6 @@ pub struct ClientMeta {
 }
 
 impl App {
-    pub fn client_meta(&self, ctx: &Ctx) -> ClientMeta {
-        ClientMeta {
-            ip_hash: ctx.source_ip.as_deref().map(|ip| self.ip_hash(ip)),
-            user_agent: ctx.user_agent.clone(),
-        }
-    }
-
     pub fn ip_hash(&self, ip: &str) -> String {
         hmac_b64(&self.keys.ip_pepper, &[ip.as_bytes()])
     }
@@ -36,7 +28,7 @@ impl App {
     pub async fn limit_ip(&self, route: &str, meta: &ClientMeta) -> Result<(), ApiError> {
         let key = format!("{route}#{}", meta.ip_hash.as_deref().unwrap_or("unknown"));
         let now = self.clock.now_secs();
-        self.limit(&key, self.config.ip_rate_limit, WINDOW_SECONDS, now)
+        self.limit(&key, self.settings.ip_rate_limit, WINDOW_SECONDS, now)
             .await
     }
 
@@ -57,12 +49,11 @@ impl App {
     pub async fn audit_caller(
         &self,
         kind: AuditType,
-        ctx: &Ctx,
-        caller: &Principal,
+        meta: &ClientMeta,
+        caller: &Caller,
         detail: Value,
     ) -> Result<(), ApiError> {
-        self.audit(kind, Some(caller.user_id()), &self.client_meta(ctx), detail)
-            .await
+        self.audit(kind, Some(caller.user_id()), meta, detail).await
     }
 
     pub async fn audit(

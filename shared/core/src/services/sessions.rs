@@ -4,12 +4,11 @@
 use serde_json::json;
 
 use super::security::ClientMeta;
-use crate::auth::csrf;
-use crate::auth::jwt::{accepted_until, IssuedToken};
 use crate::auth::refresh::RefreshToken;
 use crate::crypto::constant_time_eq;
 use crate::domain::{new_id, AuditType, LiveJti, Session, User, ROTATED_HASHES_KEPT};
 use crate::error::ApiError;
+use crate::tokens::{accepted_until, IssuedToken};
 use crate::App;
 
 /// Everything a login or refresh hands to the client.
@@ -18,7 +17,6 @@ pub struct IssuedSession {
     pub user: User,
     pub access: IssuedToken,
     pub refresh_token: String,
-    pub csrf_token: String,
 }
 
 impl IssuedSession {
@@ -38,8 +36,8 @@ impl App {
         let now = now_ms / 1000;
         let session_id = new_id();
         let refresh = RefreshToken::new(&user.id, &session_id);
-        let access = self.jwt.issue(&user.id, &session_id, user.role, now)?;
-        let absolute = now + self.config.session_max_seconds;
+        let access = self.tokens.issue(&user.id, &session_id, user.role, now)?;
+        let absolute = now + self.settings.session_max_seconds;
         let session = Session {
             id: session_id.clone(),
             user_id: user.id.clone(),
@@ -53,13 +51,12 @@ impl App {
             user_agent: meta.user_agent.clone(),
             created_at: now_ms,
             last_used_at: now_ms,
-            expires_at: (now + self.config.refresh_token_ttl_seconds).min(absolute),
+            expires_at: (now + self.settings.refresh_token_ttl_seconds).min(absolute),
             absolute_expires_at: absolute,
             revoked: false,
         };
         self.store.create_session(&session).await?;
         Ok(IssuedSession {
-            csrf_token: csrf::issue(&self.keys.csrf, &session_id),
             session,
             user: user.clone(),
             access,
@@ -93,7 +90,7 @@ impl App {
         }
         let next_refresh = RefreshToken::new(&user.user.id, &session.id);
         let access = self
-            .jwt
+            .tokens
             .issue(&user.user.id, &session.id, user.user.role, now)?;
         let next = rotated(
             &session,
@@ -101,14 +98,13 @@ impl App {
             &next_refresh,
             &access,
             now_ms,
-            self.config.refresh_token_ttl_seconds,
+            self.settings.refresh_token_ttl_seconds,
         );
         if !self.store.replace_session_if(&next, &hash).await? {
             // Another request rotated this token first: the same token was used twice.
             return Err(self.refresh_reused(&session, meta).await);
         }
         Ok(IssuedSession {
-            csrf_token: csrf::issue(&self.keys.csrf, &session.id),
             session: next,
             user: user.user,
             access,

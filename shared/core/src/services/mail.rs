@@ -66,8 +66,11 @@ impl App {
                 }
             }
         }
-        let message = match build_message(&job, &self.config.email_from, &self.config.app_base_url)
-        {
+        let message = match build_message(
+            &job,
+            &self.settings.email_from,
+            &self.settings.app_base_url,
+        ) {
             Ok(message) => message,
             Err(e) => {
                 tracing::error!(email.kind = job.kind.name(), email.id = %job.id, error.cause_chain = ?e, "email can never be sent; dropped");

@@ -79,7 +79,7 @@ impl App {
                 .await;
         }
         self.store
-            .lock_until(&email, now + self.config.lockout_seconds, now)
+            .lock_until(&email, now + self.settings.lockout_seconds, now)
             .await?;
         let revoked = self.revoke_all_sessions(&user.id, None).await?;
         let detail = json!({ "by": admin_id, "sessions_revoked": revoked });

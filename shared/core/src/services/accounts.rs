@@ -31,7 +31,7 @@ impl App {
                 id: new_id(),
                 email: input.email.as_str().to_string(),
                 name: input.name,
-                role: self.config.default_role,
+                role: self.settings.default_role,
                 email_verified: false,
                 mfa_enabled: false,
                 created_at: self.clock.now_ms(),
@@ -97,7 +97,7 @@ impl App {
             .ok_or(ApiError::InvalidToken)?
             .user;
         let is_bootstrap_admin = self
-            .config
+            .settings
             .bootstrap_admin_email
             .as_ref()
             .is_some_and(|admin| admin.as_str() == user.email);

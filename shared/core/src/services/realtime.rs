@@ -6,7 +6,6 @@ use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::auth::Principal;
 use crate::clock::rfc3339;
 use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{Connection, FileRecord, Task};
@@ -14,6 +13,7 @@ use crate::error::ApiError;
 use crate::ports::Push;
 use crate::rbac::Permission;
 use crate::App;
+use crate::Caller;
 
 pub const TICKET_TTL_SECONDS: i64 = 30;
 /// API Gateway's own limit on a connection's life.
@@ -57,7 +57,7 @@ impl TaskEvent {
 
 impl App {
     /// A ticket bound to the caller's session; `TICKETS_PER_MINUTE` per user.
-    pub async fn issue_ticket(&self, caller: &Principal) -> Result<Ticket, ApiError> {
+    pub async fn issue_ticket(&self, caller: &Caller) -> Result<Ticket, ApiError> {
         let now = self.clock.now_secs();
         let key = format!("ticket#{}", caller.user_id());
         self.limit(&key, TICKETS_PER_MINUTE, 60, now).await?;
@@ -72,7 +72,7 @@ impl App {
                 now,
             )
             .await?;
-        let base = self.config.websocket_url.trim_end_matches('/');
+        let base = self.settings.websocket_url.trim_end_matches('/');
         Ok(Ticket {
             url: format!("{base}/?ticket={ticket}"),
             ticket,
@@ -86,7 +86,7 @@ impl App {
         ticket: Option<&str>,
         origin: Option<&str>,
     ) -> Result<(), ApiError> {
-        if origin.is_some_and(|o| !self.config.allowed_origins.iter().any(|a| a == o)) {
+        if origin.is_some_and(|o| !self.settings.allowed_origins.iter().any(|a| a == o)) {
             return Err(ApiError::Forbidden);
         }
         let ticket = ticket

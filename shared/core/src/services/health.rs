@@ -51,7 +51,7 @@ impl App {
         let ok = checks.values().all(|c| c.status == "ok");
         Health {
             status: if ok { "ok" } else { "degraded" },
-            version: self.config.version,
+            version: self.settings.version,
             checks,
         }
     }

@@ -1,12 +1,11 @@
 //! Files: the API records them and hands out presigned URLs; the bytes go
 //! straight to the blob store, which enforces key, size, type and expiry.
 
-use crate::auth::Principal;
 use crate::domain::{new_id, FileRecord, FileStatus, Page, Role};
 use crate::error::ApiError;
 use crate::ports::UploadTicket;
 use crate::rbac::Permission;
-use crate::App;
+use crate::{App, Caller, Claim};
 
 /// Presigned URLs live 5 minutes.
 pub const URL_TTL_SECONDS: i64 = 300;
@@ -36,15 +35,15 @@ pub struct Download {
 impl App {
     pub async fn create_file(
         &self,
-        caller: &Principal,
+        caller: &Caller,
         input: NewFile,
     ) -> Result<(FileRecord, UploadTicket), ApiError> {
         caller.require(Permission::FilesCreate)?;
-        if input.size > self.config.max_upload_bytes {
+        if input.size > self.settings.max_upload_bytes {
             return Err(ApiError::FileTooLarge);
         }
         if !self
-            .config
+            .settings
             .allowed_upload_types
             .contains(&input.content_type)
         {
@@ -82,13 +81,9 @@ impl App {
 
     /// Marks the file ready once the object really exists with the declared
     /// size, moving it out of `pending/` (where never-completed uploads expire).
-    pub async fn complete_file(
-        &self,
-        caller: &Principal,
-        id: &str,
-    ) -> Result<FileRecord, ApiError> {
-        caller.require(Permission::FilesCreate)?;
-        let file = self.visible_file(caller, id).await?;
+    pub async fn complete_file(&self, claim: Claim, id: &str) -> Result<FileRecord, ApiError> {
+        claim.require(Permission::FilesCreate)?;
+        let (caller, file) = self.admit_to_file(claim, id).await?;
         if file.status == FileStatus::Ready {
             return Ok(file);
         }
@@ -114,24 +109,25 @@ impl App {
                 self.push_file_ready(&ready).await;
                 Ok(ready)
             }
-            None => self
-                .visible_file(caller, id)
-                .await
-                .and_then(|f| match f.status {
-                    FileStatus::Ready => Ok(f),
-                    FileStatus::Pending => Err(ApiError::Conflict),
-                }),
+            None => {
+                visible(&caller, self.store.file(id, self.clock.now_secs()).await?).and_then(|f| {
+                    match f.status {
+                        FileStatus::Ready => Ok(f),
+                        FileStatus::Pending => Err(ApiError::Conflict),
+                    }
+                })
+            }
         }
     }
 
     pub async fn list_files(
         &self,
-        caller: &Principal,
+        claim: Claim,
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<FileRecord>, ApiError> {
-        caller.require(Permission::FilesRead)?;
-        self.ensure_not_revoked(caller).await?;
+        claim.require(Permission::FilesRead)?;
+        let caller = self.admit(claim).await?;
         let now = self.clock.now_secs();
         Ok(self
             .store
@@ -141,11 +137,11 @@ impl App {
 
     pub async fn file_with_download(
         &self,
-        caller: &Principal,
+        claim: Claim,
         id: &str,
     ) -> Result<(FileRecord, Download), ApiError> {
-        caller.require(Permission::FilesRead)?;
-        let file = self.visible_file(caller, id).await?;
+        claim.require(Permission::FilesRead)?;
+        let (_, file) = self.admit_to_file(claim, id).await?;
         let expires_at = self.clock.now_secs() + URL_TTL_SECONDS;
         let url = self.blobs.presign_download(&file.key, expires_at).await?;
         Ok((
@@ -158,21 +154,31 @@ impl App {
     }
 
     /// Removes the object first, then the record, so a failure leaves something to retry.
-    pub async fn delete_file(&self, caller: &Principal, id: &str) -> Result<(), ApiError> {
-        caller.require(Permission::FilesDelete)?;
-        let file = self.visible_file(caller, id).await?;
+    pub async fn delete_file(&self, claim: Claim, id: &str) -> Result<(), ApiError> {
+        claim.require(Permission::FilesDelete)?;
+        let (_, file) = self.admit_to_file(claim, id).await?;
         self.blobs.delete_object(&file.key).await?;
         self.store.delete_file(id).await?;
         Ok(())
     }
 
-    /// The owner's or, for an admin, anyone's file; everyone else sees nothing (`404`).
-    async fn visible_file(&self, caller: &Principal, id: &str) -> Result<FileRecord, ApiError> {
+    /// The revocation check and the file's read at once; then only the
+    /// owner or an admin sees it.
+    async fn admit_to_file(
+        &self,
+        claim: Claim,
+        id: &str,
+    ) -> Result<(Caller, FileRecord), ApiError> {
         let now = self.clock.now_secs();
-        let (_, file) = tokio::try_join!(self.ensure_not_revoked(caller), async {
-            Ok::<_, ApiError>(self.store.file(id, now).await?)
-        })?;
-        file.filter(|f| f.owner_id == caller.user_id() || caller.role() == Role::Admin)
-            .ok_or(ApiError::NotFound)
+        let read = async { Ok::<_, ApiError>(self.store.file(id, now).await?) };
+        let (caller, file) = self.admit_with(claim, read).await?;
+        let file = visible(&caller, file)?;
+        Ok((caller, file))
     }
+}
+
+/// The owner's or, for an admin, anyone's file; everyone else sees nothing (`404`).
+fn visible(caller: &Caller, file: Option<FileRecord>) -> Result<FileRecord, ApiError> {
+    file.filter(|f| f.owner_id == caller.user_id() || caller.role() == Role::Admin)
+        .ok_or(ApiError::NotFound)
 }

@@ -57,7 +57,7 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
         let now = self.clock.now_secs();
-        let threshold = self.config.lockout_threshold;
+        let threshold = self.settings.lockout_threshold;
         let number = match self.store.reserve_attempt(email, threshold, now).await? {
             Reservation::Granted { number } => number,
             Reservation::Locked { until } => {
@@ -95,12 +95,12 @@ impl App {
             json!({ "failures": number }),
         )
         .await?;
-        if number < self.config.lockout_threshold {
+        if number < self.settings.lockout_threshold {
             return Ok(());
         }
         let now = self.clock.now_secs();
-        let until = now + self.config.lockout_seconds;
-        let threshold = self.config.lockout_threshold;
+        let until = now + self.settings.lockout_seconds;
+        let threshold = self.settings.lockout_threshold;
         if !self.store.start_lock(email, threshold, until, now).await? {
             return Ok(());
         }

@@ -5,13 +5,12 @@ use std::time::Duration;
 
 use futures::TryFutureExt;
 
-use crate::auth::Principal;
 use crate::domain::{new_id, Page, Role, Task, TaskFilter, TaskStatus, UserRecord};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::rbac::Permission;
 use crate::services::realtime::TaskEvent;
-use crate::App;
+use crate::{App, Caller, Claim};
 
 /// How often an update without `If-Match` retries after losing a race.
 const UPDATE_ATTEMPTS: usize = 64;
@@ -35,27 +34,8 @@ pub struct TaskChanges {
 /// The versions an `If-Match` header accepts; `None` means any (`*` or no header).
 pub type Precondition = Option<Vec<u64>>;
 
-pub fn etag(task: &Task) -> String {
-    format!("\"{}\"", task.version)
-}
-
-/// Versions named by an `If-Match`/`If-None-Match` value; `None` for `*`.
-pub fn parse_etags(raw: &str) -> Option<Vec<u64>> {
-    if raw.trim() == "*" {
-        return None;
-    }
-    let versions = raw
-        .split(',')
-        .filter_map(|tag| {
-            let tag = tag.trim().trim_start_matches("W/");
-            tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
-        })
-        .collect();
-    Some(versions)
-}
-
 impl App {
-    pub async fn create_task(&self, caller: &Principal, input: NewTask) -> Result<Task, ApiError> {
+    pub async fn create_task(&self, caller: &Caller, input: NewTask) -> Result<Task, ApiError> {
         caller.require(Permission::TasksCreate)?;
         let assignee = self.existing_assignee(input.assignee_id.as_deref()).await?;
         let now = self.clock.now_ms();
@@ -83,29 +63,23 @@ impl App {
     }
 
     /// The task, read concurrently with the caller's revocation check.
-    pub async fn read_task(&self, caller: &Principal, id: &str) -> Result<Task, ApiError> {
-        caller.require(Permission::TasksRead)?;
-        let (_, task) = tokio::try_join!(
-            self.ensure_not_revoked(caller),
-            self.store.task(id).map_err(ApiError::from),
-        )?;
+    pub async fn read_task(&self, claim: Claim, id: &str) -> Result<Task, ApiError> {
+        claim.require(Permission::TasksRead)?;
+        let read = self.store.task(id).map_err(ApiError::from);
+        let (_, task) = self.admit_with(claim, read).await?;
         task.ok_or(ApiError::NotFound)
     }
 
     pub async fn list_tasks(
         &self,
-        caller: &Principal,
+        claim: Claim,
         filter: &TaskFilter,
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<Task>, ApiError> {
-        caller.require(Permission::TasksRead)?;
-        let (_, page) = tokio::try_join!(
-            self.ensure_not_revoked(caller),
-            self.store
-                .list_tasks(filter, after, limit)
-                .map_err(ApiError::from),
-        )?;
+        claim.require(Permission::TasksRead)?;
+        let read = self.store.list_tasks(filter, after, limit);
+        let (_, page) = self.admit_with(claim, read.map_err(ApiError::from)).await?;
         Ok(page)
     }
 
@@ -114,20 +88,20 @@ impl App {
     /// version, so concurrent updates never lose a write.
     pub async fn update_task(
         &self,
-        caller: &Principal,
+        claim: Claim,
         id: &str,
         changes: TaskChanges,
         expected: Precondition,
     ) -> Result<Task, ApiError> {
-        caller.require(Permission::TasksUpdate)?;
+        claim.require(Permission::TasksUpdate)?;
         let new_assignee = changes.assignee_id.clone().flatten();
-        let (_, assignee, mut current) = tokio::try_join!(
-            self.ensure_not_revoked(caller),
+        let reads = futures::future::try_join(
             self.existing_assignee(new_assignee.as_deref()),
             self.task_or_404(id),
-        )?;
+        );
+        let (caller, (assignee, mut current)) = self.admit_with(claim, reads).await?;
         for _ in 0..UPDATE_ATTEMPTS {
-            check_may_update(caller, &current)?;
+            check_may_update(&caller, &current)?;
             if expected
                 .as_ref()
                 .is_some_and(|versions| !versions.contains(&current.version))
@@ -138,7 +112,7 @@ impl App {
             if self.store.update_task_if(&next, current.version).await? {
                 if let Some(assignee) = assignee.filter(|_| current.assignee_id != next.assignee_id)
                 {
-                    let email = self.notify_assignee(caller, &assignee, &next);
+                    let email = self.notify_assignee(&caller, &assignee, &next);
                     self.after_commit("assignment email", email).await;
                 }
                 self.push_task_event(TaskEvent::Updated, &next).await;
@@ -153,9 +127,9 @@ impl App {
         Err(ApiError::Conflict)
     }
 
-    pub async fn delete_task(&self, caller: &Principal, id: &str) -> Result<Task, ApiError> {
-        caller.require(Permission::TasksDelete)?;
-        self.ensure_not_revoked(caller).await?;
+    pub async fn delete_task(&self, claim: Claim, id: &str) -> Result<Task, ApiError> {
+        claim.require(Permission::TasksDelete)?;
+        self.admit(claim).await?;
         let task = self
             .store
             .delete_task(id)
@@ -184,7 +158,7 @@ impl App {
 
     async fn notify_assignee(
         &self,
-        caller: &Principal,
+        caller: &Caller,
         assignee: &UserRecord,
         task: &Task,
     ) -> Result<(), ApiError> {
@@ -204,7 +178,7 @@ impl App {
 }
 
 /// Editors update only the tasks they own; admins update any.
-fn check_may_update(caller: &Principal, task: &Task) -> Result<(), ApiError> {
+fn check_may_update(caller: &Caller, task: &Task) -> Result<(), ApiError> {
     if caller.role() == Role::Admin || task.owner_id == caller.user_id() {
         Ok(())
     } else {
@@ -229,18 +203,4 @@ fn apply(current: &Task, changes: &TaskChanges, now_ms: i64) -> Task {
     next.version = current.version + 1;
     next.updated_at = now_ms;
     next
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn etags_parse_strong_weak_lists_and_star() {
-        assert_eq!(parse_etags("\"3\""), Some(vec![3]));
-        assert_eq!(parse_etags("W/\"3\", \"4\""), Some(vec![3, 4]));
-        assert_eq!(parse_etags("*"), None);
-        assert_eq!(parse_etags("\"abc\""), Some(vec![]));
-        assert_eq!(parse_etags("3"), Some(vec![]));
-    }
 }

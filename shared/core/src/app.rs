@@ -1,0 +1,37 @@
+//! Everything the use cases reach: settings, clock, token keys, derived keys
+//! and the ports. Each function's wiring (`shared::wiring`) builds it with
+//! the adapters that function uses.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Store};
+use crate::settings::Settings;
+use crate::tokens::AccessTokens;
+
+/// Keys derived from the configured secrets, one per purpose.
+pub struct Keys {
+    pub csrf: Vec<u8>,
+    pub cursor: Vec<u8>,
+    pub ip_pepper: Vec<u8>,
+}
+
+pub struct App {
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+    pub tokens: Arc<dyn AccessTokens>,
+    pub keys: Keys,
+    pub store: Arc<dyn Store>,
+    pub email_queue: Arc<dyn EmailQueue>,
+    pub email_sender: Arc<dyn EmailSender>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub notifier: Arc<dyn Notifier>,
+}
+
+impl App {
+    /// Replaces the notifier (the local gateway's sockets, or API Gateway's management API).
+    pub fn with_notifier(mut self, notifier: Arc<dyn Notifier>) -> Self {
+        self.notifier = notifier;
+        self
+    }
+}

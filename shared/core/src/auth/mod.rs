@@ -1,0 +1,4 @@
+//! Password hashing and refresh secrets.
+
+pub mod password;
+pub mod refresh;

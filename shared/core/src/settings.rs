@@ -1,0 +1,27 @@
+//! The policy the use cases follow, parsed once by `shared::config` from the
+//! environment (README, "Configuration", names each variable).
+
+use crate::domain::{Email, Role};
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub default_role: Role,
+    /// Becomes admin once this address is verified.
+    pub bootstrap_admin_email: Option<Email>,
+    pub lockout_threshold: u32,
+    pub lockout_seconds: i64,
+    /// Requests per minute per client IP on the unauthenticated routes.
+    pub ip_rate_limit: u32,
+    pub refresh_token_ttl_seconds: i64,
+    pub session_max_seconds: i64,
+    pub max_upload_bytes: u64,
+    pub allowed_upload_types: Vec<String>,
+    pub email_from: String,
+    /// Links in emails point here.
+    pub app_base_url: String,
+    /// Origins allowed by CORS and by the WebSocket handshake.
+    pub allowed_origins: Vec<String>,
+    /// The URL clients connect to (`wss://…/stage` in AWS, `ws://127.0.0.1:3001` locally).
+    pub websocket_url: String,
+    pub version: &'static str,
+}

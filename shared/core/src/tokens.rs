@@ -1,0 +1,50 @@
+//! Access tokens as the use cases see them: what a token claims, and the port
+//! that mints and verifies them (RS256 JWTs in `shared::auth::jwt`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Role;
+use crate::error::ApiError;
+
+/// Clock skew a token's `exp` is granted when it is verified.
+pub const LEEWAY_SECONDS: i64 = 5;
+
+/// The last second (exclusive) at which a token expiring at `exp` still
+/// verifies: what a blacklist entry for it must outlive.
+pub fn accepted_until(exp: i64) -> i64 {
+    exp + LEEWAY_SECONDS
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub jti: String,
+    pub sid: String,
+    pub role: Role,
+}
+
+pub struct IssuedToken {
+    pub token: String,
+    pub jti: String,
+    pub expires_at: i64,
+}
+
+pub trait AccessTokens: Send + Sync {
+    /// Fails when this function was given no signing key.
+    fn issue(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        role: Role,
+        now: i64,
+    ) -> anyhow::Result<IssuedToken>;
+    /// Signature, issuer, audience and expiry; revocation is [`crate::caller`]'s step.
+    fn verify(&self, token: &str, now: i64) -> Result<Claims, ApiError>;
+    fn ttl(&self) -> i64;
+    /// The public keys as a JWK Set.
+    fn jwks(&self) -> serde_json::Value;
+}

@@ -1,0 +1,71 @@
+//! Who is calling: from `Authorization: Bearer` (which alone counts when present)
+//! or from the access-token cookie, with CSRF enforced for cookie writes. The
+//! result is a [`Claim`]; only the core's revocation check turns it into a
+//! [`Caller`].
+
+use http::Method;
+
+use super::{cookies, csrf};
+use crate::error::ApiError;
+use crate::http::Ctx;
+use crate::{App, Caller, Claim};
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn bearer(ctx: &Ctx) -> Option<Result<&str, ApiError>> {
+    let value = ctx.headers.get(http::header::AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    Some(token.ok_or(ApiError::Unauthorized))
+}
+
+/// The request's authentication, on the app.
+#[allow(async_fn_in_trait)]
+pub trait Gate {
+    /// Verifies the token (and CSRF for cookie writes) without any I/O; the
+    /// request's span then names the user.
+    fn claim(&self, ctx: &Ctx) -> Result<Claim, ApiError>;
+
+    /// The claim, then the revocation check.
+    async fn authenticate(&self, ctx: &Ctx) -> Result<Caller, ApiError>;
+}
+
+impl Gate for App {
+    fn claim(&self, ctx: &Ctx) -> Result<Claim, ApiError> {
+        let claim = claim_of(self, ctx)?;
+        tracing::Span::current().record("user_id", claim.user_id());
+        Ok(claim)
+    }
+
+    async fn authenticate(&self, ctx: &Ctx) -> Result<Caller, ApiError> {
+        let claim = self.claim(ctx)?;
+        self.admit(claim).await
+    }
+}
+
+fn claim_of(app: &App, ctx: &Ctx) -> Result<Claim, ApiError> {
+    let now = app.clock.now_secs();
+    if let Some(token) = bearer(ctx) {
+        let claims = app.tokens.verify(token?, now)?;
+        return Ok(Claim::new(claims, false));
+    }
+    let token = ctx.cookie(cookies::ACCESS).ok_or(ApiError::Unauthorized)?;
+    let claims = app.tokens.verify(&token, now)?;
+    if is_unsafe(&ctx.method) {
+        let header = ctx.header("x-csrf-token");
+        let cookie = ctx.cookie(cookies::CSRF);
+        if !csrf::verify(&app.keys.csrf, &claims.sid, header, cookie.as_deref()) {
+            return Err(ApiError::CsrfFailed);
+        }
+    }
+    Ok(Claim::new(claims, true))
+}

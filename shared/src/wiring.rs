@@ -1,0 +1,87 @@
+//! Composition: the core's `App` built from a `Config` and adapters, embedded
+//! (memory, outbox, local blobs) or on AWS (DynamoDB, SQS, SES, S3, API
+//! Gateway's management API).
+
+use std::sync::Arc;
+
+use secrecy::ExposeSecret;
+
+use crate::adapters::aws::{
+    ApiGatewayNotifier, AwsClients, DynamoStore, S3Blobs, SesSender, SqsQueue,
+};
+use crate::adapters::local_blobs::LocalBlobs;
+use crate::adapters::local_sockets::LocalSockets;
+use crate::adapters::memory::{MemoryQueue, MemoryStore};
+use crate::adapters::outbox::OutboxSender;
+use crate::app::{App, Keys};
+use crate::auth::jwt::JwtKeys;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, EmailDelivery};
+use crate::crypto::derive_key;
+use crate::ports::{BlobStore, EmailQueue, EmailSender, Store};
+
+/// The app over the given adapters; pushes go to in-process sockets until
+/// [`App::with_notifier`] says otherwise.
+pub fn assemble(
+    config: Config,
+    store: Arc<dyn Store>,
+    email_queue: Arc<dyn EmailQueue>,
+    email_sender: Arc<dyn EmailSender>,
+    blobs: Arc<dyn BlobStore>,
+    clock: Arc<dyn Clock>,
+) -> App {
+    let secret = config.app_secret.expose_secret();
+    let keys = Keys {
+        csrf: derive_key(secret, "csrf"),
+        cursor: derive_key(secret, "cursor"),
+        ip_pepper: config.ip_hash_pepper.expose_secret().to_vec(),
+    };
+    App {
+        tokens: Arc::new(JwtKeys::from_config(&config)),
+        settings: Arc::new(config.settings),
+        clock,
+        keys,
+        store,
+        email_queue,
+        email_sender,
+        blobs,
+        notifier: Arc::new(LocalSockets::default()),
+    }
+}
+
+/// Embedded, in-process adapters; returns the queue so a local event source can drain it.
+pub fn in_memory(config: Config, clock: Arc<dyn Clock>) -> (App, Arc<MemoryQueue>) {
+    let queue = Arc::new(MemoryQueue::default());
+    let sender = Arc::new(OutboxSender::new(&config.outbox_dir));
+    let blobs = Arc::new(LocalBlobs::new(&config, clock.clone()));
+    let store = Arc::new(MemoryStore::default());
+    let app = assemble(config, store, queue.clone(), sender, blobs, clock);
+    (app, queue)
+}
+
+/// The real AWS SDK clients (pointed at emulators by `AWS_ENDPOINT_URL_*`).
+pub async fn on_aws(config: Config) -> App {
+    on_aws_with(config, &AwsClients::from_env().await, Arc::new(SystemClock))
+}
+
+pub fn on_aws_with(config: Config, clients: &AwsClients, clock: Arc<dyn Clock>) -> App {
+    let store = Arc::new(DynamoStore::new(
+        clients.dynamodb.clone(),
+        &config.table_name,
+    ));
+    let queue = Arc::new(SqsQueue::new(clients.sqs.clone(), &config.email_queue_url));
+    let sender: Arc<dyn EmailSender> = match config.email_delivery {
+        EmailDelivery::Ses => Arc::new(SesSender::new(clients.ses.clone())),
+        EmailDelivery::Outbox => Arc::new(OutboxSender::new(&config.outbox_dir)),
+    };
+    let blobs = Arc::new(S3Blobs::new(
+        clients.s3.clone(),
+        clients.credentials.clone(),
+        &config.bucket_name,
+        &clients.region,
+    ));
+    let notifier = Arc::new(ApiGatewayNotifier::new(
+        clients.websocket_management(&config.websocket_management_url),
+    ));
+    assemble(config, store, queue, sender, blobs, clock).with_notifier(notifier)
+}
