@@ -112,8 +112,7 @@ pub async fn logout(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
-        app.revoke_session(caller.user_id(), caller.session_id())
-            .await?;
+        app.logout(&caller).await?;
         let detail = serde_json::json!({ "session_id": caller.session_id() });
         app.audit_caller(AuditType::Logout, &ctx.client_meta(app), &caller, detail)
             .await?;
@@ -127,7 +126,7 @@ pub async fn logout_all(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
-        let revoked = app.revoke_all_sessions(caller.user_id(), None).await?;
+        let revoked = app.logout_all(&caller).await?;
         let detail = serde_json::json!({ "sessions_revoked": revoked });
         app.audit_caller(AuditType::LogoutAll, &ctx.client_meta(app), &caller, detail)
             .await?;
@@ -140,8 +139,7 @@ pub async fn sessions_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let claim = app.claim(&ctx)?;
-        let user_id = claim.user_id().to_owned();
-        let (caller, sessions) = app.admit_with(claim, app.live_sessions(&user_id)).await?;
+        let (caller, sessions) = app.my_sessions(claim).await?;
         let items = sessions
             .iter()
             .map(|s| SessionView::new(s, caller.session_id()))
@@ -157,7 +155,7 @@ pub async fn session_revoke(app: Arc<App>, req: Request) -> Response<Body> {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         let session_id = ctx.path_id("id")?;
-        if !app.revoke_session(caller.user_id(), session_id).await? {
+        if !app.revoke_own_session(&caller, session_id).await? {
             return Err(ApiError::NotFound);
         }
         let detail = serde_json::json!({ "session_id": session_id });
@@ -176,9 +174,7 @@ pub async fn session_revoke(app: Arc<App>, req: Request) -> Response<Body> {
 pub async fn me(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
-        let claim = app.claim(&ctx)?;
-        let user_id = claim.user_id().to_owned();
-        let (_, user) = app.admit_with(claim, app.current_user(&user_id)).await?;
+        let user = app.me(app.claim(&ctx)?).await?;
         Reply::ok(&UserEnvelope { user: &user })
     })
     .await
@@ -192,7 +188,7 @@ pub async fn me_update(app: Arc<App>, req: Request) -> Response<Body> {
         let mut checks = Checks::default();
         let name = checks.text("name", &body.name, 1, 100);
         checks.finish()?;
-        let user = app.rename(caller.user_id(), name).await?;
+        let user = app.rename(&caller, name).await?;
         Reply::ok(&UserEnvelope { user: &user })
     })
     .await
@@ -204,8 +200,7 @@ pub async fn password_change(app: Arc<App>, req: Request) -> Response<Body> {
         let caller = app.authenticate(&ctx).await?;
         let body = ctx.json::<PasswordChangeBody>()?.validate()?;
         let meta = ctx.client_meta(app);
-        app.change_password(caller.user_id(), caller.session_id(), body.0, body.1, &meta)
-            .await?;
+        app.change_password(&caller, body.0, body.1, &meta).await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await
@@ -226,7 +221,7 @@ pub async fn verify_email_resend(app: Arc<App>, req: Request) -> Response<Body> 
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
-        app.resend_verification(caller.user_id()).await?;
+        app.resend_verification(&caller).await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
     })
     .await

@@ -10,7 +10,7 @@ use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{new_id, AuditType, Email, Role, User, UserChanges, UserRecord};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
-use crate::App;
+use crate::{App, Caller, Claim};
 
 pub const VERIFY_PURPOSE: &str = "verify_email";
 pub const RESET_PURPOSE: &str = "password_reset";
@@ -73,8 +73,8 @@ impl App {
         self.queue_email(&EmailJob::new(&user.email, kind)).await
     }
 
-    pub async fn resend_verification(&self, user_id: &str) -> Result<(), ApiError> {
-        let user = self.current_user(user_id).await?;
+    pub async fn resend_verification(&self, caller: &Caller) -> Result<(), ApiError> {
+        let user = self.current_user(caller.user_id()).await?;
         if !user.email_verified {
             self.send_verification(&user).await?;
         }
@@ -110,30 +110,37 @@ impl App {
         record.map(|r| r.user).ok_or(ApiError::InvalidToken)
     }
 
+    /// The caller's own account, read while the revocation check runs.
+    pub async fn me(&self, claim: Claim) -> Result<User, ApiError> {
+        let user_id = claim.user_id().to_owned();
+        let (_, user) = self.admit_with(claim, self.current_user(&user_id)).await?;
+        Ok(user)
+    }
+
     /// A user who still exists; a deleted one behind a live token is `401`.
-    pub async fn current_user(&self, user_id: &str) -> Result<User, ApiError> {
+    async fn current_user(&self, user_id: &str) -> Result<User, ApiError> {
         let record = self.store.user_by_id(user_id).await?;
         record.map(|r| r.user).ok_or(ApiError::Unauthorized)
     }
 
-    pub async fn rename(&self, user_id: &str, name: String) -> Result<User, ApiError> {
+    pub async fn rename(&self, caller: &Caller, name: String) -> Result<User, ApiError> {
         let changes = UserChanges {
             name: Some(name),
             ..Default::default()
         };
-        let record = self.store.update_user(user_id, &changes).await?;
+        let record = self.store.update_user(caller.user_id(), &changes).await?;
         record.map(|r| r.user).ok_or(ApiError::Unauthorized)
     }
 
     /// Checks the current password, stores the new one and revokes every other session.
     pub async fn change_password(
         &self,
-        user_id: &str,
-        keep_session: &str,
+        caller: &Caller,
         current: SecretString,
         new: SecretString,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
+        let (user_id, keep_session) = (caller.user_id(), caller.session_id());
         let record = self
             .store
             .user_by_id(user_id)

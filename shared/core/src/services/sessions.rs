@@ -9,7 +9,7 @@ use crate::crypto::constant_time_eq;
 use crate::domain::{new_id, AuditType, LiveJti, Session, User, ROTATED_HASHES_KEPT};
 use crate::error::ApiError;
 use crate::tokens::{accepted_until, IssuedToken};
-use crate::App;
+use crate::{App, Caller, Claim};
 
 /// Everything a login or refresh hands to the client.
 pub struct IssuedSession {
@@ -204,11 +204,36 @@ impl App {
         Ok(revoked.into_iter().filter(|r| *r).count())
     }
 
-    pub async fn live_sessions(&self, user_id: &str) -> Result<Vec<Session>, ApiError> {
-        let now = self.clock.now_secs();
-        let mut sessions = self.store.sessions_of(user_id).await?;
-        sessions.retain(|s| s.is_live(now));
-        Ok(sessions)
+    /// The caller's live sessions, read while the revocation check runs.
+    pub async fn my_sessions(&self, claim: Claim) -> Result<(Caller, Vec<Session>), ApiError> {
+        let user_id = claim.user_id().to_owned();
+        let read = async {
+            let now = self.clock.now_secs();
+            let mut sessions = self.store.sessions_of(&user_id).await?;
+            sessions.retain(|s| s.is_live(now));
+            Ok(sessions)
+        };
+        self.admit_with(claim, read).await
+    }
+
+    /// Ends the caller's own session.
+    pub async fn logout(&self, caller: &Caller) -> Result<bool, ApiError> {
+        self.revoke_session(caller.user_id(), caller.session_id())
+            .await
+    }
+
+    /// Ends every session of the caller's; returns how many.
+    pub async fn logout_all(&self, caller: &Caller) -> Result<usize, ApiError> {
+        self.revoke_all_sessions(caller.user_id(), None).await
+    }
+
+    /// Ends one of the caller's own sessions; `false` if there is no such live one.
+    pub async fn revoke_own_session(
+        &self,
+        caller: &Caller,
+        session_id: &str,
+    ) -> Result<bool, ApiError> {
+        self.revoke_session(caller.user_id(), session_id).await
     }
 }
 
