@@ -4,26 +4,28 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use http::Response;
-use lambda_http::{service_fn, Body, Error, Request};
+use lambda_http::{service_fn, Error, Request};
 
 use std::collections::HashMap;
 
 use crate::adapters::aws::AwsClients;
 use crate::clock::SystemClock;
 use crate::config::{Config, MissingSecrets};
+use crate::http::Route;
+use crate::wiring::Port;
 use crate::App;
 
 /// Once per cold start: config from the environment, secrets from Secrets
 /// Manager (see [`deployed_config`]), then the AWS adapters.
-pub async fn lambda_app() -> Result<Arc<App>, Error> {
+pub async fn lambda_app(ports: &[Port]) -> Result<Arc<App>, Error> {
     crate::logging::init(crate::logging::LogFormat::Json);
     let clients = AwsClients::from_env().await;
     let config = deployed_config(std::env::vars().collect(), &clients).await?;
-    Ok(Arc::new(crate::wiring::on_aws_with(
+    Ok(Arc::new(crate::wiring::on_aws_for(
         config,
         &clients,
         Arc::new(SystemClock),
+        ports,
     )))
 }
 
@@ -74,27 +76,23 @@ async fn secrets(
         .collect())
 }
 
-/// Runs one HTTP handler as an API Gateway v2 Lambda.
-pub async fn serve_http<F, Fut>(handler: F) -> Result<(), Error>
-where
-    F: Fn(Arc<App>, Request) -> Fut + Copy + Send + 'static,
-    Fut: Future<Output = Response<Body>> + Send,
-{
-    let app = lambda_app().await?;
+/// Runs one route as an API Gateway v2 Lambda, wired with the route's ports.
+pub async fn serve_http(route: Route) -> Result<(), Error> {
+    let app = lambda_app(route.ports).await?;
     lambda_http::run(service_fn(move |req: Request| {
         let app = app.clone();
-        async move { Ok::<_, Error>(handler(app, req).await) }
+        async move { Ok::<_, Error>((route.handler)(app, req).await) }
     }))
     .await
 }
 
 /// Runs one SQS batch handler as a Lambda behind an event source mapping.
-pub async fn serve_sqs<F, Fut>(handler: F) -> Result<(), Error>
+pub async fn serve_sqs<F, Fut>(ports: &[Port], handler: F) -> Result<(), Error>
 where
     F: Fn(Arc<App>, aws_lambda_events::event::sqs::SqsEvent) -> Fut + Copy + Send + 'static,
     Fut: Future<Output = aws_lambda_events::event::sqs::SqsBatchResponse> + Send,
 {
-    let app = lambda_app().await?;
+    let app = lambda_app(ports).await?;
     lambda_runtime::run(service_fn(
         move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
             let app = app.clone();

@@ -13,12 +13,35 @@ use crate::adapters::local_blobs::LocalBlobs;
 use crate::adapters::local_sockets::LocalSockets;
 use crate::adapters::memory::{MemoryQueue, MemoryStore};
 use crate::adapters::outbox::OutboxSender;
+use crate::adapters::unwired::Unwired;
 use crate::app::{App, Keys};
 use crate::auth::jwt::JwtKeys;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, EmailDelivery};
 use crate::crypto::derive_key;
-use crate::ports::{BlobStore, EmailQueue, EmailSender, Store};
+use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Store};
+
+/// The ports a function may use besides the table. A function's wiring
+/// builds only those it names; the others fail loudly if reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Port {
+    /// SQS: the background email queue.
+    EmailQueue,
+    /// SES (or the local outbox).
+    EmailSender,
+    /// S3: presigned uploads and downloads, object checks.
+    Blobs,
+    /// API Gateway's management API: pushes to and closes WebSockets.
+    Notifier,
+}
+
+/// Every port: the local gateway and the tests that run all routes in one process.
+pub const ALL_PORTS: &[Port] = &[
+    Port::EmailQueue,
+    Port::EmailSender,
+    Port::Blobs,
+    Port::Notifier,
+];
 
 /// The app over the given adapters; pushes go to in-process sockets until
 /// [`App::with_notifier`] says otherwise.
@@ -65,23 +88,44 @@ pub async fn on_aws(config: Config) -> App {
 }
 
 pub fn on_aws_with(config: Config, clients: &AwsClients, clock: Arc<dyn Clock>) -> App {
+    on_aws_for(config, clients, clock, ALL_PORTS)
+}
+
+/// The app with the table and only the given ports on AWS.
+pub fn on_aws_for(
+    config: Config,
+    clients: &AwsClients,
+    clock: Arc<dyn Clock>,
+    ports: &[Port],
+) -> App {
+    let uses = |port| ports.contains(&port);
     let store = Arc::new(DynamoStore::new(
         clients.dynamodb.clone(),
         &config.table_name,
     ));
-    let queue = Arc::new(SqsQueue::new(clients.sqs.clone(), &config.email_queue_url));
-    let sender: Arc<dyn EmailSender> = match config.email_delivery {
-        EmailDelivery::Ses => Arc::new(SesSender::new(clients.ses.clone())),
-        EmailDelivery::Outbox => Arc::new(OutboxSender::new(&config.outbox_dir)),
+    let queue: Arc<dyn EmailQueue> = match uses(Port::EmailQueue) {
+        true => Arc::new(SqsQueue::new(clients.sqs.clone(), &config.email_queue_url)),
+        false => Arc::new(Unwired("email queue")),
     };
-    let blobs = Arc::new(S3Blobs::new(
-        clients.s3.clone(),
-        clients.credentials.clone(),
-        &config.bucket_name,
-        &clients.region,
-    ));
-    let notifier = Arc::new(ApiGatewayNotifier::new(
-        clients.websocket_management(&config.websocket_management_url),
-    ));
+    let sender: Arc<dyn EmailSender> = match (uses(Port::EmailSender), config.email_delivery) {
+        (true, EmailDelivery::Ses) => Arc::new(SesSender::new(clients.ses.clone())),
+        (true, EmailDelivery::Outbox) => Arc::new(OutboxSender::new(&config.outbox_dir)),
+        (false, _) => Arc::new(Unwired("email sender")),
+    };
+    let blobs: Arc<dyn BlobStore> = match uses(Port::Blobs) {
+        true => Arc::new(S3Blobs::new(
+            clients.s3.clone(),
+            clients.credentials.clone(),
+            &config.bucket_name,
+            &clients.region,
+        )),
+        false => Arc::new(Unwired("blob store")),
+    };
+    let notifier: Arc<dyn Notifier> = match uses(Port::Notifier) {
+        true => Arc::new(ApiGatewayNotifier::new(
+            clients.websocket_management(&config.websocket_management_url),
+        )),
+        false => Arc::new(Unwired("notifier")),
+    };
     assemble(config, store, queue, sender, blobs, clock).with_notifier(notifier)
 }

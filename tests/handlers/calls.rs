@@ -1,13 +1,10 @@
 //! Pins how many DynamoDB calls each task route makes, against DynamoDB Local,
-//! counted by an SDK interceptor. Every write also lists the live connections
+//! counted by the SDK interceptor in `tests/support/recorder.rs`. Every write also lists the live connections
 //! once (one `Query`) to push its `task.*` event.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
-use aws_sdk_dynamodb::config::{ConfigBag, Intercept};
-use aws_sdk_dynamodb::error::BoxError;
 use serde_json::{json, Value};
 use shared::adapters::aws::provision::create_table;
 use shared::adapters::aws::DynamoStore;
@@ -19,71 +16,9 @@ use shared::config::MissingSecrets;
 use shared::domain::Role;
 use shared::{App, Config};
 
+use e2e::recorder::Recorder;
+
 use crate::fixtures::{body_json, fixture, request};
-
-#[derive(Debug, Default, Clone)]
-struct Recorder(Arc<Mutex<Vec<String>>>);
-
-/// The operation, told by its input type.
-fn operation(context: &BeforeSerializationInterceptorContextRef<'_>) -> String {
-    use aws_sdk_dynamodb::operation::*;
-    let input = context.input();
-    let known = [
-        (
-            "GetItem",
-            input.downcast_ref::<get_item::GetItemInput>().is_some(),
-        ),
-        (
-            "PutItem",
-            input.downcast_ref::<put_item::PutItemInput>().is_some(),
-        ),
-        (
-            "UpdateItem",
-            input
-                .downcast_ref::<update_item::UpdateItemInput>()
-                .is_some(),
-        ),
-        (
-            "DeleteItem",
-            input
-                .downcast_ref::<delete_item::DeleteItemInput>()
-                .is_some(),
-        ),
-        ("Query", input.downcast_ref::<query::QueryInput>().is_some()),
-        (
-            "TransactWriteItems",
-            input
-                .downcast_ref::<transact_write_items::TransactWriteItemsInput>()
-                .is_some(),
-        ),
-    ];
-    known
-        .iter()
-        .find(|(_, hit)| *hit)
-        .map_or("other", |(name, _)| name)
-        .to_string()
-}
-
-impl Intercept for Recorder {
-    fn name(&self) -> &'static str {
-        "call recorder"
-    }
-
-    fn read_before_execution(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.0.lock().unwrap().push(operation(context));
-        Ok(())
-    }
-}
-
-impl Recorder {
-    fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.0.lock().unwrap())
-    }
-}
 
 fn counts(operations: &[String]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
@@ -121,13 +56,7 @@ async fn counted_app() -> Option<(Arc<App>, Recorder)> {
     let table = e2e::unique_name("calls");
     create_table(&clients, &table).await.unwrap();
     let recorder = Recorder::default();
-    let conf = clients
-        .dynamodb
-        .config()
-        .to_builder()
-        .interceptor(recorder.clone())
-        .build();
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(conf), &table);
+    let store = DynamoStore::new(recorder.watch(&clients).dynamodb, &table);
     let outbox = std::env::temp_dir().join(e2e::unique_name("calls-outbox"));
     let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
@@ -167,7 +96,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
         body_json(tasks::tasks_create(app.clone(), request(&create)).await).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(
-        counts(&calls.take()),
+        counts(&calls.take_operations()),
         expect(&[("GetItem", 1), ("PutItem", 1), ("Query", 1)]),
         "create"
     );
@@ -180,7 +109,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
             .0,
         200
     );
-    let events = calls.take();
+    let events = calls.take_operations();
     assert_eq!(counts(&events), expect(&[("GetItem", 2)]), "get");
 
     let list = event("GET", "/v1/tasks", "/v1/tasks", &token, None);
@@ -190,7 +119,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
             .0,
         200
     );
-    let events = calls.take();
+    let events = calls.take_operations();
     assert_eq!(
         counts(&events),
         expect(&[("GetItem", 1), ("Query", 1)]),
@@ -211,7 +140,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
         200
     );
     assert_eq!(
-        counts(&calls.take()),
+        counts(&calls.take_operations()),
         expect(&[("GetItem", 2), ("PutItem", 1), ("Query", 1)]),
         "update"
     );
@@ -224,7 +153,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
         204
     );
     assert_eq!(
-        counts(&calls.take()),
+        counts(&calls.take_operations()),
         expect(&[("DeleteItem", 1), ("GetItem", 1), ("Query", 1)]),
         "delete"
     );
@@ -243,6 +172,6 @@ async fn me_makes_two_dynamodb_calls() {
         .token;
     let me = event("GET", "/v1/auth/me", "/v1/auth/me", &token, None);
     body_json(auth::me(app.clone(), request(&me)).await).await;
-    let events = calls.take();
+    let events = calls.take_operations();
     assert_eq!(counts(&events), expect(&[("GetItem", 2)]));
 }

@@ -6,6 +6,7 @@ mod concurrency;
 mod faults;
 mod fixtures;
 mod gate;
+mod iam;
 mod logs;
 mod revocation;
 mod routes;

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod emulators;
 pub mod faults;
+pub mod recorder;
 
 pub use api::{Api, Resp, TestUser, ADMIN, ADMIN_EMAIL};
 pub use emulators::{aws_clients_or_skip, unique_name};

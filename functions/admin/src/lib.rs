@@ -14,9 +14,9 @@ use shared::services::admin::UserPatch;
 use shared::{ApiError, App};
 
 shared::handlers! {
-    "users-list" => users_list,
-    "user-update" => user_update,
-    "audit-list" => audit_list,
+    USERS_LIST: "users-list" => users_list, uses [];
+    USER_UPDATE: "user-update" => user_update, uses [EmailQueue, Notifier];
+    AUDIT_LIST: "audit-list" => audit_list, uses [];
 }
 
 pub async fn users_list(app: Arc<App>, req: Request) -> Response<Body> {

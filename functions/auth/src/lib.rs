@@ -19,22 +19,22 @@ use bodies::*;
 use replies::*;
 
 shared::handlers! {
-    "register" => register,
-    "login" => login,
-    "login-web" => login_web,
-    "refresh" => refresh,
-    "logout" => logout,
-    "logout-all" => logout_all,
-    "sessions-list" => sessions_list,
-    "session-revoke" => session_revoke,
-    "me" => me,
-    "me-update" => me_update,
-    "password-change" => password_change,
-    "verify-email" => verify_email,
-    "verify-email-resend" => verify_email_resend,
-    "password-forgot" => password_forgot,
-    "password-reset" => password_reset,
-    "jwks" => jwks,
+    REGISTER: "register" => register, uses [EmailQueue];
+    LOGIN: "login" => login, uses [EmailQueue];
+    LOGIN_WEB: "login-web" => login_web, uses [EmailQueue];
+    REFRESH: "refresh" => refresh, uses [Notifier];
+    LOGOUT: "logout" => logout, uses [Notifier];
+    LOGOUT_ALL: "logout-all" => logout_all, uses [Notifier];
+    SESSIONS_LIST: "sessions-list" => sessions_list, uses [];
+    SESSION_REVOKE: "session-revoke" => session_revoke, uses [Notifier];
+    ME: "me" => me, uses [];
+    ME_UPDATE: "me-update" => me_update, uses [];
+    PASSWORD_CHANGE: "password-change" => password_change, uses [EmailQueue, Notifier];
+    VERIFY_EMAIL: "verify-email" => verify_email, uses [];
+    VERIFY_EMAIL_RESEND: "verify-email-resend" => verify_email_resend, uses [EmailQueue];
+    PASSWORD_FORGOT: "password-forgot" => password_forgot, uses [EmailQueue];
+    PASSWORD_RESET: "password-reset" => password_reset, uses [Notifier];
+    JWKS: "jwks" => jwks, uses [];
 }
 
 pub async fn register(app: Arc<App>, req: Request) -> Response<Body> {

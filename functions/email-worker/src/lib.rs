@@ -4,8 +4,12 @@
 use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use shared::wiring::Port;
 use shared::App;
 use tracing::Instrument;
+
+/// Besides the table (for its idempotency marks), it only sends mail.
+pub const PORTS: &[Port] = &[Port::EmailSender];
 
 pub async fn handle(app: Arc<App>, event: SqsEvent) -> SqsBatchResponse {
     let outcomes = event.records.iter().map(|m| process(&app, m));

@@ -14,11 +14,11 @@ use shared::services::validate::Checks;
 use shared::{ApiError, App};
 
 shared::handlers! {
-    "files-create" => files_create,
-    "file-complete" => file_complete,
-    "files-list" => files_list,
-    "file-get" => file_get,
-    "file-delete" => file_delete,
+    FILES_CREATE: "files-create" => files_create, uses [Blobs];
+    FILE_COMPLETE: "file-complete" => file_complete, uses [Blobs, Notifier];
+    FILES_LIST: "files-list" => files_list, uses [];
+    FILE_GET: "file-get" => file_get, uses [Blobs];
+    FILE_DELETE: "file-delete" => file_delete, uses [Blobs];
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,7 @@ use shared::http::{endpoint, Reply};
 use shared::App;
 
 shared::handlers! {
-    "health" => health,
+    HEALTH: "health" => health, uses [EmailQueue, Blobs];
 }
 
 pub async fn health(app: Arc<App>, req: Request) -> Response<Body> {

@@ -11,10 +11,10 @@ use shared::services::realtime::TICKET_TTL_SECONDS;
 use shared::{ApiError, App};
 
 shared::handlers! {
-    "realtime-ticket" => realtime_ticket,
-    "ws-connect" => ws_connect,
-    "ws-disconnect" => ws_disconnect,
-    "ws-default" => ws_default,
+    REALTIME_TICKET: "realtime-ticket" => realtime_ticket, uses [];
+    WS_CONNECT: "ws-connect" => ws_connect, uses [];
+    WS_DISCONNECT: "ws-disconnect" => ws_disconnect, uses [];
+    WS_DEFAULT: "ws-default" => ws_default, uses [Notifier];
 }
 
 fn connection_id(ctx: &Ctx) -> Result<&str, ApiError> {

@@ -17,11 +17,11 @@ use shared::{ApiError, App};
 use bodies::{CreateBody, PatchBody};
 
 shared::handlers! {
-    "tasks-create" => tasks_create,
-    "tasks-list" => tasks_list,
-    "task-get" => task_get,
-    "task-update" => task_update,
-    "task-delete" => task_delete,
+    TASKS_CREATE: "tasks-create" => tasks_create, uses [EmailQueue, Notifier];
+    TASKS_LIST: "tasks-list" => tasks_list, uses [];
+    TASK_GET: "task-get" => task_get, uses [];
+    TASK_UPDATE: "task-update" => task_update, uses [EmailQueue, Notifier];
+    TASK_DELETE: "task-delete" => task_delete, uses [Notifier];
 }
 
 fn task_reply(status: StatusCode, task: &Task) -> Result<Reply, ApiError> {

@@ -30,15 +30,16 @@ use tokio::task::JoinHandle;
 /// Every handler linked into this binary, by its Lambda binary name.
 pub fn linked_handlers() -> HashMap<&'static str, Handler> {
     [
-        auth::handlers(),
-        admin::handlers(),
-        health::handlers(),
-        tasks::handlers(),
-        files::handlers(),
-        realtime::handlers(),
+        auth::routes(),
+        admin::routes(),
+        health::routes(),
+        tasks::routes(),
+        files::routes(),
+        realtime::routes(),
     ]
     .into_iter()
     .flatten()
+    .map(|route| (route.name, route.handler))
     .collect()
 }
 

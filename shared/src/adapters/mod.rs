@@ -3,3 +3,4 @@ pub mod local_blobs;
 pub mod local_sockets;
 pub mod memory;
 pub mod outbox;
+pub mod unwired;

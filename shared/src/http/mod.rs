@@ -21,12 +21,30 @@ pub type Handler = fn(
     lambda_http::Request,
 ) -> futures::future::BoxFuture<'static, http::Response<lambda_http::Body>>;
 
-/// `(binary name, handler)` pairs for a function package's registry.
+/// One Lambda: its binary name, the ports its wiring builds (beyond the
+/// table, which every function but `jwks` reads), and its handler.
+#[derive(Clone, Copy)]
+pub struct Route {
+    pub name: &'static str,
+    pub ports: &'static [crate::wiring::Port],
+    pub handler: Handler,
+}
+
+/// A function package's routes: `CONST: "binary" => handler uses [Port, ...];`
+/// makes `CONST` (what the binary's `main` serves) and `routes()`.
 #[macro_export]
 macro_rules! handlers {
-    ($($name:literal => $f:path),* $(,)?) => {
-        pub fn handlers() -> Vec<(&'static str, $crate::http::Handler)> {
-            vec![$(($name, |app, req| Box::pin($f(app, req)))),*]
+    ($($id:ident: $name:literal => $f:path, uses [$($port:ident),*];)*) => {
+        $(
+            pub const $id: $crate::http::Route = $crate::http::Route {
+                name: $name,
+                ports: &[$($crate::wiring::Port::$port),*],
+                handler: |app, req| Box::pin($f(app, req)),
+            };
+        )*
+
+        pub fn routes() -> Vec<$crate::http::Route> {
+            vec![$($id),*]
         }
     };
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(admin::user_update).await
+    shared::runtime::serve_http(admin::USER_UPDATE).await
 }

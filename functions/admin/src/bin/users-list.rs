@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(admin::users_list).await
+    shared::runtime::serve_http(admin::USERS_LIST).await
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(auth::logout).await
+    shared::runtime::serve_http(auth::LOGOUT).await
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(auth::me_update).await
+    shared::runtime::serve_http(auth::ME_UPDATE).await
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(auth::password_change).await
+    shared::runtime::serve_http(auth::PASSWORD_CHANGE).await
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(auth::password_forgot).await
+    shared::runtime::serve_http(auth::PASSWORD_FORGOT).await
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(auth::session_revoke).await
+    shared::runtime::serve_http(auth::SESSION_REVOKE).await
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(auth::sessions_list).await
+    shared::runtime::serve_http(auth::SESSIONS_LIST).await
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(auth::verify_email).await
+    shared::runtime::serve_http(auth::VERIFY_EMAIL).await
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_sqs(email_worker::handle).await
+    shared::runtime::serve_sqs(email_worker::PORTS, email_worker::handle).await
 }

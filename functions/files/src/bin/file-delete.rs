@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(files::file_delete).await
+    shared::runtime::serve_http(files::FILE_DELETE).await
 }

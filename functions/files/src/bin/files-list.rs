@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(files::files_list).await
+    shared::runtime::serve_http(files::FILES_LIST).await
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(realtime::ws_default).await
+    shared::runtime::serve_http(realtime::WS_DEFAULT).await
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(realtime::ws_disconnect).await
+    shared::runtime::serve_http(realtime::WS_DISCONNECT).await
 }

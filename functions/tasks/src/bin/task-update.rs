@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(tasks::task_update).await
+    shared::runtime::serve_http(tasks::TASK_UPDATE).await
 }

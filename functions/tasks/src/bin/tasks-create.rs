@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve_http(tasks::tasks_create).await
+    shared::runtime::serve_http(tasks::TASKS_CREATE).await
 }

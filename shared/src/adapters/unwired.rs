@@ -1,0 +1,75 @@
+//! Stand-ins for the ports a function's wiring leaves out. Reaching one is a
+//! wiring bug (the function's route list and its IAM role disagree with its
+//! code), so it fails loudly as `500`, naming the port.
+
+use async_trait::async_trait;
+
+use crate::email::EmailJob;
+use crate::error::{StoreError, StoreResult};
+use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Probe, Push, UploadTicket};
+
+pub struct Unwired(pub &'static str);
+
+impl Unwired {
+    fn fail<T>(&self) -> StoreResult<T> {
+        Err(StoreError::Unexpected(anyhow::anyhow!(
+            "the {} port is not wired for this function",
+            self.0
+        )))
+    }
+}
+
+#[async_trait]
+impl Probe for Unwired {
+    async fn ping(&self) -> StoreResult<()> {
+        self.fail()
+    }
+}
+
+#[async_trait]
+impl EmailQueue for Unwired {
+    async fn enqueue(&self, _: &EmailJob) -> StoreResult<()> {
+        self.fail()
+    }
+}
+
+#[async_trait]
+impl EmailSender for Unwired {
+    async fn send(&self, _: &str, _: &[u8]) -> StoreResult<()> {
+        self.fail()
+    }
+}
+
+#[async_trait]
+impl Notifier for Unwired {
+    async fn push(&self, _: &str, _: &str) -> StoreResult<Push> {
+        self.fail()
+    }
+
+    async fn disconnect(&self, _: &str) -> StoreResult<()> {
+        self.fail()
+    }
+}
+
+#[async_trait]
+impl BlobStore for Unwired {
+    async fn presign_upload(&self, _: &str, _: &str, _: u64, _: i64) -> StoreResult<UploadTicket> {
+        self.fail()
+    }
+
+    async fn presign_download(&self, _: &str, _: i64) -> StoreResult<String> {
+        self.fail()
+    }
+
+    async fn object_size(&self, _: &str) -> StoreResult<Option<u64>> {
+        self.fail()
+    }
+
+    async fn delete_object(&self, _: &str) -> StoreResult<()> {
+        self.fail()
+    }
+
+    async fn promote(&self, _: &str, _: &str) -> StoreResult<()> {
+        self.fail()
+    }
+}

@@ -1,0 +1,235 @@
+//! Every AWS call each function makes in a full user story is allowed by
+//! that function's IAM statements in `template.yaml`, so a missing
+//! permission fails here rather than as `AccessDenied` in production; and
+//! every function of the template takes part in the story.
+
+mod policy;
+mod ports;
+mod world;
+
+use serde_json::{json, Value};
+
+use crate::fixtures::PASSWORD;
+use world::World;
+
+const ADMIN_EMAIL: &str = "iam-admin@example.com";
+const TEMPLATE: &str = include_str!("../../../template.yaml");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
+    let Some(clients) = e2e::aws_clients_or_skip().await else {
+        return;
+    };
+    let mut world = World::new(clients).await;
+    let tokens = accounts(&mut world).await;
+    board(&mut world, &tokens.admin).await;
+    uploads(&mut world, &tokens.admin).await;
+    realtime(&mut world, &tokens.admin).await;
+    administration(&mut world, &tokens).await;
+    sign_out(&mut world, &tokens).await;
+    health(&mut world).await;
+
+    let allowed = policy::allowed_by_binary(TEMPLATE);
+    let mut denied = Vec::new();
+    for (binary, needed) in &world.needed {
+        let role = allowed.get(binary).map(Vec::as_slice).unwrap_or_default();
+        for need in needed {
+            if !role.iter().any(|statement| statement.allows(need)) {
+                denied.push(format!("{binary}: {} on {}", need.action, need.resource));
+            }
+        }
+    }
+    assert!(
+        denied.is_empty(),
+        "denied in production:\n{}",
+        denied.join("\n")
+    );
+    let untested: Vec<&String> = allowed
+        .keys()
+        .filter(|b| !world.needed.contains_key(*b))
+        .collect();
+    assert!(
+        untested.is_empty(),
+        "functions the story never ran: {untested:?}"
+    );
+}
+
+struct Tokens {
+    admin: String,
+    other: String,
+    other_id: String,
+}
+
+fn token_in(mail: &str) -> String {
+    let start = mail.find("?token=").expect("a link with a token") + "?token=".len();
+    mail[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+fn mail_to(world: &World, to: &str, subject: &str) -> String {
+    let mut found: Vec<(String, String)> = std::fs::read_dir(&world.outbox)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .ends_with(&format!("{to}.eml"))
+        })
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().to_string(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .filter(|(_, text)| text.contains(&format!("Subject: {subject}")))
+        .collect();
+    found.sort();
+    found.pop().expect("the email arrived").1
+}
+
+async fn registered(world: &mut World, email: &str) -> Value {
+    let body = json!({ "email": email, "password": PASSWORD, "name": "Iam" });
+    let (status, _) = world.send(auth::REGISTER, "", Some(body)).await;
+    assert_eq!(status, 201);
+    world.run_email_worker().await;
+    let token = token_in(&mail_to(world, email, "Confirm your email address"));
+    world
+        .send(auth::VERIFY_EMAIL, "", Some(json!({ "token": token })))
+        .await;
+    let login = json!({ "email": email, "password": PASSWORD });
+    let (status, body) = world.send(auth::LOGIN, "", Some(login)).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn accounts(world: &mut World) -> Tokens {
+    let admin = registered(world, ADMIN_EMAIL).await;
+    let other = registered(world, "iam-other@example.com").await;
+    let token = admin["access_token"].as_str().unwrap().to_string();
+    let login = json!({ "email": ADMIN_EMAIL, "password": PASSWORD });
+    world.send(auth::LOGIN_WEB, "", Some(login)).await;
+    let refresh = json!({ "refresh_token": admin["refresh_token"] });
+    let (status, refreshed) = world.send(auth::REFRESH, "", Some(refresh)).await;
+    assert_eq!(status, 200, "{refreshed}");
+    let admin = refreshed["access_token"]
+        .as_str()
+        .unwrap_or(&token)
+        .to_string();
+    world.send(auth::ME, &admin, None).await;
+    world
+        .send(
+            auth::ME_UPDATE,
+            &admin,
+            Some(json!({ "name": "Iam Admin" })),
+        )
+        .await;
+    world.send(auth::SESSIONS_LIST, &admin, None).await;
+    world.send(auth::VERIFY_EMAIL_RESEND, &admin, None).await;
+    world.send(auth::JWKS, "", None).await;
+    Tokens {
+        admin,
+        other: other["access_token"].as_str().unwrap().to_string(),
+        other_id: other["user"]["id"].as_str().unwrap().to_string(),
+    }
+}
+
+async fn board(world: &mut World, token: &str) {
+    let create = json!({ "title": "IAM", "assignee_id": null });
+    let (status, created) = world.send(tasks::TASKS_CREATE, token, Some(create)).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["task"]["id"].as_str().unwrap().to_string();
+    world.send(tasks::TASKS_LIST, token, None).await;
+    world.send_to(tasks::TASK_GET, token, &id, None).await;
+    let update = json!({ "status": "done" });
+    world
+        .send_to(tasks::TASK_UPDATE, token, &id, Some(update))
+        .await;
+    world.send_to(tasks::TASK_DELETE, token, &id, None).await;
+}
+
+async fn uploads(world: &mut World, token: &str) {
+    let announce = json!({ "filename": "a.txt", "content_type": "text/plain", "size": 5 });
+    let (status, created) = world.send(files::FILES_CREATE, token, Some(announce)).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["file"]["id"].as_str().unwrap().to_string();
+    let key = created["upload"]["fields"]["key"]
+        .as_str()
+        .map(str::to_string);
+    world
+        .upload(&key.unwrap_or(format!("pending/{id}")), b"hello".to_vec())
+        .await;
+    let (status, body) = world.send_to(files::FILE_COMPLETE, token, &id, None).await;
+    assert_eq!(status, 200, "{body}");
+    world.send(files::FILES_LIST, token, None).await;
+    world.send_to(files::FILE_GET, token, &id, None).await;
+    world.send_to(files::FILE_DELETE, token, &id, None).await;
+}
+
+async fn realtime(world: &mut World, token: &str) {
+    let (status, ticket) = world.send(realtime::REALTIME_TICKET, token, None).await;
+    assert_eq!(status, 201, "{ticket}");
+    let mut connect = crate::fixtures::fixture("ws-connect");
+    connect["queryStringParameters"]["ticket"] = ticket["ticket"].clone();
+    world.call(realtime::WS_CONNECT, connect).await;
+    let mut message = crate::fixtures::fixture("ws-default");
+    message["body"] = json!(json!({ "action": "message", "text": "hi" }).to_string());
+    world.call(realtime::WS_DEFAULT, message).await;
+    world
+        .call(
+            realtime::WS_DISCONNECT,
+            crate::fixtures::fixture("ws-disconnect"),
+        )
+        .await;
+}
+
+async fn administration(world: &mut World, tokens: &Tokens) {
+    world.send(admin::USERS_LIST, &tokens.admin, None).await;
+    let role = json!({ "role": "editor" });
+    let (status, body) = world
+        .send_to(
+            admin::USER_UPDATE,
+            &tokens.admin,
+            &tokens.other_id,
+            Some(role),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    world.send(admin::AUDIT_LIST, &tokens.admin, None).await;
+}
+
+async fn sign_out(world: &mut World, tokens: &Tokens) {
+    let (_, sessions) = world.send(auth::SESSIONS_LIST, &tokens.admin, None).await;
+    let other_session = sessions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] != json!(true))
+        .map(|s| s["session_id"].as_str().unwrap().to_string())
+        .expect("the web login's session");
+    world
+        .send_to(auth::SESSION_REVOKE, &tokens.admin, &other_session, None)
+        .await;
+    let change = json!({ "current_password": PASSWORD, "new_password": "another long password" });
+    world
+        .send(auth::PASSWORD_CHANGE, &tokens.admin, Some(change))
+        .await;
+    world
+        .send(
+            auth::PASSWORD_FORGOT,
+            "",
+            Some(json!({ "email": ADMIN_EMAIL })),
+        )
+        .await;
+    world.run_email_worker().await;
+    let token = token_in(&mail_to(world, ADMIN_EMAIL, "Reset your password"));
+    let reset = json!({ "token": token, "new_password": "a third long password" });
+    world.send(auth::PASSWORD_RESET, "", Some(reset)).await;
+    world.send(auth::LOGOUT, &tokens.other, None).await;
+    world.send(auth::LOGOUT_ALL, &tokens.admin, None).await;
+}
+
+async fn health(world: &mut World) {
+    world.send(health::HEALTH, "", None).await;
+}

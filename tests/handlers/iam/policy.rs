@@ -1,0 +1,133 @@
+//! The IAM statements of each function in `template.yaml`, as (action,
+//! resource pattern) pairs. Resources are written without the ARN prefix:
+//! `${Table.Arn}/index/gsi1` reads `Table/index/gsi1`, and the WebSocket
+//! API's `arn:…:${WebSocketApi}/live/POST/@connections/*` reads
+//! `WebSocketApi/live/POST/@connections/*`.
+
+use std::collections::BTreeMap;
+
+use serde_yaml_ng::Value;
+
+/// One permission a function needs or has.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Permission {
+    pub action: String,
+    pub resource: String,
+}
+
+impl Permission {
+    pub fn new(action: &str, resource: impl Into<String>) -> Self {
+        Self {
+            action: action.to_string(),
+            resource: resource.into(),
+        }
+    }
+
+    /// Whether this statement (whose resource may end in `*`) allows `needed`.
+    pub fn allows(&self, needed: &Permission) -> bool {
+        self.action == needed.action
+            && match self.resource.strip_suffix('*') {
+                Some(prefix) => needed.resource.starts_with(prefix),
+                None => needed.resource == self.resource,
+            }
+    }
+}
+
+/// Binary name -> what its role allows.
+pub fn allowed_by_binary(template: &str) -> BTreeMap<String, Vec<Permission>> {
+    let doc: Value = serde_yaml_ng::from_str(template).expect("template.yaml parses");
+    let resources = doc["Resources"].as_mapping().expect("Resources");
+    resources
+        .values()
+        .filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+        .filter_map(|r| {
+            let binary = r["Metadata"]["BuildProperties"]["Binary"].as_str()?;
+            let policies = r["Properties"]["Policies"].as_sequence()?;
+            Some((
+                binary.to_string(),
+                policies.iter().flat_map(statements).collect(),
+            ))
+        })
+        .collect()
+}
+
+fn statements(policy: &Value) -> Vec<Permission> {
+    let Some(statements) = policy["Statement"].as_sequence() else {
+        return Vec::new();
+    };
+    statements
+        .iter()
+        .filter(|s| s["Effect"].as_str() == Some("Allow"))
+        .flat_map(|s| {
+            let actions = strings(&s["Action"]);
+            let resources: Vec<String> = list(&s["Resource"]).iter().map(resource).collect();
+            actions.into_iter().flat_map(move |a| {
+                let resources = resources.clone();
+                resources.into_iter().map(move |r| Permission::new(&a, r))
+            })
+        })
+        .collect()
+}
+
+fn list(value: &Value) -> Vec<Value> {
+    match value {
+        Value::Sequence(items) => items.clone(),
+        other => vec![other.clone()],
+    }
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    list(value)
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// `!GetAtt X.Arn` and `!Ref X` read `X`; `!Sub` loses its ARN prefix and
+/// its `${…}` braces.
+fn resource(value: &Value) -> String {
+    let Value::Tagged(tagged) = value else {
+        return value.as_str().unwrap_or_default().to_string();
+    };
+    let text = tagged.value.as_str().unwrap_or_default();
+    match tagged.tag.to_string().as_str() {
+        "!GetAtt" => text.trim_end_matches(".Arn").to_string(),
+        "!Ref" => text.to_string(),
+        _ => substituted(text),
+    }
+}
+
+fn substituted(text: &str) -> String {
+    let without_arn = match text.strip_prefix("arn:") {
+        Some(rest) => rest
+            .rsplit_once("${AWS::AccountId}:")
+            .map_or(rest, |(_, r)| r),
+        None => text,
+    };
+    without_arn
+        .replace(".Arn}", "}")
+        .replace("${", "")
+        .replace('}', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_resources_lose_their_arn_prefix() {
+        assert_eq!(substituted("${Table.Arn}/index/gsi1"), "Table/index/gsi1");
+        assert_eq!(
+            substituted("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/live/POST/@connections/*"),
+            "WebSocketApi/live/POST/@connections/*"
+        );
+    }
+
+    #[test]
+    fn a_trailing_star_allows_any_suffix() {
+        let statement = Permission::new("s3:GetObject", "UploadBucket/files/*");
+        assert!(statement.allows(&Permission::new("s3:GetObject", "UploadBucket/files/x")));
+        assert!(!statement.allows(&Permission::new("s3:GetObject", "UploadBucket/pending/x")));
+        assert!(!statement.allows(&Permission::new("s3:PutObject", "UploadBucket/files/x")));
+    }
+}

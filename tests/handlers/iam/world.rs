@@ -1,0 +1,221 @@
+//! One table, queue and bucket in the emulators, and an app per function
+//! wired the way its Lambda `main` wires it, with every AWS call it makes
+//! written down as the IAM permission it needs.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use serde_json::Value;
+use shared::adapters::aws::provision::{create_email_queues, create_table};
+use shared::adapters::aws::{AwsClients, SqsQueue};
+use shared::adapters::outbox::OutboxSender;
+use shared::auth::keys::SigningKey;
+use shared::clock::SystemClock;
+use shared::config::MissingSecrets;
+use shared::crypto::{b64url_encode, random_bytes};
+use shared::http::Route;
+use shared::wiring::{on_aws_for, Port};
+use shared::{App, Config};
+
+use e2e::recorder::{Call, Recorder};
+
+use super::policy::Permission;
+use super::ports::{ManagementApi, Presigning, Seen, Ses};
+use crate::fixtures::{body_json, fixture, request};
+
+pub struct World {
+    raw: AwsClients,
+    watched: AwsClients,
+    recorder: Recorder,
+    seen: Seen,
+    vars: HashMap<String, String>,
+    pub outbox: PathBuf,
+    queue_url: String,
+    /// Binary name -> the permissions its calls needed.
+    pub needed: BTreeMap<String, BTreeSet<Permission>>,
+}
+
+impl World {
+    pub async fn new(raw: AwsClients) -> Self {
+        let table = e2e::unique_name("iam");
+        create_table(&raw, &table).await.unwrap();
+        let queues = create_email_queues(&raw, &e2e::unique_name("iam-email"))
+            .await
+            .unwrap();
+        let bucket = e2e::unique_name("iam");
+        raw.s3.create_bucket().bucket(&bucket).send().await.unwrap();
+        let outbox = std::env::temp_dir().join(e2e::unique_name("iam-outbox"));
+        let (signing, public) = SigningKey::generate("iam").unwrap();
+        let secret = || b64url_encode(&random_bytes(32));
+        let vars = [
+            ("TABLE_NAME", table),
+            ("EMAIL_QUEUE_URL", queues.queue_url.clone()),
+            ("BUCKET_NAME", bucket),
+            ("LOCAL_OUTBOX_DIR", outbox.display().to_string()),
+            ("BOOTSTRAP_ADMIN_EMAIL", super::ADMIN_EMAIL.to_string()),
+            ("JWT_SIGNING_KEY", signing),
+            ("JWT_PUBLIC_KEYS", public),
+            ("APP_SECRET", secret()),
+            ("IP_HASH_PEPPER", secret()),
+        ];
+        let recorder = Recorder::default();
+        Self {
+            watched: recorder.watch(&raw),
+            raw,
+            recorder,
+            seen: Seen::default(),
+            vars: vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            outbox,
+            queue_url: queues.queue_url,
+            needed: BTreeMap::new(),
+        }
+    }
+
+    /// The app as the function's `main` builds it; AWS calls no emulator
+    /// answers go to recording stand-ins.
+    fn app(&self, ports: &[Port]) -> Arc<App> {
+        let config = Config::from_map(&self.vars, MissingSecrets::Fail).unwrap();
+        let outbox = OutboxSender::new(&config.outbox_dir);
+        let mut app = on_aws_for(config, &self.watched, Arc::new(SystemClock), ports);
+        if ports.contains(&Port::Notifier) {
+            app = app.with_notifier(Arc::new(ManagementApi(self.seen.clone())));
+        }
+        if ports.contains(&Port::EmailSender) {
+            app.email_sender = Arc::new(Ses(self.seen.clone(), outbox));
+        }
+        if ports.contains(&Port::Blobs) {
+            app.blobs = Arc::new(Presigning(self.seen.clone(), app.blobs.clone()));
+        }
+        Arc::new(app)
+    }
+
+    /// Invokes the route's handler with the event; its calls count towards its role.
+    pub async fn call(&mut self, route: shared::http::Route, event: Value) -> (u16, Value) {
+        self.forget();
+        let app = self.app(route.ports);
+        let (status, _, body) = body_json((route.handler)(app, request(&event)).await).await;
+        assert!(status < 500, "{} answered {status}: {body}", route.name);
+        self.note(route.name);
+        (status, body)
+    }
+
+    /// The route's fixture with the access token, a body and a path id.
+    pub async fn send(&mut self, route: Route, token: &str, body: Option<Value>) -> (u16, Value) {
+        let event = event(route.name, token, body, None);
+        self.call(route, event).await
+    }
+
+    pub async fn send_to(
+        &mut self,
+        route: Route,
+        token: &str,
+        id: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let event = event(route.name, token, body, Some(id));
+        self.call(route, event).await
+    }
+
+    /// Everything queued, through the email worker as one SQS batch.
+    pub async fn run_email_worker(&mut self) {
+        let queue = SqsQueue::new(self.raw.sqs.clone(), &self.queue_url);
+        let messages = queue.receive(10, 1).await.unwrap();
+        let mut event: SqsEvent = serde_json::from_value(fixture("email-worker")).unwrap();
+        let template = event.records[0].clone();
+        event.records = messages
+            .iter()
+            .map(|m| {
+                let mut record = template.clone();
+                record.message_id = Some(m.message_id.clone());
+                record.body = Some(m.body.clone());
+                record
+            })
+            .collect();
+        self.forget();
+        let response = email_worker::handle(self.app(email_worker::PORTS), event).await;
+        assert!(response.batch_item_failures.is_empty());
+        self.note("email-worker");
+    }
+
+    /// Puts an object where a presigned upload would, outside any function.
+    pub async fn upload(&self, key: &str, bytes: Vec<u8>) {
+        let bucket = &self.vars["BUCKET_NAME"];
+        let put = self.raw.s3.put_object().bucket(bucket).key(key);
+        put.body(bytes.into()).send().await.unwrap();
+    }
+
+    fn forget(&self) {
+        self.recorder.take();
+        self.seen.take();
+    }
+
+    fn note(&mut self, binary: &str) {
+        let mut needed: Vec<Permission> = self.recorder.take().iter().flat_map(needs).collect();
+        needed.extend(self.seen.take());
+        self.needed
+            .entry(binary.to_string())
+            .or_default()
+            .extend(needed);
+    }
+}
+
+/// The fixture named like the route, filled in.
+fn event(name: &str, token: &str, body: Option<Value>, id: Option<&str>) -> Value {
+    let fixture_id = fixture(name)["pathParameters"]["id"]
+        .as_str()
+        .map(str::to_string);
+    let mut text = fixture(name)
+        .to_string()
+        .replace("REPLACE_WITH_ACCESS_TOKEN", token);
+    if let (Some(from), Some(to)) = (fixture_id, id) {
+        text = text.replace(&from, to);
+    }
+    let mut event: Value = serde_json::from_str(&text).unwrap();
+    if let Some(body) = body {
+        event["body"] = Value::String(body.to_string());
+        event["isBase64Encoded"] = Value::Bool(false);
+    }
+    event
+}
+
+/// The IAM permission an SDK call needs (TransactWriteItems here only puts).
+fn needs(call: &Call) -> Vec<Permission> {
+    let op = call.operation.as_str();
+    let key = |k: &Option<String>| format!("UploadBucket/{}", k.as_deref().unwrap_or_default());
+    match call.service.as_str() {
+        "DynamoDB" => {
+            let action = if op == "TransactWriteItems" {
+                "PutItem"
+            } else {
+                op
+            };
+            let resource = match &call.target {
+                Some(index) => format!("Table/index/{index}"),
+                None => "Table".to_string(),
+            };
+            vec![Permission::new(&format!("dynamodb:{action}"), resource)]
+        }
+        "SQS" => vec![Permission::new(&format!("sqs:{op}"), "EmailQueue")],
+        "S3" => match op {
+            "HeadBucket" => vec![Permission::new("s3:ListBucket", "UploadBucket")],
+            // A presigned download is signed through the SDK too.
+            "HeadObject" | "GetObject" => vec![Permission::new("s3:GetObject", key(&call.target))],
+            "DeleteObject" => vec![Permission::new("s3:DeleteObject", key(&call.target))],
+            "CopyObject" => {
+                let source = call
+                    .source
+                    .as_deref()
+                    .and_then(|s| s.split_once('/'))
+                    .map(|(_, k)| k.to_string());
+                vec![
+                    Permission::new("s3:PutObject", key(&call.target)),
+                    Permission::new("s3:GetObject", key(&source)),
+                ]
+            }
+            other => panic!("the IAM check does not know S3 {other}"),
+        },
+        other => panic!("the IAM check does not know the service {other}"),
+    }
+}

@@ -1,0 +1,116 @@
+//! Records every AWS SDK call a client makes (service, operation and, for
+//! DynamoDB queries, the index), through an interceptor the SDK runs before
+//! each call. One recorder can watch every client of an `AwsClients`.
+
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::error::BoxError;
+use aws_sdk_dynamodb::operation::query::QueryInput;
+use aws_sdk_s3::operation::copy_object::CopyObjectInput;
+use aws_sdk_s3::operation::delete_object::DeleteObjectInput;
+use aws_sdk_s3::operation::get_object::GetObjectInput;
+use aws_sdk_s3::operation::head_object::HeadObjectInput;
+use aws_smithy_runtime_api::client::interceptors::context::Input;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use shared::adapters::aws::AwsClients;
+
+/// One SDK call.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Call {
+    /// As the SDK names it: `DynamoDB`, `SQS`, `S3`…
+    pub service: String,
+    pub operation: String,
+    /// What the call names inside the service: the index of a DynamoDB
+    /// `Query`, the object key of an S3 call.
+    pub target: Option<String>,
+    /// The source object (`bucket/key`) of an S3 `CopyObject`.
+    pub source: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Recorder(Arc<Mutex<Vec<Call>>>);
+
+impl Recorder {
+    /// The calls recorded since the last `take`.
+    pub fn take(&self) -> Vec<Call> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+
+    /// The operation names alone, for one service.
+    pub fn take_operations(&self) -> Vec<String> {
+        self.take().into_iter().map(|c| c.operation).collect()
+    }
+
+    /// The same clients, each reporting its calls here.
+    pub fn watch(&self, clients: &AwsClients) -> AwsClients {
+        let mut watched = clients.clone();
+        watched.dynamodb = aws_sdk_dynamodb::Client::from_conf(
+            clients
+                .dynamodb
+                .config()
+                .to_builder()
+                .interceptor(self.clone())
+                .build(),
+        );
+        watched.sqs = aws_sdk_sqs::Client::from_conf(
+            clients
+                .sqs
+                .config()
+                .to_builder()
+                .interceptor(self.clone())
+                .build(),
+        );
+        watched.s3 = aws_sdk_s3::Client::from_conf(
+            clients
+                .s3
+                .config()
+                .to_builder()
+                .interceptor(self.clone())
+                .build(),
+        );
+        watched
+    }
+}
+
+/// The object key of an S3 call on one object.
+fn object_key(input: &Input) -> Option<&str> {
+    let head = || input.downcast_ref::<HeadObjectInput>()?.key();
+    let get = || input.downcast_ref::<GetObjectInput>()?.key();
+    let delete = || input.downcast_ref::<DeleteObjectInput>()?.key();
+    let copy = || input.downcast_ref::<CopyObjectInput>()?.key();
+    head().or_else(get).or_else(delete).or_else(copy)
+}
+
+impl Intercept for Recorder {
+    fn name(&self) -> &'static str {
+        "call recorder"
+    }
+
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Some(meta) = cfg.load::<Metadata>() else {
+            return Ok(());
+        };
+        let input = context.input();
+        let target = input
+            .downcast_ref::<QueryInput>()
+            .and_then(|q| q.index_name())
+            .or_else(|| object_key(input));
+        let source = input
+            .downcast_ref::<CopyObjectInput>()
+            .and_then(|i| i.copy_source());
+        self.0.lock().unwrap().push(Call {
+            service: meta.service().to_string(),
+            operation: meta.name().to_string(),
+            target: target.map(str::to_string),
+            source: source.map(str::to_string),
+        });
+        Ok(())
+    }
+}
