@@ -15,7 +15,8 @@ use shared::{App, Config};
 
 fn app() -> App {
     let config = Config::from_map(&HashMap::new(), MissingSecrets::GenerateEphemeral).unwrap();
-    shared::wiring::in_memory(config, Arc::new(SystemClock)).0
+    let local = shared::config::LocalConfig::from_map(&HashMap::new()).unwrap();
+    shared::wiring::in_memory(config, &local, Arc::new(SystemClock)).0
 }
 
 fn hot_path(c: &mut Criterion) {

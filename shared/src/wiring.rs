@@ -17,7 +17,7 @@ use crate::adapters::unwired::Unwired;
 use crate::app::{App, Keys};
 use crate::auth::jwt::JwtKeys;
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, EmailDelivery};
+use crate::config::{Config, EmailDelivery, LocalConfig};
 use crate::crypto::derive_key;
 use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Store};
 
@@ -73,10 +73,14 @@ pub fn assemble(
 }
 
 /// Embedded, in-process adapters; returns the queue so a local event source can drain it.
-pub fn in_memory(config: Config, clock: Arc<dyn Clock>) -> (App, Arc<MemoryQueue>) {
+pub fn in_memory(
+    config: Config,
+    local: &LocalConfig,
+    clock: Arc<dyn Clock>,
+) -> (App, Arc<MemoryQueue>) {
     let queue = Arc::new(MemoryQueue::default());
-    let sender = Arc::new(OutboxSender::new(&config.outbox_dir));
-    let blobs = Arc::new(LocalBlobs::new(&config, clock.clone()));
+    let sender = Arc::new(OutboxSender::new(&local.outbox_dir));
+    let blobs = Arc::new(LocalBlobs::new(&config, local, clock.clone()));
     let store = Arc::new(MemoryStore::default());
     let app = assemble(config, store, queue.clone(), sender, blobs, clock);
     (app, queue)
@@ -107,9 +111,9 @@ pub fn on_aws_for(
         true => Arc::new(SqsQueue::new(clients.sqs.clone(), &config.email_queue_url)),
         false => Arc::new(Unwired("email queue")),
     };
-    let sender: Arc<dyn EmailSender> = match (uses(Port::EmailSender), config.email_delivery) {
+    let sender: Arc<dyn EmailSender> = match (uses(Port::EmailSender), &config.email_delivery) {
         (true, EmailDelivery::Ses) => Arc::new(SesSender::new(clients.ses.clone())),
-        (true, EmailDelivery::Outbox) => Arc::new(OutboxSender::new(&config.outbox_dir)),
+        (true, EmailDelivery::Outbox(dir)) => Arc::new(OutboxSender::new(dir)),
         (false, _) => Arc::new(Unwired("email sender")),
     };
     let blobs: Arc<dyn BlobStore> = match uses(Port::Blobs) {
@@ -118,6 +122,7 @@ pub fn on_aws_for(
             clients.credentials.clone(),
             &config.bucket_name,
             &clients.region,
+            clients.s3_endpoint.as_deref(),
         )),
         false => Arc::new(Unwired("blob store")),
     };

@@ -60,14 +60,14 @@ async fn counted_app() -> Option<(Arc<App>, Recorder)> {
     let outbox = std::env::temp_dir().join(e2e::unique_name("calls-outbox"));
     let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
-    let blob_config =
-        || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
+    let local = shared::config::LocalConfig::from_map(&vars).unwrap();
+    let blobs = Arc::new(LocalBlobs::new(&config, &local, Arc::new(SystemClock)));
     let app = shared::wiring::assemble(
         config,
         Arc::new(store),
         Arc::new(MemoryQueue::default()),
         Arc::new(OutboxSender::new(&outbox.display().to_string())),
-        Arc::new(LocalBlobs::new(&blob_config(), Arc::new(SystemClock))),
+        blobs,
         Arc::new(SystemClock),
     );
     Some((Arc::new(app), recorder))

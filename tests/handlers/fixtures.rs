@@ -74,7 +74,9 @@ impl Harness {
             .map(|(k, v)| (k.to_string(), v))
             .collect();
         let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
-        let (app, queue) = shared::wiring::in_memory(config, Arc::new(ManualClock::starting_now()));
+        let local = shared::config::LocalConfig::from_map(&vars).unwrap();
+        let (app, queue) =
+            shared::wiring::in_memory(config, &local, Arc::new(ManualClock::starting_now()));
         Self {
             app: Arc::new(app),
             queue,

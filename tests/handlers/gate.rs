@@ -62,14 +62,14 @@ pub fn app_over(store: Arc<GateStore>) -> Arc<App> {
     let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
     let sender = Arc::new(OutboxSender::new(&outbox.display().to_string()));
-    let blob_config =
-        || Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
+    let local = shared::config::LocalConfig::from_map(&vars).unwrap();
+    let blobs = Arc::new(LocalBlobs::new(&config, &local, Arc::new(SystemClock)));
     let app = shared::wiring::assemble(
         config,
         store,
         Arc::new(MemoryQueue::default()),
         sender,
-        Arc::new(LocalBlobs::new(&blob_config(), Arc::new(SystemClock))),
+        blobs,
         Arc::new(SystemClock),
     );
     Arc::new(app)

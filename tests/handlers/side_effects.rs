@@ -43,8 +43,9 @@ pub fn app_with_queue_down() -> Arc<App> {
     .into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
     let clock = Arc::new(ManualClock::starting_now());
-    let blobs = Arc::new(LocalBlobs::new(&config, clock.clone()));
-    let sender = Arc::new(OutboxSender::new(&config.outbox_dir));
+    let local = shared::config::LocalConfig::from_map(&vars).unwrap();
+    let blobs = Arc::new(LocalBlobs::new(&config, &local, clock.clone()));
+    let sender = Arc::new(OutboxSender::new(&local.outbox_dir));
     let app = shared::wiring::assemble(
         config,
         Arc::new(MemoryStore::default()),

@@ -9,7 +9,7 @@ use http::HeaderMap;
 use serde_json::{json, Value};
 use shared::adapters::aws::provision::{create_email_queues, create_table};
 use shared::clock::ManualClock;
-use shared::config::MissingSecrets;
+use shared::config::{LocalConfig, MissingSecrets};
 use shared::Config;
 
 use crate::emulators::{aws_clients_or_skip, unique_name};
@@ -78,16 +78,26 @@ fn base_vars(outbox: &std::path::Path) -> HashMap<String, String> {
             outbox.join("blobs").display().to_string(),
         ),
         ("IP_RATE_LIMIT".to_string(), "10000".to_string()),
+        ("LOCAL_HTTP_ADDR".to_string(), "127.0.0.1:0".to_string()),
+        ("LOCAL_WS_ADDR".to_string(), "127.0.0.1:0".to_string()),
     ])
 }
 
-fn with_overrides(mut vars: HashMap<String, String>, overrides: &[(&str, &str)]) -> Config {
+fn with_overrides(
+    mut vars: HashMap<String, String>,
+    overrides: &[(&str, &str)],
+) -> (Config, LocalConfig) {
     vars.extend(
         overrides
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string())),
     );
-    Config::from_map(&vars, MissingSecrets::GenerateEphemeral).expect("test configuration is valid")
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral);
+    let local = LocalConfig::from_map(&vars);
+    (
+        config.expect("test configuration is valid"),
+        local.expect("test local configuration is valid"),
+    )
 }
 
 fn new_outbox() -> PathBuf {
@@ -127,13 +137,12 @@ impl Api {
         Some(Self::start(with_overrides(vars, overrides), outbox).await)
     }
 
-    async fn start(config: Config, outbox: PathBuf) -> Self {
+    async fn start((config, local): (Config, LocalConfig), outbox: PathBuf) -> Self {
         let clock = Arc::new(ManualClock::starting_now());
         let queue_url = config.email_queue_url.clone();
         let settings = local::Settings {
             config,
-            http_addr: "127.0.0.1:0".parse().unwrap(),
-            ws_addr: "127.0.0.1:0".parse().unwrap(),
+            local,
             clock: clock.clone(),
         };
         let running = local::start(settings).await.expect("local gateway starts");

@@ -20,15 +20,17 @@ async fn main() -> anyhow::Result<()> {
     let vars = [
         ("IP_RATE_LIMIT", "1000000"),
         ("LOCAL_OUTBOX_DIR", "/tmp/think-tank-fanout"),
+        ("LOCAL_HTTP_ADDR", "127.0.0.1:0"),
+        ("LOCAL_WS_ADDR", "127.0.0.1:0"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral)?;
+    let local = shared::config::LocalConfig::from_map(&vars)?;
     let running = local::start(local::Settings {
         config,
-        http_addr: "127.0.0.1:0".parse()?,
-        ws_addr: "127.0.0.1:0".parse()?,
+        local,
         clock: Arc::new(SystemClock),
     })
     .await?;

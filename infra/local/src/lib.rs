@@ -21,7 +21,7 @@ use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::local_sockets::LocalSockets;
 use shared::adapters::memory::MemoryQueue;
 use shared::clock::Clock;
-use shared::config::Backend;
+use shared::config::{Backend, LocalConfig};
 use shared::http::Handler;
 use shared::{App, Config};
 use tokio::sync::watch;
@@ -45,8 +45,7 @@ pub fn linked_handlers() -> HashMap<&'static str, Handler> {
 
 pub struct Settings {
     pub config: Config,
-    pub http_addr: SocketAddr,
-    pub ws_addr: SocketAddr,
+    pub local: LocalConfig,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -78,26 +77,27 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         .flat_map(|f| f.http_routes.clone())
         .collect();
     let router = router::Router::new(routes, &linked_handlers())?;
-    let listener = tokio::net::TcpListener::bind(settings.http_addr)
+    let mut local = settings.local;
+    let listener = tokio::net::TcpListener::bind(local.http_addr)
         .await
-        .with_context(|| format!("LOCAL_HTTP_ADDR: cannot listen on {}", settings.http_addr))?;
+        .with_context(|| format!("LOCAL_HTTP_ADDR: cannot listen on {}", local.http_addr))?;
     let http_addr = listener.local_addr()?;
-    let ws_listener = tokio::net::TcpListener::bind(settings.ws_addr)
+    let ws_listener = tokio::net::TcpListener::bind(local.ws_addr)
         .await
-        .with_context(|| format!("LOCAL_WS_ADDR: cannot listen on {}", settings.ws_addr))?;
+        .with_context(|| format!("LOCAL_WS_ADDR: cannot listen on {}", local.ws_addr))?;
     let ws_addr = ws_listener.local_addr()?;
+    (local.http_addr, local.ws_addr) = (http_addr, ws_addr);
     let mut config = settings.config;
-    config.local_base_url = format!("http://{http_addr}");
     config.settings.websocket_url = format!("ws://{ws_addr}");
     config.websocket_management_url = format!("http://{ws_addr}");
     let sockets = Arc::new(LocalSockets::default());
     let ws_routes = websocket_routes(&functions)?;
     let (stop, stopped) = watch::channel(false);
-    let backend = config.backend;
-    let local_blobs = Arc::new(LocalBlobs::new(&config, settings.clock.clone()));
+    let backend = local.backend;
+    let local_blobs = Arc::new(LocalBlobs::new(&config, &local, settings.clock.clone()));
     let (app, memory_queue, poller) = match backend {
         Backend::Memory => {
-            let (app, queue) = shared::wiring::in_memory(config, settings.clock);
+            let (app, queue) = shared::wiring::in_memory(config, &local, settings.clock);
             let app = Arc::new(app.with_notifier(sockets.clone()));
             let poller = tokio::spawn(queue::run_memory(
                 app.clone(),

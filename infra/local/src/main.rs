@@ -1,11 +1,10 @@
 //! `cargo run --release -p local`: the whole API on this machine.
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use shared::clock::SystemClock;
-use shared::config::{Backend, MissingSecrets};
+use shared::config::{Backend, LocalConfig, MissingSecrets};
 use shared::Config;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
@@ -19,13 +18,6 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn addr(var: &str, default: &str) -> anyhow::Result<SocketAddr> {
-    let raw = std::env::var(var).unwrap_or_else(|_| default.to_string());
-    raw.parse().map_err(|_| {
-        anyhow::anyhow!("invalid configuration: {var}: expected host:port, got {raw:?}")
-    })
 }
 
 async fn run() -> anyhow::Result<()> {
@@ -82,8 +74,9 @@ async fn invoke() -> anyhow::Result<()> {
     let event = std::fs::read_to_string(event_path)
         .map_err(|e| anyhow::anyhow!("--event {event_path}: {e}"))?;
     let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
-    let app = match config.backend {
-        Backend::Memory => shared::wiring::in_memory(config, Arc::new(SystemClock)).0,
+    let local = LocalConfig::from_env()?;
+    let app = match local.backend {
+        Backend::Memory => shared::wiring::in_memory(config, &local, Arc::new(SystemClock)).0,
         Backend::Aws => shared::wiring::on_aws(config).await,
     };
     let response = local::invoke::invoke(Arc::new(app), &function, &event).await?;
@@ -94,17 +87,15 @@ async fn invoke() -> anyhow::Result<()> {
 async fn serve() -> anyhow::Result<()> {
     let signals = ShutdownSignals::register()?;
     let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
-    let http_addr = addr("LOCAL_HTTP_ADDR", "127.0.0.1:3000")?;
-    let ws_addr = addr("LOCAL_WS_ADDR", "127.0.0.1:3001")?;
-    let backend = match config.backend {
+    let local = LocalConfig::from_env()?;
+    let backend = match local.backend {
         Backend::Memory => "memory",
         Backend::Aws => "aws",
     };
-    let outbox = config.outbox_dir.clone();
+    let outbox = local.outbox_dir.clone();
     let running = local::start(local::Settings {
         config,
-        http_addr,
-        ws_addr,
+        local,
         clock: Arc::new(SystemClock),
     })
     .await?;

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use secrecy::ExposeSecret;
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, LocalConfig};
 use crate::crypto::{constant_time_eq, derive_key, hmac_b64};
 use crate::error::StoreResult;
 use crate::ports::{BlobStore, Probe, UploadTicket};
@@ -64,10 +64,10 @@ fn encode(value: &str) -> String {
 }
 
 impl LocalBlobs {
-    pub fn new(config: &Config, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(config: &Config, local: &LocalConfig, clock: Arc<dyn Clock>) -> Self {
         Self {
-            dir: PathBuf::from(&config.local_blob_dir),
-            base_url: config.local_base_url.trim_end_matches('/').to_string(),
+            dir: PathBuf::from(&local.blob_dir),
+            base_url: local.base_url(),
             key: derive_key(config.app_secret.expose_secret(), "local-blobs"),
             clock,
         }
@@ -250,7 +250,8 @@ mod tests {
         let clock = Arc::new(ManualClock::starting_now());
         let config =
             Config::from_map(&Default::default(), MissingSecrets::GenerateEphemeral).unwrap();
-        (LocalBlobs::new(&config, clock.clone()), clock)
+        let local = LocalConfig::from_map(&Default::default()).unwrap();
+        (LocalBlobs::new(&config, &local, clock.clone()), clock)
     }
 
     fn query_of(url: &str) -> BTreeMap<String, String> {

@@ -77,7 +77,7 @@ impl World {
     /// answers go to recording stand-ins.
     fn app(&self, ports: &[Port]) -> Arc<App> {
         let config = Config::from_map(&self.vars, MissingSecrets::Fail).unwrap();
-        let outbox = OutboxSender::new(&config.outbox_dir);
+        let outbox = OutboxSender::new(&self.outbox.display().to_string());
         let mut app = on_aws_for(config, &self.watched, Arc::new(SystemClock), ports);
         if ports.contains(&Port::Notifier) {
             app = app.with_notifier(Arc::new(ManagementApi(self.seen.clone())));

@@ -29,6 +29,9 @@ pub struct AwsClients {
     pub sdk: aws_config::SdkConfig,
     pub credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
     pub region: String,
+    /// An S3 emulator's endpoint (`AWS_ENDPOINT_URL_S3`), which presigned
+    /// uploads must name too; `None` on AWS.
+    pub s3_endpoint: Option<String>,
 }
 
 impl AwsClients {
@@ -46,10 +49,12 @@ impl AwsClients {
             .timeout_config(timeouts())
             .load()
             .await;
+        let s3_endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+            .iter()
+            .find_map(|var| std::env::var(var).ok().filter(|e| !e.is_empty()));
         // Emulators serve buckets by path, not by virtual host.
-        let emulated = std::env::var("AWS_ENDPOINT_URL_S3").is_ok();
         let s3_config = aws_sdk_s3::config::Builder::from(&sdk)
-            .force_path_style(emulated)
+            .force_path_style(s3_endpoint.is_some())
             .build();
         Self {
             dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
@@ -62,6 +67,7 @@ impl AwsClients {
                 .region()
                 .map(|r| r.to_string())
                 .unwrap_or_else(|| "us-east-1".into()),
+            s3_endpoint,
         }
     }
 }

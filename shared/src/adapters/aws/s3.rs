@@ -45,11 +45,8 @@ impl S3Blobs {
         credentials: Option<SharedCredentialsProvider>,
         bucket: &str,
         region: &str,
+        endpoint: Option<&str>,
     ) -> Self {
-        let endpoint = std::env::var("AWS_ENDPOINT_URL_S3")
-            .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
-            .ok()
-            .filter(|e| !e.is_empty());
         let upload_url = match endpoint {
             Some(e) => format!("{}/{bucket}", e.trim_end_matches('/')),
             None => format!("https://{bucket}.s3.{region}.amazonaws.com"),

@@ -1,5 +1,12 @@
-//! Typed configuration, read once per cold start. A bad value fails with a
-//! message naming the variable.
+//! Typed configuration, read once per cold start from one map of variables
+//! (the process environment, plus secrets in a deployed function). A bad value
+//! fails with a message naming the variable. What only a local run reads
+//! (addresses, directories, the backend) is in [`local`], never parsed by a
+//! deployed function.
+
+pub mod local;
+
+pub use local::{Backend, LocalConfig};
 
 use std::collections::HashMap;
 
@@ -17,24 +24,17 @@ pub struct ConfigError {
     pub message: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EmailDelivery {
     /// Amazon SES (deployed).
     Ses,
-    /// `.eml` files in `LOCAL_OUTBOX_DIR` (local runs).
-    Outbox,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Memory,
-    Aws,
+    /// `.eml` files in this directory (`LOCAL_OUTBOX_DIR`; local runs).
+    Outbox(String),
 }
 
 pub struct Config {
     /// What the use cases follow.
     pub settings: Settings,
-    pub backend: Backend,
     pub table_name: String,
     pub email_queue_url: String,
     pub email_delivery: EmailDelivery,
@@ -48,12 +48,7 @@ pub struct Config {
     pub jwt_public_keys: Vec<VerifyingKey>,
     pub app_secret: SecretSlice<u8>,
     pub ip_hash_pepper: SecretSlice<u8>,
-    pub outbox_dir: String,
     pub bucket_name: String,
-    /// Where the local blob adapter keeps objects.
-    pub local_blob_dir: String,
-    /// The local gateway's own base URL, for the upload/download URLs it serves.
-    pub local_base_url: String,
     /// The WebSocket API's management endpoint (`https://…/stage`), for pushes.
     pub websocket_management_url: String,
 }
@@ -84,7 +79,6 @@ impl Config {
         let settings = settings(&r)?;
         Ok(Self {
             settings,
-            backend: r.backend()?,
             table_name: r.string("TABLE_NAME", "think-tank"),
             email_queue_url: r.string("EMAIL_QUEUE_URL", ""),
             email_delivery: r.email_delivery()?,
@@ -95,10 +89,7 @@ impl Config {
             jwt_public_keys,
             app_secret: r.secret("APP_SECRET", missing)?,
             ip_hash_pepper: r.secret("IP_HASH_PEPPER", missing)?,
-            outbox_dir: r.string("LOCAL_OUTBOX_DIR", ".local/outbox"),
             bucket_name: r.string("BUCKET_NAME", "think-tank-uploads"),
-            local_blob_dir: r.string("LOCAL_BLOB_DIR", ".local/blobs"),
-            local_base_url: r.string("LOCAL_BASE_URL", "http://127.0.0.1:3000"),
             websocket_management_url: r.string("WEBSOCKET_MANAGEMENT_URL", "http://127.0.0.1:3001"),
         })
     }
@@ -135,7 +126,7 @@ fn settings(r: &Reader) -> Result<Settings, ConfigError> {
     })
 }
 
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     vars: &'a HashMap<String, String>,
 }
 
@@ -166,20 +157,9 @@ impl Reader<'_> {
             .collect()
     }
 
-    fn backend(&self) -> Result<Backend, ConfigError> {
-        match self.get("BACKEND").unwrap_or("memory") {
-            "memory" => Ok(Backend::Memory),
-            "aws" => Ok(Backend::Aws),
-            other => Err(invalid(
-                "BACKEND",
-                format!("expected memory or aws, got {other:?}"),
-            )),
-        }
-    }
-
     fn email_delivery(&self) -> Result<EmailDelivery, ConfigError> {
         match self.get("EMAIL_DELIVERY").unwrap_or("outbox") {
-            "outbox" => Ok(EmailDelivery::Outbox),
+            "outbox" => Ok(EmailDelivery::Outbox(self.outbox_dir())),
             "ses" => Ok(EmailDelivery::Ses),
             other => Err(invalid(
                 "EMAIL_DELIVERY",
@@ -307,7 +287,6 @@ mod tests {
     #[test]
     fn defaults_follow_the_contract() {
         let c = Config::from_map(&vars(&[]), MissingSecrets::GenerateEphemeral).unwrap();
-        assert_eq!(c.backend, Backend::Memory);
         assert_eq!(c.settings.default_role, Role::Viewer);
         assert_eq!(
             (c.settings.lockout_threshold, c.settings.lockout_seconds),
