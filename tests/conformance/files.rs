@@ -20,7 +20,7 @@ fn pending(owner: &str) -> FileRecord {
         size: 42,
         status: FileStatus::Pending,
         owner_id: owner.to_string(),
-        created_at: NOW * 1000,
+        created_at: NOW.to_millis(),
         expires_at: Some(NOW + 100),
     }
 }

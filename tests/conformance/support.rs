@@ -1,5 +1,6 @@
 use shared::adapters::aws::provision::create_table;
 use shared::adapters::aws::DynamoStore;
+use shared::clock::UnixSecs;
 use shared::domain::{new_id, Role, Session, User, UserRecord};
 
 /// A fresh table in DynamoDB Local, or `None` when the emulators are not running.
@@ -10,7 +11,7 @@ pub async fn dynamo_store() -> Option<DynamoStore> {
     Some(DynamoStore::new(clients.dynamodb, &table))
 }
 
-pub const NOW: i64 = 1_800_000_000;
+pub const NOW: UnixSecs = UnixSecs(1_800_000_000);
 
 pub fn user(email: &str) -> UserRecord {
     UserRecord {
@@ -21,7 +22,7 @@ pub fn user(email: &str) -> UserRecord {
             role: Role::Viewer,
             email_verified: false,
             mfa_enabled: false,
-            created_at: NOW * 1000,
+            created_at: NOW.to_millis(),
         },
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
     }
@@ -39,8 +40,8 @@ pub fn session(user_id: &str) -> Session {
         }],
         device_name: Some("Phone".into()),
         user_agent: Some("test".into()),
-        created_at: NOW * 1000,
-        last_used_at: NOW * 1000,
+        created_at: NOW.to_millis(),
+        last_used_at: NOW.to_millis(),
         expires_at: NOW + 3600,
         absolute_expires_at: NOW + 7200,
         revoked: false,

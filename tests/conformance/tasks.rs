@@ -20,8 +20,8 @@ fn task(owner: &str, status: TaskStatus) -> Task {
         assignee_id: None,
         owner_id: owner.to_string(),
         version: 1,
-        created_at: NOW * 1000,
-        updated_at: NOW * 1000,
+        created_at: NOW.to_millis(),
+        updated_at: NOW.to_millis(),
     }
 }
 

@@ -1,3 +1,4 @@
+use shared::clock::UnixSecs;
 use shared::domain::{AuditEvent, AuditType, Email, LoginAttempts, Reservation};
 use shared::ports::Store;
 
@@ -68,7 +69,7 @@ async fn an_expired_token_cannot_be_taken_and_its_key_can_be_reused(store: &dyn 
     assert_eq!(store.take("verify", "k3", NOW + 300).await.unwrap(), None);
 }
 
-async fn granted(store: &dyn Store, email: &Email, now: i64) -> Reservation {
+async fn granted(store: &dyn Store, email: &Email, now: UnixSecs) -> Reservation {
     store.reserve_attempt(email, 3, now).await.unwrap()
 }
 
@@ -160,9 +161,9 @@ async fn clearing_and_imposing_locks(store: &dyn Store) {
 }
 
 async fn windows_of_different_lengths_count_independently(store: &dyn Store) {
-    let hour = NOW - NOW.rem_euclid(3600);
+    let hour = NOW - NOW.0.rem_euclid(3600);
     assert_eq!(store.hit("mail#someone", hour, 3600).await.unwrap(), 1);
-    let minute = NOW - NOW.rem_euclid(60);
+    let minute = NOW - NOW.0.rem_euclid(60);
     assert_eq!(store.hit("login#ip", minute, 60).await.unwrap(), 1);
     assert_eq!(store.hit("login#ip", minute + 60, 60).await.unwrap(), 1);
     assert_eq!(store.hit("mail#someone", hour, 3600).await.unwrap(), 2);
@@ -183,7 +184,7 @@ fn event(user: Option<&str>, kind: AuditType) -> AuditEvent {
         user_id: user.map(str::to_string),
         ip_hash: Some("hash".into()),
         user_agent: None,
-        at: NOW * 1000,
+        at: NOW.to_millis(),
         detail: serde_json::json!({ "n": 1 }),
     }
 }

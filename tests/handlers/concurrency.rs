@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use shared::clock::UnixSecs;
 use shared::clock::{Clock, SystemClock};
 use shared::domain::{Role, TaskStatus};
 use shared::ports::{RevocationStore, TaskStore};
@@ -24,7 +25,7 @@ fn gated_app() -> (Arc<App>, Arc<Gate>) {
 async fn the_gate_catches_reads_made_one_after_the_other() {
     let store = GateStore::default();
     store.gate.arm();
-    store.is_revoked("jti", 0).await.unwrap();
+    store.is_revoked("jti", UnixSecs(0)).await.unwrap();
     store.task("id").await.unwrap();
     assert!(store.gate.waited_alone());
 }

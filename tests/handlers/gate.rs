@@ -11,6 +11,7 @@ use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::memory::{MemoryQueue, MemoryStore};
 use shared::adapters::outbox::OutboxSender;
 use shared::clock::SystemClock;
+use shared::clock::UnixSecs;
 use shared::config::MissingSecrets;
 use shared::domain::{
     AuditEvent, Connection, Email, FileRecord, LiveJti, Page, Reservation, Session, Task,
@@ -151,7 +152,7 @@ impl RevocationStore for GateStore {
         self.inner.revoke_tokens(jtis).await
     }
 
-    async fn is_revoked(&self, jti: &str, now: i64) -> StoreResult<bool> {
+    async fn is_revoked(&self, jti: &str, now: UnixSecs) -> StoreResult<bool> {
         self.gate.pass().await;
         self.inner.is_revoked(jti, now).await
     }
@@ -164,19 +165,19 @@ impl OneTimeStore for GateStore {
         purpose: &str,
         key: &str,
         subject: &str,
-        expires_at: i64,
-        now: i64,
+        expires_at: UnixSecs,
+        now: UnixSecs,
     ) -> StoreResult<bool> {
         self.inner
             .put_once(purpose, key, subject, expires_at, now)
             .await
     }
 
-    async fn take(&self, purpose: &str, key: &str, now: i64) -> StoreResult<Option<String>> {
+    async fn take(&self, purpose: &str, key: &str, now: UnixSecs) -> StoreResult<Option<String>> {
         self.inner.take(purpose, key, now).await
     }
 
-    async fn contains(&self, purpose: &str, key: &str, now: i64) -> StoreResult<bool> {
+    async fn contains(&self, purpose: &str, key: &str, now: UnixSecs) -> StoreResult<bool> {
         self.inner.contains(purpose, key, now).await
     }
 }
@@ -187,7 +188,7 @@ impl AttemptStore for GateStore {
         &self,
         email: &Email,
         threshold: u32,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Reservation> {
         self.inner.reserve_attempt(email, threshold, now).await
     }
@@ -196,8 +197,8 @@ impl AttemptStore for GateStore {
         &self,
         email: &Email,
         threshold: u32,
-        until: i64,
-        now: i64,
+        until: UnixSecs,
+        now: UnixSecs,
     ) -> StoreResult<bool> {
         self.inner.start_lock(email, threshold, until, now).await
     }
@@ -206,21 +207,26 @@ impl AttemptStore for GateStore {
         self.inner.clear_attempts(email).await
     }
 
-    async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()> {
+    async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()> {
         self.inner.lock_until(email, until, now).await
     }
 }
 
 #[async_trait]
 impl RateLimitStore for GateStore {
-    async fn hit(&self, key: &str, window_start: i64, window_seconds: i64) -> StoreResult<u32> {
+    async fn hit(
+        &self,
+        key: &str,
+        window_start: UnixSecs,
+        window_seconds: i64,
+    ) -> StoreResult<u32> {
         self.inner.hit(key, window_start, window_seconds).await
     }
 }
 
 #[async_trait]
 impl AuditStore for GateStore {
-    async fn record_event(&self, event: &AuditEvent, expires_at: i64) -> StoreResult<()> {
+    async fn record_event(&self, event: &AuditEvent, expires_at: UnixSecs) -> StoreResult<()> {
         self.inner.record_event(event, expires_at).await
     }
 
@@ -229,7 +235,7 @@ impl AuditStore for GateStore {
         user_id: Option<&str>,
         after: Option<&str>,
         limit: usize,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Page<AuditEvent>> {
         self.inner.list_events(user_id, after, limit, now).await
     }
@@ -278,7 +284,7 @@ impl FileStore for GateStore {
         self.inner.create_file(file).await
     }
 
-    async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+    async fn file(&self, id: &str, now: UnixSecs) -> StoreResult<Option<FileRecord>> {
         self.inner.file(id, now).await
     }
 
@@ -286,7 +292,7 @@ impl FileStore for GateStore {
         &self,
         id: &str,
         key: &str,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Option<FileRecord>> {
         self.inner.mark_file_ready(id, key, now).await
     }
@@ -300,7 +306,7 @@ impl FileStore for GateStore {
         owner_id: &str,
         after: Option<&str>,
         limit: usize,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Page<FileRecord>> {
         self.inner.files_of(owner_id, after, limit, now).await
     }
@@ -312,7 +318,7 @@ impl ConnectionStore for GateStore {
         self.inner.put_connection(connection).await
     }
 
-    async fn connection(&self, id: &str, now: i64) -> StoreResult<Option<Connection>> {
+    async fn connection(&self, id: &str, now: UnixSecs) -> StoreResult<Option<Connection>> {
         self.inner.connection(id, now).await
     }
 
@@ -320,11 +326,11 @@ impl ConnectionStore for GateStore {
         self.inner.delete_connection(id).await
     }
 
-    async fn connections(&self, now: i64) -> StoreResult<Vec<Connection>> {
+    async fn connections(&self, now: UnixSecs) -> StoreResult<Vec<Connection>> {
         self.inner.connections(now).await
     }
 
-    async fn connections_of(&self, user_id: &str, now: i64) -> StoreResult<Vec<Connection>> {
+    async fn connections_of(&self, user_id: &str, now: UnixSecs) -> StoreResult<Vec<Connection>> {
         self.inner.connections_of(user_id, now).await
     }
 }

@@ -4,7 +4,7 @@ use http::StatusCode;
 use serde::Serialize;
 use shared::auth::cookies::{self, WebCookies};
 use shared::auth::csrf;
-use shared::clock::serde_rfc3339;
+use shared::clock::{serde_rfc3339, UnixMillis, UnixSecs};
 use shared::domain::{Session, User};
 use shared::http::Reply;
 use shared::services::sessions::IssuedSession;
@@ -27,7 +27,7 @@ pub struct TokenResponse<'a> {
 }
 
 impl<'a> TokenResponse<'a> {
-    pub fn new(issued: &'a IssuedSession, now: i64) -> Self {
+    pub fn new(issued: &'a IssuedSession, now: UnixSecs) -> Self {
         Self {
             access_token: &issued.access.token,
             token_type: "Bearer",
@@ -50,7 +50,7 @@ pub enum WebBody {
 pub fn web_session_reply(
     issued: &IssuedSession,
     csrf_key: &[u8],
-    now: i64,
+    now: UnixSecs,
     body: WebBody,
 ) -> Result<Reply, ApiError> {
     let expires_in = issued.access.expires_at - now;
@@ -91,9 +91,9 @@ pub struct SessionView<'a> {
     device_name: Option<&'a str>,
     user_agent: Option<&'a str>,
     #[serde(with = "serde_rfc3339")]
-    created_at: i64,
+    created_at: UnixMillis,
     #[serde(with = "serde_rfc3339")]
-    last_used_at: i64,
+    last_used_at: UnixMillis,
     current: bool,
 }
 

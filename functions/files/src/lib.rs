@@ -6,7 +6,7 @@ use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::Deserialize;
 use shared::auth::Gate;
-use shared::clock::serde_rfc3339;
+use shared::clock::{serde_rfc3339, UnixMillis};
 use shared::http::{endpoint, Ctx, Reply};
 use shared::pagination::{page_request, Listing};
 use shared::services::files::NewFile;
@@ -97,7 +97,7 @@ pub async fn files_list(app: Arc<App>, req: Request) -> Response<Body> {
 struct DownloadView<'a> {
     url: &'a str,
     #[serde(with = "serde_rfc3339")]
-    expires_at: i64,
+    expires_at: UnixMillis,
 }
 
 pub async fn file_get(app: Arc<App>, req: Request) -> Response<Body> {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{serde_rfc3339, Millis};
+use crate::clock::{serde_rfc3339, UnixMillis, UnixSecs};
 
 /// A trimmed, lowercased email address with a plausible shape that the mailer
 /// accepts too (`lettre::Address`), so every registered address can be sent to.
@@ -73,7 +73,7 @@ pub struct User {
     pub email_verified: bool,
     pub mfa_enabled: bool,
     #[serde(with = "serde_rfc3339")]
-    pub created_at: Millis,
+    pub created_at: UnixMillis,
 }
 
 /// A user as stored: the public object plus its password hash (PHC string).
@@ -96,7 +96,7 @@ pub struct UserChanges {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LiveJti {
     pub jti: String,
-    pub expires_at: i64,
+    pub expires_at: UnixSecs,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -110,16 +110,16 @@ pub struct Session {
     pub access_jtis: Vec<LiveJti>,
     pub device_name: Option<String>,
     pub user_agent: Option<String>,
-    pub created_at: Millis,
-    pub last_used_at: Millis,
+    pub created_at: UnixMillis,
+    pub last_used_at: UnixMillis,
     /// Sliding expiry (seconds since epoch), renewed on refresh, capped by `absolute_expires_at`.
-    pub expires_at: i64,
-    pub absolute_expires_at: i64,
+    pub expires_at: UnixSecs,
+    pub absolute_expires_at: UnixSecs,
     pub revoked: bool,
 }
 
 impl Session {
-    pub fn is_live(&self, now_secs: i64) -> bool {
+    pub fn is_live(&self, now_secs: UnixSecs) -> bool {
         !self.revoked && now_secs < self.expires_at && now_secs < self.absolute_expires_at
     }
 }
@@ -176,7 +176,7 @@ pub struct AuditEvent {
     pub ip_hash: Option<String>,
     pub user_agent: Option<String>,
     #[serde(with = "serde_rfc3339")]
-    pub at: Millis,
+    pub at: UnixMillis,
     pub detail: serde_json::Value,
 }
 
@@ -187,7 +187,7 @@ pub struct AuditEvent {
 pub struct LoginAttempts {
     pub failures: u32,
     /// Seconds since epoch; a lock is in force while `now < locked_until`.
-    pub locked_until: Option<i64>,
+    pub locked_until: Option<UnixSecs>,
 }
 
 /// The answer to "may one more password be checked for this email?".
@@ -196,7 +196,7 @@ pub enum Reservation {
     /// Check it: this attempt is number `number` of the count.
     Granted { number: u32 },
     /// A lock is in force until then (seconds since epoch).
-    Locked { until: i64 },
+    Locked { until: UnixSecs },
     /// The threshold's worth of attempts are counted or still being checked.
     Exhausted,
 }
@@ -206,17 +206,17 @@ impl LoginAttempts {
     pub const RETENTION_SECONDS: i64 = 30 * 86_400;
 
     /// When a state written at `now` (with an optional lock) is forgotten.
-    pub fn expiry(now_secs: i64, locked_until: Option<i64>) -> i64 {
+    pub fn expiry(now_secs: UnixSecs, locked_until: Option<UnixSecs>) -> UnixSecs {
         locked_until.unwrap_or(now_secs).max(now_secs) + Self::RETENTION_SECONDS
     }
 
-    pub fn locked_at(&self, now_secs: i64) -> Option<i64> {
+    pub fn locked_at(&self, now_secs: UnixSecs) -> Option<UnixSecs> {
         self.locked_until.filter(|until| now_secs < *until)
     }
 
     /// The state after reserving one more attempt (unchanged when refused). A
     /// lapsed lock starts a fresh count.
-    pub fn reserve(&self, threshold: u32, now_secs: i64) -> (Self, Reservation) {
+    pub fn reserve(&self, threshold: u32, now_secs: UnixSecs) -> (Self, Reservation) {
         if let Some(until) = self.locked_at(now_secs) {
             return (self.clone(), Reservation::Locked { until });
         }
@@ -285,21 +285,29 @@ mod tests {
     fn attempts_are_granted_up_to_the_threshold_then_exhausted() {
         let mut state = LoginAttempts::default();
         for expected in 1..=3 {
-            let (next, answer) = state.reserve(3, 100);
+            let (next, answer) = state.reserve(3, UnixSecs(100));
             assert_eq!(answer, Reservation::Granted { number: expected });
             state = next;
         }
-        assert_eq!(state.reserve(3, 100).1, Reservation::Exhausted);
+        assert_eq!(state.reserve(3, UnixSecs(100)).1, Reservation::Exhausted);
     }
 
     #[test]
     fn a_lock_refuses_until_it_lapses_then_the_count_starts_afresh() {
         let locked = LoginAttempts {
             failures: 3,
-            locked_until: Some(200),
+            locked_until: Some(UnixSecs(200)),
         };
-        assert_eq!(locked.reserve(3, 199).1, Reservation::Locked { until: 200 });
-        assert_eq!(locked.reserve(3, 200).1, Reservation::Granted { number: 1 });
+        assert_eq!(
+            locked.reserve(3, UnixSecs(199)).1,
+            Reservation::Locked {
+                until: UnixSecs(200)
+            }
+        );
+        assert_eq!(
+            locked.reserve(3, UnixSecs(200)).1,
+            Reservation::Granted { number: 1 }
+        );
     }
 
     #[test]
@@ -358,9 +366,9 @@ pub struct Task {
     pub owner_id: String,
     pub version: u64,
     #[serde(with = "serde_rfc3339")]
-    pub created_at: Millis,
+    pub created_at: UnixMillis,
     #[serde(with = "serde_rfc3339")]
-    pub updated_at: Millis,
+    pub updated_at: UnixMillis,
 }
 
 /// Listing filters; both may be combined.
@@ -396,16 +404,16 @@ pub struct FileRecord {
     pub status: FileStatus,
     pub owner_id: String,
     #[serde(with = "serde_rfc3339")]
-    pub created_at: Millis,
+    pub created_at: UnixMillis,
     #[serde(skip)]
     pub key: String,
     /// A pending record expires (seconds since epoch) if the upload never completes.
     #[serde(skip)]
-    pub expires_at: Option<i64>,
+    pub expires_at: Option<UnixSecs>,
 }
 
 impl FileRecord {
-    pub fn is_live(&self, now_secs: i64) -> bool {
+    pub fn is_live(&self, now_secs: UnixSecs) -> bool {
         self.expires_at.is_none_or(|exp| now_secs < exp)
     }
 }
@@ -420,5 +428,5 @@ pub struct Connection {
     pub user_name: String,
     pub role: Role,
     /// Seconds since epoch: API Gateway closes a connection after 2 hours at most.
-    pub expires_at: i64,
+    pub expires_at: UnixSecs,
 }

@@ -1,10 +1,12 @@
 //! Storage and messaging ports. Adapters live in `adapters::{memory, aws}`; one
 //! conformance suite (tests/conformance) runs unchanged against both.
 //!
-//! Times passed in are seconds since the epoch from the service's clock, so that
-//! every read checks expiry itself (DynamoDB TTL deletes late).
+//! `now` is the service clock's second, passed in so that every read checks
+//! expiry itself (DynamoDB TTL deletes late).
 
 use async_trait::async_trait;
+
+use crate::clock::{UnixMillis, UnixSecs};
 
 use crate::domain::{
     AuditEvent, Connection, Email, FileRecord, LiveJti, Page, Reservation, Session, Task,
@@ -46,7 +48,7 @@ pub trait SessionStore: Send + Sync {
 pub trait RevocationStore: Send + Sync {
     /// Blacklists access tokens by `jti` until they expire by themselves.
     async fn revoke_tokens(&self, jtis: &[LiveJti]) -> StoreResult<()>;
-    async fn is_revoked(&self, jti: &str, now: i64) -> StoreResult<bool>;
+    async fn is_revoked(&self, jti: &str, now: UnixSecs) -> StoreResult<bool>;
 }
 
 /// Single-use secrets (email verification, password reset, idempotency keys):
@@ -59,12 +61,12 @@ pub trait OneTimeStore: Send + Sync {
         purpose: &str,
         key: &str,
         subject: &str,
-        expires_at: i64,
-        now: i64,
+        expires_at: UnixSecs,
+        now: UnixSecs,
     ) -> StoreResult<bool>;
     /// Removes the entry and returns its subject, if it exists and has not expired.
-    async fn take(&self, purpose: &str, key: &str, now: i64) -> StoreResult<Option<String>>;
-    async fn contains(&self, purpose: &str, key: &str, now: i64) -> StoreResult<bool>;
+    async fn take(&self, purpose: &str, key: &str, now: UnixSecs) -> StoreResult<Option<String>>;
+    async fn contains(&self, purpose: &str, key: &str, now: UnixSecs) -> StoreResult<bool>;
 }
 
 /// The lockout count per email. Every write is conditional, so any number of
@@ -77,7 +79,7 @@ pub trait AttemptStore: Send + Sync {
         &self,
         email: &Email,
         threshold: u32,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Reservation>;
     /// Starts a lock until `until` if `threshold` attempts are counted and none
     /// is in force; `true` for the one caller that started it.
@@ -85,30 +87,31 @@ pub trait AttemptStore: Send + Sync {
         &self,
         email: &Email,
         threshold: u32,
-        until: i64,
-        now: i64,
+        until: UnixSecs,
+        now: UnixSecs,
     ) -> StoreResult<bool>;
     /// Forgets the count and lifts any lock (a success, a reset, an admin).
     async fn clear_attempts(&self, email: &Email) -> StoreResult<()>;
-    async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()>;
+    async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()>;
 }
 
 #[async_trait]
 pub trait RateLimitStore: Send + Sync {
     /// Adds one hit to the fixed window and returns the window's count.
-    async fn hit(&self, key: &str, window_start: i64, window_seconds: i64) -> StoreResult<u32>;
+    async fn hit(&self, key: &str, window_start: UnixSecs, window_seconds: i64)
+        -> StoreResult<u32>;
 }
 
 #[async_trait]
 pub trait AuditStore: Send + Sync {
-    async fn record_event(&self, event: &AuditEvent, expires_at: i64) -> StoreResult<()>;
+    async fn record_event(&self, event: &AuditEvent, expires_at: UnixSecs) -> StoreResult<()>;
     /// Newest first; one user's events or everyone's.
     async fn list_events(
         &self,
         user_id: Option<&str>,
         after: Option<&str>,
         limit: usize,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Page<AuditEvent>>;
 }
 
@@ -133,14 +136,14 @@ pub trait TaskStore: Send + Sync {
 pub trait FileStore: Send + Sync {
     async fn create_file(&self, file: &FileRecord) -> StoreResult<()>;
     /// The record if it exists and, while pending, has not expired.
-    async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>>;
+    async fn file(&self, id: &str, now: UnixSecs) -> StoreResult<Option<FileRecord>>;
     /// Marks a live pending file ready under its final object key (it no longer
     /// expires); `None` if it was not pending.
     async fn mark_file_ready(
         &self,
         id: &str,
         key: &str,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Option<FileRecord>>;
     async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>>;
     /// One owner's live files, newest first.
@@ -149,18 +152,18 @@ pub trait FileStore: Send + Sync {
         owner_id: &str,
         after: Option<&str>,
         limit: usize,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Page<FileRecord>>;
 }
 
 #[async_trait]
 pub trait ConnectionStore: Send + Sync {
     async fn put_connection(&self, connection: &Connection) -> StoreResult<()>;
-    async fn connection(&self, id: &str, now: i64) -> StoreResult<Option<Connection>>;
+    async fn connection(&self, id: &str, now: UnixSecs) -> StoreResult<Option<Connection>>;
     async fn delete_connection(&self, id: &str) -> StoreResult<()>;
     /// Every live connection (broadcasts).
-    async fn connections(&self, now: i64) -> StoreResult<Vec<Connection>>;
-    async fn connections_of(&self, user_id: &str, now: i64) -> StoreResult<Vec<Connection>>;
+    async fn connections(&self, now: UnixSecs) -> StoreResult<Vec<Connection>>;
+    async fn connections_of(&self, user_id: &str, now: UnixSecs) -> StoreResult<Vec<Connection>>;
 }
 
 /// The outcome of pushing to one connection.
@@ -187,9 +190,9 @@ pub trait BlobStore: Probe {
         key: &str,
         content_type: &str,
         size: u64,
-        expires_at: i64,
+        expires_at: UnixSecs,
     ) -> StoreResult<UploadTicket>;
-    async fn presign_download(&self, key: &str, expires_at: i64) -> StoreResult<String>;
+    async fn presign_download(&self, key: &str, expires_at: UnixSecs) -> StoreResult<String>;
     /// The stored object's size, if it exists.
     async fn object_size(&self, key: &str) -> StoreResult<Option<u64>>;
     async fn delete_object(&self, key: &str) -> StoreResult<()>;
@@ -206,9 +209,8 @@ pub struct UploadTicket {
     pub fields: Option<std::collections::BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
-    /// Milliseconds since the epoch.
     #[serde(with = "crate::clock::serde_rfc3339")]
-    pub expires_at: i64,
+    pub expires_at: UnixMillis,
 }
 
 #[async_trait]

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::UnixSecs;
 use crate::domain::Role;
 use crate::error::ApiError;
 
@@ -11,7 +12,7 @@ pub const LEEWAY_SECONDS: i64 = 5;
 
 /// The last second (exclusive) at which a token expiring at `exp` still
 /// verifies: what a blacklist entry for it must outlive.
-pub fn accepted_until(exp: i64) -> i64 {
+pub fn accepted_until(exp: UnixSecs) -> UnixSecs {
     exp + LEEWAY_SECONDS
 }
 
@@ -20,8 +21,8 @@ pub struct Claims {
     pub iss: String,
     pub aud: String,
     pub sub: String,
-    pub exp: i64,
-    pub iat: i64,
+    pub exp: UnixSecs,
+    pub iat: UnixSecs,
     pub jti: String,
     pub sid: String,
     pub role: Role,
@@ -30,7 +31,7 @@ pub struct Claims {
 pub struct IssuedToken {
     pub token: String,
     pub jti: String,
-    pub expires_at: i64,
+    pub expires_at: UnixSecs,
 }
 
 pub trait AccessTokens: Send + Sync {
@@ -40,10 +41,10 @@ pub trait AccessTokens: Send + Sync {
         user_id: &str,
         session_id: &str,
         role: Role,
-        now: i64,
+        now: UnixSecs,
     ) -> anyhow::Result<IssuedToken>;
     /// Signature, issuer, audience and expiry; revocation is [`crate::caller`]'s step.
-    fn verify(&self, token: &str, now: i64) -> Result<Claims, ApiError>;
+    fn verify(&self, token: &str, now: UnixSecs) -> Result<Claims, ApiError>;
     fn ttl(&self) -> i64;
     /// The public keys as a JWK Set.
     fn jwks(&self) -> serde_json::Value;

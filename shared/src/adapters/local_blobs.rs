@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use secrecy::ExposeSecret;
 
 use crate::clock::Clock;
+use crate::clock::UnixSecs;
 use crate::config::{Config, LocalConfig};
 use crate::crypto::{constant_time_eq, derive_key, hmac_b64};
 use crate::error::StoreResult;
@@ -86,10 +87,11 @@ impl LocalBlobs {
         &self,
         query: &BTreeMap<String, String>,
         parts: &[&str],
-    ) -> Result<i64, BlobRefusal> {
-        let expires: i64 = query
+    ) -> Result<UnixSecs, BlobRefusal> {
+        let expires = query
             .get("expires")
             .and_then(|e| e.parse().ok())
+            .map(UnixSecs)
             .ok_or(BlobRefusal::BadSignature)?;
         let sig = query.get("sig").ok_or(BlobRefusal::BadSignature)?;
         let mut signed: Vec<&str> = parts.to_vec();
@@ -175,7 +177,7 @@ impl BlobStore for LocalBlobs {
         key: &str,
         content_type: &str,
         size: u64,
-        expires_at: i64,
+        expires_at: UnixSecs,
     ) -> StoreResult<UploadTicket> {
         let size = size.to_string();
         let sig = self.sign(&["PUT", key, &size, content_type, &expires_at.to_string()]);
@@ -192,11 +194,11 @@ impl BlobStore for LocalBlobs {
                 "Content-Type".to_string(),
                 content_type.to_string(),
             )])),
-            expires_at: expires_at * 1000,
+            expires_at: expires_at.to_millis(),
         })
     }
 
-    async fn presign_download(&self, key: &str, expires_at: i64) -> StoreResult<String> {
+    async fn presign_download(&self, key: &str, expires_at: UnixSecs) -> StoreResult<String> {
         let sig = self.sign(&["GET", key, &expires_at.to_string()]);
         Ok(format!(
             "{}{PATH_PREFIX}{key}?expires={expires_at}&sig={sig}",

@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 
+use crate::clock::UnixSecs;
 use crate::email::EmailJob;
 use crate::error::{StoreError, StoreResult};
 use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Probe, Push, UploadTicket};
@@ -53,11 +54,17 @@ impl Notifier for Unwired {
 
 #[async_trait]
 impl BlobStore for Unwired {
-    async fn presign_upload(&self, _: &str, _: &str, _: u64, _: i64) -> StoreResult<UploadTicket> {
+    async fn presign_upload(
+        &self,
+        _: &str,
+        _: &str,
+        _: u64,
+        _: UnixSecs,
+    ) -> StoreResult<UploadTicket> {
         self.fail()
     }
 
-    async fn presign_download(&self, _: &str, _: i64) -> StoreResult<String> {
+    async fn presign_download(&self, _: &str, _: UnixSecs) -> StoreResult<String> {
         self.fail()
     }
 

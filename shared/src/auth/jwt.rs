@@ -13,6 +13,7 @@ use jsonwebtoken::{
 };
 
 use crate::auth::keys::VerifyingKey;
+use crate::clock::UnixSecs;
 use crate::config::Config;
 use crate::crypto::b64url_encode;
 use crate::domain::Role;
@@ -104,7 +105,7 @@ impl JwtKeys {
         user_id: &str,
         session_id: &str,
         role: Role,
-        now: i64,
+        now: UnixSecs,
     ) -> anyhow::Result<IssuedToken> {
         let signer = self.signer.as_ref().ok_or_else(|| {
             anyhow::anyhow!("this function holds no JWT_SIGNING_KEY and cannot mint tokens")
@@ -130,7 +131,7 @@ impl JwtKeys {
     }
 
     /// Signature, algorithm, `kid`, issuer, audience and expiry. Revocation is the caller's next step.
-    pub fn verify(&self, token: &str, now: i64) -> Result<Claims, ApiError> {
+    pub fn verify(&self, token: &str, now: UnixSecs) -> Result<Claims, ApiError> {
         let claims = match self.already_verified(token) {
             Some(claims) => claims,
             None => self.check_signature(token)?,
@@ -175,12 +176,12 @@ impl AccessTokens for JwtKeys {
         user_id: &str,
         session_id: &str,
         role: Role,
-        now: i64,
+        now: UnixSecs,
     ) -> anyhow::Result<IssuedToken> {
         JwtKeys::issue(self, user_id, session_id, role, now)
     }
 
-    fn verify(&self, token: &str, now: i64) -> Result<Claims, ApiError> {
+    fn verify(&self, token: &str, now: UnixSecs) -> Result<Claims, ApiError> {
         JwtKeys::verify(self, token, now)
     }
 
@@ -234,7 +235,7 @@ mod tests {
     }
 
     const SECRET: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-    const NOW: i64 = 1_800_000_000;
+    const NOW: UnixSecs = UnixSecs(1_800_000_000);
 
     fn assert_code(result: Result<Claims, ApiError>, code: &str) {
         assert_eq!(result.err().map(|e| e.code()), Some(code));

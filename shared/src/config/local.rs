@@ -78,10 +78,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_bad_address_names_its_variable() {
-        let vars = [("LOCAL_WS_ADDR".to_string(), "nope".to_string())].into();
-        let err = LocalConfig::from_map(&vars).unwrap_err();
-        assert_eq!(err.var, "LOCAL_WS_ADDR");
+    fn a_bad_value_names_its_variable() {
+        for (var, value) in [("LOCAL_WS_ADDR", "nope"), ("BACKEND", "postgres")] {
+            let vars = [(var.to_string(), value.to_string())].into();
+            let err = LocalConfig::from_map(&vars).unwrap_err();
+            assert_eq!(err.var, var);
+        }
     }
 
     #[test]

@@ -304,7 +304,6 @@ mod tests {
     #[test]
     fn a_bad_value_names_its_variable() {
         let cases = [
-            ("BACKEND", "postgres"),
             ("LOCKOUT_THRESHOLD", "five"),
             ("IP_RATE_LIMIT", "0"),
             ("DEFAULT_ROLE", "owner"),
@@ -321,6 +320,16 @@ mod tests {
             assert_eq!(err.var, var);
             assert!(err.to_string().contains(var));
         }
+    }
+
+    #[test]
+    fn a_deployed_function_never_reads_the_local_settings() {
+        let local_only = [
+            ("BACKEND", "postgres"),
+            ("LOCAL_HTTP_ADDR", "nowhere"),
+            ("LOCAL_OUTBOX_DIR", "/unused"),
+        ];
+        assert!(Config::from_map(&vars(&local_only), MissingSecrets::GenerateEphemeral).is_ok());
     }
 
     #[test]

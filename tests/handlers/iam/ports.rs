@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use shared::adapters::outbox::OutboxSender;
+use shared::clock::UnixSecs;
 use shared::error::StoreResult;
 use shared::ports::{BlobStore, EmailSender, Notifier, Probe, Push, UploadTicket};
 
@@ -77,7 +78,7 @@ impl BlobStore for Presigning {
         key: &str,
         content_type: &str,
         size: u64,
-        expires_at: i64,
+        expires_at: UnixSecs,
     ) -> StoreResult<UploadTicket> {
         self.0.note("s3:PutObject", format!("UploadBucket/{key}"));
         self.1
@@ -85,7 +86,7 @@ impl BlobStore for Presigning {
             .await
     }
 
-    async fn presign_download(&self, key: &str, expires_at: i64) -> StoreResult<String> {
+    async fn presign_download(&self, key: &str, expires_at: UnixSecs) -> StoreResult<String> {
         self.1.presign_download(key, expires_at).await
     }
 

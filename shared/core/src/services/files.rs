@@ -1,6 +1,7 @@
 //! Files: the API records them and hands out presigned URLs; the bytes go
 //! straight to the blob store, which enforces key, size, type and expiry.
 
+use crate::clock::UnixMillis;
 use crate::domain::{new_id, FileRecord, FileStatus, Page, Role};
 use crate::error::ApiError;
 use crate::ports::UploadTicket;
@@ -28,8 +29,7 @@ pub struct NewFile {
 
 pub struct Download {
     pub url: String,
-    /// Milliseconds since the epoch.
-    pub expires_at: i64,
+    pub expires_at: UnixMillis,
 }
 
 impl App {
@@ -148,7 +148,7 @@ impl App {
             file,
             Download {
                 url,
-                expires_at: expires_at * 1000,
+                expires_at: expires_at.to_millis(),
             },
         ))
     }

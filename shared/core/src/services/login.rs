@@ -104,7 +104,7 @@ impl App {
         if !self.store.start_lock(email, threshold, until, now).await? {
             return Ok(());
         }
-        let locked_until = rfc3339(until * 1000);
+        let locked_until = rfc3339(until.to_millis());
         self.audit(
             AuditType::AccountLocked,
             user_id,

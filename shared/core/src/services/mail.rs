@@ -6,6 +6,7 @@ use std::future::Future;
 
 use anyhow::Context;
 
+use crate::clock::UnixSecs;
 use crate::crypto::sha256_b64;
 use crate::email::{build_message, EmailJob, EmailKind};
 use crate::error::{ApiError, StoreResult};
@@ -83,7 +84,7 @@ impl App {
         Ok(Delivery::Sent)
     }
 
-    async fn remember_sent(&self, job: &EmailJob, now: i64) -> StoreResult<()> {
+    async fn remember_sent(&self, job: &EmailJob, now: UnixSecs) -> StoreResult<()> {
         self.store
             .put_once(
                 SENT_PURPOSE,

@@ -6,7 +6,7 @@ use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::clock::rfc3339;
+use crate::clock::{rfc3339, UnixSecs};
 use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{Connection, FileRecord, Task};
 use crate::error::ApiError;
@@ -152,7 +152,7 @@ impl App {
     }
 
     /// One budget per user, shared by all of the user's sockets.
-    async fn over_message_limit(&self, user_id: &str, now: i64) -> Result<bool, ApiError> {
+    async fn over_message_limit(&self, user_id: &str, now: UnixSecs) -> Result<bool, ApiError> {
         let key = format!("ws#user#{user_id}");
         match self
             .limit(&key, MESSAGES_PER_WINDOW, WINDOW_SECONDS, now)

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::clock::UnixSecs;
 use crate::crypto::hmac_b64;
 use crate::domain::{new_id, AuditEvent, AuditType};
 use crate::error::ApiError;
@@ -34,8 +35,14 @@ impl App {
 
     /// At most `max` hits on `key` per fixed window of `window` seconds; then
     /// `RateLimited` until the window ends.
-    pub async fn limit(&self, key: &str, max: u32, window: i64, now: i64) -> Result<(), ApiError> {
-        let window_start = now - now.rem_euclid(window);
+    pub async fn limit(
+        &self,
+        key: &str,
+        max: u32,
+        window: i64,
+        now: UnixSecs,
+    ) -> Result<(), ApiError> {
+        let window_start = now - now.0.rem_euclid(window);
         let hits = self.store.hit(key, window_start, window).await?;
         if hits > max {
             return Err(ApiError::RateLimited {
@@ -73,7 +80,7 @@ impl App {
             at,
             detail,
         };
-        let expires_at = at / 1000 + RETENTION_SECONDS;
+        let expires_at = at.to_secs() + RETENTION_SECONDS;
         self.store.record_event(&event, expires_at).await?;
         Ok(())
     }

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::security::ClientMeta;
 use crate::auth::refresh::RefreshToken;
+use crate::clock::{UnixMillis, UnixSecs};
 use crate::crypto::constant_time_eq;
 use crate::domain::{new_id, AuditType, LiveJti, Session, User, ROTATED_HASHES_KEPT};
 use crate::error::ApiError;
@@ -20,7 +21,7 @@ pub struct IssuedSession {
 }
 
 impl IssuedSession {
-    pub fn refresh_expires_in(&self, now: i64) -> i64 {
+    pub fn refresh_expires_in(&self, now: UnixSecs) -> i64 {
         (self.session.expires_at - now).max(0)
     }
 }
@@ -33,7 +34,7 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<IssuedSession, ApiError> {
         let now_ms = self.clock.now_ms();
-        let now = now_ms / 1000;
+        let now = now_ms.to_secs();
         let session_id = new_id();
         let refresh = RefreshToken::new(&user.id, &session_id);
         let access = self.tokens.issue(&user.id, &session_id, user.role, now)?;
@@ -80,7 +81,7 @@ impl App {
             return Err(ApiError::Unauthorized);
         };
         let now_ms = self.clock.now_ms();
-        let now = now_ms / 1000;
+        let now = now_ms.to_secs();
         if !session.is_live(now) {
             return Err(ApiError::Unauthorized);
         }
@@ -242,10 +243,10 @@ fn rotated(
     old_hash: &str,
     refresh: &RefreshToken,
     access: &IssuedToken,
-    now_ms: i64,
+    now_ms: UnixMillis,
     refresh_ttl: i64,
 ) -> Session {
-    let now = now_ms / 1000;
+    let now = now_ms.to_secs();
     let mut next = session.clone();
     next.rotated_hashes.push(old_hash.to_string());
     let excess = next

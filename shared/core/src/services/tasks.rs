@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use futures::TryFutureExt;
 
+use crate::clock::UnixMillis;
 use crate::domain::{new_id, Page, Role, Task, TaskFilter, TaskStatus, UserRecord};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
@@ -186,7 +187,7 @@ fn check_may_update(caller: &Caller, task: &Task) -> Result<(), ApiError> {
     }
 }
 
-fn apply(current: &Task, changes: &TaskChanges, now_ms: i64) -> Task {
+fn apply(current: &Task, changes: &TaskChanges, now_ms: UnixMillis) -> Task {
     let mut next = current.clone();
     if let Some(title) = &changes.title {
         next.title = title.clone();

@@ -17,6 +17,7 @@ use base64::Engine;
 use time::OffsetDateTime;
 
 use super::sdk_error;
+use crate::clock::UnixSecs;
 use crate::error::StoreResult;
 use crate::ports::{BlobStore, Probe, UploadTicket};
 
@@ -65,7 +66,7 @@ impl S3Blobs {
         key: &str,
         content_type: &str,
         size: u64,
-        expires_at: i64,
+        expires_at: UnixSecs,
     ) -> anyhow::Result<BTreeMap<String, String>> {
         let provider = self
             .credentials
@@ -85,7 +86,7 @@ impl S3Blobs {
             self.region
         );
         let expiration =
-            OffsetDateTime::from(UNIX_EPOCH + Duration::from_secs(expires_at.max(0) as u64));
+            OffsetDateTime::from(UNIX_EPOCH + Duration::from_secs(expires_at.0.max(0) as u64));
         let mut fields = BTreeMap::from([
             ("key".to_string(), key.to_string()),
             ("Content-Type".to_string(), content_type.to_string()),
@@ -139,7 +140,7 @@ impl BlobStore for S3Blobs {
         key: &str,
         content_type: &str,
         size: u64,
-        expires_at: i64,
+        expires_at: UnixSecs,
     ) -> StoreResult<UploadTicket> {
         let fields = self
             .policy_fields(key, content_type, size, expires_at)
@@ -149,12 +150,12 @@ impl BlobStore for S3Blobs {
             url: self.upload_url.clone(),
             fields: Some(fields),
             headers: None,
-            expires_at: expires_at * 1000,
+            expires_at: expires_at.to_millis(),
         })
     }
 
-    async fn presign_download(&self, key: &str, expires_at: i64) -> StoreResult<String> {
-        let now = OffsetDateTime::now_utc().unix_timestamp();
+    async fn presign_download(&self, key: &str, expires_at: UnixSecs) -> StoreResult<String> {
+        let now = UnixSecs(OffsetDateTime::now_utc().unix_timestamp());
         let ttl = Duration::from_secs((expires_at - now).clamp(1, 7 * 86_400) as u64);
         let config = PresigningConfig::expires_in(ttl).context("presigning config")?;
         let request = self

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 
 use super::{lock, page_desc, MemoryStore};
+use crate::clock::UnixSecs;
 use crate::domain::{
     AuditEvent, Email, LiveJti, LoginAttempts, Page, Reservation, Session, User, UserChanges,
     UserRecord,
@@ -142,7 +143,7 @@ impl RevocationStore for MemoryStore {
         Ok(())
     }
 
-    async fn is_revoked(&self, jti: &str, now: i64) -> StoreResult<bool> {
+    async fn is_revoked(&self, jti: &str, now: UnixSecs) -> StoreResult<bool> {
         Ok(lock(&self.revoked).get(jti).is_some_and(|exp| now < *exp))
     }
 }
@@ -154,8 +155,8 @@ impl OneTimeStore for MemoryStore {
         purpose: &str,
         key: &str,
         subject: &str,
-        expires_at: i64,
-        now: i64,
+        expires_at: UnixSecs,
+        now: UnixSecs,
     ) -> StoreResult<bool> {
         let mut entries = lock(&self.one_time);
         let k = (purpose.to_string(), key.to_string());
@@ -166,7 +167,7 @@ impl OneTimeStore for MemoryStore {
         Ok(true)
     }
 
-    async fn take(&self, purpose: &str, key: &str, now: i64) -> StoreResult<Option<String>> {
+    async fn take(&self, purpose: &str, key: &str, now: UnixSecs) -> StoreResult<Option<String>> {
         let k = (purpose.to_string(), key.to_string());
         Ok(lock(&self.one_time)
             .remove(&k)
@@ -174,7 +175,7 @@ impl OneTimeStore for MemoryStore {
             .map(|(subject, _)| subject))
     }
 
-    async fn contains(&self, purpose: &str, key: &str, now: i64) -> StoreResult<bool> {
+    async fn contains(&self, purpose: &str, key: &str, now: UnixSecs) -> StoreResult<bool> {
         let k = (purpose.to_string(), key.to_string());
         Ok(lock(&self.one_time)
             .get(&k)
@@ -188,7 +189,7 @@ impl AttemptStore for MemoryStore {
         &self,
         email: &Email,
         threshold: u32,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Reservation> {
         let mut all = lock(&self.attempts);
         let state = live_attempts(&all, email, now).unwrap_or_default();
@@ -206,8 +207,8 @@ impl AttemptStore for MemoryStore {
         &self,
         email: &Email,
         threshold: u32,
-        until: i64,
-        now: i64,
+        until: UnixSecs,
+        now: UnixSecs,
     ) -> StoreResult<bool> {
         let mut all = lock(&self.attempts);
         match live_attempts(&all, email, now) {
@@ -229,7 +230,7 @@ impl AttemptStore for MemoryStore {
         Ok(())
     }
 
-    async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()> {
+    async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()> {
         let next = LoginAttempts {
             failures: 0,
             locked_until: Some(until),
@@ -241,9 +242,9 @@ impl AttemptStore for MemoryStore {
 }
 
 fn live_attempts(
-    all: &HashMap<String, (LoginAttempts, i64)>,
+    all: &HashMap<String, (LoginAttempts, UnixSecs)>,
     email: &Email,
-    now: i64,
+    now: UnixSecs,
 ) -> Option<LoginAttempts> {
     all.get(email.as_str())
         .filter(|(_, expiry)| now < *expiry)
@@ -252,7 +253,12 @@ fn live_attempts(
 
 #[async_trait]
 impl RateLimitStore for MemoryStore {
-    async fn hit(&self, key: &str, window_start: i64, window_seconds: i64) -> StoreResult<u32> {
+    async fn hit(
+        &self,
+        key: &str,
+        window_start: UnixSecs,
+        window_seconds: i64,
+    ) -> StoreResult<u32> {
         let mut rate = lock(&self.rate);
         // Forget windows that have ended; windows of other lengths live on.
         rate.retain(|_, (_, end)| *end > window_start);
@@ -266,7 +272,7 @@ impl RateLimitStore for MemoryStore {
 
 #[async_trait]
 impl AuditStore for MemoryStore {
-    async fn record_event(&self, event: &AuditEvent, expires_at: i64) -> StoreResult<()> {
+    async fn record_event(&self, event: &AuditEvent, expires_at: UnixSecs) -> StoreResult<()> {
         lock(&self.audit).insert(event.id.clone(), (event.clone(), expires_at));
         Ok(())
     }
@@ -276,7 +282,7 @@ impl AuditStore for MemoryStore {
         user_id: Option<&str>,
         after: Option<&str>,
         limit: usize,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Page<AuditEvent>> {
         let audit = lock(&self.audit);
         let matching = audit.iter().filter(|(_, (e, exp))| {

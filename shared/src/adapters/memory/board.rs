@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 
 use super::{lock, page_desc, MemoryStore};
+use crate::clock::UnixSecs;
 use crate::domain::{Connection, FileRecord, FileStatus, Page, Task, TaskFilter};
 use crate::error::StoreResult;
 use crate::ports::{ConnectionStore, FileStore, Probe, TaskStore};
@@ -59,7 +60,7 @@ impl FileStore for MemoryStore {
         Ok(())
     }
 
-    async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+    async fn file(&self, id: &str, now: UnixSecs) -> StoreResult<Option<FileRecord>> {
         Ok(lock(&self.files)
             .get(id)
             .filter(|f| f.is_live(now))
@@ -70,7 +71,7 @@ impl FileStore for MemoryStore {
         &self,
         id: &str,
         key: &str,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Option<FileRecord>> {
         let mut files = lock(&self.files);
         match files.get_mut(id) {
@@ -93,7 +94,7 @@ impl FileStore for MemoryStore {
         owner_id: &str,
         after: Option<&str>,
         limit: usize,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Page<FileRecord>> {
         let files = lock(&self.files);
         let mine = files
@@ -110,7 +111,7 @@ impl ConnectionStore for MemoryStore {
         Ok(())
     }
 
-    async fn connection(&self, id: &str, now: i64) -> StoreResult<Option<Connection>> {
+    async fn connection(&self, id: &str, now: UnixSecs) -> StoreResult<Option<Connection>> {
         Ok(lock(&self.connections)
             .get(id)
             .filter(|c| now < c.expires_at)
@@ -122,7 +123,7 @@ impl ConnectionStore for MemoryStore {
         Ok(())
     }
 
-    async fn connections(&self, now: i64) -> StoreResult<Vec<Connection>> {
+    async fn connections(&self, now: UnixSecs) -> StoreResult<Vec<Connection>> {
         Ok(lock(&self.connections)
             .values()
             .filter(|c| now < c.expires_at)
@@ -130,7 +131,7 @@ impl ConnectionStore for MemoryStore {
             .collect())
     }
 
-    async fn connections_of(&self, user_id: &str, now: i64) -> StoreResult<Vec<Connection>> {
+    async fn connections_of(&self, user_id: &str, now: UnixSecs) -> StoreResult<Vec<Connection>> {
         let all = lock(&self.connections);
         Ok(all
             .values()

@@ -10,6 +10,7 @@ pub use queue::{MemoryQueue, QueuedMessage};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
+use crate::clock::UnixSecs;
 use crate::domain::{
     AuditEvent, Connection, FileRecord, LoginAttempts, Page, Session, Task, UserRecord,
 };
@@ -24,13 +25,13 @@ struct Users {
 pub struct MemoryStore {
     users: Mutex<Users>,
     sessions: Mutex<HashMap<(String, String), Session>>,
-    revoked: Mutex<HashMap<String, i64>>,
-    one_time: Mutex<HashMap<(String, String), (String, i64)>>,
+    revoked: Mutex<HashMap<String, UnixSecs>>,
+    one_time: Mutex<HashMap<(String, String), (String, UnixSecs)>>,
     /// The state and when it is forgotten, as DynamoDB's TTL would.
-    attempts: Mutex<HashMap<String, (LoginAttempts, i64)>>,
+    attempts: Mutex<HashMap<String, (LoginAttempts, UnixSecs)>>,
     /// (key, window start) -> (hits, window end)
-    rate: Mutex<HashMap<(String, i64), (u32, i64)>>,
-    audit: Mutex<BTreeMap<String, (AuditEvent, i64)>>,
+    rate: Mutex<HashMap<(String, UnixSecs), (u32, UnixSecs)>>,
+    audit: Mutex<BTreeMap<String, (AuditEvent, UnixSecs)>>,
     tasks: Mutex<BTreeMap<String, Task>>,
     files: Mutex<BTreeMap<String, FileRecord>>,
     connections: Mutex<BTreeMap<String, Connection>>,

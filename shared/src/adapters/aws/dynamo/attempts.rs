@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use super::item::*;
 use super::keys::{self, TTL};
 use super::{sdk_error, unless_lost, DynamoStore};
+use crate::clock::UnixSecs;
 use crate::domain::{Email, LoginAttempts, Reservation};
 use crate::error::StoreResult;
 use crate::ports::AttemptStore;
@@ -16,11 +17,11 @@ use crate::ports::AttemptStore;
 const RESET_ROUNDS: usize = 4;
 
 /// The stored state, or a fresh one when the item is absent or expired.
-fn live_state(item: Option<&Item>, now: i64) -> LoginAttempts {
+fn live_state(item: Option<&Item>, now: UnixSecs) -> LoginAttempts {
     item.filter(|i| is_live(i, now))
         .map(|i| LoginAttempts {
             failures: get_n(i, "failures").unwrap_or(0) as u32,
-            locked_until: get_n(i, "locked_until"),
+            locked_until: get_n(i, "locked_until").map(UnixSecs),
         })
         .unwrap_or_default()
 }
@@ -31,7 +32,7 @@ impl DynamoStore {
         &self,
         email: &Email,
         threshold: u32,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Option<u32>> {
         let result = self
             .client()
@@ -67,7 +68,7 @@ impl DynamoStore {
         email: &Email,
         next: &LoginAttempts,
         version: Option<i64>,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<bool> {
         let mut item = keys::attempts(email);
         item.insert("failures".into(), n(next.failures as i64));
@@ -87,7 +88,7 @@ impl AttemptStore for DynamoStore {
         &self,
         email: &Email,
         threshold: u32,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Reservation> {
         for _ in 0..RESET_ROUNDS {
             if let Some(number) = self.count_attempt(email, threshold, now).await? {
@@ -110,8 +111,8 @@ impl AttemptStore for DynamoStore {
         &self,
         email: &Email,
         threshold: u32,
-        until: i64,
-        now: i64,
+        until: UnixSecs,
+        now: UnixSecs,
     ) -> StoreResult<bool> {
         let result = self
             .client()
@@ -134,7 +135,7 @@ impl AttemptStore for DynamoStore {
         self.delete(keys::attempts(email)).await.map(|_| ())
     }
 
-    async fn lock_until(&self, email: &Email, until: i64, now: i64) -> StoreResult<()> {
+    async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()> {
         self.client()
             .update_item()
             .table_name(self.table())

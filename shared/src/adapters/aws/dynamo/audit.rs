@@ -6,11 +6,12 @@ use async_trait::async_trait;
 use super::item::*;
 use super::keys::{self, GSI1, TTL};
 use super::{start_after, DynamoStore};
+use crate::clock::UnixSecs;
 use crate::domain::{AuditEvent, AuditType, Page};
 use crate::error::StoreResult;
 use crate::ports::AuditStore;
 
-fn audit_to_item(e: &AuditEvent, expires_at: i64) -> Item {
+fn audit_to_item(e: &AuditEvent, expires_at: UnixSecs) -> Item {
     let mut item = key(keys::audit_pk(e.user_id.as_deref()), e.id.clone());
     item.extend([
         ("type".into(), s(e.kind.as_str())),
@@ -34,7 +35,7 @@ fn audit_from_item(item: &Item) -> anyhow::Result<AuditEvent> {
         user_id: get_s(item, "user_id"),
         ip_hash: get_s(item, "ip_hash"),
         user_agent: get_s(item, "user_agent"),
-        at: require_n(item, "at")?,
+        at: require_time(item, "at")?,
         detail: serde_json::from_str(&detail).unwrap_or_default(),
     })
 }
@@ -46,7 +47,7 @@ fn position(item: &Item) -> Option<String> {
 
 #[async_trait]
 impl AuditStore for DynamoStore {
-    async fn record_event(&self, e: &AuditEvent, expires_at: i64) -> StoreResult<()> {
+    async fn record_event(&self, e: &AuditEvent, expires_at: UnixSecs) -> StoreResult<()> {
         self.put(audit_to_item(e, expires_at)).await
     }
 
@@ -55,7 +56,7 @@ impl AuditStore for DynamoStore {
         user_id: Option<&str>,
         after: Option<&str>,
         limit: usize,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Page<AuditEvent>> {
         let start = after.and_then(|p| p.split_once('|')).map(|(pk, sk)| {
             let table_key = key(pk, sk);

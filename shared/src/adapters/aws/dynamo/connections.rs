@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use super::item::*;
 use super::keys::{self, Index, GSI1, GSI3, TTL};
 use super::DynamoStore;
+use crate::clock::UnixSecs;
 use crate::domain::{Connection, Role};
 use crate::error::StoreResult;
 use crate::ports::ConnectionStore;
@@ -18,7 +19,7 @@ fn from_item(item: &Item) -> anyhow::Result<Connection> {
         session_id: get_s(item, "session_id").unwrap_or_default(),
         user_name: require_s(item, "user_name")?,
         role: Role::parse(&role).map_err(|e| anyhow::anyhow!("role {role:?}: {e}"))?,
-        expires_at: require_n(item, TTL)?,
+        expires_at: require_time(item, TTL)?,
     })
 }
 
@@ -46,7 +47,7 @@ impl DynamoStore {
         &self,
         index: Index,
         pk: &str,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Vec<Connection>> {
         let req = self
             .query_index(index, pk)
@@ -64,7 +65,7 @@ impl ConnectionStore for DynamoStore {
         self.put(connection_to_item(c)).await
     }
 
-    async fn connection(&self, id: &str, now: i64) -> StoreResult<Option<Connection>> {
+    async fn connection(&self, id: &str, now: UnixSecs) -> StoreResult<Option<Connection>> {
         let item = self.get(keys::connection(id)).await?;
         let connection = item.as_ref().map(from_item).transpose()?;
         Ok(connection.filter(|c| now < c.expires_at))
@@ -74,11 +75,11 @@ impl ConnectionStore for DynamoStore {
         self.delete(keys::connection(id)).await.map(|_| ())
     }
 
-    async fn connections(&self, now: i64) -> StoreResult<Vec<Connection>> {
+    async fn connections(&self, now: UnixSecs) -> StoreResult<Vec<Connection>> {
         self.live_connections(GSI1, keys::CONNECTIONS, now).await
     }
 
-    async fn connections_of(&self, user_id: &str, now: i64) -> StoreResult<Vec<Connection>> {
+    async fn connections_of(&self, user_id: &str, now: UnixSecs) -> StoreResult<Vec<Connection>> {
         self.live_connections(GSI3, &keys::connections_of_user(user_id), now)
             .await
     }

@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use super::item::*;
 use super::keys::{self, GSI3, TTL};
 use super::{index_sk, start_after, unless_lost, DynamoStore};
+use crate::clock::UnixSecs;
 use crate::domain::{FileRecord, FileStatus, Page};
 use crate::error::StoreResult;
 use crate::ports::FileStore;
@@ -47,9 +48,9 @@ fn file_from_item(item: &Item) -> anyhow::Result<FileRecord> {
         size: require_n(item, "size")? as u64,
         status,
         owner_id: require_s(item, "owner_id")?,
-        created_at: require_n(item, "created_at")?,
+        created_at: require_time(item, "created_at")?,
         key: require_s(item, "object_key")?,
-        expires_at: get_n(item, TTL),
+        expires_at: get_n(item, TTL).map(UnixSecs),
     })
 }
 
@@ -59,7 +60,7 @@ impl FileStore for DynamoStore {
         self.put(file_to_item(file)).await
     }
 
-    async fn file(&self, id: &str, now: i64) -> StoreResult<Option<FileRecord>> {
+    async fn file(&self, id: &str, now: UnixSecs) -> StoreResult<Option<FileRecord>> {
         let item = self.get(keys::file(id)).await?;
         let file = item.as_ref().map(file_from_item).transpose()?;
         Ok(file.filter(|f| f.is_live(now)))
@@ -69,7 +70,7 @@ impl FileStore for DynamoStore {
         &self,
         id: &str,
         key: &str,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Option<FileRecord>> {
         let result = self
             .client()
@@ -101,7 +102,7 @@ impl FileStore for DynamoStore {
         owner_id: &str,
         after: Option<&str>,
         limit: usize,
-        now: i64,
+        now: UnixSecs,
     ) -> StoreResult<Page<FileRecord>> {
         let pk = keys::files_of_owner(owner_id);
         let start = after.map(|id| start_after(keys::file(id), GSI3, &pk, id));

@@ -4,14 +4,17 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::clock::UnixSecs;
+
 pub type Item = HashMap<String, AttributeValue>;
 
 pub fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
 
-pub fn n(v: i64) -> AttributeValue {
-    AttributeValue::N(v.to_string())
+/// A number: a count, or a point in time (`UnixSecs`, `UnixMillis`).
+pub fn n(v: impl Into<i64>) -> AttributeValue {
+    AttributeValue::N(v.into().to_string())
 }
 
 pub fn b(v: bool) -> AttributeValue {
@@ -62,6 +65,11 @@ pub fn put_opt(item: &mut Item, name: &str, value: &Option<String>) {
 
 /// An item whose `ttl` is still ahead of `now` (DynamoDB deletes expired
 /// items late, so every read checks).
-pub fn is_live(item: &Item, now: i64) -> bool {
-    get_n(item, super::keys::TTL).is_some_and(|exp| now < exp)
+pub fn is_live(item: &Item, now: UnixSecs) -> bool {
+    get_n(item, super::keys::TTL).is_some_and(|exp| now.0 < exp)
+}
+
+/// A required point in time.
+pub fn require_time<T: From<i64>>(item: &Item, name: &str) -> anyhow::Result<T> {
+    require_n(item, name).map(T::from)
 }

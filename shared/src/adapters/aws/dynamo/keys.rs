@@ -2,6 +2,7 @@
 //! No other module spells a `pk`, `sk` or index partition.
 
 use super::item::{key, s, Item};
+use crate::clock::UnixSecs;
 use crate::domain::{Email, TaskStatus};
 
 /// The numeric expiry attribute DynamoDB's TTL watches (seconds since the epoch).
@@ -75,7 +76,7 @@ pub fn attempts(email: &Email) -> Item {
     key(format!("ATTEMPTS#{}", email.as_str()), "ATTEMPTS")
 }
 
-pub fn rate_window(k: &str, window_start: i64) -> Item {
+pub fn rate_window(k: &str, window_start: UnixSecs) -> Item {
     key(format!("RATE#{k}#{window_start}"), "RATE")
 }
 

@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use super::item::*;
 use super::keys::{self, TTL};
 use super::{sdk_error, unless_lost, DynamoStore};
+use crate::clock::UnixSecs;
 use crate::error::StoreResult;
 use crate::ports::{OneTimeStore, RateLimitStore};
 
@@ -18,8 +19,8 @@ impl OneTimeStore for DynamoStore {
         purpose: &str,
         k: &str,
         subject: &str,
-        expires_at: i64,
-        now: i64,
+        expires_at: UnixSecs,
+        now: UnixSecs,
     ) -> StoreResult<bool> {
         let mut item = keys::one_time(purpose, k);
         item.insert("subject".into(), s(subject));
@@ -29,7 +30,7 @@ impl OneTimeStore for DynamoStore {
             .await
     }
 
-    async fn take(&self, purpose: &str, k: &str, now: i64) -> StoreResult<Option<String>> {
+    async fn take(&self, purpose: &str, k: &str, now: UnixSecs) -> StoreResult<Option<String>> {
         let result = self
             .client()
             .delete_item()
@@ -45,7 +46,7 @@ impl OneTimeStore for DynamoStore {
             .and_then(|i| get_s(&i, "subject")))
     }
 
-    async fn contains(&self, purpose: &str, k: &str, now: i64) -> StoreResult<bool> {
+    async fn contains(&self, purpose: &str, k: &str, now: UnixSecs) -> StoreResult<bool> {
         let item = self.get(keys::one_time(purpose, k)).await?;
         Ok(item.as_ref().is_some_and(|i| is_live(i, now)))
     }
@@ -53,7 +54,7 @@ impl OneTimeStore for DynamoStore {
 
 #[async_trait]
 impl RateLimitStore for DynamoStore {
-    async fn hit(&self, k: &str, window_start: i64, window_seconds: i64) -> StoreResult<u32> {
+    async fn hit(&self, k: &str, window_start: UnixSecs, window_seconds: i64) -> StoreResult<u32> {
         let out = self
             .client()
             .update_item()

@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use super::item::*;
 use super::keys::{self, TTL};
 use super::{unless_lost, DynamoStore};
+use crate::clock::UnixSecs;
 use crate::domain::{LiveJti, Session};
 use crate::error::StoreResult;
 use crate::ports::{RevocationStore, SessionStore};
@@ -47,7 +48,7 @@ fn live_jtis(item: &Item) -> Vec<LiveJti> {
         .map(|m| {
             m.iter()
                 .filter_map(|(jti, exp)| {
-                    let expires_at = exp.as_n().ok()?.parse().ok()?;
+                    let expires_at = UnixSecs(exp.as_n().ok()?.parse().ok()?);
                     Some(LiveJti {
                         jti: jti.clone(),
                         expires_at,
@@ -69,10 +70,10 @@ fn session_from_item(item: &Item) -> anyhow::Result<Session> {
         access_jtis: live_jtis(item),
         device_name: get_s(item, "device_name"),
         user_agent: get_s(item, "user_agent"),
-        created_at: require_n(item, "created_at")?,
-        last_used_at: require_n(item, "last_used_at")?,
-        expires_at: require_n(item, "expires_at")?,
-        absolute_expires_at: require_n(item, "absolute_expires_at")?,
+        created_at: require_time(item, "created_at")?,
+        last_used_at: require_time(item, "last_used_at")?,
+        expires_at: require_time(item, "expires_at")?,
+        absolute_expires_at: require_time(item, "absolute_expires_at")?,
         revoked: get_b(item, "revoked"),
     })
 }
@@ -154,7 +155,7 @@ impl RevocationStore for DynamoStore {
         Ok(())
     }
 
-    async fn is_revoked(&self, jti: &str, now: i64) -> StoreResult<bool> {
+    async fn is_revoked(&self, jti: &str, now: UnixSecs) -> StoreResult<bool> {
         let item = self.get(keys::revoked_jti(jti)).await?;
         Ok(item.as_ref().is_some_and(|i| is_live(i, now)))
     }

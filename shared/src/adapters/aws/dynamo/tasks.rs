@@ -58,8 +58,8 @@ fn task_from_item(item: &Item) -> anyhow::Result<Task> {
         assignee_id: get_s(item, "assignee_id"),
         owner_id: require_s(item, "owner_id")?,
         version: require_n(item, "version")? as u64,
-        created_at: require_n(item, "created_at")?,
-        updated_at: require_n(item, "updated_at")?,
+        created_at: require_time(item, "created_at")?,
+        updated_at: require_time(item, "updated_at")?,
     })
 }
 

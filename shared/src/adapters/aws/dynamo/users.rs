@@ -40,7 +40,7 @@ fn user_from_item(item: &Item) -> anyhow::Result<UserRecord> {
             role: Role::parse(&role).map_err(|e| anyhow::anyhow!("role {role:?}: {e}"))?,
             email_verified: get_b(item, "email_verified"),
             mfa_enabled: get_b(item, "mfa_enabled"),
-            created_at: require_n(item, "created_at")?,
+            created_at: require_time(item, "created_at")?,
         },
         password_hash: require_s(item, "password_hash")?,
     })
