@@ -97,17 +97,7 @@ impl Harness {
     /// Feeds everything queued to the worker as one SQS event shaped like the fixture.
     pub async fn run_worker(&self) -> Vec<String> {
         let batch = self.queue.receive(10);
-        let mut event: SqsEvent = serde_json::from_value(fixture("email-worker")).unwrap();
-        let template = event.records[0].clone();
-        event.records = batch
-            .iter()
-            .map(|m| {
-                let mut record = template.clone();
-                record.message_id = Some(m.message_id.clone());
-                record.body = Some(m.body.clone());
-                record
-            })
-            .collect();
+        let event = sqs_event(batch.iter().map(|m| (&m.message_id, &m.body)));
         let response = email_worker::handle(self.app.clone(), event).await;
         response
             .batch_item_failures
@@ -115,6 +105,21 @@ impl Harness {
             .map(|f| f.item_identifier)
             .collect()
     }
+}
+
+/// An SQS batch shaped like the `email-worker` fixture, one record per `(id, body)`.
+pub fn sqs_event<'a>(messages: impl Iterator<Item = (&'a String, &'a String)>) -> SqsEvent {
+    let mut event: SqsEvent = serde_json::from_value(fixture("email-worker")).unwrap();
+    let template = event.records[0].clone();
+    event.records = messages
+        .map(|(id, body)| {
+            let mut record = template.clone();
+            record.message_id = Some(id.clone());
+            record.body = Some(body.clone());
+            record
+        })
+        .collect();
+    event
 }
 
 pub async fn body_json(

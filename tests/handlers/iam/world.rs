@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use aws_lambda_events::event::sqs::SqsEvent;
 use serde_json::Value;
 use shared::adapters::aws::provision::{create_email_queues, create_table};
 use shared::adapters::aws::{AwsClients, SqsQueue};
@@ -23,7 +22,7 @@ use e2e::recorder::{Call, Recorder};
 
 use super::policy::Permission;
 use super::ports::{ManagementApi, Presigning, Seen, Ses};
-use crate::fixtures::{body_json, fixture, request};
+use crate::fixtures::{body_json, fixture, request, sqs_event};
 
 pub struct World {
     raw: AwsClients,
@@ -122,17 +121,7 @@ impl World {
     pub async fn run_email_worker(&mut self) {
         let queue = SqsQueue::new(self.raw.sqs.clone(), &self.queue_url);
         let messages = queue.receive(10, 1).await.unwrap();
-        let mut event: SqsEvent = serde_json::from_value(fixture("email-worker")).unwrap();
-        let template = event.records[0].clone();
-        event.records = messages
-            .iter()
-            .map(|m| {
-                let mut record = template.clone();
-                record.message_id = Some(m.message_id.clone());
-                record.body = Some(m.body.clone());
-                record
-            })
-            .collect();
+        let event = sqs_event(messages.iter().map(|m| (&m.message_id, &m.body)));
         self.forget();
         let response = email_worker::handle(self.app(email_worker::PORTS), event).await;
         assert!(response.batch_item_failures.is_empty());

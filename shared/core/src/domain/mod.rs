@@ -1,4 +1,11 @@
-//! Domain types, parsed and validated at the edge.
+//! Domain types, parsed and validated at the edge: accounts and sessions
+//! here, the lockout rules in [`lockout`], the board in [`board`].
+
+mod board;
+mod lockout;
+
+pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus};
+pub use lockout::{LoginAttempts, Reservation};
 
 use serde::{Deserialize, Serialize};
 
@@ -180,63 +187,6 @@ pub struct AuditEvent {
     pub detail: serde_json::Value,
 }
 
-/// Failed-login bookkeeping for one email. An attempt is counted when it is
-/// reserved, before the password is checked, so parallel guesses cannot
-/// outrun the count; a success clears it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LoginAttempts {
-    pub failures: u32,
-    /// Seconds since epoch; a lock is in force while `now < locked_until`.
-    pub locked_until: Option<UnixSecs>,
-}
-
-/// The answer to "may one more password be checked for this email?".
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reservation {
-    /// Check it: this attempt is number `number` of the count.
-    Granted { number: u32 },
-    /// A lock is in force until then (seconds since epoch).
-    Locked { until: UnixSecs },
-    /// The threshold's worth of attempts are counted or still being checked.
-    Exhausted,
-}
-
-impl LoginAttempts {
-    /// A count is forgotten this long after its last change (or after its lock ends).
-    pub const RETENTION_SECONDS: i64 = 30 * 86_400;
-
-    /// When a state written at `now` (with an optional lock) is forgotten.
-    pub fn expiry(now_secs: UnixSecs, locked_until: Option<UnixSecs>) -> UnixSecs {
-        locked_until.unwrap_or(now_secs).max(now_secs) + Self::RETENTION_SECONDS
-    }
-
-    pub fn locked_at(&self, now_secs: UnixSecs) -> Option<UnixSecs> {
-        self.locked_until.filter(|until| now_secs < *until)
-    }
-
-    /// The state after reserving one more attempt (unchanged when refused). A
-    /// lapsed lock starts a fresh count.
-    pub fn reserve(&self, threshold: u32, now_secs: UnixSecs) -> (Self, Reservation) {
-        if let Some(until) = self.locked_at(now_secs) {
-            return (self.clone(), Reservation::Locked { until });
-        }
-        let counted = if self.locked_until.is_some() {
-            0
-        } else {
-            self.failures
-        };
-        if counted >= threshold {
-            return (self.clone(), Reservation::Exhausted);
-        }
-        let next = Self {
-            failures: counted + 1,
-            locked_until: None,
-        };
-        let number = next.failures;
-        (next, Reservation::Granted { number })
-    }
-}
-
 /// One page of a listing; `next` is the store's own position, signed by the service.
 #[derive(Clone, Debug)]
 pub struct Page<T> {
@@ -282,35 +232,6 @@ mod tests {
     }
 
     #[test]
-    fn attempts_are_granted_up_to_the_threshold_then_exhausted() {
-        let mut state = LoginAttempts::default();
-        for expected in 1..=3 {
-            let (next, answer) = state.reserve(3, UnixSecs(100));
-            assert_eq!(answer, Reservation::Granted { number: expected });
-            state = next;
-        }
-        assert_eq!(state.reserve(3, UnixSecs(100)).1, Reservation::Exhausted);
-    }
-
-    #[test]
-    fn a_lock_refuses_until_it_lapses_then_the_count_starts_afresh() {
-        let locked = LoginAttempts {
-            failures: 3,
-            locked_until: Some(UnixSecs(200)),
-        };
-        assert_eq!(
-            locked.reserve(3, UnixSecs(199)).1,
-            Reservation::Locked {
-                until: UnixSecs(200)
-            }
-        );
-        assert_eq!(
-            locked.reserve(3, UnixSecs(200)).1,
-            Reservation::Granted { number: 1 }
-        );
-    }
-
-    #[test]
     fn roles_round_trip_through_their_names() {
         for role in [Role::Admin, Role::Editor, Role::Viewer] {
             assert_eq!(Role::parse(role.as_str()), Ok(role));
@@ -326,107 +247,4 @@ mod tests {
         );
         assert_eq!(AuditType::parse("nope"), None);
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    Todo,
-    InProgress,
-    Done,
-}
-
-impl TaskStatus {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        match raw {
-            "todo" => Ok(TaskStatus::Todo),
-            "in_progress" => Ok(TaskStatus::InProgress),
-            "done" => Ok(TaskStatus::Done),
-            _ => Err("must be one of todo, in_progress, done"),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::Todo => "todo",
-            TaskStatus::InProgress => "in_progress",
-            TaskStatus::Done => "done",
-        }
-    }
-}
-
-/// A task on the board; `version` starts at 1 and grows by one per update.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Task {
-    pub id: String,
-    pub title: String,
-    pub description: String,
-    pub status: TaskStatus,
-    pub assignee_id: Option<String>,
-    pub owner_id: String,
-    pub version: u64,
-    #[serde(with = "serde_rfc3339")]
-    pub created_at: UnixMillis,
-    #[serde(with = "serde_rfc3339")]
-    pub updated_at: UnixMillis,
-}
-
-/// Listing filters; both may be combined.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TaskFilter {
-    pub status: Option<TaskStatus>,
-    pub owner_id: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FileStatus {
-    Pending,
-    Ready,
-}
-
-impl FileStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileStatus::Pending => "pending",
-            FileStatus::Ready => "ready",
-        }
-    }
-}
-
-/// An uploaded (or announced) file. `key` is the object key, generated server-side.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FileRecord {
-    pub id: String,
-    pub filename: String,
-    pub content_type: String,
-    pub size: u64,
-    pub status: FileStatus,
-    pub owner_id: String,
-    #[serde(with = "serde_rfc3339")]
-    pub created_at: UnixMillis,
-    #[serde(skip)]
-    pub key: String,
-    /// A pending record expires (seconds since epoch) if the upload never completes.
-    #[serde(skip)]
-    pub expires_at: Option<UnixSecs>,
-}
-
-impl FileRecord {
-    pub fn is_live(&self, now_secs: UnixSecs) -> bool {
-        self.expires_at.is_none_or(|exp| now_secs < exp)
-    }
-}
-
-/// A live WebSocket connection (API Gateway connection id) and who holds it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Connection {
-    pub id: String,
-    pub user_id: String,
-    /// The session whose ticket opened it: revoking the session closes it.
-    pub session_id: String,
-    pub user_name: String,
-    pub role: Role,
-    /// Seconds since epoch: API Gateway closes a connection after 2 hours at most.
-    pub expires_at: UnixSecs,
 }

@@ -1,0 +1,109 @@
+//! The board: tasks, uploaded files and the WebSocket connections that watch them.
+
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+use crate::clock::{serde_rfc3339, UnixMillis, UnixSecs};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Todo,
+    InProgress,
+    Done,
+}
+
+impl TaskStatus {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw {
+            "todo" => Ok(TaskStatus::Todo),
+            "in_progress" => Ok(TaskStatus::InProgress),
+            "done" => Ok(TaskStatus::Done),
+            _ => Err("must be one of todo, in_progress, done"),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Todo => "todo",
+            TaskStatus::InProgress => "in_progress",
+            TaskStatus::Done => "done",
+        }
+    }
+}
+
+/// A task on the board; `version` starts at 1 and grows by one per update.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Task {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub status: TaskStatus,
+    pub assignee_id: Option<String>,
+    pub owner_id: String,
+    pub version: u64,
+    #[serde(with = "serde_rfc3339")]
+    pub created_at: UnixMillis,
+    #[serde(with = "serde_rfc3339")]
+    pub updated_at: UnixMillis,
+}
+
+/// Listing filters; both may be combined.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TaskFilter {
+    pub status: Option<TaskStatus>,
+    pub owner_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    Pending,
+    Ready,
+}
+
+impl FileStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Pending => "pending",
+            FileStatus::Ready => "ready",
+        }
+    }
+}
+
+/// An uploaded (or announced) file. `key` is the object key, generated server-side.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FileRecord {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+    pub status: FileStatus,
+    pub owner_id: String,
+    #[serde(with = "serde_rfc3339")]
+    pub created_at: UnixMillis,
+    #[serde(skip)]
+    pub key: String,
+    /// A pending record expires (seconds since epoch) if the upload never completes.
+    #[serde(skip)]
+    pub expires_at: Option<UnixSecs>,
+}
+
+impl FileRecord {
+    pub fn is_live(&self, now_secs: UnixSecs) -> bool {
+        self.expires_at.is_none_or(|exp| now_secs < exp)
+    }
+}
+
+/// A live WebSocket connection (API Gateway connection id) and who holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Connection {
+    pub id: String,
+    pub user_id: String,
+    /// The session whose ticket opened it: revoking the session closes it.
+    pub session_id: String,
+    pub user_name: String,
+    pub role: Role,
+    /// Seconds since epoch: API Gateway closes a connection after 2 hours at most.
+    pub expires_at: UnixSecs,
+}
