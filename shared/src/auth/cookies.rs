@@ -86,7 +86,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn login_cookies_carry_the_contract_attributes() {
+    fn login_cookies_carry_the_documented_attributes() {
         let [access, refresh, csrf] = set(WebCookies {
             access_token: "a",
             access_max_age: 900,

@@ -285,7 +285,7 @@ mod tests {
     }
 
     #[test]
-    fn defaults_follow_the_contract() {
+    fn defaults_are_the_documented_ones() {
         let c = Config::from_map(&vars(&[]), MissingSecrets::GenerateEphemeral).unwrap();
         assert_eq!(c.settings.default_role, Role::Viewer);
         assert_eq!(

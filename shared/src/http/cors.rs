@@ -72,7 +72,7 @@ mod tests {
     }
 
     #[test]
-    fn preflights_allow_the_contract_headers() {
+    fn preflights_allow_the_documented_headers() {
         let h = preflight(Some("http://localhost:5173"), &origins());
         assert_eq!(h["access-control-allow-headers"], ALLOW_HEADERS);
     }

@@ -30,7 +30,7 @@ mod tests {
     use crate::error::StoreError;
 
     #[test]
-    fn every_code_maps_to_the_contract_status() {
+    fn every_code_maps_to_its_documented_status() {
         let cases: Vec<(ApiError, u16, &str)> = vec![
             (ApiError::field("email", "bad"), 422, "validation_failed"),
             (ApiError::InvalidCredentials, 401, "invalid_credentials"),

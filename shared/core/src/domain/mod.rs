@@ -70,7 +70,7 @@ impl Role {
     }
 }
 
-/// The public user object of the contract.
+/// The public user object (README, "Auth in short").
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct User {
     pub id: String,
