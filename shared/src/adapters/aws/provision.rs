@@ -2,6 +2,7 @@
 //! emulators (tests and `cargo run -p local -- provision`). AWS deployments get
 //! them from CloudFormation instead.
 
+use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
     ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
@@ -37,7 +38,50 @@ fn index(n: u8) -> anyhow::Result<GlobalSecondaryIndex> {
         .build()?)
 }
 
+/// Creates the table, retrying a few times: an emulator that has just started
+/// (or is creating many tables at once) may refuse a call it takes a moment later.
 pub async fn create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match try_create_table(clients, name).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 4 => {
+                tracing::warn!(table = name, attempt, error = %format!("{e:#}"), "create table failed; retrying");
+                tokio::time::sleep(std::time::Duration::from_millis(250 * attempt)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+async fn try_create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
+    let exists = clients
+        .dynamodb
+        .describe_table()
+        .table_name(name)
+        .send()
+        .await;
+    if exists.is_err() {
+        create_table_once(clients, name).await?;
+    }
+    clients
+        .dynamodb
+        .update_time_to_live()
+        .table_name(name)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name("ttl")
+                .enabled(true)
+                .build()?,
+        )
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("enable TTL: {}", DisplayErrorContext(e)))?;
+    Ok(())
+}
+
+async fn create_table_once(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
     clients
         .dynamodb
         .create_table()
@@ -57,19 +101,8 @@ pub async fn create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()
         .key_schema(key("sk", KeyType::Range)?)
         .set_global_secondary_indexes(Some(vec![index(1)?, index(2)?, index(3)?]))
         .send()
-        .await?;
-    clients
-        .dynamodb
-        .update_time_to_live()
-        .table_name(name)
-        .time_to_live_specification(
-            TimeToLiveSpecification::builder()
-                .attribute_name("ttl")
-                .enabled(true)
-                .build()?,
-        )
-        .send()
-        .await?;
+        .await
+        .map_err(|e| anyhow::anyhow!("create table: {}", DisplayErrorContext(e)))?;
     Ok(())
 }
 
