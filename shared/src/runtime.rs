@@ -11,8 +11,7 @@ use std::collections::HashMap;
 use crate::adapters::aws::AwsClients;
 use crate::clock::SystemClock;
 use crate::config::{Config, MissingSecrets};
-use crate::http::Route;
-use crate::wiring::Port;
+use crate::wiring::{Port, Route};
 use crate::App;
 
 /// Once per cold start: config from the environment, secrets from Secrets

@@ -35,6 +35,34 @@ pub enum Port {
     Notifier,
 }
 
+/// One Lambda: its binary name, the ports its wiring builds (beyond the
+/// table, which every function but `jwks` reads), and its handler.
+#[derive(Clone, Copy)]
+pub struct Route {
+    pub name: &'static str,
+    pub ports: &'static [Port],
+    pub handler: crate::http::Handler,
+}
+
+/// A function package's routes: `CONST: "binary" => handler uses [Port, ...];`
+/// makes `CONST` (what the binary's `main` serves) and `routes()`.
+#[macro_export]
+macro_rules! handlers {
+    ($($id:ident: $name:literal => $f:path, uses [$($port:ident),*];)*) => {
+        $(
+            pub const $id: $crate::wiring::Route = $crate::wiring::Route {
+                name: $name,
+                ports: &[$($crate::wiring::Port::$port),*],
+                handler: |app, req| Box::pin($f(app, req)),
+            };
+        )*
+
+        pub fn routes() -> Vec<$crate::wiring::Route> {
+            vec![$($id),*]
+        }
+    };
+}
+
 /// Every port: the local gateway and the tests that run all routes in one process.
 pub const ALL_PORTS: &[Port] = &[
     Port::EmailQueue,

@@ -1,11 +1,11 @@
 //! Authentication at the edge: JWT keys, CSRF, cookies and the gate that turns
 //! a request into a [`crate::Claim`] or a [`crate::Caller`].
 
-pub mod cookies;
 pub mod csrf;
 pub mod gate;
 pub mod jwt;
 pub mod keys;
 
+pub use crate::http::cookies;
 pub use gate::Gate;
 pub use think_tank_core::auth::{password, refresh};

@@ -84,7 +84,7 @@ impl Ctx {
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {
-        crate::auth::cookies::read(&self.headers, name)
+        super::cookies::read(&self.headers, name)
     }
 
     /// A path id such as `{id}`. Ids are ours (UUIDs), so anything longer than

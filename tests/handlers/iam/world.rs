@@ -14,7 +14,7 @@ use shared::auth::keys::SigningKey;
 use shared::clock::SystemClock;
 use shared::config::MissingSecrets;
 use shared::crypto::{b64url_encode, random_bytes};
-use shared::http::Route;
+use shared::wiring::Route;
 use shared::wiring::{on_aws_for, Port};
 use shared::{App, Config};
 
@@ -91,7 +91,7 @@ impl World {
     }
 
     /// Invokes the route's handler with the event; its calls count towards its role.
-    pub async fn call(&mut self, route: shared::http::Route, event: Value) -> (u16, Value) {
+    pub async fn call(&mut self, route: shared::wiring::Route, event: Value) -> (u16, Value) {
         self.forget();
         let app = self.app(route.ports);
         let (status, _, body) = body_json((route.handler)(app, request(&event)).await).await;
