@@ -15,7 +15,7 @@ use shared::clock::UnixSecs;
 use shared::config::MissingSecrets;
 use shared::domain::{
     AuditEvent, Connection, Email, FileRecord, LiveJti, Page, Reservation, Session, Task,
-    TaskFilter, User, UserChanges, UserRecord,
+    TaskFilter, TotpRecord, User, UserChanges, UserRecord,
 };
 use shared::error::{StoreError, StoreResult};
 use shared::ports::*;
@@ -209,6 +209,41 @@ impl AttemptStore for GateStore {
 
     async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()> {
         self.inner.lock_until(email, until, now).await
+    }
+}
+
+#[async_trait]
+impl MfaStore for GateStore {
+    async fn totp(&self, user_id: &str) -> StoreResult<TotpRecord> {
+        self.inner.totp(user_id).await
+    }
+
+    async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool> {
+        self.inner.set_pending_totp(user_id, sealed).await
+    }
+
+    async fn activate_totp(&self, user_id: &str, step: u64) -> StoreResult<bool> {
+        self.inner.activate_totp(user_id, step).await
+    }
+
+    async fn accept_totp_step(&self, user_id: &str, step: u64) -> StoreResult<bool> {
+        self.inner.accept_totp_step(user_id, step).await
+    }
+
+    async fn replace_backup_codes(&self, user_id: &str, hashes: &[String]) -> StoreResult<()> {
+        self.inner.replace_backup_codes(user_id, hashes).await
+    }
+
+    async fn use_backup_code(&self, user_id: &str, hash: &str) -> StoreResult<bool> {
+        self.inner.use_backup_code(user_id, hash).await
+    }
+
+    async fn backup_codes_left(&self, user_id: &str) -> StoreResult<usize> {
+        self.inner.backup_codes_left(user_id).await
+    }
+
+    async fn clear_mfa(&self, user_id: &str) -> StoreResult<()> {
+        self.inner.clear_mfa(user_id).await
     }
 }
 

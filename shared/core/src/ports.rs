@@ -10,7 +10,7 @@ use crate::clock::{UnixMillis, UnixSecs};
 
 use crate::domain::{
     AuditEvent, Connection, Email, FileRecord, LiveJti, Page, Reservation, Session, Task,
-    TaskFilter, User, UserChanges, UserRecord,
+    TaskFilter, TotpRecord, User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
@@ -93,6 +93,27 @@ pub trait AttemptStore: Send + Sync {
     /// Forgets the count and lifts any lock (a success, a reset, an admin).
     async fn clear_attempts(&self, email: &Email) -> StoreResult<()>;
     async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()>;
+}
+
+/// Second factors. Each acceptance is a conditional write, so a TOTP step or
+/// a backup code works once however many requests present it at the same time.
+#[async_trait]
+pub trait MfaStore: Send + Sync {
+    async fn totp(&self, user_id: &str) -> StoreResult<TotpRecord>;
+    /// Sets (or replaces) the pending seed; `false` while TOTP is active.
+    async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool>;
+    /// Makes the pending seed active, accepting `step` as its first code;
+    /// `false` if there was no pending seed or TOTP is already active.
+    async fn activate_totp(&self, user_id: &str, step: u64) -> StoreResult<bool>;
+    /// Accepts `step` for the active seed if no later or equal step was; `false` for a replay.
+    async fn accept_totp_step(&self, user_id: &str, step: u64) -> StoreResult<bool>;
+    /// Replaces the whole set of backup codes (hashes).
+    async fn replace_backup_codes(&self, user_id: &str, hashes: &[String]) -> StoreResult<()>;
+    /// Uses up one backup code; `false` if it was not (or no longer) there.
+    async fn use_backup_code(&self, user_id: &str, hash: &str) -> StoreResult<bool>;
+    async fn backup_codes_left(&self, user_id: &str) -> StoreResult<usize>;
+    /// Turns TOTP off and deletes the backup codes.
+    async fn clear_mfa(&self, user_id: &str) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -226,6 +247,7 @@ pub trait Store:
     + RevocationStore
     + OneTimeStore
     + AttemptStore
+    + MfaStore
     + RateLimitStore
     + AuditStore
     + TaskStore
@@ -241,6 +263,7 @@ impl<T> Store for T where
         + RevocationStore
         + OneTimeStore
         + AttemptStore
+        + MfaStore
         + RateLimitStore
         + AuditStore
         + TaskStore

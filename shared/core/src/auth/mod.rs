@@ -1,4 +1,6 @@
-//! Password hashing and refresh secrets.
+//! Passwords, refresh secrets, TOTP and secrets sealed at rest.
 
 pub mod password;
 pub mod refresh;
+pub mod sealed;
+pub mod totp;

@@ -3,9 +3,11 @@
 
 mod board;
 mod lockout;
+mod mfa;
 
 pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus};
 pub use lockout::{LoginAttempts, Reservation};
+pub use mfa::TotpRecord;
 
 use serde::{Deserialize, Serialize};
 

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod board;
+mod mfa;
 mod queue;
 
 pub use queue::{MemoryQueue, QueuedMessage};
@@ -32,6 +33,7 @@ pub struct MemoryStore {
     /// (key, window start) -> (hits, window end)
     rate: Mutex<HashMap<(String, UnixSecs), (u32, UnixSecs)>>,
     audit: Mutex<BTreeMap<String, (AuditEvent, UnixSecs)>>,
+    mfa: Mutex<HashMap<String, mfa::Factors>>,
     tasks: Mutex<BTreeMap<String, Task>>,
     files: Mutex<BTreeMap<String, FileRecord>>,
     connections: Mutex<BTreeMap<String, Connection>>,

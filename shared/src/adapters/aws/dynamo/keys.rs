@@ -64,6 +64,21 @@ pub fn sessions_of(user_id: &str) -> (String, &'static str) {
 
 const SESSION_PREFIX: &str = "SESSION#";
 
+pub fn mfa(user_id: &str) -> Item {
+    key(user_pk(user_id), "MFA")
+}
+
+pub fn backup_code(user_id: &str, hash: &str) -> Item {
+    key(user_pk(user_id), format!("{BACKUP_PREFIX}{hash}"))
+}
+
+/// The partition and sort-key prefix of one user's backup codes.
+pub fn backup_codes_of(user_id: &str) -> (String, &'static str) {
+    (user_pk(user_id), BACKUP_PREFIX)
+}
+
+const BACKUP_PREFIX: &str = "BACKUP#";
+
 pub fn revoked_jti(jti: &str) -> Item {
     key(format!("JTI#{jti}"), "REVOKED")
 }

@@ -8,6 +8,7 @@ mod connections;
 mod files;
 pub(crate) mod item;
 pub mod keys;
+mod mfa;
 mod one_time;
 mod sessions;
 mod tasks;

@@ -1,0 +1,149 @@
+//! Second factors beside their user: one `MFA` item (sealed TOTP seeds and
+//! the last accepted step), one item per backup code hash.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+
+use super::item::*;
+use super::keys;
+use super::{sdk_error, unless_lost, DynamoStore};
+use crate::domain::TotpRecord;
+use crate::error::StoreResult;
+use crate::ports::MfaStore;
+
+impl DynamoStore {
+    /// The hashes of the user's backup codes.
+    async fn backup_code_hashes(&self, user_id: &str) -> StoreResult<Vec<String>> {
+        let (pk, prefix) = keys::backup_codes_of(user_id);
+        let req = self
+            .query()
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true);
+        let items = self.query_all(req).await?;
+        Ok(items.iter().filter_map(|i| get_s(i, "hash")).collect())
+    }
+
+    /// One transaction: deletes `gone`, puts `new`.
+    async fn swap_backup_codes(
+        &self,
+        user_id: &str,
+        gone: &[String],
+        new: &[String],
+    ) -> StoreResult<()> {
+        let mut writes = Vec::new();
+        for hash in gone {
+            let delete = Delete::builder()
+                .table_name(self.table())
+                .set_key(Some(keys::backup_code(user_id, hash)))
+                .build()
+                .map_err(anyhow::Error::from)?;
+            writes.push(TransactWriteItem::builder().delete(delete).build());
+        }
+        for hash in new {
+            let mut item = keys::backup_code(user_id, hash);
+            item.insert("hash".into(), s(hash));
+            let put = Put::builder()
+                .table_name(self.table())
+                .set_item(Some(item))
+                .build()
+                .map_err(anyhow::Error::from)?;
+            writes.push(TransactWriteItem::builder().put(put).build());
+        }
+        if writes.is_empty() {
+            return Ok(());
+        }
+        self.client()
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+            .map_err(|e| sdk_error("dynamodb swap backup codes", e))?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl MfaStore for DynamoStore {
+    async fn totp(&self, user_id: &str) -> StoreResult<TotpRecord> {
+        let item = self.get(keys::mfa(user_id)).await?;
+        Ok(item.map_or_else(TotpRecord::default, |i| TotpRecord {
+            active: get_s(&i, "totp"),
+            pending: get_s(&i, "pending"),
+            last_step: get_n(&i, "last_step").map(|s| s as u64),
+        }))
+    }
+
+    async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::mfa(user_id)))
+            .update_expression("SET pending = :sealed")
+            .condition_expression("attribute_not_exists(totp)")
+            .expression_attribute_values(":sealed", s(sealed))
+            .send()
+            .await;
+        Ok(unless_lost("dynamodb set pending totp", result)?.is_some())
+    }
+
+    async fn activate_totp(&self, user_id: &str, step: u64) -> StoreResult<bool> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::mfa(user_id)))
+            .update_expression("SET totp = pending, last_step = :step REMOVE pending")
+            .condition_expression("attribute_exists(pending) AND attribute_not_exists(totp)")
+            .expression_attribute_values(":step", n(step as i64))
+            .send()
+            .await;
+        Ok(unless_lost("dynamodb activate totp", result)?.is_some())
+    }
+
+    async fn accept_totp_step(&self, user_id: &str, step: u64) -> StoreResult<bool> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::mfa(user_id)))
+            .update_expression("SET last_step = :step")
+            .condition_expression(
+                "attribute_exists(totp) AND (attribute_not_exists(last_step) OR last_step < :step)",
+            )
+            .expression_attribute_values(":step", n(step as i64))
+            .send()
+            .await;
+        Ok(unless_lost("dynamodb accept totp step", result)?.is_some())
+    }
+
+    async fn replace_backup_codes(&self, user_id: &str, hashes: &[String]) -> StoreResult<()> {
+        let old = self.backup_code_hashes(user_id).await?;
+        let gone: Vec<String> = old.into_iter().filter(|h| !hashes.contains(h)).collect();
+        self.swap_backup_codes(user_id, &gone, hashes).await
+    }
+
+    async fn use_backup_code(&self, user_id: &str, hash: &str) -> StoreResult<bool> {
+        let result = self
+            .client()
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(keys::backup_code(user_id, hash)))
+            .condition_expression("attribute_exists(pk)")
+            .send()
+            .await;
+        Ok(unless_lost("dynamodb use backup code", result)?.is_some())
+    }
+
+    async fn backup_codes_left(&self, user_id: &str) -> StoreResult<usize> {
+        Ok(self.backup_code_hashes(user_id).await?.len())
+    }
+
+    async fn clear_mfa(&self, user_id: &str) -> StoreResult<()> {
+        let codes = self.backup_code_hashes(user_id).await?;
+        self.swap_backup_codes(user_id, &codes, &[]).await?;
+        self.delete(keys::mfa(user_id)).await.map(|_| ())
+    }
+}
