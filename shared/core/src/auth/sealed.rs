@@ -12,11 +12,9 @@ const NONCE_BYTES: usize = 12;
 pub struct SealingKey(Aes256Gcm);
 
 impl SealingKey {
-    /// `key` is at least 32 bytes (one of the app secret's derived keys).
-    pub fn new(key: &[u8]) -> Self {
-        let mut bytes = [0u8; 32];
-        bytes.copy_from_slice(&key[..32]);
-        Self(Aes256Gcm::new(&bytes.into()))
+    /// `key` is one of the app secret's derived keys (HMAC-SHA256: 32 bytes).
+    pub fn new(key: &[u8; 32]) -> Self {
+        Self(Aes256Gcm::new(&(*key).into()))
     }
 
     /// `nonce.ciphertext`, base64url; `owner` is authenticated, not stored.

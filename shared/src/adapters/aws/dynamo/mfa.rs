@@ -15,13 +15,7 @@ impl DynamoStore {
     /// The hashes of the user's backup codes.
     async fn backup_code_hashes(&self, user_id: &str) -> StoreResult<Vec<String>> {
         let (pk, prefix) = keys::backup_codes_of(user_id);
-        let req = self
-            .query()
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":prefix", s(prefix))
-            .consistent_read(true);
-        let items = self.query_all(req).await?;
+        let items = self.query_prefix(pk, prefix).await?;
         Ok(items.iter().filter_map(|i| get_s(i, "hash")).collect())
     }
 

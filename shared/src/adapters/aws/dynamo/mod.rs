@@ -116,6 +116,17 @@ impl DynamoStore {
             .scan_index_forward(false)
     }
 
+    /// Every item of partition `pk` whose sort key starts with `prefix`.
+    async fn query_prefix(&self, pk: String, prefix: &str) -> StoreResult<Vec<Item>> {
+        let req = self
+            .query()
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", item::s(pk))
+            .expression_attribute_values(":prefix", item::s(prefix))
+            .consistent_read(true);
+        self.query_all(req).await
+    }
+
     /// Every item the query matches, through the SDK's paginator.
     async fn query_all(&self, req: QueryFluentBuilder) -> StoreResult<Vec<Item>> {
         req.into_paginator()

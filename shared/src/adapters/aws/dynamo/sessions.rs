@@ -91,13 +91,7 @@ impl SessionStore for DynamoStore {
 
     async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>> {
         let (pk, prefix) = keys::sessions_of(user_id);
-        let req = self
-            .query()
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":prefix", s(prefix))
-            .consistent_read(true);
-        let items = self.query_all(req).await?;
+        let items = self.query_prefix(pk, prefix).await?;
         Ok(items
             .iter()
             .map(session_from_item)
