@@ -44,6 +44,7 @@ pub fn session(user_id: &str) -> Session {
         last_used_at: NOW.to_millis(),
         expires_at: NOW + 3600,
         absolute_expires_at: NOW + 7200,
+        authenticated_at: NOW,
         revoked: false,
     }
 }

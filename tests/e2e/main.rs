@@ -7,6 +7,7 @@ mod conventions;
 mod files;
 mod lockout;
 mod realtime;
+mod reauth;
 mod sessions;
 mod tasks;
 mod web;

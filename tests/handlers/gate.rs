@@ -134,6 +134,15 @@ impl SessionStore for GateStore {
         self.inner.replace_session_if(session, expected_hash).await
     }
 
+    async fn mark_authenticated(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        at: UnixSecs,
+    ) -> StoreResult<bool> {
+        self.inner.mark_authenticated(user_id, session_id, at).await
+    }
+
     async fn revoke_session(
         &self,
         user_id: &str,

@@ -8,6 +8,7 @@ mod fixtures;
 mod gate;
 mod iam;
 mod logs;
+mod reauth;
 mod revocation;
 mod routes;
 mod side_effects;

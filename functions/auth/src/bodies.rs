@@ -96,6 +96,21 @@ impl PasswordChangeBody {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct ReauthBody {
+    password: String,
+}
+
+impl ReauthBody {
+    pub fn validate(self) -> Result<SecretString, ApiError> {
+        if self.password.is_empty() {
+            return Err(ApiError::field("password", "is required"));
+        }
+        Ok(self.password.into())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TokenBody {
     pub token: String,
 }

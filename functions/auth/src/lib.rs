@@ -30,6 +30,7 @@ shared::handlers! {
     ME: "me" => me, uses [];
     ME_UPDATE: "me-update" => me_update, uses [];
     PASSWORD_CHANGE: "password-change" => password_change, uses [EmailQueue, Notifier];
+    REAUTHENTICATE: "reauthenticate" => reauthenticate, uses [EmailQueue];
     VERIFY_EMAIL: "verify-email" => verify_email, uses [];
     VERIFY_EMAIL_RESEND: "verify-email-resend" => verify_email_resend, uses [EmailQueue];
     PASSWORD_FORGOT: "password-forgot" => password_forgot, uses [EmailQueue];
@@ -201,6 +202,19 @@ pub async fn password_change(app: Arc<App>, req: Request) -> Response<Body> {
         let body = ctx.json::<PasswordChangeBody>()?.validate()?;
         let meta = ctx.client_meta(app);
         app.change_password(&caller, body.0, body.1, &meta).await?;
+        Ok(Reply::empty(StatusCode::NO_CONTENT))
+    })
+    .await
+}
+
+/// Renews the current session's proof of identity for sensitive routes.
+pub async fn reauthenticate(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        let password = ctx.json::<ReauthBody>()?.validate()?;
+        app.reauthenticate(&caller, password, &ctx.client_meta(app))
+            .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await

@@ -50,6 +50,8 @@ pub enum ApiError {
     CsrfFailed,
     #[error("forbidden")]
     Forbidden,
+    #[error("reauthentication required")]
+    ReauthenticationRequired,
     #[error("not found")]
     NotFound,
     #[error("email taken")]
@@ -90,6 +92,7 @@ impl ApiError {
             RefreshReused => "refresh_reused",
             InvalidToken => "invalid_token",
             CsrfFailed => "csrf_failed",
+            ReauthenticationRequired => "reauthentication_required",
             Forbidden => "forbidden",
             NotFound => "not_found",
             EmailTaken => "email_taken",
@@ -117,6 +120,7 @@ impl ApiError {
             RefreshReused => "The refresh token was already used; the session is revoked.",
             InvalidToken => "The token is invalid, expired or already used.",
             CsrfFailed => "The CSRF token is missing or does not match this session.",
+            ReauthenticationRequired => "Sign in again (POST /v1/auth/reauthenticate) to do this.",
             Forbidden => "You do not have permission for this action.",
             NotFound => "The resource does not exist.",
             EmailTaken => "An account with this email already exists.",

@@ -38,6 +38,13 @@ pub trait SessionStore: Send + Sync {
     /// `expected_hash`; `false` when another rotation or a revocation won.
     async fn replace_session_if(&self, session: &Session, expected_hash: &str)
         -> StoreResult<bool>;
+    /// Records a fresh proof of identity on a live (unrevoked) session; `false` if there is none.
+    async fn mark_authenticated(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        at: UnixSecs,
+    ) -> StoreResult<bool>;
     /// Marks the session revoked and returns it as it was; `None` if it does not
     /// exist or was already revoked.
     async fn revoke_session(&self, user_id: &str, session_id: &str)

@@ -14,6 +14,8 @@ pub struct Settings {
     pub ip_rate_limit: u32,
     pub refresh_token_ttl_seconds: i64,
     pub session_max_seconds: i64,
+    /// How recent a sign-in sensitive routes accept (`REAUTH_SECONDS`).
+    pub reauth_seconds: i64,
     pub max_upload_bytes: u64,
     pub allowed_upload_types: Vec<String>,
     pub email_from: String,

@@ -111,6 +111,7 @@ fn settings(r: &Reader) -> Result<Settings, ConfigError> {
         ip_rate_limit: r.number("IP_RATE_LIMIT", 20, 1, 1_000_000_000)? as u32,
         refresh_token_ttl_seconds: r.number("REFRESH_TOKEN_TTL_SECONDS", 7 * DAY, 60, 90 * DAY)?,
         session_max_seconds: r.number("SESSION_MAX_SECONDS", 30 * DAY, 60, 365 * DAY)?,
+        reauth_seconds: r.number("REAUTH_SECONDS", 600, 30, DAY)?,
         max_upload_bytes: r.number(
             "MAX_UPLOAD_BYTES",
             10 * 1024 * 1024,

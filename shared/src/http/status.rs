@@ -12,7 +12,7 @@ pub fn status(err: &ApiError) -> StatusCode {
             StatusCode::UNAUTHORIZED
         }
         InvalidToken => StatusCode::BAD_REQUEST,
-        CsrfFailed | Forbidden => StatusCode::FORBIDDEN,
+        CsrfFailed | Forbidden | ReauthenticationRequired => StatusCode::FORBIDDEN,
         NotFound => StatusCode::NOT_FOUND,
         EmailTaken | Conflict => StatusCode::CONFLICT,
         PreconditionFailed => StatusCode::PRECONDITION_FAILED,

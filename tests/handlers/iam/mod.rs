@@ -126,6 +126,11 @@ async fn accounts(world: &mut World) -> Tokens {
         )
         .await;
     world.send(auth::SESSIONS_LIST, &admin, None).await;
+    let password = json!({ "password": PASSWORD });
+    let (status, body) = world
+        .send(auth::REAUTHENTICATE, &admin, Some(password))
+        .await;
+    assert_eq!(status, 204, "{body}");
     world.send(auth::VERIFY_EMAIL_RESEND, &admin, None).await;
     world.send(auth::JWKS, "", None).await;
     Tokens {

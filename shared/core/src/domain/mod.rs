@@ -125,9 +125,17 @@ pub struct Session {
     pub expires_at: UnixSecs,
     pub absolute_expires_at: UnixSecs,
     pub revoked: bool,
+    /// When its holder last proved who they are (the login, or `reauthenticate`):
+    /// what sensitive routes compare with `REAUTH_SECONDS`.
+    pub authenticated_at: UnixSecs,
 }
 
 impl Session {
+    /// Signed in (or re-authenticated) within the last `window` seconds.
+    pub fn is_recent(&self, now_secs: UnixSecs, window: i64) -> bool {
+        now_secs - self.authenticated_at <= window
+    }
+
     pub fn is_live(&self, now_secs: UnixSecs) -> bool {
         !self.revoked && now_secs < self.expires_at && now_secs < self.absolute_expires_at
     }
@@ -150,6 +158,7 @@ pub enum AuditType {
     PasswordReset,
     RoleChange,
     RefreshReuse,
+    Reauthenticated,
 }
 
 impl AuditType {
@@ -166,6 +175,7 @@ impl AuditType {
             AuditType::PasswordReset => "password_reset",
             AuditType::RoleChange => "role_change",
             AuditType::RefreshReuse => "refresh_reuse",
+            AuditType::Reauthenticated => "reauthenticated",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod health;
 pub mod login;
 pub mod mail;
 pub mod realtime;
+pub mod reauth;
 pub mod security;
 pub mod sessions;
 pub mod tasks;

@@ -55,6 +55,7 @@ impl App {
             expires_at: (now + self.settings.refresh_token_ttl_seconds).min(absolute),
             absolute_expires_at: absolute,
             revoked: false,
+            authenticated_at: now,
         };
         self.store.create_session(&session).await?;
         Ok(IssuedSession {

@@ -116,6 +116,23 @@ impl SessionStore for MemoryStore {
         }
     }
 
+    async fn mark_authenticated(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        at: UnixSecs,
+    ) -> StoreResult<bool> {
+        let mut sessions = lock(&self.sessions);
+        let key = (user_id.to_string(), session_id.to_string());
+        match sessions.get_mut(&key).filter(|s| !s.revoked) {
+            Some(session) => {
+                session.authenticated_at = at;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
     async fn revoke_session(
         &self,
         user_id: &str,

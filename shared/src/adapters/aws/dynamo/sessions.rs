@@ -34,6 +34,7 @@ fn session_to_item(sn: &Session) -> Item {
         ("expires_at".into(), n(sn.expires_at)),
         ("absolute_expires_at".into(), n(sn.absolute_expires_at)),
         ("revoked".into(), b(sn.revoked)),
+        ("authenticated_at".into(), n(sn.authenticated_at)),
         (TTL.into(), n(sn.expires_at)),
     ]);
     put_opt(&mut item, "device_name", &sn.device_name);
@@ -75,6 +76,8 @@ fn session_from_item(item: &Item) -> anyhow::Result<Session> {
         expires_at: require_time(item, "expires_at")?,
         absolute_expires_at: require_time(item, "absolute_expires_at")?,
         revoked: get_b(item, "revoked"),
+        // Sessions from before sudo mode count as signed in long ago.
+        authenticated_at: get_n(item, "authenticated_at").map_or(UnixSecs(0), UnixSecs),
     })
 }
 
@@ -113,6 +116,26 @@ impl SessionStore for DynamoStore {
             values,
         )
         .await
+    }
+
+    async fn mark_authenticated(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        at: UnixSecs,
+    ) -> StoreResult<bool> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::session(user_id, session_id)))
+            .update_expression("SET authenticated_at = :at")
+            .condition_expression("attribute_exists(pk) AND revoked = :f")
+            .expression_attribute_values(":at", n(at))
+            .expression_attribute_values(":f", b(false))
+            .send()
+            .await;
+        Ok(unless_lost("dynamodb mark authenticated", result)?.is_some())
     }
 
     async fn revoke_session(

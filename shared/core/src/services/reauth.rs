@@ -1,0 +1,64 @@
+//! "Sudo mode": sensitive changes need a sign-in within `REAUTH_SECONDS`. A
+//! login starts a session signed in; `reauthenticate` renews that proof on
+//! the current session. A stolen session alone cannot pass the gate.
+
+use secrecy::SecretString;
+use serde_json::json;
+
+use super::accounts::stored_email;
+use super::security::ClientMeta;
+use crate::domain::AuditType;
+use crate::error::ApiError;
+use crate::{App, Caller};
+
+impl App {
+    /// Checks the caller's password (wrong ones count towards the lockout)
+    /// and marks the current session as just signed in.
+    pub async fn reauthenticate(
+        &self,
+        caller: &Caller,
+        password: SecretString,
+        meta: &ClientMeta,
+    ) -> Result<(), ApiError> {
+        let record = self
+            .store
+            .user_by_id(caller.user_id())
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let email = stored_email(&record.user)?;
+        self.check_password(&email, password, Some(&record), meta)
+            .await?;
+        let now = self.clock.now_secs();
+        let marked = self
+            .store
+            .mark_authenticated(caller.user_id(), caller.session_id(), now)
+            .await?;
+        if !marked {
+            return Err(ApiError::Unauthorized);
+        }
+        let detail = json!({ "session_id": caller.session_id() });
+        self.audit(
+            AuditType::Reauthenticated,
+            Some(caller.user_id()),
+            meta,
+            detail,
+        )
+        .await
+    }
+
+    /// The gate of every sensitive route: `403 reauthentication_required`
+    /// unless the caller's session proved who they are recently.
+    pub async fn require_recent_sign_in(&self, caller: &Caller) -> Result<(), ApiError> {
+        let session = self
+            .store
+            .session(caller.user_id(), caller.session_id())
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let now = self.clock.now_secs();
+        if session.is_recent(now, self.settings.reauth_seconds) {
+            Ok(())
+        } else {
+            Err(ApiError::ReauthenticationRequired)
+        }
+    }
+}

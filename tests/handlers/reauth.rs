@@ -1,0 +1,64 @@
+//! Sudo mode: a session counts as recently signed in for `REAUTH_SECONDS`
+//! after its login, and `reauthenticate` renews that on the same session.
+
+use std::sync::Arc;
+
+use shared::clock::{Clock, ManualClock};
+use shared::config::{LocalConfig, MissingSecrets};
+use shared::services::security::ClientMeta;
+use shared::{ApiError, App, Claim, Config};
+
+use crate::fixtures::{login_event, register_event, PASSWORD};
+
+fn app_with_clock() -> (Arc<App>, Arc<ManualClock>) {
+    let vars = [("REAUTH_SECONDS".to_string(), "600".to_string())].into();
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let local = LocalConfig::from_map(&vars).unwrap();
+    let clock = Arc::new(ManualClock::starting_now());
+    let (app, _) = shared::wiring::in_memory(config, &local, clock.clone());
+    (Arc::new(app), clock)
+}
+
+#[tokio::test]
+async fn a_session_is_recent_until_reauth_seconds_pass_and_reauthenticate_renews_it() {
+    let (app, clock) = app_with_clock();
+    assert_eq!(register_event(&app, "sudo@example.com").await, 201);
+    let (_, login) = login_event(&app, "sudo@example.com").await;
+    let token = login["access_token"].as_str().unwrap();
+    let claims = app.tokens.verify(token, clock.now_secs()).unwrap();
+    let caller = app.admit(Claim::new(claims, false)).await.unwrap();
+
+    app.require_recent_sign_in(&caller).await.unwrap();
+    clock.advance_secs(601);
+    let stale = app.require_recent_sign_in(&caller).await.unwrap_err();
+    assert!(
+        matches!(stale, ApiError::ReauthenticationRequired),
+        "{stale:?}"
+    );
+
+    let meta = ClientMeta::default();
+    app.reauthenticate(&caller, PASSWORD.to_string().into(), &meta)
+        .await
+        .unwrap();
+    app.require_recent_sign_in(&caller).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_wrong_password_does_not_renew_the_session() {
+    let (app, clock) = app_with_clock();
+    register_event(&app, "sudo2@example.com").await;
+    let (_, login) = login_event(&app, "sudo2@example.com").await;
+    let claims = app
+        .tokens
+        .verify(login["access_token"].as_str().unwrap(), clock.now_secs())
+        .unwrap();
+    let caller = app.admit(Claim::new(claims, false)).await.unwrap();
+    clock.advance_secs(601);
+    let meta = ClientMeta::default();
+    let wrong = app
+        .reauthenticate(&caller, "not it".to_string().into(), &meta)
+        .await
+        .unwrap_err();
+    assert!(matches!(wrong, ApiError::InvalidCredentials), "{wrong:?}");
+    assert!(app.require_recent_sign_in(&caller).await.is_err());
+}
