@@ -176,3 +176,47 @@ on_both_backends!(
         assert!(types(&all.body["items"]).len() >= 4);
     }
 );
+
+on_both_backends!(
+    an_admin_mfa_reset_revokes_the_users_sessions_and_is_audited,
+    ADMIN,
+    |api| {
+        let boss = api.admin().await;
+        let user = api.user().await;
+        let path = format!("/v1/admin/users/{}/mfa", user.id);
+        let res = api.send_as("DELETE", &path, &boss.access_token, None).await;
+        assert_eq!(res.status, 204, "{}", res.body);
+        let me = api.get_as("/v1/auth/me", &user.access_token).await;
+        assert_eq!((me.status, me.code()), (401, "token_revoked"));
+        let audit = api
+            .get_as(
+                &format!("/v1/admin/audit?user_id={}", user.id),
+                &boss.access_token,
+            )
+            .await;
+        let types: Vec<&str> = audit.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["type"].as_str())
+            .collect();
+        assert!(types.contains(&"mfa_disabled"), "{types:?}");
+    }
+);
+
+on_both_backends!(
+    only_admins_reset_mfa_and_only_of_existing_users,
+    ADMIN,
+    |api| {
+        let boss = api.admin().await;
+        let user = api.user().await;
+        let path = format!("/v1/admin/users/{}/mfa", user.id);
+        let res = api.send_as("DELETE", &path, &user.access_token, None).await;
+        assert_eq!((res.status, res.code()), (403, "forbidden"));
+        let ghost = format!("/v1/admin/users/{}/mfa", shared::domain::new_id());
+        let res = api
+            .send_as("DELETE", &ghost, &boss.access_token, None)
+            .await;
+        assert_eq!((res.status, res.code()), (404, "not_found"));
+    }
+);

@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContex
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::operation::query::QueryInput;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_s3::operation::copy_object::CopyObjectInput;
 use aws_sdk_s3::operation::delete_object::DeleteObjectInput;
 use aws_sdk_s3::operation::get_object::GetObjectInput;
@@ -83,6 +84,27 @@ fn object_key(input: &Input) -> Option<&str> {
     head().or_else(get).or_else(delete).or_else(copy)
 }
 
+/// The item operations inside a `TransactWriteItems`, e.g. `PutItem,DeleteItem`:
+/// IAM checks each of them, not the transaction.
+fn transaction_actions(input: &Input) -> Option<String> {
+    let items = input
+        .downcast_ref::<TransactWriteItemsInput>()?
+        .transact_items();
+    let actions: Vec<&str> = items
+        .iter()
+        .filter_map(|i| {
+            (i.put().is_some().then_some("PutItem"))
+                .or(i.delete().is_some().then_some("DeleteItem"))
+                .or(i.update().is_some().then_some("UpdateItem"))
+                .or(i
+                    .condition_check()
+                    .is_some()
+                    .then_some("ConditionCheckItem"))
+        })
+        .collect();
+    Some(actions.join(","))
+}
+
 impl Intercept for Recorder {
     fn name(&self) -> &'static str {
         "call recorder"
@@ -100,15 +122,16 @@ impl Intercept for Recorder {
         let input = context.input();
         let target = input
             .downcast_ref::<QueryInput>()
-            .and_then(|q| q.index_name())
-            .or_else(|| object_key(input));
+            .and_then(|q| q.index_name().map(str::to_string))
+            .or_else(|| object_key(input).map(str::to_string))
+            .or_else(|| transaction_actions(input));
         let source = input
             .downcast_ref::<CopyObjectInput>()
             .and_then(|i| i.copy_source());
         self.0.lock().unwrap().push(Call {
             service: meta.service().to_string(),
             operation: meta.name().to_string(),
-            target: target.map(str::to_string),
+            target,
             source: source.map(str::to_string),
         });
         Ok(())

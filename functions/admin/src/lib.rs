@@ -17,6 +17,7 @@ shared::handlers! {
     USERS_LIST: "users-list" => users_list, uses [];
     USER_UPDATE: "user-update" => user_update, uses [EmailQueue, Notifier];
     AUDIT_LIST: "audit-list" => audit_list, uses [];
+    USER_MFA_RESET: "user-mfa-reset" => user_mfa_reset, uses [Notifier];
 }
 
 pub async fn users_list(app: Arc<App>, req: Request) -> Response<Body> {
@@ -65,6 +66,21 @@ pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
             .patch_user(caller.user_id(), user_id, patch, &meta)
             .await?;
         Reply::ok(&serde_json::json!({ "user": user }))
+    })
+    .await
+}
+
+/// `DELETE /v1/admin/users/{id}/mfa`: every factor off, sessions revoked.
+pub async fn user_mfa_reset(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        ctx.no_body()?;
+        let caller = app.authenticate(&ctx).await?;
+        caller.require(Permission::UsersUpdate)?;
+        let user_id = ctx.path_id("id")?;
+        app.reset_mfa(caller.user_id(), user_id, &ctx.client_meta(app))
+            .await?;
+        Ok(Reply::empty(http::StatusCode::NO_CONTENT))
     })
     .await
 }

@@ -202,6 +202,13 @@ async fn administration(world: &mut World, tokens: &Tokens) {
         .await;
     assert_eq!(status, 200, "{body}");
     world.send(admin::AUDIT_LIST, &tokens.admin, None).await;
+    let third = registered(world, "iam-third@example.com").await;
+    let third_id = third["user"]["id"].as_str().unwrap();
+    world.seed_second_factors(third_id).await;
+    let (status, body) = world
+        .send_to(admin::USER_MFA_RESET, &tokens.admin, third_id, None)
+        .await;
+    assert_eq!(status, 204, "{body}");
 }
 
 async fn sign_out(world: &mut World, tokens: &Tokens) {

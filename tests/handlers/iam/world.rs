@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use shared::adapters::aws::provision::{create_email_queues, create_table};
-use shared::adapters::aws::{AwsClients, SqsQueue};
+use shared::adapters::aws::{AwsClients, DynamoStore, SqsQueue};
 use shared::adapters::outbox::OutboxSender;
 use shared::auth::keys::SigningKey;
 use shared::clock::SystemClock;
@@ -128,6 +128,17 @@ impl World {
         self.note("email-worker");
     }
 
+    /// Gives the user an active TOTP seed and backup codes, outside any
+    /// function (no route enables them yet), so a reset has them to delete.
+    pub async fn seed_second_factors(&self, user_id: &str) {
+        use shared::ports::MfaStore;
+        let store = DynamoStore::new(self.raw.dynamodb.clone(), &self.vars["TABLE_NAME"]);
+        store.set_pending_totp(user_id, "sealed").await.unwrap();
+        store.activate_totp(user_id, 1).await.unwrap();
+        let codes: Vec<String> = (0..10).map(|i| format!("code-{i}")).collect();
+        store.replace_backup_codes(user_id, &codes).await.unwrap();
+    }
+
     /// Puts an object where a presigned upload would, outside any function.
     pub async fn upload(&self, key: &str, bytes: Vec<u8>) {
         let bucket = &self.vars["BUCKET_NAME"];
@@ -169,22 +180,23 @@ fn event(name: &str, token: &str, body: Option<Value>, id: Option<&str>) -> Valu
     event
 }
 
-/// The IAM permission an SDK call needs (TransactWriteItems here only puts).
+/// The IAM permissions an SDK call needs (a transaction: those of its items).
 fn needs(call: &Call) -> Vec<Permission> {
     let op = call.operation.as_str();
     let key = |k: &Option<String>| format!("UploadBucket/{}", k.as_deref().unwrap_or_default());
     match call.service.as_str() {
+        "DynamoDB" if op == "TransactWriteItems" => {
+            let actions = call.target.as_deref().unwrap_or_default().split(',');
+            actions
+                .map(|a| Permission::new(&format!("dynamodb:{a}"), "Table"))
+                .collect()
+        }
         "DynamoDB" => {
-            let action = if op == "TransactWriteItems" {
-                "PutItem"
-            } else {
-                op
-            };
             let resource = match &call.target {
                 Some(index) => format!("Table/index/{index}"),
                 None => "Table".to_string(),
             };
-            vec![Permission::new(&format!("dynamodb:{action}"), resource)]
+            vec![Permission::new(&format!("dynamodb:{op}"), resource)]
         }
         "SQS" => vec![Permission::new(&format!("sqs:{op}"), "EmailQueue")],
         "S3" => match op {

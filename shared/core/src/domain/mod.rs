@@ -99,6 +99,7 @@ pub struct UserChanges {
     pub role: Option<Role>,
     pub email_verified: Option<bool>,
     pub password_hash: Option<String>,
+    pub mfa_enabled: Option<bool>,
 }
 
 /// An issued access token that may still be alive: what revoking a session must blacklist.
@@ -159,6 +160,7 @@ pub enum AuditType {
     RoleChange,
     RefreshReuse,
     Reauthenticated,
+    MfaDisabled,
 }
 
 impl AuditType {
@@ -176,6 +178,7 @@ impl AuditType {
             AuditType::RoleChange => "role_change",
             AuditType::RefreshReuse => "refresh_reuse",
             AuditType::Reauthenticated => "reauthenticated",
+            AuditType::MfaDisabled => "mfa_disabled",
         }
     }
 

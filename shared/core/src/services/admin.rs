@@ -96,4 +96,28 @@ impl App {
         let now = self.clock.now_secs();
         Ok(self.store.list_events(user_id, after, limit, now).await?)
     }
+
+    /// Turns every second factor of the user off (for someone who lost them
+    /// all) and revokes their sessions; audited with the admin's id.
+    pub async fn reset_mfa(
+        &self,
+        admin_id: &str,
+        user_id: &str,
+        meta: &ClientMeta,
+    ) -> Result<(), ApiError> {
+        self.store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        self.store.clear_mfa(user_id).await?;
+        let changes = UserChanges {
+            mfa_enabled: Some(false),
+            ..Default::default()
+        };
+        self.store.update_user(user_id, &changes).await?;
+        let revoked = self.revoke_all_sessions(user_id, None).await?;
+        let detail = json!({ "by": admin_id, "sessions_revoked": revoked });
+        self.audit(AuditType::MfaDisabled, Some(user_id), meta, detail)
+            .await
+    }
 }

@@ -64,6 +64,9 @@ impl UserStore for MemoryStore {
         if let Some(hash) = &changes.password_hash {
             record.password_hash = hash.clone();
         }
+        if let Some(on) = changes.mfa_enabled {
+            record.user.mfa_enabled = on;
+        }
         Ok(Some(record.clone()))
     }
 

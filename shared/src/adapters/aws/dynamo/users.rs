@@ -65,6 +65,9 @@ fn update_expression(changes: &UserChanges) -> Option<(String, Item)> {
     if let Some(hash) = &changes.password_hash {
         add("password_hash", s(hash));
     }
+    if let Some(on) = changes.mfa_enabled {
+        add("mfa_enabled", b(on));
+    }
     if values.is_empty() {
         return None;
     }
