@@ -15,7 +15,7 @@ use shared::{ApiError, App};
 
 shared::handlers! {
     USERS_LIST: "users-list" => users_list, uses [];
-    USER_UPDATE: "user-update" => user_update, uses [EmailQueue, Notifier];
+    USER_UPDATE: "user-update" => user_update, uses [Notifier];
     AUDIT_LIST: "audit-list" => audit_list, uses [];
     USER_MFA_RESET: "user-mfa-reset" => user_mfa_reset, uses [Notifier];
 }
