@@ -30,10 +30,6 @@ impl Claim {
         &self.claims.sub
     }
 
-    pub fn session_id(&self) -> &str {
-        &self.claims.sid
-    }
-
     /// Refuses early, before any I/O, a role that could not be allowed anyway.
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
         if self.claims.role.allows(permission) {
@@ -62,10 +58,6 @@ impl Caller {
 
     pub fn role(&self) -> Role {
         self.claims.role
-    }
-
-    pub fn claims(&self) -> &Claims {
-        &self.claims
     }
 
     /// Authenticated by the access-token cookie rather than `Authorization`.
