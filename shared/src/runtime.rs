@@ -30,8 +30,9 @@ pub async fn lambda_app(ports: &[Port]) -> Result<Arc<App>, Error> {
 
 /// The deployed configuration: the environment (with `JWT_PUBLIC_KEYS`), the
 /// secret behind `SECRETS_ARN` (`APP_SECRET`, `IP_HASH_PEPPER`, for every
-/// function) and, only where tokens are minted, the one behind
-/// `SIGNING_KEY_SECRET_ARN` (`JWT_SIGNING_KEY`).
+/// function), only where tokens are minted the one behind
+/// `SIGNING_KEY_SECRET_ARN` (`JWT_SIGNING_KEY`), and only where TOTP seeds
+/// are read or written the one behind `MFA_KEY_SECRET_ARN` (`MFA_ENCRYPTION_KEY`).
 pub async fn deployed_config(
     mut vars: HashMap<String, String>,
     clients: &AwsClients,
@@ -45,9 +46,10 @@ pub async fn deployed_config(
 }
 
 /// Each secret and the only keys taken from it.
-const SECRETS: [(&str, &[&str]); 2] = [
+const SECRETS: [(&str, &[&str]); 3] = [
     ("SECRETS_ARN", &["APP_SECRET", "IP_HASH_PEPPER"]),
     ("SIGNING_KEY_SECRET_ARN", &["JWT_SIGNING_KEY"]),
+    ("MFA_KEY_SECRET_ARN", &["MFA_ENCRYPTION_KEY"]),
 ];
 
 async fn secrets(

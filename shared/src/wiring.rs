@@ -20,6 +20,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, EmailDelivery, LocalConfig};
 use crate::crypto::derive_key;
 use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Store};
+use think_tank_core::auth::sealed::SealingKey;
 
 /// The ports a function may use besides the table. A function's wiring
 /// builds only those it names; the others fail loudly if reached.
@@ -86,6 +87,12 @@ pub fn assemble(
         csrf: derive_key(secret, "csrf"),
         cursor: derive_key(secret, "cursor"),
         ip_pepper: config.ip_hash_pepper.expose_secret().to_vec(),
+        codes: derive_key(secret, "mfa-codes"),
+        pending_logins: SealingKey::derived(secret, "mfa-login"),
+        seeds: config
+            .mfa_encryption_key
+            .as_ref()
+            .map(|key| SealingKey::derived(key.expose_secret(), "totp-seeds")),
     };
     App {
         tokens: Arc::new(JwtKeys::from_config(&config)),

@@ -1,5 +1,6 @@
 //! Second factors: a TOTP seed goes pending → active once, a step is
-//! accepted once, a backup code is used once, however many requests race.
+//! accepted once, a backup code is used once, however many requests race; a
+//! phone is verified before SMS MFA can be on, and stays put while it is.
 
 use shared::ports::Store;
 
@@ -12,6 +13,8 @@ conformance!(
     a_backup_code_is_used_once_even_in_parallel,
     replacing_backup_codes_drops_the_old_set,
     clearing_turns_every_factor_off,
+    sms_mfa_needs_a_verified_phone_and_then_pins_it,
+    verifying_a_replaced_number_fails,
 );
 
 async fn a_pending_seed_becomes_active_once_and_then_cannot_be_replaced(store: &dyn Store) {
@@ -27,9 +30,9 @@ async fn a_pending_seed_becomes_active_once_and_then_cannot_be_replaced(store: &
     );
     assert!(store.activate_totp(&user, 100).await.unwrap());
     assert!(!store.activate_totp(&user, 101).await.unwrap());
-    let totp = store.totp(&user).await.unwrap();
+    let totp = store.mfa(&user).await.unwrap();
     assert_eq!(
-        (totp.active.as_deref(), totp.pending, totp.last_step),
+        (totp.totp.as_deref(), totp.pending_totp, totp.last_step),
         (Some("sealed-2"), None, Some(100))
     );
     assert!(
@@ -100,8 +103,42 @@ async fn clearing_turns_every_factor_off(store: &dyn Store) {
         .replace_backup_codes(&user, &["h".to_string()])
         .await
         .unwrap();
+    store.set_phone(&user, PHONE).await.unwrap();
+    store.verify_phone(&user, PHONE).await.unwrap();
+    store.enable_sms(&user).await.unwrap();
     store.clear_mfa(&user).await.unwrap();
-    assert_eq!(store.totp(&user).await.unwrap(), Default::default());
+    let left = store.mfa(&user).await.unwrap();
+    assert!(left.enabled().is_empty(), "{left:?}");
+    assert_eq!(
+        (left.phone.as_deref(), left.phone_verified),
+        (Some(PHONE), true),
+        "the verified phone stays"
+    );
     assert_eq!(store.backup_codes_left(&user).await.unwrap(), 0);
     assert!(store.set_pending_totp(&user, "again").await.unwrap());
+}
+
+const PHONE: &str = "+15555550100";
+
+async fn sms_mfa_needs_a_verified_phone_and_then_pins_it(store: &dyn Store) {
+    let user = shared::domain::new_id();
+    assert!(!store.enable_sms(&user).await.unwrap(), "no phone");
+    assert!(store.set_phone(&user, PHONE).await.unwrap());
+    assert!(!store.enable_sms(&user).await.unwrap(), "not verified");
+    assert!(store.verify_phone(&user, PHONE).await.unwrap());
+    assert!(store.enable_sms(&user).await.unwrap());
+    assert!(!store.set_phone(&user, "+447700900123").await.unwrap());
+    assert!(!store.remove_phone(&user).await.unwrap());
+    let record = store.mfa(&user).await.unwrap();
+    assert_eq!(record.sms_phone(), Some(PHONE));
+}
+
+async fn verifying_a_replaced_number_fails(store: &dyn Store) {
+    let user = shared::domain::new_id();
+    store.set_phone(&user, PHONE).await.unwrap();
+    store.set_phone(&user, "+447700900123").await.unwrap();
+    assert!(!store.verify_phone(&user, PHONE).await.unwrap());
+    assert!(store.remove_phone(&user).await.unwrap());
+    let record = store.mfa(&user).await.unwrap();
+    assert_eq!((record.phone, record.phone_verified), (None, false));
 }

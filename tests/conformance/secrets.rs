@@ -33,6 +33,7 @@ async fn deployed_config_reads_the_shared_secret_and_only_minters_the_signing_ke
             "APP_SECRET": filler,
             "IP_HASH_PEPPER": filler,
             "JWT_SIGNING_KEY": private,
+            "MFA_ENCRYPTION_KEY": filler,
             "UNRELATED": "ignored",
         }),
     )
@@ -50,6 +51,16 @@ async fn deployed_config_reads_the_shared_secret_and_only_minters_the_signing_ke
         config.jwt_signing_key.is_none(),
         "the shared secret never hands out the signing key"
     );
+    assert!(config.mfa_encryption_key.is_none(), "nor the TOTP seed key");
+    let seeds = secret(
+        &clients,
+        serde_json::json!({ "MFA_ENCRYPTION_KEY": filler }),
+    )
+    .await;
+    let mut seed_handler = verifier.clone();
+    seed_handler.insert("MFA_KEY_SECRET_ARN".into(), seeds);
+    let config = deployed_config(seed_handler, &clients).await.unwrap();
+    assert!(config.mfa_encryption_key.is_some());
     let mut minter = verifier;
     minter.insert("SIGNING_KEY_SECRET_ARN".into(), signing);
     let config = deployed_config(minter, &clients).await.unwrap();

@@ -11,6 +11,7 @@ conformance!(
     an_expired_token_cannot_be_taken_and_its_key_can_be_reused,
     attempts_are_granted_up_to_the_threshold_and_a_lock_refuses_until_it_lapses,
     a_lock_starts_only_at_the_threshold,
+    a_released_attempt_is_given_back_but_never_during_a_lock,
     a_count_left_alone_past_its_retention_starts_afresh,
     parallel_reservations_grant_exactly_the_threshold,
     clearing_and_imposing_locks,
@@ -97,6 +98,26 @@ async fn attempts_are_granted_up_to_the_threshold_and_a_lock_refuses_until_it_la
         granted(store, &email, NOW + 600).await,
         Reservation::Granted { number: 1 },
         "a lapsed lock starts a fresh count"
+    );
+}
+
+async fn a_released_attempt_is_given_back_but_never_during_a_lock(store: &dyn Store) {
+    let email = Email::parse("release@example.com").unwrap();
+    store.release_attempt(&email).await.unwrap();
+    for _ in 0..2 {
+        granted(store, &email, NOW).await;
+    }
+    store.release_attempt(&email).await.unwrap();
+    assert_eq!(
+        granted(store, &email, NOW).await,
+        Reservation::Granted { number: 2 }
+    );
+    granted(store, &email, NOW).await;
+    assert!(store.start_lock(&email, 3, NOW + 600, NOW).await.unwrap());
+    store.release_attempt(&email).await.unwrap();
+    assert_eq!(
+        granted(store, &email, NOW + 1).await,
+        Reservation::Locked { until: NOW + 600 }
     );
 }
 

@@ -6,6 +6,7 @@ mod auth;
 mod conventions;
 mod files;
 mod lockout;
+mod mfa;
 mod realtime;
 mod reauth;
 mod sessions;

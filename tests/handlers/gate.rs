@@ -14,8 +14,8 @@ use shared::clock::SystemClock;
 use shared::clock::UnixSecs;
 use shared::config::MissingSecrets;
 use shared::domain::{
-    AuditEvent, Connection, Email, FileRecord, LiveJti, Page, Reservation, Session, Task,
-    TaskFilter, TotpRecord, User, UserChanges, UserRecord,
+    AuditEvent, Connection, Email, FileRecord, LiveJti, MfaRecord, Page, Reservation, Session,
+    Task, TaskFilter, User, UserChanges, UserRecord,
 };
 use shared::error::{StoreError, StoreResult};
 use shared::ports::*;
@@ -216,6 +216,10 @@ impl AttemptStore for GateStore {
         self.inner.clear_attempts(email).await
     }
 
+    async fn release_attempt(&self, email: &Email) -> StoreResult<()> {
+        self.inner.release_attempt(email).await
+    }
+
     async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()> {
         self.inner.lock_until(email, until, now).await
     }
@@ -223,8 +227,24 @@ impl AttemptStore for GateStore {
 
 #[async_trait]
 impl MfaStore for GateStore {
-    async fn totp(&self, user_id: &str) -> StoreResult<TotpRecord> {
-        self.inner.totp(user_id).await
+    async fn mfa(&self, user_id: &str) -> StoreResult<MfaRecord> {
+        self.inner.mfa(user_id).await
+    }
+
+    async fn set_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+        self.inner.set_phone(user_id, phone).await
+    }
+
+    async fn verify_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+        self.inner.verify_phone(user_id, phone).await
+    }
+
+    async fn remove_phone(&self, user_id: &str) -> StoreResult<bool> {
+        self.inner.remove_phone(user_id).await
+    }
+
+    async fn enable_sms(&self, user_id: &str) -> StoreResult<bool> {
+        self.inner.enable_sms(user_id).await
     }
 
     async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool> {

@@ -37,7 +37,7 @@ async fn a_session_is_recent_until_reauth_seconds_pass_and_reauthenticate_renews
     );
 
     let meta = ClientMeta::default();
-    app.reauthenticate(&caller, PASSWORD.to_string().into(), &meta)
+    app.reauthenticate(&caller, PASSWORD.to_string().into(), None, &meta)
         .await
         .unwrap();
     app.require_recent_sign_in(&caller).await.unwrap();
@@ -56,7 +56,7 @@ async fn a_wrong_password_does_not_renew_the_session() {
     clock.advance_secs(601);
     let meta = ClientMeta::default();
     let wrong = app
-        .reauthenticate(&caller, "not it".to_string().into(), &meta)
+        .reauthenticate(&caller, "not it".to_string().into(), None, &meta)
         .await
         .unwrap_err();
     assert!(matches!(wrong, ApiError::InvalidCredentials), "{wrong:?}");

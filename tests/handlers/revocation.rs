@@ -31,6 +31,7 @@ async fn a_revocation_whose_blacklist_write_failed_completes_on_retry() {
         email,
         password: password(),
         device_name: None,
+        web: false,
     };
     let issued = app.login(login, &ClientMeta::default()).await.unwrap();
     let (user_id, session_id) = (&issued.user.id, &issued.session.id);

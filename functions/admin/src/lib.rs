@@ -17,7 +17,7 @@ shared::handlers! {
     USERS_LIST: "users-list" => users_list, uses [];
     USER_UPDATE: "user-update" => user_update, uses [Notifier];
     AUDIT_LIST: "audit-list" => audit_list, uses [];
-    USER_MFA_RESET: "user-mfa-reset" => user_mfa_reset, uses [Notifier];
+    USER_MFA_RESET: "user-mfa-reset" => user_mfa_reset, uses [EmailQueue, Notifier];
 }
 
 pub async fn users_list(app: Arc<App>, req: Request) -> Response<Body> {

@@ -59,6 +59,7 @@ impl LoginBody {
             email,
             password: self.password.into(),
             device_name,
+            web: false,
         })
     }
 }
@@ -98,15 +99,25 @@ impl PasswordChangeBody {
 #[serde(deny_unknown_fields)]
 pub struct ReauthBody {
     password: String,
+    #[serde(default)]
+    code: Option<String>,
 }
 
 impl ReauthBody {
-    pub fn validate(self) -> Result<SecretString, ApiError> {
+    pub fn validate(self) -> Result<(SecretString, Option<String>), ApiError> {
         if self.password.is_empty() {
             return Err(ApiError::field("password", "is required"));
         }
-        Ok(self.password.into())
+        let code = self.code.filter(|c| !c.trim().is_empty());
+        Ok((self.password.into(), code))
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MfaLoginBody {
+    pub mfa_token: String,
+    pub code: String,
 }
 
 #[derive(Deserialize)]

@@ -22,6 +22,7 @@ shared::handlers! {
     REGISTER: "register" => register, uses [EmailQueue];
     LOGIN: "login" => login, uses [EmailQueue];
     LOGIN_WEB: "login-web" => login_web, uses [EmailQueue];
+    LOGIN_MFA: "login-mfa" => login_mfa, uses [EmailQueue];
     REFRESH: "refresh" => refresh, uses [Notifier];
     LOGOUT: "logout" => logout, uses [Notifier];
     LOGOUT_ALL: "logout-all" => logout_all, uses [Notifier];
@@ -61,7 +62,8 @@ pub async fn login(app: Arc<App>, req: Request) -> Response<Body> {
 pub async fn login_web(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
-        let input = ctx.json::<LoginBody>()?.validate()?;
+        let mut input = ctx.json::<LoginBody>()?.validate()?;
+        input.web = true;
         let issued = app.login(input, &ctx.client_meta(app)).await?;
         web_session_reply(
             &issued,
@@ -69,6 +71,25 @@ pub async fn login_web(app: Arc<App>, req: Request) -> Response<Body> {
             app.clock.now_secs(),
             WebBody::Login,
         )
+    })
+    .await
+}
+
+/// The second step of an MFA login: answers as the login that issued the token.
+pub async fn login_mfa(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let body = ctx.json::<MfaLoginBody>()?;
+        let meta = ctx.client_meta(app);
+        let signed_in = app
+            .login_with_code(&body.mfa_token, &body.code, &meta)
+            .await?;
+        let now = app.clock.now_secs();
+        if signed_in.web {
+            web_session_reply(&signed_in.issued, &app.keys.csrf, now, WebBody::Login)
+        } else {
+            Reply::ok(&TokenResponse::new(&signed_in.issued, now))
+        }
     })
     .await
 }
@@ -175,8 +196,8 @@ pub async fn session_revoke(app: Arc<App>, req: Request) -> Response<Body> {
 pub async fn me(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
-        let user = app.me(app.claim(&ctx)?).await?;
-        Reply::ok(&UserEnvelope { user: &user })
+        let profile = app.me(app.claim(&ctx)?).await?;
+        Reply::ok(&serde_json::json!({ "user": profile }))
     })
     .await
 }
@@ -212,8 +233,9 @@ pub async fn reauthenticate(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let password = ctx.json::<ReauthBody>()?.validate()?;
-        app.reauthenticate(&caller, password, &ctx.client_meta(app))
+        let (password, code) = ctx.json::<ReauthBody>()?.validate()?;
+        let meta = ctx.client_meta(app);
+        app.reauthenticate(&caller, password, code.as_deref(), &meta)
             .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })

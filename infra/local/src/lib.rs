@@ -31,6 +31,7 @@ use tokio::task::JoinHandle;
 pub fn linked_handlers() -> HashMap<&'static str, Handler> {
     [
         auth::routes(),
+        mfa::routes(),
         admin::routes(),
         health::routes(),
         tasks::routes(),

@@ -178,22 +178,43 @@ mod consistency {
             .collect()
     }
 
-    #[test]
-    fn only_the_functions_that_mint_tokens_can_read_the_signing_key() {
+    /// The resources that mention `parameter`.
+    fn readers_of(parameter: &str) -> BTreeSet<String> {
         let doc: Value = serde_yaml_ng::from_str(TEMPLATE).unwrap();
-        let readers: BTreeSet<String> = doc["Resources"]
+        doc["Resources"]
             .as_mapping()
             .unwrap()
             .iter()
-            .filter(|(_, r)| {
-                serde_yaml_ng::to_string(r)
-                    .unwrap()
-                    .contains("SigningKeySecretArn")
-            })
+            .filter(|(_, r)| serde_yaml_ng::to_string(r).unwrap().contains(parameter))
             .map(|(name, _)| text(name))
-            .collect();
-        let minters = ["LoginFunction", "LoginWebFunction", "RefreshFunction"];
-        assert_eq!(readers, minters.iter().map(|m| m.to_string()).collect());
+            .collect()
+    }
+
+    fn names(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|m| m.to_string()).collect()
+    }
+
+    #[test]
+    fn only_the_functions_that_mint_tokens_can_read_the_signing_key() {
+        let minters = [
+            "LoginFunction",
+            "LoginWebFunction",
+            "LoginMfaFunction",
+            "RefreshFunction",
+        ];
+        assert_eq!(readers_of("SigningKeySecretArn"), names(&minters));
+    }
+
+    #[test]
+    fn only_the_functions_that_handle_totp_seeds_can_read_the_seed_key() {
+        let handlers = [
+            "LoginMfaFunction",
+            "ReauthenticateFunction",
+            "MfaTotpSetupFunction",
+            "MfaTotpEnableFunction",
+            "MfaDisableFunction",
+        ];
+        assert_eq!(readers_of("MfaKeySecretArn"), names(&handlers));
     }
 
     #[test]

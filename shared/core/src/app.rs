@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::sealed::SealingKey;
 use crate::clock::Clock;
 use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Store};
 use crate::settings::Settings;
@@ -14,6 +15,13 @@ pub struct Keys {
     pub csrf: Vec<u8>,
     pub cursor: Vec<u8>,
     pub ip_pepper: Vec<u8>,
+    /// Keyed hashes of backup and SMS codes (a 6-digit code's hash alone is guessable).
+    pub codes: Vec<u8>,
+    /// Seals pending MFA logins (`mfa_token`).
+    pub pending_logins: SealingKey,
+    /// Seals TOTP seeds at rest; only the functions that read seeds get it
+    /// (`MFA_ENCRYPTION_KEY`).
+    pub seeds: Option<SealingKey>,
 }
 
 pub struct App {

@@ -39,6 +39,12 @@ pub enum EmailKind {
         task_title: String,
         assigned_by: String,
     },
+    /// A second factor was turned on, or every factor off (`factor: "all"`).
+    MfaChanged {
+        name: String,
+        factor: String,
+        enabled: bool,
+    },
     /// Not an email yet: the worker looks the address up and sends a
     /// `PasswordReset` if there is an account, so the API does the same work
     /// for every address.
@@ -52,6 +58,7 @@ impl EmailKind {
             EmailKind::PasswordReset { .. } => "password_reset",
             EmailKind::AccountLocked { .. } => "account_locked",
             EmailKind::TaskAssigned { .. } => "task_assigned",
+            EmailKind::MfaChanged { .. } => "mfa_changed",
             EmailKind::PasswordResetRequest => "password_reset_request",
         }
     }
@@ -131,6 +138,20 @@ pub fn render(kind: &EmailKind, app_base_url: &str) -> Option<Rendered> {
                 &name(who),
                 &format!("{} assigned you the task \"{title}\".", name(assigned_by)),
                 &format!("{base}/tasks/{}", one_line(task_id, MAX_NAME_CHARS)),
+            )
+        }
+        EmailKind::MfaChanged { name: who, factor, enabled } => {
+            let (subject, what) = match (*enabled, factor.as_str()) {
+                (true, "totp") => ("Authenticator app sign-in turned on", "An authenticator app now protects your Think-Tank sign-in."),
+                (true, "sms") => ("SMS sign-in codes turned on", "Codes sent by SMS to your phone now protect your Think-Tank sign-in."),
+                (true, _) => ("Two-step sign-in changed", "The second step of your Think-Tank sign-in changed."),
+                (false, _) => ("Two-step sign-in turned off", "Every second factor of your Think-Tank account was turned off and its backup codes deleted."),
+            };
+            with_link(
+                subject,
+                &name(who),
+                &format!("{what} If this was not you, reset your password at once and tell an administrator."),
+                &format!("{base}/forgot-password"),
             )
         }
         EmailKind::PasswordResetRequest => return None,

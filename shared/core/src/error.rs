@@ -38,6 +38,18 @@ pub enum ApiError {
     Unauthorized,
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// The password was right; a second factor must follow (`POST /v1/auth/login/mfa`).
+    #[error("mfa required")]
+    MfaRequired {
+        mfa_token: String,
+        methods: Vec<crate::domain::MfaMethod>,
+    },
+    /// A wrong TOTP, SMS or backup code (`422`).
+    #[error("invalid code")]
+    InvalidCode,
+    /// A wrong code during a login (`401`).
+    #[error("invalid login code")]
+    InvalidLoginCode,
     #[error("token expired")]
     TokenExpired,
     #[error("token revoked")]
@@ -87,6 +99,8 @@ impl ApiError {
             Validation(_) => "validation_failed",
             Unauthorized => "unauthorized",
             InvalidCredentials => "invalid_credentials",
+            MfaRequired { .. } => "mfa_required",
+            InvalidCode | InvalidLoginCode => "invalid_code",
             TokenExpired => "token_expired",
             TokenRevoked => "token_revoked",
             RefreshReused => "refresh_reused",
@@ -115,6 +129,10 @@ impl ApiError {
             Validation(_) => "The request is not valid; see errors.",
             Unauthorized => "Authentication is required.",
             InvalidCredentials => "The email or password is wrong.",
+            MfaRequired { .. } => {
+                "Send a code from a second factor to POST /v1/auth/login/mfa with mfa_token."
+            }
+            InvalidCode | InvalidLoginCode => "The code is wrong, expired or already used.",
             TokenExpired => "The access token has expired.",
             TokenRevoked => "The access token has been revoked.",
             RefreshReused => "The refresh token was already used; the session is revoked.",

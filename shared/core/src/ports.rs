@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use crate::clock::{UnixMillis, UnixSecs};
 
 use crate::domain::{
-    AuditEvent, Connection, Email, FileRecord, LiveJti, Page, Reservation, Session, Task,
-    TaskFilter, TotpRecord, User, UserChanges, UserRecord,
+    AuditEvent, Connection, Email, FileRecord, LiveJti, MfaRecord, Page, Reservation, Session,
+    Task, TaskFilter, User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
@@ -99,6 +99,9 @@ pub trait AttemptStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Forgets the count and lifts any lock (a success, a reset, an admin).
     async fn clear_attempts(&self, email: &Email) -> StoreResult<()>;
+    /// Gives back one counted attempt that was right but did not finish a
+    /// sign-in (a password before its second factor); nothing while locked.
+    async fn release_attempt(&self, email: &Email) -> StoreResult<()>;
     async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()>;
 }
 
@@ -106,7 +109,7 @@ pub trait AttemptStore: Send + Sync {
 /// a backup code works once however many requests present it at the same time.
 #[async_trait]
 pub trait MfaStore: Send + Sync {
-    async fn totp(&self, user_id: &str) -> StoreResult<TotpRecord>;
+    async fn mfa(&self, user_id: &str) -> StoreResult<MfaRecord>;
     /// Sets (or replaces) the pending seed; `false` while TOTP is active.
     async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool>;
     /// Makes the pending seed active, accepting `step` as its first code;
@@ -119,8 +122,16 @@ pub trait MfaStore: Send + Sync {
     /// Uses up one backup code; `false` if it was not (or no longer) there.
     async fn use_backup_code(&self, user_id: &str, hash: &str) -> StoreResult<bool>;
     async fn backup_codes_left(&self, user_id: &str) -> StoreResult<usize>;
-    /// Turns TOTP off and deletes the backup codes.
+    /// Turns every factor off and deletes the backup codes; the phone stays.
     async fn clear_mfa(&self, user_id: &str) -> StoreResult<()>;
+    /// Sets an unverified phone, replacing any other; `false` while SMS MFA is on.
+    async fn set_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool>;
+    /// Marks `phone` verified; `false` if it is no longer the user's phone.
+    async fn verify_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool>;
+    /// `false` while SMS MFA is on.
+    async fn remove_phone(&self, user_id: &str) -> StoreResult<bool>;
+    /// `false` without a verified phone.
+    async fn enable_sms(&self, user_id: &str) -> StoreResult<bool>;
 }
 
 #[async_trait]

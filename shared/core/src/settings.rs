@@ -16,6 +16,8 @@ pub struct Settings {
     pub session_max_seconds: i64,
     /// How recent a sign-in sensitive routes accept (`REAUTH_SECONDS`).
     pub reauth_seconds: i64,
+    /// Country calling codes an SMS may go to (`SMS_ALLOWED_COUNTRY_CODES`).
+    pub sms_allowed_country_codes: Vec<u16>,
     pub max_upload_bytes: u64,
     pub allowed_upload_types: Vec<String>,
     pub email_from: String,

@@ -8,4 +8,4 @@ pub mod keys;
 
 pub use crate::http::cookies;
 pub use gate::Gate;
-pub use think_tank_core::auth::{password, refresh};
+pub use think_tank_core::auth::{backup_codes, password, refresh, sealed, totp};

@@ -48,6 +48,8 @@ pub struct Config {
     pub jwt_public_keys: Vec<VerifyingKey>,
     pub app_secret: SecretSlice<u8>,
     pub ip_hash_pepper: SecretSlice<u8>,
+    /// Seals TOTP seeds: only the functions that read or write seeds get it.
+    pub mfa_encryption_key: Option<SecretSlice<u8>>,
     pub bucket_name: String,
     /// The WebSocket API's management endpoint (`https://…/stage`), for pushes.
     pub websocket_management_url: String,
@@ -89,6 +91,7 @@ impl Config {
             jwt_public_keys,
             app_secret: r.secret("APP_SECRET", missing)?,
             ip_hash_pepper: r.secret("IP_HASH_PEPPER", missing)?,
+            mfa_encryption_key: r.optional_secret("MFA_ENCRYPTION_KEY", missing)?,
             bucket_name: r.string("BUCKET_NAME", "think-tank-uploads"),
             websocket_management_url: r.string("WEBSOCKET_MANAGEMENT_URL", "http://127.0.0.1:3001"),
         })
@@ -112,6 +115,7 @@ fn settings(r: &Reader) -> Result<Settings, ConfigError> {
         refresh_token_ttl_seconds: r.number("REFRESH_TOKEN_TTL_SECONDS", 7 * DAY, 60, 90 * DAY)?,
         session_max_seconds: r.number("SESSION_MAX_SECONDS", 30 * DAY, 60, 365 * DAY)?,
         reauth_seconds: r.number("REAUTH_SECONDS", 600, 30, DAY)?,
+        sms_allowed_country_codes: r.country_codes("SMS_ALLOWED_COUNTRY_CODES", "1,44")?,
         max_upload_bytes: r.number(
             "MAX_UPLOAD_BYTES",
             10 * 1024 * 1024,
@@ -155,6 +159,19 @@ impl Reader<'_> {
             .split(',')
             .map(|s| s.trim().trim_end_matches('/').to_string())
             .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// Country calling codes such as `1,44` (1 to 3 digits each).
+    fn country_codes(&self, var: &'static str, default: &str) -> Result<Vec<u16>, ConfigError> {
+        self.list(var, default)
+            .iter()
+            .map(|code| {
+                let parsed = code.trim_start_matches('+').parse::<u16>().ok();
+                parsed
+                    .filter(|c| (1..=999).contains(c))
+                    .ok_or_else(|| invalid(var, format!("not a country calling code: {code:?}")))
+            })
             .collect()
     }
 
@@ -222,6 +239,18 @@ impl Reader<'_> {
             Some(raw) => decode_secret(var, raw),
             None if missing == MissingSecrets::GenerateEphemeral => Ok(random_bytes(32).into()),
             None => Err(invalid(var, "is required (base64url, at least 32 bytes)")),
+        }
+    }
+
+    /// A secret only some functions are given: absent is not an error when deployed.
+    fn optional_secret(
+        &self,
+        var: &'static str,
+        missing: MissingSecrets,
+    ) -> Result<Option<SecretSlice<u8>>, ConfigError> {
+        match (self.get(var), missing) {
+            (None, MissingSecrets::Fail) => Ok(None),
+            _ => self.secret(var, missing).map(Some),
         }
     }
 

@@ -32,10 +32,12 @@ pub struct Failure {
 
 impl From<ApiError> for Failure {
     fn from(error: ApiError) -> Self {
-        Self {
-            error,
-            extra: serde_json::Map::new(),
+        let mut extra = serde_json::Map::new();
+        if let ApiError::MfaRequired { mfa_token, methods } = &error {
+            extra.insert("mfa_token".into(), mfa_token.clone().into());
+            extra.insert("mfa_methods".into(), serde_json::json!(methods));
         }
+        Self { error, extra }
     }
 }
 

@@ -8,9 +8,14 @@ pub fn status(err: &ApiError) -> StatusCode {
     use ApiError::*;
     match err {
         Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        Unauthorized | InvalidCredentials | TokenExpired | TokenRevoked | RefreshReused => {
-            StatusCode::UNAUTHORIZED
-        }
+        Unauthorized
+        | InvalidCredentials
+        | TokenExpired
+        | TokenRevoked
+        | RefreshReused
+        | MfaRequired { .. }
+        | InvalidLoginCode => StatusCode::UNAUTHORIZED,
+        InvalidCode => StatusCode::UNPROCESSABLE_ENTITY,
         InvalidToken => StatusCode::BAD_REQUEST,
         CsrfFailed | Forbidden | ReauthenticationRequired => StatusCode::FORBIDDEN,
         NotFound => StatusCode::NOT_FOUND,
@@ -34,6 +39,8 @@ mod tests {
         let cases: Vec<(ApiError, u16, &str)> = vec![
             (ApiError::field("email", "bad"), 422, "validation_failed"),
             (ApiError::InvalidCredentials, 401, "invalid_credentials"),
+            (ApiError::InvalidCode, 422, "invalid_code"),
+            (ApiError::InvalidLoginCode, 401, "invalid_code"),
             (ApiError::TokenRevoked, 401, "token_revoked"),
             (ApiError::RefreshReused, 401, "refresh_reused"),
             (ApiError::InvalidToken, 400, "invalid_token"),

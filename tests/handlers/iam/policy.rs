@@ -4,7 +4,7 @@
 //! API's `arn:…:${WebSocketApi}/live/POST/@connections/*` reads
 //! `WebSocketApi/live/POST/@connections/*`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_yaml_ng::Value;
 
@@ -48,6 +48,19 @@ pub fn allowed_by_binary(template: &str) -> BTreeMap<String, Vec<Permission>> {
                 policies.iter().flat_map(statements).collect(),
             ))
         })
+        .collect()
+}
+
+/// The binaries whose environment names `variable` (e.g. the ARN of a
+/// secret only some functions may read).
+pub fn binaries_with_env(template: &str, variable: &str) -> BTreeSet<String> {
+    let doc: Value = serde_yaml_ng::from_str(template).expect("template.yaml parses");
+    let resources = doc["Resources"].as_mapping().expect("Resources");
+    resources
+        .values()
+        .filter(|r| !r["Properties"]["Environment"]["Variables"][variable].is_null())
+        .filter_map(|r| r["Metadata"]["BuildProperties"]["Binary"].as_str())
+        .map(str::to_string)
         .collect()
 }
 

@@ -34,6 +34,9 @@ pub struct World {
     queue_url: String,
     /// Binary name -> the permissions its calls needed.
     pub needed: BTreeMap<String, BTreeSet<Permission>>,
+    /// The functions the template gives the TOTP seed key; no other gets it here either.
+    seed_key_holders: BTreeSet<String>,
+    seed_key: String,
 }
 
 impl World {
@@ -69,13 +72,22 @@ impl World {
             outbox,
             queue_url: queues.queue_url,
             needed: BTreeMap::new(),
+            seed_key: secret(),
+            seed_key_holders: super::policy::binaries_with_env(
+                super::TEMPLATE,
+                "MFA_KEY_SECRET_ARN",
+            ),
         }
     }
 
     /// The app as the function's `main` builds it; AWS calls no emulator
     /// answers go to recording stand-ins.
-    fn app(&self, ports: &[Port]) -> Arc<App> {
-        let config = Config::from_map(&self.vars, MissingSecrets::Fail).unwrap();
+    fn app(&self, binary: &str, ports: &[Port]) -> Arc<App> {
+        let mut vars = self.vars.clone();
+        if self.seed_key_holders.contains(binary) {
+            vars.insert("MFA_ENCRYPTION_KEY".into(), self.seed_key.clone());
+        }
+        let config = Config::from_map(&vars, MissingSecrets::Fail).unwrap();
         let outbox = OutboxSender::new(&self.outbox.display().to_string());
         let mut app = on_aws_for(config, &self.watched, Arc::new(SystemClock), ports);
         if ports.contains(&Port::Notifier) {
@@ -93,7 +105,7 @@ impl World {
     /// Invokes the route's handler with the event; its calls count towards its role.
     pub async fn call(&mut self, route: shared::wiring::Route, event: Value) -> (u16, Value) {
         self.forget();
-        let app = self.app(route.ports);
+        let app = self.app(route.name, route.ports);
         let (status, _, body) = body_json((route.handler)(app, request(&event)).await).await;
         assert!(status < 500, "{} answered {status}: {body}", route.name);
         self.note(route.name);
@@ -123,7 +135,8 @@ impl World {
         let messages = queue.receive(10, 1).await.unwrap();
         let event = sqs_event(messages.iter().map(|m| (&m.message_id, &m.body)));
         self.forget();
-        let response = email_worker::handle(self.app(email_worker::PORTS), event).await;
+        let response =
+            email_worker::handle(self.app("email-worker", email_worker::PORTS), event).await;
         assert!(response.batch_item_failures.is_empty());
         self.note("email-worker");
     }

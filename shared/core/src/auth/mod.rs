@@ -1,5 +1,6 @@
-//! Passwords, refresh secrets, TOTP and secrets sealed at rest.
+//! Passwords, refresh secrets, TOTP, backup codes and secrets sealed at rest.
 
+pub mod backup_codes;
 pub mod password;
 pub mod refresh;
 pub mod sealed;

@@ -17,6 +17,13 @@ impl SealingKey {
         Self(Aes256Gcm::new(&(*key).into()))
     }
 
+    /// The key for one `purpose`, derived from a master secret.
+    pub fn derived(master: &[u8], purpose: &str) -> Self {
+        let key = crate::crypto::derive_key(master, purpose);
+        let key: [u8; 32] = key.try_into().expect("HMAC-SHA256 gives 32 bytes");
+        Self::new(&key)
+    }
+
     /// `nonce.ciphertext`, base64url; `owner` is authenticated, not stored.
     pub fn seal(&self, plain: &[u8], owner: &str) -> String {
         let nonce: [u8; NONCE_BYTES] = rand::random();

@@ -38,6 +38,12 @@ pub fn base32(secret: &[u8]) -> String {
     totp_rs::Secret::from(secret.to_vec()).to_base32()
 }
 
+/// The secret from its base32 form (what `base32` gives).
+pub fn from_base32(text: &str) -> Option<Vec<u8>> {
+    let secret = totp_rs::Secret::try_from_base32(text).ok()?;
+    Some(secret.as_bytes().to_vec())
+}
+
 /// The step `code` is valid for at `now` (within one step either way).
 pub fn matching_step(secret: &[u8], code: &str, now: UnixSecs) -> Option<u64> {
     let code = code.trim();
@@ -77,6 +83,12 @@ mod tests {
         assert_eq!(matching_step(&secret, &code, now), Some(step));
         assert_eq!(matching_step(&secret, &code, now + 30), Some(step));
         assert_eq!(matching_step(&secret, &code, now + 90), None);
+    }
+
+    #[test]
+    fn base32_round_trips() {
+        let secret = new_secret();
+        assert_eq!(from_base32(&base32(&secret)), Some(secret));
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod mfa;
 
 pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus};
 pub use lockout::{LoginAttempts, Reservation};
-pub use mfa::TotpRecord;
+pub use mfa::{MfaMethod, MfaRecord};
 
 use serde::{Deserialize, Serialize};
 
@@ -92,6 +92,24 @@ pub struct UserRecord {
     pub password_hash: String,
 }
 
+impl UserRecord {
+    /// Accounts made by an identity provider sign-in have none.
+    pub fn has_password(&self) -> bool {
+        !self.password_hash.is_empty()
+    }
+}
+
+/// `GET /v1/auth/me`: the user object plus what only its owner sees.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Profile {
+    #[serde(flatten)]
+    pub user: User,
+    pub phone: Option<String>,
+    pub phone_verified: bool,
+    pub mfa_methods: Vec<MfaMethod>,
+    pub has_password: bool,
+}
+
 /// A partial update of a user; `None` leaves a field as it is.
 #[derive(Clone, Debug, Default)]
 pub struct UserChanges {
@@ -160,7 +178,11 @@ pub enum AuditType {
     RoleChange,
     RefreshReuse,
     Reauthenticated,
+    MfaEnabled,
     MfaDisabled,
+    MfaFailure,
+    BackupCodeUsed,
+    PhoneVerified,
 }
 
 impl AuditType {
@@ -178,7 +200,11 @@ impl AuditType {
             AuditType::RoleChange => "role_change",
             AuditType::RefreshReuse => "refresh_reuse",
             AuditType::Reauthenticated => "reauthenticated",
+            AuditType::MfaEnabled => "mfa_enabled",
             AuditType::MfaDisabled => "mfa_disabled",
+            AuditType::MfaFailure => "mfa_failure",
+            AuditType::BackupCodeUsed => "backup_code_used",
+            AuditType::PhoneVerified => "phone_verified",
         }
     }
 

@@ -7,7 +7,7 @@ use super::security::ClientMeta;
 use crate::auth::password;
 use crate::crypto::constant_time_eq;
 use crate::crypto::{random_token, sha256_b64};
-use crate::domain::{new_id, AuditType, Email, Role, User, UserChanges, UserRecord};
+use crate::domain::{new_id, AuditType, Email, Profile, Role, User, UserChanges, UserRecord};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::{App, Caller, Claim};
@@ -111,14 +111,26 @@ impl App {
     }
 
     /// The caller's own account, read while the revocation check runs.
-    pub async fn me(&self, claim: Claim) -> Result<User, ApiError> {
+    /// The caller's user object with their phone and sign-in methods.
+    pub async fn me(&self, claim: Claim) -> Result<Profile, ApiError> {
         let user_id = claim.user_id().to_owned();
-        let (_, user) = self.admit_with(claim, self.current_user(&user_id)).await?;
-        Ok(user)
+        let reads = async {
+            let (record, factors) =
+                tokio::try_join!(self.store.user_by_id(&user_id), self.store.mfa(&user_id))?;
+            Ok::<_, ApiError>((record.ok_or(ApiError::Unauthorized)?, factors))
+        };
+        let (_, (record, factors)) = self.admit_with(claim, reads).await?;
+        Ok(Profile {
+            has_password: record.has_password(),
+            mfa_methods: factors.enabled(),
+            phone_verified: factors.phone.is_some() && factors.phone_verified,
+            phone: factors.phone,
+            user: record.user,
+        })
     }
 
     /// A user who still exists; a deleted one behind a live token is `401`.
-    async fn current_user(&self, user_id: &str) -> Result<User, ApiError> {
+    pub(super) async fn current_user(&self, user_id: &str) -> Result<User, ApiError> {
         let record = self.store.user_by_id(user_id).await?;
         record.map(|r| r.user).ok_or(ApiError::Unauthorized)
     }
@@ -155,6 +167,7 @@ impl App {
                 }
                 other => other,
             })?;
+        self.store.clear_attempts(&email).await?;
         let changes = UserChanges {
             password_hash: Some(password::hash(new).await?),
             ..Default::default()

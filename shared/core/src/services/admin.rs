@@ -105,19 +105,13 @@ impl App {
         user_id: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
-        self.store
+        let record = self
+            .store
             .user_by_id(user_id)
             .await?
             .ok_or(ApiError::NotFound)?;
-        self.store.clear_mfa(user_id).await?;
-        let changes = UserChanges {
-            mfa_enabled: Some(false),
-            ..Default::default()
-        };
-        self.store.update_user(user_id, &changes).await?;
         let revoked = self.revoke_all_sessions(user_id, None).await?;
         let detail = json!({ "by": admin_id, "sessions_revoked": revoked });
-        self.audit(AuditType::MfaDisabled, Some(user_id), meta, detail)
-            .await
+        self.turn_mfa_off(&record.user, meta, detail).await
     }
 }

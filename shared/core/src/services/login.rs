@@ -1,4 +1,5 @@
-//! Password login with lockout. Every password check for an email reserves
+//! Password login with lockout; with a second factor on, the password only
+//! earns an `mfa_token` (finished in [`super::mfa_login`]). Every password check for an email reserves
 //! its attempt first (one conditional write), so a burst of parallel guesses
 //! gets at most the threshold's worth of checks; unknown emails and wrong
 //! passwords look and take the same.
@@ -6,11 +7,12 @@
 use secrecy::SecretString;
 use serde_json::json;
 
+use super::mfa_login::PendingLogin;
 use super::security::ClientMeta;
 use super::sessions::IssuedSession;
 use crate::auth::password;
 use crate::clock::rfc3339;
-use crate::domain::{AuditType, Email, Reservation, UserRecord};
+use crate::domain::{AuditType, Email, MfaMethod, Reservation, User, UserRecord};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::App;
@@ -22,6 +24,9 @@ pub struct LoginInput {
     pub email: Email,
     pub password: SecretString,
     pub device_name: Option<String>,
+    /// The web flow (cookies) rather than the mobile one (body tokens); an
+    /// MFA login finishes the way it started.
+    pub web: bool,
 }
 
 impl App {
@@ -37,18 +42,46 @@ impl App {
         let Some(record) = record else {
             return Err(ApiError::InvalidCredentials);
         };
-        let issued = self
-            .start_session(&record.user, input.device_name, meta)
-            .await?;
-        let detail = json!({ "session_id": issued.session.id });
-        self.audit(AuditType::LoginSuccess, Some(&record.user.id), meta, detail)
+        if record.user.mfa_enabled {
+            let factors = self.store.mfa(&record.user.id).await?;
+            let methods = factors.login_methods();
+            if !methods.is_empty() {
+                // The password was no failure, but the count is cleared only
+                // once the second factor is right too.
+                self.store.release_attempt(&input.email).await?;
+                let pending = PendingLogin::new(&record.user.id, input.web, input.device_name);
+                let mfa_token = pending.seal(&self.keys.pending_logins, self.clock.now_secs());
+                return Err(ApiError::MfaRequired { mfa_token, methods });
+            }
+        }
+        self.store.clear_attempts(&input.email).await?;
+        self.signed_in(&record.user, input.device_name, meta, None)
+            .await
+    }
+
+    /// Starts the session of a completed sign-in and audits it.
+    pub(super) async fn signed_in(
+        &self,
+        user: &User,
+        device_name: Option<String>,
+        meta: &ClientMeta,
+        factor: Option<MfaMethod>,
+    ) -> Result<IssuedSession, ApiError> {
+        let issued = self.start_session(user, device_name, meta).await?;
+        let mut detail = json!({ "session_id": issued.session.id });
+        if let Some(factor) = factor {
+            detail["mfa"] = json!(factor.as_str());
+        }
+        self.audit(AuditType::LoginSuccess, Some(&user.id), meta, detail)
             .await?;
         Ok(issued)
     }
 
     /// Checks `password` against the account under the lockout: `AccountLocked`
     /// without checking while locked, `InvalidCredentials` (counted, maybe
-    /// starting the lock) when wrong or when there is no such account.
+    /// starting the lock) when wrong or when there is no such account. A right
+    /// password leaves the count alone: the caller clears it once the whole
+    /// sign-in (with any second factor) has succeeded.
     pub async fn check_password(
         &self,
         email: &Email,
@@ -56,45 +89,45 @@ impl App {
         record: Option<&UserRecord>,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
-        let now = self.clock.now_secs();
-        let threshold = self.settings.lockout_threshold;
-        let number = match self.store.reserve_attempt(email, threshold, now).await? {
-            Reservation::Granted { number } => number,
-            Reservation::Locked { until } => {
-                return Err(ApiError::AccountLocked {
-                    retry_after: until - now,
-                })
-            }
-            Reservation::Exhausted => {
-                return Err(ApiError::AccountLocked {
-                    retry_after: EXHAUSTED_RETRY_SECONDS,
-                })
-            }
-        };
+        let number = self.reserve_attempt(email).await?;
         let hash = record.map(|r| r.password_hash.clone());
         if password::verify(password, hash).await? && record.is_some() {
-            self.store.clear_attempts(email).await?;
             return Ok(());
         }
-        self.count_failure(email, record, number, meta).await?;
+        let failure = AuditType::LoginFailure;
+        self.count_failure(email, record, number, meta, failure)
+            .await?;
         Err(ApiError::InvalidCredentials)
     }
 
-    async fn count_failure(
+    /// One counted attempt at proving who `email` is: its number, or
+    /// `AccountLocked` while the lock is on.
+    pub(super) async fn reserve_attempt(&self, email: &Email) -> Result<u32, ApiError> {
+        let now = self.clock.now_secs();
+        let threshold = self.settings.lockout_threshold;
+        match self.store.reserve_attempt(email, threshold, now).await? {
+            Reservation::Granted { number } => Ok(number),
+            Reservation::Locked { until } => Err(ApiError::AccountLocked {
+                retry_after: until - now,
+            }),
+            Reservation::Exhausted => Err(ApiError::AccountLocked {
+                retry_after: EXHAUSTED_RETRY_SECONDS,
+            }),
+        }
+    }
+
+    /// Audits a failed attempt as `kind` and starts the lock at the threshold.
+    pub(super) async fn count_failure(
         &self,
         email: &Email,
         user: Option<&UserRecord>,
         number: u32,
         meta: &ClientMeta,
+        kind: AuditType,
     ) -> Result<(), ApiError> {
         let user_id = user.map(|u| u.user.id.as_str());
-        self.audit(
-            AuditType::LoginFailure,
-            user_id,
-            meta,
-            json!({ "failures": number }),
-        )
-        .await?;
+        self.audit(kind, user_id, meta, json!({ "failures": number }))
+            .await?;
         if number < self.settings.lockout_threshold {
             return Ok(());
         }

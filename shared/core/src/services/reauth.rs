@@ -12,12 +12,14 @@ use crate::error::ApiError;
 use crate::{App, Caller};
 
 impl App {
-    /// Checks the caller's password (wrong ones count towards the lockout)
-    /// and marks the current session as just signed in.
+    /// Checks the caller's password and, with MFA on, a code from a second
+    /// factor (wrong ones count towards the lockout), and marks the current
+    /// session as just signed in.
     pub async fn reauthenticate(
         &self,
         caller: &Caller,
         password: SecretString,
+        code: Option<&str>,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
         let record = self
@@ -28,6 +30,16 @@ impl App {
         let email = stored_email(&record.user)?;
         self.check_password(&email, password, Some(&record), meta)
             .await?;
+        if record.user.mfa_enabled {
+            let factors = self.store.mfa(caller.user_id()).await?;
+            if !factors.enabled().is_empty() {
+                let code =
+                    code.ok_or_else(|| ApiError::field("code", "is required while MFA is on"))?;
+                self.check_second_factor(&record, &factors, code, meta, ApiError::InvalidCode)
+                    .await?;
+            }
+        }
+        self.store.clear_attempts(&email).await?;
         let now = self.clock.now_secs();
         let marked = self
             .store

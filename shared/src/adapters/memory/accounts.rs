@@ -250,6 +250,16 @@ impl AttemptStore for MemoryStore {
         Ok(())
     }
 
+    async fn release_attempt(&self, email: &Email) -> StoreResult<()> {
+        let mut all = lock(&self.attempts);
+        if let Some((state, _)) = all.get_mut(email.as_str()) {
+            if state.locked_until.is_none() {
+                state.failures = state.failures.saturating_sub(1);
+            }
+        }
+        Ok(())
+    }
+
     async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()> {
         let next = LoginAttempts {
             failures: 0,

@@ -5,13 +5,13 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 
 use super::{lock, MemoryStore};
-use crate::domain::TotpRecord;
+use crate::domain::MfaRecord;
 use crate::error::StoreResult;
 use crate::ports::MfaStore;
 
 #[derive(Default)]
 pub(super) struct Factors {
-    totp: TotpRecord,
+    record: MfaRecord,
     backup_codes: HashSet<String>,
 }
 
@@ -24,15 +24,15 @@ impl MemoryStore {
 
 #[async_trait]
 impl MfaStore for MemoryStore {
-    async fn totp(&self, user_id: &str) -> StoreResult<TotpRecord> {
-        Ok(self.with_factors(user_id, |f| f.totp.clone()))
+    async fn mfa(&self, user_id: &str) -> StoreResult<MfaRecord> {
+        Ok(self.with_factors(user_id, |f| f.record.clone()))
     }
 
     async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| {
-            let free = f.totp.active.is_none();
+            let free = f.record.totp.is_none();
             if free {
-                f.totp.pending = Some(sealed.to_string());
+                f.record.pending_totp = Some(sealed.to_string());
             }
             free
         }))
@@ -40,20 +40,22 @@ impl MfaStore for MemoryStore {
 
     async fn activate_totp(&self, user_id: &str, step: u64) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| {
-            if f.totp.active.is_some() || f.totp.pending.is_none() {
+            let r = &mut f.record;
+            if r.totp.is_some() || r.pending_totp.is_none() {
                 return false;
             }
-            f.totp.active = f.totp.pending.take();
-            f.totp.last_step = Some(step);
+            r.totp = r.pending_totp.take();
+            r.last_step = Some(step);
             true
         }))
     }
 
     async fn accept_totp_step(&self, user_id: &str, step: u64) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| {
-            let fresh = f.totp.active.is_some() && f.totp.last_step.is_none_or(|last| last < step);
+            let r = &mut f.record;
+            let fresh = r.totp.is_some() && r.last_step.is_none_or(|last| last < step);
             if fresh {
-                f.totp.last_step = Some(step);
+                r.last_step = Some(step);
             }
             fresh
         }))
@@ -75,7 +77,51 @@ impl MfaStore for MemoryStore {
     }
 
     async fn clear_mfa(&self, user_id: &str) -> StoreResult<()> {
-        lock(&self.mfa).remove(user_id);
+        self.with_factors(user_id, |f| {
+            let phone = f.record.phone.take();
+            let verified = f.record.phone_verified;
+            *f = Factors::default();
+            f.record.phone = phone;
+            f.record.phone_verified = verified;
+        });
         Ok(())
+    }
+
+    async fn set_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+        Ok(self.with_factors(user_id, |f| {
+            let free = !f.record.sms_enabled;
+            if free {
+                f.record.phone = Some(phone.to_string());
+                f.record.phone_verified = false;
+            }
+            free
+        }))
+    }
+
+    async fn verify_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+        Ok(self.with_factors(user_id, |f| {
+            let same = f.record.phone.as_deref() == Some(phone);
+            f.record.phone_verified |= same;
+            same
+        }))
+    }
+
+    async fn remove_phone(&self, user_id: &str) -> StoreResult<bool> {
+        Ok(self.with_factors(user_id, |f| {
+            let free = !f.record.sms_enabled;
+            if free {
+                f.record.phone = None;
+                f.record.phone_verified = false;
+            }
+            free
+        }))
+    }
+
+    async fn enable_sms(&self, user_id: &str) -> StoreResult<bool> {
+        Ok(self.with_factors(user_id, |f| {
+            let verified = f.record.phone.is_some() && f.record.phone_verified;
+            f.record.sms_enabled |= verified;
+            verified
+        }))
     }
 }

@@ -135,6 +135,22 @@ impl AttemptStore for DynamoStore {
         self.delete(keys::attempts(email)).await.map(|_| ())
     }
 
+    async fn release_attempt(&self, email: &Email) -> StoreResult<()> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::attempts(email)))
+            .update_expression("ADD failures :minus_one, version :one")
+            .condition_expression("failures > :zero AND attribute_not_exists(locked_until)")
+            .expression_attribute_values(":minus_one", n(-1))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await;
+        unless_lost("dynamodb release attempt", result).map(|_| ())
+    }
+
     async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()> {
         self.client()
             .update_item()

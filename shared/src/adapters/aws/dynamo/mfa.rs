@@ -1,13 +1,14 @@
-//! Second factors beside their user: one `MFA` item (sealed TOTP seeds and
-//! the last accepted step), one item per backup code hash.
+//! Second factors beside their user: one `MFA` item (sealed TOTP seeds, the
+//! last accepted step, the phone and whether SMS MFA is on), one item per
+//! backup code hash.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 
 use super::item::*;
 use super::keys;
 use super::{sdk_error, unless_lost, DynamoStore};
-use crate::domain::TotpRecord;
+use crate::domain::MfaRecord;
 use crate::error::StoreResult;
 use crate::ports::MfaStore;
 
@@ -58,14 +59,46 @@ impl DynamoStore {
     }
 }
 
+impl DynamoStore {
+    /// One conditional update of the `MFA` item; `false` when the condition fails.
+    async fn update_mfa(
+        &self,
+        user_id: &str,
+        update: &str,
+        condition: &str,
+        values: &[(&str, AttributeValue)],
+    ) -> StoreResult<bool> {
+        let values = (!values.is_empty()).then(|| {
+            values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect()
+        });
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::mfa(user_id)))
+            .update_expression(update)
+            .condition_expression(condition)
+            .set_expression_attribute_values(values)
+            .send()
+            .await;
+        Ok(unless_lost("dynamodb update mfa", result)?.is_some())
+    }
+}
+
 #[async_trait]
 impl MfaStore for DynamoStore {
-    async fn totp(&self, user_id: &str) -> StoreResult<TotpRecord> {
+    async fn mfa(&self, user_id: &str) -> StoreResult<MfaRecord> {
         let item = self.get(keys::mfa(user_id)).await?;
-        Ok(item.map_or_else(TotpRecord::default, |i| TotpRecord {
-            active: get_s(&i, "totp"),
-            pending: get_s(&i, "pending"),
+        Ok(item.map_or_else(MfaRecord::default, |i| MfaRecord {
+            totp: get_s(&i, "totp"),
+            pending_totp: get_s(&i, "pending"),
             last_step: get_n(&i, "last_step").map(|s| s as u64),
+            phone: get_s(&i, "phone"),
+            phone_verified: get_b(&i, "phone_verified"),
+            sms_enabled: get_b(&i, "sms"),
         }))
     }
 
@@ -138,6 +171,53 @@ impl MfaStore for DynamoStore {
     async fn clear_mfa(&self, user_id: &str) -> StoreResult<()> {
         let codes = self.backup_code_hashes(user_id).await?;
         self.swap_backup_codes(user_id, &codes, &[]).await?;
-        self.delete(keys::mfa(user_id)).await.map(|_| ())
+        self.update_mfa(
+            user_id,
+            "REMOVE totp, pending, last_step, sms",
+            "attribute_exists(pk)",
+            &[],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn set_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+        self.update_mfa(
+            user_id,
+            "SET phone = :phone, phone_verified = :no",
+            "attribute_not_exists(sms) OR sms = :no",
+            &[(":phone", s(phone)), (":no", b(false))],
+        )
+        .await
+    }
+
+    async fn verify_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+        self.update_mfa(
+            user_id,
+            "SET phone_verified = :yes",
+            "phone = :phone",
+            &[(":phone", s(phone)), (":yes", b(true))],
+        )
+        .await
+    }
+
+    async fn remove_phone(&self, user_id: &str) -> StoreResult<bool> {
+        self.update_mfa(
+            user_id,
+            "REMOVE phone, phone_verified",
+            "attribute_not_exists(sms) OR sms = :no",
+            &[(":no", b(false))],
+        )
+        .await
+    }
+
+    async fn enable_sms(&self, user_id: &str) -> StoreResult<bool> {
+        self.update_mfa(
+            user_id,
+            "SET sms = :yes",
+            "phone_verified = :yes",
+            &[(":yes", b(true))],
+        )
+        .await
     }
 }

@@ -1,0 +1,190 @@
+//! Enrolling and removing second factors: TOTP setup and enable, backup
+//! codes, disabling every factor. Setup and regenerating codes are sensitive
+//! (a recent sign-in); every change is audited and mailed to the owner.
+
+use secrecy::SecretString;
+use serde_json::json;
+
+use super::accounts::stored_email;
+use super::security::ClientMeta;
+use crate::auth::{backup_codes, totp};
+use crate::domain::{AuditType, MfaMethod, User, UserChanges};
+use crate::email::{EmailJob, EmailKind};
+use crate::error::ApiError;
+use crate::{App, Caller};
+
+/// What an authenticator app needs: the seed in base32 and as a URI.
+pub struct TotpSetup {
+    pub secret: String,
+    pub otpauth_uri: String,
+}
+
+impl App {
+    /// A new pending TOTP seed (replacing a pending one); `409` while TOTP is on.
+    pub async fn totp_setup(&self, caller: &Caller) -> Result<TotpSetup, ApiError> {
+        self.require_recent_sign_in(caller).await?;
+        let user = self.current_user(caller.user_id()).await?;
+        let seed = totp::new_secret();
+        let sealed = self.seeds()?.seal(&seed, &user.id);
+        if !self.store.set_pending_totp(&user.id, &sealed).await? {
+            return Err(ApiError::Conflict);
+        }
+        let otpauth_uri = totp::otpauth_uri(&seed, &user.email)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("otpauth URI")))?;
+        Ok(TotpSetup {
+            secret: totp::base32(&seed),
+            otpauth_uri,
+        })
+    }
+
+    /// Confirms the pending seed with a code from the app and turns TOTP on;
+    /// the first factor also brings the backup codes.
+    pub async fn totp_enable(
+        &self,
+        caller: &Caller,
+        code: &str,
+        meta: &ClientMeta,
+    ) -> Result<Vec<String>, ApiError> {
+        let user_id = caller.user_id();
+        let factors = self.store.mfa(user_id).await?;
+        let pending = match (&factors.totp, &factors.pending_totp) {
+            (None, Some(pending)) => pending,
+            _ => return Err(ApiError::Conflict),
+        };
+        let seed = self.open_seed(pending, user_id)?;
+        let Some(step) = totp::matching_step(&seed, code, self.clock.now_secs()) else {
+            let detail = json!({ "factor": "totp", "during": "enable" });
+            self.audit(AuditType::MfaFailure, Some(user_id), meta, detail)
+                .await?;
+            return Err(ApiError::InvalidCode);
+        };
+        if !self.store.activate_totp(user_id, step).await? {
+            return Err(ApiError::Conflict);
+        }
+        self.factor_enabled(user_id, MfaMethod::Totp, meta).await
+    }
+
+    /// Marks the account as using MFA, audits, mails the owner; the backup
+    /// codes if this is the first set.
+    pub(super) async fn factor_enabled(
+        &self,
+        user_id: &str,
+        method: MfaMethod,
+        meta: &ClientMeta,
+    ) -> Result<Vec<String>, ApiError> {
+        let codes = match self.store.backup_codes_left(user_id).await? {
+            0 => self.new_backup_codes(user_id).await?,
+            _ => Vec::new(),
+        };
+        let changes = UserChanges {
+            mfa_enabled: Some(true),
+            ..Default::default()
+        };
+        let record = self
+            .store
+            .update_user(user_id, &changes)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let detail = json!({ "factor": method.as_str() });
+        self.audit(AuditType::MfaEnabled, Some(user_id), meta, detail)
+            .await?;
+        self.mail_mfa_change(&record.user, method.as_str(), true)
+            .await;
+        Ok(codes)
+    }
+
+    /// `POST /v1/auth/mfa/backup-codes`: a whole new set; the old one stops working.
+    pub async fn regenerate_backup_codes(
+        &self,
+        caller: &Caller,
+        meta: &ClientMeta,
+    ) -> Result<Vec<String>, ApiError> {
+        self.require_recent_sign_in(caller).await?;
+        let user_id = caller.user_id();
+        if self.store.mfa(user_id).await?.enabled().is_empty() {
+            return Err(ApiError::Conflict);
+        }
+        let codes = self.new_backup_codes(user_id).await?;
+        let detail = json!({ "factor": MfaMethod::BackupCode.as_str(), "regenerated": true });
+        self.audit(AuditType::MfaEnabled, Some(user_id), meta, detail)
+            .await?;
+        Ok(codes)
+    }
+
+    async fn new_backup_codes(&self, user_id: &str) -> Result<Vec<String>, ApiError> {
+        let codes = backup_codes::generate();
+        let hashes: Vec<String> = codes
+            .iter()
+            .filter_map(|c| backup_codes::normalize(c))
+            .map(|c| backup_codes::hash(&self.keys.codes, user_id, &c))
+            .collect();
+        self.store.replace_backup_codes(user_id, &hashes).await?;
+        Ok(codes)
+    }
+
+    /// `POST /v1/auth/mfa/disable`: every factor off, backup codes gone. Needs
+    /// the password (or, for an account without one, a recent sign-in) and a
+    /// code from any factor; wrong ones count towards the lockout.
+    pub async fn disable_mfa(
+        &self,
+        caller: &Caller,
+        password: Option<SecretString>,
+        code: &str,
+        meta: &ClientMeta,
+    ) -> Result<(), ApiError> {
+        let user_id = caller.user_id();
+        let record = self
+            .store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let factors = self.store.mfa(user_id).await?;
+        if factors.enabled().is_empty() {
+            return Err(ApiError::Conflict);
+        }
+        let email = stored_email(&record.user)?;
+        match (record.has_password(), password) {
+            (true, Some(password)) => {
+                self.check_password(&email, password, Some(&record), meta)
+                    .await?
+            }
+            (true, None) => return Err(ApiError::field("password", "is required")),
+            (false, _) => self.require_recent_sign_in(caller).await?,
+        }
+        self.check_second_factor(&record, &factors, code, meta, ApiError::InvalidCode)
+            .await?;
+        self.store.clear_attempts(&email).await?;
+        self.turn_mfa_off(&record.user, meta, json!({ "by": "owner" }))
+            .await
+    }
+
+    /// Clears every factor, marks the account, audits and mails the owner.
+    pub(super) async fn turn_mfa_off(
+        &self,
+        user: &User,
+        meta: &ClientMeta,
+        detail: serde_json::Value,
+    ) -> Result<(), ApiError> {
+        self.store.clear_mfa(&user.id).await?;
+        let changes = UserChanges {
+            mfa_enabled: Some(false),
+            ..Default::default()
+        };
+        self.store.update_user(&user.id, &changes).await?;
+        self.audit(AuditType::MfaDisabled, Some(&user.id), meta, detail)
+            .await?;
+        self.mail_mfa_change(user, "all", false).await;
+        Ok(())
+    }
+
+    async fn mail_mfa_change(&self, user: &User, factor: &str, enabled: bool) {
+        let kind = EmailKind::MfaChanged {
+            name: user.name.clone(),
+            factor: factor.to_string(),
+            enabled,
+        };
+        let job = EmailJob::new(&user.email, kind);
+        let queued = async { Ok(self.email_queue.enqueue(&job).await?) };
+        self.after_commit("mfa change email", queued).await;
+    }
+}

@@ -1,0 +1,168 @@
+//! The second step of an MFA login. The password step hands out an
+//! `mfa_token`: a sealed, 5-minute note of who signed in and how (mobile or
+//! web). It is used once, and dies after 5 attempts; every wrong code also
+//! counts towards the account's lockout like a wrong password.
+
+use serde::{Deserialize, Serialize};
+
+use super::accounts::stored_email;
+use super::security::ClientMeta;
+use super::sessions::IssuedSession;
+use crate::auth::sealed::SealingKey;
+use crate::clock::UnixSecs;
+use crate::domain::new_id;
+use crate::error::ApiError;
+use crate::App;
+
+pub const MFA_TOKEN_SECONDS: i64 = 300;
+pub const MFA_TOKEN_TRIES: u32 = 5;
+const USED_PURPOSE: &str = "mfa_login";
+/// What the seal is bound to, so no other sealed value opens as a pending login.
+const SEAL_OWNER: &str = "pending-mfa-login";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PendingLogin {
+    jti: String,
+    user_id: String,
+    pub web: bool,
+    device_name: Option<String>,
+    expires_at: i64,
+}
+
+impl PendingLogin {
+    pub fn new(user_id: &str, web: bool, device_name: Option<String>) -> Self {
+        Self {
+            jti: new_id(),
+            user_id: user_id.to_string(),
+            web,
+            device_name,
+            expires_at: 0,
+        }
+    }
+
+    pub fn seal(mut self, key: &SealingKey, now: UnixSecs) -> String {
+        self.expires_at = (now + MFA_TOKEN_SECONDS).0;
+        let json = serde_json::to_vec(&self).unwrap_or_default();
+        key.seal(&json, SEAL_OWNER)
+    }
+
+    /// A pending login that was sealed with `key` and has not expired.
+    fn open(key: &SealingKey, token: &str, now: UnixSecs) -> Option<Self> {
+        let json = key.open(token, SEAL_OWNER)?;
+        let pending: Self = serde_json::from_slice(&json).ok()?;
+        (now.0 < pending.expires_at).then_some(pending)
+    }
+
+    fn expires_at(&self) -> UnixSecs {
+        UnixSecs(self.expires_at)
+    }
+}
+
+/// A finished MFA login: the session, and which flow started it.
+pub struct MfaSignIn {
+    pub issued: IssuedSession,
+    pub web: bool,
+}
+
+impl App {
+    /// `POST /v1/auth/login/mfa`: the pending login's second factor.
+    pub async fn login_with_code(
+        &self,
+        mfa_token: &str,
+        code: &str,
+        meta: &ClientMeta,
+    ) -> Result<MfaSignIn, ApiError> {
+        let pending = self.pending_login(mfa_token).await?;
+        self.count_try(&pending).await?;
+        let record = self
+            .store
+            .user_by_id(&pending.user_id)
+            .await?
+            .ok_or(ApiError::InvalidToken)?;
+        let factors = self.store.mfa(&record.user.id).await?;
+        let method = self
+            .check_second_factor(&record, &factors, code, meta, ApiError::InvalidLoginCode)
+            .await?;
+        let now = self.clock.now_secs();
+        let expires_at = pending.expires_at();
+        let used = self.store.put_once(
+            USED_PURPOSE,
+            &pending.jti,
+            &pending.user_id,
+            expires_at,
+            now,
+        );
+        if !used.await? {
+            return Err(ApiError::InvalidToken);
+        }
+        self.store
+            .clear_attempts(&stored_email(&record.user)?)
+            .await?;
+        let issued = self
+            .signed_in(&record.user, pending.device_name, meta, Some(method))
+            .await?;
+        Ok(MfaSignIn {
+            issued,
+            web: pending.web,
+        })
+    }
+
+    /// The live, unused pending login behind `mfa_token`, or `400 invalid_token`.
+    pub(super) async fn pending_login(&self, mfa_token: &str) -> Result<PendingLogin, ApiError> {
+        let now = self.clock.now_secs();
+        let pending = PendingLogin::open(&self.keys.pending_logins, mfa_token, now)
+            .ok_or(ApiError::InvalidToken)?;
+        if self.store.contains(USED_PURPOSE, &pending.jti, now).await? {
+            return Err(ApiError::InvalidToken);
+        }
+        Ok(pending)
+    }
+
+    /// Reserves one of the token's tries before any code is checked, so
+    /// parallel guesses get no more than the limit between them.
+    async fn count_try(&self, pending: &PendingLogin) -> Result<(), ApiError> {
+        let key = format!("mfa_token#{}", pending.jti);
+        let window_start = pending.expires_at() - MFA_TOKEN_SECONDS;
+        let tries = self
+            .store
+            .hit(&key, window_start, MFA_TOKEN_SECONDS)
+            .await?;
+        if tries > MFA_TOKEN_TRIES {
+            return Err(ApiError::InvalidToken);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> SealingKey {
+        SealingKey::new(&[3u8; 32])
+    }
+
+    #[test]
+    fn a_pending_login_opens_until_it_expires() {
+        let now = UnixSecs(1_800_000_000);
+        let token = PendingLogin::new("u1", true, None).seal(&key(), now);
+        let opened = PendingLogin::open(&key(), &token, now + 299).unwrap();
+        assert_eq!((opened.user_id.as_str(), opened.web), ("u1", true));
+        assert!(PendingLogin::open(&key(), &token, now + 300).is_none());
+    }
+
+    #[test]
+    fn a_token_sealed_with_another_key_or_altered_does_not_open() {
+        let now = UnixSecs(1_800_000_000);
+        let token = PendingLogin::new("u1", false, None).seal(&key(), now);
+        assert!(PendingLogin::open(&SealingKey::new(&[4u8; 32]), &token, now).is_none());
+        let middle = token.len() / 2;
+        let flipped = if &token[middle..=middle] == "A" {
+            "B"
+        } else {
+            "A"
+        };
+        let altered = format!("{}{flipped}{}", &token[..middle], &token[middle + 1..]);
+        assert!(PendingLogin::open(&key(), &altered, now).is_none());
+    }
+}

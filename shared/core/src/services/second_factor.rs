@@ -1,0 +1,136 @@
+//! Checking a second-factor code: a TOTP code (each step once), an SMS code
+//! (hashed, 10 min, 5 tries) or a backup code (each once). Every check runs
+//! under the account's lockout, like a password.
+
+use anyhow::anyhow;
+use serde_json::json;
+
+use super::accounts::stored_email;
+use super::security::ClientMeta;
+use crate::auth::sealed::SealingKey;
+use crate::auth::{backup_codes, totp};
+use crate::crypto::hmac_b64;
+use crate::domain::{AuditType, MfaMethod, MfaRecord, UserRecord};
+use crate::error::ApiError;
+use crate::App;
+
+/// How long an SMS code lives, and how many wrong ones a user gets in that time.
+pub const SMS_CODE_SECONDS: i64 = 600;
+pub const SMS_CODE_TRIES: u32 = 5;
+
+/// The single-use store's purpose for a user's sign-in SMS codes.
+pub(super) fn sms_purpose(user_id: &str) -> String {
+    format!("sms_code#{user_id}")
+}
+
+fn is_six_digits(code: &str) -> bool {
+    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl App {
+    /// One lockout-counted check of `code` against the user's factors: the
+    /// factor it matched, or `wrong` (audited as `mfa_failure`, counted, maybe
+    /// starting the lock).
+    pub(super) async fn check_second_factor(
+        &self,
+        record: &UserRecord,
+        factors: &MfaRecord,
+        code: &str,
+        meta: &ClientMeta,
+        wrong: ApiError,
+    ) -> Result<MfaMethod, ApiError> {
+        let email = stored_email(&record.user)?;
+        let number = self.reserve_attempt(&email).await?;
+        if let Some(method) = self
+            .accept_code(&record.user.id, factors, code, meta)
+            .await?
+        {
+            return Ok(method);
+        }
+        let failure = AuditType::MfaFailure;
+        self.count_failure(&email, Some(record), number, meta, failure)
+            .await?;
+        Err(wrong)
+    }
+
+    async fn accept_code(
+        &self,
+        user_id: &str,
+        factors: &MfaRecord,
+        code: &str,
+        meta: &ClientMeta,
+    ) -> Result<Option<MfaMethod>, ApiError> {
+        let code = code.trim();
+        if is_six_digits(code) {
+            if let Some(sealed) = &factors.totp {
+                if self.accept_totp(user_id, sealed, code).await? {
+                    return Ok(Some(MfaMethod::Totp));
+                }
+            }
+            if factors.sms_enabled && self.accept_sms_code(user_id, code).await? {
+                return Ok(Some(MfaMethod::Sms));
+            }
+            return Ok(None);
+        }
+        if factors.enabled().is_empty() {
+            return Ok(None);
+        }
+        let Some(normalized) = backup_codes::normalize(code) else {
+            return Ok(None);
+        };
+        let hash = backup_codes::hash(&self.keys.codes, user_id, &normalized);
+        if !self.store.use_backup_code(user_id, &hash).await? {
+            return Ok(None);
+        }
+        let left = self.store.backup_codes_left(user_id).await?;
+        let detail = json!({ "backup_codes_left": left });
+        self.audit(AuditType::BackupCodeUsed, Some(user_id), meta, detail)
+            .await?;
+        Ok(Some(MfaMethod::BackupCode))
+    }
+
+    /// A TOTP code of a step not accepted before (no replay, conditional write).
+    async fn accept_totp(&self, user_id: &str, sealed: &str, code: &str) -> Result<bool, ApiError> {
+        let seed = self.open_seed(sealed, user_id)?;
+        let now = self.clock.now_secs();
+        match totp::matching_step(&seed, code, now) {
+            Some(step) => Ok(self.store.accept_totp_step(user_id, step).await?),
+            None => Ok(false),
+        }
+    }
+
+    /// An unexpired SMS code sent to the user, used up by this check. Wrong
+    /// codes are counted per user: after 5 in 10 minutes none is accepted.
+    async fn accept_sms_code(&self, user_id: &str, code: &str) -> Result<bool, ApiError> {
+        let now = self.clock.now_secs();
+        let window_start = now - now.0.rem_euclid(SMS_CODE_SECONDS);
+        let key = format!("sms_tries#{user_id}");
+        let tries = self.store.hit(&key, window_start, SMS_CODE_SECONDS).await?;
+        if tries > SMS_CODE_TRIES {
+            return Ok(false);
+        }
+        let hash = self.sms_code_hash(user_id, code);
+        let taken = self.store.take(&sms_purpose(user_id), &hash, now).await?;
+        Ok(taken.is_some())
+    }
+
+    pub(super) fn sms_code_hash(&self, user_id: &str, code: &str) -> String {
+        hmac_b64(
+            &self.keys.codes,
+            &[b"sms-code", user_id.as_bytes(), code.as_bytes()],
+        )
+    }
+
+    pub(super) fn seeds(&self) -> Result<&SealingKey, ApiError> {
+        self.keys
+            .seeds
+            .as_ref()
+            .ok_or_else(|| ApiError::Internal(anyhow!("MFA_ENCRYPTION_KEY is not configured")))
+    }
+
+    pub(super) fn open_seed(&self, sealed: &str, user_id: &str) -> Result<Vec<u8>, ApiError> {
+        self.seeds()?
+            .open(sealed, user_id)
+            .ok_or_else(|| ApiError::Internal(anyhow!("a TOTP seed does not open")))
+    }
+}
