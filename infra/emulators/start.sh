@@ -52,7 +52,7 @@ start() {
   wait_for dynamodb "http://127.0.0.1:$DDB_PORT"
   wait_for moto "http://127.0.0.1:$MOTO_PORT/moto-api/"
   wait_for s3 "http://127.0.0.1:$S3_PORT"
-  log "DynamoDB Local on 127.0.0.1:$DDB_PORT, moto (SQS) on 127.0.0.1:$MOTO_PORT, s3s-fs (S3) on 127.0.0.1:$S3_PORT"
+  log "DynamoDB Local on 127.0.0.1:$DDB_PORT, moto (SQS, SNS, Secrets Manager) on 127.0.0.1:$MOTO_PORT, s3s-fs (S3) on 127.0.0.1:$S3_PORT"
 }
 
 install
@@ -63,6 +63,7 @@ export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$DDB_PORT
 export AWS_ENDPOINT_URL_SQS=http://127.0.0.1:$MOTO_PORT
 export AWS_ENDPOINT_URL_S3=http://127.0.0.1:$S3_PORT
 export AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:$MOTO_PORT
+export AWS_ENDPOINT_URL_SNS=http://127.0.0.1:$MOTO_PORT
 export AWS_REGION=us-east-1
 export AWS_ACCESS_KEY_ID=test
 export AWS_SECRET_ACCESS_KEY=test

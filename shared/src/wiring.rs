@@ -7,7 +7,7 @@ use std::sync::Arc;
 use secrecy::ExposeSecret;
 
 use crate::adapters::aws::{
-    ApiGatewayNotifier, AwsClients, DynamoStore, S3Blobs, SesSender, SqsQueue,
+    ApiGatewayNotifier, AwsClients, DynamoStore, S3Blobs, SesSender, SnsSender, SqsQueue,
 };
 use crate::adapters::local_blobs::LocalBlobs;
 use crate::adapters::local_sockets::LocalSockets;
@@ -17,9 +17,9 @@ use crate::adapters::unwired::Unwired;
 use crate::app::{App, Keys};
 use crate::auth::jwt::JwtKeys;
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, EmailDelivery, LocalConfig};
+use crate::config::{Config, EmailDelivery, LocalConfig, SmsDelivery};
 use crate::crypto::derive_key;
-use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Store};
+use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, SmsSender, Store};
 use think_tank_core::auth::sealed::SealingKey;
 
 /// The ports a function may use besides the table. A function's wiring
@@ -34,6 +34,8 @@ pub enum Port {
     Blobs,
     /// API Gateway's management API: pushes to and closes WebSockets.
     Notifier,
+    /// SNS (or the local outbox): text messages.
+    SmsSender,
 }
 
 /// One Lambda: its binary name, the ports its wiring builds (beyond the
@@ -70,6 +72,7 @@ pub const ALL_PORTS: &[Port] = &[
     Port::EmailSender,
     Port::Blobs,
     Port::Notifier,
+    Port::SmsSender,
 ];
 
 /// The app over the given adapters; pushes go to in-process sockets until
@@ -104,6 +107,7 @@ pub fn assemble(
         email_sender,
         blobs,
         notifier: Arc::new(LocalSockets::default()),
+        sms_sender: Arc::new(Unwired("sms sender")),
     }
 }
 
@@ -117,7 +121,8 @@ pub fn in_memory(
     let sender = Arc::new(OutboxSender::new(&local.outbox_dir));
     let blobs = Arc::new(LocalBlobs::new(&config, local, clock.clone()));
     let store = Arc::new(MemoryStore::default());
-    let app = assemble(config, store, queue.clone(), sender, blobs, clock);
+    let app = assemble(config, store, queue.clone(), sender.clone(), blobs, clock)
+        .with_sms_sender(sender);
     (app, queue)
 }
 
@@ -167,5 +172,12 @@ pub fn on_aws_for(
         )),
         false => Arc::new(Unwired("notifier")),
     };
-    assemble(config, store, queue, sender, blobs, clock).with_notifier(notifier)
+    let sms: Arc<dyn SmsSender> = match (uses(Port::SmsSender), &config.sms_delivery) {
+        (true, SmsDelivery::Sns) => Arc::new(SnsSender::new(clients.sns.clone())),
+        (true, SmsDelivery::Outbox(dir)) => Arc::new(OutboxSender::new(dir)),
+        (false, _) => Arc::new(Unwired("sms sender")),
+    };
+    assemble(config, store, queue, sender, blobs, clock)
+        .with_notifier(notifier)
+        .with_sms_sender(sms)
 }

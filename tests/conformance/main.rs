@@ -6,6 +6,7 @@ mod mfa;
 mod queue;
 mod secrets;
 mod sessions;
+mod sms;
 mod support;
 mod tasks;
 mod tokens;

@@ -127,7 +127,7 @@ async fn sms_mfa_needs_a_verified_phone_and_then_pins_it(store: &dyn Store) {
     assert!(!store.enable_sms(&user).await.unwrap(), "not verified");
     assert!(store.verify_phone(&user, PHONE).await.unwrap());
     assert!(store.enable_sms(&user).await.unwrap());
-    assert!(!store.set_phone(&user, "+447700900123").await.unwrap());
+    assert!(!store.set_phone(&user, "+447400123456").await.unwrap());
     assert!(!store.remove_phone(&user).await.unwrap());
     let record = store.mfa(&user).await.unwrap();
     assert_eq!(record.sms_phone(), Some(PHONE));
@@ -136,7 +136,7 @@ async fn sms_mfa_needs_a_verified_phone_and_then_pins_it(store: &dyn Store) {
 async fn verifying_a_replaced_number_fails(store: &dyn Store) {
     let user = shared::domain::new_id();
     store.set_phone(&user, PHONE).await.unwrap();
-    store.set_phone(&user, "+447700900123").await.unwrap();
+    store.set_phone(&user, "+447400123456").await.unwrap();
     assert!(!store.verify_phone(&user, PHONE).await.unwrap());
     assert!(store.remove_phone(&user).await.unwrap());
     let record = store.mfa(&user).await.unwrap();

@@ -10,5 +10,6 @@ mod mfa;
 mod realtime;
 mod reauth;
 mod sessions;
+mod sms;
 mod tasks;
 mod web;

@@ -23,6 +23,7 @@ pub async fn aws_clients_or_skip() -> Option<AwsClients> {
         "AWS_ENDPOINT_URL_DYNAMODB",
         "AWS_ENDPOINT_URL_SQS",
         "AWS_ENDPOINT_URL_S3",
+        "AWS_ENDPOINT_URL_SNS",
     ] {
         let endpoint = std::env::var(var).unwrap_or_default();
         assert!(

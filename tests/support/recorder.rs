@@ -63,6 +63,14 @@ impl Recorder {
                 .interceptor(self.clone())
                 .build(),
         );
+        watched.sns = aws_sdk_sns::Client::from_conf(
+            clients
+                .sns
+                .config()
+                .to_builder()
+                .interceptor(self.clone())
+                .build(),
+        );
         watched.s3 = aws_sdk_s3::Client::from_conf(
             clients
                 .s3

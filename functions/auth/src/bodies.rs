@@ -138,3 +138,9 @@ pub struct ResetBody {
     pub token: String,
     pub new_password: String,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MfaTokenBody {
+    pub mfa_token: String,
+}

@@ -23,6 +23,7 @@ shared::handlers! {
     LOGIN: "login" => login, uses [EmailQueue];
     LOGIN_WEB: "login-web" => login_web, uses [EmailQueue];
     LOGIN_MFA: "login-mfa" => login_mfa, uses [EmailQueue];
+    LOGIN_MFA_SMS: "login-mfa-sms" => login_mfa_sms, uses [EmailQueue];
     REFRESH: "refresh" => refresh, uses [Notifier];
     LOGOUT: "logout" => logout, uses [Notifier];
     LOGOUT_ALL: "logout-all" => logout_all, uses [Notifier];
@@ -90,6 +91,18 @@ pub async fn login_mfa(app: Arc<App>, req: Request) -> Response<Body> {
         } else {
             Reply::ok(&TokenResponse::new(&signed_in.issued, now))
         }
+    })
+    .await
+}
+
+/// Texts the code for a pending MFA login: `202`.
+pub async fn login_mfa_sms(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let body = ctx.json::<MfaTokenBody>()?;
+        app.send_login_code(&body.mfa_token, &ctx.client_meta(app))
+            .await?;
+        Ok(Reply::empty(StatusCode::ACCEPTED))
     })
     .await
 }

@@ -8,8 +8,8 @@ use shared::wiring::Port;
 use shared::App;
 use tracing::Instrument;
 
-/// Besides the table (for its idempotency marks), it only sends mail.
-pub const PORTS: &[Port] = &[Port::EmailSender];
+/// Besides the table (for its idempotency marks), it only sends mail and texts.
+pub const PORTS: &[Port] = &[Port::EmailSender, Port::SmsSender];
 
 pub async fn handle(app: Arc<App>, event: SqsEvent) -> SqsBatchResponse {
     let outcomes = event.records.iter().map(|m| process(&app, m));

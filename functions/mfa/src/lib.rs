@@ -1,5 +1,5 @@
-//! Second factors (README, "Two-step sign-in"): TOTP, backup codes, and
-//! turning MFA off. Each handler: parse, authenticate, call one service, answer.
+//! Second factors (README, "Two-step sign-in"): TOTP, the phone and SMS
+//! codes, backup codes, and turning MFA off. Each handler: parse, authenticate, call one service, answer.
 
 use std::sync::Arc;
 
@@ -15,6 +15,17 @@ shared::handlers! {
     MFA_TOTP_ENABLE: "mfa-totp-enable" => totp_enable, uses [EmailQueue];
     MFA_BACKUP_CODES: "mfa-backup-codes" => backup_codes, uses [];
     MFA_DISABLE: "mfa-disable" => disable, uses [EmailQueue];
+    PHONE_ADD: "phone-add" => phone_add, uses [EmailQueue];
+    PHONE_VERIFY: "phone-verify" => phone_verify, uses [];
+    PHONE_DELETE: "phone-delete" => phone_delete, uses [];
+    MFA_SMS_ENABLE: "mfa-sms-enable" => sms_enable, uses [EmailQueue];
+    MFA_SMS_SEND: "mfa-sms-send" => sms_send, uses [EmailQueue];
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhoneBody {
+    phone: String,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +108,70 @@ pub async fn disable(app: Arc<App>, req: Request) -> Response<Body> {
         app.disable_mfa(&caller, password, &body.code, &meta)
             .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
+    })
+    .await
+}
+
+/// `POST /v1/auth/phone` (sensitive): `202`, a code is on its way.
+pub async fn phone_add(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        let body = ctx.json::<PhoneBody>()?;
+        app.add_phone(&caller, &body.phone, &ctx.client_meta(app))
+            .await?;
+        Ok(Reply::empty(StatusCode::ACCEPTED))
+    })
+    .await
+}
+
+/// `POST /v1/auth/phone/verify`.
+pub async fn phone_verify(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        let body = ctx.json::<CodeBody>()?;
+        let meta = ctx.client_meta(app);
+        let user = app.verify_phone(&caller, &body.code, &meta).await?;
+        Reply::ok(&serde_json::json!({ "user": user }))
+    })
+    .await
+}
+
+/// `DELETE /v1/auth/phone` (sensitive).
+pub async fn phone_delete(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        ctx.no_body()?;
+        let caller = app.authenticate(&ctx).await?;
+        app.remove_phone(&caller).await?;
+        Ok(Reply::empty(StatusCode::NO_CONTENT))
+    })
+    .await
+}
+
+/// `POST /v1/auth/mfa/sms/enable` (sensitive).
+pub async fn sms_enable(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        ctx.no_body()?;
+        let caller = app.authenticate(&ctx).await?;
+        let meta = ctx.client_meta(app);
+        let backup_codes = app.enable_sms_mfa(&caller, &meta).await?;
+        Reply::ok(&BackupCodes { backup_codes })
+    })
+    .await
+}
+
+/// `POST /v1/auth/mfa/sms/send`: a code for `reauthenticate` or `mfa/disable`.
+pub async fn sms_send(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        ctx.no_body()?;
+        let caller = app.authenticate(&ctx).await?;
+        app.send_sign_in_code(&caller, &ctx.client_meta(app))
+            .await?;
+        Ok(Reply::empty(StatusCode::ACCEPTED))
     })
     .await
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::auth::sealed::SealingKey;
 use crate::clock::Clock;
-use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Store};
+use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, SmsSender, Store};
 use crate::settings::Settings;
 use crate::tokens::AccessTokens;
 
@@ -32,11 +32,18 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub email_queue: Arc<dyn EmailQueue>,
     pub email_sender: Arc<dyn EmailSender>,
+    pub sms_sender: Arc<dyn SmsSender>,
     pub blobs: Arc<dyn BlobStore>,
     pub notifier: Arc<dyn Notifier>,
 }
 
 impl App {
+    /// Replaces the SMS sender (SNS, or the local outbox).
+    pub fn with_sms_sender(mut self, sender: Arc<dyn SmsSender>) -> Self {
+        self.sms_sender = sender;
+        self
+    }
+
     /// Replaces the notifier (the local gateway's sockets, or API Gateway's management API).
     pub fn with_notifier(mut self, notifier: Arc<dyn Notifier>) -> Self {
         self.notifier = notifier;

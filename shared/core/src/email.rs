@@ -45,6 +45,10 @@ pub enum EmailKind {
         factor: String,
         enabled: bool,
     },
+    /// A text message, not an email: `to` is an E.164 number.
+    SmsCode {
+        code: String,
+    },
     /// Not an email yet: the worker looks the address up and sends a
     /// `PasswordReset` if there is an account, so the API does the same work
     /// for every address.
@@ -59,6 +63,7 @@ impl EmailKind {
             EmailKind::AccountLocked { .. } => "account_locked",
             EmailKind::TaskAssigned { .. } => "task_assigned",
             EmailKind::MfaChanged { .. } => "mfa_changed",
+            EmailKind::SmsCode { .. } => "sms_code",
             EmailKind::PasswordResetRequest => "password_reset_request",
         }
     }
@@ -108,7 +113,17 @@ pub fn one_line(raw: &str, max_chars: usize) -> String {
     cut
 }
 
-/// `None` for a job that must be resolved into an email first.
+/// The text of an SMS job (`None` for an email).
+pub fn sms_text(kind: &EmailKind) -> Option<String> {
+    match kind {
+        EmailKind::SmsCode { code } => Some(format!(
+            "Your Think-Tank code is {code}. It expires in 10 minutes. Never share it."
+        )),
+        _ => None,
+    }
+}
+
+/// `None` for a job that is not an email, or must be resolved into one first.
 pub fn render(kind: &EmailKind, app_base_url: &str) -> Option<Rendered> {
     let base = app_base_url.trim_end_matches('/');
     let name = |raw: &str| one_line(raw, MAX_NAME_CHARS);
@@ -154,7 +169,7 @@ pub fn render(kind: &EmailKind, app_base_url: &str) -> Option<Rendered> {
                 &format!("{base}/forgot-password"),
             )
         }
-        EmailKind::PasswordResetRequest => return None,
+        EmailKind::PasswordResetRequest | EmailKind::SmsCode { .. } => return None,
     };
     Some(rendered)
 }

@@ -301,3 +301,9 @@ pub trait EmailSender: Send + Sync {
     /// Delivers one RFC 5322 message.
     async fn send(&self, to: &str, message: &[u8]) -> StoreResult<()>;
 }
+
+#[async_trait]
+pub trait SmsSender: Send + Sync {
+    /// Delivers one text message to an E.164 number; `id` names it (the job's id).
+    async fn send_sms(&self, id: &str, to: &str, text: &str) -> StoreResult<()>;
+}

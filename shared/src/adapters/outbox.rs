@@ -1,4 +1,5 @@
-//! Local email delivery: every message becomes an `.eml` file in the outbox.
+//! Local delivery: every email becomes an `.eml` file in the outbox, every
+//! text message an `<id>.sms` file (`To: <E.164>`, an empty line, the text).
 
 use std::path::PathBuf;
 
@@ -6,7 +7,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 
 use crate::error::StoreResult;
-use crate::ports::EmailSender;
+use crate::ports::{EmailSender, SmsSender};
 
 pub struct OutboxSender {
     dir: PathBuf,
@@ -40,6 +41,24 @@ impl EmailSender for OutboxSender {
         tokio::fs::write(self.dir.join(name), message)
             .await
             .context("write outbox message")?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SmsSender for OutboxSender {
+    async fn send_sms(&self, id: &str, to: &str, text: &str) -> StoreResult<()> {
+        tokio::fs::create_dir_all(&self.dir)
+            .await
+            .context("create outbox")?;
+        let safe_id: String = id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let message = format!("To: {to}\n\n{text}\n");
+        tokio::fs::write(self.dir.join(format!("{safe_id}.sms")), message)
+            .await
+            .context("write outbox sms")?;
         Ok(())
     }
 }

@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use crate::clock::UnixSecs;
 use crate::email::EmailJob;
 use crate::error::{StoreError, StoreResult};
-use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, Probe, Push, UploadTicket};
+use crate::ports::{
+    BlobStore, EmailQueue, EmailSender, Notifier, Probe, Push, SmsSender, UploadTicket,
+};
 
 pub struct Unwired(pub &'static str);
 
@@ -37,6 +39,13 @@ impl EmailQueue for Unwired {
 #[async_trait]
 impl EmailSender for Unwired {
     async fn send(&self, _: &str, _: &[u8]) -> StoreResult<()> {
+        self.fail()
+    }
+}
+
+#[async_trait]
+impl SmsSender for Unwired {
+    async fn send_sms(&self, _: &str, _: &str, _: &str) -> StoreResult<()> {
         self.fail()
     }
 }

@@ -32,12 +32,21 @@ pub enum EmailDelivery {
     Outbox(String),
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SmsDelivery {
+    /// Amazon SNS, transactional (deployed).
+    Sns,
+    /// `<id>.sms` files in this directory (`LOCAL_OUTBOX_DIR`; local runs).
+    Outbox(String),
+}
+
 pub struct Config {
     /// What the use cases follow.
     pub settings: Settings,
     pub table_name: String,
     pub email_queue_url: String,
     pub email_delivery: EmailDelivery,
+    pub sms_delivery: SmsDelivery,
     pub access_token_ttl_seconds: i64,
     pub jwt_issuer: String,
     pub jwt_audience: String,
@@ -84,6 +93,7 @@ impl Config {
             table_name: r.string("TABLE_NAME", "think-tank"),
             email_queue_url: r.string("EMAIL_QUEUE_URL", ""),
             email_delivery: r.email_delivery()?,
+            sms_delivery: r.sms_delivery()?,
             access_token_ttl_seconds: r.number("ACCESS_TOKEN_TTL_SECONDS", 900, 30, DAY)?,
             jwt_issuer: r.string("JWT_ISSUER", "think-tank"),
             jwt_audience: r.string("JWT_AUDIENCE", "think-tank-api"),
@@ -160,6 +170,17 @@ impl Reader<'_> {
             .map(|s| s.trim().trim_end_matches('/').to_string())
             .filter(|s| !s.is_empty())
             .collect()
+    }
+
+    fn sms_delivery(&self) -> Result<SmsDelivery, ConfigError> {
+        match self.get("SMS_DELIVERY").unwrap_or("outbox") {
+            "outbox" => Ok(SmsDelivery::Outbox(self.outbox_dir())),
+            "sns" => Ok(SmsDelivery::Sns),
+            other => Err(invalid(
+                "SMS_DELIVERY",
+                format!("expected outbox or sns, got {other:?}"),
+            )),
+        }
     }
 
     /// Country calling codes such as `1,44` (1 to 3 digits each).

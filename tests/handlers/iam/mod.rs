@@ -30,6 +30,7 @@ async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
     realtime(&mut world, &tokens.admin).await;
     administration(&mut world, &tokens).await;
     second_factors(&mut world).await;
+    phone_and_sms(&mut world).await;
     sign_out(&mut world, &tokens).await;
     health(&mut world).await;
 
@@ -247,6 +248,63 @@ async fn second_factors(world: &mut World) {
     let off = json!({ "password": PASSWORD, "code": codes[2] });
     let (status, body) = world.send(mfa::MFA_DISABLE, &token, Some(off)).await;
     assert_eq!(status, 204, "{body}");
+}
+
+/// The newest text message the worker delivered to `phone`: its 6-digit code.
+fn sms_code(world: &World, phone: &str) -> String {
+    let mut texts: Vec<(String, String)> = std::fs::read_dir(&world.outbox)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".sms"))
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            (name, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .filter(|(_, text)| text.starts_with(&format!("To: {phone}\n")))
+        .collect();
+    texts.sort();
+    let text = texts.pop().expect("a text reached the number").1;
+    let at = text.find("code is ").expect("the text names the code") + "code is ".len();
+    text[at..at + 6].to_string()
+}
+
+/// A phone added, verified and removed; another verified and made a factor;
+/// codes sent for a re-authentication and for an MFA login.
+async fn phone_and_sms(world: &mut World) {
+    let email = "iam-sms@example.com";
+    let token = registered(world, email).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for phone in ["+14155552671", "+447400123456"] {
+        let add = Some(json!({ "phone": phone }));
+        let (status, body) = world.send(mfa::PHONE_ADD, &token, add).await;
+        assert_eq!(status, 202, "{body}");
+        world.run_email_worker().await;
+        let verify = Some(json!({ "code": sms_code(world, phone) }));
+        let (status, body) = world.send(mfa::PHONE_VERIFY, &token, verify).await;
+        assert_eq!(status, 200, "{body}");
+        if phone.starts_with("+1") {
+            let (status, body) = world.send(mfa::PHONE_DELETE, &token, None).await;
+            assert_eq!(status, 204, "{body}");
+        }
+    }
+    let (status, body) = world.send(mfa::MFA_SMS_ENABLE, &token, None).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = world.send(mfa::MFA_SMS_SEND, &token, None).await;
+    assert_eq!(status, 202, "{body}");
+
+    let login = json!({ "email": email, "password": PASSWORD });
+    let (status, challenge) = world.send(auth::LOGIN, "", Some(login)).await;
+    assert_eq!(status, 401, "{challenge}");
+    let send = json!({ "mfa_token": challenge["mfa_token"] });
+    let (status, body) = world.send(auth::LOGIN_MFA_SMS, "", Some(send)).await;
+    assert_eq!(status, 202, "{body}");
+    world.run_email_worker().await;
+    let code = sms_code(world, "+447400123456");
+    let finish = json!({ "mfa_token": challenge["mfa_token"], "code": code });
+    let (status, body) = world.send(auth::LOGIN_MFA, "", Some(finish)).await;
+    assert_eq!(status, 200, "{body}");
 }
 
 async fn sign_out(world: &mut World, tokens: &Tokens) {

@@ -13,6 +13,8 @@ use serde_yaml_ng::Value;
 pub struct Permission {
     pub action: String,
     pub resource: String,
+    /// A `NotResource` statement: allows every resource but the pattern's.
+    pub except: bool,
 }
 
 impl Permission {
@@ -20,16 +22,24 @@ impl Permission {
         Self {
             action: action.to_string(),
             resource: resource.into(),
+            except: false,
+        }
+    }
+
+    fn except(action: &str, resource: String) -> Self {
+        Self {
+            except: true,
+            ..Self::new(action, resource)
         }
     }
 
     /// Whether this statement (whose resource may end in `*`) allows `needed`.
     pub fn allows(&self, needed: &Permission) -> bool {
-        self.action == needed.action
-            && match self.resource.strip_suffix('*') {
-                Some(prefix) => needed.resource.starts_with(prefix),
-                None => needed.resource == self.resource,
-            }
+        let matches = match self.resource.strip_suffix('*') {
+            Some(prefix) => needed.resource.starts_with(prefix),
+            None => needed.resource == self.resource,
+        };
+        self.action == needed.action && matches != self.except
     }
 }
 
@@ -73,10 +83,15 @@ fn statements(policy: &Value) -> Vec<Permission> {
         .filter(|s| s["Effect"].as_str() == Some("Allow"))
         .flat_map(|s| {
             let actions = strings(&s["Action"]);
-            let resources: Vec<String> = list(&s["Resource"]).iter().map(resource).collect();
+            let except = !s["NotResource"].is_null();
+            let field = if except { "NotResource" } else { "Resource" };
+            let resources: Vec<String> = list(&s[field]).iter().map(resource).collect();
             actions.into_iter().flat_map(move |a| {
                 let resources = resources.clone();
-                resources.into_iter().map(move |r| Permission::new(&a, r))
+                resources.into_iter().map(move |r| match except {
+                    true => Permission::except(&a, r),
+                    false => Permission::new(&a, r),
+                })
             })
         })
         .collect()

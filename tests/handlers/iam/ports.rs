@@ -1,14 +1,17 @@
 //! Ports whose AWS calls no emulator here answers or the SDK does not make
 //! (API Gateway's management API, SES, presigned S3 URLs): each records the
-//! IAM permission its AWS adapter needs, then does the local equivalent.
+//! IAM permission its AWS adapter needs, then does the local equivalent. And
+//! one that tees: SMS go to SNS (moto) and to the outbox, where the story
+//! reads the codes.
 
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use shared::adapters::aws::SnsSender;
 use shared::adapters::outbox::OutboxSender;
 use shared::clock::UnixSecs;
 use shared::error::StoreResult;
-use shared::ports::{BlobStore, EmailSender, Notifier, Probe, Push, UploadTicket};
+use shared::ports::{BlobStore, EmailSender, Notifier, Probe, Push, SmsSender, UploadTicket};
 
 use super::policy::Permission;
 
@@ -100,5 +103,16 @@ impl BlobStore for Presigning {
 
     async fn promote(&self, from: &str, to: &str) -> StoreResult<()> {
         self.1.promote(from, to).await
+    }
+}
+
+/// SNS `Publish` (recorded by the SDK interceptor), plus a copy in the outbox.
+pub struct SmsTee(pub SnsSender, pub OutboxSender);
+
+#[async_trait]
+impl SmsSender for SmsTee {
+    async fn send_sms(&self, id: &str, to: &str, text: &str) -> StoreResult<()> {
+        self.0.send_sms(id, to, text).await?;
+        self.1.send_sms(id, to, text).await
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use shared::adapters::aws::provision::{create_email_queues, create_table};
-use shared::adapters::aws::{AwsClients, DynamoStore, SqsQueue};
+use shared::adapters::aws::{AwsClients, DynamoStore, SnsSender, SqsQueue};
 use shared::adapters::outbox::OutboxSender;
 use shared::auth::keys::SigningKey;
 use shared::clock::SystemClock;
@@ -21,7 +21,7 @@ use shared::{App, Config};
 use e2e::recorder::{Call, Recorder};
 
 use super::policy::Permission;
-use super::ports::{ManagementApi, Presigning, Seen, Ses};
+use super::ports::{ManagementApi, Presigning, Seen, Ses, SmsTee};
 use crate::fixtures::{body_json, fixture, request, sqs_event};
 
 pub struct World {
@@ -95,6 +95,11 @@ impl World {
         }
         if ports.contains(&Port::EmailSender) {
             app.email_sender = Arc::new(Ses(self.seen.clone(), outbox));
+        }
+        if ports.contains(&Port::SmsSender) {
+            let sns = SnsSender::new(self.watched.sns.clone());
+            let copy = OutboxSender::new(&self.outbox.display().to_string());
+            app = app.with_sms_sender(Arc::new(SmsTee(sns, copy)));
         }
         if ports.contains(&Port::Blobs) {
             app.blobs = Arc::new(Presigning(self.seen.clone(), app.blobs.clone()));
@@ -212,6 +217,8 @@ fn needs(call: &Call) -> Vec<Permission> {
             vec![Permission::new(&format!("dynamodb:{op}"), resource)]
         }
         "SQS" => vec![Permission::new(&format!("sqs:{op}"), "EmailQueue")],
+        // A publish straight to a phone number names no SNS resource.
+        "SNS" => vec![Permission::new(&format!("sns:{op}"), "phone-number")],
         "S3" => match op {
             "HeadBucket" => vec![Permission::new("s3:ListBucket", "UploadBucket")],
             // A presigned download is signed through the SDK too.

@@ -4,10 +4,12 @@
 mod board;
 mod lockout;
 mod mfa;
+mod phone;
 
 pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus};
 pub use lockout::{LoginAttempts, Reservation};
 pub use mfa::{MfaMethod, MfaRecord};
+pub use phone::Phone;
 
 use serde::{Deserialize, Serialize};
 

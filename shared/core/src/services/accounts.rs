@@ -114,12 +114,15 @@ impl App {
     /// The caller's user object with their phone and sign-in methods.
     pub async fn me(&self, claim: Claim) -> Result<Profile, ApiError> {
         let user_id = claim.user_id().to_owned();
-        let reads = async {
-            let (record, factors) =
-                tokio::try_join!(self.store.user_by_id(&user_id), self.store.mfa(&user_id))?;
-            Ok::<_, ApiError>((record.ok_or(ApiError::Unauthorized)?, factors))
-        };
-        let (_, (record, factors)) = self.admit_with(claim, reads).await?;
+        let (_, profile) = self.admit_with(claim, self.profile(&user_id)).await?;
+        Ok(profile)
+    }
+
+    /// The user and their second factors, read at once.
+    pub(super) async fn profile(&self, user_id: &str) -> Result<Profile, ApiError> {
+        let (record, factors) =
+            tokio::try_join!(self.store.user_by_id(user_id), self.store.mfa(user_id))?;
+        let record = record.ok_or(ApiError::Unauthorized)?;
         Ok(Profile {
             has_password: record.has_password(),
             mfa_methods: factors.enabled(),

@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use crate::clock::UnixSecs;
 use crate::crypto::sha256_b64;
-use crate::email::{build_message, EmailJob, EmailKind};
+use crate::email::{build_message, sms_text, EmailJob, EmailKind};
 use crate::error::{ApiError, StoreResult};
 use crate::App;
 
@@ -57,6 +57,12 @@ impl App {
         let now = self.clock.now_secs();
         if self.store.contains(SENT_PURPOSE, &job.id, now).await? {
             return Ok(Delivery::AlreadySent);
+        }
+        if let Some(text) = sms_text(&job.kind) {
+            self.sms_sender.send_sms(&job.id, &job.to, &text).await?;
+            self.remember_sent(&job, now).await?;
+            tracing::info!(email.kind = job.kind.name(), email.id = %job.id, "sms sent");
+            return Ok(Delivery::Sent);
         }
         if job.kind == EmailKind::PasswordResetRequest {
             match self.password_reset_email(&job.to).await? {

@@ -53,6 +53,10 @@ impl PendingLogin {
         (now.0 < pending.expires_at).then_some(pending)
     }
 
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
     fn expires_at(&self) -> UnixSecs {
         UnixSecs(self.expires_at)
     }

@@ -99,25 +99,18 @@ impl App {
         }
     }
 
-    /// An unexpired SMS code sent to the user, used up by this check. Wrong
-    /// codes are counted per user: after 5 in 10 minutes none is accepted.
+    /// An unexpired sign-in SMS code, used up by this check.
     async fn accept_sms_code(&self, user_id: &str, code: &str) -> Result<bool, ApiError> {
-        let now = self.clock.now_secs();
-        let window_start = now - now.0.rem_euclid(SMS_CODE_SECONDS);
-        let key = format!("sms_tries#{user_id}");
-        let tries = self.store.hit(&key, window_start, SMS_CODE_SECONDS).await?;
-        if tries > SMS_CODE_TRIES {
-            return Ok(false);
-        }
-        let hash = self.sms_code_hash(user_id, code);
-        let taken = self.store.take(&sms_purpose(user_id), &hash, now).await?;
+        let purpose = sms_purpose(user_id);
+        let taken = self.take_sms_code(&purpose, user_id, code).await?;
         Ok(taken.is_some())
     }
 
-    pub(super) fn sms_code_hash(&self, user_id: &str, code: &str) -> String {
+    /// A keyed hash of a code, bound to what it was sent for.
+    pub(super) fn sms_code_hash(&self, purpose: &str, code: &str) -> String {
         hmac_b64(
             &self.keys.codes,
-            &[b"sms-code", user_id.as_bytes(), code.as_bytes()],
+            &[b"sms-code", purpose.as_bytes(), code.as_bytes()],
         )
     }
 

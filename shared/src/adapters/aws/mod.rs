@@ -4,12 +4,14 @@ mod dynamo;
 pub mod provision;
 mod s3;
 mod ses;
+mod sns;
 mod sqs;
 mod websocket;
 
 pub use dynamo::DynamoStore;
 pub use s3::S3Blobs;
 pub use ses::SesSender;
+pub use sns::SnsSender;
 pub use sqs::{ReceivedMessage, SqsQueue};
 pub use websocket::ApiGatewayNotifier;
 
@@ -24,6 +26,7 @@ pub struct AwsClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub ses: aws_sdk_sesv2::Client,
+    pub sns: aws_sdk_sns::Client,
     pub s3: aws_sdk_s3::Client,
     /// Built from the SDK config; the endpoint is the WebSocket API's own (`WEBSOCKET_MANAGEMENT_URL`).
     pub sdk: aws_config::SdkConfig,
@@ -60,6 +63,7 @@ impl AwsClients {
             dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
             sqs: aws_sdk_sqs::Client::new(&sdk),
             ses: aws_sdk_sesv2::Client::new(&sdk),
+            sns: aws_sdk_sns::Client::new(&sdk),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             sdk: sdk.clone(),
             credentials: sdk.credentials_provider(),
