@@ -124,3 +124,76 @@ async fn every_log_line_of_a_request_names_the_request_its_route_and_its_user() 
     );
     assert!(failed.contains(&user_id), "{failed}");
 }
+
+/// The route's fixture as `token`'s request, with `body`.
+fn authed(name: &str, token: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+    let mut e = match body {
+        Some(body) => with_body(name, body),
+        None => fixture(name),
+    };
+    e["headers"]["authorization"] = json!(format!("Bearer {token}"));
+    e
+}
+
+#[tokio::test]
+async fn no_second_factor_secret_reaches_the_logs() {
+    use shared::auth::totp;
+
+    capture_logs();
+    let h = Harness::new();
+    let app = &h.app;
+    body_json(auth::register(app.clone(), request(&fixture("register"))).await).await;
+    let (_, _, login) = body_json(auth::login(app.clone(), request(&fixture("login"))).await).await;
+    let access = login["access_token"].as_str().unwrap().to_string();
+    let setup = authed("mfa-totp-setup", &access, None);
+    let (_, _, setup) = body_json(mfa::totp_setup(app.clone(), request(&setup)).await).await;
+    let seed = setup["secret"].as_str().unwrap().to_string();
+    let code = totp::code_at(&totp::from_base32(&seed).unwrap(), app.clock.now_secs()).unwrap();
+    let enable = authed("mfa-totp-enable", &access, Some(json!({ "code": code })));
+    let (_, _, enabled) = body_json(mfa::totp_enable(app.clone(), request(&enable)).await).await;
+    let backup: Vec<String> = serde_json::from_value(enabled["backup_codes"].clone()).unwrap();
+
+    let (status, _, challenge) =
+        body_json(auth::login(app.clone(), request(&fixture("login"))).await).await;
+    assert_eq!(status, 401);
+    let mfa_token = challenge["mfa_token"].as_str().unwrap().to_string();
+    let finish = with_body(
+        "login-mfa",
+        json!({ "mfa_token": mfa_token, "code": backup[0] }),
+    );
+    let (status, _, _) = body_json(auth::login_mfa(app.clone(), request(&finish)).await).await;
+    assert_eq!(status, 200);
+
+    let add = authed(
+        "phone-add",
+        &access,
+        Some(json!({ "phone": "+14155552671" })),
+    );
+    body_json(mfa::phone_add(app.clone(), request(&add)).await).await;
+    h.run_worker().await;
+    let texts = h.outbox_files().join("\n");
+    let at = texts.find("code is ").expect("a text in the outbox") + "code is ".len();
+    let sms_code = texts[at..at + 6].to_string();
+    let verify = authed("phone-verify", &access, Some(json!({ "code": sms_code })));
+    let (status, _, _) = body_json(mfa::phone_verify(app.clone(), request(&verify)).await).await;
+    assert_eq!(status, 200);
+
+    let logs = String::from_utf8(CAPTURED.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("sms sent"), "the capture works");
+    let mut secrets = vec![seed, mfa_token];
+    secrets.extend(backup);
+    // Six digits alone turn up in timestamps: look for them as values and in the text.
+    for six in [code, sms_code] {
+        secrets.extend([
+            format!("\"{six}\""),
+            format!("\\\"{six}\\\""),
+            format!("is {six}"),
+        ]);
+    }
+    for secret in secrets {
+        assert!(
+            !logs.contains(&secret),
+            "a secret reached the logs: {secret}"
+        );
+    }
+}
