@@ -265,3 +265,15 @@ on_both_backends!(sms_codes_cannot_be_sent_without_sms_mfa, |api| {
     let res = authed(&api, &user, "POST", "/v1/auth/mfa/sms/enable", None).await;
     assert_eq!(res.status, 200);
 });
+
+on_both_backends!(
+    one_client_ip_gets_ip_rate_limit_texts_a_minute,
+    &[("IP_RATE_LIMIT", "2")],
+    |api| {
+        let user = api.user().await;
+        assert_eq!(add_phone(&api, &user, US).await.status, 202);
+        assert_eq!(add_phone(&api, &user, UK).await.status, 202);
+        let third = add_phone(&api, &user, "+14155552672").await;
+        assert_eq!((third.status, third.code()), (429, "rate_limited"));
+    }
+);
