@@ -10,6 +10,7 @@ STATE="$CACHE/emulators"
 DDB_PORT="${THINK_TANK_DDB_PORT:-8000}"
 MOTO_PORT="${THINK_TANK_MOTO_PORT:-5000}"
 S3_PORT="${THINK_TANK_S3_PORT:-8014}"
+OIDC_PORT="${THINK_TANK_OIDC_PORT:-9090}"
 mkdir -p "$STATE"
 
 log() { echo "emulators: $*" >&2; }
@@ -22,6 +23,10 @@ install() {
   if ! command -v moto_server >/dev/null 2>&1 || ! python3 -c 'import flask, moto.server' >/dev/null 2>&1; then
     log "installing moto server (PyPI moto[server]>=5,<6)"
     python3 -m pip install --quiet 'moto[server]>=5,<6' >&2
+  fi
+  if [ ! -d "$CACHE/oidc/node_modules/oidc-provider" ]; then
+    log "installing the OpenID Connect test provider (npm oidc-provider@8.8.1)"
+    npm install --silent --no-audit --no-fund --prefix "$CACHE/oidc" oidc-provider@8.8.1 >&2
   fi
   if ! command -v s3s-fs >/dev/null 2>&1; then
     log "installing s3s-fs 0.14.1 (crates.io; a few minutes, once)"
@@ -49,10 +54,16 @@ start() {
   rm -rf "$STATE/s3" && mkdir -p "$STATE/s3"
   s3s-fs --host 127.0.0.1 --port "$S3_PORT" --access-key test --secret-key test "$STATE/s3" >"$STATE/s3.log" 2>&1 &
   echo $! >"$STATE/s3.pid"
+  # The script runs beside its node_modules; the provider's redirect URIs are
+  # loopback ones, whose port it ignores (RFC 8252).
+  cp "$(dirname "$0")/../oidc/provider.mjs" "$CACHE/oidc/provider.mjs"
+  OIDC_TEST_PORT="$OIDC_PORT" node "$CACHE/oidc/provider.mjs" >"$STATE/oidc.log" 2>&1 &
+  echo $! >"$STATE/oidc.pid"
   wait_for dynamodb "http://127.0.0.1:$DDB_PORT"
   wait_for moto "http://127.0.0.1:$MOTO_PORT/moto-api/"
   wait_for s3 "http://127.0.0.1:$S3_PORT"
-  log "DynamoDB Local on 127.0.0.1:$DDB_PORT, moto (SQS, SNS, Secrets Manager) on 127.0.0.1:$MOTO_PORT, s3s-fs (S3) on 127.0.0.1:$S3_PORT"
+  wait_for oidc "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration"
+  log "DynamoDB Local on 127.0.0.1:$DDB_PORT, moto (SQS, SNS, Secrets Manager) on 127.0.0.1:$MOTO_PORT, s3s-fs (S3) on 127.0.0.1:$S3_PORT, OpenID provider on 127.0.0.1:$OIDC_PORT"
 }
 
 install
@@ -64,6 +75,7 @@ export AWS_ENDPOINT_URL_SQS=http://127.0.0.1:$MOTO_PORT
 export AWS_ENDPOINT_URL_S3=http://127.0.0.1:$S3_PORT
 export AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:$MOTO_PORT
 export AWS_ENDPOINT_URL_SNS=http://127.0.0.1:$MOTO_PORT
+export OIDC_TEST_ISSUER=http://127.0.0.1:$OIDC_PORT
 export AWS_REGION=us-east-1
 export AWS_ACCESS_KEY_ID=test
 export AWS_SECRET_ACCESS_KEY=test

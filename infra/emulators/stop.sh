@@ -2,7 +2,7 @@
 # Stops the emulators started by infra/emulators/start.sh.
 set -u
 STATE="${THINK_TANK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/think-tank}/emulators"
-for name in dynamodb moto s3; do
+for name in dynamodb moto s3 oidc; do
   pidfile="$STATE/$name.pid"
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")

@@ -20,12 +20,12 @@ pub async fn lambda_app(ports: &[Port]) -> Result<Arc<App>, Error> {
     crate::logging::init(crate::logging::LogFormat::Json);
     let clients = AwsClients::from_env().await;
     let config = deployed_config(std::env::vars().collect(), &clients).await?;
-    Ok(Arc::new(crate::wiring::on_aws_for(
-        config,
-        &clients,
-        Arc::new(SystemClock),
-        ports,
-    )))
+    let app = crate::wiring::on_aws_for(config, &clients, Arc::new(SystemClock), ports);
+    // During init, not on the first request: discovery and keys.
+    if ports.contains(&Port::IdentityProviders) {
+        app.identity_providers.warm().await;
+    }
+    Ok(Arc::new(app))
 }
 
 /// The deployed configuration: the environment (with `JWT_PUBLIC_KEYS`), the

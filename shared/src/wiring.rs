@@ -12,6 +12,7 @@ use crate::adapters::aws::{
 use crate::adapters::local_blobs::LocalBlobs;
 use crate::adapters::local_sockets::LocalSockets;
 use crate::adapters::memory::{MemoryQueue, MemoryStore};
+use crate::adapters::oidc::ConfiguredProviders;
 use crate::adapters::outbox::OutboxSender;
 use crate::adapters::unwired::Unwired;
 use crate::app::{App, Keys};
@@ -19,7 +20,9 @@ use crate::auth::jwt::JwtKeys;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, EmailDelivery, LocalConfig, SmsDelivery};
 use crate::crypto::derive_key;
-use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, SmsSender, Store};
+use crate::ports::{
+    BlobStore, EmailQueue, EmailSender, IdentityProviders, Notifier, SmsSender, Store,
+};
 use think_tank_core::auth::sealed::SealingKey;
 
 /// The ports a function may use besides the table. A function's wiring
@@ -36,6 +39,8 @@ pub enum Port {
     Notifier,
     /// SNS (or the local outbox): text messages.
     SmsSender,
+    /// The OpenID Connect providers (HTTPS to each), warmed during init.
+    IdentityProviders,
 }
 
 /// One Lambda: its binary name, the ports its wiring builds (beyond the
@@ -73,6 +78,7 @@ pub const ALL_PORTS: &[Port] = &[
     Port::Blobs,
     Port::Notifier,
     Port::SmsSender,
+    Port::IdentityProviders,
 ];
 
 /// The app over the given adapters; pushes go to in-process sockets until
@@ -108,7 +114,15 @@ pub fn assemble(
         blobs,
         notifier: Arc::new(LocalSockets::default()),
         sms_sender: Arc::new(Unwired("sms sender")),
+        identity_providers: Arc::new(Unwired("identity providers")),
     }
+}
+
+fn identity_providers(config: &Config) -> Arc<dyn IdentityProviders> {
+    Arc::new(ConfiguredProviders::new(
+        config.settings.oidc_providers.clone(),
+        config.oidc_client_secrets.clone(),
+    ))
 }
 
 /// Embedded, in-process adapters; returns the queue so a local event source can drain it.
@@ -121,8 +135,10 @@ pub fn in_memory(
     let sender = Arc::new(OutboxSender::new(&local.outbox_dir));
     let blobs = Arc::new(LocalBlobs::new(&config, local, clock.clone()));
     let store = Arc::new(MemoryStore::default());
+    let providers = identity_providers(&config);
     let app = assemble(config, store, queue.clone(), sender.clone(), blobs, clock)
-        .with_sms_sender(sender);
+        .with_sms_sender(sender)
+        .with_identity_providers(providers);
     (app, queue)
 }
 
@@ -177,7 +193,12 @@ pub fn on_aws_for(
         (true, SmsDelivery::Outbox(dir)) => Arc::new(OutboxSender::new(dir)),
         (false, _) => Arc::new(Unwired("sms sender")),
     };
+    let providers: Arc<dyn IdentityProviders> = match uses(Port::IdentityProviders) {
+        true => identity_providers(&config),
+        false => Arc::new(Unwired("identity providers")),
+    };
     assemble(config, store, queue, sender, blobs, clock)
         .with_notifier(notifier)
         .with_sms_sender(sms)
+        .with_identity_providers(providers)
 }

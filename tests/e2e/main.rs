@@ -7,6 +7,7 @@ mod conventions;
 mod files;
 mod lockout;
 mod mfa;
+mod oidc;
 mod realtime;
 mod reauth;
 mod sessions;

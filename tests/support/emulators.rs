@@ -33,3 +33,22 @@ pub async fn aws_clients_or_skip() -> Option<AwsClients> {
     }
     Some(AwsClients::from_env().await)
 }
+
+/// The local OpenID Connect provider (`infra/oidc/provider.mjs`, started with
+/// the emulators), or `None` (skip) outside CI.
+pub fn oidc_issuer_or_skip() -> Option<String> {
+    match std::env::var("OIDC_TEST_ISSUER") {
+        Ok(issuer) if !issuer.is_empty() => Some(issuer),
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "CI=true but OIDC_TEST_ISSUER is not set: provider tests must not be skipped in CI"
+            )
+        }
+        _ => {
+            eprintln!(
+                "skipped: the OpenID Connect test provider is not running (run infra/test.sh)"
+            );
+            None
+        }
+    }
+}

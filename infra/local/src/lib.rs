@@ -32,6 +32,7 @@ pub fn linked_handlers() -> HashMap<&'static str, Handler> {
     [
         auth::routes(),
         mfa::routes(),
+        oidc::routes(),
         admin::routes(),
         health::routes(),
         tasks::routes(),
@@ -90,6 +91,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     (local.http_addr, local.ws_addr) = (http_addr, ws_addr);
     let mut config = settings.config;
     config.settings.websocket_url = format!("ws://{ws_addr}");
+    config.settings.api_base_url = format!("http://{http_addr}");
     config.websocket_management_url = format!("http://{ws_addr}");
     let sockets = Arc::new(LocalSockets::default());
     let ws_routes = websocket_routes(&functions)?;
@@ -124,6 +126,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             (app, None, poller)
         }
     };
+    app.identity_providers.warm().await;
     let routes_count = router.routes().count();
     let blobs = (backend == Backend::Memory).then_some(local_blobs);
     let gateway = Arc::new(server::Gateway {

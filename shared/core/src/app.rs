@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use crate::auth::sealed::SealingKey;
 use crate::clock::Clock;
-use crate::ports::{BlobStore, EmailQueue, EmailSender, Notifier, SmsSender, Store};
+use crate::ports::{
+    BlobStore, EmailQueue, EmailSender, IdentityProviders, Notifier, SmsSender, Store,
+};
 use crate::settings::Settings;
 use crate::tokens::AccessTokens;
 
@@ -33,6 +35,7 @@ pub struct App {
     pub email_queue: Arc<dyn EmailQueue>,
     pub email_sender: Arc<dyn EmailSender>,
     pub sms_sender: Arc<dyn SmsSender>,
+    pub identity_providers: Arc<dyn IdentityProviders>,
     pub blobs: Arc<dyn BlobStore>,
     pub notifier: Arc<dyn Notifier>,
 }
@@ -41,6 +44,12 @@ impl App {
     /// Replaces the SMS sender (SNS, or the local outbox).
     pub fn with_sms_sender(mut self, sender: Arc<dyn SmsSender>) -> Self {
         self.sms_sender = sender;
+        self
+    }
+
+    /// Replaces the identity providers (the configured ones, or a stand-in).
+    pub fn with_identity_providers(mut self, providers: Arc<dyn IdentityProviders>) -> Self {
+        self.identity_providers = providers;
         self
     }
 

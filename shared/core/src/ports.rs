@@ -302,6 +302,31 @@ pub trait EmailSender: Send + Sync {
     async fn send(&self, to: &str, message: &[u8]) -> StoreResult<()>;
 }
 
+/// What the API asks a provider to do when a sign-in starts there.
+pub struct AuthorizationRequest<'a> {
+    pub state: &'a str,
+    pub nonce: &'a str,
+    /// The PKCE verifier the callback will present; the provider gets its S256.
+    pub code_verifier: &'a str,
+    /// Where the provider sends the browser back: this API's callback.
+    pub redirect_uri: &'a str,
+}
+
+/// The configured OpenID Connect providers: discovery, authorization URLs.
+#[async_trait]
+pub trait IdentityProviders: Send + Sync {
+    /// Fetches every provider's discovery document and keys (once per cold
+    /// start); a provider that cannot be reached is tried again on use.
+    async fn warm(&self);
+    /// The provider's authorization URL for this sign-in; `Ok(None)` for an
+    /// unknown provider.
+    async fn authorization_url(
+        &self,
+        provider: &str,
+        request: &AuthorizationRequest<'_>,
+    ) -> StoreResult<Option<String>>;
+}
+
 #[async_trait]
 pub trait SmsSender: Send + Sync {
     /// Delivers one text message to an E.164 number; `id` names it (the job's id).

@@ -3,6 +3,17 @@
 
 use crate::domain::{Email, Role};
 
+/// One OpenID Connect provider users may sign in with (`OIDC_PROVIDERS`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OidcProvider {
+    /// In URLs: `/v1/auth/oidc/{name}/…`.
+    pub name: String,
+    /// Discovery starts at `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub default_role: Role,
@@ -18,6 +29,12 @@ pub struct Settings {
     pub reauth_seconds: i64,
     /// Country calling codes an SMS may go to (`SMS_ALLOWED_COUNTRY_CODES`).
     pub sms_allowed_country_codes: Vec<u16>,
+    pub oidc_providers: Vec<OidcProvider>,
+    /// The exact app URIs an identity-provider sign-in may return to (`OAUTH_REDIRECT_URIS`).
+    pub oauth_redirect_uris: Vec<String>,
+    /// Where this API is reached (`API_BASE_URL`; empty: the domain of the
+    /// request): providers call back to `{base}/v1/auth/oidc/{name}/callback`.
+    pub api_base_url: String,
     pub max_upload_bytes: u64,
     pub allowed_upload_types: Vec<String>,
     pub email_from: String,

@@ -8,7 +8,8 @@ use crate::clock::UnixSecs;
 use crate::email::EmailJob;
 use crate::error::{StoreError, StoreResult};
 use crate::ports::{
-    BlobStore, EmailQueue, EmailSender, Notifier, Probe, Push, SmsSender, UploadTicket,
+    AuthorizationRequest, BlobStore, EmailQueue, EmailSender, IdentityProviders, Notifier, Probe,
+    Push, SmsSender, UploadTicket,
 };
 
 pub struct Unwired(pub &'static str);
@@ -86,6 +87,19 @@ impl BlobStore for Unwired {
     }
 
     async fn promote(&self, _: &str, _: &str) -> StoreResult<()> {
+        self.fail()
+    }
+}
+
+#[async_trait]
+impl IdentityProviders for Unwired {
+    async fn warm(&self) {}
+
+    async fn authorization_url(
+        &self,
+        _: &str,
+        _: &AuthorizationRequest<'_>,
+    ) -> StoreResult<Option<String>> {
         self.fail()
     }
 }

@@ -5,12 +5,13 @@
 //! deployed function.
 
 pub mod local;
+mod oidc;
 
 pub use local::{Backend, LocalConfig};
 
 use std::collections::HashMap;
 
-use secrecy::SecretSlice;
+use secrecy::{SecretSlice, SecretString};
 
 use crate::auth::keys::{self, SigningKey, VerifyingKey};
 use crate::crypto::{b64url_decode, random_bytes};
@@ -59,6 +60,8 @@ pub struct Config {
     pub ip_hash_pepper: SecretSlice<u8>,
     /// Seals TOTP seeds: only the functions that read or write seeds get it.
     pub mfa_encryption_key: Option<SecretSlice<u8>>,
+    /// Provider name -> OAuth client secret (`OIDC_CLIENT_SECRETS`, a JSON object).
+    pub oidc_client_secrets: HashMap<String, SecretString>,
     pub bucket_name: String,
     /// The WebSocket API's management endpoint (`https://…/stage`), for pushes.
     pub websocket_management_url: String,
@@ -102,6 +105,7 @@ impl Config {
             app_secret: r.secret("APP_SECRET", missing)?,
             ip_hash_pepper: r.secret("IP_HASH_PEPPER", missing)?,
             mfa_encryption_key: r.optional_secret("MFA_ENCRYPTION_KEY", missing)?,
+            oidc_client_secrets: r.oidc_client_secrets()?,
             bucket_name: r.string("BUCKET_NAME", "think-tank-uploads"),
             websocket_management_url: r.string("WEBSOCKET_MANAGEMENT_URL", "http://127.0.0.1:3001"),
         })
@@ -126,6 +130,11 @@ fn settings(r: &Reader) -> Result<Settings, ConfigError> {
         session_max_seconds: r.number("SESSION_MAX_SECONDS", 30 * DAY, 60, 365 * DAY)?,
         reauth_seconds: r.number("REAUTH_SECONDS", 600, 30, DAY)?,
         sms_allowed_country_codes: r.country_codes("SMS_ALLOWED_COUNTRY_CODES", "1,44")?,
+        oidc_providers: oidc::providers(r.get("OIDC_PROVIDERS"))
+            .map_err(|m| invalid("OIDC_PROVIDERS", m))?,
+        oauth_redirect_uris: oidc::redirect_uris(r.get("OAUTH_REDIRECT_URIS"))
+            .map_err(|m| invalid("OAUTH_REDIRECT_URIS", m))?,
+        api_base_url: r.string("API_BASE_URL", ""),
         max_upload_bytes: r.number(
             "MAX_UPLOAD_BYTES",
             10 * 1024 * 1024,
@@ -170,6 +179,19 @@ impl Reader<'_> {
             .map(|s| s.trim().trim_end_matches('/').to_string())
             .filter(|s| !s.is_empty())
             .collect()
+    }
+
+    fn oidc_client_secrets(&self) -> Result<HashMap<String, SecretString>, ConfigError> {
+        let Some(raw) = self.get("OIDC_CLIENT_SECRETS") else {
+            return Ok(HashMap::new());
+        };
+        let secrets: HashMap<String, String> = serde_json::from_str(raw).map_err(|_| {
+            invalid(
+                "OIDC_CLIENT_SECRETS",
+                "must be a JSON object of provider name to secret",
+            )
+        })?;
+        Ok(secrets.into_iter().map(|(k, v)| (k, v.into())).collect())
     }
 
     fn sms_delivery(&self) -> Result<SmsDelivery, ConfigError> {

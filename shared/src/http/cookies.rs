@@ -1,4 +1,5 @@
-//! The three browser cookies of the web flow.
+//! The three browser cookies of the web flow, and the one that binds an
+//! identity-provider sign-in to the browser that started it.
 
 use cookie::{Cookie, SameSite};
 use http::HeaderMap;
@@ -7,6 +8,7 @@ pub const ACCESS: &str = "__Host-access_token";
 pub const REFRESH: &str = "__Secure-refresh_token";
 pub const CSRF: &str = "__Host-csrf_token";
 pub const REFRESH_PATH: &str = "/v1/auth";
+pub const OIDC_FLOW: &str = "__Host-oidc_flow";
 
 fn build(
     name: &'static str,
@@ -58,6 +60,19 @@ pub fn set(c: WebCookies<'_>) -> [String; 3] {
             c.refresh_max_age,
         ),
     ]
+}
+
+/// `__Host-oidc_flow`: `SameSite=Lax`, because the provider's redirect back
+/// to the callback is a cross-site top-level navigation that must carry it.
+pub fn oidc_flow(value: &str, max_age: i64) -> String {
+    Cookie::build((OIDC_FLOW, value.to_string()))
+        .secure(true)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .build()
+        .to_string()
 }
 
 /// `Set-Cookie` values that clear all three (`Max-Age=0`).

@@ -30,6 +30,8 @@ pub struct Ctx {
     pub user_agent: Option<String>,
     /// The WebSocket connection, for `$connect`, `$default` and `$disconnect` events.
     pub connection_id: Option<String>,
+    /// The domain API Gateway was reached at (its own or a custom domain).
+    pub domain_name: Option<String>,
 }
 
 impl Ctx {
@@ -48,6 +50,10 @@ impl Ctx {
                 c.route_key.clone(),
             ),
             _ => (None, None, None, None),
+        };
+        let domain_name = match req.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(c)) => c.domain_name.clone(),
+            _ => None,
         };
         let query = req.query_string_parameters();
         let params = req.path_parameters();
@@ -76,7 +82,20 @@ impl Ctx {
             user_agent,
             connection_id,
             route: route.unwrap_or_default(),
+            domain_name: domain_name.filter(|d| !d.is_empty()),
         }
+    }
+
+    /// Where clients reach this API: `API_BASE_URL` if set, else the domain
+    /// API Gateway says it was called at (the HTTP API's `$default` stage).
+    pub fn public_base_url(&self, configured: &str) -> Result<String, ApiError> {
+        if !configured.is_empty() {
+            return Ok(configured.trim_end_matches('/').to_string());
+        }
+        let domain = self.domain_name.as_deref().ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!("neither API_BASE_URL nor a request domain"))
+        })?;
+        Ok(format!("https://{domain}"))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -118,5 +137,34 @@ impl Ctx {
             ip_hash: self.source_ip.as_deref().map(|ip| app.ip_hash(ip)),
             user_agent: self.user_agent.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod base_url_tests {
+    use super::*;
+
+    fn ctx_at(domain: Option<&str>) -> Ctx {
+        let req = http::Request::builder()
+            .uri("/x")
+            .body(lambda_http::Body::Empty)
+            .unwrap();
+        let mut ctx = Ctx::from_request(req);
+        ctx.domain_name = domain.map(str::to_string);
+        ctx
+    }
+
+    #[test]
+    fn the_configured_base_wins_else_the_domain_api_gateway_was_called_at() {
+        let ctx = ctx_at(Some("abc.execute-api.eu-west-1.amazonaws.com"));
+        assert_eq!(
+            ctx.public_base_url("https://api.example.com/").unwrap(),
+            "https://api.example.com"
+        );
+        assert_eq!(
+            ctx.public_base_url("").unwrap(),
+            "https://abc.execute-api.eu-west-1.amazonaws.com"
+        );
+        assert!(ctx_at(None).public_base_url("").is_err());
     }
 }

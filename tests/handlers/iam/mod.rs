@@ -23,6 +23,9 @@ async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
     let Some(clients) = e2e::aws_clients_or_skip().await else {
         return;
     };
+    if e2e::oidc_issuer_or_skip().is_none() {
+        return;
+    }
     let mut world = World::new(clients).await;
     let tokens = accounts(&mut world).await;
     board(&mut world, &tokens.admin).await;
@@ -31,6 +34,7 @@ async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
     administration(&mut world, &tokens).await;
     second_factors(&mut world).await;
     phone_and_sms(&mut world).await;
+    identity_providers(&mut world).await;
     sign_out(&mut world, &tokens).await;
     health(&mut world).await;
 
@@ -305,6 +309,14 @@ async fn phone_and_sms(world: &mut World) {
     let finish = json!({ "mfa_token": challenge["mfa_token"], "code": code });
     let (status, body) = world.send(auth::LOGIN_MFA, "", Some(finish)).await;
     assert_eq!(status, 200, "{body}");
+}
+
+/// The provider list, and a sign-in started with the local test provider.
+async fn identity_providers(world: &mut World) {
+    let (status, body) = world.send(oidc::OIDC_PROVIDERS, "", None).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = world.send(oidc::OIDC_AUTHORIZE, "", None).await;
+    assert_eq!(status, 302, "{body}");
 }
 
 async fn sign_out(world: &mut World, tokens: &Tokens) {

@@ -60,6 +60,11 @@ impl World {
             ("JWT_SIGNING_KEY", signing),
             ("JWT_PUBLIC_KEYS", public),
             ("APP_SECRET", secret()),
+            ("OIDC_PROVIDERS", oidc_providers()),
+            (
+                "OAUTH_REDIRECT_URIS",
+                "https://app.example.com/auth/done".to_string(),
+            ),
             ("IP_HASH_PEPPER", secret()),
         ];
         let recorder = Recorder::default();
@@ -177,6 +182,13 @@ impl World {
             .or_default()
             .extend(needed);
     }
+}
+
+/// The local test provider as `local` (the fixtures' provider).
+fn oidc_providers() -> String {
+    let issuer = std::env::var("OIDC_TEST_ISSUER").unwrap_or_default();
+    serde_json::json!([{ "name": "local", "issuer": issuer, "client_id": "think-tank" }])
+        .to_string()
 }
 
 /// The fixture named like the route, filled in.

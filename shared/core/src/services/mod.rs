@@ -8,6 +8,7 @@ pub mod login;
 pub mod mail;
 pub mod mfa;
 pub mod mfa_login;
+pub mod oidc;
 pub mod phone;
 pub mod realtime;
 pub mod reauth;

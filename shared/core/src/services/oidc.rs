@@ -1,0 +1,165 @@
+//! Sign-in with an OpenID Connect provider, as its OAuth client: the
+//! authorization code flow with PKCE (S256), `state` and `nonce`. Starting
+//! one stores the flow for 10 minutes under a hash of its `state`; in web
+//! mode it is also bound to the browser by a cookie (no login CSRF).
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{b64url_encode, random_token, sha256_b64};
+use crate::error::ApiError;
+use crate::ports::AuthorizationRequest;
+use crate::App;
+
+pub const FLOW_SECONDS: i64 = 600;
+const FLOW_PURPOSE: &str = "oidc_flow";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowMode {
+    /// Cookies at the end, bound to this browser.
+    Web,
+    /// A single-use login code, redeemed with the app's own PKCE verifier.
+    Mobile,
+}
+
+pub struct StartSignIn {
+    pub provider: String,
+    pub redirect_uri: String,
+    pub mode: FlowMode,
+    /// Handed back to the app untouched.
+    pub app_state: Option<String>,
+    /// Mobile: S256 of the app's verifier.
+    pub app_code_challenge: Option<String>,
+    /// Where this API is reached; the provider calls back below it.
+    pub api_base_url: String,
+}
+
+/// What the callback needs to finish the flow.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Flow {
+    pub provider: String,
+    pub verifier: String,
+    pub nonce: String,
+    pub redirect_uri: String,
+    pub mode: FlowMode,
+    pub app_state: Option<String>,
+    pub app_code_challenge: Option<String>,
+    /// Web: the hash of the `__Host-oidc_flow` cookie's value.
+    pub browser: Option<String>,
+}
+
+/// Where to send the browser, and (web) the cookie that binds the flow to it.
+pub struct SignInStarted {
+    pub location: String,
+    pub browser_binding: Option<String>,
+}
+
+/// RFC 7636: S256 of a verifier, base64url without padding.
+pub fn s256(verifier: &str) -> String {
+    use sha2::{Digest, Sha256};
+    b64url_encode(&Sha256::digest(verifier.as_bytes()))
+}
+
+fn is_code_challenge(text: &str) -> bool {
+    text.len() == 43
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+impl App {
+    /// The configured providers' names.
+    pub fn oidc_providers(&self) -> Vec<String> {
+        let providers = &self.settings.oidc_providers;
+        providers.iter().map(|p| p.name.clone()).collect()
+    }
+
+    /// `GET /v1/auth/oidc/{provider}/authorize`: stores the flow and answers
+    /// where to send the browser. A `redirect_uri` outside the allowlist is
+    /// refused before anything else, so it is never redirected to.
+    pub async fn start_oidc_sign_in(&self, input: StartSignIn) -> Result<SignInStarted, ApiError> {
+        if !self
+            .settings
+            .oauth_redirect_uris
+            .contains(&input.redirect_uri)
+        {
+            return Err(ApiError::field(
+                "redirect_uri",
+                "is not an allowed redirect URI",
+            ));
+        }
+        if !self.oidc_providers().contains(&input.provider) {
+            return Err(ApiError::NotFound);
+        }
+        let challenge = input.app_code_challenge.as_deref();
+        match (input.mode, challenge) {
+            (FlowMode::Mobile, None) => {
+                return Err(ApiError::field(
+                    "code_challenge",
+                    "is required in mobile mode",
+                ))
+            }
+            (_, Some(c)) if !is_code_challenge(c) => {
+                return Err(ApiError::field(
+                    "code_challenge",
+                    "must be a base64url S256 challenge",
+                ))
+            }
+            _ => {}
+        }
+        let (state, nonce, verifier) = (random_token(32), random_token(32), random_token(32));
+        let browser_binding = (input.mode == FlowMode::Web).then(|| random_token(32));
+        let flow = Flow {
+            provider: input.provider,
+            verifier,
+            nonce,
+            redirect_uri: input.redirect_uri,
+            mode: input.mode,
+            app_state: input.app_state,
+            app_code_challenge: input.app_code_challenge,
+            browser: browser_binding.as_deref().map(sha256_b64),
+        };
+        let callback = callback_url(&input.api_base_url, &flow.provider);
+        let request = AuthorizationRequest {
+            state: &state,
+            nonce: &flow.nonce,
+            code_verifier: &flow.verifier,
+            redirect_uri: &callback,
+        };
+        let location = self
+            .identity_providers
+            .authorization_url(&flow.provider, &request)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        let now = self.clock.now_secs();
+        let json = serde_json::to_string(&flow).map_err(anyhow::Error::from)?;
+        let key = sha256_b64(&state);
+        self.store
+            .put_once(FLOW_PURPOSE, &key, &json, now + FLOW_SECONDS, now)
+            .await?;
+        Ok(SignInStarted {
+            location,
+            browser_binding,
+        })
+    }
+}
+
+/// This API's callback for `provider`, which the provider must have registered.
+pub fn callback_url(api_base_url: &str, provider: &str) -> String {
+    let base = api_base_url.trim_end_matches('/');
+    format!("{base}/v1/auth/oidc/{provider}/callback")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 7636 appendix B.
+    #[test]
+    fn s256_matches_the_rfc_example() {
+        assert_eq!(
+            s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+}
