@@ -2,6 +2,7 @@
 //! against DynamoDB Local (and the queues against moto's SQS).
 
 mod files;
+mod identities;
 mod mfa;
 mod queue;
 mod secrets;

@@ -14,8 +14,8 @@ use shared::clock::SystemClock;
 use shared::clock::UnixSecs;
 use shared::config::MissingSecrets;
 use shared::domain::{
-    AuditEvent, Connection, Email, FileRecord, LiveJti, MfaRecord, Page, Reservation, Session,
-    Task, TaskFilter, User, UserChanges, UserRecord,
+    AuditEvent, Connection, Email, FileRecord, Identity, LiveJti, MfaRecord, Page, Reservation,
+    Session, Task, TaskFilter, User, UserChanges, UserRecord,
 };
 use shared::error::{StoreError, StoreResult};
 use shared::ports::*;
@@ -222,6 +222,25 @@ impl AttemptStore for GateStore {
 
     async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()> {
         self.inner.lock_until(email, until, now).await
+    }
+}
+
+#[async_trait]
+impl IdentityStore for GateStore {
+    async fn link_identity(&self, identity: &Identity) -> StoreResult<bool> {
+        self.inner.link_identity(identity).await
+    }
+
+    async fn identity(&self, provider: &str, subject: &str) -> StoreResult<Option<Identity>> {
+        self.inner.identity(provider, subject).await
+    }
+
+    async fn identities_of(&self, user_id: &str) -> StoreResult<Vec<Identity>> {
+        self.inner.identities_of(user_id).await
+    }
+
+    async fn unlink_identity(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
+        self.inner.unlink_identity(user_id, provider).await
     }
 }
 

@@ -7,6 +7,7 @@ mod faults;
 mod fixtures;
 mod gate;
 mod iam;
+mod identities;
 mod logs;
 mod reauth;
 mod revocation;

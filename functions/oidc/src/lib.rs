@@ -8,6 +8,7 @@ use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::Serialize;
 use shared::auth::cookies;
+use shared::auth::Gate;
 use shared::http::{endpoint, Reply};
 use shared::services::oidc::{FlowMode, StartSignIn, FLOW_SECONDS};
 use shared::{ApiError, App};
@@ -15,6 +16,13 @@ use shared::{ApiError, App};
 shared::handlers! {
     OIDC_PROVIDERS: "oidc-providers" => providers, uses [];
     OIDC_AUTHORIZE: "oidc-authorize" => authorize, uses [IdentityProviders];
+    IDENTITIES_LIST: "identities-list" => identities, uses [];
+    IDENTITY_UNLINK: "identity-unlink" => unlink, uses [];
+}
+
+#[derive(Serialize)]
+struct IdentityList<'a> {
+    items: &'a [shared::domain::Identity],
 }
 
 #[derive(Serialize)]
@@ -69,6 +77,30 @@ pub async fn authorize(app: Arc<App>, req: Request) -> Response<Body> {
             Some(value) => reply.cookies([cookies::oidc_flow(&value, FLOW_SECONDS)]),
             None => reply,
         })
+    })
+    .await
+}
+
+/// `GET /v1/auth/identities`: the caller's linked identities.
+pub async fn identities(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let items = app.my_identities(app.claim(&ctx)?).await?;
+        Reply::ok(&IdentityList { items: &items })
+    })
+    .await
+}
+
+/// `DELETE /v1/auth/identities/{provider}` (sensitive).
+pub async fn unlink(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        ctx.no_body()?;
+        let caller = app.authenticate(&ctx).await?;
+        let provider = ctx.path_id("provider")?;
+        app.unlink_identity(&caller, provider, &ctx.client_meta(app))
+            .await?;
+        Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await
 }

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use crate::clock::{UnixMillis, UnixSecs};
 
 use crate::domain::{
-    AuditEvent, Connection, Email, FileRecord, LiveJti, MfaRecord, Page, Reservation, Session,
-    Task, TaskFilter, User, UserChanges, UserRecord,
+    AuditEvent, Connection, Email, FileRecord, Identity, LiveJti, MfaRecord, Page, Reservation,
+    Session, Task, TaskFilter, User, UserChanges, UserRecord,
 };
 use crate::email::EmailJob;
 use crate::error::StoreResult;
@@ -132,6 +132,19 @@ pub trait MfaStore: Send + Sync {
     async fn remove_phone(&self, user_id: &str) -> StoreResult<bool>;
     /// `false` without a verified phone.
     async fn enable_sms(&self, user_id: &str) -> StoreResult<bool>;
+}
+
+/// Links between accounts and provider identities. A provider identity
+/// belongs to one account, and an account has at most one identity per
+/// provider; both are enforced by conditional writes.
+#[async_trait]
+pub trait IdentityStore: Send + Sync {
+    /// `false` if the identity is linked already, or the user has one at that provider.
+    async fn link_identity(&self, identity: &Identity) -> StoreResult<bool>;
+    async fn identity(&self, provider: &str, subject: &str) -> StoreResult<Option<Identity>>;
+    async fn identities_of(&self, user_id: &str) -> StoreResult<Vec<Identity>>;
+    /// `false` if the user had no identity at that provider.
+    async fn unlink_identity(&self, user_id: &str, provider: &str) -> StoreResult<bool>;
 }
 
 #[async_trait]
@@ -266,6 +279,7 @@ pub trait Store:
     + OneTimeStore
     + AttemptStore
     + MfaStore
+    + IdentityStore
     + RateLimitStore
     + AuditStore
     + TaskStore
@@ -282,6 +296,7 @@ impl<T> Store for T where
         + OneTimeStore
         + AttemptStore
         + MfaStore
+        + IdentityStore
         + RateLimitStore
         + AuditStore
         + TaskStore

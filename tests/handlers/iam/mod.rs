@@ -311,12 +311,25 @@ async fn phone_and_sms(world: &mut World) {
     assert_eq!(status, 200, "{body}");
 }
 
-/// The provider list, and a sign-in started with the local test provider.
+/// The provider list, a sign-in started with the local test provider, and
+/// a linked identity listed and unlinked.
 async fn identity_providers(world: &mut World) {
     let (status, body) = world.send(oidc::OIDC_PROVIDERS, "", None).await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = world.send(oidc::OIDC_AUTHORIZE, "", None).await;
     assert_eq!(status, 302, "{body}");
+    let user = registered(world, "iam-oidc@example.com").await;
+    let token = user["access_token"].as_str().unwrap();
+    world
+        .seed_identity(user["user"]["id"].as_str().unwrap())
+        .await;
+    let (status, body) = world.send(oidc::IDENTITIES_LIST, token, None).await;
+    assert_eq!(
+        (status, body["items"][0]["provider"].as_str()),
+        (200, Some("local"))
+    );
+    let (status, body) = world.send(oidc::IDENTITY_UNLINK, token, None).await;
+    assert_eq!(status, 204, "{body}");
 }
 
 async fn sign_out(world: &mut World, tokens: &Tokens) {

@@ -162,6 +162,21 @@ impl World {
         store.replace_backup_codes(user_id, &codes).await.unwrap();
     }
 
+    /// Links a `local` provider identity to the user, outside any function
+    /// (the provider callback that links them is still to come).
+    pub async fn seed_identity(&self, user_id: &str) {
+        use shared::ports::IdentityStore;
+        let store = DynamoStore::new(self.raw.dynamodb.clone(), &self.vars["TABLE_NAME"]);
+        let identity = shared::domain::Identity {
+            provider: "local".into(),
+            subject: format!("sub-{user_id}"),
+            user_id: user_id.into(),
+            email: "iam-oidc@example.com".into(),
+            linked_at: shared::clock::UnixMillis(1_800_000_000_000),
+        };
+        assert!(store.link_identity(&identity).await.unwrap());
+    }
+
     /// Puts an object where a presigned upload would, outside any function.
     pub async fn upload(&self, key: &str, bytes: Vec<u8>) {
         let bucket = &self.vars["BUCKET_NAME"];

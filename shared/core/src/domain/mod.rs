@@ -2,11 +2,13 @@
 //! here, the lockout rules in [`lockout`], the board in [`board`].
 
 mod board;
+mod identity;
 mod lockout;
 mod mfa;
 mod phone;
 
 pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus};
+pub use identity::Identity;
 pub use lockout::{LoginAttempts, Reservation};
 pub use mfa::{MfaMethod, MfaRecord};
 pub use phone::Phone;
@@ -185,6 +187,9 @@ pub enum AuditType {
     MfaFailure,
     BackupCodeUsed,
     PhoneVerified,
+    IdentityLinked,
+    IdentityUnlinked,
+    OidcLogin,
 }
 
 impl AuditType {
@@ -207,6 +212,9 @@ impl AuditType {
             AuditType::MfaFailure => "mfa_failure",
             AuditType::BackupCodeUsed => "backup_code_used",
             AuditType::PhoneVerified => "phone_verified",
+            AuditType::IdentityLinked => "identity_linked",
+            AuditType::IdentityUnlinked => "identity_unlinked",
+            AuditType::OidcLogin => "oidc_login",
         }
     }
 

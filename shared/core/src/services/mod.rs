@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod files;
 pub mod health;
+pub mod identities;
 pub mod login;
 pub mod mail;
 pub mod mfa;

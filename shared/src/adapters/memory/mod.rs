@@ -3,6 +3,7 @@
 
 mod accounts;
 mod board;
+mod identities;
 mod mfa;
 mod queue;
 
@@ -13,7 +14,7 @@ use std::sync::Mutex;
 
 use crate::clock::UnixSecs;
 use crate::domain::{
-    AuditEvent, Connection, FileRecord, LoginAttempts, Page, Session, Task, UserRecord,
+    AuditEvent, Connection, FileRecord, Identity, LoginAttempts, Page, Session, Task, UserRecord,
 };
 
 #[derive(Default)]
@@ -34,6 +35,7 @@ pub struct MemoryStore {
     rate: Mutex<HashMap<(String, UnixSecs), (u32, UnixSecs)>>,
     audit: Mutex<BTreeMap<String, (AuditEvent, UnixSecs)>>,
     mfa: Mutex<HashMap<String, mfa::Factors>>,
+    identities: Mutex<Vec<Identity>>,
     tasks: Mutex<BTreeMap<String, Task>>,
     files: Mutex<BTreeMap<String, FileRecord>>,
     connections: Mutex<BTreeMap<String, Connection>>,

@@ -79,6 +79,23 @@ pub fn backup_codes_of(user_id: &str) -> (String, &'static str) {
 
 const BACKUP_PREFIX: &str = "BACKUP#";
 
+/// Who a provider identity belongs to: one item per (provider, subject).
+pub fn identity_claim(provider: &str, subject: &str) -> Item {
+    key(format!("IDENTITY#{provider}#{subject}"), "IDENTITY")
+}
+
+/// A user's identity at one provider, beside the user.
+pub fn user_identity(user_id: &str, provider: &str) -> Item {
+    key(user_pk(user_id), format!("{IDENTITY_PREFIX}{provider}"))
+}
+
+/// The partition and sort-key prefix of one user's identities.
+pub fn identities_of(user_id: &str) -> (String, &'static str) {
+    (user_pk(user_id), IDENTITY_PREFIX)
+}
+
+const IDENTITY_PREFIX: &str = "IDENTITY#";
+
 pub fn revoked_jti(jti: &str) -> Item {
     key(format!("JTI#{jti}"), "REVOKED")
 }

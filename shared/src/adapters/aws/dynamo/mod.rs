@@ -6,6 +6,7 @@ mod attempts;
 mod audit;
 mod connections;
 mod files;
+mod identities;
 pub(crate) mod item;
 pub mod keys;
 mod mfa;

@@ -79,7 +79,7 @@ fn update_expression(changes: &UserChanges) -> Option<(String, Item)> {
     Some((format!("SET {}", sets.join(", ")), values))
 }
 
-fn is_taken(e: &TransactWriteItemsError) -> bool {
+pub(super) fn is_taken(e: &TransactWriteItemsError) -> bool {
     match e {
         TransactWriteItemsError::TransactionCanceledException(t) => t
             .cancellation_reasons()
@@ -90,7 +90,7 @@ fn is_taken(e: &TransactWriteItemsError) -> bool {
 }
 
 impl DynamoStore {
-    fn put_new(&self, item: Item) -> anyhow::Result<TransactWriteItem> {
+    pub(super) fn put_new(&self, item: Item) -> anyhow::Result<TransactWriteItem> {
         let put = Put::builder()
             .table_name(self.table())
             .set_item(Some(item))

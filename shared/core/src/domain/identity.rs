@@ -1,0 +1,20 @@
+//! An account's link to an identity at an OpenID Connect provider: the
+//! provider's subject (`sub`) is the stable key, never the email.
+
+use serde::Serialize;
+
+use crate::clock::{serde_rfc3339, UnixMillis};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    pub provider: String,
+    /// The provider's `sub` for this person.
+    #[serde(skip)]
+    pub subject: String,
+    #[serde(skip)]
+    pub user_id: String,
+    /// The email the provider vouched for when it was linked.
+    pub email: String,
+    #[serde(with = "serde_rfc3339")]
+    pub linked_at: UnixMillis,
+}

@@ -1,0 +1,49 @@
+//! Provider identities, each link and unlink under the store's lock.
+
+use async_trait::async_trait;
+
+use super::{lock, MemoryStore};
+use crate::domain::Identity;
+use crate::error::StoreResult;
+use crate::ports::IdentityStore;
+
+#[async_trait]
+impl IdentityStore for MemoryStore {
+    async fn link_identity(&self, identity: &Identity) -> StoreResult<bool> {
+        let mut all = lock(&self.identities);
+        let taken = all.iter().any(|i| {
+            i.provider == identity.provider
+                && (i.subject == identity.subject || i.user_id == identity.user_id)
+        });
+        if !taken {
+            all.push(identity.clone());
+        }
+        Ok(!taken)
+    }
+
+    async fn identity(&self, provider: &str, subject: &str) -> StoreResult<Option<Identity>> {
+        let all = lock(&self.identities);
+        let found = all
+            .iter()
+            .find(|i| i.provider == provider && i.subject == subject);
+        Ok(found.cloned())
+    }
+
+    async fn identities_of(&self, user_id: &str) -> StoreResult<Vec<Identity>> {
+        let all = lock(&self.identities);
+        let mut mine: Vec<Identity> = all
+            .iter()
+            .filter(|i| i.user_id == user_id)
+            .cloned()
+            .collect();
+        mine.sort_by(|a, b| a.provider.cmp(&b.provider));
+        Ok(mine)
+    }
+
+    async fn unlink_identity(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
+        let mut all = lock(&self.identities);
+        let before = all.len();
+        all.retain(|i| !(i.user_id == user_id && i.provider == provider));
+        Ok(all.len() < before)
+    }
+}

@@ -1,0 +1,134 @@
+//! Linked provider identities through the handlers: listing, and unlinking
+//! one, never the last way an account can sign in, only after a recent sign-in.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use shared::clock::{ManualClock, UnixMillis};
+use shared::config::{LocalConfig, MissingSecrets};
+use shared::domain::{AuditType, Identity, Role, User, UserRecord};
+use shared::services::security::ClientMeta;
+use shared::{App, Config};
+
+use crate::fixtures::{body_json, fixture, request};
+
+fn app() -> (Arc<App>, Arc<ManualClock>) {
+    let vars = [("REAUTH_SECONDS".to_string(), "600".to_string())].into();
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let local = LocalConfig::from_map(&vars).unwrap();
+    let clock = Arc::new(ManualClock::starting_now());
+    let (app, _) = shared::wiring::in_memory(config, &local, clock.clone());
+    (Arc::new(app), clock)
+}
+
+/// A signed-in user (with a password or without), linked to `providers`: their access token.
+async fn user_with(app: &App, password_hash: &str, providers: &[&str]) -> (String, String) {
+    let id = shared::domain::new_id();
+    let record = UserRecord {
+        user: User {
+            id: id.clone(),
+            email: format!("{id}@example.com"),
+            name: "Linked".into(),
+            role: Role::Viewer,
+            email_verified: true,
+            mfa_enabled: false,
+            created_at: app.clock.now_ms(),
+        },
+        password_hash: password_hash.into(),
+    };
+    assert!(app.store.create_user(&record).await.unwrap());
+    for provider in providers {
+        let identity = Identity {
+            provider: provider.to_string(),
+            subject: format!("sub-{id}"),
+            user_id: id.clone(),
+            email: record.user.email.clone(),
+            linked_at: UnixMillis(1_800_000_000_000),
+        };
+        assert!(app.store.link_identity(&identity).await.unwrap());
+    }
+    let issued = app
+        .start_session(&record.user, None, &ClientMeta::default())
+        .await
+        .unwrap();
+    (id, issued.access.token)
+}
+
+fn as_caller(name: &str, token: &str, provider: Option<&str>) -> Value {
+    let text = fixture(name)
+        .to_string()
+        .replace("REPLACE_WITH_ACCESS_TOKEN", token);
+    let mut event: Value = serde_json::from_str(&text).unwrap();
+    if let Some(provider) = provider {
+        event["pathParameters"]["provider"] = provider.into();
+        event["rawPath"] = format!("/v1/auth/identities/{provider}").into();
+    }
+    event
+}
+
+async fn unlink(app: &Arc<App>, token: &str, provider: &str) -> (u16, Value) {
+    let event = as_caller("identity-unlink", token, Some(provider));
+    let (status, _, body) = body_json(oidc::unlink(app.clone(), request(&event)).await).await;
+    (status, body)
+}
+
+#[tokio::test]
+async fn the_caller_sees_only_their_own_identities() {
+    let (app, _) = app();
+    let (_, token) = user_with(&app, "", &["gitlab", "google"]).await;
+    user_with(&app, "", &["apple"]).await;
+    let event = as_caller("identities-list", &token, None);
+    let (status, _, body) = body_json(oidc::identities(app.clone(), request(&event)).await).await;
+    assert_eq!(status, 200);
+    let providers: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["provider"].as_str().unwrap())
+        .collect();
+    assert_eq!(providers, ["gitlab", "google"]);
+    assert!(body["items"][0]["linked_at"].is_string() && body["items"][0]["email"].is_string());
+    assert!(body["items"][0].get("subject").is_none());
+}
+
+#[tokio::test]
+async fn the_last_way_to_sign_in_cannot_be_unlinked() {
+    let (app, _) = app();
+    let (_, token) = user_with(&app, "", &["gitlab", "google"]).await;
+    assert_eq!(unlink(&app, &token, "google").await.0, 204);
+    let (status, body) = unlink(&app, &token, "gitlab").await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("conflict")));
+    assert_eq!(unlink(&app, &token, "google").await.0, 404, "already gone");
+}
+
+#[tokio::test]
+async fn an_account_with_a_password_can_unlink_its_only_identity_and_it_is_audited() {
+    let (app, _) = app();
+    let hash = shared::auth::password::hash("a long password here".to_string().into())
+        .await
+        .unwrap();
+    let (id, token) = user_with(&app, &hash, &["google"]).await;
+    assert_eq!(unlink(&app, &token, "google").await.0, 204);
+    let now = app.clock.now_secs();
+    let events = app
+        .store
+        .list_events(Some(&id), None, 10, now)
+        .await
+        .unwrap();
+    assert!(events
+        .items
+        .iter()
+        .any(|e| e.kind == AuditType::IdentityUnlinked));
+}
+
+#[tokio::test]
+async fn unlinking_needs_a_recent_sign_in() {
+    let (app, clock) = app();
+    let (_, token) = user_with(&app, "", &["gitlab", "google"]).await;
+    clock.advance_secs(601);
+    let (status, body) = unlink(&app, &token, "google").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("reauthentication_required"))
+    );
+}
