@@ -4,6 +4,7 @@
 mod files;
 mod identities;
 mod mfa;
+mod oidc;
 mod queue;
 mod secrets;
 mod sessions;

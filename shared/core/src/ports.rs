@@ -327,7 +327,26 @@ pub struct AuthorizationRequest<'a> {
     pub redirect_uri: &'a str,
 }
 
-/// The configured OpenID Connect providers: discovery, authorization URLs.
+/// What the callback redeems at the provider.
+pub struct Redemption<'a> {
+    pub code: &'a str,
+    pub code_verifier: &'a str,
+    pub nonce: &'a str,
+    pub redirect_uri: &'a str,
+}
+
+/// The person an ID token names, once its signature, `iss`, `aud`, `azp`,
+/// `exp` and `nonce` have been checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedIdentity {
+    pub subject: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub name: Option<String>,
+}
+
+/// The configured OpenID Connect providers: discovery, authorization URLs,
+/// code redemption with ID-token validation.
 #[async_trait]
 pub trait IdentityProviders: Send + Sync {
     /// Fetches every provider's discovery document and keys (once per cold
@@ -340,6 +359,14 @@ pub trait IdentityProviders: Send + Sync {
         provider: &str,
         request: &AuthorizationRequest<'_>,
     ) -> StoreResult<Option<String>>;
+    /// Exchanges the code (with the PKCE verifier and the client secret) and
+    /// validates the ID token; `Ok(None)` when the provider refuses the code
+    /// or the token fails a check (logged with the reason).
+    async fn redeem(
+        &self,
+        provider: &str,
+        redemption: &Redemption<'_>,
+    ) -> StoreResult<Option<VerifiedIdentity>>;
 }
 
 #[async_trait]

@@ -9,7 +9,7 @@ use crate::email::EmailJob;
 use crate::error::{StoreError, StoreResult};
 use crate::ports::{
     AuthorizationRequest, BlobStore, EmailQueue, EmailSender, IdentityProviders, Notifier, Probe,
-    Push, SmsSender, UploadTicket,
+    Push, Redemption, SmsSender, UploadTicket, VerifiedIdentity,
 };
 
 pub struct Unwired(pub &'static str);
@@ -100,6 +100,10 @@ impl IdentityProviders for Unwired {
         _: &str,
         _: &AuthorizationRequest<'_>,
     ) -> StoreResult<Option<String>> {
+        self.fail()
+    }
+
+    async fn redeem(&self, _: &str, _: &Redemption<'_>) -> StoreResult<Option<VerifiedIdentity>> {
         self.fail()
     }
 }

@@ -2,7 +2,6 @@
 //! aws-lc (the stack the AWS SDK already brings), the system's roots, and a
 //! timeout so a stuck provider fails fast.
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,33 +16,35 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 /// Discovery documents and key sets are small; anything bigger is refused.
 const MAX_BODY_BYTES: usize = 1 << 20;
 
-type HttpsClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+/// Its connection pool belongs to the runtime that uses it, so each set of
+/// providers has its own client (tests run many runtimes in one process).
+pub type HttpsClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct HttpError(String);
 
-fn client() -> Result<&'static HttpsClient, HttpError> {
-    static CLIENT: OnceLock<Result<HttpsClient, String>> = OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            let https = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_native_roots()
-                .map_err(|e| format!("no TLS roots: {e}"))?
-                .https_or_http()
-                .enable_http1()
-                .build();
-            Ok(Client::builder(TokioExecutor::new()).build(https))
-        })
-        .as_ref()
-        .map_err(|e| HttpError(e.clone()))
+/// `None` when the system has no TLS roots (every request then fails).
+pub fn client() -> Option<HttpsClient> {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
+        .inspect_err(|e| tracing::error!(error = %e, "no TLS roots for OpenID Connect"))
+        .ok()?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Some(Client::builder(TokioExecutor::new()).build(https))
 }
 
 /// One request and its whole (bounded) response.
-pub async fn send(request: HttpRequest) -> Result<HttpResponse, HttpError> {
+pub async fn send(
+    client: Option<HttpsClient>,
+    request: HttpRequest,
+) -> Result<HttpResponse, HttpError> {
+    let client = client.ok_or_else(|| HttpError("no TLS roots".into()))?;
     let (parts, body) = request.into_parts();
     let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
-    let call = client()?.request(request);
+    let call = client.request(request);
     let response = tokio::time::timeout(TIMEOUT, call)
         .await
         .map_err(|_| HttpError("the provider did not answer in time".into()))?

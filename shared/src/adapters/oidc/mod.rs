@@ -10,22 +10,23 @@ use std::sync::Arc;
 
 use anyhow::anyhow;
 use async_trait::async_trait;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreProviderMetadata};
 use openidconnect::{
-    ClientId, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl,
+    Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::RwLock;
 
 use crate::error::{StoreError, StoreResult};
-use crate::ports::{AuthorizationRequest, IdentityProviders};
+use crate::ports::{AuthorizationRequest, IdentityProviders, Redemption, VerifiedIdentity};
 use crate::settings::OidcProvider;
 
 pub struct ConfiguredProviders {
     providers: Vec<OidcProvider>,
-    #[allow(dead_code)] // the token exchange (callback) uses them
     secrets: HashMap<String, SecretString>,
     discovered: RwLock<HashMap<String, Arc<CoreProviderMetadata>>>,
+    http: Option<http::HttpsClient>,
 }
 
 impl ConfiguredProviders {
@@ -34,11 +35,58 @@ impl ConfiguredProviders {
             providers,
             secrets,
             discovered: RwLock::default(),
+            http: http::client(),
         }
     }
 
     fn provider(&self, name: &str) -> Option<&OidcProvider> {
         self.providers.iter().find(|p| p.name == name)
+    }
+
+    /// Forgets what discovery found, so the next use fetches it (and the keys) again.
+    async fn forget(&self, provider: &OidcProvider) {
+        self.discovered.write().await.remove(&provider.name);
+    }
+
+    fn client(
+        &self,
+        provider: &OidcProvider,
+        metadata: &CoreProviderMetadata,
+        redirect_uri: &str,
+    ) -> StoreResult<ProviderClient> {
+        let secret = self
+            .secrets
+            .get(&provider.name)
+            .map(|s| ClientSecret::new(s.expose_secret().to_string()));
+        let redirect = RedirectUrl::new(redirect_uri.to_string()).map_err(anyhow::Error::from)?;
+        Ok(CoreClient::from_provider_metadata(
+            metadata.clone(),
+            ClientId::new(provider.client_id.clone()),
+            secret,
+        )
+        .set_redirect_uri(redirect))
+    }
+
+    /// The code exchanged (with the PKCE verifier and the client secret) for an ID token.
+    async fn exchange(
+        &self,
+        client: &ProviderClient,
+        redemption: &Redemption<'_>,
+    ) -> StoreResult<Result<CoreIdToken, Rejected>> {
+        let request = client
+            .exchange_code(AuthorizationCode::new(redemption.code.to_string()))
+            .map_err(anyhow::Error::from)?
+            .set_pkce_verifier(PkceCodeVerifier::new(redemption.code_verifier.to_string()));
+        let client = self.http.clone();
+        let send = move |request| http::send(client.clone(), request);
+        let response = match request.request_async(&send).await {
+            Ok(response) => response,
+            Err(e) => return Ok(Err(Rejected::Code(e.to_string()))),
+        };
+        Ok(response
+            .id_token()
+            .cloned()
+            .ok_or_else(|| Rejected::Token("no ID token".into())))
     }
 
     /// The provider's metadata, fetched now if it is not known yet.
@@ -47,7 +95,9 @@ impl ConfiguredProviders {
             return Ok(known.clone());
         }
         let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(anyhow::Error::from)?;
-        let metadata = CoreProviderMetadata::discover_async(issuer, &http::send)
+        let client = self.http.clone();
+        let send = move |request| http::send(client.clone(), request);
+        let metadata = CoreProviderMetadata::discover_async(issuer, &send)
             .await
             .map_err(|e| {
                 StoreError::Unavailable(anyhow!("discovery of {} failed: {e}", provider.name))
@@ -104,4 +154,78 @@ impl IdentityProviders for ConfiguredProviders {
         let (url, _, _) = authorize.url();
         Ok(Some(url.to_string()))
     }
+
+    async fn redeem(
+        &self,
+        provider: &str,
+        redemption: &Redemption<'_>,
+    ) -> StoreResult<Option<VerifiedIdentity>> {
+        let Some(provider) = self.provider(provider) else {
+            return Ok(None);
+        };
+        let metadata = self.metadata(provider).await?;
+        let client = self.client(provider, &metadata, redemption.redirect_uri)?;
+        let nonce = Nonce::new(redemption.nonce.to_string());
+        let id_token = match self.exchange(&client, redemption).await? {
+            Ok(id_token) => id_token,
+            Err(why) => return Ok(refused(provider, why)),
+        };
+        let mut verified = verify(&client, &id_token, &nonce);
+        if matches!(verified, Err(Rejected::Signature(_))) {
+            // Perhaps a key the provider rotated in since discovery: fetch the
+            // keys once more and check the same token again.
+            self.forget(provider).await;
+            let fresh = self.metadata(provider).await?;
+            let client = self.client(provider, &fresh, redemption.redirect_uri)?;
+            verified = verify(&client, &id_token, &nonce);
+        }
+        Ok(verified.map_or_else(|why| refused(provider, why), Some))
+    }
+}
+
+fn refused(provider: &OidcProvider, why: Rejected) -> Option<VerifiedIdentity> {
+    tracing::warn!(provider = %provider.name, reason = %why, "sign-in refused");
+    None
+}
+
+type ProviderClient = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// The ID token's claims, once its signature, `iss`, `aud`, `azp`, `exp` and `nonce` pass.
+fn verify(
+    client: &ProviderClient,
+    id_token: &CoreIdToken,
+    nonce: &Nonce,
+) -> Result<VerifiedIdentity, Rejected> {
+    let verifier = client.id_token_verifier();
+    let claims = id_token.claims(&verifier, nonce).map_err(|e| match e {
+        ClaimsVerificationError::SignatureVerification(e) => Rejected::Signature(e.to_string()),
+        e => Rejected::Token(e.to_string()),
+    })?;
+    Ok(VerifiedIdentity {
+        subject: claims.subject().to_string(),
+        email: claims.email().map(|e| e.to_string()),
+        email_verified: claims.email_verified().unwrap_or(false),
+        name: claims
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| n.to_string()),
+    })
+}
+
+/// Why a redemption was refused (logged, never shown to the client).
+#[derive(Debug, thiserror::Error)]
+enum Rejected {
+    #[error("the provider refused the code: {0}")]
+    Code(String),
+    #[error("the ID token failed a check: {0}")]
+    Token(String),
+    #[error("the ID token's signature failed: {0}")]
+    Signature(String),
 }
