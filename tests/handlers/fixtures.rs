@@ -55,6 +55,16 @@ pub async fn login_event(app: &Arc<App>, email: &str) -> (u16, Value) {
     (status, login)
 }
 
+/// The in-memory app with `REAUTH_SECONDS=600`, and its clock to move.
+pub fn app_with_clock() -> (Arc<App>, Arc<ManualClock>) {
+    let vars = [("REAUTH_SECONDS".to_string(), "600".to_string())].into();
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let local = shared::config::LocalConfig::from_map(&vars).unwrap();
+    let clock = Arc::new(ManualClock::starting_now());
+    let (app, _) = shared::wiring::in_memory(config, &local, clock.clone());
+    (Arc::new(app), clock)
+}
+
 /// Deserialized exactly as the Lambda runtime deserializes an invocation.
 pub fn request(event: &Value) -> lambda_http::Request {
     lambda_http::request::from_str(&event.to_string()).expect("an API Gateway v2 event")

@@ -4,22 +4,12 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use shared::clock::{ManualClock, UnixMillis};
-use shared::config::{LocalConfig, MissingSecrets};
+use shared::clock::UnixMillis;
 use shared::domain::{AuditType, Identity, Role, User, UserRecord};
 use shared::services::security::ClientMeta;
-use shared::{App, Config};
+use shared::App;
 
-use crate::fixtures::{body_json, fixture, request};
-
-fn app() -> (Arc<App>, Arc<ManualClock>) {
-    let vars = [("REAUTH_SECONDS".to_string(), "600".to_string())].into();
-    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
-    let local = LocalConfig::from_map(&vars).unwrap();
-    let clock = Arc::new(ManualClock::starting_now());
-    let (app, _) = shared::wiring::in_memory(config, &local, clock.clone());
-    (Arc::new(app), clock)
-}
+use crate::fixtures::{app_with_clock, body_json, fixture, request};
 
 /// A signed-in user (with a password or without), linked to `providers`: their access token.
 async fn user_with(app: &App, password_hash: &str, providers: &[&str]) -> (String, String) {
@@ -74,7 +64,7 @@ async fn unlink(app: &Arc<App>, token: &str, provider: &str) -> (u16, Value) {
 
 #[tokio::test]
 async fn the_caller_sees_only_their_own_identities() {
-    let (app, _) = app();
+    let (app, _) = app_with_clock();
     let (_, token) = user_with(&app, "", &["gitlab", "google"]).await;
     user_with(&app, "", &["apple"]).await;
     let event = as_caller("identities-list", &token, None);
@@ -93,7 +83,7 @@ async fn the_caller_sees_only_their_own_identities() {
 
 #[tokio::test]
 async fn the_last_way_to_sign_in_cannot_be_unlinked() {
-    let (app, _) = app();
+    let (app, _) = app_with_clock();
     let (_, token) = user_with(&app, "", &["gitlab", "google"]).await;
     assert_eq!(unlink(&app, &token, "google").await.0, 204);
     let (status, body) = unlink(&app, &token, "gitlab").await;
@@ -103,7 +93,7 @@ async fn the_last_way_to_sign_in_cannot_be_unlinked() {
 
 #[tokio::test]
 async fn an_account_with_a_password_can_unlink_its_only_identity_and_it_is_audited() {
-    let (app, _) = app();
+    let (app, _) = app_with_clock();
     let hash = shared::auth::password::hash("a long password here".to_string().into())
         .await
         .unwrap();
@@ -123,7 +113,7 @@ async fn an_account_with_a_password_can_unlink_its_only_identity_and_it_is_audit
 
 #[tokio::test]
 async fn unlinking_needs_a_recent_sign_in() {
-    let (app, clock) = app();
+    let (app, clock) = app_with_clock();
     let (_, token) = user_with(&app, "", &["gitlab", "google"]).await;
     clock.advance_secs(601);
     let (status, body) = unlink(&app, &token, "google").await;

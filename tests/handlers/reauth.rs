@@ -1,23 +1,11 @@
 //! Sudo mode: a session counts as recently signed in for `REAUTH_SECONDS`
 //! after its login, and `reauthenticate` renews that on the same session.
 
-use std::sync::Arc;
-
-use shared::clock::{Clock, ManualClock};
-use shared::config::{LocalConfig, MissingSecrets};
+use shared::clock::Clock;
 use shared::services::security::ClientMeta;
-use shared::{ApiError, App, Claim, Config};
+use shared::{ApiError, Claim};
 
-use crate::fixtures::{login_event, register_event, PASSWORD};
-
-fn app_with_clock() -> (Arc<App>, Arc<ManualClock>) {
-    let vars = [("REAUTH_SECONDS".to_string(), "600".to_string())].into();
-    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
-    let local = LocalConfig::from_map(&vars).unwrap();
-    let clock = Arc::new(ManualClock::starting_now());
-    let (app, _) = shared::wiring::in_memory(config, &local, clock.clone());
-    (Arc::new(app), clock)
-}
+use crate::fixtures::{app_with_clock, login_event, register_event, PASSWORD};
 
 #[tokio::test]
 async fn a_session_is_recent_until_reauth_seconds_pass_and_reauthenticate_renews_it() {
