@@ -12,7 +12,11 @@ use shared::App;
 use crate::fixtures::{app_with_clock, body_json, fixture, request};
 
 /// A signed-in user (with a password or without), linked to `providers`: their access token.
-async fn user_with(app: &App, password_hash: &str, providers: &[&str]) -> (String, String) {
+pub(crate) async fn user_with(
+    app: &App,
+    password_hash: &str,
+    providers: &[&str],
+) -> (String, String) {
     let id = shared::domain::new_id();
     let record = UserRecord {
         user: User {

@@ -90,8 +90,12 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
         let number = self.reserve_attempt(email).await?;
-        let hash = record.map(|r| r.password_hash.clone());
-        if password::verify(password, hash).await? && record.is_some() {
+        // An account without a password (made by a provider sign-in) checks
+        // against the dummy hash, like an unknown email: same answer, same time.
+        let hash = record
+            .filter(|r| r.has_password())
+            .map(|r| r.password_hash.clone());
+        if password::verify(password, hash.clone()).await? && hash.is_some() {
             return Ok(());
         }
         let failure = AuditType::LoginFailure;
