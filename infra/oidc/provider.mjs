@@ -2,9 +2,11 @@
 // OpenID-certified `oidc-provider`, with one client for Think-Tank.
 //
 // Signing in: GET /interaction/:uid shows a login form (email); tests can
-// skip it by queueing the next sign-in with POST /test/next
-// {"email", "email_verified"?, "name"?, "misbehave"?}, where misbehave is one
-// of wrong_nonce, wrong_audience, bad_signature, expired, refuse.
+// skip it by naming who signs in for one authorization request with
+// POST /test/next {"state", "email", "email_verified"?, "name"?, "misbehave"?}
+// (keyed by that request's `state`, so parallel tests never take each
+// other's), where misbehave is one of wrong_nonce, wrong_audience,
+// bad_signature, expired, refuse.
 //
 // Env: OIDC_TEST_PORT (9090), OIDC_TEST_REDIRECT_URIS (comma separated),
 // OIDC_TEST_CLIENT_ID (think-tank), OIDC_TEST_CLIENT_SECRET (dev-secret).
@@ -29,7 +31,7 @@ signing.use = 'sig';
 const stranger = await exportJWK(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
 
 const accounts = new Map();
-let queued = [];
+const queued = new Map();
 
 const provider = new Provider(issuer, {
   clients: [{
@@ -133,15 +135,21 @@ const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url, issuer);
     if (req.method === 'POST' && url.pathname === '/test/next') {
-      queued.push(JSON.parse(await body(req)));
+      const next = JSON.parse(await body(req));
+      queued.set(next.state, next);
       res.writeHead(204).end();
       return;
     }
     const interaction = url.pathname.match(/^\/interaction\/([^/]+)(\/login|\/abort)?$/);
     if (interaction) {
       const [, uid, action] = interaction;
-      if (!action && queued.length) return await finish(req, res, queued.shift());
       if (!action) {
+        const { params } = await provider.interactionDetails(req, res);
+        const next = queued.get(params.state);
+        if (next) {
+          queued.delete(params.state);
+          return await finish(req, res, next);
+        }
         res.writeHead(200, { 'content-type': 'text/html' }).end(page(uid));
         return;
       }

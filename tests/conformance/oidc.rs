@@ -1,7 +1,8 @@
 //! The OpenID Connect adapter against a real, certified provider
 //! (`infra/oidc/provider.mjs`): a code is redeemed with PKCE and the client
 //! secret, and an ID token is accepted only when its signature, audience,
-//! expiry and nonce hold. The provider misbehaves on request.
+//! expiry and nonce hold. The provider misbehaves on request, for the one
+//! authorization request (its `state`) the test names.
 
 use std::collections::HashMap;
 
@@ -56,6 +57,8 @@ async fn sign_in(
         .cookie_store(true)
         .build()
         .unwrap();
+    let mut next = next;
+    next["state"] = state.clone().into();
     let queued = browser
         .post(format!("{issuer}/test/next"))
         .body(next.to_string());

@@ -237,7 +237,9 @@ async fn through_the_provider(location: &str, api_base: &str) -> String {
         .cookie_store(true)
         .build()
         .unwrap();
-    let next = json!({ "email": format!("{}@example.com", e2e::unique_name("oidc")) });
+    let state = query_of(location)["state"].clone();
+    let email = format!("{}@example.com", e2e::unique_name("oidc"));
+    let next = json!({ "state": state, "email": email });
     browser
         .post(format!("{issuer}/test/next"))
         .body(next.to_string())
