@@ -44,10 +44,15 @@ pub fn from_base32(text: &str) -> Option<Vec<u8>> {
     Some(secret.as_bytes().to_vec())
 }
 
+/// The shape of every short code here: TOTP and SMS codes alike.
+pub fn is_six_digits(code: &str) -> bool {
+    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The step `code` is valid for at `now` (within one step either way).
 pub fn matching_step(secret: &[u8], code: &str, now: UnixSecs) -> Option<u64> {
     let code = code.trim();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_six_digits(code) {
         return None;
     }
     totp(secret, "-")?.check(code, u64::try_from(now.0).ok()?)

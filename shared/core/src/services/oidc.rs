@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{b64url_encode, random_token, sha256_b64};
+use crate::crypto::{random_token, sha256_b64};
 use crate::error::ApiError;
 use crate::ports::AuthorizationRequest;
 use crate::App;
@@ -52,12 +52,6 @@ pub struct Flow {
 pub struct SignInStarted {
     pub location: String,
     pub browser_binding: Option<String>,
-}
-
-/// RFC 7636: S256 of a verifier, base64url without padding.
-pub fn s256(verifier: &str) -> String {
-    use sha2::{Digest, Sha256};
-    b64url_encode(&Sha256::digest(verifier.as_bytes()))
 }
 
 fn is_code_challenge(text: &str) -> bool {
@@ -148,18 +142,4 @@ impl App {
 pub fn callback_url(api_base_url: &str, provider: &str) -> String {
     let base = api_base_url.trim_end_matches('/');
     format!("{base}/v1/auth/oidc/{provider}/callback")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// RFC 7636 appendix B.
-    #[test]
-    fn s256_matches_the_rfc_example() {
-        assert_eq!(
-            s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        );
-    }
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::second_factor::{sms_purpose, SMS_CODE_SECONDS, SMS_CODE_TRIES};
 use super::security::ClientMeta;
+use crate::auth::totp;
 use crate::crypto::sha256_b64;
 use crate::domain::{AuditType, MfaMethod, Phone, Profile};
 use crate::email::{EmailJob, EmailKind};
@@ -156,15 +157,17 @@ impl App {
         code: &str,
     ) -> Result<Option<String>, ApiError> {
         let code = code.trim();
-        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        if !totp::is_six_digits(code) {
             return Ok(None);
         }
         let now = self.clock.now_secs();
-        let window_start = now - now.0.rem_euclid(SMS_CODE_SECONDS);
         let key = format!("sms_tries#{purpose}#{user_id}");
-        let tries = self.store.hit(&key, window_start, SMS_CODE_SECONDS).await?;
-        if tries > SMS_CODE_TRIES {
-            return Ok(None);
+        match self
+            .limit(&key, SMS_CODE_TRIES, SMS_CODE_SECONDS, now)
+            .await
+        {
+            Err(ApiError::RateLimited { .. }) => return Ok(None),
+            other => other?,
         }
         let hash = self.sms_code_hash(purpose, code);
         Ok(self.store.take(purpose, &hash, now).await?)

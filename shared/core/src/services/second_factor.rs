@@ -23,10 +23,6 @@ pub(super) fn sms_purpose(user_id: &str) -> String {
     format!("sms_code#{user_id}")
 }
 
-fn is_six_digits(code: &str) -> bool {
-    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
-}
-
 impl App {
     /// One lockout-counted check of `code` against the user's factors: the
     /// factor it matched, or `wrong` (audited as `mfa_failure`, counted, maybe
@@ -61,7 +57,7 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<Option<MfaMethod>, ApiError> {
         let code = code.trim();
-        if is_six_digits(code) {
+        if totp::is_six_digits(code) {
             if let Some(sealed) = &factors.totp {
                 if self.accept_totp(user_id, sealed, code).await? {
                     return Ok(Some(MfaMethod::Totp));
