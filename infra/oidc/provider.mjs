@@ -22,7 +22,7 @@ const clientSecret = process.env.OIDC_TEST_CLIENT_SECRET || 'dev-secret';
 // Loopback redirect URIs of a native client match on any port (RFC 8252),
 // so every test gateway, whatever port it got, is a registered redirect.
 const redirectUris = (process.env.OIDC_TEST_REDIRECT_URIS
-  || 'http://127.0.0.1/v1/auth/oidc/local/callback').split(',');
+  || 'http://127.0.0.1/v1/auth/oidc/local/callback,http://localhost/v1/auth/oidc/local/callback').split(',');
 
 const signing = await exportJWK(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
 signing.kid = 'test-key-1';

@@ -32,31 +32,41 @@ pub async fn lambda_app(ports: &[Port]) -> Result<Arc<App>, Error> {
 /// secret behind `SECRETS_ARN` (`APP_SECRET`, `IP_HASH_PEPPER`, for every
 /// function), only where tokens are minted the one behind
 /// `SIGNING_KEY_SECRET_ARN` (`JWT_SIGNING_KEY`), and only where TOTP seeds
-/// are read or written the one behind `MFA_KEY_SECRET_ARN` (`MFA_ENCRYPTION_KEY`).
+/// are read or written the one behind `MFA_KEY_SECRET_ARN` (`MFA_ENCRYPTION_KEY`),
+/// and only where provider codes are redeemed the one behind `OIDC_SECRETS_ARN`
+/// (the whole secret is `OIDC_CLIENT_SECRETS`).
 pub async fn deployed_config(
     mut vars: HashMap<String, String>,
     clients: &AwsClients,
 ) -> Result<Config, Error> {
-    for (arn_var, keys) in SECRETS {
-        if let Some(arn) = vars.get(arn_var).filter(|a| !a.is_empty()).cloned() {
-            vars.extend(secrets(clients, arn_var, &arn, keys).await?);
+    for (arn_var, take) in &SECRETS {
+        if let Some(arn) = vars.get(*arn_var).filter(|a| !a.is_empty()).cloned() {
+            vars.extend(secrets(clients, arn_var, &arn, take).await?);
         }
     }
     Ok(Config::from_map(&vars, MissingSecrets::Fail)?)
 }
 
-/// Each secret and the only keys taken from it.
-const SECRETS: [(&str, &[&str]); 3] = [
-    ("SECRETS_ARN", &["APP_SECRET", "IP_HASH_PEPPER"]),
-    ("SIGNING_KEY_SECRET_ARN", &["JWT_SIGNING_KEY"]),
-    ("MFA_KEY_SECRET_ARN", &["MFA_ENCRYPTION_KEY"]),
+/// Each secret and what is taken from it.
+const SECRETS: [(&str, Take); 4] = [
+    ("SECRETS_ARN", Take::Keys(&["APP_SECRET", "IP_HASH_PEPPER"])),
+    ("SIGNING_KEY_SECRET_ARN", Take::Keys(&["JWT_SIGNING_KEY"])),
+    ("MFA_KEY_SECRET_ARN", Take::Keys(&["MFA_ENCRYPTION_KEY"])),
+    ("OIDC_SECRETS_ARN", Take::Whole("OIDC_CLIENT_SECRETS")),
 ];
+
+enum Take {
+    /// Only these keys of the secret's JSON object, as variables.
+    Keys(&'static [&'static str]),
+    /// The whole secret (itself a JSON object) as this one variable.
+    Whole(&'static str),
+}
 
 async fn secrets(
     clients: &AwsClients,
     arn_var: &'static str,
     arn: &str,
-    keys: &[&str],
+    take: &Take,
 ) -> Result<HashMap<String, String>, Error> {
     let client = aws_sdk_secretsmanager::Client::new(&clients.sdk);
     let out = client
@@ -68,13 +78,16 @@ async fn secrets(
             tracing::error!(secret = arn_var, error.cause_chain = ?e, "cannot read the secret");
             format!("{arn_var}: cannot read the secret")
         })?;
-    let all: HashMap<String, String> =
-        serde_json::from_str(out.secret_string().unwrap_or_default())
-            .map_err(|_| format!("{arn_var}: the secret must be a JSON object of strings"))?;
-    Ok(all
-        .into_iter()
-        .filter(|(k, _)| keys.contains(&k.as_str()))
-        .collect())
+    let text = out.secret_string().unwrap_or_default();
+    let all: HashMap<String, String> = serde_json::from_str(text)
+        .map_err(|_| format!("{arn_var}: the secret must be a JSON object of strings"))?;
+    Ok(match take {
+        Take::Keys(keys) => all
+            .into_iter()
+            .filter(|(k, _)| keys.contains(&k.as_str()))
+            .collect(),
+        Take::Whole(var) => HashMap::from([(var.to_string(), text.to_string())]),
+    })
 }
 
 /// Runs one route as an API Gateway v2 Lambda, wired with the route's ports.

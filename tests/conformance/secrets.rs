@@ -81,3 +81,30 @@ async fn deployed_config_reads_the_shared_secret_and_only_minters_the_signing_ke
         .expect("an unreadable secret");
     assert!(unreadable.to_string().contains("SECRETS_ARN"));
 }
+
+#[tokio::test]
+async fn only_the_callback_reads_the_provider_client_secrets_whole() {
+    let Some(clients) = e2e::aws_clients_or_skip().await else {
+        return;
+    };
+    let (_, public) = SigningKey::generate("k1").unwrap();
+    let filler = "A".repeat(43);
+    let shared = serde_json::json!({ "APP_SECRET": filler, "IP_HASH_PEPPER": filler });
+    let providers = serde_json::json!({ "google": "g-secret", "gitlab": "l-secret" });
+    let vars = HashMap::from([
+        ("SECRETS_ARN".to_string(), secret(&clients, shared).await),
+        ("JWT_PUBLIC_KEYS".to_string(), public),
+    ]);
+    let config = deployed_config(vars.clone(), &clients).await.unwrap();
+    assert!(config.oidc_client_secrets.is_empty());
+
+    let mut callback = vars;
+    let arn = secret(&clients, providers).await;
+    callback.insert("OIDC_SECRETS_ARN".into(), arn);
+    let config = deployed_config(callback, &clients).await.unwrap();
+    let mut names: Vec<_> = config.oidc_client_secrets.keys().cloned().collect();
+    names.sort();
+    assert_eq!(names, ["gitlab", "google"]);
+    let google = &config.oidc_client_secrets["google"];
+    assert_eq!(secrecy::ExposeSecret::expose_secret(google), "g-secret");
+}

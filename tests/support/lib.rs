@@ -4,10 +4,12 @@
 pub mod api;
 pub mod emulators;
 pub mod faults;
+pub mod oidc;
 pub mod recorder;
 
 pub use api::{Api, Resp, TestUser, ADMIN, ADMIN_EMAIL};
 pub use emulators::{aws_clients_or_skip, oidc_issuer_or_skip, unique_name};
+pub use oidc::sign_in_at_provider;
 
 /// Runs a scenario once per backend: `memory` always, `aws` against DynamoDB
 /// Local and moto when they run (in CI they must).

@@ -1,21 +1,28 @@
 //! Sign-in with OpenID Connect providers (README, "Sign in with a provider").
 //! Each handler: parse, call one service, answer.
 
+mod finish;
+
 use std::sync::Arc;
 
 use http::header::LOCATION;
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use shared::auth::cookies;
 use shared::auth::Gate;
+use shared::http::signed_in::TokenResponse;
 use shared::http::{endpoint, Reply};
 use shared::services::oidc::{FlowMode, StartSignIn, FLOW_SECONDS};
+use shared::services::oidc_callback::Callback;
+use shared::services::validate::Checks;
 use shared::{ApiError, App};
 
 shared::handlers! {
     OIDC_PROVIDERS: "oidc-providers" => providers, uses [];
     OIDC_AUTHORIZE: "oidc-authorize" => authorize, uses [IdentityProviders];
+    OIDC_CALLBACK: "oidc-callback" => callback, uses [IdentityProviders, Notifier];
+    OIDC_TOKEN: "oidc-token" => token, uses [];
     IDENTITIES_LIST: "identities-list" => identities, uses [];
     IDENTITY_UNLINK: "identity-unlink" => unlink, uses [];
 }
@@ -77,6 +84,60 @@ pub async fn authorize(app: Arc<App>, req: Request) -> Response<Body> {
             Some(value) => reply.cookies([cookies::oidc_flow(&value, FLOW_SECONDS)]),
             None => reply,
         })
+    })
+    .await
+}
+
+/// `GET /v1/auth/oidc/{provider}/callback`: `303` back to the app, or
+/// `400 invalid_token` when no live flow has this `state`.
+pub async fn callback(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let input = Callback {
+            provider: ctx.path_id("provider")?.to_string(),
+            state: ctx.query("state").map(str::to_string),
+            code: ctx.query("code").map(str::to_string),
+            error: ctx.query("error").map(str::to_string),
+            browser_binding: ctx.cookie(cookies::OIDC_FLOW),
+            api_base_url: ctx.public_base_url(&app.settings.api_base_url)?,
+        };
+        let outcome = app
+            .finish_oidc_sign_in(input, &ctx.client_meta(app))
+            .await?;
+        let now = app.clock.now_secs();
+        Ok(finish::redirect_to_app(outcome, &app.keys.csrf, now))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenBody {
+    code: String,
+    code_verifier: String,
+    #[serde(default)]
+    device_name: Option<String>,
+}
+
+/// `POST /v1/auth/oidc/token`: a mobile app's login code, redeemed with
+/// its PKCE verifier; `200` as `POST /v1/auth/login`.
+pub async fn token(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let body = ctx.json::<TokenBody>()?;
+        let mut checks = Checks::default();
+        checks.text("code", &body.code, 1, 512);
+        checks.text("code_verifier", &body.code_verifier, 1, 128);
+        let device_name = body
+            .device_name
+            .map(|d| checks.text("device_name", &d, 0, 100))
+            .filter(|d| !d.is_empty());
+        checks.finish()?;
+        let meta = ctx.client_meta(app);
+        let issued = app
+            .redeem_login_code(&body.code, &body.code_verifier, device_name, &meta)
+            .await?;
+        Reply::ok(&TokenResponse::new(&issued, app.clock.now_secs()))
     })
     .await
 }

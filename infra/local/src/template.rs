@@ -201,8 +201,16 @@ mod consistency {
             "LoginWebFunction",
             "LoginMfaFunction",
             "RefreshFunction",
+            "OidcCallbackFunction",
+            "OidcTokenFunction",
         ];
         assert_eq!(readers_of("SigningKeySecretArn"), names(&minters));
+    }
+
+    #[test]
+    fn only_the_callback_that_redeems_provider_codes_can_read_the_client_secrets() {
+        let readers = names(&["OidcCallbackFunction"]);
+        assert_eq!(readers_of("OidcClientSecretsArn"), readers);
     }
 
     #[test]

@@ -75,6 +75,11 @@ pub fn oidc_flow(value: &str, max_age: i64) -> String {
         .to_string()
 }
 
+/// Clears `__Host-oidc_flow` once its flow is over.
+pub fn clear_oidc_flow() -> String {
+    oidc_flow("", 0)
+}
+
 /// `Set-Cookie` values that clear all three (`Max-Age=0`).
 pub fn clear() -> [String; 3] {
     [

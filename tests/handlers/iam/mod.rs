@@ -7,15 +7,22 @@ mod policy;
 mod ports;
 mod world;
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
 use shared::auth::totp;
 use shared::clock::{Clock, SystemClock};
 
-use crate::fixtures::PASSWORD;
+use crate::fixtures::{fixture, fixture_with, PASSWORD};
 use world::World;
 
 const ADMIN_EMAIL: &str = "iam-admin@example.com";
+const APP: &str = "https://app.example.com/auth/done";
+const MOBILE_APP: &str = "com.example.app:/oauth";
+const API_BASE_URL: &str = "http://127.0.0.1:9";
+/// S256 of the verifier in `tests/events/oidc-token.json`.
+const CHALLENGE: &str = "TBVaag_QzFx4gA8hcaVZBr6vRG5rCyUmiPkh5PkvwrY";
 const TEMPLATE: &str = include_str!("../../../template.yaml");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -316,8 +323,38 @@ async fn phone_and_sms(world: &mut World) {
 async fn identity_providers(world: &mut World) {
     let (status, body) = world.send(oidc::OIDC_PROVIDERS, "", None).await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = world.send(oidc::OIDC_AUTHORIZE, "", None).await;
-    assert_eq!(status, 302, "{body}");
+    // The owner of a squatted (registered, never proven) address signs in in
+    // a browser; then someone new signs in from the mobile app.
+    let squatter = json!({ "email": "iam-squat@example.com", "password": PASSWORD, "name": "Sq" });
+    world.send(auth::REGISTER, "", Some(squatter)).await;
+    let login = json!({ "email": "iam-squat@example.com", "password": PASSWORD });
+    world.send(auth::LOGIN, "", Some(login)).await;
+    let web = fixture("oidc-authorize");
+    let back = provider_sign_in(world, web, "iam-squat@example.com").await;
+    let (status, headers, body) = world.call_for_headers(oidc::OIDC_CALLBACK, back).await;
+    assert_eq!(status, 303, "{body}");
+    assert!(headers["location"].to_str().unwrap().starts_with(APP));
+
+    let mut mobile = fixture("oidc-authorize");
+    let query = [
+        ("redirect_uri", MOBILE_APP),
+        ("mode", "mobile"),
+        ("code_challenge", CHALLENGE),
+    ];
+    mobile["queryStringParameters"] = json!(query.into_iter().collect::<BTreeMap<_, _>>());
+    mobile["rawQueryString"] = json!(url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish());
+    let back = provider_sign_in(world, mobile, "iam-mobile@example.com").await;
+    let (status, headers, body) = world.call_for_headers(oidc::OIDC_CALLBACK, back).await;
+    assert_eq!(status, 303, "{body}");
+    let location = url::Url::parse(headers["location"].to_str().unwrap()).unwrap();
+    let code = location.query_pairs().find(|(k, _)| k == "code").unwrap().1;
+    let text = fixture("oidc-token").to_string();
+    let token = serde_json::from_str(&text.replace("REPLACE_WITH_LOGIN_CODE", &code)).unwrap();
+    let (status, body) = world.call(oidc::OIDC_TOKEN, token).await;
+    assert_eq!(status, 200, "{body}");
+
     let user = registered(world, "iam-oidc@example.com").await;
     let token = user["access_token"].as_str().unwrap();
     world
@@ -330,6 +367,38 @@ async fn identity_providers(world: &mut World) {
     );
     let (status, body) = world.send(oidc::IDENTITY_UNLINK, token, None).await;
     assert_eq!(status, 204, "{body}");
+}
+
+/// Starts a sign-in with the `authorize` event, signs `email` in at the test
+/// provider, and answers the callback event the provider sent the browser to.
+async fn provider_sign_in(world: &mut World, authorize: Value, email: &str) -> Value {
+    let (status, headers, body) = world
+        .call_for_headers(oidc::OIDC_AUTHORIZE, authorize)
+        .await;
+    assert_eq!(status, 302, "{body}");
+    let location = headers["location"].to_str().unwrap();
+    let who = json!({ "email": email });
+    let back = e2e::sign_in_at_provider(location, API_BASE_URL, who).await;
+    let back = url::Url::parse(&back).unwrap();
+    let query = |name: &str| {
+        let found = back.query_pairs().find(|(k, _)| k == name);
+        found.unwrap_or_else(|| panic!("no {name} in {back}")).1
+    };
+    let flow_cookie = headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok()?.strip_prefix("__Host-oidc_flow="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+        .next()
+        .unwrap_or_default();
+    fixture_with(
+        "oidc-callback",
+        &[
+            ("CODE", &query("code")),
+            ("STATE", &query("state")),
+            ("FLOW_COOKIE", &flow_cookie),
+        ],
+    )
 }
 
 async fn sign_out(world: &mut World, tokens: &Tokens) {

@@ -63,8 +63,14 @@ impl World {
             ("OIDC_PROVIDERS", oidc_providers()),
             (
                 "OAUTH_REDIRECT_URIS",
-                "https://app.example.com/auth/done".to_string(),
+                format!("{},{}", super::APP, super::MOBILE_APP),
             ),
+            (
+                "OIDC_CLIENT_SECRETS",
+                r#"{"local":"dev-secret"}"#.to_string(),
+            ),
+            // A loopback callback, which the test provider accepts on any port.
+            ("API_BASE_URL", super::API_BASE_URL.to_string()),
             ("IP_HASH_PEPPER", secret()),
         ];
         let recorder = Recorder::default();
@@ -114,12 +120,23 @@ impl World {
 
     /// Invokes the route's handler with the event; its calls count towards its role.
     pub async fn call(&mut self, route: shared::wiring::Route, event: Value) -> (u16, Value) {
+        let (status, _, body) = self.call_for_headers(route, event).await;
+        (status, body)
+    }
+
+    /// [`World::call`], with the answer's headers.
+    pub async fn call_for_headers(
+        &mut self,
+        route: shared::wiring::Route,
+        event: Value,
+    ) -> (u16, http::HeaderMap, Value) {
         self.forget();
         let app = self.app(route.name, route.ports);
-        let (status, _, body) = body_json((route.handler)(app, request(&event)).await).await;
-        assert!(status < 500, "{} answered {status}: {body}", route.name);
+        let answer = body_json((route.handler)(app, request(&event)).await).await;
+        let (status, _, body) = &answer;
+        assert!(*status < 500, "{} answered {status}: {body}", route.name);
         self.note(route.name);
-        (status, body)
+        answer
     }
 
     /// The route's fixture with the access token, a body and a path id.

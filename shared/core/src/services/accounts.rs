@@ -7,7 +7,7 @@ use super::security::ClientMeta;
 use crate::auth::password;
 use crate::crypto::constant_time_eq;
 use crate::crypto::{random_token, sha256_b64};
-use crate::domain::{new_id, AuditType, Email, Profile, Role, User, UserChanges, UserRecord};
+use crate::domain::{new_id, AuditType, Email, Profile, User, UserChanges, UserRecord};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::{App, Caller, Claim};
@@ -96,14 +96,9 @@ impl App {
             .await?
             .ok_or(ApiError::InvalidToken)?
             .user;
-        let is_bootstrap_admin = self
-            .settings
-            .bootstrap_admin_email
-            .as_ref()
-            .is_some_and(|admin| admin.as_str() == user.email);
         let changes = UserChanges {
             email_verified: Some(true),
-            role: is_bootstrap_admin.then_some(Role::Admin),
+            role: self.bootstrap_role(&user.email),
             ..Default::default()
         };
         let record = self.store.update_user(&user_id, &changes).await?;

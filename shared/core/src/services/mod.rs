@@ -10,6 +10,8 @@ pub mod mail;
 pub mod mfa;
 pub mod mfa_login;
 pub mod oidc;
+pub mod oidc_accounts;
+pub mod oidc_callback;
 pub mod phone;
 pub mod realtime;
 pub mod reauth;

@@ -11,7 +11,7 @@ use crate::ports::AuthorizationRequest;
 use crate::App;
 
 pub const FLOW_SECONDS: i64 = 600;
-const FLOW_PURPOSE: &str = "oidc_flow";
+pub(super) const FLOW_PURPOSE: &str = "oidc_flow";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

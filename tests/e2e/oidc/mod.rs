@@ -4,14 +4,14 @@
 
 use e2e::{Api, Resp};
 use reqwest::redirect::Policy;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const APP: &str = "https://app.example.com/auth/done";
 const MOBILE_APP: &str = "com.example.app:/oauth";
 /// Where no provider listens: the tests that never reach one.
 const NOWHERE: &str = "http://127.0.0.1:9";
-/// S256 of RFC 7636's example verifier.
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+/// S256 of [`flows::VERIFIER`].
+const CHALLENGE: &str = "TBVaag_QzFx4gA8hcaVZBr6vRG5rCyUmiPkh5PkvwrY";
 
 fn providers(issuer: &str) -> String {
     json!([{ "name": "local", "issuer": issuer, "client_id": "think-tank" }]).to_string()
@@ -57,6 +57,11 @@ macro_rules! with_provider {
         }
     };
 }
+
+mod callback;
+mod flows;
+mod mobile;
+mod security;
 
 fn nowhere() -> Option<String> {
     Some(NOWHERE.to_string())
@@ -228,40 +233,14 @@ with_provider!(
     }
 );
 
-/// Signs a test user in at the provider (queued, so no form) and follows its
-/// redirects until it sends the browser back to this API: that URL.
+/// Signs a fresh test user in at the provider (queued, so no form) and
+/// follows its redirects until it sends the browser back to this API: that URL.
 async fn through_the_provider(location: &str, api_base: &str) -> String {
-    let issuer = std::env::var("OIDC_TEST_ISSUER").unwrap();
-    let browser = reqwest::Client::builder()
-        .redirect(Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let state = query_of(location)["state"].clone();
     let email = format!("{}@example.com", e2e::unique_name("oidc"));
-    let next = json!({ "state": state, "email": email });
-    browser
-        .post(format!("{issuer}/test/next"))
-        .body(next.to_string())
-        .send()
-        .await
-        .unwrap();
-    let mut url = location.to_string();
-    for _ in 0..10 {
-        if url.starts_with(api_base) {
-            return url;
-        }
-        let res = browser.get(&url).send().await.unwrap();
-        let status = res.status();
-        let to = res
-            .headers()
-            .get("location")
-            .unwrap_or_else(|| panic!("{status} without a redirect at {url}"));
-        url = url::Url::parse(&url)
-            .unwrap()
-            .join(to.to_str().unwrap())
-            .unwrap()
-            .to_string();
-    }
-    panic!("the provider never sent the browser back");
+    through_the_provider_as(location, api_base, json!({ "email": email })).await
+}
+
+/// [`through_the_provider`] as `who` (`email`, `email_verified`?, `name`?, `misbehave`?).
+async fn through_the_provider_as(location: &str, api_base: &str, who: Value) -> String {
+    e2e::sign_in_at_provider(location, api_base, who).await
 }

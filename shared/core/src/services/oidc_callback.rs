@@ -1,0 +1,288 @@
+//! The end of a provider sign-in: the provider sends the browser back with a
+//! `code` and our `state`. The flow is taken once (unknown, used or expired
+//! is `400 invalid_token`); from then on every failure goes back to the app's
+//! `redirect_uri` as an `error` code.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::mfa_login::PendingLogin;
+use super::oidc::{callback_url, Flow, FlowMode, FLOW_PURPOSE};
+use super::security::ClientMeta;
+use super::sessions::IssuedSession;
+use crate::crypto::{constant_time_eq, random_token, sha256_b64};
+use crate::domain::{AuditType, MfaMethod, UserRecord};
+use crate::error::{ApiError, StoreError};
+use crate::ports::Redemption;
+use crate::App;
+
+/// How long a mobile app has to redeem its login code.
+pub const LOGIN_CODE_SECONDS: i64 = 60;
+const LOGIN_CODE_PURPOSE: &str = "oidc_login_code";
+
+/// What the provider sent back, and what the browser carried.
+pub struct Callback {
+    pub provider: String,
+    pub state: Option<String>,
+    pub code: Option<String>,
+    /// The provider's `error`, when it did not sign the user in.
+    pub error: Option<String>,
+    /// Web mode: the `__Host-oidc_flow` cookie's value.
+    pub browser_binding: Option<String>,
+    pub api_base_url: String,
+}
+
+/// Why a known flow failed, as the app sees it in `?error=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallbackError {
+    AccessDenied,
+    InvalidState,
+    InvalidIdToken,
+    EmailNotVerified,
+    AccountLocked,
+    ServerError,
+}
+
+impl CallbackError {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallbackError::AccessDenied => "access_denied",
+            CallbackError::InvalidState => "invalid_state",
+            CallbackError::InvalidIdToken => "invalid_id_token",
+            CallbackError::EmailNotVerified => "email_not_verified",
+            CallbackError::AccountLocked => "account_locked",
+            CallbackError::ServerError => "server_error",
+        }
+    }
+}
+
+impl From<ApiError> for CallbackError {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::AccountLocked { .. } => CallbackError::AccountLocked,
+            other => {
+                tracing::error!(error = %other, "a provider sign-in failed");
+                CallbackError::ServerError
+            }
+        }
+    }
+}
+
+impl From<StoreError> for CallbackError {
+    fn from(error: StoreError) -> Self {
+        ApiError::from(error).into()
+    }
+}
+
+/// How a successful provider sign-in ends.
+pub enum ProviderSignIn {
+    /// Web mode: the session whose cookies the browser gets.
+    Web(Box<IssuedSession>),
+    /// Mobile mode: the single-use login code for `POST /v1/auth/oidc/token`.
+    Mobile { code: String },
+    /// A second factor is on: the app finishes with `POST /v1/auth/login/mfa`.
+    MfaRequired {
+        mfa_token: String,
+        methods: Vec<MfaMethod>,
+    },
+}
+
+/// Where the callback sends the browser, and with what.
+pub struct CallbackOutcome {
+    pub redirect_uri: String,
+    pub app_state: Option<String>,
+    pub mode: FlowMode,
+    pub result: Result<ProviderSignIn, CallbackError>,
+}
+
+/// A mobile login code's record: whose it is and the app's PKCE challenge.
+#[derive(Serialize, Deserialize)]
+struct LoginCode {
+    user_id: String,
+    provider: String,
+    code_challenge: String,
+}
+
+impl App {
+    /// `GET /v1/auth/oidc/{provider}/callback`.
+    pub async fn finish_oidc_sign_in(
+        &self,
+        input: Callback,
+        meta: &ClientMeta,
+    ) -> Result<CallbackOutcome, ApiError> {
+        let flow = self.take_flow(input.state.as_deref()).await?;
+        let result = self.complete_flow(&flow, &input, meta).await;
+        Ok(CallbackOutcome {
+            redirect_uri: flow.redirect_uri,
+            app_state: flow.app_state,
+            mode: flow.mode,
+            result,
+        })
+    }
+
+    /// The flow started with `state`, removed so that it works once.
+    async fn take_flow(&self, state: Option<&str>) -> Result<Flow, ApiError> {
+        let state = state.ok_or(ApiError::InvalidToken)?;
+        let now = self.clock.now_secs();
+        let key = sha256_b64(state);
+        let stored = self.store.take(FLOW_PURPOSE, &key, now).await?;
+        let json = stored.ok_or(ApiError::InvalidToken)?;
+        serde_json::from_str(&json).map_err(|_| ApiError::InvalidToken)
+    }
+
+    async fn complete_flow(
+        &self,
+        flow: &Flow,
+        input: &Callback,
+        meta: &ClientMeta,
+    ) -> Result<ProviderSignIn, CallbackError> {
+        if flow.provider != input.provider || !started_in_this_browser(flow, input) {
+            return Err(CallbackError::InvalidState);
+        }
+        if let Some(error) = &input.error {
+            return Err(provider_refusal(error));
+        }
+        let code = input.code.as_deref().ok_or(CallbackError::AccessDenied)?;
+        let callback = callback_url(&input.api_base_url, &flow.provider);
+        let redemption = Redemption {
+            code,
+            code_verifier: &flow.verifier,
+            nonce: &flow.nonce,
+            redirect_uri: &callback,
+        };
+        let identity = self
+            .identity_providers
+            .redeem(&flow.provider, &redemption)
+            .await?
+            .ok_or(CallbackError::InvalidIdToken)?;
+        let record = self.account_for(&flow.provider, &identity, meta).await?;
+        self.provider_sign_in(record, flow, meta).await
+    }
+
+    /// Signs `record` in under the lockout, like a right password: refused
+    /// while locked, a second factor still asked for.
+    async fn provider_sign_in(
+        &self,
+        record: UserRecord,
+        flow: &Flow,
+        meta: &ClientMeta,
+    ) -> Result<ProviderSignIn, CallbackError> {
+        let email = super::accounts::stored_email(&record.user)?;
+        self.reserve_attempt(&email).await?;
+        let methods = match record.user.mfa_enabled {
+            true => self.store.mfa(&record.user.id).await?.login_methods(),
+            false => Vec::new(),
+        };
+        let provider = flow.provider.as_str();
+        if !methods.is_empty() {
+            self.store.release_attempt(&email).await?;
+            let pending = PendingLogin::new(&record.user.id, flow.mode == FlowMode::Web, None);
+            let mfa_token = pending.seal(&self.keys.pending_logins, self.clock.now_secs());
+            let detail = json!({ "provider": provider, "mfa_required": true });
+            self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
+                .await?;
+            return Ok(ProviderSignIn::MfaRequired { mfa_token, methods });
+        }
+        self.store.clear_attempts(&email).await?;
+        match flow.mode {
+            FlowMode::Web => {
+                let issued = self.provider_session(&record, provider, None, meta);
+                Ok(ProviderSignIn::Web(Box::new(issued.await?)))
+            }
+            FlowMode::Mobile => {
+                let challenge = flow.app_code_challenge.clone().unwrap_or_default();
+                let code = self.login_code(&record.user.id, provider, challenge);
+                Ok(ProviderSignIn::Mobile { code: code.await? })
+            }
+        }
+    }
+
+    /// Starts the session of a provider sign-in and audits it.
+    async fn provider_session(
+        &self,
+        record: &UserRecord,
+        provider: &str,
+        device_name: Option<String>,
+        meta: &ClientMeta,
+    ) -> Result<IssuedSession, ApiError> {
+        let issued = self.start_session(&record.user, device_name, meta).await?;
+        let detail = json!({ "provider": provider, "session_id": issued.session.id });
+        self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
+            .await?;
+        Ok(issued)
+    }
+
+    async fn login_code(
+        &self,
+        user_id: &str,
+        provider: &str,
+        code_challenge: String,
+    ) -> Result<String, ApiError> {
+        let code = random_token(32);
+        let record = LoginCode {
+            user_id: user_id.to_string(),
+            provider: provider.to_string(),
+            code_challenge,
+        };
+        let json = serde_json::to_string(&record).map_err(anyhow::Error::from)?;
+        let now = self.clock.now_secs();
+        let expires_at = now + LOGIN_CODE_SECONDS;
+        let key = sha256_b64(&code);
+        self.store
+            .put_once(LOGIN_CODE_PURPOSE, &key, &json, expires_at, now)
+            .await?;
+        Ok(code)
+    }
+
+    /// `POST /v1/auth/oidc/token`: a mobile app redeems its login code with
+    /// the verifier of the challenge it started with. The code is gone after
+    /// the first try, right or wrong, so a verifier cannot be guessed at.
+    pub async fn redeem_login_code(
+        &self,
+        code: &str,
+        code_verifier: &str,
+        device_name: Option<String>,
+        meta: &ClientMeta,
+    ) -> Result<IssuedSession, ApiError> {
+        let now = self.clock.now_secs();
+        let key = sha256_b64(code);
+        let taken = self.store.take(LOGIN_CODE_PURPOSE, &key, now).await?;
+        let json = taken.ok_or(ApiError::InvalidToken)?;
+        let login: LoginCode = serde_json::from_str(&json).map_err(|_| ApiError::InvalidToken)?;
+        if !constant_time_eq(&sha256_b64(code_verifier), &login.code_challenge) {
+            return Err(ApiError::InvalidToken);
+        }
+        let record = self.store.user_by_id(&login.user_id).await?;
+        let record = record.ok_or(ApiError::InvalidToken)?;
+        self.provider_session(&record, &login.provider, device_name, meta)
+            .await
+    }
+}
+
+/// Web mode: the browser that comes back carries the cookie set when the
+/// flow started (so nobody can finish their own sign-in in a victim's browser).
+fn started_in_this_browser(flow: &Flow, input: &Callback) -> bool {
+    match (&flow.browser, &input.browser_binding) {
+        (None, _) => flow.mode == FlowMode::Mobile,
+        (Some(expected), Some(value)) => constant_time_eq(expected, &sha256_b64(value)),
+        (Some(_), None) => false,
+    }
+}
+
+/// The provider's `error`: the user (or the provider's policy) said no, or
+/// something is wrong with the provider or our registration there.
+fn provider_refusal(error: &str) -> CallbackError {
+    tracing::info!(
+        provider_error = error,
+        "the provider did not sign the user in"
+    );
+    match error {
+        "access_denied"
+        | "login_required"
+        | "consent_required"
+        | "interaction_required"
+        | "account_selection_required" => CallbackError::AccessDenied,
+        // Our registration or the provider is at fault, not the user.
+        _ => CallbackError::ServerError,
+    }
+}

@@ -1,0 +1,92 @@
+//! How a sign-in answers, wherever it finished (password, second factor,
+//! identity provider): tokens in the body for mobile clients, three cookies
+//! for browsers.
+
+use serde::Serialize;
+
+use crate::auth::cookies::{self, WebCookies};
+use crate::auth::csrf;
+use crate::clock::UnixSecs;
+use crate::domain::User;
+use crate::http::Reply;
+use crate::services::sessions::IssuedSession;
+use crate::ApiError;
+
+#[derive(Serialize)]
+pub struct TokenResponse<'a> {
+    access_token: &'a str,
+    token_type: &'static str,
+    expires_in: i64,
+    refresh_token: &'a str,
+    refresh_expires_in: i64,
+    session_id: &'a str,
+    user: &'a User,
+}
+
+impl<'a> TokenResponse<'a> {
+    pub fn new(issued: &'a IssuedSession, now: UnixSecs) -> Self {
+        Self {
+            access_token: &issued.access.token,
+            token_type: "Bearer",
+            expires_in: issued.access.expires_at - now,
+            refresh_token: &issued.refresh_token,
+            refresh_expires_in: issued.refresh_expires_in(now),
+            session_id: &issued.session.id,
+            user: &issued.user,
+        }
+    }
+}
+
+/// The browser's share of a session: its CSRF token (signed to the session
+/// with `csrf_key`, for the double submit) and the three `Set-Cookie` values.
+pub struct WebSession {
+    pub csrf_token: String,
+    pub expires_in: i64,
+    pub cookies: [String; 3],
+}
+
+impl WebSession {
+    pub fn new(issued: &IssuedSession, csrf_key: &[u8], now: UnixSecs) -> Self {
+        let expires_in = issued.access.expires_at - now;
+        let csrf_token = csrf::issue(csrf_key, &issued.session.id);
+        let cookies = cookies::set(WebCookies {
+            access_token: &issued.access.token,
+            access_max_age: expires_in,
+            refresh_token: &issued.refresh_token,
+            refresh_max_age: issued.refresh_expires_in(now),
+            csrf_token: &csrf_token,
+        });
+        Self {
+            csrf_token,
+            expires_in,
+            cookies,
+        }
+    }
+}
+
+pub enum WebBody {
+    Login,
+    Refresh,
+}
+
+/// The web flow's answer: no token in the body, three cookies.
+pub fn web_session_reply(
+    issued: &IssuedSession,
+    csrf_key: &[u8],
+    now: UnixSecs,
+    body: WebBody,
+) -> Result<Reply, ApiError> {
+    let web = WebSession::new(issued, csrf_key, now);
+    let json = match body {
+        WebBody::Login => serde_json::json!({
+            "user": issued.user,
+            "session_id": issued.session.id,
+            "csrf_token": web.csrf_token,
+            "expires_in": web.expires_in,
+        }),
+        WebBody::Refresh => {
+            serde_json::json!({ "expires_in": web.expires_in, "csrf_token": web.csrf_token })
+        }
+    };
+    Ok(Reply::ok(&json)?.cookies(web.cookies))
+}
