@@ -91,7 +91,10 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     (local.http_addr, local.ws_addr) = (http_addr, ws_addr);
     let mut config = settings.config;
     config.settings.websocket_url = format!("ws://{ws_addr}");
-    config.settings.api_base_url = format!("http://{http_addr}");
+    if config.settings.api_base_url.is_empty() {
+        // Unless the gateway is reached some other way (a tunnel, `localhost`).
+        config.settings.api_base_url = format!("http://{http_addr}");
+    }
     config.websocket_management_url = format!("http://{ws_addr}");
     let sockets = Arc::new(LocalSockets::default());
     let ws_routes = websocket_routes(&functions)?;

@@ -244,3 +244,24 @@ async fn through_the_provider(location: &str, api_base: &str) -> String {
 async fn through_the_provider_as(location: &str, api_base: &str, who: Value) -> String {
     e2e::sign_in_at_provider(location, api_base, who).await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_api_base_url_is_the_callback_providers_are_given() {
+    let Some(issuer) = e2e::oidc_issuer_or_skip() else {
+        return;
+    };
+    let providers = providers(&issuer);
+    let overrides = [
+        ("OIDC_PROVIDERS", providers.as_str()),
+        ("OAUTH_REDIRECT_URIS", APP),
+        ("API_BASE_URL", "http://localhost:3901"),
+    ];
+    let api = Api::start_memory(&overrides).await;
+    let res = authorize(&api, &format!("redirect_uri={}&mode=web", encoded(APP))).await;
+    assert_eq!(res.status, 302, "{}", res.body);
+    let callback = &query_of(res.header("location").unwrap())["redirect_uri"];
+    assert_eq!(
+        callback,
+        "http://localhost:3901/v1/auth/oidc/local/callback"
+    );
+}
