@@ -6,7 +6,8 @@
 // POST /test/next {"state", "email", "email_verified"?, "name"?, "misbehave"?}
 // (keyed by that request's `state`, so parallel tests never take each
 // other's), where misbehave is one of wrong_nonce, wrong_audience,
-// bad_signature, expired, refuse.
+// wrong_issuer, wrong_azp, bad_signature, expired, future_iat, stale_iat,
+// refuse.
 //
 // Env: OIDC_TEST_PORT (9090), OIDC_TEST_REDIRECT_URIS (comma separated),
 // OIDC_TEST_CLIENT_ID (think-tank), OIDC_TEST_CLIENT_SECRET (dev-secret).
@@ -76,7 +77,11 @@ provider.use(async (ctx, next) => {
   const changes = {
     wrong_nonce: { nonce: 'not-the-nonce' },
     wrong_audience: { aud: 'someone-else' },
+    wrong_issuer: { iss: 'https://issuer.example' },
+    wrong_azp: { azp: 'someone-else' },
     expired: { iat: now - 7200, exp: now - 3600 },
+    future_iat: { iat: now + 3600, exp: now + 7200 },
+    stale_iat: { iat: now - 7200, exp: now + 600 },
     bad_signature: {},
   }[how] || {};
   const key = how === 'bad_signature' ? stranger : signing;

@@ -1,7 +1,7 @@
 //! The OpenID Connect adapter against a real, certified provider
 //! (`infra/oidc/provider.mjs`): a code is redeemed with PKCE and the client
-//! secret, and an ID token is accepted only when its signature, audience,
-//! expiry and nonce hold. The provider misbehaves on request, for the one
+//! secret, and an ID token is accepted only when its signature, issuer,
+//! audience, authorized party, expiry, issue time and nonce hold. The provider misbehaves on request, for the one
 //! authorization request (its `state`) the test names.
 
 use std::collections::HashMap;
@@ -133,12 +133,22 @@ async fn an_unverified_email_is_reported_as_such() {
 }
 
 #[tokio::test]
-async fn tokens_with_a_wrong_nonce_audience_signature_or_expiry_are_refused() {
+async fn tokens_with_a_wrong_nonce_audience_issuer_azp_signature_expiry_or_issue_time_are_refused()
+{
     let Some(issuer) = e2e::oidc_issuer_or_skip() else {
         return;
     };
     let providers = providers(&issuer, "dev-secret");
-    for misbehave in ["wrong_nonce", "wrong_audience", "bad_signature", "expired"] {
+    for misbehave in [
+        "wrong_nonce",
+        "wrong_audience",
+        "wrong_issuer",
+        "wrong_azp",
+        "bad_signature",
+        "expired",
+        "future_iat",
+        "stale_iat",
+    ] {
         let next = json!({ "email": email(), "misbehave": misbehave });
         let signed = sign_in(&providers, &issuer, next).await;
         assert_eq!(redeem(&providers, &signed).await, None, "{misbehave}");

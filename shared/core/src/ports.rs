@@ -336,7 +336,7 @@ pub struct Redemption<'a> {
 }
 
 /// The person an ID token names, once its signature, `iss`, `aud`, `azp`,
-/// `exp` and `nonce` have been checked.
+/// `exp`, `iat` and `nonce` have been checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedIdentity {
     pub subject: String,

@@ -197,17 +197,25 @@ type ProviderClient = CoreClient<
     openidconnect::EndpointMaybeSet,
 >;
 
-/// The ID token's claims, once its signature, `iss`, `aud`, `azp`, `exp` and `nonce` pass.
+/// The ID token's claims, once its signature, `iss`, `aud`, `azp`, `exp`, `iat` and `nonce` pass.
 fn verify(
     client: &ProviderClient,
     id_token: &CoreIdToken,
     nonce: &Nonce,
 ) -> Result<VerifiedIdentity, Rejected> {
-    let verifier = client.id_token_verifier();
+    let verifier = client
+        .id_token_verifier()
+        .set_issue_time_verifier_fn(|iat| issued_recently(iat.timestamp()));
     let claims = id_token.claims(&verifier, nonce).map_err(|e| match e {
         ClaimsVerificationError::SignatureVerification(e) => Rejected::Signature(e.to_string()),
         e => Rejected::Token(e.to_string()),
     })?;
+    // `openidconnect` leaves `azp` to its users; when present it must be us.
+    if let Some(party) = claims.authorized_party() {
+        if **party != **client.client_id() {
+            return Err(Rejected::Token(format!("azp is {}", **party)));
+        }
+    }
     Ok(VerifiedIdentity {
         subject: claims.subject().to_string(),
         email: claims.email().map(|e| e.to_string()),
@@ -218,6 +226,22 @@ fn verify(
             .map(|n| n.to_string()),
     })
 }
+
+/// An ID token comes straight from the token endpoint: it was issued just
+/// now, give or take the two clocks' skew.
+fn issued_recently(iat: i64) -> Result<(), String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    match iat - now {
+        ahead if ahead > MAX_CLOCK_SKEW_SECONDS => Err(format!("iat is {ahead} s ahead")),
+        ahead if -ahead > MAX_ID_TOKEN_AGE_SECONDS => Err(format!("iat is {} s old", -ahead)),
+        _ => Ok(()),
+    }
+}
+
+const MAX_CLOCK_SKEW_SECONDS: i64 = 300;
+const MAX_ID_TOKEN_AGE_SECONDS: i64 = 3600;
 
 /// Why a redemption was refused (logged, never shown to the client).
 #[derive(Debug, thiserror::Error)]
