@@ -7,7 +7,7 @@
 // (keyed by that request's `state`, so parallel tests never take each
 // other's), where misbehave is one of wrong_nonce, wrong_audience,
 // wrong_issuer, wrong_azp, bad_signature, expired, future_iat, stale_iat,
-// refuse.
+// refuse; or rotated_key, a good token signed with a key published only from then on.
 //
 // Env: OIDC_TEST_PORT (9090), OIDC_TEST_REDIRECT_URIS (comma separated),
 // OIDC_TEST_CLIENT_ID (think-tank), OIDC_TEST_CLIENT_SECRET (dev-secret).
@@ -30,6 +30,16 @@ signing.kid = 'test-key-1';
 signing.alg = 'RS256';
 signing.use = 'sig';
 const stranger = await exportJWK(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+// Keys the provider rotated to: each rotated_key sign-in makes a new one,
+// published from then on, so no client can have seen it before.
+const rotatedPublic = [];
+
+async function rotateKey() {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = `rotated-${rotatedPublic.length + 1}`;
+  rotatedPublic.push({ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' });
+  return { key: await exportJWK(privateKey), kid };
+}
 
 const accounts = new Map();
 const queued = new Map();
@@ -68,6 +78,10 @@ const misbehaving = new Map();
 
 provider.use(async (ctx, next) => {
   await next();
+  if (ctx.path === '/jwks' && ctx.body?.keys) {
+    ctx.body = { keys: [...ctx.body.keys, ...rotatedPublic] };
+    return;
+  }
   if (ctx.path !== '/token' || !ctx.body || !ctx.body.id_token) return;
   const claims = decodeJwt(ctx.body.id_token);
   const how = misbehaving.get(claims.sub);
@@ -84,9 +98,10 @@ provider.use(async (ctx, next) => {
     stale_iat: { iat: now - 7200, exp: now + 600 },
     bad_signature: {},
   }[how] || {};
-  const key = how === 'bad_signature' ? stranger : signing;
+  let [key, kid] = [how === 'bad_signature' ? stranger : signing, signing.kid];
+  if (how === 'rotated_key') ({ key, kid } = await rotateKey());
   ctx.body.id_token = await new SignJWT({ ...claims, ...changes })
-    .setProtectedHeader({ alg: 'RS256', kid: signing.kid })
+    .setProtectedHeader({ alg: 'RS256', kid })
     .sign(await importJWK(key, 'RS256'));
 });
 

@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use reqwest::redirect::Policy;
 use serde_json::json;
 use shared::adapters::oidc::ConfiguredProviders;
 use shared::crypto::random_token;
@@ -35,11 +34,7 @@ struct SignedIn {
     nonce: String,
 }
 
-async fn sign_in(
-    providers: &ConfiguredProviders,
-    issuer: &str,
-    next: serde_json::Value,
-) -> SignedIn {
+async fn sign_in(providers: &ConfiguredProviders, next: serde_json::Value) -> SignedIn {
     let (state, nonce, verifier) = (random_token(32), random_token(32), random_token(32));
     let request = AuthorizationRequest {
         state: &state,
@@ -47,45 +42,23 @@ async fn sign_in(
         code_verifier: &verifier,
         redirect_uri: CALLBACK,
     };
-    let mut url = providers
+    let url = providers
         .authorization_url("local", &request)
         .await
         .unwrap()
         .unwrap();
-    let browser = reqwest::Client::builder()
-        .redirect(Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let mut next = next;
-    next["state"] = state.clone().into();
-    let queued = browser
-        .post(format!("{issuer}/test/next"))
-        .body(next.to_string());
-    queued.send().await.unwrap();
-    for _ in 0..10 {
-        if url.starts_with(CALLBACK) {
-            let back: HashMap<String, String> = url::Url::parse(&url)
-                .unwrap()
-                .query_pairs()
-                .into_owned()
-                .collect();
-            assert_eq!(back.get("state"), Some(&state));
-            return SignedIn {
-                code: back["code"].clone(),
-                verifier,
-                nonce,
-            };
-        }
-        let res = browser.get(&url).send().await.unwrap();
-        let to = res.headers()["location"].to_str().unwrap().to_string();
-        url = url::Url::parse(&url)
-            .unwrap()
-            .join(&to)
-            .unwrap()
-            .to_string();
+    let back = e2e::sign_in_at_provider(&url, CALLBACK, next).await;
+    let back: HashMap<String, String> = url::Url::parse(&back)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    assert_eq!(back.get("state"), Some(&state));
+    SignedIn {
+        code: back["code"].clone(),
+        verifier,
+        nonce,
     }
-    panic!("the provider never called back");
 }
 
 async fn redeem(providers: &ConfiguredProviders, signed: &SignedIn) -> Option<VerifiedIdentity> {
@@ -109,7 +82,7 @@ async fn a_good_sign_in_names_the_person_the_provider_vouched_for() {
     };
     let providers = providers(&issuer, "dev-secret");
     let who = email();
-    let signed = sign_in(&providers, &issuer, json!({ "email": who, "name": "Ada" })).await;
+    let signed = sign_in(&providers, json!({ "email": who, "name": "Ada" })).await;
     let identity = redeem(&providers, &signed).await.expect("a valid ID token");
     assert_eq!(identity.subject, format!("sub-{who}"));
     assert_eq!(
@@ -127,7 +100,7 @@ async fn an_unverified_email_is_reported_as_such() {
     };
     let providers = providers(&issuer, "dev-secret");
     let next = json!({ "email": email(), "email_verified": false });
-    let signed = sign_in(&providers, &issuer, next).await;
+    let signed = sign_in(&providers, next).await;
     let identity = redeem(&providers, &signed).await.unwrap();
     assert!(!identity.email_verified);
 }
@@ -150,7 +123,7 @@ async fn tokens_with_a_wrong_nonce_audience_issuer_azp_signature_expiry_or_issue
         "stale_iat",
     ] {
         let next = json!({ "email": email(), "misbehave": misbehave });
-        let signed = sign_in(&providers, &issuer, next).await;
+        let signed = sign_in(&providers, next).await;
         assert_eq!(redeem(&providers, &signed).await, None, "{misbehave}");
     }
 }
@@ -161,7 +134,7 @@ async fn our_own_nonce_must_match_the_tokens() {
         return;
     };
     let providers = providers(&issuer, "dev-secret");
-    let mut signed = sign_in(&providers, &issuer, json!({ "email": email() })).await;
+    let mut signed = sign_in(&providers, json!({ "email": email() })).await;
     signed.nonce = random_token(32);
     assert_eq!(redeem(&providers, &signed).await, None);
 }
@@ -172,12 +145,12 @@ async fn a_code_needs_its_pkce_verifier_and_the_client_secret() {
         return;
     };
     let good = providers(&issuer, "dev-secret");
-    let mut signed = sign_in(&good, &issuer, json!({ "email": email() })).await;
+    let mut signed = sign_in(&good, json!({ "email": email() })).await;
     let right = signed.verifier.clone();
     signed.verifier = random_token(32);
     assert_eq!(redeem(&good, &signed).await, None, "another verifier");
     let wrong_secret = providers(&issuer, "not-the-secret");
-    let mut again = sign_in(&good, &issuer, json!({ "email": email() })).await;
+    let mut again = sign_in(&good, json!({ "email": email() })).await;
     assert_eq!(
         redeem(&wrong_secret, &again).await,
         None,
@@ -185,4 +158,16 @@ async fn a_code_needs_its_pkce_verifier_and_the_client_secret() {
     );
     again.verifier = right;
     let _ = again;
+}
+
+#[tokio::test]
+async fn a_token_signed_with_a_key_rotated_in_since_discovery_is_accepted_after_one_refetch() {
+    let Some(issuer) = e2e::oidc_issuer_or_skip() else {
+        return;
+    };
+    let providers = providers(&issuer, "dev-secret");
+    providers.warm().await;
+    let next = json!({ "email": email(), "misbehave": "rotated_key" });
+    let signed = sign_in(&providers, next).await;
+    assert!(redeem(&providers, &signed).await.is_some());
 }
