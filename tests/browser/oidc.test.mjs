@@ -4,73 +4,36 @@
 // Headless Debian Chromium driven by playwright-core (no browser download).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { missingParts, start } from "./harness.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const GATEWAY = process.env.LOCAL_BIN;
 const ISSUER = process.env.OIDC_TEST_ISSUER;
 const API_PORT = process.env.BROWSER_OIDC_API_PORT ?? "3901";
 const PAGE_PORT = process.env.BROWSER_OIDC_PAGE_PORT ?? "5174";
 const API = `http://localhost:${API_PORT}`;
 const PAGE = `http://localhost:${PAGE_PORT}`;
-const missing = !existsSync(CHROMIUM) || !GATEWAY || !existsSync(GATEWAY) || !ISSUER;
+const missing = missingParts({ "the OpenID provider (OIDC_TEST_ISSUER)": ISSUER });
 
-if (missing && process.env.CI === "true") {
-  throw new Error(`CI=true but Chromium (${CHROMIUM}), the gateway (LOCAL_BIN=${GATEWAY}) or the provider (OIDC_TEST_ISSUER=${ISSUER}) is missing`);
-}
-
-let gateway, pageServer, browser;
-
-async function waitFor(url) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
+let running, browser;
 
 before(async () => {
   if (missing) return;
-  const dir = mkdtempSync(join(tmpdir(), "think-tank-oidc-browser-"));
-  gateway = spawn(GATEWAY, [], {
+  running = await start({
+    apiPort: API_PORT,
+    pagePort: PAGE_PORT,
+    pageFile: "oidc.html",
     env: {
-      ...process.env,
-      BACKEND: "memory",
-      LOCAL_HTTP_ADDR: `127.0.0.1:${API_PORT}`,
-      LOCAL_WS_ADDR: "127.0.0.1:0",
       API_BASE_URL: API,
       ALLOWED_ORIGINS: PAGE,
       OIDC_PROVIDERS: JSON.stringify([{ name: "local", issuer: ISSUER, client_id: "think-tank" }]),
       OIDC_CLIENT_SECRETS: JSON.stringify({ local: "dev-secret" }),
       OAUTH_REDIRECT_URIS: `${PAGE}/done`,
-      LOCAL_OUTBOX_DIR: join(dir, "outbox"),
-      LOCAL_BLOB_DIR: join(dir, "blobs"),
-      RUST_LOG: "warn",
     },
-    stdio: ["ignore", "ignore", "inherit"],
   });
-  const html = readFileSync(new URL("./oidc.html", import.meta.url));
-  pageServer = createServer((_, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
-  await new Promise((r) => pageServer.listen(Number(PAGE_PORT), "127.0.0.1", r));
-  await waitFor(`${API}/v1/health`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = running.browser;
 });
 
 after(async () => {
-  await browser?.close();
-  pageServer?.close();
-  gateway?.kill("SIGTERM");
+  await running?.stop();
 });
 
 test("a browser signs in on the provider's login page and comes back with a session", { skip: missing }, async () => {

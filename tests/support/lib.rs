@@ -9,7 +9,7 @@ pub mod recorder;
 
 pub use api::{Api, Resp, TestUser, ADMIN, ADMIN_EMAIL};
 pub use emulators::{aws_clients_or_skip, oidc_issuer_or_skip, unique_name};
-pub use oidc::sign_in_at_provider;
+pub use oidc::{sign_in_at_provider, BAD_ID_TOKENS};
 
 /// Runs a scenario once per backend: `memory` always, `aws` against DynamoDB
 /// Local and moto when they run (in CI they must).

@@ -44,3 +44,15 @@ pub async fn sign_in_at_provider(location: &str, back_at: &str, mut who: Value) 
     }
     panic!("the provider never sent the browser back");
 }
+
+/// The provider's `misbehave` values whose ID token must be refused.
+pub const BAD_ID_TOKENS: [&str; 8] = [
+    "wrong_nonce",
+    "wrong_audience",
+    "wrong_issuer",
+    "wrong_azp",
+    "bad_signature",
+    "expired",
+    "future_iat",
+    "stale_iat",
+];

@@ -47,6 +47,11 @@ pub fn person(email: &str) -> Value {
 
 /// Calls the callback URL the provider sent the browser to, carrying `cookie`.
 pub async fn call_back(url: &str, cookie: Option<&str>) -> Resp {
+    get_without_redirects(url, cookie).await
+}
+
+/// `GET url` (with `cookie`) as a browser would, but answering the redirect itself.
+pub async fn get_without_redirects(url: &str, cookie: Option<&str>) -> Resp {
     let client = reqwest::Client::builder()
         .redirect(Policy::none())
         .build()

@@ -68,23 +68,8 @@ fn nowhere() -> Option<String> {
 }
 
 async fn authorize(api: &Api, query: &str) -> Resp {
-    let client = reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let res = client
-        .get(format!("{}/v1/auth/oidc/local/authorize?{query}", api.base))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let headers = res.headers().clone();
-    let body = res.json().await.unwrap_or_default();
-    Resp {
-        status,
-        headers,
-        body,
-    }
+    let url = format!("{}/v1/auth/oidc/local/authorize?{query}", api.base);
+    flows::get_without_redirects(&url, None).await
 }
 
 fn encoded(text: &str) -> String {

@@ -71,16 +71,7 @@ with_provider!(
     an_id_token_that_fails_a_check_signs_nobody_in,
     e2e::oidc_issuer_or_skip(),
     |api| {
-        for misbehave in [
-            "wrong_nonce",
-            "wrong_audience",
-            "wrong_issuer",
-            "wrong_azp",
-            "bad_signature",
-            "expired",
-            "future_iat",
-            "stale_iat",
-        ] {
+        for misbehave in e2e::BAD_ID_TOKENS {
             let mut who = someone_new();
             who["misbehave"] = json!(misbehave);
             let res = web_sign_in_as(&api, who.clone()).await;
