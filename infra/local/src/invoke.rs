@@ -9,12 +9,12 @@ use shared::App;
 
 use crate::template::{functions, TemplateFunction, TEMPLATE};
 
-/// A function by its logical id (`RegisterFunction`, or without the suffix) or binary name.
+/// A function by its logical id (`RegisterFunction`, or without the suffix) or its name (`Handler`).
 pub fn find_function(name: &str) -> anyhow::Result<TemplateFunction> {
     let all = functions(TEMPLATE)?;
     all.into_iter()
         .find(|f| {
-            f.logical_id == name || f.logical_id == format!("{name}Function") || f.binary == name
+            f.logical_id == name || f.logical_id == format!("{name}Function") || f.handler == name
         })
         .with_context(|| format!("no function {name:?} in template.yaml"))
 }
@@ -31,8 +31,8 @@ pub async fn invoke(
         return Ok(serde_json::to_value(response)?);
     }
     let handler = *crate::linked_handlers()
-        .get(function.binary.as_str())
-        .with_context(|| format!("no handler linked for binary {}", function.binary))?;
+        .get(function.handler.as_str())
+        .with_context(|| format!("no handler linked for function {}", function.handler))?;
     let request = lambda_http::request::from_str(event).context("an API Gateway event")?;
     let response = handler(app, request).await;
     let (parts, body) = response.into_parts();

@@ -27,22 +27,12 @@ use shared::{App, Config};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-/// Every handler linked into this binary, by its Lambda binary name.
+/// Every handler linked into this binary, by its function name.
 pub fn linked_handlers() -> HashMap<&'static str, Handler> {
-    [
-        auth::routes(),
-        mfa::routes(),
-        oidc::routes(),
-        admin::routes(),
-        health::routes(),
-        tasks::routes(),
-        files::routes(),
-        realtime::routes(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|route| (route.name, route.handler))
-    .collect()
+    think_tank_lambda::routes()
+        .into_iter()
+        .map(|route| (route.name, route.handler))
+        .collect()
 }
 
 pub struct Settings {
@@ -166,15 +156,15 @@ fn websocket_routes(
         let function = routes
             .get(key)
             .with_context(|| format!("template has no WebSocket route {key}"))?;
-        let binary = functions
+        let handler = functions
             .iter()
             .find(|f| &f.logical_id == function)
-            .map(|f| f.binary.as_str())
+            .map(|f| f.handler.as_str())
             .with_context(|| format!("route {key} targets unknown function {function}"))?;
         handlers
-            .get(binary)
+            .get(handler)
             .copied()
-            .with_context(|| format!("no handler linked for binary {binary}"))
+            .with_context(|| format!("no handler linked for function {handler}"))
     };
     Ok(websocket::WsRoutes {
         connect: handler("$connect")?,

@@ -40,7 +40,7 @@ fn parse(path: &str) -> Vec<Segment> {
 }
 
 impl Router {
-    /// Fails if the template routes to a binary that has no linked handler.
+    /// Fails if the template routes to a function that has no linked handler.
     pub fn new(
         routes: Vec<HttpRoute>,
         handlers: &HashMap<&'static str, Handler>,
@@ -48,8 +48,8 @@ impl Router {
         let mut built = routes
             .into_iter()
             .map(|route| {
-                let handler = *handlers.get(route.binary.as_str()).ok_or_else(|| {
-                    anyhow::anyhow!("no handler linked for binary {}", route.binary)
+                let handler = *handlers.get(route.handler.as_str()).ok_or_else(|| {
+                    anyhow::anyhow!("no handler linked for function {}", route.handler)
                 })?;
                 Ok(Route {
                     segments: parse(&route.path),
@@ -139,7 +139,7 @@ mod tests {
     fn route(method: &str, path: &str) -> HttpRoute {
         HttpRoute {
             function: "F".into(),
-            binary: "b".into(),
+            handler: "b".into(),
             method: method.into(),
             path: path.into(),
         }
@@ -180,6 +180,6 @@ mod tests {
         let err = Router::new(vec![route("GET", "/x")], &HashMap::new())
             .err()
             .unwrap();
-        assert!(err.to_string().contains("binary b"));
+        assert!(err.to_string().contains("function b"));
     }
 }

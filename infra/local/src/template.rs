@@ -7,7 +7,7 @@ pub const TEMPLATE: &str = include_str!("../../../template.yaml");
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpRoute {
     pub function: String,
-    pub binary: String,
+    pub handler: String,
     pub method: String,
     pub path: String,
 }
@@ -15,12 +15,12 @@ pub struct HttpRoute {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemplateFunction {
     pub logical_id: String,
-    pub binary: String,
+    pub handler: String,
     pub http_routes: Vec<HttpRoute>,
     pub sqs_event: bool,
 }
 
-/// Every `AWS::Serverless::Function` with its `Binary` and events.
+/// Every `AWS::Serverless::Function` with its `Handler` (the function it runs) and events.
 pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
     let doc: Value = serde_yaml_ng::from_str(template)?;
     let resources = doc
@@ -33,12 +33,11 @@ pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
             continue;
         }
         let logical_id = id.as_str().unwrap_or_default().to_string();
-        let binary = resource
-            .get("Metadata")
-            .and_then(|m| m.get("BuildProperties"))
-            .and_then(|b| b.get("Binary"))
+        let handler = resource
+            .get("Properties")
+            .and_then(|p| p.get("Handler"))
             .and_then(Value::as_str)
-            .ok_or_else(|| anyhow::anyhow!("{logical_id} has no Metadata.BuildProperties.Binary"))?
+            .ok_or_else(|| anyhow::anyhow!("{logical_id} has no Properties.Handler"))?
             .to_string();
         let events = resource
             .get("Properties")
@@ -57,7 +56,7 @@ pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
                     };
                     http_routes.push(HttpRoute {
                         function: logical_id.clone(),
-                        binary: binary.clone(),
+                        handler: handler.clone(),
                         method: method.to_uppercase(),
                         path: path.to_string(),
                     });
@@ -68,7 +67,7 @@ pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
         }
         found.push(TemplateFunction {
             logical_id,
-            binary,
+            handler,
             http_routes,
             sqs_event,
         });
@@ -147,7 +146,7 @@ mod tests {
             .any(|r| r.method == "POST" && r.path == "/v1/auth/login"));
         assert!(fns
             .iter()
-            .any(|f| f.sqs_event && f.binary == "email-worker"));
+            .any(|f| f.sqs_event && f.handler == "email-worker"));
     }
 }
 
@@ -156,27 +155,6 @@ mod consistency {
     use std::collections::BTreeSet;
 
     use super::*;
-
-    /// Every `src/bin/<name>.rs` of the function packages.
-    fn binaries_in_the_workspace() -> BTreeSet<String> {
-        let functions = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../functions");
-        std::fs::read_dir(functions)
-            .unwrap()
-            .filter_map(Result::ok)
-            .flat_map(|package| {
-                std::fs::read_dir(package.path().join("src/bin"))
-                    .into_iter()
-                    .flatten()
-            })
-            .filter_map(Result::ok)
-            .filter_map(|f| {
-                f.file_name()
-                    .to_string_lossy()
-                    .strip_suffix(".rs")
-                    .map(str::to_string)
-            })
-            .collect()
-    }
 
     /// The resources that mention `parameter`.
     fn readers_of(parameter: &str) -> BTreeSet<String> {
@@ -239,13 +217,26 @@ mod consistency {
     }
 
     #[test]
-    fn every_function_in_the_template_is_a_binary_and_every_binary_is_in_the_template() {
+    fn every_function_in_the_template_is_one_of_the_binary_and_each_is_in_the_template() {
         let in_template: BTreeSet<String> = functions(TEMPLATE)
             .unwrap()
             .into_iter()
-            .map(|f| f.binary)
+            .map(|f| f.handler)
             .collect();
-        assert_eq!(in_template, binaries_in_the_workspace());
+        assert_eq!(in_template, names(&think_tank_lambda::names()));
+    }
+
+    #[test]
+    fn every_function_is_built_from_the_one_binary() {
+        let doc: Value = serde_yaml_ng::from_str(TEMPLATE).unwrap();
+        let resources = doc["Resources"].as_mapping().unwrap();
+        for (id, r) in resources
+            .iter()
+            .filter(|(_, r)| r["Type"] == "AWS::Serverless::Function")
+        {
+            let build = &r["Metadata"]["BuildProperties"];
+            assert_eq!(build["Binary"], "think-tank", "{}", text(id));
+        }
     }
 
     #[test]
@@ -257,11 +248,11 @@ mod consistency {
         let ws_binaries = all
             .iter()
             .filter(|f| ws_functions.contains(&f.logical_id))
-            .map(|f| f.binary.clone());
+            .map(|f| f.handler.clone());
         let routed: BTreeSet<String> = all
             .iter()
             .flat_map(|f| f.http_routes.clone())
-            .map(|r| r.binary)
+            .map(|r| r.handler)
             .chain(ws_binaries)
             .collect();
         let linked: BTreeSet<String> = crate::linked_handlers()

@@ -59,7 +59,7 @@ fn every_function_in_the_template_has_an_event_and_invokes_without_docker() {
     for function in functions {
         let event = root
             .join("tests/events")
-            .join(format!("{}.json", function.binary));
+            .join(format!("{}.json", function.handler));
         assert!(
             event.exists(),
             "{} has no event at {}",

@@ -45,7 +45,7 @@ async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
     sign_out(&mut world, &tokens).await;
     health(&mut world).await;
 
-    let allowed = policy::allowed_by_binary(TEMPLATE);
+    let allowed = policy::allowed_by_function(TEMPLATE);
     let mut denied = Vec::new();
     for (binary, needed) in &world.needed {
         let role = allowed.get(binary).map(Vec::as_slice).unwrap_or_default();

@@ -43,15 +43,15 @@ impl Permission {
     }
 }
 
-/// Binary name -> what its role allows.
-pub fn allowed_by_binary(template: &str) -> BTreeMap<String, Vec<Permission>> {
+/// Function name (its `Handler`) -> what its role allows.
+pub fn allowed_by_function(template: &str) -> BTreeMap<String, Vec<Permission>> {
     let doc: Value = serde_yaml_ng::from_str(template).expect("template.yaml parses");
     let resources = doc["Resources"].as_mapping().expect("Resources");
     resources
         .values()
         .filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function"))
         .filter_map(|r| {
-            let binary = r["Metadata"]["BuildProperties"]["Binary"].as_str()?;
+            let binary = r["Properties"]["Handler"].as_str()?;
             let policies = r["Properties"]["Policies"].as_sequence()?;
             Some((
                 binary.to_string(),
@@ -61,15 +61,15 @@ pub fn allowed_by_binary(template: &str) -> BTreeMap<String, Vec<Permission>> {
         .collect()
 }
 
-/// The binaries whose environment names `variable` (e.g. the ARN of a
+/// The functions whose environment names `variable` (e.g. the ARN of a
 /// secret only some functions may read).
-pub fn binaries_with_env(template: &str, variable: &str) -> BTreeSet<String> {
+pub fn functions_with_env(template: &str, variable: &str) -> BTreeSet<String> {
     let doc: Value = serde_yaml_ng::from_str(template).expect("template.yaml parses");
     let resources = doc["Resources"].as_mapping().expect("Resources");
     resources
         .values()
         .filter(|r| !r["Properties"]["Environment"]["Variables"][variable].is_null())
-        .filter_map(|r| r["Metadata"]["BuildProperties"]["Binary"].as_str())
+        .filter_map(|r| r["Properties"]["Handler"].as_str())
         .map(str::to_string)
         .collect()
 }

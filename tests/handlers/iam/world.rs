@@ -84,7 +84,7 @@ impl World {
             queue_url: queues.queue_url,
             needed: BTreeMap::new(),
             seed_key: secret(),
-            seed_key_holders: super::policy::binaries_with_env(
+            seed_key_holders: super::policy::functions_with_env(
                 super::TEMPLATE,
                 "MFA_KEY_SECRET_ARN",
             ),
