@@ -79,10 +79,46 @@ where
 /// Installs [`subscriber`] for this process with `RUST_LOG`, to stderr for
 /// text and stdout for JSON; a second call changes nothing.
 pub fn init(format: LogFormat) {
+    init_with(format, env_filter());
+}
+
+fn init_with(format: LogFormat, filter: EnvFilter) {
     let _ = match format {
-        LogFormat::Json => subscriber(format, env_filter(), std::io::stdout).try_init(),
-        LogFormat::Text => subscriber(format, env_filter(), std::io::stderr).try_init(),
+        LogFormat::Json => subscriber(format, filter, std::io::stdout).try_init(),
+        LogFormat::Text => subscriber(format, filter, std::io::stderr).try_init(),
     };
+}
+
+/// A Lambda function's logs: the format and level its `LoggingConfig` asks
+/// for (`AWS_LAMBDA_LOG_FORMAT`, `AWS_LAMBDA_LOG_LEVEL`), unless `RUST_LOG`
+/// is set to override the level while debugging.
+pub fn init_lambda() {
+    let var = |name| std::env::var(name).ok();
+    let format = lambda_format(var("AWS_LAMBDA_LOG_FORMAT").as_deref());
+    let filter = match var("RUST_LOG") {
+        Some(_) => env_filter(),
+        None => EnvFilter::new(lambda_level(var("AWS_LAMBDA_LOG_LEVEL").as_deref())),
+    };
+    init_with(format, filter);
+}
+
+/// `Text` or `JSON` (Lambda's two log formats); JSON unless it says text.
+fn lambda_format(raw: Option<&str>) -> LogFormat {
+    match raw {
+        Some(f) if f.eq_ignore_ascii_case("text") => LogFormat::Text,
+        _ => LogFormat::Json,
+    }
+}
+
+/// Lambda's application log levels as `tracing` levels (`FATAL` is `error`).
+fn lambda_level(raw: Option<&str>) -> &'static str {
+    match raw.map(str::to_ascii_uppercase).as_deref() {
+        Some("TRACE") => "trace",
+        Some("DEBUG") => "debug",
+        Some("WARN") => "warn",
+        Some("ERROR" | "FATAL") => "error",
+        _ => "info",
+    }
 }
 
 #[cfg(test)]
@@ -118,6 +154,17 @@ mod tests {
         });
         let text = captured.0.lock().unwrap().clone();
         String::from_utf8(text).unwrap()
+    }
+
+    #[test]
+    fn lambdas_log_in_the_format_and_at_the_level_their_logging_config_names() {
+        assert_eq!(lambda_format(Some("Text")), LogFormat::Text);
+        assert_eq!(lambda_format(Some("JSON")), LogFormat::Json);
+        assert_eq!(lambda_format(None), LogFormat::Json);
+        assert_eq!(lambda_level(Some("DEBUG")), "debug");
+        assert_eq!(lambda_level(Some("warn")), "warn");
+        assert_eq!(lambda_level(Some("FATAL")), "error");
+        assert_eq!(lambda_level(None), "info");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::App;
 /// Once per cold start: config from the environment, secrets from Secrets
 /// Manager (see [`deployed_config`]), then the AWS adapters.
 pub async fn lambda_app(ports: &[Port]) -> Result<Arc<App>, Error> {
-    crate::logging::init(crate::logging::LogFormat::Json);
+    crate::logging::init_lambda();
     let clients = AwsClients::from_env().await;
     let config = deployed_config(std::env::vars().collect(), &clients).await?;
     let app = crate::wiring::on_aws_for(config, &clients, Arc::new(SystemClock), ports);
