@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod http;
 pub mod logging;
+pub mod metrics;
 pub mod pagination;
 pub mod runtime;
 pub mod wiring;

@@ -21,11 +21,21 @@ pub async fn lambda_app(ports: &[Port]) -> Result<Arc<App>, Error> {
     let clients = AwsClients::from_env().await;
     let config = deployed_config(std::env::vars().collect(), &clients).await?;
     let app = crate::wiring::on_aws_for(config, &clients, Arc::new(SystemClock), ports);
-    // During init, not on the first request: discovery and keys.
+    warm_up(&app, ports).await;
+    Ok(Arc::new(app))
+}
+
+/// What a cold start does before its first request, so that request does
+/// not pay for it: the DynamoDB connection (TCP and TLS, by reading the
+/// fixed `HEALTH` item, which every role may read) and, for the provider
+/// routes, discovery and keys.
+pub async fn warm_up(app: &App, ports: &[Port]) {
+    if let Err(e) = app.store.ping().await {
+        tracing::warn!(error.cause_chain = ?e, "warming the DynamoDB connection failed");
+    }
     if ports.contains(&Port::IdentityProviders) {
         app.identity_providers.warm().await;
     }
-    Ok(Arc::new(app))
 }
 
 /// The deployed configuration: the environment (with `JWT_PUBLIC_KEYS`), the
@@ -93,24 +103,34 @@ async fn secrets(
 /// Runs one route as an API Gateway v2 Lambda, wired with the route's ports.
 pub async fn serve_http(route: Route) -> Result<(), Error> {
     let app = lambda_app(route.ports).await?;
+    let metrics = crate::metrics::init(route.name);
     lambda_http::run(service_fn(move |req: Request| {
         let app = app.clone();
-        async move { Ok::<_, Error>((route.handler)(app, req).await) }
+        async move {
+            let response = (route.handler)(app, req).await;
+            crate::metrics::flush(metrics);
+            Ok::<_, Error>(response)
+        }
     }))
     .await
 }
 
-/// Runs one SQS batch handler as a Lambda behind an event source mapping.
-pub async fn serve_sqs<F, Fut>(ports: &[Port], handler: F) -> Result<(), Error>
+/// Runs one SQS batch handler, `name`, as a Lambda behind an event source mapping.
+pub async fn serve_sqs<F, Fut>(name: &str, ports: &[Port], handler: F) -> Result<(), Error>
 where
     F: Fn(Arc<App>, aws_lambda_events::event::sqs::SqsEvent) -> Fut + Copy + Send + 'static,
     Fut: Future<Output = aws_lambda_events::event::sqs::SqsBatchResponse> + Send,
 {
     let app = lambda_app(ports).await?;
+    let metrics = crate::metrics::init(name);
     lambda_runtime::run(service_fn(
         move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
             let app = app.clone();
-            async move { Ok::<_, Error>(handler(app, event.payload).await) }
+            async move {
+                let response = handler(app, event.payload).await;
+                crate::metrics::flush(metrics);
+                Ok::<_, Error>(response)
+            }
         },
     ))
     .await

@@ -132,6 +132,8 @@ impl World {
     ) -> (u16, http::HeaderMap, Value) {
         self.forget();
         let app = self.app(route.name, route.ports);
+        // As after a cold start: its warm-up calls count towards the role too.
+        shared::runtime::warm_up(&app, route.ports).await;
         let answer = body_json((route.handler)(app, request(&event)).await).await;
         let (status, _, body) = &answer;
         assert!(*status < 500, "{} answered {status}: {body}", route.name);
@@ -162,8 +164,9 @@ impl World {
         let messages = queue.receive(10, 1).await.unwrap();
         let event = sqs_event(messages.iter().map(|m| (&m.message_id, &m.body)));
         self.forget();
-        let response =
-            email_worker::handle(self.app("email-worker", email_worker::PORTS), event).await;
+        let app = self.app("email-worker", email_worker::PORTS);
+        shared::runtime::warm_up(&app, email_worker::PORTS).await;
+        let response = email_worker::handle(app, event).await;
         assert!(response.batch_item_failures.is_empty());
         self.note("email-worker");
     }

@@ -59,7 +59,9 @@ impl App {
             return Ok(Delivery::AlreadySent);
         }
         if let Some(text) = sms_text(&job.kind) {
-            self.sms_sender.send_sms(&job.id, &job.to, &text).await?;
+            let sent = self.sms_sender.send_sms(&job.id, &job.to, &text).await;
+            count_delivery("sms_sent", "sms_failed", sent.is_ok());
+            sent?;
             self.remember_sent(&job, now).await?;
             tracing::info!(email.kind = job.kind.name(), email.id = %job.id, "sms sent");
             return Ok(Delivery::Sent);
@@ -84,7 +86,9 @@ impl App {
                 return Ok(Delivery::Dropped);
             }
         };
-        self.email_sender.send(&job.to, &message).await?;
+        let sent = self.email_sender.send(&job.to, &message).await;
+        count_delivery("emails_sent", "emails_failed", sent.is_ok());
+        sent?;
         self.remember_sent(&job, now).await?;
         tracing::info!(email.kind = job.kind.name(), email.id = %job.id, "email sent");
         Ok(Delivery::Sent)
@@ -102,4 +106,9 @@ impl App {
             .await
             .map(|_| ())
     }
+}
+
+/// One delivery in the metrics, as sent or failed.
+fn count_delivery(sent: &'static str, failed: &'static str, ok: bool) {
+    metrics::counter!(if ok { sent } else { failed }).increment(1);
 }

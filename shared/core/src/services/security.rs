@@ -82,6 +82,8 @@ impl App {
         };
         let expires_at = at.to_secs() + RETENTION_SECONDS;
         self.store.record_event(&event, expires_at).await?;
+        // Logins, failures, lockouts and the rest, for the operators' graphs.
+        metrics::counter!("security_events", "event" => kind.as_str()).increment(1);
         Ok(())
     }
 }
