@@ -4,7 +4,7 @@
 //! connection warmed (DynamoDB Local). Needs the emulators:
 //! `eval "$(infra/emulators/start.sh)" && cargo bench -p think-tank-lambda --bench init`.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -14,6 +14,7 @@ use shared::auth::keys::SigningKey;
 use shared::crypto::{b64url_encode, random_bytes};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
+use tokio::process::Command;
 
 /// The functions measured: one of each kind.
 const KINDS: [(&str, &str); 6] = [
@@ -83,13 +84,20 @@ async fn cold_start(env: &[(String, String)], handler: &str) -> Duration {
         .env("_HANDLER", handler)
         .env("AWS_LAMBDA_RUNTIME_API", &address)
         .env("AWS_LAMBDA_FUNCTION_NAME", handler)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/bench")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
         .stdout(Stdio::null())
+        .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let polled = first_poll(&runtime_api).await;
+    let polled = tokio::select! {
+        polled = first_poll(&runtime_api) => polled,
+        status = child.wait() => panic!("{handler} exited before polling: {status:?}"),
+    };
     let elapsed = polled - started;
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.kill().await.unwrap();
     elapsed
 }
 
