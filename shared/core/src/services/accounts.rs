@@ -48,18 +48,32 @@ impl App {
         Ok(record.user)
     }
 
-    async fn single_use_token(
+    /// A fresh token that names `subject` for `ttl` seconds, stored by its hash.
+    pub(super) async fn single_use_token(
         &self,
         purpose: &str,
-        user_id: &str,
+        subject: &str,
         ttl: i64,
     ) -> Result<String, ApiError> {
         let token = random_token(32);
         let now = self.clock.now_secs();
         self.store
-            .put_once(purpose, &sha256_b64(&token), user_id, now + ttl, now)
+            .put_once(purpose, &sha256_b64(&token), subject, now + ttl, now)
             .await?;
         Ok(token)
+    }
+
+    /// The subject of a live single-use token, taken so it works once, as `T`;
+    /// `400 invalid_token` when there is none (or it does not parse).
+    pub(super) async fn take_single_use<T: serde::de::DeserializeOwned>(
+        &self,
+        purpose: &str,
+        token: &str,
+    ) -> Result<T, ApiError> {
+        let now = self.clock.now_secs();
+        let taken = self.store.take(purpose, &sha256_b64(token), now).await?;
+        let json = taken.ok_or(ApiError::InvalidToken)?;
+        serde_json::from_str(&json).map_err(|_| ApiError::InvalidToken)
     }
 
     async fn send_verification(&self, user: &User) -> Result<(), ApiError> {

@@ -10,7 +10,7 @@ use super::mfa_login::PendingLogin;
 use super::oidc::{callback_url, Flow, FlowMode, FLOW_PURPOSE};
 use super::security::ClientMeta;
 use super::sessions::IssuedSession;
-use crate::crypto::{constant_time_eq, random_token, sha256_b64};
+use crate::crypto::{constant_time_eq, sha256_b64};
 use crate::domain::{AuditType, MfaMethod, UserRecord};
 use crate::error::{ApiError, StoreError};
 use crate::ports::Redemption;
@@ -123,11 +123,7 @@ impl App {
     /// The flow started with `state`, removed so that it works once.
     async fn take_flow(&self, state: Option<&str>) -> Result<Flow, ApiError> {
         let state = state.ok_or(ApiError::InvalidToken)?;
-        let now = self.clock.now_secs();
-        let key = sha256_b64(state);
-        let stored = self.store.take(FLOW_PURPOSE, &key, now).await?;
-        let json = stored.ok_or(ApiError::InvalidToken)?;
-        serde_json::from_str(&json).map_err(|_| ApiError::InvalidToken)
+        self.take_single_use(FLOW_PURPOSE, state).await
     }
 
     async fn complete_flow(
@@ -218,20 +214,14 @@ impl App {
         provider: &str,
         code_challenge: String,
     ) -> Result<String, ApiError> {
-        let code = random_token(32);
         let record = LoginCode {
             user_id: user_id.to_string(),
             provider: provider.to_string(),
             code_challenge,
         };
         let json = serde_json::to_string(&record).map_err(anyhow::Error::from)?;
-        let now = self.clock.now_secs();
-        let expires_at = now + LOGIN_CODE_SECONDS;
-        let key = sha256_b64(&code);
-        self.store
-            .put_once(LOGIN_CODE_PURPOSE, &key, &json, expires_at, now)
-            .await?;
-        Ok(code)
+        self.single_use_token(LOGIN_CODE_PURPOSE, &json, LOGIN_CODE_SECONDS)
+            .await
     }
 
     /// `POST /v1/auth/oidc/token`: a mobile app redeems its login code with
@@ -244,11 +234,7 @@ impl App {
         device_name: Option<String>,
         meta: &ClientMeta,
     ) -> Result<IssuedSession, ApiError> {
-        let now = self.clock.now_secs();
-        let key = sha256_b64(code);
-        let taken = self.store.take(LOGIN_CODE_PURPOSE, &key, now).await?;
-        let json = taken.ok_or(ApiError::InvalidToken)?;
-        let login: LoginCode = serde_json::from_str(&json).map_err(|_| ApiError::InvalidToken)?;
+        let login: LoginCode = self.take_single_use(LOGIN_CODE_PURPOSE, code).await?;
         if !constant_time_eq(&sha256_b64(code_verifier), &login.code_challenge) {
             return Err(ApiError::InvalidToken);
         }
