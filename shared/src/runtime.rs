@@ -8,31 +8,42 @@ use lambda_http::{service_fn, Error, Request};
 
 use std::collections::HashMap;
 
-use crate::adapters::aws::AwsClients;
+use crate::adapters::aws::{AwsClients, DynamoStore};
 use crate::clock::SystemClock;
 use crate::config::{Config, MissingSecrets};
+use crate::ports::Probe;
 use crate::wiring::{Port, Route};
 use crate::App;
 
 /// Once per cold start: config from the environment, secrets from Secrets
-/// Manager (see [`deployed_config`]), then the AWS adapters.
+/// Manager (see [`deployed_config`]) while the DynamoDB connection opens,
+/// then the adapters of the function's ports.
 pub async fn lambda_app(ports: &[Port]) -> Result<Arc<App>, Error> {
     crate::logging::init_lambda();
     let clients = AwsClients::from_env().await;
-    let config = deployed_config(std::env::vars().collect(), &clients).await?;
-    let app = crate::wiring::on_aws_for(config, &clients, Arc::new(SystemClock), ports);
-    warm_up(&app, ports).await;
+    let vars: HashMap<String, String> = std::env::vars().collect();
+    let table = vars.get("TABLE_NAME").cloned().unwrap_or_default();
+    let (config, ()) = tokio::join!(
+        deployed_config(vars, &clients),
+        warm_connection(&clients, &table)
+    );
+    let app = crate::wiring::on_aws_for(config?, &clients, Arc::new(SystemClock), ports);
+    warm_providers(&app, ports).await;
     Ok(Arc::new(app))
 }
 
 /// What a cold start does before its first request, so that request does
-/// not pay for it: the DynamoDB connection (TCP and TLS, by reading the
-/// fixed `HEALTH` item, which every role may read) and, for the provider
-/// routes, discovery and keys.
-pub async fn warm_up(app: &App, ports: &[Port]) {
-    if let Err(e) = app.store.ping().await {
+/// not pay for it: opens the DynamoDB connection (TCP and TLS) by reading
+/// the fixed `HEALTH` item, which every role may read.
+pub async fn warm_connection(clients: &AwsClients, table: &str) {
+    let store = DynamoStore::new(clients.dynamodb(), table);
+    if let Err(e) = store.ping().await {
         tracing::warn!(error.cause_chain = ?e, "warming the DynamoDB connection failed");
     }
+}
+
+/// For the provider routes, the other half of the warm-up: discovery and keys.
+pub async fn warm_providers(app: &App, ports: &[Port]) {
     if ports.contains(&Port::IdentityProviders) {
         app.identity_providers.warm().await;
     }

@@ -159,22 +159,19 @@ pub fn on_aws_for(
     ports: &[Port],
 ) -> App {
     let uses = |port| ports.contains(&port);
-    let store = Arc::new(DynamoStore::new(
-        clients.dynamodb.clone(),
-        &config.table_name,
-    ));
+    let store = Arc::new(DynamoStore::new(clients.dynamodb(), &config.table_name));
     let queue: Arc<dyn EmailQueue> = match uses(Port::EmailQueue) {
-        true => Arc::new(SqsQueue::new(clients.sqs.clone(), &config.email_queue_url)),
+        true => Arc::new(SqsQueue::new(clients.sqs(), &config.email_queue_url)),
         false => Arc::new(Unwired("email queue")),
     };
     let sender: Arc<dyn EmailSender> = match (uses(Port::EmailSender), &config.email_delivery) {
-        (true, EmailDelivery::Ses) => Arc::new(SesSender::new(clients.ses.clone())),
+        (true, EmailDelivery::Ses) => Arc::new(SesSender::new(clients.ses())),
         (true, EmailDelivery::Outbox(dir)) => Arc::new(OutboxSender::new(dir)),
         (false, _) => Arc::new(Unwired("email sender")),
     };
     let blobs: Arc<dyn BlobStore> = match uses(Port::Blobs) {
         true => Arc::new(S3Blobs::new(
-            clients.s3.clone(),
+            clients.s3(),
             clients.credentials.clone(),
             &config.bucket_name,
             &clients.region,
@@ -189,7 +186,7 @@ pub fn on_aws_for(
         false => Arc::new(Unwired("notifier")),
     };
     let sms: Arc<dyn SmsSender> = match (uses(Port::SmsSender), &config.sms_delivery) {
-        (true, SmsDelivery::Sns) => Arc::new(SnsSender::new(clients.sns.clone())),
+        (true, SmsDelivery::Sns) => Arc::new(SnsSender::new(clients.sns())),
         (true, SmsDelivery::Outbox(dir)) => Arc::new(OutboxSender::new(dir)),
         (false, _) => Arc::new(Unwired("sms sender")),
     };

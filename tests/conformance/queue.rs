@@ -43,7 +43,7 @@ async fn sqs_delivers_and_its_redrive_policy_dead_letters_after_five_receives() 
     let queues = create_email_queues(&clients, &e2e::unique_name("conformance"))
         .await
         .unwrap();
-    let queue = SqsQueue::new(clients.sqs.clone(), &queues.queue_url);
+    let queue = SqsQueue::new(clients.sqs(), &queues.queue_url);
     queue.ping().await.unwrap();
     queue.enqueue(&job()).await.unwrap();
     for receive in 1..=5 {
@@ -53,7 +53,7 @@ async fn sqs_delivers_and_its_redrive_policy_dead_letters_after_five_receives() 
         queue.release(&batch[0].receipt_handle).await.unwrap();
     }
     assert!(queue.receive(10, 1).await.unwrap().is_empty());
-    let dlq = SqsQueue::new(clients.sqs.clone(), &queues.dead_letter_url);
+    let dlq = SqsQueue::new(clients.sqs(), &queues.dead_letter_url);
     let dead = dlq.receive(10, 1).await.unwrap();
     assert_eq!(dead.len(), 1);
     let delivered = dlq.receive(10, 0).await.unwrap();

@@ -31,7 +31,7 @@ async fn sns_delivers_a_text_to_the_number() {
     let Some(clients) = e2e::aws_clients_or_skip().await else {
         return;
     };
-    let sender = SnsSender::new(clients.sns.clone());
+    let sender = SnsSender::new(clients.sns());
     let text = format!("Your code is 123456 ({})", e2e::unique_name("sms"));
     sender
         .send_sms("job-1", "+14155552671", &text)
@@ -49,7 +49,7 @@ async fn sns_refuses_a_number_that_is_not_e164() {
     let Some(clients) = e2e::aws_clients_or_skip().await else {
         return;
     };
-    let sender = SnsSender::new(clients.sns.clone());
+    let sender = SnsSender::new(clients.sns());
     assert!(sender.send_sms("job-2", "0123", "hello").await.is_err());
 }
 

@@ -8,7 +8,7 @@ pub async fn dynamo_store() -> Option<DynamoStore> {
     let clients = e2e::aws_clients_or_skip().await?;
     let table = e2e::unique_name("conformance");
     create_table(&clients, &table).await.expect("create table");
-    Some(DynamoStore::new(clients.dynamodb, &table))
+    Some(DynamoStore::new(clients.dynamodb(), &table))
 }
 
 pub const NOW: UnixSecs = UnixSecs(1_800_000_000);

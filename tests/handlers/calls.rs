@@ -56,7 +56,7 @@ async fn counted_app() -> Option<(Arc<App>, Recorder)> {
     let table = e2e::unique_name("calls");
     create_table(&clients, &table).await.unwrap();
     let recorder = Recorder::default();
-    let store = DynamoStore::new(recorder.watch(&clients).dynamodb, &table);
+    let store = DynamoStore::new(recorder.watch(&clients).dynamodb(), &table);
     let outbox = std::env::temp_dir().join(e2e::unique_name("calls-outbox"));
     let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();

@@ -37,17 +37,18 @@ async fn rig() -> Option<Rig> {
         .unwrap();
     let table = Link::to(&std::env::var("AWS_ENDPOINT_URL_DYNAMODB").unwrap()).await;
     let queue = Link::to(&std::env::var("AWS_ENDPOINT_URL_SQS").unwrap()).await;
-    let mut through = clients.clone();
-    through.dynamodb = aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(&clients.sdk)
-            .endpoint_url(table.url())
-            .build(),
-    );
-    through.sqs = aws_sdk_sqs::Client::from_conf(
-        aws_sdk_sqs::config::Builder::from(&clients.sdk)
-            .endpoint_url(queue.url())
-            .build(),
-    );
+    let through = clients
+        .clone()
+        .with_dynamodb(aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&clients.sdk)
+                .endpoint_url(table.url())
+                .build(),
+        ))
+        .with_sqs(aws_sdk_sqs::Client::from_conf(
+            aws_sdk_sqs::config::Builder::from(&clients.sdk)
+                .endpoint_url(queue.url())
+                .build(),
+        ));
     let outbox = std::env::temp_dir().join(e2e::unique_name("faults-outbox"));
     let vars = [
         ("BACKEND", "aws"),
@@ -143,7 +144,7 @@ async fn a_dead_queue_neither_fails_registration_nor_loses_the_resend() {
     assert_eq!(resend(&rig.app, &token).await.0, 202);
     let received = rig
         .clients
-        .sqs
+        .sqs()
         .receive_message()
         .queue_url(&rig.queue_url)
         .max_number_of_messages(10)

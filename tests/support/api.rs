@@ -122,7 +122,7 @@ impl Api {
             .expect("create queues in moto");
         let bucket = unique_name("tt");
         clients
-            .s3
+            .s3()
             .create_bucket()
             .bucket(&bucket)
             .send()

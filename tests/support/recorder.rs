@@ -46,40 +46,24 @@ impl Recorder {
 
     /// The same clients, each reporting its calls here.
     pub fn watch(&self, clients: &AwsClients) -> AwsClients {
-        let mut watched = clients.clone();
-        watched.dynamodb = aws_sdk_dynamodb::Client::from_conf(
-            clients
-                .dynamodb
-                .config()
-                .to_builder()
-                .interceptor(self.clone())
-                .build(),
-        );
-        watched.sqs = aws_sdk_sqs::Client::from_conf(
-            clients
-                .sqs
-                .config()
-                .to_builder()
-                .interceptor(self.clone())
-                .build(),
-        );
-        watched.sns = aws_sdk_sns::Client::from_conf(
-            clients
-                .sns
-                .config()
-                .to_builder()
-                .interceptor(self.clone())
-                .build(),
-        );
-        watched.s3 = aws_sdk_s3::Client::from_conf(
-            clients
-                .s3
-                .config()
-                .to_builder()
-                .interceptor(self.clone())
-                .build(),
-        );
-        watched
+        let dynamodb = clients.dynamodb().config().to_builder();
+        let sqs = clients.sqs().config().to_builder();
+        let sns = clients.sns().config().to_builder();
+        let s3 = clients.s3().config().to_builder();
+        clients
+            .clone()
+            .with_dynamodb(aws_sdk_dynamodb::Client::from_conf(
+                dynamodb.interceptor(self.clone()).build(),
+            ))
+            .with_sqs(aws_sdk_sqs::Client::from_conf(
+                sqs.interceptor(self.clone()).build(),
+            ))
+            .with_sns(aws_sdk_sns::Client::from_conf(
+                sns.interceptor(self.clone()).build(),
+            ))
+            .with_s3(aws_sdk_s3::Client::from_conf(
+                s3.interceptor(self.clone()).build(),
+            ))
     }
 }
 

@@ -32,7 +32,7 @@ async fn environment(clients: &AwsClients) -> Vec<(String, String)> {
     create_table(clients, &name).await.unwrap();
     let queues = create_email_queues(clients, &name).await.unwrap();
     clients
-        .s3
+        .s3()
         .create_bucket()
         .bucket(&name)
         .send()

@@ -109,7 +109,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
                 );
             }
             let clients = AwsClients::from_env().await;
-            let sqs = SqsQueue::new(clients.sqs.clone(), &config.email_queue_url);
+            let sqs = SqsQueue::new(clients.sqs(), &config.email_queue_url);
             let app = Arc::new(shared::wiring::on_aws_with(
                 config,
                 &clients,

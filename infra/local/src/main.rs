@@ -38,7 +38,7 @@ async fn provision() -> anyhow::Result<()> {
     let queues =
         shared::adapters::aws::provision::create_email_queues(&clients, "think-tank-email").await?;
     clients
-        .s3
+        .s3()
         .create_bucket()
         .bucket(&config.bucket_name)
         .send()

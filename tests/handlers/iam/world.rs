@@ -40,6 +40,12 @@ pub struct World {
 }
 
 impl World {
+    /// As after a cold start: its warm-up calls count towards the role too.
+    async fn warm_up(&self, app: &App, ports: &[Port]) {
+        shared::runtime::warm_connection(&self.watched, &self.vars["TABLE_NAME"]).await;
+        shared::runtime::warm_providers(app, ports).await;
+    }
+
     pub async fn new(raw: AwsClients) -> Self {
         let table = e2e::unique_name("iam");
         create_table(&raw, &table).await.unwrap();
@@ -47,7 +53,12 @@ impl World {
             .await
             .unwrap();
         let bucket = e2e::unique_name("iam");
-        raw.s3.create_bucket().bucket(&bucket).send().await.unwrap();
+        raw.s3()
+            .create_bucket()
+            .bucket(&bucket)
+            .send()
+            .await
+            .unwrap();
         let outbox = std::env::temp_dir().join(e2e::unique_name("iam-outbox"));
         let (signing, public) = SigningKey::generate("iam").unwrap();
         let secret = || b64url_encode(&random_bytes(32));
@@ -108,7 +119,7 @@ impl World {
             app.email_sender = Arc::new(Ses(self.seen.clone(), outbox));
         }
         if ports.contains(&Port::SmsSender) {
-            let sns = SnsSender::new(self.watched.sns.clone());
+            let sns = SnsSender::new(self.watched.sns());
             let copy = OutboxSender::new(&self.outbox.display().to_string());
             app = app.with_sms_sender(Arc::new(SmsTee(sns, copy)));
         }
@@ -132,8 +143,7 @@ impl World {
     ) -> (u16, http::HeaderMap, Value) {
         self.forget();
         let app = self.app(route.name, route.ports);
-        // As after a cold start: its warm-up calls count towards the role too.
-        shared::runtime::warm_up(&app, route.ports).await;
+        self.warm_up(&app, route.ports).await;
         let answer = body_json((route.handler)(app, request(&event)).await).await;
         let (status, _, body) = &answer;
         assert!(*status < 500, "{} answered {status}: {body}", route.name);
@@ -160,12 +170,12 @@ impl World {
 
     /// Everything queued, through the email worker as one SQS batch.
     pub async fn run_email_worker(&mut self) {
-        let queue = SqsQueue::new(self.raw.sqs.clone(), &self.queue_url);
+        let queue = SqsQueue::new(self.raw.sqs(), &self.queue_url);
         let messages = queue.receive(10, 1).await.unwrap();
         let event = sqs_event(messages.iter().map(|m| (&m.message_id, &m.body)));
         self.forget();
         let app = self.app("email-worker", email_worker::PORTS);
-        shared::runtime::warm_up(&app, email_worker::PORTS).await;
+        self.warm_up(&app, email_worker::PORTS).await;
         let response = email_worker::handle(app, event).await;
         assert!(response.batch_item_failures.is_empty());
         self.note("email-worker");
@@ -175,7 +185,7 @@ impl World {
     /// function (no route enables them yet), so a reset has them to delete.
     pub async fn seed_second_factors(&self, user_id: &str) {
         use shared::ports::MfaStore;
-        let store = DynamoStore::new(self.raw.dynamodb.clone(), &self.vars["TABLE_NAME"]);
+        let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
         store.set_pending_totp(user_id, "sealed").await.unwrap();
         store.activate_totp(user_id, 1).await.unwrap();
         let codes: Vec<String> = (0..10).map(|i| format!("code-{i}")).collect();
@@ -186,7 +196,7 @@ impl World {
     /// (the provider callback that links them is still to come).
     pub async fn seed_identity(&self, user_id: &str) {
         use shared::ports::IdentityStore;
-        let store = DynamoStore::new(self.raw.dynamodb.clone(), &self.vars["TABLE_NAME"]);
+        let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
         let identity = shared::domain::Identity {
             provider: "local".into(),
             subject: format!("sub-{user_id}"),
@@ -200,7 +210,7 @@ impl World {
     /// Puts an object where a presigned upload would, outside any function.
     pub async fn upload(&self, key: &str, bytes: Vec<u8>) {
         let bucket = &self.vars["BUCKET_NAME"];
-        let put = self.raw.s3.put_object().bucket(bucket).key(key);
+        let put = self.raw.s3().put_object().bucket(bucket).key(key);
         put.body(bytes.into()).send().await.unwrap();
     }
 

@@ -57,7 +57,7 @@ pub async fn create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()
 
 async fn try_create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
     let exists = clients
-        .dynamodb
+        .dynamodb()
         .describe_table()
         .table_name(name)
         .send()
@@ -66,7 +66,7 @@ async fn try_create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()
         create_table_once(clients, name).await?;
     }
     clients
-        .dynamodb
+        .dynamodb()
         .update_time_to_live()
         .table_name(name)
         .time_to_live_specification(
@@ -83,7 +83,7 @@ async fn try_create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()
 
 async fn create_table_once(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
     clients
-        .dynamodb
+        .dynamodb()
         .create_table()
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
@@ -114,14 +114,14 @@ pub struct EmailQueues {
 /// The email queue with a redrive policy to its DLQ after 5 receives.
 pub async fn create_email_queues(clients: &AwsClients, name: &str) -> anyhow::Result<EmailQueues> {
     let dlq = clients
-        .sqs
+        .sqs()
         .create_queue()
         .queue_name(format!("{name}-dlq"))
         .send()
         .await?;
     let dead_letter_url = dlq.queue_url().unwrap_or_default().to_string();
     let attrs = clients
-        .sqs
+        .sqs()
         .get_queue_attributes()
         .queue_url(&dead_letter_url)
         .attribute_names(QueueAttributeName::QueueArn)
@@ -135,7 +135,7 @@ pub async fn create_email_queues(clients: &AwsClients, name: &str) -> anyhow::Re
     let redrive =
         serde_json::json!({ "deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5 }).to_string();
     let queue = clients
-        .sqs
+        .sqs()
         .create_queue()
         .queue_name(name)
         .attributes(QueueAttributeName::RedrivePolicy, redrive)
