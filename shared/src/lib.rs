@@ -9,6 +9,8 @@ pub mod config;
 pub mod http;
 pub mod logging;
 pub mod metrics;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod pagination;
 pub mod runtime;
 pub mod wiring;

@@ -10,6 +10,7 @@ mod mfa;
 mod oidc;
 mod realtime;
 mod reauth;
+mod reference;
 mod sessions;
 mod sms;
 mod tasks;

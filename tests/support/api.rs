@@ -163,6 +163,7 @@ impl Api {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Resp {
+        let method_name = method;
         let method = http::Method::from_bytes(method.as_bytes()).unwrap();
         let mut req = self
             .client
@@ -179,6 +180,11 @@ impl Api {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let text = res.text().await.unwrap_or_default();
+        let content_type = headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        crate::openapi::check_response(method_name, path, status, content_type, &text);
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Resp {
             status,

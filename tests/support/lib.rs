@@ -5,6 +5,7 @@ pub mod api;
 pub mod emulators;
 pub mod faults;
 pub mod oidc;
+pub mod openapi;
 pub mod recorder;
 
 pub use api::{Api, Resp, TestUser, ADMIN, ADMIN_EMAIL};

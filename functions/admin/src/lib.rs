@@ -1,5 +1,8 @@
 //! Administration routes: admins only.
 
+#[cfg(feature = "openapi")]
+pub mod docs;
+
 use std::sync::Arc;
 
 use http::Response;
@@ -33,9 +36,11 @@ pub async fn users_list(app: Arc<App>, req: Request) -> Response<Body> {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 struct UserPatchBody {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<shared::domain::Role>))]
     role: Option<String>,
     #[serde(default)]
     locked: Option<bool>,

@@ -1,6 +1,9 @@
 //! Authentication routes (README, "Auth in short"). Each handler: parse, authenticate,
 //! call one service, answer. `src/bin/<route>.rs` runs one as a Lambda.
 
+#[cfg(feature = "openapi")]
+pub mod docs;
+
 mod bodies;
 mod replies;
 

@@ -23,13 +23,16 @@ pub fn no_content_clearing_cookies(via_cookie: bool) -> Reply {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView<'a> {
     session_id: &'a str,
     device_name: Option<&'a str>,
     user_agent: Option<&'a str>,
     #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     created_at: UnixMillis,
     #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     last_used_at: UnixMillis,
     current: bool,
 }
@@ -48,6 +51,7 @@ impl<'a> SessionView<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionList<'a> {
     pub items: Vec<SessionView<'a>>,
 }

@@ -1,5 +1,8 @@
 //! File routes: presigned direct uploads (README, "Files in short").
 
+#[cfg(feature = "openapi")]
+pub mod docs;
+
 use std::sync::Arc;
 
 use http::{Response, StatusCode};
@@ -22,6 +25,8 @@ shared::handlers! {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = FileCreateBody))]
 #[serde(deny_unknown_fields)]
 struct CreateBody {
     filename: String,
@@ -94,9 +99,12 @@ pub async fn files_list(app: Arc<App>, req: Request) -> Response<Body> {
 }
 
 #[derive(serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Download))]
 struct DownloadView<'a> {
     url: &'a str,
     #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     expires_at: UnixMillis,
 }
 

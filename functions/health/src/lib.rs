@@ -1,5 +1,8 @@
 //! `GET /v1/health`: a real check of each dependency, no auth, no secrets.
 
+#[cfg(feature = "openapi")]
+pub mod docs;
+
 use std::sync::Arc;
 
 use http::{Response, StatusCode};
@@ -9,6 +12,7 @@ use shared::App;
 
 shared::handlers! {
     HEALTH: "health" => health, uses [EmailQueue, Blobs];
+    OPENAPI: "openapi" => openapi, uses [];
 }
 
 pub async fn health(app: Arc<App>, req: Request) -> Response<Body> {
@@ -22,6 +26,21 @@ pub async fn health(app: Arc<App>, req: Request) -> Response<Body> {
             StatusCode::SERVICE_UNAVAILABLE
         };
         Reply::json(status, &report)
+    })
+    .await
+}
+
+/// The API's OpenAPI 3.1 description, as committed (a test keeps it equal to
+/// the one the routes' docs generate).
+pub const OPENAPI_DOCUMENT: &str = include_str!("../../../infra/openapi.json");
+
+/// `GET /v1/openapi.json`.
+pub async fn openapi(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        ctx.no_body()?;
+        Ok(Reply::raw_json(StatusCode::OK, OPENAPI_DOCUMENT)
+            .header(http::header::CACHE_CONTROL, "public, max-age=300"))
     })
     .await
 }

@@ -26,6 +26,24 @@ pub fn routes() -> Vec<Route> {
     .collect()
 }
 
+/// Every HTTP route's OpenAPI description (`local openapi` assembles them).
+#[cfg(feature = "openapi")]
+pub fn operations() -> Vec<shared::openapi::Operation> {
+    [
+        auth::docs::operations(),
+        mfa::docs::operations(),
+        oidc::docs::operations(),
+        admin::docs::operations(),
+        health::docs::operations(),
+        tasks::docs::operations(),
+        files::docs::operations(),
+        realtime::docs::operations(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// What one Lambda runs.
 pub enum Function {
     Route(Route),

@@ -1,6 +1,9 @@
 //! Second factors (README, "Two-step sign-in"): TOTP, the phone and SMS
 //! codes, backup codes, and turning MFA off. Each handler: parse, authenticate, call one service, answer.
 
+#[cfg(feature = "openapi")]
+pub mod docs;
+
 use std::sync::Arc;
 
 use http::{Response, StatusCode};
@@ -23,18 +26,21 @@ shared::handlers! {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 struct PhoneBody {
     phone: String,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 struct CodeBody {
     code: String,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 struct DisableBody {
     #[serde(default)]
@@ -43,11 +49,14 @@ struct DisableBody {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct BackupCodes {
     backup_codes: Vec<String>,
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = TotpSetup))]
 struct Setup {
     secret: String,
     otpauth_uri: String,

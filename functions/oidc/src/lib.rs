@@ -1,6 +1,9 @@
 //! Sign-in with OpenID Connect providers (README, "Sign in with a provider").
 //! Each handler: parse, call one service, answer.
 
+#[cfg(feature = "openapi")]
+pub mod docs;
+
 mod finish;
 
 use std::sync::Arc;
@@ -28,16 +31,20 @@ shared::handlers! {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct IdentityList<'a> {
     items: &'a [shared::domain::Identity],
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Provider))]
 struct ProviderView {
     name: String,
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct ProviderList {
     items: Vec<ProviderView>,
 }
@@ -111,6 +118,8 @@ pub async fn callback(app: Arc<App>, req: Request) -> Response<Body> {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = OidcTokenBody))]
 #[serde(deny_unknown_fields)]
 struct TokenBody {
     code: String,

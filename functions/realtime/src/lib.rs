@@ -1,6 +1,9 @@
 //! Realtime (README, "Realtime in short"): the ticket route and the WebSocket API's
 //! `$connect`, `$disconnect` and `$default` routes. Tickets never reach a log.
 
+#[cfg(feature = "openapi")]
+pub mod docs;
+
 use std::sync::Arc;
 
 use http::{Response, StatusCode};

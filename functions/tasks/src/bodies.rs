@@ -10,12 +10,15 @@ const TITLE_MAX: usize = 200;
 const DESCRIPTION_MAX: usize = 5000;
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = TaskCreateBody))]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
     title: String,
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<shared::domain::TaskStatus>))]
     status: Option<String>,
     #[serde(default)]
     assignee_id: Option<String>,
@@ -27,6 +30,8 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = TaskPatchBody))]
 #[serde(deny_unknown_fields)]
 pub struct PatchBody {
     #[serde(default)]
@@ -34,6 +39,7 @@ pub struct PatchBody {
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<shared::domain::TaskStatus>))]
     status: Option<String>,
     #[serde(default, deserialize_with = "present")]
     assignee_id: Option<Option<String>>,

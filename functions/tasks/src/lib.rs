@@ -1,5 +1,8 @@
 //! Task routes (README, "Tasks in short").
 
+#[cfg(feature = "openapi")]
+pub mod docs;
+
 mod bodies;
 
 use std::sync::Arc;

@@ -5,6 +5,7 @@
 pub mod blobs;
 pub mod event;
 pub mod invoke;
+pub mod openapi;
 pub mod queue;
 pub mod router;
 pub mod server;

@@ -26,7 +26,8 @@ async fn run() -> anyhow::Result<()> {
         Some("provision") => provision().await,
         Some("invoke") => invoke().await,
         Some("keygen") => keygen(),
-        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision | invoke <Function> --event <file> | keygen [kid]]"),
+        Some("openapi") => openapi(),
+        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision | invoke <Function> --event <file> | keygen [kid] | openapi]"),
     }
 }
 
@@ -46,6 +47,13 @@ async fn provision() -> anyhow::Result<()> {
     println!("export TABLE_NAME={}", config.table_name);
     println!("export BUCKET_NAME={}", config.bucket_name);
     println!("export EMAIL_QUEUE_URL={}", queues.queue_url);
+    Ok(())
+}
+
+/// Prints the OpenAPI document (`cargo run -p local -- openapi > infra/openapi.json`).
+fn openapi() -> anyhow::Result<()> {
+    let template = std::fs::read_to_string("template.yaml")?;
+    println!("{}", local::openapi::render(&template)?);
     Ok(())
 }
 

@@ -254,6 +254,7 @@ pub trait BlobStore: Probe {
 
 /// How the client sends the bytes (README, "Files in short").
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadTicket {
     pub method: &'static str,
     pub url: String,
@@ -262,6 +263,7 @@ pub struct UploadTicket {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     #[serde(with = "crate::clock::serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub expires_at: UnixMillis,
 }
 

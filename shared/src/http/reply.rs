@@ -13,16 +13,21 @@ pub struct Reply {
 impl Reply {
     pub fn json(status: StatusCode, value: &impl Serialize) -> Result<Self, ApiError> {
         let body = serde_json::to_string(value).map_err(|e| ApiError::Internal(e.into()))?;
+        Ok(Self::raw_json(status, &body))
+    }
+
+    /// A body that is JSON already (e.g. a document compiled into the binary).
+    pub fn raw_json(status: StatusCode, body: &str) -> Self {
         let mut headers = HeaderMap::new();
         headers.insert(
             http::header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        Ok(Self {
+        Self {
             status,
             headers,
-            body: Some(body),
-        })
+            body: Some(body.to_string()),
+        }
     }
 
     pub fn ok(value: &impl Serialize) -> Result<Self, ApiError> {

@@ -13,6 +13,7 @@ use crate::services::sessions::IssuedSession;
 use crate::ApiError;
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse<'a> {
     access_token: &'a str,
     token_type: &'static str,
@@ -64,6 +65,24 @@ impl WebSession {
     }
 }
 
+/// A browser sign-in's body: the tokens are in the cookies.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebSignIn<'a> {
+    user: &'a User,
+    session_id: &'a str,
+    csrf_token: &'a str,
+    expires_in: i64,
+}
+
+/// A browser refresh's body: the new CSRF token and the access cookie's lifetime.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebRefresh<'a> {
+    expires_in: i64,
+    csrf_token: &'a str,
+}
+
 pub enum WebBody {
     Login,
     Refresh,
@@ -77,16 +96,17 @@ pub fn web_session_reply(
     body: WebBody,
 ) -> Result<Reply, ApiError> {
     let web = WebSession::new(issued, csrf_key, now);
-    let json = match body {
-        WebBody::Login => serde_json::json!({
-            "user": issued.user,
-            "session_id": issued.session.id,
-            "csrf_token": web.csrf_token,
-            "expires_in": web.expires_in,
-        }),
-        WebBody::Refresh => {
-            serde_json::json!({ "expires_in": web.expires_in, "csrf_token": web.csrf_token })
-        }
+    let reply = match body {
+        WebBody::Login => Reply::ok(&WebSignIn {
+            user: &issued.user,
+            session_id: &issued.session.id,
+            csrf_token: &web.csrf_token,
+            expires_in: web.expires_in,
+        })?,
+        WebBody::Refresh => Reply::ok(&WebRefresh {
+            expires_in: web.expires_in,
+            csrf_token: &web.csrf_token,
+        })?,
     };
-    Ok(Reply::ok(&json)?.cookies(web.cookies))
+    Ok(reply.cookies(web.cookies))
 }

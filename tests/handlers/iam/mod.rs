@@ -149,6 +149,7 @@ async fn accounts(world: &mut World) -> Tokens {
     assert_eq!(status, 204, "{body}");
     world.send(auth::VERIFY_EMAIL_RESEND, &admin, None).await;
     world.send(auth::JWKS, "", None).await;
+    world.send(health::OPENAPI, "", None).await;
     Tokens {
         admin,
         other: other["access_token"].as_str().unwrap().to_string(),

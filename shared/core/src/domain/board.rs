@@ -6,6 +6,7 @@ use super::Role;
 use crate::clock::{serde_rfc3339, UnixMillis, UnixSecs};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     Todo,
@@ -34,6 +35,7 @@ impl TaskStatus {
 
 /// A task on the board; `version` starts at 1 and grows by one per update.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
     pub id: String,
     pub title: String,
@@ -43,8 +45,10 @@ pub struct Task {
     pub owner_id: String,
     pub version: u64,
     #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: UnixMillis,
     #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: UnixMillis,
 }
 
@@ -56,6 +60,7 @@ pub struct TaskFilter {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FileStatus {
     Pending,
@@ -73,6 +78,7 @@ impl FileStatus {
 
 /// An uploaded (or announced) file. `key` is the object key, generated server-side.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileRecord {
     pub id: String,
     pub filename: String,
@@ -81,6 +87,7 @@ pub struct FileRecord {
     pub status: FileStatus,
     pub owner_id: String,
     #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: UnixMillis,
     #[serde(skip)]
     pub key: String,

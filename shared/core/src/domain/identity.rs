@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::clock::{serde_rfc3339, UnixMillis};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identity {
     pub provider: String,
     /// The provider's `sub` for this person.
@@ -16,5 +17,6 @@ pub struct Identity {
     /// The email the provider vouched for when it was linked.
     pub email: String,
     #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub linked_at: UnixMillis,
 }

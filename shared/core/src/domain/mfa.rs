@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// A factor a user can sign in with after their password.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MfaMethod {
     Totp,

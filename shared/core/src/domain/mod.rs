@@ -50,6 +50,7 @@ impl Email {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Admin,
@@ -78,6 +79,7 @@ impl Role {
 
 /// The public user object (README, "Auth in short").
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: String,
     pub email: String,
@@ -86,6 +88,7 @@ pub struct User {
     pub email_verified: bool,
     pub mfa_enabled: bool,
     #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: UnixMillis,
 }
 
@@ -105,6 +108,7 @@ impl UserRecord {
 
 /// `GET /v1/auth/me`: the user object plus what only its owner sees.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     #[serde(flatten)]
     pub user: User,
@@ -168,6 +172,7 @@ impl Session {
 pub const ROTATED_HASHES_KEPT: usize = 32;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditType {
     LoginSuccess,
@@ -225,6 +230,7 @@ impl AuditType {
 
 /// A security event. `ip_hash` is a keyed hash, never the raw address.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEvent {
     #[serde(skip)]
     pub id: String,
@@ -234,6 +240,7 @@ pub struct AuditEvent {
     pub ip_hash: Option<String>,
     pub user_agent: Option<String>,
     #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: UnixMillis,
     pub detail: serde_json::Value,
 }

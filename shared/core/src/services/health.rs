@@ -9,12 +9,14 @@ use crate::ports::Probe;
 use crate::App;
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Check {
     pub status: &'static str,
     pub latency_ms: f64,
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: &'static str,
     pub version: &'static str,

@@ -1,0 +1,46 @@
+//! The OpenAPI description of the administration routes.
+
+use serde_json::json;
+use shared::domain::{AuditEvent, User};
+use shared::openapi::Operation;
+
+use crate::UserPatchBody;
+
+pub fn operations() -> Vec<Operation> {
+    vec![
+        Operation::new("users-list", "admin", "List users")
+            .admin()
+            .listing::<User>("One page of users."),
+        Operation::new(
+            "user-update",
+            "admin",
+            "Change a user's role, or lock or unlock the account",
+        )
+        .describe("Locking revokes every session of the user.")
+        .admin()
+        .body::<UserPatchBody>(json!({ "role": "editor", "locked": false }))
+        .envelope::<User>(200, "user", "The updated user.")
+        .errors(&["not_found", "conflict"]),
+        Operation::new(
+            "user-mfa-reset",
+            "admin",
+            "Turn a user's second factors off",
+        )
+        .describe("For a user who lost every factor: revokes their sessions and emails them.")
+        .admin()
+        .empty(204, "Every factor is off.")
+        .errors(&["not_found"]),
+        Operation::new(
+            "audit-list",
+            "admin",
+            "The security audit log, newest first",
+        )
+        .admin()
+        .query(
+            "user_id",
+            "Only this user's events.",
+            json!({ "type": "string" }),
+        )
+        .listing::<AuditEvent>("One page of events."),
+    ]
+}

@@ -1,0 +1,53 @@
+//! The OpenAPI description of the file routes.
+
+use serde_json::json;
+use shared::domain::FileRecord;
+use shared::openapi::Operation;
+use shared::ports::UploadTicket;
+
+use crate::{CreateBody, DownloadView};
+
+/// `POST /v1/files`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FileCreated {
+    file: FileRecord,
+    /// How the browser sends the bytes: a `POST` form with `fields` (S3
+    /// presigned POST: the size is enforced) or a `PUT` with `headers`.
+    upload: UploadTicket,
+}
+
+/// `GET /v1/files/{id}`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FileWithDownload {
+    file: FileRecord,
+    download: DownloadView<'static>,
+}
+
+pub fn operations() -> Vec<Operation> {
+    vec![
+        Operation::new("files-create", "files", "Announce an upload")
+            .describe("Answers a presigned request, valid 5 minutes, that sends the bytes straight to storage; then call `POST /v1/files/{id}/complete`.")
+            .signed_in()
+            .body::<CreateBody>(json!({ "filename": "plan.pdf", "content_type": "application/pdf", "size": 48213 }))
+            .reply::<FileCreated>(201, "The pending file and its upload request.")
+            .errors(&["forbidden", "file_too_large"]),
+        Operation::new("file-complete", "files", "Finish an upload")
+            .describe("Checks the stored object's size against the announced one.")
+            .signed_in()
+            .envelope::<FileRecord>(200, "file", "The file, `ready`.")
+            .errors(&["forbidden", "not_found", "conflict"]),
+        Operation::new("files-list", "files", "List files")
+            .signed_in()
+            .listing::<FileRecord>("One page of files."),
+        Operation::new("file-get", "files", "A file and a download link")
+            .signed_in()
+            .reply::<FileWithDownload>(200, "The file and a presigned download URL.")
+            .errors(&["not_found", "conflict"]),
+        Operation::new("file-delete", "files", "Delete a file")
+            .signed_in()
+            .empty(204, "Deleted.")
+            .errors(&["forbidden", "not_found"]),
+    ]
+}

@@ -1,0 +1,24 @@
+//! The OpenAPI description of the realtime ticket route (the WebSocket API
+//! itself is described in `infra/asyncapi.json`).
+
+use shared::openapi::Operation;
+
+/// `POST /v1/realtime/ticket`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct RealtimeTicket {
+    /// Single use; pass as `?ticket=` when opening the WebSocket.
+    ticket: String,
+    /// The WebSocket URL to open, ticket included.
+    url: String,
+    /// Seconds the ticket stays valid.
+    expires_in: i64,
+}
+
+pub fn operations() -> Vec<Operation> {
+    vec![Operation::new("realtime-ticket", "realtime", "A ticket to open the WebSocket")
+        .describe("Browsers cannot set headers on a WebSocket: the ticket stands in for the token, once, for 30 seconds.")
+        .signed_in()
+        .reply::<RealtimeTicket>(201, "The ticket and the URL to open.")
+        .errors(&["rate_limited"])]
+}
