@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod conventions;
 mod files;
+mod guide;
 mod lockout;
 mod mfa;
 mod oidc;

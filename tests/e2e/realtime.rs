@@ -59,7 +59,9 @@ async fn next(socket: &mut Socket) -> Value {
             .expect("the socket is open")
             .expect("a frame");
         if let Message::Text(text) = message {
-            return serde_json::from_str(&text).unwrap();
+            let message = serde_json::from_str(&text).unwrap();
+            e2e::openapi::check_server_message(&message);
+            return message;
         }
     }
 }

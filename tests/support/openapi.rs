@@ -1,6 +1,8 @@
 //! Every response the end-to-end tests receive is checked against the API's
 //! OpenAPI document (`infra/openapi.json`): its status must be documented
-//! for the route, and a JSON body must match the schema given for it.
+//! for the route, and a JSON body must match the schema given for it. Every
+//! WebSocket message the realtime tests receive is checked against the
+//! AsyncAPI document (`infra/asyncapi.json`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -10,10 +12,17 @@ use serde_json::{json, Value};
 
 const DOCUMENT: &str = include_str!("../../infra/openapi.json");
 const DOCUMENT_URI: &str = "urn:think-tank:openapi";
+const ASYNC_DOCUMENT: &str = include_str!("../../infra/asyncapi.json");
+const ASYNC_DOCUMENT_URI: &str = "urn:think-tank:asyncapi";
 
 fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
     DOC.get_or_init(|| serde_json::from_str(DOCUMENT).expect("infra/openapi.json is JSON"))
+}
+
+fn async_document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| serde_json::from_str(ASYNC_DOCUMENT).expect("infra/asyncapi.json is JSON"))
 }
 
 /// The documented path template `path` falls under, literal segments
@@ -45,26 +54,43 @@ fn escape(segment: &str) -> String {
         .replace('}', "%7D")
 }
 
-fn validator(pointer: &str) -> Arc<Validator> {
+/// A validator for the schema at `pointer` inside the document at `uri`.
+fn validator(uri: &str, doc: &Value, pointer: &str) -> Arc<Validator> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<Validator>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(v) = cache.lock().unwrap().get(pointer) {
+    let key = format!("{uri}#{pointer}");
+    if let Some(v) = cache.lock().unwrap().get(&key) {
         return v.clone();
     }
-    let schema = json!({ "$ref": format!("{DOCUMENT_URI}#{pointer}") });
-    let resource = Resource::from_contents(document().clone());
+    let schema = json!({ "$ref": key });
     let built = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
-        .with_resource(DOCUMENT_URI, resource)
+        .with_resource(uri, Resource::from_contents(doc.clone()))
         .build(&schema)
-        .unwrap_or_else(|e| panic!("the schema at {pointer} does not compile: {e}"));
+        .unwrap_or_else(|e| panic!("the schema at {key} does not compile: {e}"));
     let built = Arc::new(built);
-    cache
-        .lock()
-        .unwrap()
-        .insert(pointer.to_string(), built.clone());
+    cache.lock().unwrap().insert(key, built.clone());
     built
+}
+
+fn mismatches(validator: &Validator, instance: &Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+/// Panics unless `message` is one the AsyncAPI document says the server sends.
+pub fn check_server_message(message: &Value) {
+    let pointer = "/components/schemas/ServerMessage";
+    let v = validator(ASYNC_DOCUMENT_URI, async_document(), pointer);
+    let errors = mismatches(&v, message);
+    assert!(
+        errors.is_empty(),
+        "the server sent a message infra/asyncapi.json does not describe:\n{}\nmessage: {message}",
+        errors.join("\n")
+    );
 }
 
 /// Panics unless the response is one the document describes for the route.
@@ -99,10 +125,7 @@ pub fn check_response(method: &str, path: &str, status: u16, content_type: &str,
         escape(media)
     );
     let instance: Value = serde_json::from_str(body).expect("a JSON body");
-    let errors: Vec<String> = validator(&pointer)
-        .iter_errors(&instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
+    let errors = mismatches(&validator(DOCUMENT_URI, document(), &pointer), &instance);
     assert!(
         errors.is_empty(),
         "{} {template} {status}: the body does not match infra/openapi.json:\n{}\nbody: {body}",
@@ -152,6 +175,22 @@ mod tests {
             "application/problem+json",
             &body.to_string(),
         );
+    }
+
+    #[test]
+    fn a_task_push_matches_the_asyncapi_document() {
+        let task = json!({
+            "id": "t1", "title": "T", "description": "", "status": "todo", "assignee_id": null,
+            "owner_id": "u1", "version": 1, "created_at": "2026-11-30T10:00:00Z",
+            "updated_at": "2026-11-30T10:00:00Z",
+        });
+        check_server_message(&json!({ "type": "task.created", "task": task }));
+    }
+
+    #[test]
+    #[should_panic(expected = "does not describe")]
+    fn an_unknown_push_fails() {
+        check_server_message(&json!({ "type": "task.renamed" }));
     }
 
     #[test]

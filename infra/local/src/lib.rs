@@ -2,6 +2,7 @@
 //! routes like API Gateway (from `template.yaml`), plus the email queue's event
 //! source. `BACKEND=memory` runs embedded; `BACKEND=aws` uses the SDK clients.
 
+pub mod asyncapi;
 pub mod blobs;
 pub mod event;
 pub mod invoke;

@@ -27,7 +27,8 @@ async fn run() -> anyhow::Result<()> {
         Some("invoke") => invoke().await,
         Some("keygen") => keygen(),
         Some("openapi") => openapi(),
-        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision | invoke <Function> --event <file> | keygen [kid] | openapi]"),
+        Some("asyncapi") => asyncapi(),
+        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision | invoke <Function> --event <file> | keygen [kid] | openapi | asyncapi]"),
     }
 }
 
@@ -54,6 +55,12 @@ async fn provision() -> anyhow::Result<()> {
 fn openapi() -> anyhow::Result<()> {
     let template = std::fs::read_to_string("template.yaml")?;
     println!("{}", local::openapi::render(&template)?);
+    Ok(())
+}
+
+/// Prints the AsyncAPI document (`cargo run -p local -- asyncapi > infra/asyncapi.json`).
+fn asyncapi() -> anyhow::Result<()> {
+    println!("{}", local::asyncapi::render()?);
     Ok(())
 }
 

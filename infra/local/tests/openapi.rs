@@ -28,6 +28,20 @@ fn the_committed_document_is_the_generated_one() {
 }
 
 #[test]
+fn the_committed_asyncapi_document_is_the_generated_one() {
+    let generated = local::asyncapi::render().unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/asyncapi.json");
+    if std::env::var("UPDATE_OPENAPI").is_ok() {
+        std::fs::write(&path, format!("{generated}\n")).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        committed.trim_end() == generated,
+        "infra/asyncapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p local --test openapi` and commit it"
+    );
+}
+
+#[test]
 fn every_http_route_of_the_template_has_an_operation() {
     let doc = local::openapi::document(TEMPLATE).unwrap();
     let documented: BTreeSet<String> = doc["paths"]

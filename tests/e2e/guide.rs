@@ -1,0 +1,83 @@
+//! The client guide (`infra/clients.md`) stays true: its `sh` blocks run, in
+//! order, as one script against a local gateway on each backend (the memory
+//! backend answers uploads as a `PUT`, S3 as a `POST` form, so both shapes run).
+
+use e2e::on_both_backends;
+
+const GUIDE: &str = include_str!("../../infra/clients.md");
+
+/// The guide's `sh` blocks, in order, as one script.
+fn script(markdown: &str) -> String {
+    let mut out = String::from("set -euo pipefail\n");
+    let mut inside = false;
+    for line in markdown.lines() {
+        match (inside, line.trim_end()) {
+            (false, "```sh") => inside = true,
+            (true, "```") => inside = false,
+            (true, code) => {
+                out.push_str(code);
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `PATH` with the tools CI installs (`~/.cache/think-tank/tools/bin`), if
+/// `jq` and `websocat` are both found on it.
+fn tools_path() -> Option<String> {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let path = format!(
+        "{home}/.cache/think-tank/tools/bin:{}",
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let found = |tool: &str| {
+        path.split(':')
+            .any(|dir| std::path::Path::new(dir).join(tool).is_file())
+    };
+    if found("jq") && found("websocat") {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "the guide needs jq and websocat (.ci/run installs them)"
+    );
+    eprintln!("skipped: the guide needs jq and websocat (cargo install websocat)");
+    None
+}
+
+on_both_backends!(
+    the_client_guide_runs_as_written,
+    &[("DEFAULT_ROLE", "editor")],
+    |api| {
+        let Some(path) = tools_path() else {
+            return;
+        };
+        let dir = std::env::temp_dir().join(e2e::unique_name("guide"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = tokio::process::Command::new("bash")
+            .arg("-c")
+            .arg(script(GUIDE))
+            .current_dir(&dir)
+            .env("API", &api.base)
+            .env("OUTBOX", &api.outbox)
+            .env("PATH", path)
+            .output()
+            .await
+            .expect("bash runs");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            out.status.success(),
+            "the guide failed:\n--- stdout\n{}\n--- stderr\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+);
+
+#[test]
+fn only_sh_blocks_are_run() {
+    let md = "text\n```sh\necho one\n```\n```ts\nnot run\n```\n```sh\necho two\n```\n";
+    assert_eq!(script(md), "set -euo pipefail\necho one\necho two\n");
+}
