@@ -191,14 +191,30 @@ fn problems_by_status(op: &Operation) -> BTreeMap<u16, Vec<(&'static str, &'stat
 fn problem_response(status: u16, codes: &[(&str, &str)]) -> Value {
     let lines: Vec<String> = codes.iter().map(|(c, d)| format!("- `{c}`: {d}")).collect();
     let names: Vec<&str> = codes.iter().map(|(c, _)| *c).collect();
+    let title = http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
+    let examples: Map<String, Value> = codes
+        .iter()
+        .map(|(code, detail)| {
+            let value = json!({
+                "type": format!("https://think-tank.dev/problems/{code}"), "title": title,
+                "status": status, "detail": detail, "code": code,
+                "request_id": "0b7e7c4e-5f0a-4c53-9d1e-2f4f1c8a9b10",
+            });
+            (code.to_string(), json!({ "value": value }))
+        })
+        .collect();
     let mut response = json!({
         "description": lines.join("\n"),
-        "content": { "application/problem+json": { "schema": {
-            "allOf": [
+        "content": { "application/problem+json": {
+            "schema": { "allOf": [
                 { "$ref": "#/components/schemas/Problem" },
                 { "properties": { "status": { "const": status }, "code": { "enum": names } } },
-            ],
-        } } },
+            ] },
+            "examples": examples,
+        } },
     });
     if status == 429 {
         response["headers"] = json!({ "Retry-After": {

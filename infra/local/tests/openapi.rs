@@ -142,3 +142,21 @@ fn signed_in_routes_take_a_bearer_token_or_the_cookie_with_csrf_on_writes() {
     let login = &doc["paths"]["/v1/auth/login"]["post"]["security"];
     assert_eq!(*login, serde_json::json!([]));
 }
+
+#[test]
+fn the_client_guide_lists_every_problem_code_with_its_status() {
+    let guide = include_str!("../../../infra/clients.md");
+    for error in shared::openapi::every_error() {
+        let code = error.code();
+        let status = shared::http::status::status(&error).as_u16().to_string();
+        let row = guide
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{code}` |")))
+            .unwrap_or_else(|| panic!("infra/clients.md has no row for {code}"));
+        let statuses = row.split('|').nth(2).unwrap_or_default();
+        assert!(
+            statuses.contains(&status),
+            "{code}: {status} missing in {row}"
+        );
+    }
+}

@@ -63,7 +63,14 @@ pub async fn get_without_redirects(url: &str, cookie: Option<&str>) -> Resp {
     let res = req.send().await.unwrap();
     let status = res.status().as_u16();
     let headers = res.headers().clone();
-    let body = res.json().await.unwrap_or_default();
+    let text = res.text().await.unwrap_or_default();
+    let content_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let path = url::Url::parse(url).unwrap().path().to_string();
+    e2e::openapi::check_response("GET", &path, status, content_type, &text);
+    let body = serde_json::from_str(&text).unwrap_or_default();
     Resp {
         status,
         headers,
