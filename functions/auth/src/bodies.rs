@@ -11,8 +11,14 @@ use shared::ApiError;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     password: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     name: String,
 }
 
@@ -36,9 +42,12 @@ impl RegisterBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     password: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     device_name: Option<String>,
 }
 
@@ -77,6 +86,10 @@ pub struct RefreshBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MeBody {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub name: String,
 }
 
@@ -84,7 +97,9 @@ pub struct MeBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChangeBody {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     current_password: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     new_password: String,
 }
 
@@ -104,6 +119,7 @@ impl PasswordChangeBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReauthBody {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     password: String,
     #[serde(default)]
     code: Option<String>,
@@ -139,6 +155,7 @@ pub struct TokenBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ForgotBody {
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
 }
 
@@ -147,6 +164,7 @@ pub struct ForgotBody {
 #[serde(deny_unknown_fields)]
 pub struct ResetBody {
     pub token: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 

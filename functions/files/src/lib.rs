@@ -31,6 +31,7 @@ shared::handlers! {
 struct CreateBody {
     filename: String,
     content_type: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     size: u64,
 }
 

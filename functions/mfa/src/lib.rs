@@ -29,6 +29,10 @@ shared::handlers! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 struct PhoneBody {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\+[1-9][0-9]{6,14}$", example = "+447700900123")
+    )]
     phone: String,
 }
 
@@ -36,6 +40,7 @@ struct PhoneBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 struct CodeBody {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     code: String,
 }
 
@@ -45,6 +50,7 @@ struct CodeBody {
 struct DisableBody {
     #[serde(default)]
     password: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     code: String,
 }
 

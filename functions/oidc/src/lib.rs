@@ -122,9 +122,12 @@ pub async fn callback(app: Arc<App>, req: Request) -> Response<Body> {
 #[cfg_attr(feature = "openapi", schema(as = OidcTokenBody))]
 #[serde(deny_unknown_fields)]
 struct TokenBody {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
     code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     code_verifier: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     device_name: Option<String>,
 }
 
