@@ -161,20 +161,19 @@ mod tests {
         check_response("GET", "/v1/tasks/t1", 200, "application/json", body);
     }
 
+    /// `GET /v1/tasks/t1` answering a 404 problem with this `code`.
+    fn task_not_found_with(code: &str) {
+        let body = json!({
+            "type": format!("https://think-tank.dev/problems/{code}"), "title": "Not Found",
+            "status": 404, "detail": "x", "code": code, "request_id": "r1",
+        });
+        let problem = "application/problem+json";
+        check_response("GET", "/v1/tasks/t1", 404, problem, &body.to_string());
+    }
+
     #[test]
     fn a_problem_with_a_documented_code_passes() {
-        let body = json!({
-            "type": "https://think-tank.dev/problems/not_found", "title": "Not Found",
-            "status": 404, "detail": "The resource does not exist.", "code": "not_found",
-            "request_id": "r1",
-        });
-        check_response(
-            "GET",
-            "/v1/tasks/t1",
-            404,
-            "application/problem+json",
-            &body.to_string(),
-        );
+        task_not_found_with("not_found");
     }
 
     #[test]
@@ -196,16 +195,6 @@ mod tests {
     #[test]
     #[should_panic(expected = "does not match")]
     fn a_problem_with_a_code_the_route_does_not_document_fails() {
-        let body = json!({
-            "type": "https://think-tank.dev/problems/email_taken", "title": "Not Found",
-            "status": 404, "detail": "x", "code": "email_taken", "request_id": "r1",
-        });
-        check_response(
-            "GET",
-            "/v1/tasks/t1",
-            404,
-            "application/problem+json",
-            &body.to_string(),
-        );
+        task_not_found_with("email_taken");
     }
 }
