@@ -9,6 +9,7 @@ mod gate;
 mod iam;
 mod identities;
 mod logs;
+mod metrics;
 mod passwordless;
 mod reauth;
 mod revocation;
