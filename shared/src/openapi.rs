@@ -64,8 +64,21 @@ pub struct Operation {
     pub schemas: BTreeMap<String, RefOr<Schema>>,
 }
 
+/// A reference to the component schema `name` (OpenAPI and AsyncAPI alike).
+pub fn component_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
 fn schema_ref<T: ToSchema>() -> Value {
-    json!({ "$ref": format!("#/components/schemas/{}", T::name()) })
+    component_ref(&T::name())
+}
+
+/// `T`'s schema and every schema it refers to, by component name.
+pub fn schemas_of<T: ToSchema>() -> Vec<(String, RefOr<Schema>)> {
+    let mut all = Vec::new();
+    T::schemas(&mut all);
+    all.push((T::name().into_owned(), T::schema()));
+    all
 }
 
 impl Operation {
@@ -102,10 +115,7 @@ impl Operation {
     }
 
     fn collect<T: ToSchema>(&mut self) {
-        let mut nested = Vec::new();
-        T::schemas(&mut nested);
-        self.schemas.extend(nested);
-        self.schemas.insert(T::name().into_owned(), T::schema());
+        self.schemas.extend(schemas_of::<T>());
     }
 
     /// A JSON request body of type `T`, with an example for the reader.

@@ -6,6 +6,7 @@
 
 use serde_json::{json, Map, Value};
 use shared::domain::{FileRecord, Task};
+use shared::openapi::{component_ref, schemas_of};
 use utoipa::ToSchema;
 
 /// The document as committed: pretty JSON.
@@ -30,7 +31,7 @@ pub fn document() -> anyhow::Result<Value> {
         .collect();
     let one_of: Vec<Value> = SERVER_MESSAGES
         .iter()
-        .map(|(name, _)| schema_ref(name))
+        .map(|(name, _)| component_ref(name))
         .collect();
     schemas.insert("ServerMessage".into(), json!({ "oneOf": one_of }));
     let messages: Map<String, Value> = SERVER_MESSAGES
@@ -39,7 +40,7 @@ pub fn document() -> anyhow::Result<Value> {
         .map(|(name, summary)| {
             let message = json!({
                 "name": name, "summary": summary, "contentType": "application/json",
-                "payload": schema_ref(name),
+                "payload": component_ref(name),
             });
             (name.to_string(), message)
         })
@@ -111,7 +112,7 @@ fn payloads() -> Vec<(&'static str, Value)> {
         req.extend_from_slice(required);
         json!({ "type": "object", "required": req, "properties": props, "additionalProperties": false })
     };
-    let task = json!({ "task": schema_ref("Task") });
+    let task = json!({ "task": component_ref("Task") });
     vec![
         (
             "TaskCreated",
@@ -127,7 +128,7 @@ fn payloads() -> Vec<(&'static str, Value)> {
             typed(
                 "file.ready",
                 &["file"],
-                json!({ "file": schema_ref("FileRecord") }),
+                json!({ "file": component_ref("FileRecord") }),
             ),
         ),
         (
@@ -169,17 +170,10 @@ fn payloads() -> Vec<(&'static str, Value)> {
 }
 
 fn collect<T: ToSchema>(schemas: &mut Map<String, Value>) -> anyhow::Result<()> {
-    let mut nested = Vec::new();
-    T::schemas(&mut nested);
-    nested.push((T::name().into_owned(), T::schema()));
-    for (name, schema) in nested {
+    for (name, schema) in schemas_of::<T>() {
         schemas.insert(name, serde_json::to_value(schema)?);
     }
     Ok(())
-}
-
-fn schema_ref(name: &str) -> Value {
-    json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
 fn message_ref(name: &str) -> Value {
