@@ -13,7 +13,6 @@ ST="${SCHEMATHESIS:-schemathesis}"
 
 start_gateway BOOTSTRAP_ADMIN_EMAIL=fuzz-admin@example.com
 register fuzz-admin@example.com
-verify_email fuzz-admin@example.com
 register fuzz-user@example.com
 ADMIN=$(access_token fuzz-admin@example.com)
 USER=$(access_token fuzz-user@example.com)

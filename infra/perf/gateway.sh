@@ -18,9 +18,10 @@ start_gateway() { # extra VAR=value settings...
   for _ in $(seq 1 50); do curl -sf "$BASE/v1/health" >/dev/null && break; sleep 0.1; done
 }
 
-register() { # email
+register() { # email: registers and confirms the address (sign-in needs it)
   curl -sf -X POST "$BASE/v1/auth/register" -H 'content-type: application/json' \
     -d "{\"email\":\"$1\",\"password\":\"$PASSWORD\",\"name\":\"Load\"}" >/dev/null
+  verify_email "$1"
 }
 
 # The login load's accounts: one account's parallel attempts are capped at the

@@ -11,7 +11,6 @@ SECONDS_PER_RUN="${1:-10}"
 # The load-test user is the bootstrap admin (once verified), so it may create tasks.
 start_gateway BOOTSTRAP_ADMIN_EMAIL=load@example.com
 register load@example.com
-verify_email load@example.com
 register_login_accounts
 TOKEN=$(access_token load@example.com)
 

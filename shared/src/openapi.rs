@@ -300,6 +300,7 @@ pub fn every_error() -> Vec<ApiError> {
         InvalidToken,
         CsrfFailed,
         ReauthenticationRequired,
+        EmailNotVerified,
         Forbidden,
         NotFound,
         EmailTaken,
@@ -328,6 +329,7 @@ pub fn every_error() -> Vec<ApiError> {
             | InvalidToken
             | CsrfFailed
             | ReauthenticationRequired
+            | EmailNotVerified
             | Forbidden
             | NotFound
             | EmailTaken

@@ -2,7 +2,7 @@
 // fixed port, a page server on another origin, and headless Debian Chromium.
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -58,8 +58,26 @@ export async function start({ apiPort, pagePort, pageFile, env }) {
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+  const outbox = join(dir, "outbox");
   return {
     browser,
+    // Follows the verification link emailed to `email` (sign-in needs it).
+    async verifyEmail(api, email) {
+      for (let i = 0; i < 100; i++) {
+        const mail = existsSync(outbox) && readdirSync(outbox).find((f) => f.endsWith(`${email}.eml`));
+        if (mail) {
+          const token = readFileSync(join(outbox, mail), "utf8").match(/token=([A-Za-z0-9_-]+)/)[1];
+          const res = await fetch(`${api}/v1/auth/verify-email`, {
+            method: "POST", headers: { "content-type": "application/json" },
+            body: JSON.stringify({ token }),
+          });
+          if (res.status !== 200) throw new Error(`verify-email answered ${res.status}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no verification email reached ${email}`);
+    },
     async stop() {
       await browser.close();
       pages.close();

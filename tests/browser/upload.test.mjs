@@ -37,6 +37,7 @@ test("a browser uploads straight to storage with cookies and CSRF, then download
     body: JSON.stringify({ email, password, name: "Browser" }),
   });
   assert.equal(registered.status, 201);
+  await running.verifyEmail(API, email);
   const page = await browser.newPage();
   await page.goto(PAGE);
   const result = await page.evaluate(([api, e, p]) => window.runUpload(api, e, p), [API, email, password]);

@@ -25,6 +25,8 @@ pub fn user(email: &str) -> UserRecord {
             created_at: NOW.to_millis(),
         },
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        credential_generation: 0,
+        kept_session: None,
     }
 }
 
@@ -45,6 +47,7 @@ pub fn session(user_id: &str) -> Session {
         expires_at: NOW + 3600,
         absolute_expires_at: NOW + 7200,
         authenticated_at: NOW,
+        credential_generation: 0,
         revoked: false,
     }
 }

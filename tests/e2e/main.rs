@@ -14,5 +14,6 @@ mod reauth;
 mod reference;
 mod sessions;
 mod sms;
+mod takeover;
 mod tasks;
 mod web;

@@ -7,17 +7,17 @@ use shared::auth::totp;
 use shared::clock::Clock;
 
 /// A user with TOTP on: the seed and the backup codes they were shown.
-struct Enrolled {
-    user: TestUser,
-    seed: Vec<u8>,
-    backup_codes: Vec<String>,
+pub(crate) struct Enrolled {
+    pub user: TestUser,
+    pub seed: Vec<u8>,
+    pub backup_codes: Vec<String>,
 }
 
-async fn authed(api: &Api, user: &TestUser, path: &str, body: Option<Value>) -> Resp {
+pub(crate) async fn authed(api: &Api, user: &TestUser, path: &str, body: Option<Value>) -> Resp {
     api.send_as("POST", path, &user.access_token, body).await
 }
 
-fn code_now(api: &Api, seed: &[u8]) -> String {
+pub(crate) fn code_now(api: &Api, seed: &[u8]) -> String {
     totp::code_at(seed, api.clock.now_secs()).unwrap()
 }
 
@@ -27,7 +27,11 @@ fn next_step(api: &Api) {
 }
 
 async fn enrol(api: &Api) -> Enrolled {
-    let user = api.user().await;
+    enrol_user(api, api.user().await).await
+}
+
+/// Turns TOTP on for `user` (from their own, recent session).
+pub(crate) async fn enrol_user(api: &Api, user: TestUser) -> Enrolled {
     let setup = authed(api, &user, "/v1/auth/mfa/totp/setup", None).await;
     assert_eq!(setup.status, 200, "{}", setup.body);
     let seed = totp::from_base32(setup.body["secret"].as_str().unwrap()).unwrap();
@@ -54,13 +58,13 @@ async fn enrol(api: &Api) -> Enrolled {
     }
 }
 
-async fn mfa_token(api: &Api, user: &TestUser) -> String {
+pub(crate) async fn mfa_token(api: &Api, user: &TestUser) -> String {
     let login = api.login(&user.email, &user.password).await;
     assert_eq!((login.status, login.code()), (401, "mfa_required"));
     login.body["mfa_token"].as_str().unwrap().to_string()
 }
 
-async fn finish(api: &Api, token: &str, code: &str) -> Resp {
+pub(crate) async fn finish(api: &Api, token: &str, code: &str) -> Resp {
     api.post(
         "/v1/auth/login/mfa",
         json!({ "mfa_token": token, "code": code }),

@@ -29,6 +29,8 @@ pub(crate) async fn user_with(
             created_at: app.clock.now_ms(),
         },
         password_hash: password_hash.into(),
+        credential_generation: 0,
+        kept_session: None,
     };
     assert!(app.store.create_user(&record).await.unwrap());
     for provider in providers {
@@ -42,7 +44,7 @@ pub(crate) async fn user_with(
         assert!(app.store.link_identity(&identity).await.unwrap());
     }
     let issued = app
-        .start_session(&record.user, None, &ClientMeta::default())
+        .start_session(&record, None, &ClientMeta::default())
         .await
         .unwrap();
     (id, issued.access.token)

@@ -39,6 +39,7 @@ async fn no_token_password_or_raw_ip_reaches_the_logs() {
     let app = &h.app;
     let (_, _, _) =
         body_json(auth::register(app.clone(), request(&fixture("register"))).await).await;
+    crate::fixtures::mark_verified(app, "fixture@example.com").await;
     let wrong = with_body(
         "login",
         json!({ "email": "fixture@example.com", "password": "wrong secret 987" }),
@@ -103,25 +104,23 @@ async fn every_log_line_of_a_request_names_the_request_its_route_and_its_user() 
     let app = crate::side_effects::app_with_queue_down();
     let (_, token, user_id) =
         crate::side_effects::register_and_login(&app, "spans@example.com").await;
-    let path = "/v1/auth/verify-email/resend";
-    let mut e = crate::calls::event("POST", path, path, &token, None);
+    let path = "/v1/auth/phone";
+    let body = json!({ "phone": "+14155550100" });
+    let mut e = crate::calls::event("POST", path, path, &token, Some(body));
     // Other tests log failures of fixture events too: this one's id is its own.
     let request_id = e2e::unique_name("spans-request");
     e["requestContext"]["requestId"] = json!(request_id);
-    let (status, _, _) = body_json(auth::verify_email_resend(app, request(&e)).await).await;
+    let (status, _, _) = body_json(mfa::phone_add(app, request(&e)).await).await;
     assert_eq!(
         status, 503,
-        "the queue is down, so the request logs an error"
+        "the queue is down, so the text cannot be queued and the request logs an error"
     );
     let logs = String::from_utf8(CAPTURED.lock().unwrap().clone()).unwrap();
     let failed = logs
         .lines()
         .find(|l| l.contains("request failed") && l.contains(&request_id))
         .expect("the failure is logged with its request id");
-    assert!(
-        failed.contains("POST /v1/auth/verify-email/resend"),
-        "{failed}"
-    );
+    assert!(failed.contains("POST /v1/auth/phone"), "{failed}");
     assert!(failed.contains(&user_id), "{failed}");
 }
 
@@ -143,6 +142,7 @@ async fn no_second_factor_secret_reaches_the_logs() {
     let h = Harness::new();
     let app = &h.app;
     body_json(auth::register(app.clone(), request(&fixture("register"))).await).await;
+    crate::fixtures::mark_verified(app, "fixture@example.com").await;
     let (_, _, login) = body_json(auth::login(app.clone(), request(&fixture("login"))).await).await;
     let access = login["access_token"].as_str().unwrap().to_string();
     let setup = authed("mfa-totp-setup", &access, None);

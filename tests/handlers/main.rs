@@ -3,6 +3,7 @@
 
 mod calls;
 mod concurrency;
+mod factors;
 mod faults;
 mod fixtures;
 mod gate;

@@ -5,12 +5,12 @@ use shared::clock::Clock;
 use shared::services::security::ClientMeta;
 use shared::{ApiError, Claim};
 
-use crate::fixtures::{app_with_clock, login_event, register_event, PASSWORD};
+use crate::fixtures::{app_with_clock, login_event, register_verified_event, PASSWORD};
 
 #[tokio::test]
 async fn a_session_is_recent_until_reauth_seconds_pass_and_reauthenticate_renews_it() {
     let (app, clock) = app_with_clock();
-    assert_eq!(register_event(&app, "sudo@example.com").await, 201);
+    assert_eq!(register_verified_event(&app, "sudo@example.com").await, 201);
     let (_, login) = login_event(&app, "sudo@example.com").await;
     let token = login["access_token"].as_str().unwrap();
     let claims = app.tokens.verify(token, clock.now_secs()).unwrap();
@@ -34,7 +34,7 @@ async fn a_session_is_recent_until_reauth_seconds_pass_and_reauthenticate_renews
 #[tokio::test]
 async fn a_wrong_password_does_not_renew_the_session() {
     let (app, clock) = app_with_clock();
-    register_event(&app, "sudo2@example.com").await;
+    register_verified_event(&app, "sudo2@example.com").await;
     let (_, login) = login_event(&app, "sudo2@example.com").await;
     let claims = app
         .tokens

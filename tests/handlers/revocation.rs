@@ -10,30 +10,46 @@ use shared::ports::RevocationStore;
 use shared::services::accounts::Registration;
 use shared::services::login::LoginInput;
 use shared::services::security::ClientMeta;
+use shared::services::sessions::IssuedSession;
+use shared::{ApiError, App, Claim};
 
 use crate::gate::{app_over, GateStore};
+
+fn password() -> SecretString {
+    SecretString::from("correct horse battery")
+}
+
+/// A registered account whose address is proven.
+async fn verified_account(app: &App, email: &str) -> Email {
+    let email = Email::parse(email).unwrap();
+    let registration = Registration {
+        email: email.clone(),
+        password: password(),
+        name: "Race".into(),
+    };
+    app.register(registration, &ClientMeta::default())
+        .await
+        .unwrap();
+    crate::fixtures::mark_verified(app, email.as_str()).await;
+    email
+}
+
+async fn signed_in(app: &App, email: &Email) -> IssuedSession {
+    let login = LoginInput {
+        email: email.clone(),
+        password: password(),
+        device_name: None,
+        web: false,
+    };
+    app.login(login, &ClientMeta::default()).await.unwrap()
+}
 
 #[tokio::test]
 async fn a_revocation_whose_blacklist_write_failed_completes_on_retry() {
     let store = Arc::new(GateStore::default());
     let app = app_over(store.clone());
-    let email = Email::parse("retry@example.com").unwrap();
-    let password = || SecretString::from("correct horse battery");
-    let registration = Registration {
-        email: email.clone(),
-        password: password(),
-        name: "Retry".into(),
-    };
-    app.register(registration, &ClientMeta::default())
-        .await
-        .unwrap();
-    let login = LoginInput {
-        email,
-        password: password(),
-        device_name: None,
-        web: false,
-    };
-    let issued = app.login(login, &ClientMeta::default()).await.unwrap();
+    let email = verified_account(&app, "retry@example.com").await;
+    let issued = signed_in(&app, &email).await;
     let (user_id, session_id) = (&issued.user.id, &issued.session.id);
 
     store
@@ -44,4 +60,36 @@ async fn a_revocation_whose_blacklist_write_failed_completes_on_retry() {
 
     let now = SystemClock.now_secs();
     assert!(store.is_revoked(&issued.access.jti, now).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_session_from_before_a_password_change_is_never_refreshed_even_if_its_revocation_failed()
+{
+    let store = Arc::new(GateStore::default());
+    let app = app_over(store.clone());
+    let email = verified_account(&app, "race@example.com").await;
+    let changer = signed_in(&app, &email).await;
+    let other = signed_in(&app, &email).await;
+    let now = SystemClock.now_secs();
+    let claims = app.tokens.verify(&changer.access.token, now).unwrap();
+    let caller = app.admit(Claim::new(claims, false)).await.unwrap();
+
+    // The change lands, then revoking the other session fails half-way.
+    store
+        .fail_next_blacklist_write
+        .store(true, Ordering::SeqCst);
+    let new = SecretString::from("a brand new secret");
+    let meta = ClientMeta::default();
+    assert!(app
+        .change_password(&caller, password(), new, &meta)
+        .await
+        .is_err());
+
+    let refused = app.rotate_session(&other.refresh_token, &meta).await;
+    assert!(
+        matches!(refused, Err(ApiError::Unauthorized)),
+        "the older session was refreshed"
+    );
+    let kept = app.rotate_session(&changer.refresh_token, &meta).await;
+    assert!(kept.is_ok(), "the session that made the change stays");
 }

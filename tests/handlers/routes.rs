@@ -4,6 +4,7 @@ async fn registered_and_logged_in(h: &Harness) -> serde_json::Value {
     let (status, _, _) =
         body_json(auth::register(h.app.clone(), request(&fixture("register"))).await).await;
     assert_eq!(status, 201);
+    crate::fixtures::mark_verified(&h.app, "fixture@example.com").await;
     let (status, _, body) =
         body_json(auth::login(h.app.clone(), request(&fixture("login"))).await).await;
     assert_eq!(status, 200, "{body}");

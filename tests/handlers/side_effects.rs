@@ -16,7 +16,7 @@ use shared::ports::{EmailQueue, Probe};
 use shared::{App, Config};
 
 use crate::calls::event;
-use crate::fixtures::{body_json, login_event, register_event, request};
+use crate::fixtures::{body_json, login_event, register_verified_event, request};
 
 struct DownQueue;
 
@@ -59,7 +59,7 @@ pub fn app_with_queue_down() -> Arc<App> {
 
 /// Registers, logs in: (register status, access token, user id).
 pub async fn register_and_login(app: &Arc<App>, email: &str) -> (u16, String, String) {
-    let status = register_event(app, email).await;
+    let status = register_verified_event(app, email).await;
     let (_, login) = login_event(app, email).await;
     let token = login["access_token"]
         .as_str()

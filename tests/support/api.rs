@@ -245,7 +245,7 @@ impl Api {
         .await
     }
 
-    /// Registers and logs in a fresh user with the mobile flow.
+    /// Registers, verifies and logs in a fresh user with the mobile flow.
     pub async fn user(&self) -> TestUser {
         let email = format!("{}@example.com", unique_name("user"));
         self.user_with_email(&email).await
@@ -253,12 +253,22 @@ impl Api {
 
     pub async fn user_with_email(&self, email: &str) -> TestUser {
         let password = "correct horse battery";
-        let registered = self.register(email, password).await;
-        assert_eq!(registered.status, 201, "register: {}", registered.body);
+        self.register_verified(email, password).await;
         self.logged_in(email, password).await
     }
 
-    async fn logged_in(&self, email: &str, password: &str) -> TestUser {
+    /// Registers and follows the verification link, as the owner of the
+    /// address would: sign-in needs a verified email.
+    pub async fn register_verified(&self, email: &str, password: &str) -> Resp {
+        let registered = self.register(email, password).await;
+        assert_eq!(registered.status, 201, "register: {}", registered.body);
+        let verified = self.verify_email(email).await;
+        assert_eq!(verified.status, 200, "verify: {}", verified.body);
+        verified
+    }
+
+    /// Logs in with the mobile flow (the address must be verified).
+    pub async fn logged_in(&self, email: &str, password: &str) -> TestUser {
         let login = self.login(email, password).await;
         assert_eq!(login.status, 200, "login: {}", login.body);
         TestUser {
@@ -275,9 +285,7 @@ impl Api {
     /// the address (the role is granted only then) and logs in.
     pub async fn admin(&self) -> TestUser {
         let password = "correct horse battery";
-        let registered = self.register(ADMIN_EMAIL, password).await;
-        assert_eq!(registered.status, 201, "register: {}", registered.body);
-        let verified = self.verify_email(ADMIN_EMAIL).await;
+        let verified = self.register_verified(ADMIN_EMAIL, password).await;
         assert_eq!(verified.body["user"]["role"], "admin", "{}", verified.body);
         self.logged_in(ADMIN_EMAIL, password).await
     }

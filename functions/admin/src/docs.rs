@@ -16,20 +16,20 @@ pub fn operations() -> Vec<Operation> {
             "admin",
             "Change a user's role, or lock or unlock the account",
         )
-        .describe("Locking revokes every session of the user.")
+        .describe("Sensitive: the admin must have signed in recently. A role change or a lock revokes every session of the user.")
         .admin()
         .body::<UserPatchBody>(json!({ "role": "editor", "locked": false }))
         .envelope::<User>(200, "user", "The updated user.")
-        .errors(&["not_found", "conflict"]),
+        .errors(&["reauthentication_required", "not_found", "conflict"]),
         Operation::new(
             "user-mfa-reset",
             "admin",
             "Turn a user's second factors off",
         )
-        .describe("For a user who lost every factor: revokes their sessions and emails them.")
+        .describe("Sensitive: the admin must have signed in recently. For a user who lost every factor: revokes their sessions and emails them.")
         .admin()
         .empty(204, "Every factor is off.")
-        .errors(&["not_found"]),
+        .errors(&["reauthentication_required", "not_found"]),
         Operation::new(
             "audit-list",
             "admin",

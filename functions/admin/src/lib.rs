@@ -67,9 +67,7 @@ pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
         let patch = ctx.json::<UserPatchBody>()?.validate()?;
         let user_id = ctx.path_id("id")?;
         let meta = ctx.client_meta(app);
-        let user = app
-            .patch_user(caller.user_id(), user_id, patch, &meta)
-            .await?;
+        let user = app.patch_user(&caller, user_id, patch, &meta).await?;
         Reply::ok(&serde_json::json!({ "user": user }))
     })
     .await
@@ -83,7 +81,7 @@ pub async fn user_mfa_reset(app: Arc<App>, req: Request) -> Response<Body> {
         let caller = app.authenticate(&ctx).await?;
         caller.require(Permission::UsersUpdate)?;
         let user_id = ctx.path_id("id")?;
-        app.reset_mfa(caller.user_id(), user_id, &ctx.client_meta(app))
+        app.reset_mfa(&caller, user_id, &ctx.client_meta(app))
             .await?;
         Ok(Reply::empty(http::StatusCode::NO_CONTENT))
     })

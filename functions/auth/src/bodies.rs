@@ -2,6 +2,7 @@
 
 use secrecy::SecretString;
 use serde::Deserialize;
+use shared::domain::Email;
 use shared::services::accounts::Registration;
 use shared::services::login::LoginInput;
 use shared::services::validate::Checks;
@@ -154,9 +155,18 @@ pub struct TokenBody {
 #[derive(Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-pub struct ForgotBody {
+pub struct EmailBody {
     #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
+}
+
+impl EmailBody {
+    pub fn validate(self) -> Result<Email, ApiError> {
+        let mut checks = Checks::default();
+        let email = checks.email("email", &self.email);
+        checks.finish()?;
+        email.ok_or_else(|| ApiError::field("email", "must be a valid email address"))
+    }
 }
 
 #[derive(Deserialize)]

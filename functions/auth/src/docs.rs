@@ -13,20 +13,20 @@ const COOKIES: &str = "Sets `tt_access`, `tt_refresh` (HttpOnly) and `tt_csrf`."
 pub fn operations() -> Vec<Operation> {
     vec![
         Operation::new("register", "auth", "Create an account")
-            .describe("Emails a verification link; the account can sign in at once.")
+            .describe("Emails a verification link; the account can sign in once the address is confirmed.")
             .body::<RegisterBody>(json!({ "email": "ada@example.com", "password": "correct horse battery", "name": "Ada" }))
             .envelope::<User>(201, "user", "The new account.")
             .errors(&["email_taken", "rate_limited"]),
         Operation::new("login", "auth", "Sign in (mobile): tokens in the body")
-            .describe("Answers `401 mfa_required` with an `mfa_token` when the account has a second factor.")
+            .describe("Answers `401 mfa_required` with an `mfa_token` when the account has a second factor, and `403 email_not_verified` for a right password on an account whose address is not confirmed yet.")
             .body::<LoginBody>(json!({ "email": "ada@example.com", "password": "correct horse battery", "device_name": "Pixel 9" }))
             .reply::<TokenResponse>(200, "An access token and a refresh token.")
-            .errors(&["invalid_credentials", "mfa_required", "account_locked", "rate_limited"]),
+            .errors(&["invalid_credentials", "mfa_required", "email_not_verified", "account_locked", "rate_limited"]),
         Operation::new("login-web", "auth", "Sign in (browser): tokens in cookies")
             .body::<LoginBody>(json!({ "email": "ada@example.com", "password": "correct horse battery" }))
             .reply::<WebSignIn>(200, "The user and the CSRF token.")
             .header("Set-Cookie", COOKIES)
-            .errors(&["invalid_credentials", "mfa_required", "account_locked", "rate_limited"]),
+            .errors(&["invalid_credentials", "mfa_required", "email_not_verified", "account_locked", "rate_limited"]),
         Operation::new("login-mfa", "auth", "Finish a sign-in with a second factor")
             .describe("Answers as the sign-in that issued the `mfa_token`: tokens, or cookies for a browser sign-in.")
             .body::<MfaLoginBody>(json!({ "mfa_token": "…", "code": "123456" }))
@@ -82,15 +82,17 @@ pub fn operations() -> Vec<Operation> {
             .envelope::<User>(200, "user", "The user, `email_verified` true.")
             .errors(&["invalid_token"]),
         Operation::new("verify-email-resend", "auth", "Send the verification email again")
-            .signed_in()
-            .empty(202, "An email is on its way unless the address is verified.")
+            .describe("No session needed. Answers 202 for every well-formed address; a link goes out only to an account that exists and is not verified yet.")
+            .body::<EmailBody>(json!({ "email": "ada@example.com" }))
+            .empty(202, "If the account exists and is unverified, an email is on its way.")
             .errors(&["rate_limited"]),
         Operation::new("password-forgot", "auth", "Email a password reset link")
             .describe("Answers 202 whether or not the address has an account.")
-            .body::<ForgotBody>(json!({ "email": "ada@example.com" }))
+            .body::<EmailBody>(json!({ "email": "ada@example.com" }))
             .empty(202, "If the account exists, an email is on its way."),
         Operation::new("password-reset", "auth", "Set a new password with the emailed token")
             .body::<ResetBody>(json!({ "token": "…", "new_password": "a new long passphrase" }))
+            .describe("Also confirms the address. On an account whose address was never confirmed, the factors, phone and provider identities set up before are removed.")
             .empty(204, "Changed; every session is revoked.")
             .errors(&["invalid_token"]),
         Operation::new("jwks", "auth", "The public keys that verify access tokens")

@@ -268,12 +268,13 @@ pub async fn verify_email(app: Arc<App>, req: Request) -> Response<Body> {
     .await
 }
 
+/// No session needed: `202` for every well-formed address.
 pub async fn verify_email_resend(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
-        ctx.no_body()?;
-        let caller = app.authenticate(&ctx).await?;
-        app.resend_verification(&caller).await?;
+        let email = ctx.json::<EmailBody>()?.validate()?;
+        app.resend_verification(&email, &ctx.client_meta(app))
+            .await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
     })
     .await
@@ -282,13 +283,8 @@ pub async fn verify_email_resend(app: Arc<App>, req: Request) -> Response<Body> 
 pub async fn password_forgot(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
-        let body = ctx.json::<ForgotBody>()?;
-        let mut checks = Checks::default();
-        let email = checks.email("email", &body.email);
-        checks.finish()?;
-        if let Some(email) = email {
-            app.forgot_password(&email, &ctx.client_meta(app)).await?;
-        }
+        let email = ctx.json::<EmailBody>()?.validate()?;
+        app.forgot_password(&email, &ctx.client_meta(app)).await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
     })
     .await

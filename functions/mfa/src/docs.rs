@@ -16,7 +16,7 @@ pub fn operations() -> Vec<Operation> {
             .describe("A new secret and its `otpauth://` URI for an authenticator app; confirm with `mfa/totp/enable`.")
             .signed_in()
             .reply::<Setup>(200, "The secret to scan.")
-            .errors(&[SUDO, "conflict"]),
+            .errors(&[SUDO, "email_not_verified", "conflict"]),
         Operation::new("mfa-totp-enable", "mfa", "Turn TOTP on with a first code")
             .signed_in()
             .body::<CodeBody>(json!({ "code": "123456" }))
@@ -26,7 +26,7 @@ pub fn operations() -> Vec<Operation> {
             .describe("Replaces every unused code.")
             .signed_in()
             .reply::<BackupCodes>(200, "Ten new single-use codes, shown once.")
-            .errors(&[SUDO, "conflict"]),
+            .errors(&[SUDO, "email_not_verified", "conflict"]),
         Operation::new("mfa-disable", "mfa", "Turn every second factor off")
             .describe("The password (if the account has one) and a current code.")
             .signed_in()
@@ -38,7 +38,7 @@ pub fn operations() -> Vec<Operation> {
             .signed_in()
             .body::<PhoneBody>(json!({ "phone": "+447700900123" }))
             .empty(202, "A code is on its way.")
-            .errors(&[SUDO, "conflict", "rate_limited"]),
+            .errors(&[SUDO, "email_not_verified", "conflict", "rate_limited"]),
         Operation::new("phone-verify", "mfa", "Confirm my phone number")
             .signed_in()
             .body::<CodeBody>(json!({ "code": "123456" }))

@@ -14,12 +14,40 @@ use tokio_tungstenite::tungstenite::Message;
 
 const CONNECTIONS: usize = 1000;
 const ROUNDS: usize = 5;
+const OUTBOX: &str = "/tmp/think-tank-fanout";
+
+/// The token of the newest verification email to `to` (sign-in needs a verified email).
+async fn verification_token(outbox: &str, to: &str) -> anyhow::Result<String> {
+    for _ in 0..100 {
+        let mut mails: Vec<_> = std::fs::read_dir(outbox)?
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .ends_with(&format!("{to}.eml"))
+            })
+            .map(|e| e.path())
+            .collect();
+        mails.sort();
+        if let Some(mail) = mails.last() {
+            let text = std::fs::read_to_string(mail)?;
+            let start = text.find("token=").map(|i| i + "token=".len());
+            let token: String = text[start.unwrap_or(text.len())..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            return Ok(token);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    anyhow::bail!("no verification email reached {to}")
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let vars = [
         ("IP_RATE_LIMIT", "1000000"),
-        ("LOCAL_OUTBOX_DIR", "/tmp/think-tank-fanout"),
+        ("LOCAL_OUTBOX_DIR", OUTBOX),
         ("LOCAL_HTTP_ADDR", "127.0.0.1:0"),
         ("LOCAL_WS_ADDR", "127.0.0.1:0"),
     ]
@@ -41,6 +69,12 @@ async fn main() -> anyhow::Result<()> {
         .json(&body)
         .send()
         .await?;
+    let token = verification_token(OUTBOX, "fan@example.com").await?;
+    http.post(format!("{base}/v1/auth/verify-email"))
+        .json(&serde_json::json!({ "token": token }))
+        .send()
+        .await?
+        .error_for_status()?;
     let credentials = serde_json::json!({ "email": body["email"], "password": body["password"] });
     let login: serde_json::Value = http
         .post(format!("{base}/v1/auth/login"))

@@ -53,6 +53,9 @@ pub enum EmailKind {
     /// `PasswordReset` if there is an account, so the API does the same work
     /// for every address.
     PasswordResetRequest,
+    /// Not an email yet either: the worker sends a `VerifyEmail` if the
+    /// address has an account that is still unverified.
+    VerifyEmailRequest,
 }
 
 impl EmailKind {
@@ -65,6 +68,7 @@ impl EmailKind {
             EmailKind::MfaChanged { .. } => "mfa_changed",
             EmailKind::SmsCode { .. } => "sms_code",
             EmailKind::PasswordResetRequest => "password_reset_request",
+            EmailKind::VerifyEmailRequest => "verify_email_request",
         }
     }
 }
@@ -169,7 +173,9 @@ pub fn render(kind: &EmailKind, app_base_url: &str) -> Option<Rendered> {
                 &format!("{base}/forgot-password"),
             )
         }
-        EmailKind::PasswordResetRequest | EmailKind::SmsCode { .. } => return None,
+        EmailKind::PasswordResetRequest
+        | EmailKind::VerifyEmailRequest
+        | EmailKind::SmsCode { .. } => return None,
     };
     Some(rendered)
 }

@@ -64,6 +64,9 @@ pub enum ApiError {
     Forbidden,
     #[error("reauthentication required")]
     ReauthenticationRequired,
+    /// A right password (or factor) for an account whose address was never proven.
+    #[error("email not verified")]
+    EmailNotVerified,
     #[error("not found")]
     NotFound,
     #[error("email taken")]
@@ -107,6 +110,7 @@ impl ApiError {
             InvalidToken => "invalid_token",
             CsrfFailed => "csrf_failed",
             ReauthenticationRequired => "reauthentication_required",
+            EmailNotVerified => "email_not_verified",
             Forbidden => "forbidden",
             NotFound => "not_found",
             EmailTaken => "email_taken",
@@ -139,6 +143,7 @@ impl ApiError {
             InvalidToken => "The token is invalid, expired or already used.",
             CsrfFailed => "The CSRF token is missing or does not match this session.",
             ReauthenticationRequired => "Sign in again (POST /v1/auth/reauthenticate) to do this.",
+            EmailNotVerified => "Confirm your email address first (POST /v1/auth/verify-email/resend sends a new link).",
             Forbidden => "You do not have permission for this action.",
             NotFound => "The resource does not exist.",
             EmailTaken => "An account with this email already exists.",

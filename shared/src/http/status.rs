@@ -17,7 +17,9 @@ pub fn status(err: &ApiError) -> StatusCode {
         | InvalidLoginCode => StatusCode::UNAUTHORIZED,
         InvalidCode => StatusCode::UNPROCESSABLE_ENTITY,
         InvalidToken => StatusCode::BAD_REQUEST,
-        CsrfFailed | Forbidden | ReauthenticationRequired => StatusCode::FORBIDDEN,
+        CsrfFailed | Forbidden | ReauthenticationRequired | EmailNotVerified => {
+            StatusCode::FORBIDDEN
+        }
         NotFound => StatusCode::NOT_FOUND,
         EmailTaken | Conflict => StatusCode::CONFLICT,
         PreconditionFailed => StatusCode::PRECONDITION_FAILED,
@@ -45,6 +47,7 @@ mod tests {
             (ApiError::RefreshReused, 401, "refresh_reused"),
             (ApiError::InvalidToken, 400, "invalid_token"),
             (ApiError::CsrfFailed, 403, "csrf_failed"),
+            (ApiError::EmailNotVerified, 403, "email_not_verified"),
             (ApiError::EmailTaken, 409, "email_taken"),
             (ApiError::PayloadTooLarge, 413, "payload_too_large"),
             (

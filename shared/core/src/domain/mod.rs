@@ -92,17 +92,32 @@ pub struct User {
     pub created_at: UnixMillis,
 }
 
-/// A user as stored: the public object plus its password hash (PHC string).
+/// A user as stored: the public object plus its password hash (PHC string)
+/// and where its credentials stand.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserRecord {
     pub user: User,
     pub password_hash: String,
+    /// Counts changes to how the account signs in. Every pending sign-in
+    /// (`mfa_token`, provider login code, reset link) and every session names
+    /// the generation it began in; a change voids the pending ones, and a
+    /// session from an older generation can no longer be refreshed.
+    pub credential_generation: u64,
+    /// The one session the latest change kept (the one that made it).
+    pub kept_session: Option<String>,
 }
 
 impl UserRecord {
     /// Accounts made by an identity provider sign-in have none.
     pub fn has_password(&self) -> bool {
         !self.password_hash.is_empty()
+    }
+
+    /// Whether `session` may still be refreshed: it began in the current
+    /// credential generation, or the latest change kept it.
+    pub fn admits_session(&self, session: &Session) -> bool {
+        session.credential_generation >= self.credential_generation
+            || self.kept_session.as_deref() == Some(session.id.as_str())
     }
 }
 
@@ -126,6 +141,29 @@ pub struct UserChanges {
     pub email_verified: Option<bool>,
     pub password_hash: Option<String>,
     pub mfa_enabled: Option<bool>,
+    /// A change to how the account signs in: the credential generation goes
+    /// up (in the same write as the change itself).
+    pub credentials: Option<CredentialChange>,
+}
+
+/// What a credential change keeps: the session that made it, if any.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CredentialChange {
+    pub keep_session: Option<String>,
+}
+
+impl CredentialChange {
+    /// Every session of the user goes (a reset, an admin action, logout-all).
+    pub fn all_sessions() -> Self {
+        Self::default()
+    }
+
+    /// Every session but the caller's (a password change, a factor turned on or off).
+    pub fn keeping(session_id: &str) -> Self {
+        Self {
+            keep_session: Some(session_id.to_string()),
+        }
+    }
 }
 
 /// An issued access token that may still be alive: what revoking a session must blacklist.
@@ -155,6 +193,8 @@ pub struct Session {
     /// When its holder last proved who they are (the login, or `reauthenticate`):
     /// what sensitive routes compare with `REAUTH_SECONDS`.
     pub authenticated_at: UnixSecs,
+    /// The user's credential generation when the sign-in began.
+    pub credential_generation: u64,
 }
 
 impl Session {

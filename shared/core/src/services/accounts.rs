@@ -37,6 +37,8 @@ impl App {
                 created_at: self.clock.now_ms(),
             },
             password_hash: password::hash(input.password).await?,
+            credential_generation: 0,
+            kept_session: None,
         };
         if !self.store.create_user(&record).await? {
             return Err(ApiError::EmailTaken);
@@ -87,12 +89,40 @@ impl App {
         self.queue_email(&EmailJob::new(&user.email, kind)).await
     }
 
-    pub async fn resend_verification(&self, caller: &Caller) -> Result<(), ApiError> {
-        let user = self.current_user(caller.user_id()).await?;
-        if !user.email_verified {
-            self.send_verification(&user).await?;
+    /// `POST /v1/auth/verify-email/resend`: no session needed. Like a reset
+    /// request, the worker looks the address up (so neither the answer nor
+    /// its timing tells whether an account exists) and sends a new link only
+    /// to an unverified account; past the address's budget nothing is queued.
+    pub async fn resend_verification(
+        &self,
+        email: &Email,
+        meta: &ClientMeta,
+    ) -> Result<(), ApiError> {
+        self.limit_ip("verify_email_resend", meta).await?;
+        let job = EmailJob::new(email.as_str(), EmailKind::VerifyEmailRequest);
+        match self.queue_email(&job).await {
+            Err(ApiError::RateLimited { .. }) => Ok(()),
+            other => other,
         }
-        Ok(())
+    }
+
+    /// The worker's half of [`App::resend_verification`]: a fresh link for an
+    /// unverified account, `None` for a verified or unknown one.
+    pub async fn verification_email(&self, email: &str) -> Result<Option<EmailKind>, ApiError> {
+        let Ok(email) = Email::parse(email) else {
+            return Ok(None);
+        };
+        let record = self.store.user_by_email(&email).await?;
+        let Some(user) = record.map(|r| r.user).filter(|u| !u.email_verified) else {
+            return Ok(None);
+        };
+        let token = self
+            .single_use_token(VERIFY_PURPOSE, &user.id, VERIFY_TTL_SECONDS)
+            .await?;
+        Ok(Some(EmailKind::VerifyEmail {
+            name: user.name,
+            token,
+        }))
     }
 
     /// Marks the address proven; the bootstrap admin's role is granted here,
@@ -141,6 +171,16 @@ impl App {
         })
     }
 
+    /// The user, if their address is proven: factors and phones are only for
+    /// such accounts (`403 email_not_verified`).
+    pub(super) async fn verified_user(&self, user_id: &str) -> Result<User, ApiError> {
+        let user = self.current_user(user_id).await?;
+        match user.email_verified {
+            true => Ok(user),
+            false => Err(ApiError::EmailNotVerified),
+        }
+    }
+
     /// A user who still exists; a deleted one behind a live token is `401`.
     pub(super) async fn current_user(&self, user_id: &str) -> Result<User, ApiError> {
         let record = self.store.user_by_id(user_id).await?;
@@ -184,9 +224,8 @@ impl App {
             password_hash: Some(password::hash(new).await?),
             ..Default::default()
         };
-        self.store.update_user(user_id, &changes).await?;
-        let revoked = self
-            .revoke_all_sessions(user_id, Some(keep_session))
+        let (_, revoked) = self
+            .change_credentials(user_id, changes, Some(keep_session))
             .await?;
         self.audit(
             AuditType::PasswordChange,
@@ -228,7 +267,8 @@ impl App {
         }))
     }
 
-    /// Sets the new password, revokes every session and lifts any lockout.
+    /// Sets the new password, proves the address, revokes every session and
+    /// lifts any lockout.
     pub async fn reset_password(
         &self,
         token: &str,
@@ -250,19 +290,11 @@ impl App {
         if !constant_time_eq(&subject, &reset_subject(&current)) {
             return Err(ApiError::InvalidToken);
         }
-        let changes = UserChanges {
-            password_hash: Some(password::hash(new).await?),
-            ..Default::default()
-        };
-        let record = self
-            .store
-            .update_user(&user_id, &changes)
-            .await?
-            .ok_or(ApiError::InvalidToken)?;
+        let hash = password::hash(new).await?;
+        let (record, revoked) = self.owner_proved_address(&current, hash).await?;
         self.store
             .clear_attempts(&stored_email(&record.user)?)
             .await?;
-        let revoked = self.revoke_all_sessions(&user_id, None).await?;
         self.audit(
             AuditType::PasswordReset,
             Some(&user_id),
@@ -271,6 +303,45 @@ impl App {
         )
         .await
     }
+
+    /// The address's owner proved it (a reset link, a provider that vouches
+    /// for it) and sets `password_hash` (empty: none). An account whose
+    /// address was never proven was set up by whoever registered it, so its
+    /// factors, phone and identities go first and it becomes verified (the
+    /// bootstrap admin's role with it). A credential change either way:
+    /// every session and pending sign-in of the account dies.
+    pub(super) async fn owner_proved_address(
+        &self,
+        record: &UserRecord,
+        password_hash: String,
+    ) -> Result<(UserRecord, usize), ApiError> {
+        let user_id = &record.user.id;
+        let first_proof = !record.user.email_verified;
+        if first_proof {
+            self.drop_second_factors_and_identities(user_id).await?;
+        }
+        let changes = UserChanges {
+            password_hash: Some(password_hash),
+            email_verified: first_proof.then_some(true),
+            mfa_enabled: first_proof.then_some(false),
+            role: self
+                .bootstrap_role(&record.user.email)
+                .filter(|_| first_proof),
+            ..Default::default()
+        };
+        self.change_credentials(user_id, changes, None).await
+    }
+
+    async fn drop_second_factors_and_identities(&self, user_id: &str) -> Result<(), ApiError> {
+        self.store.clear_mfa(user_id).await?;
+        self.store.remove_phone(user_id).await?;
+        for identity in self.store.identities_of(user_id).await? {
+            self.store
+                .unlink_identity(user_id, &identity.provider)
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 /// The stored address of a user, as the key its lockout count is kept under.
@@ -278,9 +349,12 @@ pub(crate) fn stored_email(user: &User) -> Result<Email, ApiError> {
     Email::parse(&user.email).map_err(|e| ApiError::Internal(anyhow::anyhow!("stored email: {e}")))
 }
 
-/// A reset link names the user and the password it replaces (a digest of its
-/// salted hash), so any completed change or reset voids every other link.
+/// A reset link names the user, the password it replaces (a digest of its
+/// salted hash) and the credential generation, so any completed change or
+/// reset, a factor turned on or off, an admin lock and logout-all void every
+/// other link.
 fn reset_subject(record: &UserRecord) -> String {
-    let digest = sha256_b64(&record.password_hash);
+    let state = format!("{}#{}", record.password_hash, record.credential_generation);
+    let digest = sha256_b64(&state);
     format!("{} {}", record.user.id, &digest[..22])
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::security::ClientMeta;
 use crate::domain::{AuditEvent, AuditType, Page, Role, User, UserChanges};
 use crate::error::ApiError;
-use crate::App;
+use crate::{App, Caller};
 
 pub struct UserPatch {
     pub role: Option<Role>,
@@ -22,13 +22,16 @@ impl App {
     }
 
     /// A role change revokes the user's sessions so it takes effect at once.
+    /// Sensitive: the admin must have signed in recently.
     pub async fn patch_user(
         &self,
-        admin_id: &str,
+        admin: &Caller,
         user_id: &str,
         patch: UserPatch,
         meta: &ClientMeta,
     ) -> Result<User, ApiError> {
+        self.require_recent_sign_in(admin).await?;
+        let admin_id = admin.user_id();
         let record = self
             .store
             .user_by_id(user_id)
@@ -40,13 +43,8 @@ impl App {
                 role: Some(role),
                 ..Default::default()
             };
-            user = self
-                .store
-                .update_user(user_id, &changes)
-                .await?
-                .ok_or(ApiError::NotFound)?
-                .user;
-            let revoked = self.revoke_all_sessions(user_id, None).await?;
+            let (updated, revoked) = self.change_credentials(user_id, changes, None).await?;
+            user = updated.user;
             let detail =
                 json!({ "role": role.as_str(), "by": admin_id, "sessions_revoked": revoked });
             self.audit(AuditType::RoleChange, Some(user_id), meta, detail)
@@ -81,7 +79,8 @@ impl App {
         self.store
             .lock_until(&email, now + self.settings.lockout_seconds, now)
             .await?;
-        let revoked = self.revoke_all_sessions(&user.id, None).await?;
+        let changes = UserChanges::default();
+        let (_, revoked) = self.change_credentials(&user.id, changes, None).await?;
         let detail = json!({ "by": admin_id, "sessions_revoked": revoked });
         self.audit(AuditType::AccountLocked, Some(&user.id), meta, detail)
             .await
@@ -99,19 +98,20 @@ impl App {
 
     /// Turns every second factor of the user off (for someone who lost them
     /// all) and revokes their sessions; audited with the admin's id.
+    /// Sensitive: the admin must have signed in recently.
     pub async fn reset_mfa(
         &self,
-        admin_id: &str,
+        admin: &Caller,
         user_id: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
+        self.require_recent_sign_in(admin).await?;
         let record = self
             .store
             .user_by_id(user_id)
             .await?
             .ok_or(ApiError::NotFound)?;
-        let revoked = self.revoke_all_sessions(user_id, None).await?;
-        let detail = json!({ "by": admin_id, "sessions_revoked": revoked });
-        self.turn_mfa_off(&record.user, meta, detail).await
+        let by = json!({ "by": admin.user_id() });
+        self.turn_mfa_off(&record.user, None, meta, by).await
     }
 }

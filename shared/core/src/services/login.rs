@@ -12,7 +12,7 @@ use super::security::ClientMeta;
 use super::sessions::IssuedSession;
 use crate::auth::password;
 use crate::clock::rfc3339;
-use crate::domain::{AuditType, Email, MfaMethod, Reservation, User, UserRecord};
+use crate::domain::{AuditType, Email, MfaMethod, MfaRecord, Reservation, UserRecord};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::App;
@@ -37,42 +37,83 @@ impl App {
     ) -> Result<IssuedSession, ApiError> {
         self.limit_ip("login", meta).await?;
         let record = self.store.user_by_email(&input.email).await?;
-        self.check_password(&input.email, input.password, record.as_ref(), meta)
-            .await?;
+        // The factors are read while the password is hashed: no extra wait.
+        let checked = self.check_password(&input.email, input.password, record.as_ref(), meta);
+        let (checked, factors) = tokio::join!(checked, self.factors_of(record.as_ref()));
+        checked?;
         let Some(record) = record else {
             return Err(ApiError::InvalidCredentials);
         };
-        if record.user.mfa_enabled {
-            let factors = self.store.mfa(&record.user.id).await?;
-            let methods = factors.login_methods();
-            if !methods.is_empty() {
-                // The password was no failure, but the count is cleared only
-                // once the second factor is right too.
-                self.store.release_attempt(&input.email).await?;
-                let pending = PendingLogin::new(&record.user.id, input.web, input.device_name);
-                let mfa_token = pending.seal(&self.keys.pending_logins, self.clock.now_secs());
-                return Err(ApiError::MfaRequired { mfa_token, methods });
-            }
-        }
+        let pending = PendingLogin::new(&record, input.web, input.device_name.clone());
+        self.after_password(&input.email, &record, &factors?, pending)
+            .await?;
         self.store.clear_attempts(&input.email).await?;
-        self.signed_in(&record.user, input.device_name, meta, None)
-            .await
+        self.signed_in(&record, input.device_name, meta, None).await
+    }
+
+    /// The account's second factors, as stored (never a copied flag).
+    pub(super) async fn factors_of(
+        &self,
+        record: Option<&UserRecord>,
+    ) -> Result<MfaRecord, ApiError> {
+        match record {
+            Some(record) => Ok(self.store.mfa(&record.user.id).await?),
+            None => Ok(MfaRecord::default()),
+        }
+    }
+
+    /// What follows a right password: the address must have been proven
+    /// (`email_not_verified`), and with a factor on the sign-in continues as
+    /// an `mfa_token`. Either way the password's attempt is given back: a
+    /// right password never stays counted, and the count is cleared only once
+    /// the whole sign-in has succeeded.
+    async fn after_password(
+        &self,
+        email: &Email,
+        record: &UserRecord,
+        factors: &MfaRecord,
+        pending: PendingLogin,
+    ) -> Result<(), ApiError> {
+        if !record.user.email_verified {
+            self.store.release_attempt(email).await?;
+            return Err(ApiError::EmailNotVerified);
+        }
+        if let Some((mfa_token, methods)) = self.second_factor_prompt(factors, pending) {
+            self.store.release_attempt(email).await?;
+            return Err(ApiError::MfaRequired { mfa_token, methods });
+        }
+        Ok(())
+    }
+
+    /// The `mfa_token` and methods that a sign-in of an account with a
+    /// factor on must finish with; `None` without one.
+    pub(super) fn second_factor_prompt(
+        &self,
+        factors: &MfaRecord,
+        pending: PendingLogin,
+    ) -> Option<(String, Vec<MfaMethod>)> {
+        let methods = factors.login_methods();
+        if methods.is_empty() {
+            return None;
+        }
+        let mfa_token = pending.seal(&self.keys.pending_logins, self.clock.now_secs());
+        Some((mfa_token, methods))
     }
 
     /// Starts the session of a completed sign-in and audits it.
     pub(super) async fn signed_in(
         &self,
-        user: &User,
+        record: &UserRecord,
         device_name: Option<String>,
         meta: &ClientMeta,
         factor: Option<MfaMethod>,
     ) -> Result<IssuedSession, ApiError> {
-        let issued = self.start_session(user, device_name, meta).await?;
+        let issued = self.start_session(record, device_name, meta).await?;
         let mut detail = json!({ "session_id": issued.session.id });
         if let Some(factor) = factor {
             detail["mfa"] = json!(factor.as_str());
         }
-        self.audit(AuditType::LoginSuccess, Some(&user.id), meta, detail)
+        self.audit(AuditType::LoginSuccess, Some(&record.user.id), meta, detail)
             .await?;
         Ok(issued)
     }

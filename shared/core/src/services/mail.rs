@@ -66,11 +66,11 @@ impl App {
             tracing::info!(email.kind = job.kind.name(), email.id = %job.id, "sms sent");
             return Ok(Delivery::Sent);
         }
-        if job.kind == EmailKind::PasswordResetRequest {
-            match self.password_reset_email(&job.to).await? {
+        if let Some(resolved) = self.resolve_request(&job).await? {
+            match resolved {
                 Some(kind) => job.kind = kind,
                 None => {
-                    tracing::info!(email.id = %job.id, "reset requested for an address without an account");
+                    tracing::info!(email.kind = job.kind.name(), email.id = %job.id, "nothing to send for this address");
                     return Ok(Delivery::Dropped);
                 }
             }
@@ -92,6 +92,16 @@ impl App {
         self.remember_sent(&job, now).await?;
         tracing::info!(email.kind = job.kind.name(), email.id = %job.id, "email sent");
         Ok(Delivery::Sent)
+    }
+
+    /// A request the worker turns into an email after looking the address up
+    /// (`Some(None)`: nothing to send); `None` for a job that is an email already.
+    async fn resolve_request(&self, job: &EmailJob) -> Result<Option<Option<EmailKind>>, ApiError> {
+        match job.kind {
+            EmailKind::PasswordResetRequest => Ok(Some(self.password_reset_email(&job.to).await?)),
+            EmailKind::VerifyEmailRequest => Ok(Some(self.verification_email(&job.to).await?)),
+            _ => Ok(None),
+        }
     }
 
     async fn remember_sent(&self, job: &EmailJob, now: UnixSecs) -> StoreResult<()> {

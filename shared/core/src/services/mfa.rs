@@ -23,7 +23,7 @@ impl App {
     /// A new pending TOTP seed (replacing a pending one); `409` while TOTP is on.
     pub async fn totp_setup(&self, caller: &Caller) -> Result<TotpSetup, ApiError> {
         self.require_recent_sign_in(caller).await?;
-        let user = self.current_user(caller.user_id()).await?;
+        let user = self.verified_user(caller.user_id()).await?;
         let seed = totp::new_secret();
         let sealed = self.seeds()?.seal(&seed, &user.id);
         if !self.store.set_pending_totp(&user.id, &sealed).await? {
@@ -61,17 +61,18 @@ impl App {
         if !self.store.activate_totp(user_id, step).await? {
             return Err(ApiError::Conflict);
         }
-        self.factor_enabled(user_id, MfaMethod::Totp, meta).await
+        self.factor_enabled(caller, MfaMethod::Totp, meta).await
     }
 
     /// Marks the account as using MFA, audits, mails the owner; the backup
     /// codes if this is the first set.
     pub(super) async fn factor_enabled(
         &self,
-        user_id: &str,
+        caller: &Caller,
         method: MfaMethod,
         meta: &ClientMeta,
     ) -> Result<Vec<String>, ApiError> {
+        let user_id = caller.user_id();
         let codes = match self.store.backup_codes_left(user_id).await? {
             0 => self.new_backup_codes(user_id).await?,
             _ => Vec::new(),
@@ -80,12 +81,10 @@ impl App {
             mfa_enabled: Some(true),
             ..Default::default()
         };
-        let record = self
-            .store
-            .update_user(user_id, &changes)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let detail = json!({ "factor": method.as_str() });
+        // A factor turned on is a credential change: the other sessions go.
+        let keep = Some(caller.session_id());
+        let (record, revoked) = self.change_credentials(user_id, changes, keep).await?;
+        let detail = json!({ "factor": method.as_str(), "sessions_revoked": revoked });
         self.audit(AuditType::MfaEnabled, Some(user_id), meta, detail)
             .await?;
         self.mail_mfa_change(&record.user, method.as_str(), true)
@@ -101,6 +100,7 @@ impl App {
     ) -> Result<Vec<String>, ApiError> {
         self.require_recent_sign_in(caller).await?;
         let user_id = caller.user_id();
+        self.verified_user(user_id).await?;
         if self.store.mfa(user_id).await?.enabled().is_empty() {
             return Err(ApiError::Conflict);
         }
@@ -151,26 +151,34 @@ impl App {
             (true, None) => return Err(ApiError::field("password", "is required")),
             (false, _) => self.require_recent_sign_in(caller).await?,
         }
+        if record.has_password() {
+            // The password was right: only the code's own attempt counts now.
+            self.store.release_attempt(&email).await?;
+        }
         self.check_second_factor(&record, &factors, code, meta, ApiError::InvalidCode)
             .await?;
         self.store.clear_attempts(&email).await?;
-        self.turn_mfa_off(&record.user, meta, json!({ "by": "owner" }))
+        let keep = Some(caller.session_id());
+        self.turn_mfa_off(&record.user, keep, meta, json!({ "by": "owner" }))
             .await
     }
 
-    /// Clears every factor, marks the account, audits and mails the owner.
+    /// Clears every factor, marks the account (a credential change: every
+    /// session but `keep` is revoked), audits and mails the owner.
     pub(super) async fn turn_mfa_off(
         &self,
         user: &User,
+        keep: Option<&str>,
         meta: &ClientMeta,
-        detail: serde_json::Value,
+        mut detail: serde_json::Value,
     ) -> Result<(), ApiError> {
         self.store.clear_mfa(&user.id).await?;
         let changes = UserChanges {
             mfa_enabled: Some(false),
             ..Default::default()
         };
-        self.store.update_user(&user.id, &changes).await?;
+        let (_, revoked) = self.change_credentials(&user.id, changes, keep).await?;
+        detail["sessions_revoked"] = json!(revoked);
         self.audit(AuditType::MfaDisabled, Some(&user.id), meta, detail)
             .await?;
         self.mail_mfa_change(user, "all", false).await;

@@ -10,7 +10,7 @@ use super::security::ClientMeta;
 use super::sessions::IssuedSession;
 use crate::auth::sealed::SealingKey;
 use crate::clock::UnixSecs;
-use crate::domain::new_id;
+use crate::domain::{new_id, UserRecord};
 use crate::error::ApiError;
 use crate::App;
 
@@ -26,16 +26,20 @@ pub struct PendingLogin {
     user_id: String,
     pub web: bool,
     device_name: Option<String>,
+    /// The account's credential generation when the password was right: a
+    /// credential change in the meantime voids the token.
+    generation: u64,
     expires_at: i64,
 }
 
 impl PendingLogin {
-    pub fn new(user_id: &str, web: bool, device_name: Option<String>) -> Self {
+    pub fn new(record: &UserRecord, web: bool, device_name: Option<String>) -> Self {
         Self {
             jti: new_id(),
-            user_id: user_id.to_string(),
+            user_id: record.user.id.clone(),
             web,
             device_name,
+            generation: record.credential_generation,
             expires_at: 0,
         }
     }
@@ -82,6 +86,7 @@ impl App {
             .store
             .user_by_id(&pending.user_id)
             .await?
+            .filter(|r| r.credential_generation == pending.generation)
             .ok_or(ApiError::InvalidToken)?;
         let factors = self.store.mfa(&record.user.id).await?;
         let method = self
@@ -103,7 +108,7 @@ impl App {
             .clear_attempts(&stored_email(&record.user)?)
             .await?;
         let issued = self
-            .signed_in(&record.user, pending.device_name, meta, Some(method))
+            .signed_in(&record, pending.device_name, meta, Some(method))
             .await?;
         Ok(MfaSignIn {
             issued,
@@ -146,19 +151,37 @@ mod tests {
         SealingKey::new(&[3u8; 32])
     }
 
+    fn record(id: &str) -> UserRecord {
+        UserRecord {
+            user: crate::domain::User {
+                id: id.to_string(),
+                email: format!("{id}@example.com"),
+                name: id.to_string(),
+                role: crate::domain::Role::Viewer,
+                email_verified: true,
+                mfa_enabled: true,
+                created_at: crate::clock::UnixMillis(0),
+            },
+            password_hash: String::new(),
+            credential_generation: 7,
+            kept_session: None,
+        }
+    }
+
     #[test]
     fn a_pending_login_opens_until_it_expires() {
         let now = UnixSecs(1_800_000_000);
-        let token = PendingLogin::new("u1", true, None).seal(&key(), now);
+        let token = PendingLogin::new(&record("u1"), true, None).seal(&key(), now);
         let opened = PendingLogin::open(&key(), &token, now + 299).unwrap();
         assert_eq!((opened.user_id.as_str(), opened.web), ("u1", true));
+        assert_eq!(opened.generation, 7);
         assert!(PendingLogin::open(&key(), &token, now + 300).is_none());
     }
 
     #[test]
     fn a_token_sealed_with_another_key_or_altered_does_not_open() {
         let now = UnixSecs(1_800_000_000);
-        let token = PendingLogin::new("u1", false, None).seal(&key(), now);
+        let token = PendingLogin::new(&record("u1"), false, None).seal(&key(), now);
         assert!(PendingLogin::open(&SealingKey::new(&[4u8; 32]), &token, now).is_none());
         let middle = token.len() / 2;
         let flipped = if &token[middle..=middle] == "A" {

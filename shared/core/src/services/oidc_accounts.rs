@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::oidc_callback::CallbackError;
 use super::security::ClientMeta;
-use crate::domain::{new_id, AuditType, Email, Identity, Role, User, UserChanges, UserRecord};
+use crate::domain::{new_id, AuditType, Email, Identity, Role, User, UserRecord};
 use crate::ports::VerifiedIdentity;
 use crate::App;
 
@@ -36,25 +36,13 @@ impl App {
         Ok(record)
     }
 
-    /// Drops the password, factors, phone and sessions of an account whose
-    /// address was never proven, and marks the address proven.
+    /// Drops the password, factors, phone, identities and sessions of an
+    /// account whose address was never proven, and marks the address proven.
     async fn secure_for_verified_owner(
         &self,
         record: UserRecord,
     ) -> Result<(UserRecord, Value), CallbackError> {
-        let user_id = record.user.id.clone();
-        self.store.clear_mfa(&user_id).await?;
-        self.store.remove_phone(&user_id).await?;
-        let changes = UserChanges {
-            password_hash: Some(String::new()),
-            email_verified: Some(true),
-            mfa_enabled: Some(false),
-            role: self.bootstrap_role(&record.user.email),
-            ..Default::default()
-        };
-        let updated = self.store.update_user(&user_id, &changes).await?;
-        let updated = updated.ok_or(CallbackError::ServerError)?;
-        let revoked = self.revoke_all_sessions(&user_id, None).await?;
+        let (updated, revoked) = self.owner_proved_address(&record, String::new()).await?;
         let detail = json!({ "unverified_account_secured": true, "sessions_revoked": revoked });
         Ok((updated, detail))
     }
@@ -79,6 +67,8 @@ impl App {
                 created_at: self.clock.now_ms(),
             },
             password_hash: String::new(),
+            credential_generation: 0,
+            kept_session: None,
         };
         if self.store.create_user(&record).await? {
             return Ok((record, json!({ "account_created": true })));

@@ -101,6 +101,10 @@ struct LoginCode {
     user_id: String,
     provider: String,
     code_challenge: String,
+    /// The account's credential generation: a change before the code is
+    /// redeemed voids it.
+    #[serde(default)]
+    generation: u64,
 }
 
 impl App {
@@ -165,15 +169,11 @@ impl App {
     ) -> Result<ProviderSignIn, CallbackError> {
         let email = super::accounts::stored_email(&record.user)?;
         self.reserve_attempt(&email).await?;
-        let methods = match record.user.mfa_enabled {
-            true => self.store.mfa(&record.user.id).await?.login_methods(),
-            false => Vec::new(),
-        };
+        let factors = self.store.mfa(&record.user.id).await?;
         let provider = flow.provider.as_str();
-        if !methods.is_empty() {
+        let pending = PendingLogin::new(&record, flow.mode == FlowMode::Web, None);
+        if let Some((mfa_token, methods)) = self.second_factor_prompt(&factors, pending) {
             self.store.release_attempt(&email).await?;
-            let pending = PendingLogin::new(&record.user.id, flow.mode == FlowMode::Web, None);
-            let mfa_token = pending.seal(&self.keys.pending_logins, self.clock.now_secs());
             let detail = json!({ "provider": provider, "mfa_required": true });
             self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
                 .await?;
@@ -187,7 +187,7 @@ impl App {
             }
             FlowMode::Mobile => {
                 let challenge = flow.app_code_challenge.clone().unwrap_or_default();
-                let code = self.login_code(&record.user.id, provider, challenge);
+                let code = self.login_code(&record, provider, challenge);
                 Ok(ProviderSignIn::Mobile { code: code.await? })
             }
         }
@@ -201,7 +201,7 @@ impl App {
         device_name: Option<String>,
         meta: &ClientMeta,
     ) -> Result<IssuedSession, ApiError> {
-        let issued = self.start_session(&record.user, device_name, meta).await?;
+        let issued = self.start_session(record, device_name, meta).await?;
         let detail = json!({ "provider": provider, "session_id": issued.session.id });
         self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
             .await?;
@@ -210,14 +210,15 @@ impl App {
 
     async fn login_code(
         &self,
-        user_id: &str,
+        account: &UserRecord,
         provider: &str,
         code_challenge: String,
     ) -> Result<String, ApiError> {
         let record = LoginCode {
-            user_id: user_id.to_string(),
+            user_id: account.user.id.clone(),
             provider: provider.to_string(),
             code_challenge,
+            generation: account.credential_generation,
         };
         let json = serde_json::to_string(&record).map_err(anyhow::Error::from)?;
         self.single_use_token(LOGIN_CODE_PURPOSE, &json, LOGIN_CODE_SECONDS)
@@ -239,7 +240,9 @@ impl App {
             return Err(ApiError::InvalidToken);
         }
         let record = self.store.user_by_id(&login.user_id).await?;
-        let record = record.ok_or(ApiError::InvalidToken)?;
+        let record = record
+            .filter(|r| r.credential_generation == login.generation)
+            .ok_or(ApiError::InvalidToken)?;
         self.provider_session(&record, &login.provider, device_name, meta)
             .await
     }

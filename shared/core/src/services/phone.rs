@@ -36,6 +36,7 @@ impl App {
             .map_err(|message| ApiError::field("phone", message))?;
         self.require_recent_sign_in(caller).await?;
         let user_id = caller.user_id();
+        self.verified_user(user_id).await?;
         if !self.store.set_phone(user_id, phone.as_str()).await? {
             return Err(ApiError::Conflict);
         }
@@ -86,7 +87,7 @@ impl App {
         if !self.store.enable_sms(user_id).await? {
             return Err(ApiError::Conflict);
         }
-        self.factor_enabled(user_id, MfaMethod::Sms, meta).await
+        self.factor_enabled(caller, MfaMethod::Sms, meta).await
     }
 
     /// `POST /v1/auth/mfa/sms/send`: a sign-in code for `reauthenticate` or `mfa/disable`.

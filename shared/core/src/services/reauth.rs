@@ -28,16 +28,17 @@ impl App {
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let email = stored_email(&record.user)?;
-        self.check_password(&email, password, Some(&record), meta)
-            .await?;
-        if record.user.mfa_enabled {
-            let factors = self.store.mfa(caller.user_id()).await?;
-            if !factors.enabled().is_empty() {
-                let code =
-                    code.ok_or_else(|| ApiError::field("code", "is required while MFA is on"))?;
-                self.check_second_factor(&record, &factors, code, meta, ApiError::InvalidCode)
-                    .await?;
-            }
+        let checked = self.check_password(&email, password, Some(&record), meta);
+        let (checked, factors) = tokio::join!(checked, self.store.mfa(caller.user_id()));
+        checked?;
+        let factors = factors?;
+        if !factors.enabled().is_empty() {
+            // The password was right: it never stays counted, whatever follows.
+            self.store.release_attempt(&email).await?;
+            let code =
+                code.ok_or_else(|| ApiError::field("code", "is required while MFA is on"))?;
+            self.check_second_factor(&record, &factors, code, meta, ApiError::InvalidCode)
+                .await?;
         }
         self.store.clear_attempts(&email).await?;
         let now = self.clock.now_secs();

@@ -7,7 +7,10 @@ use super::security::ClientMeta;
 use crate::auth::refresh::RefreshToken;
 use crate::clock::{UnixMillis, UnixSecs};
 use crate::crypto::constant_time_eq;
-use crate::domain::{new_id, AuditType, LiveJti, Session, User, ROTATED_HASHES_KEPT};
+use crate::domain::{
+    new_id, AuditType, CredentialChange, LiveJti, Session, User, UserChanges, UserRecord,
+    ROTATED_HASHES_KEPT,
+};
 use crate::error::ApiError;
 use crate::tokens::{accepted_until, IssuedToken};
 use crate::{App, Caller, Claim};
@@ -27,12 +30,14 @@ impl IssuedSession {
 }
 
 impl App {
+    /// Starts a session in the account's current credential generation.
     pub async fn start_session(
         &self,
-        user: &User,
+        record: &UserRecord,
         device_name: Option<String>,
         meta: &ClientMeta,
     ) -> Result<IssuedSession, ApiError> {
+        let user = &record.user;
         let now_ms = self.clock.now_ms();
         let now = now_ms.to_secs();
         let session_id = new_id();
@@ -56,6 +61,7 @@ impl App {
             absolute_expires_at: absolute,
             revoked: false,
             authenticated_at: now,
+            credential_generation: record.credential_generation,
         };
         self.store.create_session(&session).await?;
         Ok(IssuedSession {
@@ -84,6 +90,12 @@ impl App {
         let now_ms = self.clock.now_ms();
         let now = now_ms.to_secs();
         if !session.is_live(now) {
+            return Err(ApiError::Unauthorized);
+        }
+        if !user.admits_session(&session) {
+            // A credential change came after this session began; finish the
+            // revocation that change started, in case it was interrupted.
+            self.revoke_session(&session.user_id, &session.id).await?;
             return Err(ApiError::Unauthorized);
         }
         let hash = presented.hash();
@@ -206,6 +218,27 @@ impl App {
         Ok(revoked.into_iter().filter(|r| *r).count())
     }
 
+    /// Applies `changes` as a change to how the account signs in: the
+    /// credential generation goes up in the same write (voiding every
+    /// outstanding `mfa_token`, provider login code and reset link, and the
+    /// refresh of every session but `keep`), then the other sessions are
+    /// revoked. Returns the updated account and how many sessions went.
+    pub(super) async fn change_credentials(
+        &self,
+        user_id: &str,
+        mut changes: UserChanges,
+        keep: Option<&str>,
+    ) -> Result<(UserRecord, usize), ApiError> {
+        changes.credentials = Some(match keep {
+            Some(session_id) => CredentialChange::keeping(session_id),
+            None => CredentialChange::all_sessions(),
+        });
+        let record = self.store.update_user(user_id, &changes).await?;
+        let record = record.ok_or(ApiError::Unauthorized)?;
+        let revoked = self.revoke_all_sessions(user_id, keep).await?;
+        Ok((record, revoked))
+    }
+
     /// The caller's live sessions, read while the revocation check runs.
     pub async fn my_sessions(&self, claim: Claim) -> Result<(Caller, Vec<Session>), ApiError> {
         let user_id = claim.user_id().to_owned();
@@ -224,9 +257,14 @@ impl App {
             .await
     }
 
-    /// Ends every session of the caller's; returns how many.
+    /// Ends every session of the caller's (a credential change: pending
+    /// sign-ins die too); returns how many.
     pub async fn logout_all(&self, caller: &Caller) -> Result<usize, ApiError> {
-        self.revoke_all_sessions(caller.user_id(), None).await
+        let changes = UserChanges::default();
+        let (_, revoked) = self
+            .change_credentials(caller.user_id(), changes, None)
+            .await?;
+        Ok(revoked)
     }
 
     /// Ends one of the caller's own sessions; `false` if there is no such live one.

@@ -67,6 +67,10 @@ impl UserStore for MemoryStore {
         if let Some(on) = changes.mfa_enabled {
             record.user.mfa_enabled = on;
         }
+        if let Some(change) = &changes.credentials {
+            record.credential_generation += 1;
+            record.kept_session = change.keep_session.clone();
+        }
         Ok(Some(record.clone()))
     }
 

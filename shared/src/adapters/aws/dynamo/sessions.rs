@@ -35,6 +35,10 @@ fn session_to_item(sn: &Session) -> Item {
         ("absolute_expires_at".into(), n(sn.absolute_expires_at)),
         ("revoked".into(), b(sn.revoked)),
         ("authenticated_at".into(), n(sn.authenticated_at)),
+        (
+            "credential_generation".into(),
+            n(sn.credential_generation as i64),
+        ),
         (TTL.into(), n(sn.expires_at)),
     ]);
     put_opt(&mut item, "device_name", &sn.device_name);
@@ -78,6 +82,7 @@ fn session_from_item(item: &Item) -> anyhow::Result<Session> {
         revoked: get_b(item, "revoked"),
         // Sessions from before sudo mode count as signed in long ago.
         authenticated_at: get_n(item, "authenticated_at").map_or(UnixSecs(0), UnixSecs),
+        credential_generation: get_n(item, "credential_generation").unwrap_or(0) as u64,
     })
 }
 

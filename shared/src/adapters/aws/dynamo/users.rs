@@ -25,7 +25,12 @@ fn user_to_item(r: &UserRecord) -> Item {
         ("mfa_enabled".into(), b(u.mfa_enabled)),
         ("created_at".into(), n(u.created_at)),
         ("password_hash".into(), s(&r.password_hash)),
+        (
+            "credential_generation".into(),
+            n(r.credential_generation as i64),
+        ),
     ]);
+    put_opt(&mut item, "kept_session", &r.kept_session);
     item.extend(keys::index_entry(GSI1, keys::USERS, &u.id));
     item
 }
@@ -43,11 +48,14 @@ fn user_from_item(item: &Item) -> anyhow::Result<UserRecord> {
             created_at: require_time(item, "created_at")?,
         },
         password_hash: require_s(item, "password_hash")?,
+        credential_generation: get_n(item, "credential_generation").unwrap_or(0) as u64,
+        kept_session: get_s(item, "kept_session"),
     })
 }
 
 /// `SET #a = :a, …` for the changed attributes (`name` and `role` are
-/// reserved words, so every attribute is aliased).
+/// reserved words, so every attribute is aliased); a credential change adds
+/// one to the generation and sets or removes the kept session in the same write.
 fn update_expression(changes: &UserChanges) -> Option<(String, Item)> {
     let mut values: Item = HashMap::new();
     let mut add = |attr: &str, value: AttributeValue| {
@@ -68,7 +76,15 @@ fn update_expression(changes: &UserChanges) -> Option<(String, Item)> {
     if let Some(on) = changes.mfa_enabled {
         add("mfa_enabled", b(on));
     }
-    if values.is_empty() {
+    let mut tail = String::new();
+    if let Some(change) = &changes.credentials {
+        match &change.keep_session {
+            Some(keep) => add("kept_session", s(keep)),
+            None => tail.push_str(" REMOVE #kept_session"),
+        }
+        tail.push_str(" ADD #credential_generation :credential_generation");
+    }
+    if values.is_empty() && tail.is_empty() {
         return None;
     }
     let mut sets: Vec<String> = values
@@ -76,7 +92,22 @@ fn update_expression(changes: &UserChanges) -> Option<(String, Item)> {
         .map(|v| format!("#{0} = :{0}", &v[1..]))
         .collect();
     sets.sort();
-    Some((format!("SET {}", sets.join(", ")), values))
+    if changes.credentials.is_some() {
+        values.insert(":credential_generation".into(), n(1));
+    }
+    let set = match sets.is_empty() {
+        true => String::new(),
+        false => format!("SET {}", sets.join(", ")),
+    };
+    Some((format!("{set}{tail}").trim_start().to_string(), values))
+}
+
+/// Every `#name` the expression uses.
+fn aliased_attributes(expression: &str) -> std::collections::BTreeSet<&str> {
+    expression
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))
+        .filter_map(|word| word.strip_prefix('#'))
+        .collect()
 }
 
 pub(super) fn is_taken(e: &TransactWriteItemsError) -> bool {
@@ -148,11 +179,10 @@ impl UserStore for DynamoStore {
             .update_item()
             .table_name(self.table())
             .set_key(Some(keys::user(id)))
-            .update_expression(expression)
+            .update_expression(&expression)
             .condition_expression("attribute_exists(pk)")
             .return_values(ReturnValue::AllNew);
-        for value in values.keys() {
-            let attr = &value[1..];
+        for attr in aliased_attributes(&expression) {
             req = req.expression_attribute_names(format!("#{attr}"), attr);
         }
         let req = req.set_expression_attribute_values(Some(values));
