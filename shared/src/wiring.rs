@@ -98,6 +98,7 @@ pub fn assemble(
         ip_pepper: config.ip_hash_pepper.expose_secret().to_vec(),
         codes: derive_key(secret, "mfa-codes"),
         pending_logins: SealingKey::derived(secret, "mfa-login"),
+        sms_jobs: SealingKey::derived(secret, "sms-jobs"),
         seeds: config
             .mfa_encryption_key
             .as_ref()

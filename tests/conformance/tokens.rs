@@ -9,6 +9,8 @@ conformance!(
     a_single_use_token_is_taken_once,
     concurrent_takes_have_one_winner,
     an_expired_token_cannot_be_taken_and_its_key_can_be_reused,
+    a_replaced_entry_voids_the_one_before_and_a_wrong_subject_takes_nothing,
+    concurrent_matching_takes_have_one_winner,
     attempts_are_granted_up_to_the_threshold_and_a_lock_refuses_until_it_lapses,
     a_lock_starts_only_at_the_threshold,
     a_released_attempt_is_given_back_but_never_during_a_lock,
@@ -53,6 +55,45 @@ async fn concurrent_takes_have_one_winner(store: &dyn Store) {
         .await
         .into_iter()
         .filter(|r| r.as_ref().unwrap().is_some())
+        .count();
+    assert_eq!(won, 1);
+}
+
+async fn a_replaced_entry_voids_the_one_before_and_a_wrong_subject_takes_nothing(
+    store: &dyn Store,
+) {
+    store
+        .replace("code", "u1", "first", NOW + 60)
+        .await
+        .unwrap();
+    store
+        .replace("code", "u1", "second", NOW + 60)
+        .await
+        .unwrap();
+    assert!(!store.take_if("code", "u1", "first", NOW).await.unwrap());
+    assert!(
+        !store.take_if("code", "u1", "guess", NOW).await.unwrap(),
+        "a wrong subject"
+    );
+    assert!(store.take_if("code", "u1", "second", NOW).await.unwrap());
+    assert!(
+        !store.take_if("code", "u1", "second", NOW).await.unwrap(),
+        "once"
+    );
+    store.replace("code", "u2", "late", NOW + 60).await.unwrap();
+    assert!(!store.take_if("code", "u2", "late", NOW + 60).await.unwrap());
+}
+
+async fn concurrent_matching_takes_have_one_winner(store: &dyn Store) {
+    store
+        .replace("code", "u3", "right", NOW + 60)
+        .await
+        .unwrap();
+    let takes = (0..8).map(|_| store.take_if("code", "u3", "right", NOW));
+    let won = futures::future::join_all(takes)
+        .await
+        .into_iter()
+        .filter(|r| *r.as_ref().unwrap())
         .count();
     assert_eq!(won, 1);
 }

@@ -10,6 +10,7 @@ use shared::clock::Clock;
 
 const US: &str = "+14155552671";
 const UK: &str = "+447400123456";
+const CANADA: &str = "+16045550123";
 
 async fn authed(api: &Api, user: &TestUser, method: &str, path: &str, body: Option<Value>) -> Resp {
     api.send_as(method, path, &user.access_token, body).await
@@ -99,17 +100,44 @@ on_both_backends!(a_phone_is_verified_with_the_code_texted_to_it, |api| {
 });
 
 on_both_backends!(
-    numbers_outside_the_allowed_countries_or_malformed_are_refused,
+    numbers_outside_the_allowed_regions_not_mobile_or_malformed_are_refused,
     |api| {
         let user = api.user().await;
-        for phone in ["+33612345678", "4155552671", "+1 415 CALL NOW"] {
+        let jamaica = "+18765550123";
+        let toll_free = "+18005550199";
+        let london_landline = "+442079460958";
+        for phone in [
+            "+33612345678",
+            jamaica,
+            toll_free,
+            london_landline,
+            "4155552671",
+            "+1 415 CALL NOW",
+        ] {
             let res = add_phone(&api, &user, phone).await;
             assert_eq!(res.status, 422, "{phone}: {}", res.body);
             assert_eq!(res.body["errors"][0]["field"], "phone");
         }
         assert!(texts_to(&api, "+33612345678").is_empty());
+        assert!(texts_to(&api, jamaica).is_empty());
     }
 );
+
+on_both_backends!(a_new_code_voids_the_one_before, |api| {
+    let user = api.user().await;
+    add_phone(&api, &user, US).await;
+    let first = code_sent(&api, US, 1).await;
+    add_phone(&api, &user, US).await;
+    let second = code_sent(&api, US, 2).await;
+    if first != second {
+        let old = Some(json!({ "code": first }));
+        let res = authed(&api, &user, "POST", "/v1/auth/phone/verify", old).await;
+        assert_eq!((res.status, res.code()), (422, "invalid_code"));
+    }
+    let new = Some(json!({ "code": second }));
+    let res = authed(&api, &user, "POST", "/v1/auth/phone/verify", new).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+});
 
 on_both_backends!(a_code_dies_after_five_wrong_tries, |api| {
     let user = api.user().await;
@@ -135,7 +163,7 @@ on_both_backends!(a_code_expires_after_ten_minutes, |api| {
 });
 
 on_both_backends!(
-    the_fourth_code_for_one_number_in_ten_minutes_is_refused,
+    an_account_gets_three_codes_for_one_number_in_ten_minutes_and_cannot_spend_another_accounts,
     |api| {
         let user = api.user().await;
         for _ in 0..3 {
@@ -144,10 +172,48 @@ on_both_backends!(
         let fourth = add_phone(&api, &user, US).await;
         assert_eq!((fourth.status, fourth.code()), (429, "rate_limited"));
         assert!(fourth.header("retry-after").is_some());
-        let other = api.user().await;
-        let res = add_phone(&api, &other, US).await;
-        assert_eq!(res.status, 429, "the limit is the number's, whoever asks");
-        assert_eq!(add_phone(&api, &other, UK).await.status, 202);
+        let owner = api.user().await;
+        let res = add_phone(&api, &owner, US).await;
+        assert_eq!(
+            res.status, 202,
+            "another account's texts to the number do not use up the owner's"
+        );
+    }
+);
+
+on_both_backends!(
+    an_account_gets_five_codes_an_hour_whatever_the_numbers,
+    &[
+        ("REAUTH_SECONDS", "86400"),
+        ("ACCESS_TOKEN_TTL_SECONDS", "86400")
+    ],
+    |api| {
+        let user = api.user().await;
+        for phone in [US, US, US, UK, UK] {
+            assert_eq!(add_phone(&api, &user, phone).await.status, 202, "{phone}");
+        }
+        let sixth = add_phone(&api, &user, CANADA).await;
+        assert_eq!((sixth.status, sixth.code()), (429, "rate_limited"));
+        api.clock.advance_secs(3600);
+        assert_eq!(add_phone(&api, &user, CANADA).await.status, 202);
+    }
+);
+
+on_both_backends!(
+    the_deployment_sends_at_most_sms_daily_limit_texts_a_day,
+    &[("SMS_DAILY_LIMIT", "2")],
+    |api| {
+        // An hour into a fresh day, so the day's window holds the whole test.
+        let now = api.clock.now_secs().0;
+        api.clock
+            .advance_secs(86_400 - now.rem_euclid(86_400) + 3600);
+        for phone in [US, UK] {
+            let user = api.user().await;
+            assert_eq!(add_phone(&api, &user, phone).await.status, 202);
+        }
+        let third = add_phone(&api, &api.user().await, CANADA).await;
+        assert_eq!((third.status, third.code()), (429, "rate_limited"));
+        assert!(texts_to(&api, CANADA).is_empty());
     }
 );
 
@@ -163,6 +229,7 @@ on_both_backends!(
         api.clock
             .advance_secs(86_400 - now.rem_euclid(86_400) + 3600);
         let user = api.user().await;
+        // 3 an hour keeps within the per-10-minute and per-hour limits.
         for round in 0..4 {
             let sends = if round < 3 { 3 } else { 1 };
             for _ in 0..sends {
@@ -172,7 +239,7 @@ on_both_backends!(
                     "round {round}"
                 );
             }
-            api.clock.advance_secs(600);
+            api.clock.advance_secs(3600);
         }
         let eleventh = add_phone(&api, &user, US).await;
         assert_eq!((eleventh.status, eleventh.code()), (429, "rate_limited"));

@@ -189,6 +189,26 @@ impl OneTimeStore for GateStore {
     async fn contains(&self, purpose: &str, key: &str, now: UnixSecs) -> StoreResult<bool> {
         self.inner.contains(purpose, key, now).await
     }
+
+    async fn replace(
+        &self,
+        purpose: &str,
+        key: &str,
+        subject: &str,
+        expires_at: UnixSecs,
+    ) -> StoreResult<()> {
+        self.inner.replace(purpose, key, subject, expires_at).await
+    }
+
+    async fn take_if(
+        &self,
+        purpose: &str,
+        key: &str,
+        subject: &str,
+        now: UnixSecs,
+    ) -> StoreResult<bool> {
+        self.inner.take_if(purpose, key, subject, now).await
+    }
 }
 
 #[async_trait]

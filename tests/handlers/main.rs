@@ -16,4 +16,5 @@ mod reauth;
 mod revocation;
 mod routes;
 mod side_effects;
+mod sms;
 mod worker;

@@ -22,18 +22,19 @@ pub fn operations() -> Vec<Operation> {
             .header("Set-Cookie", "Web mode: `tt_oidc`, binding the flow to this browser.")
             .errors(&["not_found", "rate_limited"]),
         Operation::new("oidc-callback", "oidc", "Where the provider sends the browser back")
-            .describe("Redirects to the app's `redirect_uri` with `code` (mobile), `mfa_token` and `mfa_methods`, or `error`, and `state`; web mode also sets the session cookies.")
+            .describe("Redirects to the app's `redirect_uri` with `code` (mobile), `mfa_token` and `mfa_methods` (web, with a second factor on), or `error`, and `state`; web mode also sets the session cookies. Limited per client IP.")
             .query("state", "The provider's echo of the flow's state.", string())
             .query("code", "The provider's authorization code.", string())
             .query("error", "The provider's error, if it refused.", string())
             .empty(303, "To the app.")
             .header("Location", "The app's redirect URI with the outcome in its query.")
             .header("Set-Cookie", "Web mode: the session cookies; the flow cookie is cleared.")
-            .errors(&["invalid_token", "not_found"]),
+            .errors(&["invalid_token", "not_found", "rate_limited"]),
         Operation::new("oidc-token", "oidc", "Redeem a mobile sign-in's code")
+            .describe("With a second factor on, answers `401 mfa_required` with an `mfa_token`; finish with `POST /v1/auth/login/mfa`.")
             .body::<TokenBody>(json!({ "code": "…", "code_verifier": "…", "device_name": "Pixel 9" }))
             .reply::<TokenResponse>(200, "Tokens, as `POST /v1/auth/login`.")
-            .errors(&["invalid_token", "rate_limited"]),
+            .errors(&["invalid_token", "mfa_required", "rate_limited"]),
         Operation::new("identities-list", "oidc", "My linked identities")
             .signed_in()
             .reply::<IdentityList>(200, "The providers this account can sign in with."),

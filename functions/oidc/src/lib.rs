@@ -85,7 +85,7 @@ pub async fn authorize(app: Arc<App>, req: Request) -> Response<Body> {
             app_code_challenge: ctx.query("code_challenge").map(str::to_string),
             api_base_url: ctx.public_base_url(&app.settings.api_base_url)?,
         };
-        let started = app.start_oidc_sign_in(input).await?;
+        let started = app.start_oidc_sign_in(input, &ctx.client_meta(app)).await?;
         let reply = Reply::empty(StatusCode::FOUND).header(LOCATION, &started.location);
         Ok(match started.browser_binding {
             Some(value) => reply.cookies([cookies::oidc_flow(&value, FLOW_SECONDS)]),

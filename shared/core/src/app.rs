@@ -21,6 +21,8 @@ pub struct Keys {
     pub codes: Vec<u8>,
     /// Seals pending MFA logins (`mfa_token`).
     pub pending_logins: SealingKey,
+    /// Seals the codes in SMS jobs on the queue.
+    pub sms_jobs: SealingKey,
     /// Seals TOTP seeds at rest; only the functions that read seeds get it
     /// (`MFA_ENCRYPTION_KEY`).
     pub seeds: Option<SealingKey>,

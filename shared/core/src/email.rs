@@ -45,9 +45,11 @@ pub enum EmailKind {
         factor: String,
         enabled: bool,
     },
-    /// A text message, not an email: `to` is an E.164 number.
+    /// A text message, not an email: `to` is an E.164 number. The code is
+    /// sealed (AES-256-GCM, bound to the number), so it never travels or
+    /// rests in plain text in the queue or its dead-letter queue.
     SmsCode {
-        code: String,
+        sealed_code: String,
     },
     /// Not an email yet: the worker looks the address up and sends a
     /// `PasswordReset` if there is an account, so the API does the same work
@@ -117,14 +119,9 @@ pub fn one_line(raw: &str, max_chars: usize) -> String {
     cut
 }
 
-/// The text of an SMS job (`None` for an email).
-pub fn sms_text(kind: &EmailKind) -> Option<String> {
-    match kind {
-        EmailKind::SmsCode { code } => Some(format!(
-            "Your Think-Tank code is {code}. It expires in 10 minutes. Never share it."
-        )),
-        _ => None,
-    }
+/// The text of an SMS carrying `code`.
+pub fn sms_text(code: &str) -> String {
+    format!("Your Think-Tank code is {code}. It expires in 10 minutes. Never share it.")
 }
 
 /// `None` for a job that is not an email, or must be resolved into one first.

@@ -74,6 +74,24 @@ pub trait OneTimeStore: Send + Sync {
     /// Removes the entry and returns its subject, if it exists and has not expired.
     async fn take(&self, purpose: &str, key: &str, now: UnixSecs) -> StoreResult<Option<String>>;
     async fn contains(&self, purpose: &str, key: &str, now: UnixSecs) -> StoreResult<bool>;
+    /// Stores `subject` under `key`, replacing any entry there (a new code
+    /// voids the one before).
+    async fn replace(
+        &self,
+        purpose: &str,
+        key: &str,
+        subject: &str,
+        expires_at: UnixSecs,
+    ) -> StoreResult<()>;
+    /// Removes the entry only if it is live and its subject is `subject`;
+    /// `true` for the one caller that removed it. A wrong subject leaves it.
+    async fn take_if(
+        &self,
+        purpose: &str,
+        key: &str,
+        subject: &str,
+        now: UnixSecs,
+    ) -> StoreResult<bool>;
 }
 
 /// The lockout count per email. Every write is conditional, so any number of

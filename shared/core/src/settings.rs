@@ -27,8 +27,10 @@ pub struct Settings {
     pub session_max_seconds: i64,
     /// How recent a sign-in sensitive routes accept (`REAUTH_SECONDS`).
     pub reauth_seconds: i64,
-    /// Country calling codes an SMS may go to (`SMS_ALLOWED_COUNTRY_CODES`).
-    pub sms_allowed_country_codes: Vec<u16>,
+    /// ISO 3166 regions whose mobile numbers an SMS may go to (`SMS_ALLOWED_REGIONS`).
+    pub sms_allowed_regions: Vec<String>,
+    /// Texts a day for the whole deployment (`SMS_DAILY_LIMIT`).
+    pub sms_daily_limit: u32,
     pub oidc_providers: Vec<OidcProvider>,
     /// The exact app URIs an identity-provider sign-in may return to (`OAUTH_REDIRECT_URIS`).
     pub oauth_redirect_uris: Vec<String>,

@@ -15,7 +15,7 @@ use secrecy::{SecretSlice, SecretString};
 
 use crate::auth::keys::{self, SigningKey, VerifyingKey};
 use crate::crypto::{b64url_decode, random_bytes};
-use crate::domain::{Email, Role};
+use crate::domain::{is_known_region, Email, Role};
 use crate::settings::Settings;
 
 #[derive(Debug, thiserror::Error)]
@@ -129,7 +129,8 @@ fn settings(r: &Reader) -> Result<Settings, ConfigError> {
         refresh_token_ttl_seconds: r.number("REFRESH_TOKEN_TTL_SECONDS", 7 * DAY, 60, 90 * DAY)?,
         session_max_seconds: r.number("SESSION_MAX_SECONDS", 30 * DAY, 60, 365 * DAY)?,
         reauth_seconds: r.number("REAUTH_SECONDS", 600, 30, DAY)?,
-        sms_allowed_country_codes: r.country_codes("SMS_ALLOWED_COUNTRY_CODES", "1,44")?,
+        sms_allowed_regions: r.regions("SMS_ALLOWED_REGIONS", "US,CA,GB")?,
+        sms_daily_limit: r.number("SMS_DAILY_LIMIT", 1000, 1, 10_000_000)? as u32,
         oidc_providers: oidc::providers(r.get("OIDC_PROVIDERS"))
             .map_err(|m| invalid("OIDC_PROVIDERS", m))?,
         oauth_redirect_uris: oidc::redirect_uris(r.get("OAUTH_REDIRECT_URIS"))
@@ -206,14 +207,12 @@ impl Reader<'_> {
     }
 
     /// Country calling codes such as `1,44` (1 to 3 digits each).
-    fn country_codes(&self, var: &'static str, default: &str) -> Result<Vec<u16>, ConfigError> {
+    fn regions(&self, var: &'static str, default: &str) -> Result<Vec<String>, ConfigError> {
         self.list(var, default)
-            .iter()
-            .map(|code| {
-                let parsed = code.trim_start_matches('+').parse::<u16>().ok();
-                parsed
-                    .filter(|c| (1..=999).contains(c))
-                    .ok_or_else(|| invalid(var, format!("not a country calling code: {code:?}")))
+            .into_iter()
+            .map(|code| match is_known_region(&code) {
+                true => Ok(code),
+                false => Err(invalid(var, format!("not an ISO 3166 region: {code:?}"))),
             })
             .collect()
     }

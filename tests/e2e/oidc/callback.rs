@@ -103,7 +103,7 @@ with_provider!(
     }
 );
 
-async fn enrol_totp(api: &Api, user: &TestUser) -> Vec<u8> {
+pub(super) async fn enrol_totp(api: &Api, user: &TestUser) -> Vec<u8> {
     let token = &user.access_token;
     let setup = api
         .send_as("POST", "/v1/auth/mfa/totp/setup", token, None)

@@ -3,6 +3,7 @@
 
 use super::flows::*;
 use super::*;
+use shared::clock::Clock;
 
 /// A mobile sign-in as someone new, up to the login code.
 async fn login_code(api: &Api) -> String {
@@ -70,5 +71,32 @@ with_provider!(
             .post("/v1/auth/oidc/token", json!({ "code": "c" }))
             .await;
         assert_eq!(res.status, 422, "{}", res.body);
+    }
+);
+
+with_provider!(
+    a_mobile_sign_in_with_a_second_factor_asks_for_it_at_the_token_route,
+    e2e::oidc_issuer_or_skip(),
+    |api| {
+        let user = api.user().await;
+        let seed = super::callback::enrol_totp(&api, &user).await;
+        let started = start_mobile(&api).await;
+        let back = through_the_provider_as(&started.location, &api.base, person(&user.email)).await;
+        let res = call_back(&back, None).await;
+        let query = landed(&res, MOBILE_APP);
+        assert!(
+            !query.contains_key("mfa_token"),
+            "the mfa_token never travels in the redirect: {query:?}"
+        );
+        let res = redeem(&api, &query["code"], VERIFIER).await;
+        assert_eq!((res.status, res.code()), (401, "mfa_required"));
+        let code = shared::auth::totp::code_at(&seed, api.clock.now_secs()).unwrap();
+        let body = json!({ "mfa_token": res.body["mfa_token"], "code": code });
+        let done = api.post("/v1/auth/login/mfa", body).await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        assert!(
+            done.body["access_token"].is_string(),
+            "a mobile sign-in ends with tokens"
+        );
     }
 );

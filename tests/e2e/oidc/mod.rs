@@ -19,13 +19,19 @@ fn providers(issuer: &str) -> String {
 
 /// A gateway on the memory backend, or on the emulators (`None` when they are not running).
 async fn start(on_aws: bool, issuer: &str) -> Option<Api> {
+    start_with(on_aws, issuer, &[]).await
+}
+
+/// As [`start`], with more settings.
+async fn start_with(on_aws: bool, issuer: &str, extra: &[(&str, &str)]) -> Option<Api> {
     let providers = providers(issuer);
     let uris = format!("{APP},{MOBILE_APP}");
-    let overrides = [
+    let mut overrides = vec![
         ("OIDC_PROVIDERS", providers.as_str()),
         ("OIDC_CLIENT_SECRETS", r#"{"local":"dev-secret"}"#),
         ("OAUTH_REDIRECT_URIS", uris.as_str()),
     ];
+    overrides.extend_from_slice(extra);
     match on_aws {
         true => Api::start_aws(&overrides).await,
         false => Some(Api::start_memory(&overrides).await),
@@ -249,4 +255,41 @@ async fn a_configured_api_base_url_is_the_callback_providers_are_given() {
         callback,
         "http://localhost:3901/v1/auth/oidc/local/callback"
     );
+}
+
+/// Each authorize writes a flow and each callback may call the provider: both
+/// are limited per client IP.
+async fn authorize_and_callback_are_limited_per_client_ip(on_aws: bool) {
+    let Some(issuer) = e2e::oidc_issuer_or_skip() else {
+        return;
+    };
+    let limit = [("IP_RATE_LIMIT", "2")];
+    let Some(api) = start_with(on_aws, &issuer, &limit).await else {
+        return;
+    };
+    let query = format!("redirect_uri={}&mode=web", encoded(APP));
+    for _ in 0..2 {
+        assert_eq!(authorize(&api, &query).await.status, 302);
+    }
+    let limited = authorize(&api, &query).await;
+    assert_eq!((limited.status, limited.code()), (429, "rate_limited"));
+    assert!(limited.header("retry-after").is_some());
+
+    let url = format!("{}/v1/auth/oidc/local/callback?code=c&state=s", api.base);
+    for _ in 0..2 {
+        let res = flows::call_back(&url, None).await;
+        assert_eq!((res.status, res.code()), (400, "invalid_token"));
+    }
+    let limited = flows::call_back(&url, None).await;
+    assert_eq!((limited.status, limited.code()), (429, "rate_limited"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorize_and_callback_are_limited_per_client_ip_in_memory() {
+    authorize_and_callback_are_limited_per_client_ip(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorize_and_callback_are_limited_per_client_ip_on_aws() {
+    authorize_and_callback_are_limited_per_client_ip(true).await;
 }

@@ -11,7 +11,7 @@ pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus
 pub use identity::Identity;
 pub use lockout::{LoginAttempts, Reservation};
 pub use mfa::{MfaMethod, MfaRecord};
-pub use phone::Phone;
+pub use phone::{is_known_region, Phone};
 
 use serde::{Deserialize, Serialize};
 

@@ -58,8 +58,16 @@ impl App {
         if self.store.contains(SENT_PURPOSE, &job.id, now).await? {
             return Ok(Delivery::AlreadySent);
         }
-        if let Some(text) = sms_text(&job.kind) {
-            let sent = self.sms_sender.send_sms(&job.id, &job.to, &text).await;
+        if let EmailKind::SmsCode { sealed_code } = &job.kind {
+            let Some(code) = self.keys.sms_jobs.open(sealed_code, &job.to) else {
+                tracing::error!(email.id = %job.id, "an SMS job does not open; dropped");
+                return Ok(Delivery::Dropped);
+            };
+            let code = String::from_utf8_lossy(&code);
+            let sent = self
+                .sms_sender
+                .send_sms(&job.id, &job.to, &sms_text(&code))
+                .await;
             count_delivery("sms_sent", "sms_failed", sent.is_ok());
             sent?;
             self.remember_sent(&job, now).await?;

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::security::ClientMeta;
 use crate::crypto::{random_token, sha256_b64};
 use crate::error::ApiError;
 use crate::ports::AuthorizationRequest;
@@ -70,8 +71,13 @@ impl App {
 
     /// `GET /v1/auth/oidc/{provider}/authorize`: stores the flow and answers
     /// where to send the browser. A `redirect_uri` outside the allowlist is
-    /// refused before anything else, so it is never redirected to.
-    pub async fn start_oidc_sign_in(&self, input: StartSignIn) -> Result<SignInStarted, ApiError> {
+    /// refused before anything else, so it is never redirected to. Every
+    /// flow is a write: `IP_RATE_LIMIT` per client IP applies.
+    pub async fn start_oidc_sign_in(
+        &self,
+        input: StartSignIn,
+        meta: &ClientMeta,
+    ) -> Result<SignInStarted, ApiError> {
         if !self
             .settings
             .oauth_redirect_uris
@@ -101,6 +107,7 @@ impl App {
             }
             _ => {}
         }
+        self.limit_ip("oidc_authorize", meta).await?;
         let (state, nonce, verifier) = (random_token(32), random_token(32), random_token(32));
         let browser_binding = (input.mode == FlowMode::Web).then(|| random_token(32));
         let flow = Flow {

@@ -108,12 +108,14 @@ struct LoginCode {
 }
 
 impl App {
-    /// `GET /v1/auth/oidc/{provider}/callback`.
+    /// `GET /v1/auth/oidc/{provider}/callback`. Each one may redeem a code
+    /// at the provider: `IP_RATE_LIMIT` per client IP applies.
     pub async fn finish_oidc_sign_in(
         &self,
         input: Callback,
         meta: &ClientMeta,
     ) -> Result<CallbackOutcome, ApiError> {
+        self.limit_ip("oidc_callback", meta).await?;
         let flow = self.take_flow(input.state.as_deref()).await?;
         let result = self.complete_flow(&flow, &input, meta).await;
         Ok(CallbackOutcome {
@@ -160,7 +162,10 @@ impl App {
     }
 
     /// Signs `record` in under the lockout, like a right password: refused
-    /// while locked, a second factor still asked for.
+    /// while locked, a second factor still asked for. A web sign-in with a
+    /// factor on goes back with an `mfa_token`; a mobile one gets its login
+    /// code as usual and `POST /v1/auth/oidc/token` asks for the factor, so
+    /// only the app holding the PKCE verifier ever sees the `mfa_token`.
     async fn provider_sign_in(
         &self,
         record: UserRecord,
@@ -171,16 +176,23 @@ impl App {
         self.reserve_attempt(&email).await?;
         let factors = self.store.mfa(&record.user.id).await?;
         let provider = flow.provider.as_str();
-        let pending = PendingLogin::new(&record, flow.mode == FlowMode::Web, None);
-        if let Some((mfa_token, methods)) = self.second_factor_prompt(&factors, pending) {
+        let second_factor_on = !factors.login_methods().is_empty();
+        if second_factor_on {
+            // Not a failure, but cleared only once the second factor is right.
             self.store.release_attempt(&email).await?;
-            let detail = json!({ "provider": provider, "mfa_required": true });
-            self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
-                .await?;
-            return Ok(ProviderSignIn::MfaRequired { mfa_token, methods });
+        } else {
+            self.store.clear_attempts(&email).await?;
         }
-        self.store.clear_attempts(&email).await?;
         match flow.mode {
+            FlowMode::Web if second_factor_on => {
+                let pending = PendingLogin::new(&record, true, None);
+                let prompt = self.second_factor_prompt(&factors, pending);
+                let (mfa_token, methods) = prompt.ok_or(CallbackError::ServerError)?;
+                let detail = json!({ "provider": provider, "mfa_required": true });
+                self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
+                    .await?;
+                Ok(ProviderSignIn::MfaRequired { mfa_token, methods })
+            }
             FlowMode::Web => {
                 let issued = self.provider_session(&record, provider, None, meta);
                 Ok(ProviderSignIn::Web(Box::new(issued.await?)))
@@ -243,6 +255,14 @@ impl App {
         let record = record
             .filter(|r| r.credential_generation == login.generation)
             .ok_or(ApiError::InvalidToken)?;
+        let factors = self.store.mfa(&record.user.id).await?;
+        let pending = PendingLogin::new(&record, false, device_name.clone());
+        if let Some((mfa_token, methods)) = self.second_factor_prompt(&factors, pending) {
+            let detail = json!({ "provider": login.provider, "mfa_required": true });
+            self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
+                .await?;
+            return Err(ApiError::MfaRequired { mfa_token, methods });
+        }
         self.provider_session(&record, &login.provider, device_name, meta)
             .await
     }

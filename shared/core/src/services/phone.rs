@@ -1,7 +1,9 @@
 //! The account's phone and SMS codes. A number is added unverified and
 //! verified with a 6-digit code sent to it; a verified number can become a
-//! second factor. Codes are stored as keyed hashes, live 10 minutes and allow
-//! 5 tries; sending is limited per number and per client IP (SMS pumping).
+//! second factor. A code is stored as a keyed hash, lives 10 minutes, allows
+//! 5 tries, and a new one voids the one before. Sending is limited against
+//! SMS pumping: per account and number, per account, per client IP and for
+//! the whole deployment.
 
 use rand::Rng;
 use serde_json::json;
@@ -15,8 +17,12 @@ use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::{App, Caller};
 
-/// SMS codes one number may receive: 3 per 10 minutes, 10 per day.
-const PER_NUMBER: [(u32, i64); 2] = [(3, 600), (10, 86_400)];
+/// Codes one account may send to one number: 3 per 10 minutes, 10 per day
+/// (so no account can use up another account's budget for a number).
+const PER_ACCOUNT_AND_NUMBER: [(u32, i64); 2] = [(3, 600), (10, 86_400)];
+/// Codes one account may send, whatever the numbers: 5 per hour, 20 per day.
+const PER_ACCOUNT: [(u32, i64); 2] = [(5, 3600), (20, 86_400)];
+const DAY_SECONDS: i64 = 86_400;
 
 /// A verification code's store entry names the number it was sent to.
 fn verify_purpose(user_id: &str) -> String {
@@ -32,7 +38,7 @@ impl App {
         raw: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
-        let phone = Phone::parse(raw, &self.settings.sms_allowed_country_codes)
+        let phone = Phone::parse(raw, &self.settings.sms_allowed_regions)
             .map_err(|message| ApiError::field("phone", message))?;
         self.require_recent_sign_in(caller).await?;
         let user_id = caller.user_id();
@@ -41,7 +47,7 @@ impl App {
             return Err(ApiError::Conflict);
         }
         let purpose = verify_purpose(user_id);
-        self.send_sms_code(&purpose, phone.as_str(), phone.as_str(), meta)
+        self.send_sms_code(&purpose, user_id, phone.as_str(), meta)
             .await
     }
 
@@ -55,11 +61,9 @@ impl App {
         let user_id = caller.user_id();
         let factors = self.store.mfa(user_id).await?;
         let phone = factors.phone.ok_or(ApiError::Conflict)?;
-        let sent_to = self
-            .take_sms_code(&verify_purpose(user_id), user_id, code)
-            .await?;
-        let matches = sent_to.as_deref() == Some(phone.as_str());
-        if !matches || !self.store.verify_phone(user_id, &phone).await? {
+        let purpose = verify_purpose(user_id);
+        let taken = self.take_sms_code(&purpose, user_id, &phone, code).await?;
+        if !taken || !self.store.verify_phone(user_id, &phone).await? {
             return Err(ApiError::InvalidCode);
         }
         self.audit(AuditType::PhoneVerified, Some(user_id), meta, json!({}))
@@ -116,50 +120,62 @@ impl App {
             .await
     }
 
-    /// Within the limits, stores a fresh code's hash under `purpose` (naming
-    /// `subject`) and queues the text to `phone`.
+    /// Within the limits, stores a fresh code's hash for the user under
+    /// `purpose` (voiding the code before) and queues the sealed text to `phone`.
     async fn send_sms_code(
         &self,
         purpose: &str,
-        subject: &str,
+        user_id: &str,
+        phone: &str,
+        meta: &ClientMeta,
+    ) -> Result<(), ApiError> {
+        self.limit_sms(user_id, phone, meta).await?;
+        let now = self.clock.now_secs();
+        let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
+        let subject = self.sms_code_subject(purpose, &code, phone);
+        self.store
+            .replace(purpose, user_id, &subject, now + SMS_CODE_SECONDS)
+            .await?;
+        let sealed_code = self.keys.sms_jobs.seal(code.as_bytes(), phone);
+        let job = EmailJob::new(phone, EmailKind::SmsCode { sealed_code });
+        Ok(self.email_queue.enqueue(&job).await?)
+    }
+
+    /// Every SMS limit, each answered `429 rate_limited`: the client IP, the
+    /// account, the account and number, then the deployment's daily budget.
+    async fn limit_sms(
+        &self,
+        user_id: &str,
         phone: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
         self.limit_ip("sms", meta).await?;
         let now = self.clock.now_secs();
-        let number_key = sha256_b64(phone);
-        for (max, window) in PER_NUMBER {
-            let key = format!("sms#{window}#{number_key}");
+        for (max, window) in PER_ACCOUNT {
+            let key = format!("sms_account#{window}#{user_id}");
             self.limit(&key, max, window, now).await?;
         }
-        let code = loop {
-            let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
-            let hash = self.sms_code_hash(purpose, &code);
-            let expires = now + SMS_CODE_SECONDS;
-            // A code still outstanding with the same digits is drawn again.
-            if self
-                .store
-                .put_once(purpose, &hash, subject, expires, now)
-                .await?
-            {
-                break code;
-            }
-        };
-        let job = EmailJob::new(phone, EmailKind::SmsCode { code });
-        Ok(self.email_queue.enqueue(&job).await?)
+        let number = sha256_b64(phone);
+        for (max, window) in PER_ACCOUNT_AND_NUMBER {
+            let key = format!("sms#{window}#{user_id}#{number}");
+            self.limit(&key, max, window, now).await?;
+        }
+        let daily = self.settings.sms_daily_limit;
+        self.limit("sms_deployment", daily, DAY_SECONDS, now).await
     }
 
-    /// Uses up an unexpired code sent under `purpose`, giving its subject;
-    /// after 5 tries in 10 minutes none is accepted.
+    /// Uses up the user's current code under `purpose` if it is `code` and
+    /// was sent to `phone`; after 5 tries in 10 minutes none is accepted.
     pub(super) async fn take_sms_code(
         &self,
         purpose: &str,
         user_id: &str,
+        phone: &str,
         code: &str,
-    ) -> Result<Option<String>, ApiError> {
+    ) -> Result<bool, ApiError> {
         let code = code.trim();
         if !totp::is_six_digits(code) {
-            return Ok(None);
+            return Ok(false);
         }
         let now = self.clock.now_secs();
         let key = format!("sms_tries#{purpose}#{user_id}");
@@ -167,10 +183,10 @@ impl App {
             .limit(&key, SMS_CODE_TRIES, SMS_CODE_SECONDS, now)
             .await
         {
-            Err(ApiError::RateLimited { .. }) => return Ok(None),
+            Err(ApiError::RateLimited { .. }) => return Ok(false),
             other => other?,
         }
-        let hash = self.sms_code_hash(purpose, code);
-        Ok(self.store.take(purpose, &hash, now).await?)
+        let subject = self.sms_code_subject(purpose, code, phone);
+        Ok(self.store.take_if(purpose, user_id, &subject, now).await?)
     }
 }

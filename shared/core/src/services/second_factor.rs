@@ -63,8 +63,10 @@ impl App {
                     return Ok(Some(MfaMethod::Totp));
                 }
             }
-            if factors.sms_enabled && self.accept_sms_code(user_id, code).await? {
-                return Ok(Some(MfaMethod::Sms));
+            if let Some(phone) = factors.sms_phone() {
+                if self.accept_sms_code(user_id, phone, code).await? {
+                    return Ok(Some(MfaMethod::Sms));
+                }
             }
             return Ok(None);
         }
@@ -95,18 +97,28 @@ impl App {
         }
     }
 
-    /// An unexpired sign-in SMS code, used up by this check.
-    async fn accept_sms_code(&self, user_id: &str, code: &str) -> Result<bool, ApiError> {
+    /// The user's current sign-in SMS code, sent to `phone`, used up by this check.
+    async fn accept_sms_code(
+        &self,
+        user_id: &str,
+        phone: &str,
+        code: &str,
+    ) -> Result<bool, ApiError> {
         let purpose = sms_purpose(user_id);
-        let taken = self.take_sms_code(&purpose, user_id, code).await?;
-        Ok(taken.is_some())
+        self.take_sms_code(&purpose, user_id, phone, code).await
     }
 
-    /// A keyed hash of a code, bound to what it was sent for.
-    pub(super) fn sms_code_hash(&self, purpose: &str, code: &str) -> String {
+    /// What a code is stored as: a keyed hash of it, bound to what it was
+    /// sent for and the number it went to.
+    pub(super) fn sms_code_subject(&self, purpose: &str, code: &str, phone: &str) -> String {
         hmac_b64(
             &self.keys.codes,
-            &[b"sms-code", purpose.as_bytes(), code.as_bytes()],
+            &[
+                b"sms-code",
+                purpose.as_bytes(),
+                code.as_bytes(),
+                phone.as_bytes(),
+            ],
         )
     }
 

@@ -205,6 +205,36 @@ impl OneTimeStore for MemoryStore {
             .get(&k)
             .is_some_and(|(_, exp)| now < *exp))
     }
+
+    async fn replace(
+        &self,
+        purpose: &str,
+        key: &str,
+        subject: &str,
+        expires_at: UnixSecs,
+    ) -> StoreResult<()> {
+        let k = (purpose.to_string(), key.to_string());
+        lock(&self.one_time).insert(k, (subject.to_string(), expires_at));
+        Ok(())
+    }
+
+    async fn take_if(
+        &self,
+        purpose: &str,
+        key: &str,
+        subject: &str,
+        now: UnixSecs,
+    ) -> StoreResult<bool> {
+        let mut entries = lock(&self.one_time);
+        let k = (purpose.to_string(), key.to_string());
+        let matches = entries
+            .get(&k)
+            .is_some_and(|(s, exp)| now < *exp && s == subject);
+        if matches {
+            entries.remove(&k);
+        }
+        Ok(matches)
+    }
 }
 
 #[async_trait]

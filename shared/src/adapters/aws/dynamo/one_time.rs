@@ -50,6 +50,40 @@ impl OneTimeStore for DynamoStore {
         let item = self.get(keys::one_time(purpose, k)).await?;
         Ok(item.as_ref().is_some_and(|i| is_live(i, now)))
     }
+
+    async fn replace(
+        &self,
+        purpose: &str,
+        k: &str,
+        subject: &str,
+        expires_at: UnixSecs,
+    ) -> StoreResult<()> {
+        let mut item = keys::one_time(purpose, k);
+        item.insert("subject".into(), s(subject));
+        item.insert(TTL.into(), n(expires_at));
+        self.put(item).await
+    }
+
+    async fn take_if(
+        &self,
+        purpose: &str,
+        k: &str,
+        subject: &str,
+        now: UnixSecs,
+    ) -> StoreResult<bool> {
+        let result = self
+            .client()
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(keys::one_time(purpose, k)))
+            .condition_expression("subject = :subject AND #ttl > :now")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":subject", s(subject))
+            .expression_attribute_values(":now", n(now))
+            .send()
+            .await;
+        Ok(unless_lost("dynamodb take if", result)?.is_some())
+    }
 }
 
 #[async_trait]
