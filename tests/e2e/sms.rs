@@ -123,6 +123,20 @@ on_both_backends!(
     }
 );
 
+on_both_backends!(the_owner_hears_of_a_phone_added_and_removed, |api| {
+    let user = verified(&api, UK).await;
+    api.wait_for_email(&user.email, "A phone number was added to your account", 1)
+        .await;
+    let res = authed(&api, &user, "DELETE", "/v1/auth/phone", None).await;
+    assert_eq!(res.status, 204, "{}", res.body);
+    api.wait_for_email(
+        &user.email,
+        "A phone number was removed from your account",
+        1,
+    )
+    .await;
+});
+
 on_both_backends!(a_new_code_voids_the_one_before, |api| {
     let user = api.user().await;
     add_phone(&api, &user, US).await;

@@ -103,3 +103,32 @@ on_both_backends!(admin_writes_need_a_recent_sign_in, ADMIN, |api| {
         .await;
     assert_eq!(role.status, 200, "{}", role.body);
 });
+
+on_both_backends!(
+    the_owner_hears_of_a_password_change_new_backup_codes_and_a_used_one,
+    |api| {
+        let enrolled = enrol_user(&api, api.user().await).await;
+        let user = &enrolled.user;
+        let body = Some(
+            json!({ "current_password": user.password, "new_password": "a brand new secret" }),
+        );
+        let changed = authed(&api, user, "/v1/auth/password", body).await;
+        assert_eq!(changed.status, 204, "{}", changed.body);
+        api.wait_for_email(&user.email, "Your password was changed", 1)
+            .await;
+
+        let codes = authed(&api, user, "/v1/auth/mfa/backup-codes", None).await;
+        assert_eq!(codes.status, 200, "{}", codes.body);
+        api.wait_for_email(&user.email, "New backup codes were made", 1)
+            .await;
+
+        let login = api.login(&user.email, "a brand new secret").await;
+        let pending = login.body["mfa_token"].as_str().unwrap().to_string();
+        let code = codes.body["backup_codes"][0].as_str().unwrap();
+        assert_eq!(finish(&api, &pending, code).await.status, 200);
+        let mail = api
+            .wait_for_email(&user.email, "A backup code was used", 1)
+            .await;
+        assert!(mail.contains("9 are left"), "{mail}");
+    }
+);

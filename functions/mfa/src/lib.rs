@@ -16,11 +16,11 @@ use shared::{ApiError, App};
 shared::handlers! {
     MFA_TOTP_SETUP: "mfa-totp-setup" => totp_setup, uses [];
     MFA_TOTP_ENABLE: "mfa-totp-enable" => totp_enable, uses [EmailQueue, Notifier];
-    MFA_BACKUP_CODES: "mfa-backup-codes" => backup_codes, uses [];
+    MFA_BACKUP_CODES: "mfa-backup-codes" => backup_codes, uses [EmailQueue];
     MFA_DISABLE: "mfa-disable" => disable, uses [EmailQueue, Notifier];
     PHONE_ADD: "phone-add" => phone_add, uses [EmailQueue];
-    PHONE_VERIFY: "phone-verify" => phone_verify, uses [];
-    PHONE_DELETE: "phone-delete" => phone_delete, uses [];
+    PHONE_VERIFY: "phone-verify" => phone_verify, uses [EmailQueue];
+    PHONE_DELETE: "phone-delete" => phone_delete, uses [EmailQueue];
     MFA_SMS_ENABLE: "mfa-sms-enable" => sms_enable, uses [EmailQueue, Notifier];
     MFA_SMS_SEND: "mfa-sms-send" => sms_send, uses [EmailQueue];
 }

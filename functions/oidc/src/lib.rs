@@ -24,10 +24,10 @@ use shared::{ApiError, App};
 shared::handlers! {
     OIDC_PROVIDERS: "oidc-providers" => providers, uses [];
     OIDC_AUTHORIZE: "oidc-authorize" => authorize, uses [IdentityProviders];
-    OIDC_CALLBACK: "oidc-callback" => callback, uses [IdentityProviders, Notifier];
+    OIDC_CALLBACK: "oidc-callback" => callback, uses [IdentityProviders, Notifier, EmailQueue];
     OIDC_TOKEN: "oidc-token" => token, uses [];
     IDENTITIES_LIST: "identities-list" => identities, uses [];
-    IDENTITY_UNLINK: "identity-unlink" => unlink, uses [];
+    IDENTITY_UNLINK: "identity-unlink" => unlink, uses [EmailQueue];
 }
 
 #[derive(Serialize)]

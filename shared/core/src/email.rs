@@ -39,11 +39,10 @@ pub enum EmailKind {
         task_title: String,
         assigned_by: String,
     },
-    /// A second factor was turned on, or every factor off (`factor: "all"`).
-    MfaChanged {
+    /// A change to how the account signs in, told to its owner.
+    SecurityNotice {
         name: String,
-        factor: String,
-        enabled: bool,
+        change: SecurityChange,
     },
     /// A text message, not an email: `to` is an E.164 number. The code is
     /// sealed (AES-256-GCM, bound to the number), so it never travels or
@@ -60,6 +59,54 @@ pub enum EmailKind {
     VerifyEmailRequest,
 }
 
+/// What changed in how an account signs in (a `security_notice` email).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum SecurityChange {
+    PasswordChanged,
+    PasswordReset,
+    /// A second factor turned on: `totp` or `sms`.
+    FactorEnabled {
+        factor: String,
+    },
+    /// Every second factor off, backup codes deleted.
+    FactorsDisabled,
+    PhoneVerified,
+    PhoneRemoved,
+    BackupCodesReplaced,
+    BackupCodeUsed {
+        left: usize,
+    },
+    IdentityLinked {
+        provider: String,
+    },
+    IdentityUnlinked {
+        provider: String,
+    },
+}
+
+impl SecurityChange {
+    /// The email's subject and first sentence.
+    fn describe(&self) -> (String, String) {
+        use SecurityChange::*;
+        let (subject, what) = match self {
+            PasswordChanged => ("Your password was changed", "The password of your Think-Tank account was changed.".to_string()),
+            PasswordReset => ("Your password was reset", "The password of your Think-Tank account was reset with an emailed link.".to_string()),
+            FactorEnabled { factor } if factor == "totp" => ("Authenticator app sign-in turned on", "An authenticator app now protects your Think-Tank sign-in.".to_string()),
+            FactorEnabled { factor } if factor == "sms" => ("SMS sign-in codes turned on", "Codes sent by SMS to your phone now protect your Think-Tank sign-in.".to_string()),
+            FactorEnabled { .. } => ("Two-step sign-in changed", "The second step of your Think-Tank sign-in changed.".to_string()),
+            FactorsDisabled => ("Two-step sign-in turned off", "Every second factor of your Think-Tank account was turned off and its backup codes deleted.".to_string()),
+            PhoneVerified => ("A phone number was added to your account", "A phone number was confirmed on your Think-Tank account.".to_string()),
+            PhoneRemoved => ("A phone number was removed from your account", "The phone number of your Think-Tank account was removed.".to_string()),
+            BackupCodesReplaced => ("New backup codes were made", "A new set of backup codes was made for your Think-Tank account; the old ones no longer work.".to_string()),
+            BackupCodeUsed { left } => ("A backup code was used", format!("A backup code was used to sign in to your Think-Tank account; {left} are left.")),
+            IdentityLinked { provider } => ("A sign-in provider was linked", format!("Your Think-Tank account can now be signed in to with {}.", one_line(provider, MAX_NAME_CHARS))),
+            IdentityUnlinked { provider } => ("A sign-in provider was unlinked", format!("Your Think-Tank account can no longer be signed in to with {}.", one_line(provider, MAX_NAME_CHARS))),
+        };
+        (subject.to_string(), what)
+    }
+}
+
 impl EmailKind {
     pub fn name(&self) -> &'static str {
         match self {
@@ -67,7 +114,7 @@ impl EmailKind {
             EmailKind::PasswordReset { .. } => "password_reset",
             EmailKind::AccountLocked { .. } => "account_locked",
             EmailKind::TaskAssigned { .. } => "task_assigned",
-            EmailKind::MfaChanged { .. } => "mfa_changed",
+            EmailKind::SecurityNotice { .. } => "security_notice",
             EmailKind::SmsCode { .. } => "sms_code",
             EmailKind::PasswordResetRequest => "password_reset_request",
             EmailKind::VerifyEmailRequest => "verify_email_request",
@@ -156,15 +203,10 @@ pub fn render(kind: &EmailKind, app_base_url: &str) -> Option<Rendered> {
                 &format!("{base}/tasks/{}", one_line(task_id, MAX_NAME_CHARS)),
             )
         }
-        EmailKind::MfaChanged { name: who, factor, enabled } => {
-            let (subject, what) = match (*enabled, factor.as_str()) {
-                (true, "totp") => ("Authenticator app sign-in turned on", "An authenticator app now protects your Think-Tank sign-in."),
-                (true, "sms") => ("SMS sign-in codes turned on", "Codes sent by SMS to your phone now protect your Think-Tank sign-in."),
-                (true, _) => ("Two-step sign-in changed", "The second step of your Think-Tank sign-in changed."),
-                (false, _) => ("Two-step sign-in turned off", "Every second factor of your Think-Tank account was turned off and its backup codes deleted."),
-            };
+        EmailKind::SecurityNotice { name: who, change } => {
+            let (subject, what) = change.describe();
             with_link(
-                subject,
+                &subject,
                 &name(who),
                 &format!("{what} If this was not you, reset your password at once and tell an administrator."),
                 &format!("{base}/forgot-password"),

@@ -154,6 +154,24 @@ with_provider!(
 );
 
 with_provider!(
+    the_owner_hears_of_a_provider_linked_and_unlinked,
+    e2e::oidc_issuer_or_skip(),
+    |api| {
+        let user = verified_user(&api).await;
+        let res = web_sign_in_as(&api, person(&user.email)).await;
+        let access = signed_in(&res);
+        api.wait_for_email(&user.email, "A sign-in provider was linked", 1)
+            .await;
+        let unlink = api
+            .send_as("DELETE", "/v1/auth/identities/local", &access, None)
+            .await;
+        assert_eq!(unlink.status, 204, "{}", unlink.body);
+        api.wait_for_email(&user.email, "A sign-in provider was unlinked", 1)
+            .await;
+    }
+);
+
+with_provider!(
     the_last_way_to_sign_in_cannot_be_unlinked,
     e2e::oidc_issuer_or_skip(),
     |api| {

@@ -8,7 +8,7 @@ use crate::auth::password;
 use crate::crypto::constant_time_eq;
 use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{new_id, AuditType, Email, Profile, User, UserChanges, UserRecord};
-use crate::email::{EmailJob, EmailKind};
+use crate::email::{EmailJob, EmailKind, SecurityChange};
 use crate::error::ApiError;
 use crate::{App, Caller, Claim};
 
@@ -224,9 +224,11 @@ impl App {
             password_hash: Some(password::hash(new).await?),
             ..Default::default()
         };
-        let (_, revoked) = self
+        let (record, revoked) = self
             .change_credentials(user_id, changes, Some(keep_session))
             .await?;
+        self.notify_owner(&record.user, SecurityChange::PasswordChanged)
+            .await;
         self.audit(
             AuditType::PasswordChange,
             Some(user_id),
@@ -295,6 +297,8 @@ impl App {
         self.store
             .clear_attempts(&stored_email(&record.user)?)
             .await?;
+        self.notify_owner(&record.user, SecurityChange::PasswordReset)
+            .await;
         self.audit(
             AuditType::PasswordReset,
             Some(&user_id),

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::security::ClientMeta;
 use crate::domain::{AuditType, Identity};
+use crate::email::SecurityChange;
 use crate::error::ApiError;
 use crate::{App, Caller, Claim};
 
@@ -43,6 +44,10 @@ impl App {
         }
         let detail = json!({ "provider": provider });
         self.audit(AuditType::IdentityUnlinked, Some(user_id), meta, detail)
-            .await
+            .await?;
+        let provider = provider.to_string();
+        let change = SecurityChange::IdentityUnlinked { provider };
+        self.notify_owner(&record.user, change).await;
+        Ok(())
     }
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use crate::clock::UnixSecs;
 use crate::crypto::sha256_b64;
-use crate::email::{build_message, sms_text, EmailJob, EmailKind};
+use crate::email::{build_message, sms_text, EmailJob, EmailKind, SecurityChange};
 use crate::error::{ApiError, StoreResult};
 use crate::App;
 
@@ -37,6 +37,19 @@ impl App {
         self.limit(&key, MAILS_PER_RECIPIENT, MAIL_WINDOW_SECONDS, now)
             .await?;
         Ok(self.email_queue.enqueue(job).await?)
+    }
+
+    /// Tells the owner of `user` that how the account signs in changed
+    /// (`security_notice`); after the change has committed, so a queue
+    /// outage is logged, never answered.
+    pub async fn notify_owner(&self, user: &crate::domain::User, change: SecurityChange) {
+        let kind = EmailKind::SecurityNotice {
+            name: user.name.clone(),
+            change,
+        };
+        let job = EmailJob::new(&user.email, kind);
+        let queued = async { Ok(self.email_queue.enqueue(&job).await?) };
+        self.after_commit("security notice", queued).await;
     }
 
     /// A side effect of a write that has already committed: the client gets its

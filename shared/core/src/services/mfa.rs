@@ -9,7 +9,7 @@ use super::accounts::stored_email;
 use super::security::ClientMeta;
 use crate::auth::{backup_codes, totp};
 use crate::domain::{AuditType, MfaMethod, User, UserChanges};
-use crate::email::{EmailJob, EmailKind};
+use crate::email::SecurityChange;
 use crate::error::ApiError;
 use crate::{App, Caller};
 
@@ -87,7 +87,8 @@ impl App {
         let detail = json!({ "factor": method.as_str(), "sessions_revoked": revoked });
         self.audit(AuditType::MfaEnabled, Some(user_id), meta, detail)
             .await?;
-        self.mail_mfa_change(&record.user, method.as_str(), true)
+        let factor = method.as_str().to_string();
+        self.notify_owner(&record.user, SecurityChange::FactorEnabled { factor })
             .await;
         Ok(codes)
     }
@@ -100,11 +101,13 @@ impl App {
     ) -> Result<Vec<String>, ApiError> {
         self.require_recent_sign_in(caller).await?;
         let user_id = caller.user_id();
-        self.verified_user(user_id).await?;
+        let user = self.verified_user(user_id).await?;
         if self.store.mfa(user_id).await?.enabled().is_empty() {
             return Err(ApiError::Conflict);
         }
         let codes = self.new_backup_codes(user_id).await?;
+        self.notify_owner(&user, SecurityChange::BackupCodesReplaced)
+            .await;
         let detail = json!({ "factor": MfaMethod::BackupCode.as_str(), "regenerated": true });
         self.audit(AuditType::MfaEnabled, Some(user_id), meta, detail)
             .await?;
@@ -181,18 +184,8 @@ impl App {
         detail["sessions_revoked"] = json!(revoked);
         self.audit(AuditType::MfaDisabled, Some(&user.id), meta, detail)
             .await?;
-        self.mail_mfa_change(user, "all", false).await;
+        self.notify_owner(user, SecurityChange::FactorsDisabled)
+            .await;
         Ok(())
-    }
-
-    async fn mail_mfa_change(&self, user: &User, factor: &str, enabled: bool) {
-        let kind = EmailKind::MfaChanged {
-            name: user.name.clone(),
-            factor: factor.to_string(),
-            enabled,
-        };
-        let job = EmailJob::new(&user.email, kind);
-        let queued = async { Ok(self.email_queue.enqueue(&job).await?) };
-        self.after_commit("mfa change email", queued).await;
     }
 }

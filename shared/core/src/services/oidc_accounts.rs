@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::oidc_callback::CallbackError;
 use super::security::ClientMeta;
 use crate::domain::{new_id, AuditType, Email, Identity, Role, User, UserRecord};
+use crate::email::SecurityChange;
 use crate::ports::VerifiedIdentity;
 use crate::App;
 
@@ -107,6 +108,9 @@ impl App {
         let user_id = Some(record.user.id.as_str());
         self.audit(AuditType::IdentityLinked, user_id, meta, detail)
             .await?;
+        let provider = provider.to_string();
+        let change = SecurityChange::IdentityLinked { provider };
+        self.notify_owner(&record.user, change).await;
         Ok(())
     }
 

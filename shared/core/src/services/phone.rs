@@ -13,7 +13,7 @@ use super::security::ClientMeta;
 use crate::auth::totp;
 use crate::crypto::sha256_b64;
 use crate::domain::{AuditType, MfaMethod, Phone, Profile};
-use crate::email::{EmailJob, EmailKind};
+use crate::email::{EmailJob, EmailKind, SecurityChange};
 use crate::error::ApiError;
 use crate::{App, Caller};
 
@@ -68,14 +68,23 @@ impl App {
         }
         self.audit(AuditType::PhoneVerified, Some(user_id), meta, json!({}))
             .await?;
-        self.profile(user_id).await
+        let profile = self.profile(user_id).await?;
+        self.notify_owner(&profile.user, SecurityChange::PhoneVerified)
+            .await;
+        Ok(profile)
     }
 
     /// `DELETE /v1/auth/phone` (sensitive); `409` while SMS MFA is on.
     pub async fn remove_phone(&self, caller: &Caller) -> Result<(), ApiError> {
         self.require_recent_sign_in(caller).await?;
+        let (user, factors) = tokio::try_join!(self.current_user(caller.user_id()), async {
+            Ok(self.store.mfa(caller.user_id()).await?)
+        })?;
         if !self.store.remove_phone(caller.user_id()).await? {
             return Err(ApiError::Conflict);
+        }
+        if factors.phone_verified {
+            self.notify_owner(&user, SecurityChange::PhoneRemoved).await;
         }
         Ok(())
     }

@@ -10,7 +10,8 @@ use super::security::ClientMeta;
 use crate::auth::sealed::SealingKey;
 use crate::auth::{backup_codes, totp};
 use crate::crypto::hmac_b64;
-use crate::domain::{AuditType, MfaMethod, MfaRecord, UserRecord};
+use crate::domain::{AuditType, MfaMethod, MfaRecord, User, UserRecord};
+use crate::email::SecurityChange;
 use crate::error::ApiError;
 use crate::App;
 
@@ -37,10 +38,7 @@ impl App {
     ) -> Result<MfaMethod, ApiError> {
         let email = stored_email(&record.user)?;
         let number = self.reserve_attempt(&email).await?;
-        if let Some(method) = self
-            .accept_code(&record.user.id, factors, code, meta)
-            .await?
-        {
+        if let Some(method) = self.accept_code(&record.user, factors, code, meta).await? {
             return Ok(method);
         }
         let failure = AuditType::MfaFailure;
@@ -51,11 +49,12 @@ impl App {
 
     async fn accept_code(
         &self,
-        user_id: &str,
+        user: &User,
         factors: &MfaRecord,
         code: &str,
         meta: &ClientMeta,
     ) -> Result<Option<MfaMethod>, ApiError> {
+        let user_id = user.id.as_str();
         let code = code.trim();
         if totp::is_six_digits(code) {
             if let Some(sealed) = &factors.totp {
@@ -84,6 +83,8 @@ impl App {
         let detail = json!({ "backup_codes_left": left });
         self.audit(AuditType::BackupCodeUsed, Some(user_id), meta, detail)
             .await?;
+        self.notify_owner(user, SecurityChange::BackupCodeUsed { left })
+            .await;
         Ok(Some(MfaMethod::BackupCode))
     }
 
