@@ -3,7 +3,7 @@
 
 use shared::clock::UnixMillis;
 use shared::domain::Identity;
-use shared::ports::Store;
+use shared::ports::{Store, Unlink};
 
 use crate::conformance;
 
@@ -12,6 +12,7 @@ conformance!(
     an_identity_links_to_one_account_even_in_parallel,
     an_account_has_one_identity_per_provider,
     unlinking_frees_the_identity,
+    the_last_way_to_sign_in_is_never_unlinked_even_by_parallel_unlinks,
 );
 
 fn identity(provider: &str, subject: &str, user_id: &str) -> Identity {
@@ -70,12 +71,33 @@ async fn unlinking_frees_the_identity(store: &dyn Store) {
         .link_identity(&identity("google", &subject, &user))
         .await
         .unwrap());
-    assert!(!store.unlink_identity(&other, "google").await.unwrap());
-    assert!(store.unlink_identity(&user, "google").await.unwrap());
-    assert!(!store.unlink_identity(&user, "google").await.unwrap());
+    for (who, expected) in [
+        (&other, Unlink::NotLinked),
+        (&user, Unlink::Unlinked),
+        (&user, Unlink::NotLinked),
+    ] {
+        let outcome = store.unlink_identity(who, "google", true).await.unwrap();
+        assert_eq!(outcome, expected);
+    }
     assert!(store.identities_of(&user).await.unwrap().is_empty());
     assert!(store
         .link_identity(&identity("google", &subject, &other))
         .await
         .unwrap());
+}
+
+async fn the_last_way_to_sign_in_is_never_unlinked_even_by_parallel_unlinks(store: &dyn Store) {
+    let user = shared::domain::new_id();
+    for provider in ["google", "gitlab"] {
+        let linked = identity(provider, &shared::domain::new_id(), &user);
+        assert!(store.link_identity(&linked).await.unwrap());
+    }
+    let (a, b) = tokio::join!(
+        store.unlink_identity(&user, "google", false),
+        store.unlink_identity(&user, "gitlab", false)
+    );
+    let mut outcomes = [a.unwrap(), b.unwrap()];
+    outcomes.sort_by_key(|o| *o as u8);
+    assert_eq!(outcomes, [Unlink::Unlinked, Unlink::LastWayToSignIn]);
+    assert_eq!(store.identities_of(&user).await.unwrap().len(), 1);
 }

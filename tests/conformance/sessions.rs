@@ -10,7 +10,34 @@ conformance!(
     concurrent_rotations_with_the_same_token_have_one_winner,
     a_revoked_session_cannot_be_rotated_or_revoked_again,
     revoked_tokens_stay_revoked_until_they_expire,
+    a_users_connections_are_found_at_once_and_forgotten_with_them,
 );
+
+async fn a_users_connections_are_found_at_once_and_forgotten_with_them(store: &dyn Store) {
+    let connection = |id: &str, user: &str| shared::domain::Connection {
+        id: id.to_string(),
+        session_id: "s1".into(),
+        user_id: user.to_string(),
+        user_name: "Ada".into(),
+        role: shared::domain::Role::Viewer,
+        expires_at: NOW + 7200,
+    };
+    store.put_connection(&connection("c1", "u1")).await.unwrap();
+    store.put_connection(&connection("c2", "u2")).await.unwrap();
+    let mine = store.connections_of("u1", NOW).await.unwrap();
+    assert_eq!(mine, vec![connection("c1", "u1")]);
+    store.delete_connection("c1").await.unwrap();
+    assert!(store.connections_of("u1", NOW).await.unwrap().is_empty());
+    assert_eq!(store.connection("c1", NOW).await.unwrap(), None);
+    assert!(
+        store
+            .connections_of("u2", NOW + 7200)
+            .await
+            .unwrap()
+            .is_empty(),
+        "expired"
+    );
+}
 
 async fn a_session_is_read_back_and_listed_under_its_user(store: &dyn Store) {
     let a = session("user-a");

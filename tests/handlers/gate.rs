@@ -259,8 +259,15 @@ impl IdentityStore for GateStore {
         self.inner.identities_of(user_id).await
     }
 
-    async fn unlink_identity(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
-        self.inner.unlink_identity(user_id, provider).await
+    async fn unlink_identity(
+        &self,
+        user_id: &str,
+        provider: &str,
+        has_password: bool,
+    ) -> StoreResult<Unlink> {
+        self.inner
+            .unlink_identity(user_id, provider, has_password)
+            .await
     }
 }
 

@@ -12,6 +12,7 @@ mod identities;
 mod logs;
 mod metrics;
 mod passwordless;
+mod realtime;
 mod reauth;
 mod revocation;
 mod routes;

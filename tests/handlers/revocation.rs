@@ -10,7 +10,7 @@ use shared::ports::RevocationStore;
 use shared::services::accounts::Registration;
 use shared::services::login::LoginInput;
 use shared::services::security::ClientMeta;
-use shared::services::sessions::IssuedSession;
+use shared::services::sessions::{IssuedSession, MAX_LIVE_SESSIONS};
 use shared::{ApiError, App, Claim};
 
 use crate::gate::{app_over, GateStore};
@@ -92,4 +92,32 @@ async fn a_session_from_before_a_password_change_is_never_refreshed_even_if_its_
     );
     let kept = app.rotate_session(&changer.refresh_token, &meta).await;
     assert!(kept.is_ok(), "the session that made the change stays");
+}
+
+#[tokio::test]
+async fn a_sign_in_beyond_fifty_live_sessions_revokes_the_oldest() {
+    let store = Arc::new(GateStore::default());
+    let app = app_over(store.clone());
+    let email = verified_account(&app, "many@example.com").await;
+    let record = app.store.user_by_email(&email).await.unwrap().unwrap();
+    let meta = ClientMeta::default();
+    let mut issued = Vec::new();
+    for _ in 0..=MAX_LIVE_SESSIONS {
+        issued.push(app.start_session(&record, None, &meta).await.unwrap());
+    }
+    let now = SystemClock.now_secs();
+    let live = app.store.sessions_of(&record.user.id).await.unwrap();
+    assert_eq!(
+        live.iter().filter(|s| s.is_live(now)).count(),
+        MAX_LIVE_SESSIONS
+    );
+    let oldest = &issued[0];
+    assert!(store.is_revoked(&oldest.access.jti, now).await.unwrap());
+    let refused = app.rotate_session(&oldest.refresh_token, &meta).await;
+    assert!(matches!(refused, Err(ApiError::Unauthorized)));
+    let newest = issued.last().unwrap();
+    assert!(app
+        .rotate_session(&newest.refresh_token, &meta)
+        .await
+        .is_ok());
 }

@@ -23,9 +23,9 @@ use replies::*;
 
 shared::handlers! {
     REGISTER: "register" => register, uses [EmailQueue];
-    LOGIN: "login" => login, uses [EmailQueue];
-    LOGIN_WEB: "login-web" => login_web, uses [EmailQueue];
-    LOGIN_MFA: "login-mfa" => login_mfa, uses [EmailQueue];
+    LOGIN: "login" => login, uses [EmailQueue, Notifier];
+    LOGIN_WEB: "login-web" => login_web, uses [EmailQueue, Notifier];
+    LOGIN_MFA: "login-mfa" => login_mfa, uses [EmailQueue, Notifier];
     LOGIN_MFA_SMS: "login-mfa-sms" => login_mfa_sms, uses [EmailQueue];
     REFRESH: "refresh" => refresh, uses [Notifier];
     LOGOUT: "logout" => logout, uses [Notifier];

@@ -25,7 +25,7 @@ shared::handlers! {
     OIDC_PROVIDERS: "oidc-providers" => providers, uses [];
     OIDC_AUTHORIZE: "oidc-authorize" => authorize, uses [IdentityProviders];
     OIDC_CALLBACK: "oidc-callback" => callback, uses [IdentityProviders, Notifier, EmailQueue];
-    OIDC_TOKEN: "oidc-token" => token, uses [];
+    OIDC_TOKEN: "oidc-token" => token, uses [Notifier];
     IDENTITIES_LIST: "identities-list" => identities, uses [];
     IDENTITY_UNLINK: "identity-unlink" => unlink, uses [EmailQueue];
 }

@@ -161,8 +161,26 @@ pub trait IdentityStore: Send + Sync {
     async fn link_identity(&self, identity: &Identity) -> StoreResult<bool>;
     async fn identity(&self, provider: &str, subject: &str) -> StoreResult<Option<Identity>>;
     async fn identities_of(&self, user_id: &str) -> StoreResult<Vec<Identity>>;
-    /// `false` if the user had no identity at that provider.
-    async fn unlink_identity(&self, user_id: &str, provider: &str) -> StoreResult<bool>;
+    /// Unlinks the user's identity at `provider` unless it is their last way
+    /// to sign in (no password, `has_password`, and no other identity),
+    /// judged in the same atomic step as the write: of two concurrent unlinks
+    /// of an account's last two identities, one wins.
+    async fn unlink_identity(
+        &self,
+        user_id: &str,
+        provider: &str,
+        has_password: bool,
+    ) -> StoreResult<Unlink>;
+}
+
+/// What an unlink did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unlink {
+    Unlinked,
+    /// The user has no identity at that provider.
+    NotLinked,
+    /// It is the account's last way to sign in.
+    LastWayToSignIn,
 }
 
 #[async_trait]

@@ -339,9 +339,11 @@ impl App {
     async fn drop_second_factors_and_identities(&self, user_id: &str) -> Result<(), ApiError> {
         self.store.clear_mfa(user_id).await?;
         self.store.remove_phone(user_id).await?;
+        // Called before the owner's password is set: the account still has
+        // one, so no unlink here is ever its last way to sign in.
         for identity in self.store.identities_of(user_id).await? {
             self.store
-                .unlink_identity(user_id, &identity.provider)
+                .unlink_identity(user_id, &identity.provider, true)
                 .await?;
         }
         Ok(())

@@ -7,6 +7,7 @@ use super::security::ClientMeta;
 use crate::domain::{AuditType, Identity};
 use crate::email::SecurityChange;
 use crate::error::ApiError;
+use crate::ports::Unlink;
 use crate::{App, Caller, Claim};
 
 impl App {
@@ -28,19 +29,17 @@ impl App {
     ) -> Result<(), ApiError> {
         self.require_recent_sign_in(caller).await?;
         let user_id = caller.user_id();
-        let (record, identities) = tokio::try_join!(
-            self.store.user_by_id(user_id),
-            self.store.identities_of(user_id)
-        )?;
+        let record = self.store.user_by_id(user_id).await?;
         let record = record.ok_or(ApiError::Unauthorized)?;
-        if !identities.iter().any(|i| i.provider == provider) {
-            return Err(ApiError::NotFound);
-        }
-        if !record.has_password() && identities.len() < 2 {
-            return Err(ApiError::Conflict);
-        }
-        if !self.store.unlink_identity(user_id, provider).await? {
-            return Err(ApiError::NotFound);
+        let has_password = record.has_password();
+        match self
+            .store
+            .unlink_identity(user_id, provider, has_password)
+            .await?
+        {
+            Unlink::Unlinked => {}
+            Unlink::NotLinked => return Err(ApiError::NotFound),
+            Unlink::LastWayToSignIn => return Err(ApiError::Conflict),
         }
         let detail = json!({ "provider": provider });
         self.audit(AuditType::IdentityUnlinked, Some(user_id), meta, detail)

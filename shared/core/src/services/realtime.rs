@@ -99,14 +99,8 @@ impl App {
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let (user_id, session_id) = subject.split_once(' ').ok_or(ApiError::Unauthorized)?;
-        let (user, session) = tokio::try_join!(
-            self.store.user_by_id(user_id),
-            self.store.session(user_id, session_id),
-        )?;
+        let user = self.store.user_by_id(user_id).await?;
         let user = user.ok_or(ApiError::Unauthorized)?.user;
-        if !session.is_some_and(|s| s.is_live(now)) {
-            return Err(ApiError::Unauthorized);
-        }
         let connection = Connection {
             id: connection_id.to_string(),
             session_id: session_id.to_string(),
@@ -115,20 +109,46 @@ impl App {
             role: user.role,
             expires_at: now + CONNECTION_TTL_SECONDS,
         };
+        // Stored before the session is checked: a revocation that lands
+        // meanwhile either is seen here or finds this connection to close.
         self.store.put_connection(&connection).await?;
+        if !self.session_is_live(user_id, session_id, now).await? {
+            self.store.delete_connection(connection_id).await?;
+            return Err(ApiError::Unauthorized);
+        }
         Ok(())
+    }
+
+    async fn session_is_live(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        now: UnixSecs,
+    ) -> Result<bool, ApiError> {
+        let session = self.store.session(user_id, session_id).await?;
+        Ok(session.is_some_and(|s| s.is_live(now)))
     }
 
     pub async fn disconnect(&self, connection_id: &str) -> Result<(), ApiError> {
         Ok(self.store.delete_connection(connection_id).await?)
     }
 
-    /// `$default`: `ping`, `message`, or an error back to the sender; the connection stays.
+    /// `$default`: `ping`, `message`, or an error back to the sender; the
+    /// connection stays, unless its session was revoked: then the message is
+    /// refused and the connection closed.
     pub async fn on_message(&self, connection_id: &str, body: &[u8]) -> Result<(), ApiError> {
         let now = self.clock.now_secs();
         let Some(sender) = self.store.connection(connection_id, now).await? else {
             return Ok(());
         };
+        if !self
+            .session_is_live(&sender.user_id, &sender.session_id, now)
+            .await?
+        {
+            self.notifier.disconnect(connection_id).await?;
+            self.store.delete_connection(connection_id).await?;
+            return Ok(());
+        }
         let reply = match serde_json::from_slice::<ClientMessage>(body) {
             Ok(m) if m.action == "ping" && m.text.is_none() => json!({ "type": "pong" }),
             Ok(ClientMessage {

@@ -15,6 +15,9 @@ use crate::error::ApiError;
 use crate::tokens::{accepted_until, IssuedToken};
 use crate::{App, Caller, Claim};
 
+/// A user's live sessions at most; a new sign-in beyond it revokes the oldest.
+pub const MAX_LIVE_SESSIONS: usize = 50;
+
 /// Everything a login or refresh hands to the client.
 pub struct IssuedSession {
     pub session: Session,
@@ -30,7 +33,8 @@ impl IssuedSession {
 }
 
 impl App {
-    /// Starts a session in the account's current credential generation.
+    /// Starts a session in the account's current credential generation; past
+    /// [`MAX_LIVE_SESSIONS`] the oldest live ones are revoked.
     pub async fn start_session(
         &self,
         record: &UserRecord,
@@ -64,6 +68,9 @@ impl App {
             credential_generation: record.credential_generation,
         };
         self.store.create_session(&session).await?;
+        // The sign-in stands either way; a failed cap is finished by the next.
+        self.after_commit("session cap", self.cap_sessions(&user.id))
+            .await;
         Ok(IssuedSession {
             session,
             user: user.clone(),
@@ -216,6 +223,23 @@ impl App {
         self.close_connections(user_id, |c| Some(c.session_id.as_str()) != keep)
             .await?;
         Ok(revoked.into_iter().filter(|r| *r).count())
+    }
+
+    /// Revokes the oldest live sessions beyond [`MAX_LIVE_SESSIONS`], so that
+    /// revoking every session of a user stays bounded work.
+    async fn cap_sessions(&self, user_id: &str) -> Result<(), ApiError> {
+        let now = self.clock.now_secs();
+        let mut live = self.store.sessions_of(user_id).await?;
+        live.retain(|s| s.is_live(now));
+        let excess = live.len().saturating_sub(MAX_LIVE_SESSIONS);
+        if excess == 0 {
+            return Ok(());
+        }
+        live.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        for oldest in &live[..excess] {
+            self.revoke_session(user_id, &oldest.id).await?;
+        }
+        Ok(())
     }
 
     /// Applies `changes` as a change to how the account signs in: the

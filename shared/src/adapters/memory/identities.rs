@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::{lock, MemoryStore};
 use crate::domain::Identity;
 use crate::error::StoreResult;
-use crate::ports::IdentityStore;
+use crate::ports::{IdentityStore, Unlink};
 
 #[async_trait]
 impl IdentityStore for MemoryStore {
@@ -40,10 +40,27 @@ impl IdentityStore for MemoryStore {
         Ok(mine)
     }
 
-    async fn unlink_identity(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
+    async fn unlink_identity(
+        &self,
+        user_id: &str,
+        provider: &str,
+        has_password: bool,
+    ) -> StoreResult<Unlink> {
         let mut all = lock(&self.identities);
-        let before = all.len();
+        let mine = all.iter().filter(|i| i.user_id == user_id);
+        let (linked, others) = mine.fold((false, 0), |(linked, others), i| {
+            match i.provider == provider {
+                true => (true, others),
+                false => (linked, others + 1),
+            }
+        });
+        if !linked {
+            return Ok(Unlink::NotLinked);
+        }
+        if !has_password && others == 0 {
+            return Ok(Unlink::LastWayToSignIn);
+        }
         all.retain(|i| !(i.user_id == user_id && i.provider == provider));
-        Ok(all.len() < before)
+        Ok(Unlink::Unlinked)
     }
 }

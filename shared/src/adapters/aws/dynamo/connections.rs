@@ -1,10 +1,13 @@
 //! WebSocket connections in the single table: every connection through `gsi1`
-//! (broadcasts), one user's through `gsi3`; 2-hour TTL checked on every read.
+//! (broadcasts); a copy under its user, so that revoking a session finds
+//! every one of the user's connections with a consistent read (an index is
+//! eventually consistent and could miss one just opened); 2-hour TTL checked
+//! on every read.
 
 use async_trait::async_trait;
 
 use super::item::*;
-use super::keys::{self, Index, GSI1, GSI3, TTL};
+use super::keys::{self, Index, GSI1, TTL};
 use super::DynamoStore;
 use crate::clock::UnixSecs;
 use crate::domain::{Connection, Role};
@@ -23,22 +26,27 @@ fn from_item(item: &Item) -> anyhow::Result<Connection> {
     })
 }
 
-fn connection_to_item(c: &Connection) -> Item {
-    let mut item = keys::connection(&c.id);
-    item.extend([
+fn attributes(c: &Connection) -> Item {
+    Item::from([
         ("connection_id".into(), s(&c.id)),
         ("user_id".into(), s(&c.user_id)),
         ("session_id".into(), s(&c.session_id)),
         ("user_name".into(), s(&c.user_name)),
         ("role".into(), s(c.role.as_str())),
         (TTL.into(), n(c.expires_at)),
-    ]);
+    ])
+}
+
+fn connection_to_item(c: &Connection) -> Item {
+    let mut item = keys::connection(&c.id);
+    item.extend(attributes(c));
     item.extend(keys::index_entry(GSI1, keys::CONNECTIONS, &c.id));
-    item.extend(keys::index_entry(
-        GSI3,
-        &keys::connections_of_user(&c.user_id),
-        &c.id,
-    ));
+    item
+}
+
+fn user_copy(c: &Connection) -> Item {
+    let mut item = keys::user_connection(&c.user_id, &c.id);
+    item.extend(attributes(c));
     item
 }
 
@@ -61,7 +69,10 @@ impl DynamoStore {
 
 #[async_trait]
 impl ConnectionStore for DynamoStore {
+    /// The user's copy first: a connection that exists is always found by
+    /// [`ConnectionStore::connections_of`].
     async fn put_connection(&self, c: &Connection) -> StoreResult<()> {
+        self.put(user_copy(c)).await?;
         self.put(connection_to_item(c)).await
     }
 
@@ -72,7 +83,11 @@ impl ConnectionStore for DynamoStore {
     }
 
     async fn delete_connection(&self, id: &str) -> StoreResult<()> {
-        self.delete(keys::connection(id)).await.map(|_| ())
+        let old = self.delete(keys::connection(id)).await?;
+        if let Some(user_id) = old.as_ref().and_then(|i| get_s(i, "user_id")) {
+            self.delete(keys::user_connection(&user_id, id)).await?;
+        }
+        Ok(())
     }
 
     async fn connections(&self, now: UnixSecs) -> StoreResult<Vec<Connection>> {
@@ -80,7 +95,12 @@ impl ConnectionStore for DynamoStore {
     }
 
     async fn connections_of(&self, user_id: &str, now: UnixSecs) -> StoreResult<Vec<Connection>> {
-        self.live_connections(GSI3, &keys::connections_of_user(user_id), now)
-            .await
+        let (pk, prefix) = keys::connections_of(user_id);
+        let items = self.query_prefix(pk, prefix).await?;
+        let all = items
+            .iter()
+            .map(from_item)
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(all.into_iter().filter(|c| now < c.expires_at).collect())
     }
 }

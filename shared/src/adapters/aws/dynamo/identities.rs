@@ -1,9 +1,12 @@
 //! Provider identities: a claim per (provider, subject) saying whose it is,
 //! and an entry beside the user per provider. Linking puts both in one
-//! transaction, each only if absent; unlinking deletes both.
+//! transaction, each only if absent; unlinking deletes both and moves the
+//! user's identities version in one transaction, on the condition that the
+//! version has not moved since the identities were counted, so two parallel
+//! unlinks never both take an account's last way to sign in.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 
 use super::item::*;
 use super::keys;
@@ -11,7 +14,7 @@ use super::users::is_taken;
 use super::{sdk_error, DynamoStore};
 use crate::domain::Identity;
 use crate::error::StoreResult;
-use crate::ports::IdentityStore;
+use crate::ports::{IdentityStore, Unlink};
 
 fn identity_from(item: &Item) -> anyhow::Result<Identity> {
     Ok(Identity {
@@ -75,20 +78,67 @@ impl IdentityStore for DynamoStore {
             .collect::<anyhow::Result<_>>()?)
     }
 
-    async fn unlink_identity(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
-        let entry = keys::user_identity(user_id, provider);
-        let Some(found) = self.get(entry.clone()).await? else {
-            return Ok(false);
-        };
-        let identity = identity_from(&found)?;
-        let claim = keys::identity_claim(provider, &identity.subject);
-        self.client()
+    async fn unlink_identity(
+        &self,
+        user_id: &str,
+        provider: &str,
+        has_password: bool,
+    ) -> StoreResult<Unlink> {
+        // A lost race is judged again on what the winner left.
+        for _ in 0..UNLINK_TRIES {
+            let (mine, version) = tokio::try_join!(
+                self.identities_of(user_id),
+                self.identities_version(user_id)
+            )?;
+            let Some(identity) = mine.iter().find(|i| i.provider == provider) else {
+                return Ok(Unlink::NotLinked);
+            };
+            if !has_password && mine.len() < 2 {
+                return Ok(Unlink::LastWayToSignIn);
+            }
+            if self.unlink_at(identity, version).await? {
+                return Ok(Unlink::Unlinked);
+            }
+        }
+        Err(anyhow::anyhow!("unlink identity: the identities kept changing").into())
+    }
+}
+
+const UNLINK_TRIES: usize = 3;
+
+impl DynamoStore {
+    async fn identities_version(&self, user_id: &str) -> StoreResult<i64> {
+        let item = self.get(keys::identities_version(user_id)).await?;
+        Ok(item.and_then(|i| get_n(&i, "version")).unwrap_or(0))
+    }
+
+    /// Deletes the identity and moves the version from `version`; `false`
+    /// when another unlink moved it first.
+    async fn unlink_at(&self, identity: &Identity, version: i64) -> StoreResult<bool> {
+        let entry = keys::user_identity(&identity.user_id, &identity.provider);
+        let claim = keys::identity_claim(&identity.provider, &identity.subject);
+        let bump = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(keys::identities_version(&identity.user_id)))
+            .update_expression("SET #v = :next")
+            .condition_expression("attribute_not_exists(#v) OR #v = :seen")
+            .expression_attribute_names("#v", "version")
+            .expression_attribute_values(":next", n(version + 1))
+            .expression_attribute_values(":seen", n(version))
+            .build()
+            .map_err(anyhow::Error::from)?;
+        let result = self
+            .client()
             .transact_write_items()
             .transact_items(self.delete_item(entry)?)
             .transact_items(self.delete_item(claim)?)
+            .transact_items(TransactWriteItem::builder().update(bump).build())
             .send()
-            .await
-            .map_err(|e| sdk_error("dynamodb unlink identity", e))?;
-        Ok(true)
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(is_taken) => Ok(false),
+            Err(e) => Err(sdk_error("dynamodb unlink identity", e)),
+        }
     }
 }

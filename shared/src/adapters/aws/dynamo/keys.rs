@@ -64,6 +64,22 @@ pub fn sessions_of(user_id: &str) -> (String, &'static str) {
 
 const SESSION_PREFIX: &str = "SESSION#";
 
+/// A user's copy of one of their connections, read with a consistent query
+/// when their sessions are revoked (an index could miss a fresh one).
+pub fn user_connection(user_id: &str, connection_id: &str) -> Item {
+    key(
+        user_pk(user_id),
+        format!("{USER_CONNECTION_PREFIX}{connection_id}"),
+    )
+}
+
+/// The partition and sort-key prefix of one user's connections.
+pub fn connections_of(user_id: &str) -> (String, &'static str) {
+    (user_pk(user_id), USER_CONNECTION_PREFIX)
+}
+
+const USER_CONNECTION_PREFIX: &str = "CONN#";
+
 pub fn mfa(user_id: &str) -> Item {
     key(user_pk(user_id), "MFA")
 }
@@ -95,6 +111,12 @@ pub fn identities_of(user_id: &str) -> (String, &'static str) {
 }
 
 const IDENTITY_PREFIX: &str = "IDENTITY#";
+
+/// A version of the user's set of identities: every unlink moves it, on the
+/// condition that it has not moved since the set was read.
+pub fn identities_version(user_id: &str) -> Item {
+    key(user_pk(user_id), "IDENTITIES")
+}
 
 pub fn revoked_jti(jti: &str) -> Item {
     key(format!("JTI#{jti}"), "REVOKED")
@@ -131,10 +153,6 @@ pub fn connection(id: &str) -> Item {
 }
 
 pub const CONNECTIONS: &str = "CONNS";
-
-pub fn connections_of_user(user_id: &str) -> String {
-    format!("CONNS#USER#{user_id}")
-}
 
 pub fn task(id: &str) -> Item {
     key(format!("TASK#{id}"), "TASK")
