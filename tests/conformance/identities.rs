@@ -80,6 +80,9 @@ async fn unlinking_frees_the_identity(store: &dyn Store) {
         assert_eq!(outcome, expected);
     }
     assert!(store.identities_of(&user).await.unwrap().is_empty());
+    assert!(store.was_unlinked(&user, "google").await.unwrap());
+    assert!(!store.was_unlinked(&user, "gitlab").await.unwrap());
+    assert!(!store.was_unlinked(&other, "google").await.unwrap());
     assert!(store
         .link_identity(&identity("google", &subject, &other))
         .await

@@ -21,6 +21,7 @@ fn providers(issuer: &str, secret: &str) -> ConfiguredProviders {
         issuer: issuer.into(),
         client_id: "think-tank".into(),
         scopes: ["openid", "email", "profile"].map(String::from).to_vec(),
+        link_by_email: false,
     };
     let secrets = HashMap::from([("local".to_string(), secret.to_string().into())]);
     ConfiguredProviders::new(vec![local], secrets)

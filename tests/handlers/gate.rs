@@ -269,6 +269,10 @@ impl IdentityStore for GateStore {
             .unlink_identity(user_id, provider, has_password)
             .await
     }
+
+    async fn was_unlinked(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
+        self.inner.was_unlinked(user_id, provider).await
+    }
 }
 
 #[async_trait]

@@ -4,7 +4,7 @@ use serde_json::json;
 use shared::http::signed_in::TokenResponse;
 use shared::openapi::Operation;
 
-use crate::{IdentityList, ProviderList, TokenBody};
+use crate::{IdentityList, LinkBody, LinkStarted, ProviderList, TokenBody};
 
 pub fn operations() -> Vec<Operation> {
     let string = || json!({ "type": "string" });
@@ -38,6 +38,13 @@ pub fn operations() -> Vec<Operation> {
         Operation::new("identities-list", "oidc", "My linked identities")
             .signed_in()
             .reply::<IdentityList>(200, "The providers this account can sign in with."),
+        Operation::new("identity-link", "oidc", "Link a provider to my account (sensitive)")
+            .describe("Starts a provider flow that links the identity to the caller's account: open `authorize_url`. The callback then redirects to `redirect_uri?linked=<provider>`, or `?error=<code>` (`identity_taken` when the identity belongs to another account). A browser caller also gets the `__Host-oidc_flow` cookie binding the flow to it.")
+            .signed_in()
+            .body::<LinkBody>(json!({ "redirect_uri": "https://app.example.com/auth/done" }))
+            .reply::<LinkStarted>(200, "Where to send the user.")
+            .header("Set-Cookie", "A browser caller: `__Host-oidc_flow`, binding the flow to this browser.")
+            .errors(&["reauthentication_required", "not_found", "rate_limited"]),
         Operation::new("identity-unlink", "oidc", "Unlink a provider (sensitive)")
             .describe("Refused (`409`) when it is the account's only way to sign in.")
             .signed_in()

@@ -30,6 +30,9 @@ pub fn redirect_to_app(outcome: CallbackOutcome, csrf_key: &[u8], now: UnixSecs)
             query.append_pair("mfa_token", &mfa_token);
             query.append_pair("mfa_methods", &methods.join(","));
         }
+        Ok(ProviderSignIn::Linked { provider }) => {
+            query.append_pair("linked", &provider);
+        }
         Err(error) => {
             query.append_pair("error", error.as_str());
         }

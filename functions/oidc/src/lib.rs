@@ -16,6 +16,7 @@ use shared::auth::cookies;
 use shared::auth::Gate;
 use shared::http::signed_in::TokenResponse;
 use shared::http::{endpoint, Reply};
+use shared::services::identities::StartLink;
 use shared::services::oidc::{FlowMode, StartSignIn, FLOW_SECONDS};
 use shared::services::oidc_callback::Callback;
 use shared::services::validate::Checks;
@@ -27,6 +28,7 @@ shared::handlers! {
     OIDC_CALLBACK: "oidc-callback" => callback, uses [IdentityProviders, Notifier, EmailQueue];
     OIDC_TOKEN: "oidc-token" => token, uses [Notifier];
     IDENTITIES_LIST: "identities-list" => identities, uses [];
+    IDENTITY_LINK: "identity-link" => link, uses [IdentityProviders];
     IDENTITY_UNLINK: "identity-unlink" => unlink, uses [EmailQueue];
 }
 
@@ -84,6 +86,7 @@ pub async fn authorize(app: Arc<App>, req: Request) -> Response<Body> {
             app_state: ctx.query("state").map(str::to_string),
             app_code_challenge: ctx.query("code_challenge").map(str::to_string),
             api_base_url: ctx.public_base_url(&app.settings.api_base_url)?,
+            link_to: None,
         };
         let started = app.start_oidc_sign_in(input, &ctx.client_meta(app)).await?;
         let reply = Reply::empty(StatusCode::FOUND).header(LOCATION, &started.location);
@@ -160,6 +163,48 @@ pub async fn identities(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         let items = app.my_identities(app.claim(&ctx)?).await?;
         Reply::ok(&IdentityList { items: &items })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+struct LinkBody {
+    /// Where the provider flow ends: `?linked=<provider>` or `?error=<code>`.
+    redirect_uri: String,
+}
+
+/// `POST /v1/auth/identities/{provider}`'s answer.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+struct LinkStarted {
+    /// Open it (a browser, or the platform's authentication session).
+    authorize_url: String,
+}
+
+/// `POST /v1/auth/identities/{provider}` (sensitive): starts a flow that
+/// links the provider's identity to the caller's account.
+pub async fn link(app: Arc<App>, req: Request) -> Response<Body> {
+    let app = &*app;
+    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+        let caller = app.authenticate(&ctx).await?;
+        let body = ctx.json::<LinkBody>()?;
+        let input = StartLink {
+            provider: ctx.path_id("provider")?.to_string(),
+            redirect_uri: body.redirect_uri,
+            browser: caller.via_cookie(),
+            api_base_url: ctx.public_base_url(&app.settings.api_base_url)?,
+        };
+        let meta = ctx.client_meta(app);
+        let started = app.start_identity_link(&caller, input, &meta).await?;
+        let reply = Reply::ok(&LinkStarted {
+            authorize_url: started.location,
+        })?;
+        Ok(match started.browser_binding {
+            Some(value) => reply.cookies([cookies::oidc_flow(&value, FLOW_SECONDS)]),
+            None => reply,
+        })
     })
     .await
 }

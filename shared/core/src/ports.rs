@@ -171,6 +171,9 @@ pub trait IdentityStore: Send + Sync {
         provider: &str,
         has_password: bool,
     ) -> StoreResult<Unlink>;
+    /// Whether the user ever unlinked an identity at `provider` (such an
+    /// identity never links itself back by email).
+    async fn was_unlinked(&self, user_id: &str, provider: &str) -> StoreResult<bool>;
 }
 
 /// What an unlink did.

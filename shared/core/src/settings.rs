@@ -12,6 +12,9 @@ pub struct OidcProvider {
     pub issuer: String,
     pub client_id: String,
     pub scopes: Vec<String>,
+    /// Whether a sign-in with an address this provider vouches for may link
+    /// itself to the (verified, non-admin) account with that address.
+    pub link_by_email: bool,
 }
 
 #[derive(Clone, Debug)]

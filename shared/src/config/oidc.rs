@@ -14,6 +14,8 @@ struct Entry {
     client_id: String,
     #[serde(default)]
     scopes: Option<String>,
+    #[serde(default)]
+    link_by_email: bool,
 }
 
 const DEFAULT_SCOPES: &str = "openid email profile";
@@ -23,7 +25,7 @@ pub fn providers(raw: Option<&str>) -> Result<Vec<OidcProvider>, String> {
         return Ok(Vec::new());
     };
     let entries: Vec<Entry> = serde_json::from_str(raw).map_err(|e| {
-        format!("must be a JSON array of {{name, issuer, client_id, scopes?}}: {e}")
+        format!("must be a JSON array of {{name, issuer, client_id, scopes?, link_by_email?}}: {e}")
     })?;
     let mut providers: Vec<OidcProvider> = Vec::new();
     for entry in entries {
@@ -48,6 +50,7 @@ pub fn providers(raw: Option<&str>) -> Result<Vec<OidcProvider>, String> {
             issuer: entry.issuer.trim_end_matches('/').to_string(),
             client_id: entry.client_id,
             scopes: scopes.split_whitespace().map(str::to_string).collect(),
+            link_by_email: entry.link_by_email,
         });
     }
     Ok(providers)
@@ -98,6 +101,7 @@ mod tests {
         let parsed = providers(Some(raw)).unwrap();
         assert_eq!(parsed[0].issuer, "https://accounts.google.com");
         assert_eq!(parsed[0].scopes, ["openid", "email", "profile"]);
+        assert!(!parsed[0].link_by_email, "linking by email is opt-in");
     }
 
     #[test]

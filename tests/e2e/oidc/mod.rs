@@ -13,8 +13,11 @@ const NOWHERE: &str = "http://127.0.0.1:9";
 /// S256 of [`flows::VERIFIER`].
 const CHALLENGE: &str = "TBVaag_QzFx4gA8hcaVZBr6vRG5rCyUmiPkh5PkvwrY";
 
+/// The test provider, allowed to link itself by email to existing accounts
+/// (`link_by_email`; [`linking`] covers the default, which does not).
 fn providers(issuer: &str) -> String {
-    json!([{ "name": "local", "issuer": issuer, "client_id": "think-tank" }]).to_string()
+    json!([{ "name": "local", "issuer": issuer, "client_id": "think-tank", "link_by_email": true }])
+        .to_string()
 }
 
 /// A gateway on the memory backend, or on the emulators (`None` when they are not running).
@@ -66,6 +69,7 @@ macro_rules! with_provider {
 
 mod callback;
 mod flows;
+mod linking;
 mod mobile;
 mod security;
 

@@ -368,6 +368,19 @@ async fn identity_providers(world: &mut World) {
     );
     let (status, body) = world.send(oidc::IDENTITY_UNLINK, token, None).await;
     assert_eq!(status, 204, "{body}");
+
+    // An account links the provider from its own session.
+    let linker = registered(world, "iam-link@example.com").await;
+    let token = linker["access_token"].as_str().unwrap();
+    let body = json!({ "redirect_uri": APP });
+    let (status, body) = world.send(oidc::IDENTITY_LINK, token, Some(body)).await;
+    assert_eq!(status, 200, "{body}");
+    let location = body["authorize_url"].as_str().unwrap();
+    let back = at_provider(location, "", "iam-linked-elsewhere@example.com").await;
+    let (status, headers, body) = world.call_for_headers(oidc::OIDC_CALLBACK, back).await;
+    assert_eq!(status, 303, "{body}");
+    let location = headers["location"].to_str().unwrap();
+    assert!(location.ends_with("?linked=local"), "{location}");
 }
 
 /// Starts a sign-in with the `authorize` event, signs `email` in at the test
@@ -378,13 +391,6 @@ async fn provider_sign_in(world: &mut World, authorize: Value, email: &str) -> V
         .await;
     assert_eq!(status, 302, "{body}");
     let location = headers["location"].to_str().unwrap();
-    let who = json!({ "email": email });
-    let back = e2e::sign_in_at_provider(location, API_BASE_URL, who).await;
-    let back = url::Url::parse(&back).unwrap();
-    let query = |name: &str| {
-        let found = back.query_pairs().find(|(k, _)| k == name);
-        found.unwrap_or_else(|| panic!("no {name} in {back}")).1
-    };
     let flow_cookie = headers
         .get_all("set-cookie")
         .iter()
@@ -392,12 +398,25 @@ async fn provider_sign_in(world: &mut World, authorize: Value, email: &str) -> V
         .map(|c| c.split(';').next().unwrap_or_default().to_string())
         .next()
         .unwrap_or_default();
+    at_provider(location, &flow_cookie, email).await
+}
+
+/// Signs `email` in at the provider's `location` and answers the callback
+/// event the provider sent the browser to (carrying `flow_cookie`).
+async fn at_provider(location: &str, flow_cookie: &str, email: &str) -> Value {
+    let who = json!({ "email": email });
+    let back = e2e::sign_in_at_provider(location, API_BASE_URL, who).await;
+    let back = url::Url::parse(&back).unwrap();
+    let query = |name: &str| {
+        let found = back.query_pairs().find(|(k, _)| k == name);
+        found.unwrap_or_else(|| panic!("no {name} in {back}")).1
+    };
     fixture_with(
         "oidc-callback",
         &[
             ("CODE", &query("code")),
             ("STATE", &query("state")),
-            ("FLOW_COOKIE", &flow_cookie),
+            ("FLOW_COOKIE", flow_cookie),
         ],
     )
 }

@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use super::oidc::{FlowMode, SignInStarted, StartSignIn};
 use super::security::ClientMeta;
 use crate::domain::{AuditType, Identity};
 use crate::email::SecurityChange;
@@ -10,7 +11,42 @@ use crate::error::ApiError;
 use crate::ports::Unlink;
 use crate::{App, Caller, Claim};
 
+/// `POST /v1/auth/identities/{provider}`: what the app asked for.
+pub struct StartLink {
+    pub provider: String,
+    pub redirect_uri: String,
+    /// A browser (cookie) caller: the flow is bound to it like a web sign-in.
+    pub browser: bool,
+    pub api_base_url: String,
+}
+
 impl App {
+    /// Starts a provider flow whose identity is linked to the caller's
+    /// account (sensitive): the authorization URL the app opens, and for a
+    /// browser the cookie that binds the flow to it.
+    pub async fn start_identity_link(
+        &self,
+        caller: &Caller,
+        input: StartLink,
+        meta: &ClientMeta,
+    ) -> Result<SignInStarted, ApiError> {
+        self.require_recent_sign_in(caller).await?;
+        let mode = match input.browser {
+            true => FlowMode::Web,
+            false => FlowMode::Mobile,
+        };
+        let start = StartSignIn {
+            provider: input.provider,
+            redirect_uri: input.redirect_uri,
+            mode,
+            app_state: None,
+            app_code_challenge: None,
+            api_base_url: input.api_base_url,
+            link_to: Some(caller.user_id().to_string()),
+        };
+        self.start_oidc_sign_in(start, meta).await
+    }
+
     /// `GET /v1/auth/identities`.
     pub async fn my_identities(&self, claim: Claim) -> Result<Vec<Identity>, ApiError> {
         let user_id = claim.user_id().to_owned();

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::accounts::stored_email;
+use super::oidc_accounts::PendingLink;
 use super::security::ClientMeta;
 use super::sessions::IssuedSession;
 use crate::auth::sealed::SealingKey;
@@ -29,6 +30,9 @@ pub struct PendingLogin {
     /// The account's credential generation when the password was right: a
     /// credential change in the meantime voids the token.
     generation: u64,
+    /// A provider identity to link once the second factor is right.
+    #[serde(default)]
+    link: Option<PendingLink>,
     expires_at: i64,
 }
 
@@ -40,8 +44,14 @@ impl PendingLogin {
             web,
             device_name,
             generation: record.credential_generation,
+            link: None,
             expires_at: 0,
         }
+    }
+
+    pub fn with_link(mut self, link: Option<PendingLink>) -> Self {
+        self.link = link;
+        self
     }
 
     pub fn seal(mut self, key: &SealingKey, now: UnixSecs) -> String {
@@ -107,6 +117,9 @@ impl App {
         self.store
             .clear_attempts(&stored_email(&record.user)?)
             .await?;
+        if let Some(link) = &pending.link {
+            self.link_after_second_factor(link, &record, meta).await;
+        }
         let issued = self
             .signed_in(&record, pending.device_name, meta, Some(method))
             .await?;

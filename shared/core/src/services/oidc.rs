@@ -33,6 +33,8 @@ pub struct StartSignIn {
     pub app_code_challenge: Option<String>,
     /// Where this API is reached; the provider calls back below it.
     pub api_base_url: String,
+    /// A link flow: the signed-in account the identity is to be linked to.
+    pub link_to: Option<String>,
 }
 
 /// What the callback needs to finish the flow.
@@ -47,6 +49,9 @@ pub struct Flow {
     pub app_code_challenge: Option<String>,
     /// Web: the hash of the `__Host-oidc_flow` cookie's value.
     pub browser: Option<String>,
+    /// A link flow: the account that started it.
+    #[serde(default)]
+    pub link_to: Option<String>,
 }
 
 /// Where to send the browser, and (web) the cookie that binds the flow to it.
@@ -93,7 +98,7 @@ impl App {
         }
         let challenge = input.app_code_challenge.as_deref();
         match (input.mode, challenge) {
-            (FlowMode::Mobile, None) => {
+            (FlowMode::Mobile, None) if input.link_to.is_none() => {
                 return Err(ApiError::field(
                     "code_challenge",
                     "is required in mobile mode",
@@ -119,6 +124,7 @@ impl App {
             app_state: input.app_state,
             app_code_challenge: input.app_code_challenge,
             browser: browser_binding.as_deref().map(sha256_b64),
+            link_to: input.link_to,
         };
         let callback = callback_url(&input.api_base_url, &flow.provider);
         let request = AuthorizationRequest {

@@ -1,39 +1,125 @@
-//! Which account a verified provider identity signs in to: the one it is
-//! linked to, else the account with its (provider-verified) email, else a new
-//! passwordless one. Linking to an account whose owner never proved the
-//! address first strips what that owner set up (pre-hijacking defence): an
-//! attacker who registered the victim's address before them keeps nothing.
+//! Which account a verified provider identity signs in to, decided before
+//! anything is written: the one it is linked to; else, by the address the
+//! provider vouches for, an account whose owner never proved it (first
+//! stripped of what whoever registered it set up: the pre-hijacking
+//! defence), or a verified one only if the provider may link by email
+//! (`link_by_email`), the account is no admin and its owner never unlinked
+//! this provider; else a new passwordless one. Any other account with the
+//! address answers `account_exists`: its owner links the provider from the
+//! account instead.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::oidc_callback::CallbackError;
 use super::security::ClientMeta;
 use crate::domain::{new_id, AuditType, Email, Identity, Role, User, UserRecord};
 use crate::email::SecurityChange;
+use crate::error::ApiError;
 use crate::ports::VerifiedIdentity;
 use crate::App;
 
 const NAME_MAX_CHARS: usize = 100;
 
+/// Where a verified provider identity leads.
+pub(super) enum Destination {
+    /// The account the identity is linked to.
+    Linked(UserRecord),
+    /// A verified account with the address that the identity may link itself to.
+    LinkByEmail(UserRecord),
+    /// An account whose address was never proven.
+    Unproven(UserRecord),
+    /// No account has the address.
+    New(Email),
+}
+
+impl Destination {
+    /// The address whose lockout the sign-in runs under.
+    pub(super) fn email(&self) -> Result<Email, ApiError> {
+        match self {
+            Destination::Linked(r) | Destination::LinkByEmail(r) | Destination::Unproven(r) => {
+                super::accounts::stored_email(&r.user)
+            }
+            Destination::New(email) => Ok(email.clone()),
+        }
+    }
+
+    /// The account whose second factors apply: only one that keeps them.
+    pub(super) fn guarded_account(&self) -> Option<&UserRecord> {
+        match self {
+            Destination::Linked(r) | Destination::LinkByEmail(r) => Some(r),
+            Destination::Unproven(_) | Destination::New(_) => None,
+        }
+    }
+}
+
+/// A link that waits for the sign-in's second factor.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingLink {
+    pub provider: String,
+    pub subject: String,
+}
+
 impl App {
-    /// The account `identity` signs in to, linking it on first use.
-    pub(super) async fn account_for(
+    /// Where `identity` leads; reads only.
+    pub(super) async fn destination(
         &self,
         provider: &str,
         identity: &VerifiedIdentity,
-        meta: &ClientMeta,
-    ) -> Result<UserRecord, CallbackError> {
+    ) -> Result<Destination, CallbackError> {
         if let Some(linked) = self.store.identity(provider, &identity.subject).await? {
             let record = self.store.user_by_id(&linked.user_id).await?;
-            return record.ok_or(CallbackError::ServerError);
+            return Ok(Destination::Linked(
+                record.ok_or(CallbackError::ServerError)?,
+            ));
         }
         let email = verified_email(identity)?;
-        let (record, detail) = match self.store.user_by_email(&email).await? {
-            Some(record) if record.user.email_verified => (record, json!({})),
-            Some(record) => self.secure_for_verified_owner(record).await?,
-            None => self.create_provider_account(&email, identity).await?,
+        match self.store.user_by_email(&email).await? {
+            None => Ok(Destination::New(email)),
+            Some(record) if !record.user.email_verified => Ok(Destination::Unproven(record)),
+            Some(record) if self.may_link_by_email(provider, &record).await? => {
+                Ok(Destination::LinkByEmail(record))
+            }
+            Some(_) => Err(CallbackError::AccountExists),
+        }
+    }
+
+    async fn may_link_by_email(
+        &self,
+        provider: &str,
+        record: &UserRecord,
+    ) -> Result<bool, ApiError> {
+        let configured = self
+            .settings
+            .oidc_providers
+            .iter()
+            .find(|p| p.name == provider);
+        if !configured.is_some_and(|p| p.link_by_email) || record.user.role == Role::Admin {
+            return Ok(false);
+        }
+        Ok(!self.store.was_unlinked(&record.user.id, provider).await?)
+    }
+
+    /// Writes what `destination` needs (securing, creating, linking) and
+    /// returns the account the identity now signs in to.
+    pub(super) async fn settle(
+        &self,
+        provider: &str,
+        identity: &VerifiedIdentity,
+        destination: Destination,
+        meta: &ClientMeta,
+    ) -> Result<UserRecord, CallbackError> {
+        let (record, detail) = match destination {
+            Destination::Linked(record) => return Ok(record),
+            Destination::LinkByEmail(record) => (record, json!({})),
+            Destination::Unproven(record) => self.secure_for_verified_owner(record).await?,
+            Destination::New(email) => self.create_provider_account(&email, identity).await?,
         };
-        self.link(provider, identity, &record, detail, meta).await?;
+        let link = PendingLink {
+            provider: provider.to_string(),
+            subject: identity.subject.clone(),
+        };
+        self.link(&link, &record, detail, meta).await?;
         Ok(record)
     }
 
@@ -48,8 +134,8 @@ impl App {
         Ok((updated, detail))
     }
 
-    /// A verified, passwordless account (made now unless a parallel sign-in
-    /// or registration just made it).
+    /// A verified, passwordless account, unless a parallel sign-in or
+    /// registration just made one with the address.
     async fn create_provider_account(
         &self,
         email: &Email,
@@ -74,41 +160,60 @@ impl App {
         if self.store.create_user(&record).await? {
             return Ok((record, json!({ "account_created": true })));
         }
+        // Someone else made it meanwhile: judged like any existing account,
+        // except that a verified one is never linked by this race.
         match self.store.user_by_email(email).await? {
-            Some(existing) if existing.user.email_verified => Ok((existing, json!({}))),
-            Some(existing) => self.secure_for_verified_owner(existing).await,
+            Some(existing) if !existing.user.email_verified => {
+                self.secure_for_verified_owner(existing).await
+            }
+            Some(_) => Err(CallbackError::AccountExists),
             None => Err(CallbackError::ServerError),
         }
     }
 
-    async fn link(
+    /// A link by email that waited for the sign-in's second factor. The
+    /// sign-in stands either way: the identity may have been linked to
+    /// another account meanwhile (logged, not linked).
+    pub(super) async fn link_after_second_factor(
         &self,
-        provider: &str,
-        identity: &VerifiedIdentity,
+        link: &PendingLink,
+        record: &UserRecord,
+        meta: &ClientMeta,
+    ) {
+        if let Err(e) = self.link(link, record, json!({}), meta).await {
+            tracing::warn!(error = e.as_str(), "a pending provider link was not made");
+        }
+    }
+
+    /// Links the identity to `record`, audits it and tells the owner.
+    pub(super) async fn link(
+        &self,
+        link: &PendingLink,
         record: &UserRecord,
         mut detail: Value,
         meta: &ClientMeta,
     ) -> Result<(), CallbackError> {
-        let link = Identity {
-            provider: provider.to_string(),
-            subject: identity.subject.clone(),
+        let identity = Identity {
+            provider: link.provider.clone(),
+            subject: link.subject.clone(),
             user_id: record.user.id.clone(),
             email: record.user.email.clone(),
             linked_at: self.clock.now_ms(),
         };
-        if !self.store.link_identity(&link).await? {
-            let now_linked = self.store.identity(provider, &identity.subject).await?;
+        if !self.store.link_identity(&identity).await? {
+            let now_linked = self.store.identity(&link.provider, &link.subject).await?;
             return match now_linked {
                 Some(other) if other.user_id == record.user.id => Ok(()),
+                Some(_) => Err(CallbackError::IdentityTaken),
                 // The account already has another identity at this provider.
-                _ => Err(CallbackError::AccessDenied),
+                None => Err(CallbackError::AccessDenied),
             };
         }
-        detail["provider"] = json!(provider);
+        detail["provider"] = json!(link.provider);
         let user_id = Some(record.user.id.as_str());
         self.audit(AuditType::IdentityLinked, user_id, meta, detail)
             .await?;
-        let provider = provider.to_string();
+        let provider = link.provider.clone();
         let change = SecurityChange::IdentityLinked { provider };
         self.notify_owner(&record.user, change).await;
         Ok(())

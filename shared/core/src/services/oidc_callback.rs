@@ -8,12 +8,13 @@ use serde_json::json;
 
 use super::mfa_login::PendingLogin;
 use super::oidc::{callback_url, Flow, FlowMode, FLOW_PURPOSE};
+use super::oidc_accounts::{Destination, PendingLink};
 use super::security::ClientMeta;
 use super::sessions::IssuedSession;
 use crate::crypto::{constant_time_eq, sha256_b64};
 use crate::domain::{AuditType, MfaMethod, UserRecord};
 use crate::error::{ApiError, StoreError};
-use crate::ports::Redemption;
+use crate::ports::{Redemption, VerifiedIdentity};
 use crate::App;
 
 /// How long a mobile app has to redeem its login code.
@@ -40,6 +41,10 @@ pub enum CallbackError {
     InvalidIdToken,
     EmailNotVerified,
     AccountLocked,
+    /// The address has an account this identity may not link itself to.
+    AccountExists,
+    /// A link flow's identity belongs to another account.
+    IdentityTaken,
     ServerError,
 }
 
@@ -51,6 +56,8 @@ impl CallbackError {
             CallbackError::InvalidIdToken => "invalid_id_token",
             CallbackError::EmailNotVerified => "email_not_verified",
             CallbackError::AccountLocked => "account_locked",
+            CallbackError::AccountExists => "account_exists",
+            CallbackError::IdentityTaken => "identity_taken",
             CallbackError::ServerError => "server_error",
         }
     }
@@ -85,6 +92,8 @@ pub enum ProviderSignIn {
         mfa_token: String,
         methods: Vec<MfaMethod>,
     },
+    /// A link flow: the identity now signs in to the account that started it.
+    Linked { provider: String },
 }
 
 /// Where the callback sends the browser, and with what.
@@ -105,6 +114,9 @@ struct LoginCode {
     /// redeemed voids it.
     #[serde(default)]
     generation: u64,
+    /// An identity to link once the second factor is given.
+    #[serde(default)]
+    link: Option<PendingLink>,
 }
 
 impl App {
@@ -157,52 +169,106 @@ impl App {
             .redeem(&flow.provider, &redemption)
             .await?
             .ok_or(CallbackError::InvalidIdToken)?;
-        let record = self.account_for(&flow.provider, &identity, meta).await?;
-        self.provider_sign_in(record, flow, meta).await
+        if let Some(user_id) = &flow.link_to {
+            return self.link_to_account(user_id, flow, &identity, meta).await;
+        }
+        let destination = self.destination(&flow.provider, &identity).await?;
+        self.provider_sign_in(destination, &identity, flow, meta)
+            .await
     }
 
-    /// Signs `record` in under the lockout, like a right password: refused
-    /// while locked, a second factor still asked for. A web sign-in with a
-    /// factor on goes back with an `mfa_token`; a mobile one gets its login
-    /// code as usual and `POST /v1/auth/oidc/token` asks for the factor, so
-    /// only the app holding the PKCE verifier ever sees the `mfa_token`.
+    /// A link flow started from the account: the identity signs in to it from
+    /// now on, unless it belongs to another account.
+    async fn link_to_account(
+        &self,
+        user_id: &str,
+        flow: &Flow,
+        identity: &VerifiedIdentity,
+        meta: &ClientMeta,
+    ) -> Result<ProviderSignIn, CallbackError> {
+        let record = self.store.user_by_id(user_id).await?;
+        let record = record.ok_or(CallbackError::AccessDenied)?;
+        let link = PendingLink {
+            provider: flow.provider.clone(),
+            subject: identity.subject.clone(),
+        };
+        self.link(&link, &record, json!({ "from_account": true }), meta)
+            .await?;
+        Ok(ProviderSignIn::Linked {
+            provider: flow.provider.clone(),
+        })
+    }
+
+    /// Signs in under the lockout, like a right password, before anything is
+    /// written: refused while locked, a second factor still asked for. With
+    /// a factor on, a link by email waits for it (it rides in the pending
+    /// sign-in). A web sign-in with a factor on goes back with an
+    /// `mfa_token`; a mobile one gets its login code as usual and
+    /// `POST /v1/auth/oidc/token` asks for the factor, so only the app
+    /// holding the PKCE verifier ever sees the `mfa_token`.
     async fn provider_sign_in(
         &self,
-        record: UserRecord,
+        destination: Destination,
+        identity: &VerifiedIdentity,
         flow: &Flow,
         meta: &ClientMeta,
     ) -> Result<ProviderSignIn, CallbackError> {
-        let email = super::accounts::stored_email(&record.user)?;
+        let email = destination.email()?;
         self.reserve_attempt(&email).await?;
-        let factors = self.store.mfa(&record.user.id).await?;
         let provider = flow.provider.as_str();
-        let second_factor_on = !factors.login_methods().is_empty();
-        if second_factor_on {
-            // Not a failure, but cleared only once the second factor is right.
-            self.store.release_attempt(&email).await?;
-        } else {
-            self.store.clear_attempts(&email).await?;
-        }
-        match flow.mode {
-            FlowMode::Web if second_factor_on => {
-                let pending = PendingLogin::new(&record, true, None);
-                let prompt = self.second_factor_prompt(&factors, pending);
-                let (mfa_token, methods) = prompt.ok_or(CallbackError::ServerError)?;
-                let detail = json!({ "provider": provider, "mfa_required": true });
-                self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
-                    .await?;
-                Ok(ProviderSignIn::MfaRequired { mfa_token, methods })
+        if let Some(record) = destination.guarded_account() {
+            let factors = self.store.mfa(&record.user.id).await?;
+            if !factors.login_methods().is_empty() {
+                // Not a failure, but cleared only once the second factor is right.
+                self.store.release_attempt(&email).await?;
+                let link =
+                    matches!(destination, Destination::LinkByEmail(_)).then(|| PendingLink {
+                        provider: provider.to_string(),
+                        subject: identity.subject.clone(),
+                    });
+                return self
+                    .second_factor_first(record, &factors, link, flow, meta)
+                    .await;
             }
+        }
+        self.store.clear_attempts(&email).await?;
+        let record = self.settle(provider, identity, destination, meta).await?;
+        match flow.mode {
             FlowMode::Web => {
                 let issued = self.provider_session(&record, provider, None, meta);
                 Ok(ProviderSignIn::Web(Box::new(issued.await?)))
             }
             FlowMode::Mobile => {
                 let challenge = flow.app_code_challenge.clone().unwrap_or_default();
-                let code = self.login_code(&record, provider, challenge);
+                let code = self.login_code(&record, provider, challenge, None);
                 Ok(ProviderSignIn::Mobile { code: code.await? })
             }
         }
+    }
+
+    /// An account with a factor on: web gets the `mfa_token`, mobile its
+    /// login code; `link` is written only once the factor is given.
+    async fn second_factor_first(
+        &self,
+        record: &UserRecord,
+        factors: &crate::domain::MfaRecord,
+        link: Option<PendingLink>,
+        flow: &Flow,
+        meta: &ClientMeta,
+    ) -> Result<ProviderSignIn, CallbackError> {
+        let provider = flow.provider.as_str();
+        if flow.mode == FlowMode::Mobile {
+            let challenge = flow.app_code_challenge.clone().unwrap_or_default();
+            let code = self.login_code(record, provider, challenge, link).await?;
+            return Ok(ProviderSignIn::Mobile { code });
+        }
+        let pending = PendingLogin::new(record, true, None).with_link(link);
+        let prompt = self.second_factor_prompt(factors, pending);
+        let (mfa_token, methods) = prompt.ok_or(CallbackError::ServerError)?;
+        let detail = json!({ "provider": provider, "mfa_required": true });
+        self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
+            .await?;
+        Ok(ProviderSignIn::MfaRequired { mfa_token, methods })
     }
 
     /// Starts the session of a provider sign-in and audits it.
@@ -225,12 +291,14 @@ impl App {
         account: &UserRecord,
         provider: &str,
         code_challenge: String,
+        link: Option<PendingLink>,
     ) -> Result<String, ApiError> {
         let record = LoginCode {
             user_id: account.user.id.clone(),
             provider: provider.to_string(),
             code_challenge,
             generation: account.credential_generation,
+            link,
         };
         let json = serde_json::to_string(&record).map_err(anyhow::Error::from)?;
         self.single_use_token(LOGIN_CODE_PURPOSE, &json, LOGIN_CODE_SECONDS)
@@ -256,12 +324,16 @@ impl App {
             .filter(|r| r.credential_generation == login.generation)
             .ok_or(ApiError::InvalidToken)?;
         let factors = self.store.mfa(&record.user.id).await?;
-        let pending = PendingLogin::new(&record, false, device_name.clone());
+        let pending =
+            PendingLogin::new(&record, false, device_name.clone()).with_link(login.link.clone());
         if let Some((mfa_token, methods)) = self.second_factor_prompt(&factors, pending) {
             let detail = json!({ "provider": login.provider, "mfa_required": true });
             self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
                 .await?;
             return Err(ApiError::MfaRequired { mfa_token, methods });
+        }
+        if let Some(link) = &login.link {
+            self.link_after_second_factor(link, &record, meta).await;
         }
         self.provider_session(&record, &login.provider, device_name, meta)
             .await

@@ -61,6 +61,13 @@ impl IdentityStore for MemoryStore {
             return Ok(Unlink::LastWayToSignIn);
         }
         all.retain(|i| !(i.user_id == user_id && i.provider == provider));
+        let unlinked = (user_id.to_string(), provider.to_string());
+        lock(&self.unlinked_identities).insert(unlinked);
         Ok(Unlink::Unlinked)
+    }
+
+    async fn was_unlinked(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
+        let key = (user_id.to_string(), provider.to_string());
+        Ok(lock(&self.unlinked_identities).contains(&key))
     }
 }

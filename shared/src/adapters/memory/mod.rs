@@ -36,6 +36,8 @@ pub struct MemoryStore {
     audit: Mutex<BTreeMap<String, (AuditEvent, UnixSecs)>>,
     mfa: Mutex<HashMap<String, mfa::Factors>>,
     identities: Mutex<Vec<Identity>>,
+    /// (user, provider) pairs the user unlinked.
+    unlinked_identities: Mutex<std::collections::HashSet<(String, String)>>,
     tasks: Mutex<BTreeMap<String, Task>>,
     files: Mutex<BTreeMap<String, FileRecord>>,
     connections: Mutex<BTreeMap<String, Connection>>,

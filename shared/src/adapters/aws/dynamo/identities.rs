@@ -6,7 +6,7 @@
 //! unlinks never both take an account's last way to sign in.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 
 use super::item::*;
 use super::keys;
@@ -102,6 +102,11 @@ impl IdentityStore for DynamoStore {
         }
         Err(anyhow::anyhow!("unlink identity: the identities kept changing").into())
     }
+
+    async fn was_unlinked(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
+        let item = self.get(keys::unlinked_identity(user_id, provider)).await?;
+        Ok(item.is_some())
+    }
 }
 
 const UNLINK_TRIES: usize = 3;
@@ -127,12 +132,19 @@ impl DynamoStore {
             .expression_attribute_values(":seen", n(version))
             .build()
             .map_err(anyhow::Error::from)?;
+        let mark = keys::unlinked_identity(&identity.user_id, &identity.provider);
+        let mark = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(mark))
+            .build()
+            .map_err(anyhow::Error::from)?;
         let result = self
             .client()
             .transact_write_items()
             .transact_items(self.delete_item(entry)?)
             .transact_items(self.delete_item(claim)?)
             .transact_items(TransactWriteItem::builder().update(bump).build())
+            .transact_items(TransactWriteItem::builder().put(mark).build())
             .send()
             .await;
         match result {

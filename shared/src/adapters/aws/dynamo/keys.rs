@@ -112,6 +112,11 @@ pub fn identities_of(user_id: &str) -> (String, &'static str) {
 
 const IDENTITY_PREFIX: &str = "IDENTITY#";
 
+/// The mark that the user unlinked their identity at `provider`.
+pub fn unlinked_identity(user_id: &str, provider: &str) -> Item {
+    key(user_pk(user_id), format!("UNLINKED#{provider}"))
+}
+
 /// A version of the user's set of identities: every unlink moves it, on the
 /// condition that it has not moved since the set was read.
 pub fn identities_version(user_id: &str) -> Item {
