@@ -159,3 +159,61 @@ async fn a_dead_queue_neither_fails_registration_nor_loses_the_resend() {
     assert_eq!(bodies.len(), 1, "exactly the resend reached the queue");
     assert!(bodies[0].contains("queue@example.com"));
 }
+
+/// The body of the newest email job of `kind` on the rig's queue.
+async fn queued_job(rig: &Rig, kind: &str) -> serde_json::Value {
+    let received = rig
+        .clients
+        .sqs()
+        .receive_message()
+        .queue_url(&rig.queue_url)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    received
+        .messages()
+        .iter()
+        .filter_map(|m| serde_json::from_str::<serde_json::Value>(m.body()?).ok())
+        .rfind(|job| job["kind"] == kind)
+        .expect("the job was queued")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registration_whose_answer_came_late_is_still_created_not_taken() {
+    let Some(rig) = rig().await else { return };
+    rig.table.answer_late("TransactWriteItems");
+    let status = register_event(&rig.app, "late-register@example.com").await;
+    assert_eq!(status, 201, "the retry met its own write");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_verification_whose_answer_came_late_still_verifies() {
+    let Some(rig) = rig().await else { return };
+    register_event(&rig.app, "late-verify@example.com").await;
+    let job = queued_job(&rig, "verify_email").await;
+    let token = job["data"]["token"].as_str().unwrap();
+    rig.table.answer_late("UpdateItem");
+    let e = with_body("verify-email", serde_json::json!({ "token": token }));
+    let (status, _, body) = body_json(auth::verify_email(rig.app.clone(), request(&e)).await).await;
+    assert_eq!(status, 200, "the retry took its own token: {body}");
+    assert_eq!(body["user"]["email_verified"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_whose_answer_came_late_still_rotates_and_is_no_reuse() {
+    let Some(rig) = rig().await else { return };
+    let email = "late-refresh@example.com";
+    register_verified_event(&rig.app, email).await;
+    let (_, login) = login_event(&rig.app, email).await;
+    let refresh_token = login["refresh_token"].as_str().unwrap();
+    rig.table.answer_late("PutItem");
+    let e = with_body(
+        "refresh",
+        serde_json::json!({ "refresh_token": refresh_token }),
+    );
+    let (status, _, body) = body_json(auth::refresh(rig.app.clone(), request(&e)).await).await;
+    assert_eq!(status, 200, "the retry met its own rotation: {body}");
+    let access = body["access_token"].as_str().unwrap();
+    assert_eq!(me(&rig.app, access).await.0, 200, "the session lives on");
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use http::HeaderMap;
 use serde_json::{json, Value};
-use shared::adapters::aws::provision::{create_email_queues, create_table};
+use shared::adapters::aws::provision::{create_bucket, create_email_queues, create_table};
 use shared::clock::ManualClock;
 use shared::config::{LocalConfig, MissingSecrets};
 use shared::Config;
@@ -121,11 +121,7 @@ impl Api {
             .await
             .expect("create queues in moto");
         let bucket = unique_name("tt");
-        clients
-            .s3()
-            .create_bucket()
-            .bucket(&bucket)
-            .send()
+        create_bucket(&clients, &bucket)
             .await
             .expect("create bucket in s3s-fs");
         let outbox = new_outbox();

@@ -1,11 +1,14 @@
 //! A TCP link between the code under test and an emulator that can be frozen
 //! (connections stay open, nothing is forwarded) or cut (connections are
-//! closed, new ones refused), like a dependency that hangs or dies. Only the
-//! clients built on the link see the fault; other tests keep the emulator.
+//! closed, new ones refused), like a dependency that hangs or dies, or that
+//! answers one DynamoDB operation too late (the request goes through, the
+//! answer comes after the client's attempt timeout, so the client retries a
+//! write that has landed). Only the clients built on the link see the fault;
+//! other tests keep the emulator.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -15,10 +18,15 @@ const PASS: u8 = 0;
 const FROZEN: u8 = 1;
 const CUT: u8 = 2;
 
+/// Longer than the SDK's 1 s attempt timeout.
+const LATE: Duration = Duration::from_millis(1500);
+
 #[derive(Clone)]
 pub struct Link {
     pub addr: SocketAddr,
     mode: Arc<AtomicU8>,
+    /// The DynamoDB operation whose next answer comes late.
+    late: Arc<Mutex<Option<String>>>,
 }
 
 impl Link {
@@ -33,17 +41,26 @@ impl Link {
         let link = Self {
             addr: listener.local_addr().unwrap(),
             mode: Arc::new(AtomicU8::new(PASS)),
+            late: Arc::new(Mutex::new(None)),
         };
-        let mode = link.mode.clone();
+        let (mode, late) = (link.mode.clone(), link.late.clone());
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 if mode.load(Ordering::SeqCst) == CUT {
                     continue;
                 }
-                tokio::spawn(forward(client, upstream, mode.clone()));
+                tokio::spawn(forward(client, upstream, mode.clone(), late.clone()));
             }
         });
         link
+    }
+
+    /// The next request of the DynamoDB `operation` (`PutItem`,
+    /// `UpdateItem`, `TransactWriteItems`…) is carried out, but its answer
+    /// arrives only after the client has given up on the attempt.
+    pub fn answer_late(&self, operation: &str) {
+        *self.late.lock().unwrap() =
+            Some(format!("dynamodb_20120810.{}", operation.to_lowercase()));
     }
 
     pub fn url(&self) -> String {
@@ -63,15 +80,53 @@ impl Link {
     }
 }
 
-async fn forward(client: TcpStream, upstream: SocketAddr, mode: Arc<AtomicU8>) {
+async fn forward(
+    client: TcpStream,
+    upstream: SocketAddr,
+    mode: Arc<AtomicU8>,
+    late: Arc<Mutex<Option<String>>>,
+) {
     let Ok(server) = TcpStream::connect(upstream).await else {
         return;
     };
     let (client_read, client_write) = client.into_split();
     let (server_read, server_write) = server.into_split();
+    let answer_late = Arc::new(AtomicBool::new(false));
+    let requests = Watch::Requests(late, answer_late.clone());
     tokio::select! {
-        _ = pump(client_read, server_write, mode.clone()) => {}
-        _ = pump(server_read, client_write, mode) => {}
+        _ = pump(client_read, server_write, mode.clone(), requests) => {}
+        _ = pump(server_read, client_write, mode, Watch::Answers(answer_late)) => {}
+    }
+}
+
+/// What one direction of a connection looks for.
+enum Watch {
+    /// Requests: the armed operation; when seen, its answer is to come late.
+    Requests(Arc<Mutex<Option<String>>>, Arc<AtomicBool>),
+    /// Answers: held for [`LATE`] when the request asked for it.
+    Answers(Arc<AtomicBool>),
+}
+
+impl Watch {
+    async fn before_forwarding(&self, bytes: &[u8]) {
+        match self {
+            Watch::Requests(armed, answer_late) => {
+                let text = String::from_utf8_lossy(bytes).to_lowercase();
+                let mut armed = armed.lock().unwrap();
+                if armed
+                    .as_ref()
+                    .is_some_and(|op| text.contains(&format!("{op}\r\n")))
+                {
+                    *armed = None;
+                    answer_late.store(true, Ordering::SeqCst);
+                }
+            }
+            Watch::Answers(answer_late) => {
+                if answer_late.swap(false, Ordering::SeqCst) {
+                    tokio::time::sleep(LATE).await;
+                }
+            }
+        }
     }
 }
 
@@ -80,6 +135,7 @@ async fn pump(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     mode: Arc<AtomicU8>,
+    watch: Watch,
 ) {
     let mut buf = vec![0u8; 16 * 1024];
     loop {
@@ -94,6 +150,7 @@ async fn pump(
         while mode.load(Ordering::SeqCst) == FROZEN {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        watch.before_forwarding(&buf[..n]).await;
         if mode.load(Ordering::SeqCst) == CUT || to.write_all(&buf[..n]).await.is_err() {
             return;
         }

@@ -39,12 +39,7 @@ async fn provision() -> anyhow::Result<()> {
     shared::adapters::aws::provision::create_table(&clients, &config.table_name).await?;
     let queues =
         shared::adapters::aws::provision::create_email_queues(&clients, "think-tank-email").await?;
-    clients
-        .s3()
-        .create_bucket()
-        .bucket(&config.bucket_name)
-        .send()
-        .await?;
+    shared::adapters::aws::provision::create_bucket(&clients, &config.bucket_name).await?;
     println!("export TABLE_NAME={}", config.table_name);
     println!("export BUCKET_NAME={}", config.bucket_name);
     println!("export EMAIL_QUEUE_URL={}", queues.queue_url);

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::Value;
-use shared::adapters::aws::provision::{create_email_queues, create_table};
+use shared::adapters::aws::provision::{create_bucket, create_email_queues, create_table};
 use shared::adapters::aws::{AwsClients, DynamoStore, SnsSender, SqsQueue};
 use shared::adapters::outbox::OutboxSender;
 use shared::auth::keys::SigningKey;
@@ -53,12 +53,7 @@ impl World {
             .await
             .unwrap();
         let bucket = e2e::unique_name("iam");
-        raw.s3()
-            .create_bucket()
-            .bucket(&bucket)
-            .send()
-            .await
-            .unwrap();
+        create_bucket(&raw, &bucket).await.unwrap();
         let outbox = std::env::temp_dir().join(e2e::unique_name("iam-outbox"));
         let (signing, public) = SigningKey::generate("iam").unwrap();
         let secret = || b64url_encode(&random_bytes(32));

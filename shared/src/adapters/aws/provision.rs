@@ -147,3 +147,22 @@ pub async fn create_email_queues(clients: &AwsClients, name: &str) -> anyhow::Re
         dead_letter_url,
     })
 }
+
+/// Creates a bucket with a fresh name. A `CreateBucket` whose first attempt
+/// landed but answered too late is retried by the SDK and then meets its own
+/// bucket (`BucketAlreadyExists`): a bucket that answers to us afterwards is
+/// ours.
+pub async fn create_bucket(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
+    let created = clients.s3().create_bucket().bucket(name).send().await;
+    let Err(e) = created else {
+        return Ok(());
+    };
+    let ours = clients.s3().head_bucket().bucket(name).send().await;
+    match ours {
+        Ok(_) => Ok(()),
+        Err(_) => Err(anyhow::anyhow!(
+            "create bucket {name}: {}",
+            aws_sdk_s3::error::DisplayErrorContext(e)
+        )),
+    }
+}

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 
 use super::item::*;
 use super::keys::{self, TTL};
-use super::{sdk_error, unless_lost, DynamoStore};
+use super::{sdk_error, DynamoStore};
 use crate::clock::UnixSecs;
 use crate::domain::{Email, LoginAttempts, Reservation};
 use crate::error::StoreResult;
@@ -34,7 +34,7 @@ impl DynamoStore {
         threshold: u32,
         now: UnixSecs,
     ) -> StoreResult<Option<u32>> {
-        let result = self
+        let req = self
             .client()
             .update_item()
             .table_name(self.table())
@@ -52,12 +52,9 @@ impl DynamoStore {
             .expression_attribute_values(":threshold", n(threshold as i64))
             .expression_attribute_values(":now", n(now))
             .expression_attribute_values(":ttl", n(LoginAttempts::expiry(now, None)))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await;
-        let counted = unless_lost("dynamodb count attempt", result)?;
+            .return_values(ReturnValue::UpdatedNew);
+        let counted = self.update_if(req, "dynamodb count attempt").await?;
         Ok(counted
-            .and_then(|out| out.attributes)
             .and_then(|a| get_n(&a, "failures"))
             .map(|f| f as u32))
     }
@@ -114,7 +111,7 @@ impl AttemptStore for DynamoStore {
         until: UnixSecs,
         now: UnixSecs,
     ) -> StoreResult<bool> {
-        let result = self
+        let req = self
             .client()
             .update_item()
             .table_name(self.table())
@@ -125,10 +122,8 @@ impl AttemptStore for DynamoStore {
             .expression_attribute_values(":until", n(until))
             .expression_attribute_values(":ttl", n(LoginAttempts::expiry(now, Some(until))))
             .expression_attribute_values(":threshold", n(threshold as i64))
-            .expression_attribute_values(":one", n(1))
-            .send()
-            .await;
-        Ok(unless_lost("dynamodb start lock", result)?.is_some())
+            .expression_attribute_values(":one", n(1));
+        Ok(self.update_if(req, "dynamodb start lock").await?.is_some())
     }
 
     async fn clear_attempts(&self, email: &Email) -> StoreResult<()> {
@@ -136,7 +131,7 @@ impl AttemptStore for DynamoStore {
     }
 
     async fn release_attempt(&self, email: &Email) -> StoreResult<()> {
-        let result = self
+        let req = self
             .client()
             .update_item()
             .table_name(self.table())
@@ -145,10 +140,10 @@ impl AttemptStore for DynamoStore {
             .condition_expression("failures > :zero AND attribute_not_exists(locked_until)")
             .expression_attribute_values(":minus_one", n(-1))
             .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":one", n(1))
-            .send()
-            .await;
-        unless_lost("dynamodb release attempt", result).map(|_| ())
+            .expression_attribute_values(":one", n(1));
+        self.update_if(req, "dynamodb release attempt")
+            .await
+            .map(|_| ())
     }
 
     async fn lock_until(&self, email: &Email, until: UnixSecs, now: UnixSecs) -> StoreResult<()> {

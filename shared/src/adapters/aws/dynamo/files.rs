@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 
 use super::item::*;
 use super::keys::{self, GSI3, TTL};
-use super::{index_sk, start_after, unless_lost, DynamoStore};
+use super::{index_sk, start_after, DynamoStore};
 use crate::clock::UnixSecs;
 use crate::domain::{FileRecord, FileStatus, Page};
 use crate::error::StoreResult;
@@ -72,7 +72,7 @@ impl FileStore for DynamoStore {
         key: &str,
         now: UnixSecs,
     ) -> StoreResult<Option<FileRecord>> {
-        let result = self
+        let req = self
             .client()
             .update_item()
             .table_name(self.table())
@@ -85,10 +85,8 @@ impl FileStore for DynamoStore {
             .expression_attribute_values(":key", s(key))
             .expression_attribute_values(":pending", s("pending"))
             .expression_attribute_values(":now", n(now))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        let item = unless_lost("dynamodb complete file", result)?.and_then(|o| o.attributes);
+            .return_values(ReturnValue::AllNew);
+        let item = self.update_if(req, "dynamodb complete file").await?;
         Ok(item.as_ref().map(file_from_item).transpose()?)
     }
 

@@ -7,17 +7,21 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 
 use super::item::*;
 use super::keys;
-use super::{sdk_error, unless_lost, DynamoStore};
+use super::{sdk_error, DynamoStore};
 use crate::domain::MfaRecord;
 use crate::error::StoreResult;
 use crate::ports::MfaStore;
 
 impl DynamoStore {
     /// The hashes of the user's backup codes.
-    async fn backup_code_hashes(&self, user_id: &str) -> StoreResult<Vec<String>> {
+    /// Every stored code's hash, and whether it was used.
+    async fn backup_code_hashes(&self, user_id: &str) -> StoreResult<Vec<(String, bool)>> {
         let (pk, prefix) = keys::backup_codes_of(user_id);
         let items = self.query_prefix(pk, prefix).await?;
-        Ok(items.iter().filter_map(|i| get_s(i, "hash")).collect())
+        Ok(items
+            .iter()
+            .filter_map(|i| Some((get_s(i, "hash")?, get_b(i, "used"))))
+            .collect())
     }
 
     /// One transaction: deletes `gone`, puts `new`.
@@ -74,17 +78,15 @@ impl DynamoStore {
                 .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect()
         });
-        let result = self
+        let req = self
             .client()
             .update_item()
             .table_name(self.table())
             .set_key(Some(keys::mfa(user_id)))
             .update_expression(update)
             .condition_expression(condition)
-            .set_expression_attribute_values(values)
-            .send()
-            .await;
-        Ok(unless_lost("dynamodb update mfa", result)?.is_some())
+            .set_expression_attribute_values(values);
+        Ok(self.update_if(req, "dynamodb update mfa").await?.is_some())
     }
 }
 
@@ -103,35 +105,37 @@ impl MfaStore for DynamoStore {
     }
 
     async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool> {
-        let result = self
+        let req = self
             .client()
             .update_item()
             .table_name(self.table())
             .set_key(Some(keys::mfa(user_id)))
             .update_expression("SET pending = :sealed")
             .condition_expression("attribute_not_exists(totp)")
-            .expression_attribute_values(":sealed", s(sealed))
-            .send()
-            .await;
-        Ok(unless_lost("dynamodb set pending totp", result)?.is_some())
+            .expression_attribute_values(":sealed", s(sealed));
+        Ok(self
+            .update_if(req, "dynamodb set pending totp")
+            .await?
+            .is_some())
     }
 
     async fn activate_totp(&self, user_id: &str, step: u64) -> StoreResult<bool> {
-        let result = self
+        let req = self
             .client()
             .update_item()
             .table_name(self.table())
             .set_key(Some(keys::mfa(user_id)))
             .update_expression("SET totp = pending, last_step = :step REMOVE pending")
             .condition_expression("attribute_exists(pending) AND attribute_not_exists(totp)")
-            .expression_attribute_values(":step", n(step as i64))
-            .send()
-            .await;
-        Ok(unless_lost("dynamodb activate totp", result)?.is_some())
+            .expression_attribute_values(":step", n(step as i64));
+        Ok(self
+            .update_if(req, "dynamodb activate totp")
+            .await?
+            .is_some())
     }
 
     async fn accept_totp_step(&self, user_id: &str, step: u64) -> StoreResult<bool> {
-        let result = self
+        let req = self
             .client()
             .update_item()
             .table_name(self.table())
@@ -140,36 +144,52 @@ impl MfaStore for DynamoStore {
             .condition_expression(
                 "attribute_exists(totp) AND (attribute_not_exists(last_step) OR last_step < :step)",
             )
-            .expression_attribute_values(":step", n(step as i64))
-            .send()
-            .await;
-        Ok(unless_lost("dynamodb accept totp step", result)?.is_some())
+            .expression_attribute_values(":step", n(step as i64));
+        Ok(self
+            .update_if(req, "dynamodb accept totp step")
+            .await?
+            .is_some())
     }
 
     async fn replace_backup_codes(&self, user_id: &str, hashes: &[String]) -> StoreResult<()> {
         let old = self.backup_code_hashes(user_id).await?;
-        let gone: Vec<String> = old.into_iter().filter(|h| !hashes.contains(h)).collect();
+        let gone: Vec<String> = old
+            .into_iter()
+            .map(|(h, _)| h)
+            .filter(|h| !hashes.contains(h))
+            .collect();
         self.swap_backup_codes(user_id, &gone, hashes).await
     }
 
+    /// Marks the code used (it stays until the set is replaced), so that a
+    /// retry of a use that landed still finds it, as its own.
     async fn use_backup_code(&self, user_id: &str, hash: &str) -> StoreResult<bool> {
-        let result = self
+        let req = self
             .client()
-            .delete_item()
+            .update_item()
             .table_name(self.table())
             .set_key(Some(keys::backup_code(user_id, hash)))
-            .condition_expression("attribute_exists(pk)")
-            .send()
-            .await;
-        Ok(unless_lost("dynamodb use backup code", result)?.is_some())
+            .update_expression("SET used = :used")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(used)")
+            .expression_attribute_values(":used", b(true));
+        Ok(self
+            .update_if(req, "dynamodb use backup code")
+            .await?
+            .is_some())
     }
 
     async fn backup_codes_left(&self, user_id: &str) -> StoreResult<usize> {
-        Ok(self.backup_code_hashes(user_id).await?.len())
+        let codes = self.backup_code_hashes(user_id).await?;
+        Ok(codes.iter().filter(|(_, used)| !used).count())
     }
 
     async fn clear_mfa(&self, user_id: &str) -> StoreResult<()> {
-        let codes = self.backup_code_hashes(user_id).await?;
+        let codes: Vec<String> = self
+            .backup_code_hashes(user_id)
+            .await?
+            .into_iter()
+            .map(|(h, _)| h)
+            .collect();
         self.swap_backup_codes(user_id, &codes, &[]).await?;
         self.update_mfa(
             user_id,

@@ -11,6 +11,7 @@ pub(crate) mod item;
 pub mod keys;
 mod mfa;
 mod one_time;
+mod own_writes;
 mod sessions;
 mod tasks;
 mod users;
@@ -25,7 +26,7 @@ use super::{is_lost_condition, sdk_error};
 use crate::error::StoreResult;
 use crate::ports::Probe;
 use item::{get_s, key, Item};
-use keys::{Index, TTL};
+use keys::Index;
 
 pub struct DynamoStore {
     client: Client,
@@ -70,24 +71,6 @@ impl DynamoStore {
             .await
             .map_err(|e| sdk_error("dynamodb put", e))?;
         Ok(())
-    }
-
-    /// A put that may lose its condition: `Ok(false)` then.
-    async fn put_if(&self, item: Item, condition: &str, values: Item) -> StoreResult<bool> {
-        let mut req = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression(condition);
-        if condition.contains("#ttl") {
-            req = req.expression_attribute_names("#ttl", TTL);
-        }
-        if !values.is_empty() {
-            req = req.set_expression_attribute_values(Some(values));
-        }
-        let put = unless_lost("dynamodb conditional put", req.send().await)?;
-        Ok(put.is_some())
     }
 
     /// Deletes the item and returns it as it was, if there was one.

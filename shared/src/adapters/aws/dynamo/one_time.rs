@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 
 use super::item::*;
 use super::keys::{self, TTL};
-use super::{sdk_error, unless_lost, DynamoStore};
+use super::{sdk_error, DynamoStore};
 use crate::clock::UnixSecs;
 use crate::error::StoreResult;
 use crate::ports::{OneTimeStore, RateLimitStore};
@@ -30,17 +30,19 @@ impl OneTimeStore for DynamoStore {
             .await
     }
 
+    /// Marks the entry taken (it stays until its TTL), so that a retry of a
+    /// take that landed still finds it, as its own.
     async fn take(&self, purpose: &str, k: &str, now: UnixSecs) -> StoreResult<Option<String>> {
-        let result = self
+        let req = self
             .client()
-            .delete_item()
+            .update_item()
             .table_name(self.table())
             .set_key(Some(keys::one_time(purpose, k)))
-            .condition_expression("attribute_exists(pk)")
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await;
-        let taken = unless_lost("dynamodb take", result)?.and_then(|o| o.attributes);
+            .update_expression("SET taken = :taken")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(taken)")
+            .expression_attribute_values(":taken", b(true))
+            .return_values(ReturnValue::AllNew);
+        let taken = self.update_if(req, "dynamodb take").await?;
         Ok(taken
             .filter(|i| is_live(i, now))
             .and_then(|i| get_s(&i, "subject")))
@@ -48,7 +50,9 @@ impl OneTimeStore for DynamoStore {
 
     async fn contains(&self, purpose: &str, k: &str, now: UnixSecs) -> StoreResult<bool> {
         let item = self.get(keys::one_time(purpose, k)).await?;
-        Ok(item.as_ref().is_some_and(|i| is_live(i, now)))
+        Ok(item
+            .as_ref()
+            .is_some_and(|i| is_live(i, now) && !get_b(i, "taken")))
     }
 
     async fn replace(
@@ -71,18 +75,20 @@ impl OneTimeStore for DynamoStore {
         subject: &str,
         now: UnixSecs,
     ) -> StoreResult<bool> {
-        let result = self
+        let req = self
             .client()
-            .delete_item()
+            .update_item()
             .table_name(self.table())
             .set_key(Some(keys::one_time(purpose, k)))
-            .condition_expression("subject = :subject AND #ttl > :now")
+            .update_expression("SET taken = :taken")
+            .condition_expression(
+                "subject = :subject AND #ttl > :now AND attribute_not_exists(taken)",
+            )
             .expression_attribute_names("#ttl", TTL)
             .expression_attribute_values(":subject", s(subject))
             .expression_attribute_values(":now", n(now))
-            .send()
-            .await;
-        Ok(unless_lost("dynamodb take if", result)?.is_some())
+            .expression_attribute_values(":taken", b(true));
+        Ok(self.update_if(req, "dynamodb take if").await?.is_some())
     }
 }
 

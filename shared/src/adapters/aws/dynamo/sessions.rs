@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
 use super::item::*;
 use super::keys::{self, TTL};
-use super::{unless_lost, DynamoStore};
+use super::DynamoStore;
 use crate::clock::UnixSecs;
 use crate::domain::{LiveJti, Session};
 use crate::error::StoreResult;
@@ -129,7 +129,7 @@ impl SessionStore for DynamoStore {
         session_id: &str,
         at: UnixSecs,
     ) -> StoreResult<bool> {
-        let result = self
+        let req = self
             .client()
             .update_item()
             .table_name(self.table())
@@ -137,10 +137,11 @@ impl SessionStore for DynamoStore {
             .update_expression("SET authenticated_at = :at")
             .condition_expression("attribute_exists(pk) AND revoked = :f")
             .expression_attribute_values(":at", n(at))
-            .expression_attribute_values(":f", b(false))
-            .send()
-            .await;
-        Ok(unless_lost("dynamodb mark authenticated", result)?.is_some())
+            .expression_attribute_values(":f", b(false));
+        Ok(self
+            .update_if(req, "dynamodb mark authenticated")
+            .await?
+            .is_some())
     }
 
     async fn revoke_session(
@@ -148,7 +149,7 @@ impl SessionStore for DynamoStore {
         user_id: &str,
         session_id: &str,
     ) -> StoreResult<Option<Session>> {
-        let result = self
+        let req = self
             .client()
             .update_item()
             .table_name(self.table())
@@ -157,10 +158,8 @@ impl SessionStore for DynamoStore {
             .condition_expression("attribute_exists(pk) AND revoked = :f")
             .expression_attribute_values(":t", b(true))
             .expression_attribute_values(":f", b(false))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        let item = unless_lost("dynamodb revoke session", result)?.and_then(|o| o.attributes);
+            .return_values(ReturnValue::AllNew);
+        let item = self.update_if(req, "dynamodb revoke session").await?;
         Ok(item.as_ref().map(session_from_item).transpose()?)
     }
 }
