@@ -142,26 +142,13 @@ async fn a_dead_queue_neither_fails_registration_nor_loses_the_resend() {
     );
     rig.queue.restore();
     assert_eq!(resend(&rig.app, "queue@example.com").await.0, 202);
-    let received = rig
-        .clients
-        .sqs()
-        .receive_message()
-        .queue_url(&rig.queue_url)
-        .max_number_of_messages(10)
-        .send()
-        .await
-        .unwrap();
-    let bodies: Vec<&str> = received
-        .messages()
-        .iter()
-        .filter_map(|m| m.body())
-        .collect();
-    assert_eq!(bodies.len(), 1, "exactly the resend reached the queue");
-    assert!(bodies[0].contains("queue@example.com"));
+    let jobs = queued_jobs(&rig).await;
+    assert_eq!(jobs.len(), 1, "exactly the resend reached the queue");
+    assert_eq!(jobs[0]["to"], "queue@example.com");
 }
 
-/// The body of the newest email job of `kind` on the rig's queue.
-async fn queued_job(rig: &Rig, kind: &str) -> serde_json::Value {
+/// The email jobs waiting on the rig's queue.
+async fn queued_jobs(rig: &Rig) -> Vec<serde_json::Value> {
     let received = rig
         .clients
         .sqs()
@@ -174,9 +161,15 @@ async fn queued_job(rig: &Rig, kind: &str) -> serde_json::Value {
     received
         .messages()
         .iter()
-        .filter_map(|m| serde_json::from_str::<serde_json::Value>(m.body()?).ok())
-        .rfind(|job| job["kind"] == kind)
-        .expect("the job was queued")
+        .filter_map(|m| serde_json::from_str(m.body()?).ok())
+        .collect()
+}
+
+/// The newest email job of `kind` on the rig's queue.
+async fn queued_job(rig: &Rig, kind: &str) -> serde_json::Value {
+    let jobs = queued_jobs(rig).await;
+    let job = jobs.into_iter().rfind(|job| job["kind"] == kind);
+    job.expect("the job was queued")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -99,20 +99,32 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
         self.limit_ip("verify_email_resend", meta).await?;
-        let job = EmailJob::new(email.as_str(), EmailKind::VerifyEmailRequest);
+        self.queue_request(email, EmailKind::VerifyEmailRequest)
+            .await
+    }
+
+    /// Queues a request the worker resolves by looking the address up; past
+    /// the address's budget nothing is queued, and the answer never tells.
+    async fn queue_request(&self, email: &Email, request: EmailKind) -> Result<(), ApiError> {
+        let job = EmailJob::new(email.as_str(), request);
         match self.queue_email(&job).await {
             Err(ApiError::RateLimited { .. }) => Ok(()),
             other => other,
         }
     }
 
+    /// The account a worker-side request is about, if the address has one.
+    async fn account_of(&self, email: &str) -> Result<Option<UserRecord>, ApiError> {
+        match Email::parse(email) {
+            Ok(email) => Ok(self.store.user_by_email(&email).await?),
+            Err(_) => Ok(None),
+        }
+    }
+
     /// The worker's half of [`App::resend_verification`]: a fresh link for an
     /// unverified account, `None` for a verified or unknown one.
     pub async fn verification_email(&self, email: &str) -> Result<Option<EmailKind>, ApiError> {
-        let Ok(email) = Email::parse(email) else {
-            return Ok(None);
-        };
-        let record = self.store.user_by_email(&email).await?;
+        let record = self.account_of(email).await?;
         let Some(user) = record.map(|r| r.user).filter(|u| !u.email_verified) else {
             return Ok(None);
         };
@@ -244,20 +256,14 @@ impl App {
     /// worker turns into a reset email, or drops when there is no account.
     pub async fn forgot_password(&self, email: &Email, meta: &ClientMeta) -> Result<(), ApiError> {
         self.limit_ip("password_forgot", meta).await?;
-        let job = EmailJob::new(email.as_str(), EmailKind::PasswordResetRequest);
-        match self.queue_email(&job).await {
-            Err(ApiError::RateLimited { .. }) => Ok(()),
-            other => other,
-        }
+        self.queue_request(email, EmailKind::PasswordResetRequest)
+            .await
     }
 
     /// The worker's half of [`App::forgot_password`]: a fresh single-use link
     /// for the account, or `None` when there is no such account.
     pub async fn password_reset_email(&self, email: &str) -> Result<Option<EmailKind>, ApiError> {
-        let Ok(email) = Email::parse(email) else {
-            return Ok(None);
-        };
-        let Some(record) = self.store.user_by_email(&email).await? else {
+        let Some(record) = self.account_of(email).await? else {
             return Ok(None);
         };
         let token = self
