@@ -154,7 +154,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     );
     assert_eq!(
         counts(&calls.take_operations()),
-        expect(&[("DeleteItem", 1), ("GetItem", 1), ("Query", 1)]),
+        expect(&[("DeleteItem", 1), ("GetItem", 2), ("Query", 1)]),
         "delete"
     );
 }

@@ -57,6 +57,7 @@ async fn rig() -> Option<Rig> {
         ("TABLE_NAME", table_name.as_str()),
         ("EMAIL_QUEUE_URL", queues.queue_url.as_str()),
         ("LOCAL_OUTBOX_DIR", &outbox.display().to_string()),
+        ("DEFAULT_ROLE", "admin"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -209,4 +210,23 @@ async fn a_refresh_whose_answer_came_late_still_rotates_and_is_no_reuse() {
     assert_eq!(status, 200, "the retry met its own rotation: {body}");
     let access = body["access_token"].as_str().unwrap();
     assert_eq!(me(&rig.app, access).await.0, 200, "the session lives on");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_delete_whose_answer_came_late_is_still_204() {
+    let Some(rig) = rig().await else { return };
+    let email = "late-delete@example.com";
+    register_verified_event(&rig.app, email).await;
+    let token = login(&rig.app, email).await;
+    let body = serde_json::json!({ "title": "Doomed" });
+    let create = crate::calls::event("POST", "/v1/tasks", "/v1/tasks", &token, Some(body));
+    let (status, _, task) =
+        body_json(tasks::tasks_create(rig.app.clone(), request(&create)).await).await;
+    assert_eq!(status, 201, "{task}");
+    let path = format!("/v1/tasks/{}", task["task"]["id"].as_str().unwrap());
+    rig.table.answer_late("DeleteItem");
+    let delete = crate::calls::event("DELETE", &path, "/v1/tasks/{id}", &token, None);
+    let (status, _, body) =
+        body_json(tasks::task_delete(rig.app.clone(), request(&delete)).await).await;
+    assert_eq!(status, 204, "the retry found its own delete done: {body}");
 }

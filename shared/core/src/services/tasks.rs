@@ -130,12 +130,10 @@ impl App {
 
     pub async fn delete_task(&self, claim: Claim, id: &str) -> Result<Task, ApiError> {
         claim.require(Permission::TasksDelete)?;
-        self.admit(claim).await?;
-        let task = self
-            .store
-            .delete_task(id)
-            .await?
-            .ok_or(ApiError::NotFound)?;
+        let (_, task) = self.admit_with(claim, self.task_or_404(id)).await?;
+        // Gone by the time it is deleted (a retry of this very delete that
+        // landed, or a parallel one): deleted all the same.
+        let task = self.store.delete_task(id).await?.unwrap_or(task);
         self.push_task_event(TaskEvent::Deleted, &task).await;
         Ok(task)
     }
