@@ -281,12 +281,19 @@ impl Operation {
     }
 }
 
+/// A description built from the code's own names (cookie names, limits):
+/// the document is generated once per run, so the text may live as long.
+pub fn text(built: String) -> &'static str {
+    Box::leak(built.into_boxed_str())
+}
+
 /// One error of each kind, with the status and detail it answers with.
 pub fn every_error() -> Vec<ApiError> {
     use ApiError::*;
     let all = vec![
         ApiError::field("email", "is not a valid email address"),
         Unauthorized,
+        MalformedToken,
         InvalidCredentials,
         MfaRequired {
             mfa_token: String::new(),
@@ -319,6 +326,7 @@ pub fn every_error() -> Vec<ApiError> {
         match e {
             Validation(_)
             | Unauthorized
+            | MalformedToken
             | InvalidCredentials
             | MfaRequired { .. }
             | InvalidCode

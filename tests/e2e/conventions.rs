@@ -244,3 +244,33 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    a_401_says_bearer_and_names_an_invalid_token_when_one_was_presented,
+    |api| {
+        let bare = api.call("GET", "/v1/auth/me", None, &[]).await;
+        assert_eq!(bare.status, 401);
+        assert_eq!(bare.header("www-authenticate"), Some("Bearer"));
+        let forged = api.get_as("/v1/auth/me", "not.a.token").await;
+        assert_eq!(
+            (forged.status, forged.header("www-authenticate")),
+            (401, Some(r#"Bearer error="invalid_token""#))
+        );
+        let user = api.user().await;
+        api.send_as("POST", "/v1/auth/logout", &user.access_token, None)
+            .await;
+        let revoked = api.get_as("/v1/auth/me", &user.access_token).await;
+        assert_eq!(
+            (revoked.code(), revoked.header("www-authenticate")),
+            ("token_revoked", Some(r#"Bearer error="invalid_token""#))
+        );
+    }
+);
+
+#[tokio::test]
+async fn the_public_keys_may_be_cached_for_five_minutes() {
+    let api = e2e::Api::start_memory(&[]).await;
+    let res = api.call("GET", "/v1/auth/jwks", None, &[]).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("cache-control"), Some("public, max-age=300"));
+}

@@ -81,3 +81,31 @@ fn only_sh_blocks_are_run() {
     let md = "text\n```sh\necho one\n```\n```ts\nnot run\n```\n```sh\necho two\n```\n";
     assert_eq!(script(md), "set -euo pipefail\necho one\necho two\n");
 }
+
+/// Every cookie the guide or the README names, in prose or in code: the
+/// `__Host-` / `__Secure-` names are the API's own, and no old name is left.
+#[test]
+fn the_docs_name_the_cookies_the_api_sets() {
+    use shared::auth::cookies::{ACCESS, CSRF, OIDC_FLOW, REFRESH};
+    let readme = include_str!("../../README.md");
+    let openapi = include_str!("../../infra/openapi.json");
+    for (name, doc) in [
+        ("clients.md", GUIDE),
+        ("README.md", readme),
+        ("openapi.json", openapi),
+    ] {
+        for word in doc.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')) {
+            let cookie_like = word.starts_with("__Host-") || word.starts_with("__Secure-");
+            if cookie_like {
+                assert!(
+                    [ACCESS, REFRESH, CSRF, OIDC_FLOW].contains(&word),
+                    "{name} names a cookie the API does not set: {word}"
+                );
+            }
+            assert!(
+                !word.starts_with("tt_"),
+                "{name} names an old cookie: {word}"
+            );
+        }
+    }
+}

@@ -3,12 +3,17 @@
 use serde_json::json;
 use shared::domain::{Profile, User};
 use shared::http::signed_in::{TokenResponse, WebRefresh, WebSignIn};
-use shared::openapi::Operation;
+use shared::openapi::{text, Operation};
 
 use crate::bodies::*;
 use crate::replies::SessionList;
 
-const COOKIES: &str = "Sets `tt_access`, `tt_refresh` (HttpOnly) and `tt_csrf`.";
+fn cookies_set() -> &'static str {
+    use shared::auth::cookies::{ACCESS, CSRF, REFRESH};
+    text(format!(
+        "Sets `{ACCESS}`, `{REFRESH}` (HttpOnly) and `{CSRF}`."
+    ))
+}
 
 pub fn operations() -> Vec<Operation> {
     vec![
@@ -25,25 +30,25 @@ pub fn operations() -> Vec<Operation> {
         Operation::new("login-web", "auth", "Sign in (browser): tokens in cookies")
             .body::<LoginBody>(json!({ "email": "ada@example.com", "password": "correct horse battery" }))
             .reply::<WebSignIn>(200, "The user and the CSRF token.")
-            .header("Set-Cookie", COOKIES)
+            .header("Set-Cookie", cookies_set())
             .errors(&["invalid_credentials", "mfa_required", "email_not_verified", "account_locked", "rate_limited"]),
         Operation::new("login-mfa", "auth", "Finish a sign-in with a second factor")
             .describe("Answers as the sign-in that issued the `mfa_token`: tokens, or cookies for a browser sign-in.")
             .body::<MfaLoginBody>(json!({ "mfa_token": "…", "code": "123456" }))
             .reply_either::<TokenResponse, WebSignIn>(200, "Tokens, or for a browser sign-in the user, the CSRF token and cookies.")
-            .header("Set-Cookie", COOKIES)
+            .header("Set-Cookie", cookies_set())
             .errors(&["invalid_token", "invalid_code", "account_locked", "rate_limited"]),
         Operation::new("login-mfa-sms", "auth", "Text the code for a pending sign-in")
             .body::<MfaTokenBody>(json!({ "mfa_token": "…" }))
             .empty(202, "A code is on its way, if the account has SMS as a factor.")
             .errors(&["invalid_token", "conflict", "rate_limited"]),
         Operation::new("refresh", "sessions", "Rotate the refresh token")
-            .describe("Mobile: `{\"refresh_token\"}` in the body. Browser: an empty body, the `tt_refresh` cookie and `X-CSRF-Token`.")
+            .describe(text(format!("Mobile: `{{\"refresh_token\"}}` in the body. Browser: an empty body, the `{}` cookie and `X-CSRF-Token`.", shared::auth::cookies::REFRESH)))
             .body::<RefreshBody>(json!({ "refresh_token": "…" }))
             .body_optional()
             .request_header("X-CSRF-Token", "The web flow's CSRF token (browser refresh).")
             .reply_either::<TokenResponse, WebRefresh>(200, "New tokens, or for a browser the new CSRF token and cookies.")
-            .header("Set-Cookie", COOKIES)
+            .header("Set-Cookie", cookies_set())
             .errors(&["unauthorized", "token_expired", "token_revoked", "refresh_reused", "invalid_token", "csrf_failed"]),
         Operation::new("logout", "sessions", "Sign out this session")
             .signed_in()
@@ -96,7 +101,8 @@ pub fn operations() -> Vec<Operation> {
             .empty(204, "Changed; every session is revoked.")
             .errors(&["invalid_token"]),
         Operation::new("jwks", "auth", "The public keys that verify access tokens")
-            .reply::<Jwks>(200, "A JSON Web Key Set (RS256)."),
+            .reply::<Jwks>(200, "A JSON Web Key Set (RS256).")
+            .header("Cache-Control", "`public, max-age=300`: the next key is published before it signs."),
     ]
 }
 

@@ -311,7 +311,10 @@ pub async fn jwks(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings.allowed_origins, req, |ctx| async move {
         ctx.no_body()?;
-        Reply::ok(&app.tokens.jwks())
+        // Keys rotate with the next one published ahead: five minutes of
+        // caching never misses a key in use.
+        let reply = Reply::ok(&app.tokens.jwks())?;
+        Ok(reply.header(http::header::CACHE_CONTROL, "public, max-age=300"))
     })
     .await
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail};
 use serde_json::{json, Map, Value};
+use shared::auth::cookies;
 use shared::openapi::{every_error, Access, Operation};
 
 use crate::template::{functions, HttpRoute};
@@ -134,10 +135,10 @@ fn security_schemes() -> Value {
     json!({
         "bearer": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                     "description": "The `access_token` of a mobile sign-in (RS256; keys at `/v1/auth/jwks`)." },
-        "cookie": { "type": "apiKey", "in": "cookie", "name": "tt_access",
+        "cookie": { "type": "apiKey", "in": "cookie", "name": cookies::ACCESS,
                     "description": "The browser session's access cookie, set by `/v1/auth/login/web`." },
         "csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token",
-                  "description": "With the cookie, on every write: the `csrf_token` of the sign-in or refresh (also in the `tt_csrf` cookie)." },
+                  "description": format!("With the cookie, on every write: the `csrf_token` of the sign-in or refresh (also in the `{}` cookie).", cookies::CSRF) },
     })
 }
 

@@ -29,6 +29,8 @@ fn it_prints_its_url_and_stops_cleanly_on_sigterm() {
     let outbox = std::env::temp_dir().join(format!("cli-outbox-{}", std::process::id()));
     let mut child = local()
         .env("LOCAL_HTTP_ADDR", "127.0.0.1:0")
+        // Only ports it chose: another gateway may be listening on the defaults.
+        .env("LOCAL_WS_ADDR", "127.0.0.1:0")
         .env("LOCAL_OUTBOX_DIR", &outbox)
         .stdout(Stdio::piped())
         .spawn()

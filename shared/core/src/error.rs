@@ -36,6 +36,9 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("unauthorized")]
     Unauthorized,
+    /// A presented access token that is not one of ours (malformed, forged).
+    #[error("malformed token")]
+    MalformedToken,
     #[error("invalid credentials")]
     InvalidCredentials,
     /// The password was right; a second factor must follow (`POST /v1/auth/login/mfa`).
@@ -100,7 +103,7 @@ impl ApiError {
         use ApiError::*;
         match self {
             Validation(_) => "validation_failed",
-            Unauthorized => "unauthorized",
+            Unauthorized | MalformedToken => "unauthorized",
             InvalidCredentials => "invalid_credentials",
             MfaRequired { .. } => "mfa_required",
             InvalidCode | InvalidLoginCode => "invalid_code",
@@ -132,6 +135,7 @@ impl ApiError {
         match self {
             Validation(_) => "The request is not valid; see errors.",
             Unauthorized => "Authentication is required.",
+            MalformedToken => "The access token is not valid.",
             InvalidCredentials => "The email or password is wrong.",
             MfaRequired { .. } => {
                 "Send a code from a second factor to POST /v1/auth/login/mfa with mfa_token."

@@ -148,18 +148,18 @@ impl JwtKeys {
     }
 
     fn check_signature(&self, token: &str) -> Result<Claims, ApiError> {
-        let header = decode_header(token).map_err(|_| ApiError::Unauthorized)?;
+        let header = decode_header(token).map_err(|_| ApiError::MalformedToken)?;
         if header.alg != ALGORITHM {
-            return Err(ApiError::Unauthorized);
+            return Err(ApiError::MalformedToken);
         }
         let key = header
             .kid
             .as_deref()
             .and_then(|kid| self.decoding.get(kid))
-            .ok_or(ApiError::Unauthorized)?;
+            .ok_or(ApiError::MalformedToken)?;
         let data = decode::<Claims>(token, key, &self.validation).map_err(|e| match e.kind() {
             ErrorKind::ExpiredSignature => ApiError::TokenExpired,
-            _ => ApiError::Unauthorized,
+            _ => ApiError::MalformedToken,
         })?;
         let mut cache = self.verified.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= VERIFIED_CACHE_SIZE {

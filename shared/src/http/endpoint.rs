@@ -1,5 +1,6 @@
 //! The wrapper every handler runs in: body limit, problem documents, request id,
-//! security headers, CORS and `Cache-Control` under `/v1/auth/`.
+//! security headers, CORS and `Cache-Control: no-store` under `/v1/auth/`
+//! (unless the route set its own).
 
 use std::future::Future;
 
@@ -104,7 +105,9 @@ pub fn finish(
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-request-id", id);
     }
-    if path.starts_with("/v1/auth/") {
+    // A route may say how long its answer keeps (the public keys); nothing
+    // else under /v1/auth/ is ever stored.
+    if path.starts_with("/v1/auth/") && !headers.contains_key(http::header::CACHE_CONTROL) {
         headers.insert(
             http::header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

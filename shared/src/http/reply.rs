@@ -72,6 +72,18 @@ struct Problem<'a> {
 }
 
 /// An RFC 9457 problem document for `err`; `extra` adds members such as `mfa_token`.
+/// RFC 6750: `Bearer`, with `error="invalid_token"` when the presented token
+/// is expired, revoked or not one of ours.
+fn www_authenticate(err: &ApiError) -> HeaderValue {
+    match err {
+        ApiError::TokenExpired
+        | ApiError::TokenRevoked
+        | ApiError::MalformedToken
+        | ApiError::RefreshReused => HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+        _ => HeaderValue::from_static("Bearer"),
+    }
+}
+
 pub fn problem(
     err: &ApiError,
     request_id: &str,
@@ -99,6 +111,9 @@ pub fn problem(
     );
     if let Some(secs) = err.retry_after() {
         headers.insert(http::header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    if status == http::StatusCode::UNAUTHORIZED {
+        headers.insert(http::header::WWW_AUTHENTICATE, www_authenticate(err));
     }
     Reply {
         status,

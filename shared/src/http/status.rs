@@ -9,6 +9,7 @@ pub fn status(err: &ApiError) -> StatusCode {
     match err {
         Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Unauthorized
+        | MalformedToken
         | InvalidCredentials
         | TokenExpired
         | TokenRevoked
