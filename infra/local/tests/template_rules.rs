@@ -143,3 +143,25 @@ fn every_suppressed_scan_finding_says_why() {
         }
     }
 }
+
+/// API Gateway answers preflights and adds CORS headers in AWS; the functions
+/// (and so the local gateway) answer the same way: one configuration, twice.
+#[test]
+fn the_http_apis_cors_is_the_one_the_functions_answer_with() {
+    use shared::http::cors::{ALLOW_HEADERS, ALLOW_METHODS, EXPOSE_HEADERS, MAX_AGE};
+    let doc = template();
+    let cors = &doc["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"];
+    let list = |name: &str| {
+        let items = cors[name].as_sequence().unwrap_or_else(|| panic!("{name}"));
+        let names: Vec<&str> = items.iter().map(|v| v.as_str().unwrap()).collect();
+        names.join(", ")
+    };
+    assert_eq!(list("AllowHeaders"), ALLOW_HEADERS);
+    assert_eq!(list("AllowMethods"), ALLOW_METHODS);
+    assert_eq!(list("ExposeHeaders"), EXPOSE_HEADERS);
+    assert_eq!(
+        cors["MaxAge"].as_u64().map(|n| n.to_string()).as_deref(),
+        Some(MAX_AGE)
+    );
+    assert_eq!(cors["AllowCredentials"].as_bool(), Some(true));
+}

@@ -6,6 +6,8 @@ pub const ALLOW_HEADERS: &str =
     "Authorization, Content-Type, X-CSRF-Token, If-Match, If-None-Match";
 pub const EXPOSE_HEADERS: &str = "ETag, Location, Retry-After, X-Request-Id";
 pub const ALLOW_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
+/// How long a browser may keep a preflight's answer, in seconds.
+pub const MAX_AGE: &str = "600";
 
 fn allowed<'a>(origin: Option<&'a str>, allowed: &[String]) -> Option<&'a str> {
     origin.filter(|o| allowed.iter().any(|a| a == o))
@@ -43,7 +45,7 @@ pub fn preflight(origin: Option<&str>, allowed_origins: &[String]) -> HeaderMap 
             "access-control-allow-headers",
             HeaderValue::from_static(ALLOW_HEADERS),
         );
-        headers.insert("access-control-max-age", HeaderValue::from_static("600"));
+        headers.insert("access-control-max-age", HeaderValue::from_static(MAX_AGE));
     }
     headers
 }

@@ -18,7 +18,9 @@ pub use websocket::ApiGatewayNotifier;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use aws_runtime::retries::classifiers::{THROTTLING_ERRORS, TRANSIENT_ERRORS};
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 use crate::error::StoreError;
 
@@ -42,9 +44,12 @@ pub struct AwsClients {
 
 impl AwsClients {
     /// Region, credentials and `AWS_ENDPOINT_URL_*` from the standard
-    /// environment, with [`timeouts`] so a stuck dependency fails fast.
+    /// environment, with [`timeouts`] so a stuck dependency fails fast. The
+    /// SDK's behaviour version is pinned: an SDK update never changes
+    /// retries or timeouts behind our back (move it on purpose, and re-run
+    /// the fault tests).
     pub async fn from_env() -> Self {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::v2026_01_12())
             .timeout_config(timeouts())
             .load()
             .await;
@@ -155,25 +160,23 @@ pub(crate) fn is_lost_condition<E: ProvideErrorMetadata>(e: &E) -> bool {
     e.code() == Some("ConditionalCheckFailedException")
 }
 
-/// Error codes that mean "try again later", whatever the service.
-const TRANSIENT_CODES: [&str; 6] = [
-    "ThrottlingException",
-    "ProvisionedThroughputExceededException",
-    "RequestLimitExceeded",
-    "ServiceUnavailable",
-    "InternalServerError",
-    "InternalFailure",
-];
+/// Whether the service said "later": its answer was a 5xx or a 429, or its
+/// error code is one the SDK itself retries as throttling or transient (a
+/// DynamoDB throttle is a 400 with its own code; S3 says `SlowDown`).
+fn says_try_later<E: ProvideErrorMetadata>(e: &SdkError<E, HttpResponse>) -> bool {
+    let code = e.code().unwrap_or_default();
+    let retried_code = THROTTLING_ERRORS.contains(&code) || TRANSIENT_ERRORS.contains(&code);
+    let status = e.raw_response().map(|r| r.status().as_u16());
+    retried_code || status.is_some_and(|s| s >= 500 || s == 429)
+}
 
 /// Network trouble, timeouts, throttling and the service's own 5xx are
 /// `Unavailable` (503); anything else is a bug or misconfiguration.
-pub(crate) fn sdk_error<E, R>(context: &'static str, e: SdkError<E, R>) -> StoreError
+pub(crate) fn sdk_error<E>(context: &'static str, e: SdkError<E, HttpResponse>) -> StoreError
 where
     E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
-    let transient = e.code().is_some_and(|c| TRANSIENT_CODES.contains(&c));
-    let unavailable = transient
+    let unavailable = says_try_later(&e)
         || matches!(
             e,
             SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_)
@@ -183,5 +186,47 @@ where
         StoreError::Unavailable(err)
     } else {
         StoreError::Unexpected(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::error::ErrorMetadata;
+    use aws_sdk_dynamodb::operation::get_item::GetItemError;
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+
+    use super::*;
+
+    fn answered(code: Option<&str>, status: u16) -> SdkError<GetItemError, HttpResponse> {
+        let mut meta = ErrorMetadata::builder();
+        if let Some(code) = code {
+            meta = meta.code(code);
+        }
+        let raw = HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::empty());
+        SdkError::service_error(GetItemError::generic(meta.build()), raw)
+    }
+
+    #[test]
+    fn throttling_and_server_errors_of_any_service_are_unavailable_and_the_rest_unexpected() {
+        let cases = [
+            (Some("SlowDown"), 503, true),
+            (Some("TooManyRequestsException"), 429, true),
+            (Some("LimitExceededException"), 400, true),
+            (Some("ProvisionedThroughputExceededException"), 400, true),
+            (Some("InternalFailure"), 500, true),
+            (None, 502, true),
+            (Some("ValidationException"), 400, false),
+            (Some("ResourceNotFoundException"), 400, false),
+        ];
+        for (code, status, unavailable) in cases {
+            let err = sdk_error("test", answered(code, status));
+            assert_eq!(
+                matches!(err, StoreError::Unavailable(_)),
+                unavailable,
+                "{code:?} {status}"
+            );
+        }
     }
 }

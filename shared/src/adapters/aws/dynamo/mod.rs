@@ -21,6 +21,7 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::ReturnValue;
 use aws_sdk_dynamodb::Client;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 use super::{is_lost_condition, sdk_error};
 use crate::error::StoreResult;
@@ -169,13 +170,12 @@ fn index_sk(index: Index) -> impl Fn(&Item) -> Option<String> {
 }
 
 /// A conditional call that lost its condition is `None`, not an error.
-fn unless_lost<T, E, R>(
+fn unless_lost<T, E>(
     context: &'static str,
-    result: Result<T, SdkError<E, R>>,
+    result: Result<T, SdkError<E, HttpResponse>>,
 ) -> StoreResult<Option<T>>
 where
     E: std::error::Error + aws_sdk_dynamodb::error::ProvideErrorMetadata + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     match result {
         Ok(out) => Ok(Some(out)),
