@@ -274,3 +274,17 @@ async fn the_public_keys_may_be_cached_for_five_minutes() {
     assert_eq!(res.status, 200);
     assert_eq!(res.header("cache-control"), Some("public, max-age=300"));
 }
+
+#[tokio::test]
+async fn a_problem_type_is_about_blank_unless_a_base_url_is_configured() {
+    let plain = Api::start_memory(&[]).await;
+    let res = plain.call("GET", "/v1/auth/me", None, &[]).await;
+    assert_eq!(res.body["type"], "about:blank");
+    let based =
+        Api::start_memory(&[("PROBLEM_BASE_URL", "https://docs.example.org/problems/")]).await;
+    let res = based.call("GET", "/v1/auth/me", None, &[]).await;
+    assert_eq!(
+        res.body["type"],
+        "https://docs.example.org/problems/unauthorized"
+    );
+}

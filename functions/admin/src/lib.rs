@@ -25,7 +25,7 @@ shared::handlers! {
 
 pub async fn users_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         caller.require(Permission::UsersRead)?;
         let page = page_request(&ctx, &app.keys.cursor, "users")?;
@@ -61,7 +61,7 @@ impl UserPatchBody {
 
 pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         caller.require(Permission::UsersUpdate)?;
         let patch = ctx.json::<UserPatchBody>()?.validate()?;
@@ -76,7 +76,7 @@ pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
 /// `DELETE /v1/admin/users/{id}/mfa`: every factor off, sessions revoked.
 pub async fn user_mfa_reset(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         caller.require(Permission::UsersUpdate)?;
@@ -90,7 +90,7 @@ pub async fn user_mfa_reset(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn audit_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         caller.require(Permission::AuditRead)?;
         let user_id = ctx.query_id("user_id")?;

@@ -45,7 +45,7 @@ shared::handlers! {
 
 pub async fn register(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let input = ctx.json::<RegisterBody>()?.validate()?;
         let user = app.register(input, &ctx.client_meta(app)).await?;
         Reply::json(StatusCode::CREATED, &UserEnvelope { user: &user })
@@ -55,7 +55,7 @@ pub async fn register(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn login(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let input = ctx.json::<LoginBody>()?.validate()?;
         let issued = app.login(input, &ctx.client_meta(app)).await?;
         Reply::ok(&TokenResponse::new(&issued, app.clock.now_secs()))
@@ -65,7 +65,7 @@ pub async fn login(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn login_web(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let mut input = ctx.json::<LoginBody>()?.validate()?;
         input.web = true;
         let issued = app.login(input, &ctx.client_meta(app)).await?;
@@ -82,7 +82,7 @@ pub async fn login_web(app: Arc<App>, req: Request) -> Response<Body> {
 /// The second step of an MFA login: answers as the login that issued the token.
 pub async fn login_mfa(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let body = ctx.json::<MfaLoginBody>()?;
         let meta = ctx.client_meta(app);
         let signed_in = app
@@ -101,7 +101,7 @@ pub async fn login_mfa(app: Arc<App>, req: Request) -> Response<Body> {
 /// Texts the code for a pending MFA login: `202`.
 pub async fn login_mfa_sms(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let body = ctx.json::<MfaTokenBody>()?;
         app.send_login_code(&body.mfa_token, &ctx.client_meta(app))
             .await?;
@@ -112,7 +112,7 @@ pub async fn login_mfa_sms(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn refresh(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let meta = ctx.client_meta(app);
         if let Some(raw) = ctx.cookie(cookies::REFRESH).filter(|_| ctx.body.is_empty()) {
             check_refresh_csrf(app, &ctx, &raw)?;
@@ -147,7 +147,7 @@ fn check_refresh_csrf(app: &App, ctx: &Ctx, raw_refresh: &str) -> Result<(), Api
 
 pub async fn logout(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         app.logout(&caller).await?;
@@ -161,7 +161,7 @@ pub async fn logout(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn logout_all(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         let revoked = app.logout_all(&caller).await?;
@@ -175,7 +175,7 @@ pub async fn logout_all(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn sessions_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let claim = app.claim(&ctx)?;
         let (caller, sessions) = app.my_sessions(claim).await?;
         let items = sessions
@@ -189,7 +189,7 @@ pub async fn sessions_list(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn session_revoke(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         let session_id = ctx.path_id("id")?;
@@ -211,7 +211,7 @@ pub async fn session_revoke(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn me(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let profile = app.me(app.claim(&ctx)?).await?;
         Reply::ok(&serde_json::json!({ "user": profile }))
     })
@@ -220,7 +220,7 @@ pub async fn me(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn me_update(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let body = ctx.json::<MeBody>()?;
         let mut checks = Checks::default();
@@ -234,7 +234,7 @@ pub async fn me_update(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn password_change(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let body = ctx.json::<PasswordChangeBody>()?.validate()?;
         let meta = ctx.client_meta(app);
@@ -247,7 +247,7 @@ pub async fn password_change(app: Arc<App>, req: Request) -> Response<Body> {
 /// Renews the current session's proof of identity for sensitive routes.
 pub async fn reauthenticate(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let (password, code) = ctx.json::<ReauthBody>()?.validate()?;
         let meta = ctx.client_meta(app);
@@ -260,7 +260,7 @@ pub async fn reauthenticate(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn verify_email(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let body = ctx.json::<TokenBody>()?;
         let user = app.verify_email(&body.token).await?;
         Reply::ok(&UserEnvelope { user: &user })
@@ -271,7 +271,7 @@ pub async fn verify_email(app: Arc<App>, req: Request) -> Response<Body> {
 /// No session needed: `202` for every well-formed address.
 pub async fn verify_email_resend(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let email = ctx.json::<EmailBody>()?.validate()?;
         app.resend_verification(&email, &ctx.client_meta(app))
             .await?;
@@ -282,7 +282,7 @@ pub async fn verify_email_resend(app: Arc<App>, req: Request) -> Response<Body> 
 
 pub async fn password_forgot(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let email = ctx.json::<EmailBody>()?.validate()?;
         app.forgot_password(&email, &ctx.client_meta(app)).await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
@@ -292,7 +292,7 @@ pub async fn password_forgot(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn password_reset(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let body = ctx.json::<ResetBody>()?;
         let mut checks = Checks::default();
         checks.password("new_password", &body.new_password);
@@ -309,7 +309,7 @@ pub async fn password_reset(app: Arc<App>, req: Request) -> Response<Body> {
 /// rotation, the next (and the previous until its tokens have expired).
 pub async fn jwks(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         // Keys rotate with the next one published ahead: five minutes of
         // caching never misses a key in use.

@@ -63,7 +63,7 @@ fn file_id(ctx: &Ctx) -> Result<&str, ApiError> {
 
 pub async fn files_create(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let input = ctx.json::<CreateBody>()?.validate()?;
         let (file, upload) = app.create_file(&caller, input).await?;
@@ -77,7 +77,7 @@ pub async fn files_create(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn file_complete(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let claim = app.claim(&ctx)?;
         let file = app.complete_file(claim, file_id(&ctx)?).await?;
@@ -88,7 +88,7 @@ pub async fn file_complete(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn files_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let claim = app.claim(&ctx)?;
         let page = page_request(&ctx, &app.keys.cursor, "files")?;
         let files = app
@@ -111,7 +111,7 @@ struct DownloadView<'a> {
 
 pub async fn file_get(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let claim = app.claim(&ctx)?;
         let (file, download) = app.file_with_download(claim, file_id(&ctx)?).await?;
         let download = DownloadView {
@@ -125,7 +125,7 @@ pub async fn file_get(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn file_delete(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let claim = app.claim(&ctx)?;
         app.delete_file(claim, file_id(&ctx)?).await?;

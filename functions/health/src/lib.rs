@@ -17,7 +17,7 @@ shared::handlers! {
 
 pub async fn health(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let report = app.health().await;
         let status = if report.is_ok() {
@@ -37,7 +37,7 @@ pub const OPENAPI_DOCUMENT: &str = include_str!("../../../infra/openapi.json");
 /// `GET /v1/openapi.json`.
 pub async fn openapi(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         Ok(Reply::raw_json(StatusCode::OK, OPENAPI_DOCUMENT)
             .header(http::header::CACHE_CONTROL, "public, max-age=300"))

@@ -71,7 +71,7 @@ struct Setup {
 /// `POST /v1/auth/mfa/totp/setup` (sensitive).
 pub async fn totp_setup(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         let setup = app.totp_setup(&caller).await?;
@@ -86,7 +86,7 @@ pub async fn totp_setup(app: Arc<App>, req: Request) -> Response<Body> {
 /// `POST /v1/auth/mfa/totp/enable`.
 pub async fn totp_enable(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let body = ctx.json::<CodeBody>()?;
         let meta = ctx.client_meta(app);
@@ -99,7 +99,7 @@ pub async fn totp_enable(app: Arc<App>, req: Request) -> Response<Body> {
 /// `POST /v1/auth/mfa/backup-codes` (sensitive).
 pub async fn backup_codes(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         let meta = ctx.client_meta(app);
@@ -112,7 +112,7 @@ pub async fn backup_codes(app: Arc<App>, req: Request) -> Response<Body> {
 /// `POST /v1/auth/mfa/disable`: password (if the account has one) and a code.
 pub async fn disable(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let body = ctx.json::<DisableBody>()?;
         if body.code.trim().is_empty() {
@@ -130,7 +130,7 @@ pub async fn disable(app: Arc<App>, req: Request) -> Response<Body> {
 /// `POST /v1/auth/phone` (sensitive): `202`, a code is on its way.
 pub async fn phone_add(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let body = ctx.json::<PhoneBody>()?;
         app.add_phone(&caller, &body.phone, &ctx.client_meta(app))
@@ -143,7 +143,7 @@ pub async fn phone_add(app: Arc<App>, req: Request) -> Response<Body> {
 /// `POST /v1/auth/phone/verify`.
 pub async fn phone_verify(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let body = ctx.json::<CodeBody>()?;
         let meta = ctx.client_meta(app);
@@ -156,7 +156,7 @@ pub async fn phone_verify(app: Arc<App>, req: Request) -> Response<Body> {
 /// `DELETE /v1/auth/phone` (sensitive).
 pub async fn phone_delete(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         app.remove_phone(&caller).await?;
@@ -168,7 +168,7 @@ pub async fn phone_delete(app: Arc<App>, req: Request) -> Response<Body> {
 /// `POST /v1/auth/mfa/sms/enable` (sensitive).
 pub async fn sms_enable(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         let meta = ctx.client_meta(app);
@@ -181,7 +181,7 @@ pub async fn sms_enable(app: Arc<App>, req: Request) -> Response<Body> {
 /// `POST /v1/auth/mfa/sms/send`: a code for `reauthenticate` or `mfa/disable`.
 pub async fn sms_send(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         app.send_sign_in_code(&caller, &ctx.client_meta(app))

@@ -54,7 +54,7 @@ struct ProviderList {
 /// `GET /v1/auth/oidc/providers` (no auth).
 pub async fn providers(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let items = app
             .oidc_providers()
@@ -77,7 +77,7 @@ fn mode(raw: Option<&str>) -> Result<FlowMode, ApiError> {
 /// `GET /v1/auth/oidc/{provider}/authorize`: `302` to the provider.
 pub async fn authorize(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let redirect_uri = ctx.query("redirect_uri").unwrap_or_default().to_string();
         let input = StartSignIn {
             provider: ctx.path_id("provider")?.to_string(),
@@ -102,7 +102,7 @@ pub async fn authorize(app: Arc<App>, req: Request) -> Response<Body> {
 /// `400 invalid_token` when no live flow has this `state`.
 pub async fn callback(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let input = Callback {
             provider: ctx.path_id("provider")?.to_string(),
             state: ctx.query("state").map(str::to_string),
@@ -138,7 +138,7 @@ struct TokenBody {
 /// its PKCE verifier; `200` as `POST /v1/auth/login`.
 pub async fn token(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let body = ctx.json::<TokenBody>()?;
         let mut checks = Checks::default();
         checks.text("code", &body.code, 1, 512);
@@ -160,7 +160,7 @@ pub async fn token(app: Arc<App>, req: Request) -> Response<Body> {
 /// `GET /v1/auth/identities`: the caller's linked identities.
 pub async fn identities(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let items = app.my_identities(app.claim(&ctx)?).await?;
         Reply::ok(&IdentityList { items: &items })
     })
@@ -187,7 +187,7 @@ struct LinkStarted {
 /// links the provider's identity to the caller's account.
 pub async fn link(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let body = ctx.json::<LinkBody>()?;
         let input = StartLink {
@@ -212,7 +212,7 @@ pub async fn link(app: Arc<App>, req: Request) -> Response<Body> {
 /// `DELETE /v1/auth/identities/{provider}` (sensitive).
 pub async fn unlink(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         let provider = ctx.path_id("provider")?;

@@ -26,7 +26,7 @@ fn connection_id(ctx: &Ctx) -> Result<&str, ApiError> {
 
 pub async fn realtime_ticket(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         let ticket = app.issue_ticket(&caller).await?;
@@ -39,7 +39,7 @@ pub async fn realtime_ticket(app: Arc<App>, req: Request) -> Response<Body> {
 /// A non-200 answer refuses the handshake.
 pub async fn ws_connect(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let origin = ctx.header("origin");
         app.connect(connection_id(&ctx)?, ctx.query("ticket"), origin)
             .await?;
@@ -50,7 +50,7 @@ pub async fn ws_connect(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn ws_disconnect(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         app.disconnect(connection_id(&ctx)?).await?;
         Ok(Reply::empty(StatusCode::OK))
     })
@@ -60,7 +60,7 @@ pub async fn ws_disconnect(app: Arc<App>, req: Request) -> Response<Body> {
 /// Replies go back through the notifier, like every other push.
 pub async fn ws_default(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         app.on_message(connection_id(&ctx)?, &ctx.body).await?;
         Ok(Reply::empty(StatusCode::OK))
     })

@@ -37,7 +37,7 @@ fn task_id(ctx: &Ctx) -> Result<&str, ApiError> {
 
 pub async fn tasks_create(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         let input = ctx.json::<CreateBody>()?.validate()?;
         let task = app.create_task(&caller, input).await?;
@@ -58,7 +58,7 @@ fn filter(ctx: &Ctx) -> Result<TaskFilter, ApiError> {
 
 pub async fn tasks_list(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let claim = app.claim(&ctx)?;
         let filter = filter(&ctx)?;
         let scope = format!(
@@ -78,7 +78,7 @@ pub async fn tasks_list(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn task_get(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let claim = app.claim(&ctx)?;
         let task = app.read_task(claim, task_id(&ctx)?).await?;
         let unchanged = ctx
@@ -95,7 +95,7 @@ pub async fn task_get(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn task_update(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         let claim = app.claim(&ctx)?;
         let changes = ctx.json::<PatchBody>()?.validate()?;
         let expected = ctx.header("if-match").and_then(parse_etags);
@@ -109,7 +109,7 @@ pub async fn task_update(app: Arc<App>, req: Request) -> Response<Body> {
 
 pub async fn task_delete(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
-    endpoint(&app.settings.allowed_origins, req, |ctx| async move {
+    endpoint(&app.settings, req, |ctx| async move {
         ctx.no_body()?;
         let claim = app.claim(&ctx)?;
         app.delete_task(claim, task_id(&ctx)?).await?;

@@ -142,7 +142,8 @@ fn gateway_problem(
     origin: Option<&str>,
 ) -> Response<Full<Bytes>> {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let reply = reply::problem(&error, &request_id, serde_json::Map::new());
+    let base = app.settings.problem_base_url.as_deref();
+    let reply = reply::problem(&error, &request_id, serde_json::Map::new(), base);
     to_hyper(finish(
         reply,
         path,

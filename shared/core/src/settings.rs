@@ -34,6 +34,10 @@ pub struct Settings {
     pub sms_allowed_regions: Vec<String>,
     /// Texts a day for the whole deployment (`SMS_DAILY_LIMIT`).
     pub sms_daily_limit: u32,
+    /// Where problem `type` URIs point (`PROBLEM_BASE_URL`: `<base>/<code>`);
+    /// unset, every problem's `type` is `about:blank` (RFC 9457) and `code`
+    /// tells them apart.
+    pub problem_base_url: Option<String>,
     pub oidc_providers: Vec<OidcProvider>,
     /// The exact app URIs an identity-provider sign-in may return to (`OAUTH_REDIRECT_URIS`).
     pub oauth_redirect_uris: Vec<String>,

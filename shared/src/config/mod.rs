@@ -131,6 +131,7 @@ fn settings(r: &Reader) -> Result<Settings, ConfigError> {
         reauth_seconds: r.number("REAUTH_SECONDS", 600, 30, DAY)?,
         sms_allowed_regions: r.regions("SMS_ALLOWED_REGIONS", "US,CA,GB")?,
         sms_daily_limit: r.number("SMS_DAILY_LIMIT", 1000, 1, 10_000_000)? as u32,
+        problem_base_url: r.problem_base_url()?,
         oidc_providers: oidc::providers(r.get("OIDC_PROVIDERS"))
             .map_err(|m| invalid("OIDC_PROVIDERS", m))?,
         oauth_redirect_uris: oidc::redirect_uris(r.get("OAUTH_REDIRECT_URIS"))
@@ -207,6 +208,21 @@ impl Reader<'_> {
     }
 
     /// Country calling codes such as `1,44` (1 to 3 digits each).
+    fn problem_base_url(&self) -> Result<Option<String>, ConfigError> {
+        const VAR: &str = "PROBLEM_BASE_URL";
+        let set = self.get(VAR).map(str::trim);
+        match set.filter(|v| !v.is_empty() && *v != "about:blank") {
+            None => Ok(None),
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                Ok(Some(url.trim_end_matches('/').to_string()))
+            }
+            Some(other) => Err(invalid(
+                VAR,
+                format!("expected an http(s) URL, got {other:?}"),
+            )),
+        }
+    }
+
     fn regions(&self, var: &'static str, default: &str) -> Result<Vec<String>, ConfigError> {
         self.list(var, default)
             .into_iter()

@@ -11,6 +11,7 @@ use tracing::Instrument;
 use super::reply::{problem, Reply};
 use super::{cors, Ctx, MAX_BODY_BYTES};
 use crate::error::ApiError;
+use crate::settings::Settings;
 
 const SECURITY_HEADERS: [(&str, &str); 4] = [
     (
@@ -42,12 +43,9 @@ impl From<ApiError> for Failure {
     }
 }
 
-/// `allowed_origins` are the origins CORS answers for.
-pub async fn endpoint<F, Fut>(
-    allowed_origins: &[String],
-    req: Request,
-    handler: F,
-) -> Response<Body>
+/// CORS answers for `settings.allowed_origins`; problems point at
+/// `settings.problem_base_url`.
+pub async fn endpoint<F, Fut>(settings: &Settings, req: Request, handler: F) -> Response<Body>
 where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = Result<Reply, ApiError>>,
@@ -69,7 +67,8 @@ where
         } else {
             handler(ctx).await
         };
-        result.unwrap_or_else(|err| failure_reply(err.into(), &request_id))
+        let base = settings.problem_base_url.as_deref();
+        result.unwrap_or_else(|err| failure_reply(err.into(), &request_id, base))
     };
     let reply = handled.instrument(span).await;
     finish(
@@ -77,18 +76,18 @@ where
         &path,
         &request_id,
         origin.as_deref(),
-        allowed_origins,
+        &settings.allowed_origins,
     )
 }
 
-fn failure_reply(failure: Failure, request_id: &str) -> Reply {
+fn failure_reply(failure: Failure, request_id: &str, base: Option<&str>) -> Reply {
     match &failure.error {
         ApiError::Internal(e) | ApiError::Unavailable(e) => {
             tracing::error!(request_id, code = failure.error.code(), error.cause_chain = ?e, "request failed");
         }
         e => tracing::debug!(request_id, code = e.code(), "request refused"),
     }
-    problem(&failure.error, request_id, failure.extra)
+    problem(&failure.error, request_id, failure.extra, base)
 }
 
 pub fn finish(

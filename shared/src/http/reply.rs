@@ -84,10 +84,19 @@ fn www_authenticate(err: &ApiError) -> HeaderValue {
     }
 }
 
+/// The problem's `type`: `<base>/<code>`, or `about:blank` without a base.
+fn problem_type(base: Option<&str>, err: &ApiError) -> String {
+    match base {
+        Some(base) => format!("{base}/{}", err.code()),
+        None => "about:blank".to_string(),
+    }
+}
+
 pub fn problem(
     err: &ApiError,
     request_id: &str,
     extra: serde_json::Map<String, serde_json::Value>,
+    base: Option<&str>,
 ) -> Reply {
     let status = super::status::status(err);
     let errors = match err {
@@ -95,7 +104,7 @@ pub fn problem(
         _ => None,
     };
     let body = Problem {
-        kind: format!("https://think-tank.dev/problems/{}", err.code()),
+        kind: problem_type(base, err),
         title: status.canonical_reason().unwrap_or("Error"),
         status: status.as_u16(),
         detail: err.detail(),
