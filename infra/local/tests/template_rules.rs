@@ -165,3 +165,76 @@ fn the_http_apis_cors_is_the_one_the_functions_answer_with() {
     );
     assert_eq!(cors["AllowCredentials"].as_bool(), Some(true));
 }
+
+/// Settings the README lists that a deployed function does not take from
+/// the template: the local gateway's own, the secrets (read from Secrets
+/// Manager), and what the template sets from its own resources.
+const NOT_TEMPLATE_PARAMETERS: &[&str] = &[
+    "LOCAL_HTTP_ADDR",
+    "LOCAL_WS_ADDR",
+    "LOCAL_OUTBOX_DIR",
+    "LOCAL_BLOB_DIR",
+    "BACKEND",
+    "RUST_LOG",
+    "JWT_SIGNING_KEY",
+    "APP_SECRET",
+    "IP_HASH_PEPPER",
+    "MFA_ENCRYPTION_KEY",
+];
+
+/// The names in the README's configuration table.
+fn readme_settings() -> Vec<String> {
+    let readme = include_str!("../../../README.md");
+    let table = readme
+        .split("## Configuration")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README has a Configuration section");
+    table
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split(" |").next())
+        .flat_map(|names| {
+            names
+                .split(" / ")
+                .map(|n| n.trim_matches('`').to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn every_deployable_setting_is_a_template_variable_and_read_by_the_config() {
+    let doc = template();
+    let env = &doc["Globals"]["Function"]["Environment"]["Variables"];
+    let config = [
+        include_str!("../../../shared/src/config/mod.rs"),
+        include_str!("../../../shared/src/config/local.rs"),
+        include_str!("../../../shared/src/runtime.rs"),
+    ]
+    .concat();
+    let settings = readme_settings();
+    assert!(
+        settings.len() > 20,
+        "the README table was read: {settings:?}"
+    );
+    for name in &settings {
+        // The log filter is read by `tracing`'s own `EnvFilter`.
+        let read = name == "RUST_LOG" || config.contains(&format!("\"{name}\""));
+        assert!(read, "the config never reads {name}");
+        if !NOT_TEMPLATE_PARAMETERS.contains(&name.as_str()) {
+            assert!(
+                !env[name.as_str()].is_null(),
+                "{name} is in the README but not in the template"
+            );
+        }
+    }
+    let readme = include_str!("../../../README.md");
+    for (name, _) in env.as_mapping().expect("global variables") {
+        let name = name.as_str().unwrap();
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "{name} is set by the template but the README never names it"
+        );
+    }
+}
