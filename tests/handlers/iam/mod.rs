@@ -194,16 +194,15 @@ async fn realtime(world: &mut World, token: &str) {
     assert_eq!(status, 201, "{ticket}");
     let mut connect = crate::fixtures::fixture("ws-connect");
     connect["queryStringParameters"]["ticket"] = ticket["ticket"].clone();
-    world.call(realtime::WS_CONNECT, connect).await;
+    let (status, body) = world.call(realtime::WS_CONNECT, connect).await;
+    assert_eq!(status, 200, "the connection is accepted: {body}");
     let mut message = crate::fixtures::fixture("ws-default");
     message["body"] = json!(json!({ "action": "message", "text": "hi" }).to_string());
-    world.call(realtime::WS_DEFAULT, message).await;
-    world
-        .call(
-            realtime::WS_DISCONNECT,
-            crate::fixtures::fixture("ws-disconnect"),
-        )
-        .await;
+    let (status, body) = world.call(realtime::WS_DEFAULT, message).await;
+    assert_eq!(status, 200, "{body}");
+    let disconnect = crate::fixtures::fixture("ws-disconnect");
+    let (status, body) = world.call(realtime::WS_DISCONNECT, disconnect).await;
+    assert_eq!(status, 200, "{body}");
 }
 
 async fn administration(world: &mut World, tokens: &Tokens) {
@@ -447,7 +446,8 @@ async fn sign_out(world: &mut World, tokens: &Tokens) {
     world.run_email_worker().await;
     let token = token_in(&mail_to(world, ADMIN_EMAIL, "Reset your password"));
     let reset = json!({ "token": token, "new_password": "a third long password" });
-    world.send(auth::PASSWORD_RESET, "", Some(reset)).await;
+    let (status, body) = world.send(auth::PASSWORD_RESET, "", Some(reset)).await;
+    assert_eq!(status, 204, "{body}");
     world.send(auth::LOGOUT, &tokens.other, None).await;
     world.send(auth::LOGOUT_ALL, &tokens.admin, None).await;
 }

@@ -63,6 +63,9 @@ impl World {
             ("BUCKET_NAME", bucket),
             ("LOCAL_OUTBOX_DIR", outbox.display().to_string()),
             ("BOOTSTRAP_ADMIN_EMAIL", super::ADMIN_EMAIL.to_string()),
+            // The origin of the WebSocket fixture: a refused handshake would
+            // leave the connect function's own calls unchecked.
+            ("ALLOWED_ORIGINS", "https://app.example.com".to_string()),
             ("JWT_SIGNING_KEY", signing),
             ("JWT_PUBLIC_KEYS", public),
             ("APP_SECRET", secret()),
