@@ -182,6 +182,19 @@ const NOT_TEMPLATE_PARAMETERS: &[&str] = &[
     "MFA_ENCRYPTION_KEY",
 ];
 
+/// The text of these files of the project's `shared` crate (`shared/src/…`).
+fn project_sources(files: &[&str]) -> String {
+    let crate_src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("..")
+        .join("shared")
+        .join("src");
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(crate_src.join(f)).expect("a source file"))
+        .collect()
+}
+
 /// The names in the README's configuration table.
 fn readme_settings() -> Vec<String> {
     let readme = include_str!("../../../README.md");
@@ -207,12 +220,7 @@ fn readme_settings() -> Vec<String> {
 fn every_deployable_setting_is_a_template_variable_and_read_by_the_config() {
     let doc = template();
     let env = &doc["Globals"]["Function"]["Environment"]["Variables"];
-    let config = [
-        include_str!("../../../shared/src/config/mod.rs"),
-        include_str!("../../../shared/src/config/local.rs"),
-        include_str!("../../../shared/src/runtime.rs"),
-    ]
-    .concat();
+    let config = project_sources(&["config/mod.rs", "config/local.rs", "runtime.rs"]);
     let settings = readme_settings();
     assert!(
         settings.len() > 20,
