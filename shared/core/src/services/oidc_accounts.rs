@@ -60,6 +60,16 @@ pub struct PendingLink {
     pub subject: String,
 }
 
+impl PendingLink {
+    /// The link of `identity` at `provider`.
+    pub(super) fn of(provider: &str, identity: &VerifiedIdentity) -> Self {
+        Self {
+            provider: provider.to_string(),
+            subject: identity.subject.clone(),
+        }
+    }
+}
+
 impl App {
     /// Where `identity` leads; reads only.
     pub(super) async fn destination(
@@ -115,11 +125,8 @@ impl App {
             Destination::Unproven(record) => self.secure_for_verified_owner(record).await?,
             Destination::New(email) => self.create_provider_account(&email, identity).await?,
         };
-        let link = PendingLink {
-            provider: provider.to_string(),
-            subject: identity.subject.clone(),
-        };
-        self.link(&link, &record, detail, meta).await?;
+        self.link(&PendingLink::of(provider, identity), &record, detail, meta)
+            .await?;
         Ok(record)
     }
 

@@ -188,10 +188,7 @@ impl App {
     ) -> Result<ProviderSignIn, CallbackError> {
         let record = self.store.user_by_id(user_id).await?;
         let record = record.ok_or(CallbackError::AccessDenied)?;
-        let link = PendingLink {
-            provider: flow.provider.clone(),
-            subject: identity.subject.clone(),
-        };
+        let link = PendingLink::of(&flow.provider, identity);
         self.link(&link, &record, json!({ "from_account": true }), meta)
             .await?;
         Ok(ProviderSignIn::Linked {
@@ -221,11 +218,8 @@ impl App {
             if !factors.login_methods().is_empty() {
                 // Not a failure, but cleared only once the second factor is right.
                 self.store.release_attempt(&email).await?;
-                let link =
-                    matches!(destination, Destination::LinkByEmail(_)).then(|| PendingLink {
-                        provider: provider.to_string(),
-                        subject: identity.subject.clone(),
-                    });
+                let link = matches!(destination, Destination::LinkByEmail(_))
+                    .then(|| PendingLink::of(provider, identity));
                 return self
                     .second_factor_first(record, &factors, link, flow, meta)
                     .await;

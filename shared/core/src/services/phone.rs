@@ -77,14 +77,13 @@ impl App {
     /// `DELETE /v1/auth/phone` (sensitive); `409` while SMS MFA is on.
     pub async fn remove_phone(&self, caller: &Caller) -> Result<(), ApiError> {
         self.require_recent_sign_in(caller).await?;
-        let (user, factors) = tokio::try_join!(self.current_user(caller.user_id()), async {
-            Ok(self.store.mfa(caller.user_id()).await?)
-        })?;
+        let before = self.profile(caller.user_id()).await?;
         if !self.store.remove_phone(caller.user_id()).await? {
             return Err(ApiError::Conflict);
         }
-        if factors.phone_verified {
-            self.notify_owner(&user, SecurityChange::PhoneRemoved).await;
+        if before.phone_verified {
+            self.notify_owner(&before.user, SecurityChange::PhoneRemoved)
+                .await;
         }
         Ok(())
     }
