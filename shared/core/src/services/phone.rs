@@ -5,7 +5,7 @@
 //! SMS pumping: per account and number, per account, per client IP and for
 //! the whole deployment.
 
-use rand::Rng;
+use rand::RngExt;
 use serde_json::json;
 
 use super::second_factor::{sms_purpose, SMS_CODE_SECONDS, SMS_CODE_TRIES};
