@@ -47,6 +47,8 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     pub allowed_upload_types: Vec<String>,
     pub email_from: String,
+    /// How emails look (`EMAIL_PRODUCT_NAME`, `EMAIL_ACCENT_COLOR`, …).
+    pub brand: crate::email::Brand,
     /// Links in emails point here.
     pub app_base_url: String,
     /// Origins allowed by CORS and by the WebSocket handshake.

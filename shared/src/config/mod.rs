@@ -4,6 +4,7 @@
 //! (addresses, directories, the backend) is in [`local`], never parsed by a
 //! deployed function.
 
+mod brand;
 pub mod local;
 mod oidc;
 
@@ -116,6 +117,7 @@ impl Config {
 fn settings(r: &Reader) -> Result<Settings, ConfigError> {
     Ok(Settings {
         email_from: r.string("EMAIL_FROM", "Think-Tank <no-reply@think-tank.localhost>"),
+        brand: brand::brand(r)?,
         app_base_url: r.string("APP_BASE_URL", "http://localhost:5173"),
         allowed_origins: r.list(
             "ALLOWED_ORIGINS",
@@ -207,7 +209,7 @@ impl Reader<'_> {
         }
     }
 
-    /// Country calling codes such as `1,44` (1 to 3 digits each).
+    /// `PROBLEM_BASE_URL`: unset or `about:blank` (RFC 9457's default), or an http(s) URL.
     fn problem_base_url(&self) -> Result<Option<String>, ConfigError> {
         const VAR: &str = "PROBLEM_BASE_URL";
         let set = self.get(VAR).map(str::trim);
@@ -400,6 +402,10 @@ mod tests {
             ("MAX_UPLOAD_BYTES", "-1"),
             ("JWT_SIGNING_KEY", "no-colon"),
             ("JWT_PUBLIC_KEYS", "k1:AAAA"),
+            ("EMAIL_ACCENT_COLOR", "red"),
+            ("EMAIL_BACKGROUND_COLOR", "#fff"),
+            ("EMAIL_SUPPORT_ADDRESS", "help desk"),
+            ("EMAIL_PRODUCT_NAME", "Acme\nBcc: x@example.com"),
         ];
         for (var, value) in cases {
             let err = Config::from_map(&vars(&[(var, value)]), MissingSecrets::GenerateEphemeral)
@@ -408,6 +414,26 @@ mod tests {
             assert_eq!(err.var, var);
             assert!(err.to_string().contains(var));
         }
+    }
+
+    #[test]
+    fn emails_take_the_configured_brand() {
+        let branded = [
+            ("EMAIL_PRODUCT_NAME", "Acme Boards"),
+            ("EMAIL_ACCENT_COLOR", "#AA3300"),
+            ("EMAIL_BACKGROUND_COLOR", "#fafafa"),
+            ("EMAIL_SUPPORT_ADDRESS", "Help@Acme.example"),
+        ];
+        let c = Config::from_map(&vars(&branded), MissingSecrets::GenerateEphemeral).unwrap();
+        let brand = c.settings.brand;
+        assert_eq!(brand.product_name, "Acme Boards");
+        assert_eq!(
+            (brand.accent_color.as_str(), brand.background_color.as_str()),
+            ("#aa3300", "#fafafa")
+        );
+        assert_eq!(brand.support_address.as_deref(), Some("help@acme.example"));
+        let plain = Config::from_map(&vars(&[]), MissingSecrets::GenerateEphemeral).unwrap();
+        assert_eq!(plain.settings.brand, crate::email::Brand::default());
     }
 
     #[test]

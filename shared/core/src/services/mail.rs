@@ -79,7 +79,11 @@ impl App {
             let code = String::from_utf8_lossy(&code);
             let sent = self
                 .sms_sender
-                .send_sms(&job.id, &job.to, &sms_text(&code))
+                .send_sms(
+                    &job.id,
+                    &job.to,
+                    &sms_text(&self.settings.brand.product_name, &code),
+                )
                 .await;
             count_delivery("sms_sent", "sms_failed", sent.is_ok());
             sent?;
@@ -100,6 +104,7 @@ impl App {
             &job,
             &self.settings.email_from,
             &self.settings.app_base_url,
+            &self.settings.brand,
         ) {
             Ok(message) => message,
             Err(e) => {
