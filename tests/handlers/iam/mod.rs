@@ -1,20 +1,23 @@
 //! Every AWS call each function makes in a full user story is allowed by
 //! that function's IAM statements in `template.yaml`, so a missing
-//! permission fails here rather than as `AccessDenied` in production; and
-//! every function of the template takes part in the story.
+//! permission fails here rather than as `AccessDenied` in production; every
+//! function of the template takes part in the story; every step answers the
+//! status it expects (a step that failed early would leave its calls
+//! unchecked); and every statement a role grants is needed by some call of
+//! the story (`mutation`), so a grant nothing uses does not go unnoticed.
 
+mod factors;
+mod mutation;
+mod paths;
 mod policy;
 mod ports;
+mod providers;
 mod world;
-
-use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use shared::auth::totp;
-use shared::clock::{Clock, SystemClock};
-
-use crate::fixtures::{fixture, fixture_with, PASSWORD};
+use crate::fixtures::PASSWORD;
+use paths::open_socket;
 use world::World;
 
 const ADMIN_EMAIL: &str = "iam-admin@example.com";
@@ -35,13 +38,15 @@ async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
     }
     let mut world = World::new(clients).await;
     let tokens = accounts(&mut world).await;
-    board(&mut world, &tokens.admin).await;
+    realtime(&mut world, &tokens).await;
+    board(&mut world, &tokens).await;
     uploads(&mut world, &tokens.admin).await;
-    realtime(&mut world, &tokens.admin).await;
+    hang_up(&mut world).await;
     administration(&mut world, &tokens).await;
-    second_factors(&mut world).await;
-    phone_and_sms(&mut world).await;
-    identity_providers(&mut world).await;
+    factors::second_factors(&mut world).await;
+    factors::phone_and_sms(&mut world).await;
+    providers::identity_providers(&mut world).await;
+    beside_the_main_paths(&mut world).await;
     sign_out(&mut world, &tokens).await;
     health(&mut world).await;
 
@@ -59,6 +64,12 @@ async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
         denied.is_empty(),
         "denied in production:\n{}",
         denied.join("\n")
+    );
+    let survivors = mutation::survivors(&allowed, &world.needed);
+    assert!(
+        survivors.is_empty(),
+        "granted, but no call of the story needs it (take the path in the story, or drop the grant):\n{}",
+        survivors.join("\n")
     );
     let untested: Vec<&String> = allowed
         .keys()
@@ -107,17 +118,17 @@ fn mail_to(world: &World, to: &str, subject: &str) -> String {
 
 async fn registered(world: &mut World, email: &str) -> Value {
     let body = json!({ "email": email, "password": PASSWORD, "name": "Iam" });
-    let (status, _) = world.send(auth::REGISTER, "", Some(body)).await;
-    assert_eq!(status, 201);
+    world.send(auth::REGISTER, "", Some(body), 201).await;
     world.run_email_worker().await;
     let token = token_in(&mail_to(world, email, "Confirm your email address"));
-    world
-        .send(auth::VERIFY_EMAIL, "", Some(json!({ "token": token })))
-        .await;
-    let login = json!({ "email": email, "password": PASSWORD });
-    let (status, body) = world.send(auth::LOGIN, "", Some(login)).await;
-    assert_eq!(status, 200, "{body}");
-    body
+    let verify = json!({ "token": token });
+    world.send(auth::VERIFY_EMAIL, "", Some(verify), 200).await;
+    signed_in(world, email, PASSWORD).await
+}
+
+async fn signed_in(world: &mut World, email: &str, password: &str) -> Value {
+    let login = json!({ "email": email, "password": password });
+    world.send(auth::LOGIN, "", Some(login), 200).await
 }
 
 async fn accounts(world: &mut World) -> Tokens {
@@ -125,31 +136,36 @@ async fn accounts(world: &mut World) -> Tokens {
     let other = registered(world, "iam-other@example.com").await;
     let token = admin["access_token"].as_str().unwrap().to_string();
     let login = json!({ "email": ADMIN_EMAIL, "password": PASSWORD });
-    world.send(auth::LOGIN_WEB, "", Some(login)).await;
+    world.send(auth::LOGIN_WEB, "", Some(login), 200).await;
     let refresh = json!({ "refresh_token": admin["refresh_token"] });
-    let (status, refreshed) = world.send(auth::REFRESH, "", Some(refresh)).await;
-    assert_eq!(status, 200, "{refreshed}");
+    let refreshed = world.send(auth::REFRESH, "", Some(refresh), 200).await;
     let admin = refreshed["access_token"]
         .as_str()
         .unwrap_or(&token)
         .to_string();
-    world.send(auth::ME, &admin, None).await;
-    world
-        .send(
-            auth::ME_UPDATE,
-            &admin,
-            Some(json!({ "name": "Iam Admin" })),
-        )
-        .await;
-    world.send(auth::SESSIONS_LIST, &admin, None).await;
+    world.send(auth::ME, &admin, None, 200).await;
+    let name = json!({ "name": "Iam Admin" });
+    world.send(auth::ME_UPDATE, &admin, Some(name), 200).await;
+    world.send(auth::SESSIONS_LIST, &admin, None, 200).await;
     let password = json!({ "password": PASSWORD });
-    let (status, body) = world
-        .send(auth::REAUTHENTICATE, &admin, Some(password))
+    world
+        .send(auth::REAUTHENTICATE, &admin, Some(password), 204)
         .await;
-    assert_eq!(status, 204, "{body}");
-    world.send(auth::VERIFY_EMAIL_RESEND, &admin, None).await;
-    world.send(auth::JWKS, "", None).await;
-    world.send(health::OPENAPI, "", None).await;
+    let unproven =
+        json!({ "email": "iam-unproven@example.com", "password": PASSWORD, "name": "U" });
+    world.send(auth::REGISTER, "", Some(unproven), 201).await;
+    let resend = json!({ "email": "iam-unproven@example.com" });
+    world
+        .send(auth::VERIFY_EMAIL_RESEND, "", Some(resend), 202)
+        .await;
+    world.run_email_worker().await;
+    mail_to(
+        world,
+        "iam-unproven@example.com",
+        "Confirm your email address",
+    );
+    world.send(auth::JWKS, "", None, 200).await;
+    world.send(health::OPENAPI, "", None, 200).await;
     Tokens {
         admin,
         other: other["access_token"].as_str().unwrap().to_string(),
@@ -157,24 +173,38 @@ async fn accounts(world: &mut World) -> Tokens {
     }
 }
 
-async fn board(world: &mut World, token: &str) {
-    let create = json!({ "title": "IAM", "assignee_id": null });
-    let (status, created) = world.send(tasks::TASKS_CREATE, token, Some(create)).await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["task"]["id"].as_str().unwrap().to_string();
-    world.send(tasks::TASKS_LIST, token, None).await;
-    world.send_to(tasks::TASK_GET, token, &id, None).await;
-    let update = json!({ "status": "done" });
-    world
-        .send_to(tasks::TASK_UPDATE, token, &id, Some(update))
+/// With the admin's socket open: every task write is pushed to it, and
+/// assigning someone emails them.
+async fn board(world: &mut World, tokens: &Tokens) {
+    let token = &tokens.admin;
+    paths::vanished_socket(world, &tokens.other, "create").await;
+    let create = json!({ "title": "IAM", "assignee_id": tokens.other_id });
+    let created = world
+        .send(tasks::TASKS_CREATE, token, Some(create), 201)
         .await;
-    world.send_to(tasks::TASK_DELETE, token, &id, None).await;
+    let id = created["task"]["id"].as_str().unwrap().to_string();
+    let admin_id = created["task"]["owner_id"].as_str().unwrap().to_string();
+    world.send(tasks::TASKS_LIST, token, None, 200).await;
+    for query in [vec![], vec![("owner_id", admin_id.as_str())]] {
+        world.list(tasks::TASKS_LIST, token, &query, 200).await;
+    }
+    world.send_to(tasks::TASK_GET, token, &id, None, 200).await;
+    paths::vanished_socket(world, &tokens.other, "update").await;
+    let update = json!({ "status": "done", "assignee_id": admin_id });
+    world
+        .send_to(tasks::TASK_UPDATE, token, &id, Some(update), 200)
+        .await;
+    paths::vanished_socket(world, &tokens.other, "delete").await;
+    world
+        .send_to(tasks::TASK_DELETE, token, &id, None, 204)
+        .await;
 }
 
 async fn uploads(world: &mut World, token: &str) {
     let announce = json!({ "filename": "a.txt", "content_type": "text/plain", "size": 5 });
-    let (status, created) = world.send(files::FILES_CREATE, token, Some(announce)).await;
-    assert_eq!(status, 201, "{created}");
+    let created = world
+        .send(files::FILES_CREATE, token, Some(announce), 201)
+        .await;
     let id = created["file"]["id"].as_str().unwrap().to_string();
     let key = created["upload"]["fields"]["key"]
         .as_str()
@@ -182,276 +212,127 @@ async fn uploads(world: &mut World, token: &str) {
     world
         .upload(&key.unwrap_or(format!("pending/{id}")), b"hello".to_vec())
         .await;
-    let (status, body) = world.send_to(files::FILE_COMPLETE, token, &id, None).await;
-    assert_eq!(status, 200, "{body}");
-    world.send(files::FILES_LIST, token, None).await;
-    world.send_to(files::FILE_GET, token, &id, None).await;
-    world.send_to(files::FILE_DELETE, token, &id, None).await;
+    paths::vanished_socket(world, token, "file").await;
+    world
+        .send_to(files::FILE_COMPLETE, token, &id, None, 200)
+        .await;
+    world.send(files::FILES_LIST, token, None, 200).await;
+    world.send_to(files::FILE_GET, token, &id, None, 200).await;
+    world
+        .send_to(files::FILE_DELETE, token, &id, None, 204)
+        .await;
+
+    // Announced, never uploaded: read and deleted while still pending.
+    let announce = json!({ "filename": "b.txt", "content_type": "text/plain", "size": 5 });
+    let created = world
+        .send(files::FILES_CREATE, token, Some(announce), 201)
+        .await;
+    let id = created["file"]["id"].as_str().unwrap().to_string();
+    world.send_to(files::FILE_GET, token, &id, None, 200).await;
+    world
+        .send_to(files::FILE_DELETE, token, &id, None, 204)
+        .await;
 }
 
-async fn realtime(world: &mut World, token: &str) {
-    let (status, ticket) = world.send(realtime::REALTIME_TICKET, token, None).await;
-    assert_eq!(status, 201, "{ticket}");
-    let mut connect = crate::fixtures::fixture("ws-connect");
-    connect["queryStringParameters"]["ticket"] = ticket["ticket"].clone();
-    let (status, body) = world.call(realtime::WS_CONNECT, connect).await;
-    assert_eq!(status, 200, "the connection is accepted: {body}");
+/// The connection id of the WebSocket fixtures.
+const FIXTURE_SOCKET: &str = "L0SM9cOFvHcCIhw=";
+
+/// Opens the fixtures' socket for the admin and sends a chat message on it.
+async fn realtime(world: &mut World, tokens: &Tokens) {
+    open_socket(world, &tokens.admin, FIXTURE_SOCKET).await;
+    paths::vanished_socket(world, &tokens.other, "chat").await;
     let mut message = crate::fixtures::fixture("ws-default");
     message["body"] = json!(json!({ "action": "message", "text": "hi" }).to_string());
-    let (status, body) = world.call(realtime::WS_DEFAULT, message).await;
-    assert_eq!(status, 200, "{body}");
+    world.call(realtime::WS_DEFAULT, message, 200).await;
+}
+
+async fn hang_up(world: &mut World) {
     let disconnect = crate::fixtures::fixture("ws-disconnect");
-    let (status, body) = world.call(realtime::WS_DISCONNECT, disconnect).await;
-    assert_eq!(status, 200, "{body}");
+    world.call(realtime::WS_DISCONNECT, disconnect, 200).await;
 }
 
 async fn administration(world: &mut World, tokens: &Tokens) {
-    world.send(admin::USERS_LIST, &tokens.admin, None).await;
-    let role = json!({ "role": "editor" });
-    let (status, body) = world
-        .send_to(
-            admin::USER_UPDATE,
-            &tokens.admin,
-            &tokens.other_id,
-            Some(role),
-        )
+    world
+        .send(admin::USERS_LIST, &tokens.admin, None, 200)
         .await;
-    assert_eq!(status, 200, "{body}");
-    world.send(admin::AUDIT_LIST, &tokens.admin, None).await;
+    open_socket(world, &tokens.other, "role-change").await;
+    let role = Some(json!({ "role": "editor" }));
+    let other = &tokens.other_id;
+    world
+        .send_to(admin::USER_UPDATE, &tokens.admin, other, role, 200)
+        .await;
+    world
+        .send(admin::AUDIT_LIST, &tokens.admin, None, 200)
+        .await;
+    let of_other = [("user_id", other.as_str())];
+    world
+        .list(admin::AUDIT_LIST, &tokens.admin, &of_other, 200)
+        .await;
     let third = registered(world, "iam-third@example.com").await;
     let third_id = third["user"]["id"].as_str().unwrap();
+    let third_token = third["access_token"].as_str().unwrap();
+    open_socket(world, third_token, "mfa-reset").await;
     world.seed_second_factors(third_id).await;
-    let (status, body) = world
-        .send_to(admin::USER_MFA_RESET, &tokens.admin, third_id, None)
-        .await;
-    assert_eq!(status, 204, "{body}");
-}
-
-/// TOTP on, a new set of backup codes, an MFA login, a re-authentication
-/// with a code, TOTP off. Backup codes stand in for later TOTP steps, so the
-/// story need not wait 30 seconds.
-async fn second_factors(world: &mut World) {
-    let email = "iam-mfa@example.com";
-    let token = registered(world, email).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (status, setup) = world.send(mfa::MFA_TOTP_SETUP, &token, None).await;
-    assert_eq!(status, 200, "{setup}");
-    let seed = totp::from_base32(setup["secret"].as_str().unwrap()).unwrap();
-    let code = totp::code_at(&seed, SystemClock.now_secs()).unwrap();
-    let enable = Some(json!({ "code": code }));
-    let (status, body) = world.send(mfa::MFA_TOTP_ENABLE, &token, enable).await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = world.send(mfa::MFA_BACKUP_CODES, &token, None).await;
-    assert_eq!(status, 200, "{body}");
-    let codes = body["backup_codes"].as_array().unwrap().clone();
-
-    let login = json!({ "email": email, "password": PASSWORD });
-    let (status, challenge) = world.send(auth::LOGIN, "", Some(login)).await;
-    assert_eq!(status, 401, "{challenge}");
-    let finish = json!({ "mfa_token": challenge["mfa_token"], "code": codes[0] });
-    let (status, body) = world.send(auth::LOGIN_MFA, "", Some(finish)).await;
-    assert_eq!(status, 200, "{body}");
-    let again = json!({ "password": PASSWORD, "code": codes[1] });
-    let (status, body) = world.send(auth::REAUTHENTICATE, &token, Some(again)).await;
-    assert_eq!(status, 204, "{body}");
-    let off = json!({ "password": PASSWORD, "code": codes[2] });
-    let (status, body) = world.send(mfa::MFA_DISABLE, &token, Some(off)).await;
-    assert_eq!(status, 204, "{body}");
-}
-
-/// The newest text message the worker delivered to `phone`: its 6-digit code.
-fn sms_code(world: &World, phone: &str) -> String {
-    let mut texts: Vec<(String, String)> = std::fs::read_dir(&world.outbox)
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".sms"))
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().to_string();
-            (name, std::fs::read_to_string(e.path()).unwrap())
-        })
-        .filter(|(_, text)| text.starts_with(&format!("To: {phone}\n")))
-        .collect();
-    texts.sort();
-    let text = texts.pop().expect("a text reached the number").1;
-    let at = text.find("code is ").expect("the text names the code") + "code is ".len();
-    text[at..at + 6].to_string()
-}
-
-/// A phone added, verified and removed; another verified and made a factor;
-/// codes sent for a re-authentication and for an MFA login.
-async fn phone_and_sms(world: &mut World) {
-    let email = "iam-sms@example.com";
-    let token = registered(world, email).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    for phone in ["+14155552671", "+447400123456"] {
-        let add = Some(json!({ "phone": phone }));
-        let (status, body) = world.send(mfa::PHONE_ADD, &token, add).await;
-        assert_eq!(status, 202, "{body}");
-        world.run_email_worker().await;
-        let verify = Some(json!({ "code": sms_code(world, phone) }));
-        let (status, body) = world.send(mfa::PHONE_VERIFY, &token, verify).await;
-        assert_eq!(status, 200, "{body}");
-        if phone.starts_with("+1") {
-            let (status, body) = world.send(mfa::PHONE_DELETE, &token, None).await;
-            assert_eq!(status, 204, "{body}");
-        }
-    }
-    let (status, body) = world.send(mfa::MFA_SMS_ENABLE, &token, None).await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = world.send(mfa::MFA_SMS_SEND, &token, None).await;
-    assert_eq!(status, 202, "{body}");
-
-    let login = json!({ "email": email, "password": PASSWORD });
-    let (status, challenge) = world.send(auth::LOGIN, "", Some(login)).await;
-    assert_eq!(status, 401, "{challenge}");
-    let send = json!({ "mfa_token": challenge["mfa_token"] });
-    let (status, body) = world.send(auth::LOGIN_MFA_SMS, "", Some(send)).await;
-    assert_eq!(status, 202, "{body}");
-    world.run_email_worker().await;
-    let code = sms_code(world, "+447400123456");
-    let finish = json!({ "mfa_token": challenge["mfa_token"], "code": code });
-    let (status, body) = world.send(auth::LOGIN_MFA, "", Some(finish)).await;
-    assert_eq!(status, 200, "{body}");
-}
-
-/// The provider list, a sign-in started with the local test provider, and
-/// a linked identity listed and unlinked.
-async fn identity_providers(world: &mut World) {
-    let (status, body) = world.send(oidc::OIDC_PROVIDERS, "", None).await;
-    assert_eq!(status, 200, "{body}");
-    // The owner of a squatted (registered, never proven) address signs in in
-    // a browser; then someone new signs in from the mobile app.
-    let squatter = json!({ "email": "iam-squat@example.com", "password": PASSWORD, "name": "Sq" });
-    world.send(auth::REGISTER, "", Some(squatter)).await;
-    let login = json!({ "email": "iam-squat@example.com", "password": PASSWORD });
-    world.send(auth::LOGIN, "", Some(login)).await;
-    let web = fixture("oidc-authorize");
-    let back = provider_sign_in(world, web, "iam-squat@example.com").await;
-    let (status, headers, body) = world.call_for_headers(oidc::OIDC_CALLBACK, back).await;
-    assert_eq!(status, 303, "{body}");
-    assert!(headers["location"].to_str().unwrap().starts_with(APP));
-
-    let mut mobile = fixture("oidc-authorize");
-    let query = [
-        ("redirect_uri", MOBILE_APP),
-        ("mode", "mobile"),
-        ("code_challenge", CHALLENGE),
-    ];
-    mobile["queryStringParameters"] = json!(query.into_iter().collect::<BTreeMap<_, _>>());
-    mobile["rawQueryString"] = json!(url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(query)
-        .finish());
-    let back = provider_sign_in(world, mobile, "iam-mobile@example.com").await;
-    let (status, headers, body) = world.call_for_headers(oidc::OIDC_CALLBACK, back).await;
-    assert_eq!(status, 303, "{body}");
-    let location = url::Url::parse(headers["location"].to_str().unwrap()).unwrap();
-    let code = location.query_pairs().find(|(k, _)| k == "code").unwrap().1;
-    let text = fixture("oidc-token").to_string();
-    let token = serde_json::from_str(&text.replace("REPLACE_WITH_LOGIN_CODE", &code)).unwrap();
-    let (status, body) = world.call(oidc::OIDC_TOKEN, token).await;
-    assert_eq!(status, 200, "{body}");
-
-    let user = registered(world, "iam-oidc@example.com").await;
-    let token = user["access_token"].as_str().unwrap();
     world
-        .seed_identity(user["user"]["id"].as_str().unwrap())
+        .send_to(admin::USER_MFA_RESET, &tokens.admin, third_id, None, 204)
         .await;
-    let (status, body) = world.send(oidc::IDENTITIES_LIST, token, None).await;
-    assert_eq!(
-        (status, body["items"][0]["provider"].as_str()),
-        (200, Some("local"))
-    );
-    let (status, body) = world.send(oidc::IDENTITY_UNLINK, token, None).await;
-    assert_eq!(status, 204, "{body}");
-
-    // An account links the provider from its own session.
-    let linker = registered(world, "iam-link@example.com").await;
-    let token = linker["access_token"].as_str().unwrap();
-    let body = json!({ "redirect_uri": APP });
-    let (status, body) = world.send(oidc::IDENTITY_LINK, token, Some(body)).await;
-    assert_eq!(status, 200, "{body}");
-    let location = body["authorize_url"].as_str().unwrap();
-    let back = at_provider(location, "", "iam-linked-elsewhere@example.com").await;
-    let (status, headers, body) = world.call_for_headers(oidc::OIDC_CALLBACK, back).await;
-    assert_eq!(status, 303, "{body}");
-    let location = headers["location"].to_str().unwrap();
-    assert!(location.ends_with("?linked=local"), "{location}");
 }
 
-/// Starts a sign-in with the `authorize` event, signs `email` in at the test
-/// provider, and answers the callback event the provider sent the browser to.
-async fn provider_sign_in(world: &mut World, authorize: Value, email: &str) -> Value {
-    let (status, headers, body) = world
-        .call_for_headers(oidc::OIDC_AUTHORIZE, authorize)
-        .await;
-    assert_eq!(status, 302, "{body}");
-    let location = headers["location"].to_str().unwrap();
-    let flow_cookie = headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|c| c.to_str().ok()?.strip_prefix("__Host-oidc_flow="))
-        .map(|c| c.split(';').next().unwrap_or_default().to_string())
-        .next()
-        .unwrap_or_default();
-    at_provider(location, &flow_cookie, email).await
-}
-
-/// Signs `email` in at the provider's `location` and answers the callback
-/// event the provider sent the browser to (carrying `flow_cookie`).
-async fn at_provider(location: &str, flow_cookie: &str, email: &str) -> Value {
-    let who = json!({ "email": email });
-    let back = e2e::sign_in_at_provider(location, API_BASE_URL, who).await;
-    let back = url::Url::parse(&back).unwrap();
-    let query = |name: &str| {
-        let found = back.query_pairs().find(|(k, _)| k == name);
-        found.unwrap_or_else(|| panic!("no {name} in {back}")).1
-    };
-    fixture_with(
-        "oidc-callback",
-        &[
-            ("CODE", &query("code")),
-            ("STATE", &query("state")),
-            ("FLOW_COOKIE", flow_cookie),
-        ],
-    )
-}
-
+/// A session revoked, the password changed and then reset; the reset ends
+/// every session, so logout and logout-all run on fresh sign-ins.
 async fn sign_out(world: &mut World, tokens: &Tokens) {
-    let (_, sessions) = world.send(auth::SESSIONS_LIST, &tokens.admin, None).await;
-    let other_session = sessions["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["current"] != json!(true))
-        .map(|s| s["session_id"].as_str().unwrap().to_string())
-        .expect("the web login's session");
+    let admin = &tokens.admin;
+    let doomed = signed_in(world, ADMIN_EMAIL, PASSWORD).await;
+    open_socket(world, doomed["access_token"].as_str().unwrap(), "revoked").await;
+    let doomed = doomed["session_id"].as_str().unwrap();
     world
-        .send_to(auth::SESSION_REVOKE, &tokens.admin, &other_session, None)
+        .send_to(auth::SESSION_REVOKE, admin, doomed, None, 204)
         .await;
+    let elsewhere = signed_in(world, ADMIN_EMAIL, PASSWORD).await;
+    open_socket(
+        world,
+        elsewhere["access_token"].as_str().unwrap(),
+        "password-changed",
+    )
+    .await;
     let change = json!({ "current_password": PASSWORD, "new_password": "another long password" });
     world
-        .send(auth::PASSWORD_CHANGE, &tokens.admin, Some(change))
+        .send(auth::PASSWORD_CHANGE, admin, Some(change), 204)
         .await;
+    open_socket(world, admin, "password-reset").await;
+    let forgot = json!({ "email": ADMIN_EMAIL });
     world
-        .send(
-            auth::PASSWORD_FORGOT,
-            "",
-            Some(json!({ "email": ADMIN_EMAIL })),
-        )
+        .send(auth::PASSWORD_FORGOT, "", Some(forgot), 202)
         .await;
     world.run_email_worker().await;
     let token = token_in(&mail_to(world, ADMIN_EMAIL, "Reset your password"));
     let reset = json!({ "token": token, "new_password": "a third long password" });
-    let (status, body) = world.send(auth::PASSWORD_RESET, "", Some(reset)).await;
-    assert_eq!(status, 204, "{body}");
-    world.send(auth::LOGOUT, &tokens.other, None).await;
-    world.send(auth::LOGOUT_ALL, &tokens.admin, None).await;
+    world.send(auth::PASSWORD_RESET, "", Some(reset), 204).await;
+
+    let other = signed_in(world, "iam-other@example.com", PASSWORD).await;
+    let other = other["access_token"].as_str().unwrap();
+    open_socket(world, other, "logged-out").await;
+    world.send(auth::LOGOUT, other, None, 204).await;
+    let admin = signed_in(world, ADMIN_EMAIL, "a third long password").await;
+    let second = signed_in(world, ADMIN_EMAIL, "a third long password").await;
+    open_socket(world, second["access_token"].as_str().unwrap(), "all-out").await;
+    let admin = admin["access_token"].as_str().unwrap();
+    world.send(auth::LOGOUT_ALL, admin, None, 204).await;
+}
+
+/// The calls a function makes beside its main path: see `paths`.
+async fn beside_the_main_paths(world: &mut World) {
+    let email = "iam-paths@example.com";
+    registered(world, email).await;
+    paths::late_ticket(world, email).await;
+    paths::message_after_revocation(world, email).await;
+    paths::refresh_reused(world, email).await;
+    registered(world, "iam-lock@example.com").await;
+    paths::locked_out(world, auth::LOGIN, "iam-lock@example.com").await;
+    registered(world, "iam-lock-web@example.com").await;
+    paths::locked_out(world, auth::LOGIN_WEB, "iam-lock-web@example.com").await;
 }
 
 async fn health(world: &mut World) {
-    world.send(health::HEALTH, "", None).await;
+    world.send(health::HEALTH, "", None, 200).await;
 }

@@ -80,6 +80,7 @@ fn statements(policy: &Value) -> Vec<Permission> {
     };
     statements
         .iter()
+        .map(when_its_condition_holds)
         .filter(|s| s["Effect"].as_str() == Some("Allow"))
         .flat_map(|s| {
             let actions = strings(&s["Action"]);
@@ -95,6 +96,15 @@ fn statements(policy: &Value) -> Vec<Permission> {
             })
         })
         .collect()
+}
+
+/// `!If [condition, statement, !Ref AWS::NoValue]` reads as its statement:
+/// the story runs with every optional secret and setting present.
+fn when_its_condition_holds(statement: &Value) -> &Value {
+    match statement {
+        Value::Tagged(tagged) if tagged.tag == "!If" => &tagged.value[1],
+        other => other,
+    }
 }
 
 fn list(value: &Value) -> Vec<Value> {

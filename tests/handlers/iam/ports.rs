@@ -32,7 +32,11 @@ impl Seen {
     }
 }
 
-/// `PostToConnection` and `DeleteConnection`; every socket is already gone.
+/// Sockets whose id starts with this are gone when pushed to (the client
+/// went away without a `$disconnect`), so the pusher forgets them.
+pub const GONE: &str = "gone-";
+
+/// `PostToConnection` and `DeleteConnection`.
 pub struct ManagementApi(pub Seen);
 
 #[async_trait]
@@ -40,7 +44,10 @@ impl Notifier for ManagementApi {
     async fn push(&self, connection_id: &str, _: &str) -> StoreResult<Push> {
         let resource = format!("WebSocketApi/live/POST/@connections/{connection_id}");
         self.0.note("execute-api:ManageConnections", resource);
-        Ok(Push::Gone)
+        match connection_id.starts_with(GONE) {
+            true => Ok(Push::Gone),
+            false => Ok(Push::Sent),
+        }
     }
 
     async fn disconnect(&self, connection_id: &str) -> StoreResult<()> {

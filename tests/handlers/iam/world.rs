@@ -34,10 +34,31 @@ pub struct World {
     queue_url: String,
     /// Binary name -> the permissions its calls needed.
     pub needed: BTreeMap<String, BTreeSet<Permission>>,
-    /// The functions the template gives the TOTP seed key; no other gets it here either.
-    seed_key_holders: BTreeSet<String>,
+    /// Secret variable -> the functions the template gives the secret's ARN;
+    /// no other function gets the secret here either.
+    secret_holders: BTreeMap<&'static str, BTreeSet<String>>,
     seed_key: String,
 }
+
+/// Each secret a cold start may read: the variable naming its ARN, the
+/// template parameter behind it, and the variables taken from it.
+const SECRETS: [(&str, &str, &[&str]); 3] = [
+    (
+        "SIGNING_KEY_SECRET_ARN",
+        "SigningKeySecretArn",
+        &["JWT_SIGNING_KEY"],
+    ),
+    (
+        "MFA_KEY_SECRET_ARN",
+        "MfaKeySecretArn",
+        &["MFA_ENCRYPTION_KEY"],
+    ),
+    (
+        "OIDC_SECRETS_ARN",
+        "OidcClientSecretsArn",
+        &["OIDC_CLIENT_SECRETS"],
+    ),
+];
 
 impl World {
     /// As after a cold start: its warm-up calls count towards the role too.
@@ -81,6 +102,9 @@ impl World {
             // A loopback callback, which the test provider accepts on any port.
             ("API_BASE_URL", super::API_BASE_URL.to_string()),
             ("IP_HASH_PEPPER", secret()),
+            // Every fixture comes from one address; the story signs in more
+            // often than a client may in a minute.
+            ("IP_RATE_LIMIT", "100000".to_string()),
         ];
         let recorder = Recorder::default();
         Self {
@@ -93,10 +117,15 @@ impl World {
             queue_url: queues.queue_url,
             needed: BTreeMap::new(),
             seed_key: secret(),
-            seed_key_holders: super::policy::functions_with_env(
-                super::TEMPLATE,
-                "MFA_KEY_SECRET_ARN",
-            ),
+            secret_holders: SECRETS
+                .iter()
+                .map(|(var, _, _)| {
+                    (
+                        *var,
+                        super::policy::functions_with_env(super::TEMPLATE, var),
+                    )
+                })
+                .collect(),
         }
     }
 
@@ -104,8 +133,13 @@ impl World {
     /// answers go to recording stand-ins.
     fn app(&self, binary: &str, ports: &[Port]) -> Arc<App> {
         let mut vars = self.vars.clone();
-        if self.seed_key_holders.contains(binary) {
-            vars.insert("MFA_ENCRYPTION_KEY".into(), self.seed_key.clone());
+        vars.insert("MFA_ENCRYPTION_KEY".into(), self.seed_key.clone());
+        for (arn_var, _, taken) in SECRETS {
+            if !self.secret_holders[arn_var].contains(binary) {
+                for var in taken {
+                    vars.remove(*var);
+                }
+            }
         }
         let config = Config::from_map(&vars, MissingSecrets::Fail).unwrap();
         let outbox = OutboxSender::new(&self.outbox.display().to_string());
@@ -127,43 +161,73 @@ impl World {
         Arc::new(app)
     }
 
-    /// Invokes the route's handler with the event; its calls count towards its role.
-    pub async fn call(&mut self, route: shared::wiring::Route, event: Value) -> (u16, Value) {
-        let (status, _, body) = self.call_for_headers(route, event).await;
-        (status, body)
+    /// Invokes the route's handler with the event and checks it answered
+    /// `expected`: a step that fails early would leave the calls of its main
+    /// path unrecorded and so its permissions unchecked. Its calls count
+    /// towards its role.
+    pub async fn call(&mut self, route: Route, event: Value, expected: u16) -> Value {
+        self.call_for_headers(route, event, expected).await.1
     }
 
     /// [`World::call`], with the answer's headers.
     pub async fn call_for_headers(
         &mut self,
-        route: shared::wiring::Route,
+        route: Route,
         event: Value,
-    ) -> (u16, http::HeaderMap, Value) {
+        expected: u16,
+    ) -> (http::HeaderMap, Value) {
         self.forget();
         let app = self.app(route.name, route.ports);
         self.warm_up(&app, route.ports).await;
-        let answer = body_json((route.handler)(app, request(&event)).await).await;
-        let (status, _, body) = &answer;
-        assert!(*status < 500, "{} answered {status}: {body}", route.name);
+        let (status, headers, body) = body_json((route.handler)(app, request(&event)).await).await;
+        assert_eq!(status, expected, "{} answered {status}: {body}", route.name);
         self.note(route.name);
-        answer
+        (headers, body)
     }
 
-    /// The route's fixture with the access token, a body and a path id.
-    pub async fn send(&mut self, route: Route, token: &str, body: Option<Value>) -> (u16, Value) {
+    /// The route's fixture with the access token and a body, answered `expected`.
+    pub async fn send(
+        &mut self,
+        route: Route,
+        token: &str,
+        body: Option<Value>,
+        expected: u16,
+    ) -> Value {
         let event = event(route.name, token, body, None);
-        self.call(route, event).await
+        self.call(route, event, expected).await
     }
 
+    /// The route's fixture with the access token and `query` as its query string.
+    pub async fn list(
+        &mut self,
+        route: Route,
+        token: &str,
+        query: &[(&str, &str)],
+        expected: u16,
+    ) -> Value {
+        let mut event = event(route.name, token, None, None);
+        let raw = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query)
+            .finish();
+        event["rawQueryString"] = Value::String(raw);
+        let pairs = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::String(v.to_string())));
+        event["queryStringParameters"] = Value::Object(pairs.collect());
+        self.call(route, event, expected).await
+    }
+
+    /// [`World::send`] with a path id.
     pub async fn send_to(
         &mut self,
         route: Route,
         token: &str,
         id: &str,
         body: Option<Value>,
-    ) -> (u16, Value) {
+        expected: u16,
+    ) -> Value {
         let event = event(route.name, token, body, Some(id));
-        self.call(route, event).await
+        self.call(route, event, expected).await
     }
 
     /// Everything queued, through the email worker as one SQS batch.
@@ -205,6 +269,13 @@ impl World {
         assert!(store.link_identity(&identity).await.unwrap());
     }
 
+    /// Revokes a session outside any function, leaving its sockets open.
+    pub async fn revoke_session(&self, user_id: &str, session_id: &str) {
+        use shared::ports::SessionStore;
+        let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
+        store.revoke_session(user_id, session_id).await.unwrap();
+    }
+
     /// Puts an object where a presigned upload would, outside any function.
     pub async fn upload(&self, key: &str, bytes: Vec<u8>) {
         let bucket = &self.vars["BUCKET_NAME"];
@@ -220,10 +291,26 @@ impl World {
     fn note(&mut self, binary: &str) {
         let mut needed: Vec<Permission> = self.recorder.take().iter().flat_map(needs).collect();
         needed.extend(self.seen.take());
+        needed.extend(self.secrets_read_at_cold_start(binary));
         self.needed
             .entry(binary.to_string())
             .or_default()
             .extend(needed);
+    }
+}
+
+impl World {
+    /// Every function reads the secret behind `SECRETS_ARN`, and each other
+    /// secret whose ARN the template gives it (`shared::runtime::deployed_config`).
+    fn secrets_read_at_cold_start(&self, binary: &str) -> Vec<Permission> {
+        let read = |parameter: &str| Permission::new("secretsmanager:GetSecretValue", parameter);
+        let mut reads = vec![read("SecretsArn")];
+        for (arn_var, parameter, _) in SECRETS {
+            if self.secret_holders[arn_var].contains(binary) {
+                reads.push(read(parameter));
+            }
+        }
+        reads
     }
 }
 
@@ -277,7 +364,14 @@ fn needs(call: &Call) -> Vec<Permission> {
         "S3" => match op {
             "HeadBucket" => vec![Permission::new("s3:ListBucket", "UploadBucket")],
             // A presigned download is signed through the SDK too.
-            "HeadObject" | "GetObject" => vec![Permission::new("s3:GetObject", key(&call.target))],
+            // A missing object answers 404 only to a role that may list the
+            // bucket (403 otherwise), and the file routes tell "not uploaded
+            // yet" by that 404.
+            "HeadObject" => vec![
+                Permission::new("s3:GetObject", key(&call.target)),
+                Permission::new("s3:ListBucket", "UploadBucket"),
+            ],
+            "GetObject" => vec![Permission::new("s3:GetObject", key(&call.target))],
             "DeleteObject" => vec![Permission::new("s3:DeleteObject", key(&call.target))],
             "CopyObject" => {
                 let source = call
