@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod queue;
 pub mod router;
 pub mod server;
+pub mod stack;
 pub mod template;
 pub mod websocket;
 

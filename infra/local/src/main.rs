@@ -28,7 +28,11 @@ async fn run() -> anyhow::Result<()> {
         Some("keygen") => keygen(),
         Some("openapi") => openapi(),
         Some("asyncapi") => asyncapi(),
-        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision | invoke <Function> --event <file> | keygen [kid] | openapi | asyncapi]"),
+        Some("template") => {
+            print!("{}", local::stack::template());
+            Ok(())
+        }
+        Some(other) => anyhow::bail!("unknown command {other:?}; usage: local [provision | invoke <Function> --event <file> | keygen [kid] | openapi | asyncapi | template]"),
     }
 }
 
