@@ -46,7 +46,9 @@ struct UserPatchBody {
     locked: Option<bool>,
 }
 
-impl UserPatchBody {
+impl shared::http::body::RequestBody for UserPatchBody {
+    type Valid = UserPatch;
+
     fn validate(self) -> Result<UserPatch, ApiError> {
         let role = self
             .role
@@ -64,7 +66,7 @@ pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
         caller.require(Permission::UsersUpdate)?;
-        let patch = ctx.json::<UserPatchBody>()?.validate()?;
+        let patch = ctx.body::<UserPatchBody>()?;
         let user_id = ctx.path_id("id")?;
         let meta = ctx.client_meta(app);
         let user = app.patch_user(&caller, user_id, patch, &meta).await?;

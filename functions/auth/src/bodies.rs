@@ -23,8 +23,10 @@ pub struct RegisterBody {
     name: String,
 }
 
-impl RegisterBody {
-    pub fn validate(self) -> Result<Registration, ApiError> {
+impl shared::http::body::RequestBody for RegisterBody {
+    type Valid = Registration;
+
+    fn validate(self) -> Result<Registration, ApiError> {
         let mut checks = Checks::default();
         let email = checks.email("email", &self.email);
         checks.password("password", &self.password);
@@ -52,8 +54,10 @@ pub struct LoginBody {
     device_name: Option<String>,
 }
 
-impl LoginBody {
-    pub fn validate(self) -> Result<LoginInput, ApiError> {
+impl shared::http::body::RequestBody for LoginBody {
+    type Valid = LoginInput;
+
+    fn validate(self) -> Result<LoginInput, ApiError> {
         let mut checks = Checks::default();
         let email = checks.email("email", &self.email);
         if self.password.is_empty()
@@ -104,8 +108,10 @@ pub struct PasswordChangeBody {
     new_password: String,
 }
 
-impl PasswordChangeBody {
-    pub fn validate(self) -> Result<(SecretString, SecretString), ApiError> {
+impl shared::http::body::RequestBody for PasswordChangeBody {
+    type Valid = (SecretString, SecretString);
+
+    fn validate(self) -> Result<(SecretString, SecretString), ApiError> {
         let mut checks = Checks::default();
         if self.current_password.is_empty() {
             checks.fail("current_password", "is required");
@@ -126,8 +132,10 @@ pub struct ReauthBody {
     code: Option<String>,
 }
 
-impl ReauthBody {
-    pub fn validate(self) -> Result<(SecretString, Option<String>), ApiError> {
+impl shared::http::body::RequestBody for ReauthBody {
+    type Valid = (SecretString, Option<String>);
+
+    fn validate(self) -> Result<(SecretString, Option<String>), ApiError> {
         if self.password.is_empty() {
             return Err(ApiError::field("password", "is required"));
         }
@@ -160,8 +168,10 @@ pub struct EmailBody {
     pub email: String,
 }
 
-impl EmailBody {
-    pub fn validate(self) -> Result<Email, ApiError> {
+impl shared::http::body::RequestBody for EmailBody {
+    type Valid = Email;
+
+    fn validate(self) -> Result<Email, ApiError> {
         let mut checks = Checks::default();
         let email = checks.email("email", &self.email);
         checks.finish()?;
@@ -184,3 +194,13 @@ pub struct ResetBody {
 pub struct MfaTokenBody {
     pub mfa_token: String,
 }
+
+// Their field types are the whole check.
+shared::typed_bodies!(
+    TokenBody,
+    MfaLoginBody,
+    MfaTokenBody,
+    RefreshBody,
+    MeBody,
+    ResetBody
+);

@@ -46,7 +46,7 @@ shared::handlers! {
 pub async fn register(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
-        let input = ctx.json::<RegisterBody>()?.validate()?;
+        let input = ctx.body::<RegisterBody>()?;
         let user = app.register(input, &ctx.client_meta(app)).await?;
         Reply::json(StatusCode::CREATED, &UserEnvelope { user: &user })
     })
@@ -56,7 +56,7 @@ pub async fn register(app: Arc<App>, req: Request) -> Response<Body> {
 pub async fn login(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
-        let input = ctx.json::<LoginBody>()?.validate()?;
+        let input = ctx.body::<LoginBody>()?;
         let issued = app.login(input, &ctx.client_meta(app)).await?;
         Reply::ok(&TokenResponse::new(&issued, app.clock.now_secs()))
     })
@@ -66,7 +66,7 @@ pub async fn login(app: Arc<App>, req: Request) -> Response<Body> {
 pub async fn login_web(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
-        let mut input = ctx.json::<LoginBody>()?.validate()?;
+        let mut input = ctx.body::<LoginBody>()?;
         input.web = true;
         let issued = app.login(input, &ctx.client_meta(app)).await?;
         web_session_reply(
@@ -83,7 +83,7 @@ pub async fn login_web(app: Arc<App>, req: Request) -> Response<Body> {
 pub async fn login_mfa(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
-        let body = ctx.json::<MfaLoginBody>()?;
+        let body = ctx.body::<MfaLoginBody>()?;
         let meta = ctx.client_meta(app);
         let signed_in = app
             .login_with_code(&body.mfa_token, &body.code, &meta)
@@ -102,7 +102,7 @@ pub async fn login_mfa(app: Arc<App>, req: Request) -> Response<Body> {
 pub async fn login_mfa_sms(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
-        let body = ctx.json::<MfaTokenBody>()?;
+        let body = ctx.body::<MfaTokenBody>()?;
         app.send_login_code(&body.mfa_token, &ctx.client_meta(app))
             .await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
@@ -124,7 +124,7 @@ pub async fn refresh(app: Arc<App>, req: Request) -> Response<Body> {
                 WebBody::Refresh,
             );
         }
-        let body = ctx.json::<RefreshBody>()?;
+        let body = ctx.body::<RefreshBody>()?;
         let issued = app.rotate_session(&body.refresh_token, &meta).await?;
         Reply::ok(&TokenResponse::new(&issued, app.clock.now_secs()))
     })
@@ -222,7 +222,7 @@ pub async fn me_update(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let body = ctx.json::<MeBody>()?;
+        let body = ctx.body::<MeBody>()?;
         let mut checks = Checks::default();
         let name = checks.text("name", &body.name, 1, 100);
         checks.finish()?;
@@ -236,7 +236,7 @@ pub async fn password_change(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let body = ctx.json::<PasswordChangeBody>()?.validate()?;
+        let body = ctx.body::<PasswordChangeBody>()?;
         let meta = ctx.client_meta(app);
         app.change_password(&caller, body.0, body.1, &meta).await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
@@ -249,7 +249,7 @@ pub async fn reauthenticate(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let (password, code) = ctx.json::<ReauthBody>()?.validate()?;
+        let (password, code) = ctx.body::<ReauthBody>()?;
         let meta = ctx.client_meta(app);
         app.reauthenticate(&caller, password, code.as_deref(), &meta)
             .await?;
@@ -261,7 +261,7 @@ pub async fn reauthenticate(app: Arc<App>, req: Request) -> Response<Body> {
 pub async fn verify_email(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
-        let body = ctx.json::<TokenBody>()?;
+        let body = ctx.body::<TokenBody>()?;
         let user = app.verify_email(&body.token).await?;
         Reply::ok(&UserEnvelope { user: &user })
     })
@@ -272,7 +272,7 @@ pub async fn verify_email(app: Arc<App>, req: Request) -> Response<Body> {
 pub async fn verify_email_resend(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
-        let email = ctx.json::<EmailBody>()?.validate()?;
+        let email = ctx.body::<EmailBody>()?;
         app.resend_verification(&email, &ctx.client_meta(app))
             .await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
@@ -283,7 +283,7 @@ pub async fn verify_email_resend(app: Arc<App>, req: Request) -> Response<Body> 
 pub async fn password_forgot(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
-        let email = ctx.json::<EmailBody>()?.validate()?;
+        let email = ctx.body::<EmailBody>()?;
         app.forgot_password(&email, &ctx.client_meta(app)).await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
     })
@@ -293,7 +293,7 @@ pub async fn password_forgot(app: Arc<App>, req: Request) -> Response<Body> {
 pub async fn password_reset(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
-        let body = ctx.json::<ResetBody>()?;
+        let body = ctx.body::<ResetBody>()?;
         let mut checks = Checks::default();
         checks.password("new_password", &body.new_password);
         checks.finish()?;

@@ -35,7 +35,9 @@ struct CreateBody {
     size: u64,
 }
 
-impl CreateBody {
+impl shared::http::body::RequestBody for CreateBody {
+    type Valid = NewFile;
+
     fn validate(self) -> Result<NewFile, ApiError> {
         let mut checks = Checks::default();
         let filename = checks.text("filename", &self.filename, 1, 255);
@@ -65,7 +67,7 @@ pub async fn files_create(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let input = ctx.json::<CreateBody>()?.validate()?;
+        let input = ctx.body::<CreateBody>()?;
         let (file, upload) = app.create_file(&caller, input).await?;
         Reply::json(
             StatusCode::CREATED,

@@ -88,7 +88,7 @@ pub async fn totp_enable(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let body = ctx.json::<CodeBody>()?;
+        let body = ctx.body::<CodeBody>()?;
         let meta = ctx.client_meta(app);
         let backup_codes = app.totp_enable(&caller, &body.code, &meta).await?;
         Reply::ok(&BackupCodes { backup_codes })
@@ -114,7 +114,7 @@ pub async fn disable(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let body = ctx.json::<DisableBody>()?;
+        let body = ctx.body::<DisableBody>()?;
         if body.code.trim().is_empty() {
             return Err(ApiError::field("code", "is required"));
         }
@@ -132,7 +132,7 @@ pub async fn phone_add(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let body = ctx.json::<PhoneBody>()?;
+        let body = ctx.body::<PhoneBody>()?;
         app.add_phone(&caller, &body.phone, &ctx.client_meta(app))
             .await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
@@ -145,7 +145,7 @@ pub async fn phone_verify(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let body = ctx.json::<CodeBody>()?;
+        let body = ctx.body::<CodeBody>()?;
         let meta = ctx.client_meta(app);
         let user = app.verify_phone(&caller, &body.code, &meta).await?;
         Reply::ok(&serde_json::json!({ "user": user }))
@@ -190,3 +190,6 @@ pub async fn sms_send(app: Arc<App>, req: Request) -> Response<Body> {
     })
     .await
 }
+
+// Their field types are the whole check.
+shared::typed_bodies!(CodeBody, DisableBody, PhoneBody);

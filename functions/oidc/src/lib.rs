@@ -139,7 +139,7 @@ struct TokenBody {
 pub async fn token(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
-        let body = ctx.json::<TokenBody>()?;
+        let body = ctx.body::<TokenBody>()?;
         let mut checks = Checks::default();
         checks.text("code", &body.code, 1, 512);
         checks.text("code_verifier", &body.code_verifier, 1, 128);
@@ -189,7 +189,7 @@ pub async fn link(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let body = ctx.json::<LinkBody>()?;
+        let body = ctx.body::<LinkBody>()?;
         let input = StartLink {
             provider: ctx.path_id("provider")?.to_string(),
             redirect_uri: body.redirect_uri,
@@ -222,3 +222,6 @@ pub async fn unlink(app: Arc<App>, req: Request) -> Response<Body> {
     })
     .await
 }
+
+// Their field types are the whole check.
+shared::typed_bodies!(TokenBody, LinkBody);

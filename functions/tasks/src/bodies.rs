@@ -75,8 +75,10 @@ fn assignee(checks: &mut Checks, raw: &str) -> String {
     raw.to_string()
 }
 
-impl CreateBody {
-    pub fn validate(self) -> Result<NewTask, ApiError> {
+impl shared::http::body::RequestBody for CreateBody {
+    type Valid = NewTask;
+
+    fn validate(self) -> Result<NewTask, ApiError> {
         let mut checks = Checks::default();
         let title = checks.text("title", &self.title, 1, TITLE_MAX);
         let description = description(&mut checks, self.description.as_deref().unwrap_or_default());
@@ -92,8 +94,10 @@ impl CreateBody {
     }
 }
 
-impl PatchBody {
-    pub fn validate(self) -> Result<TaskChanges, ApiError> {
+impl shared::http::body::RequestBody for PatchBody {
+    type Valid = TaskChanges;
+
+    fn validate(self) -> Result<TaskChanges, ApiError> {
         let mut checks = Checks::default();
         let title = self.title.map(|t| checks.text("title", &t, 1, TITLE_MAX));
         let description = self.description.map(|d| description(&mut checks, &d));

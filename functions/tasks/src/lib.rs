@@ -39,7 +39,7 @@ pub async fn tasks_create(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let caller = app.authenticate(&ctx).await?;
-        let input = ctx.json::<CreateBody>()?.validate()?;
+        let input = ctx.body::<CreateBody>()?;
         let task = app.create_task(&caller, input).await?;
         Ok(task_reply(StatusCode::CREATED, &task)?
             .header(LOCATION, &format!("/v1/tasks/{}", task.id)))
@@ -97,7 +97,7 @@ pub async fn task_update(app: Arc<App>, req: Request) -> Response<Body> {
     let app = &*app;
     endpoint(&app.settings, req, |ctx| async move {
         let claim = app.claim(&ctx)?;
-        let changes = ctx.json::<PatchBody>()?.validate()?;
+        let changes = ctx.body::<PatchBody>()?;
         let expected = ctx.header("if-match").and_then(parse_etags);
         let task = app
             .update_task(claim, task_id(&ctx)?, changes, expected)

@@ -1,5 +1,7 @@
 //! JSON bodies: `application/json` only, unknown fields refused, every
-//! malformed body a 422 naming the failing field by its JSON path.
+//! malformed body a 422 naming the failing field by its JSON path, and every
+//! body checked into what its use case takes ([`RequestBody`]): a handler
+//! reads a body only through [`Ctx::body`], so the check cannot be skipped.
 
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Path;
@@ -7,7 +9,35 @@ use serde_path_to_error::Path;
 use super::Ctx;
 use crate::error::{ApiError, FieldError};
 
+/// A request body: parsed by serde, then checked (lengths, formats,
+/// allowed values) into what the use case takes. A body whose types say
+/// everything implements it with `type Valid = Self` and returns itself.
+pub trait RequestBody: DeserializeOwned {
+    type Valid;
+    fn validate(self) -> Result<Self::Valid, ApiError>;
+}
+
+/// `RequestBody` for bodies whose field types are the whole check.
+#[macro_export]
+macro_rules! typed_bodies {
+    ($($body:ty),* $(,)?) => {
+        $(
+            impl $crate::http::body::RequestBody for $body {
+                type Valid = Self;
+                fn validate(self) -> Result<Self, $crate::ApiError> {
+                    Ok(self)
+                }
+            }
+        )*
+    };
+}
+
 impl Ctx {
+    /// The body, parsed and checked.
+    pub fn body<T: RequestBody>(&self) -> Result<T::Valid, ApiError> {
+        self.json::<T>()?.validate()
+    }
+
     fn is_json(&self) -> bool {
         self.header("content-type").is_some_and(|ct| {
             let essence = ct.split(';').next().unwrap_or("").trim();
@@ -16,7 +46,7 @@ impl Ctx {
     }
 
     /// The body as `T`; `T` should `deny_unknown_fields`.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+    fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         if !self.is_json() {
             return Err(ApiError::UnsupportedMediaType);
         }

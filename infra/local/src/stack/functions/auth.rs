@@ -1,12 +1,12 @@
 //! Accounts, sign-in and sessions: the `auth` functions.
 
+use super::ARGON2_MEMORY;
 use crate::stack::Action::*;
 use crate::stack::Event::Http;
 use crate::stack::Function;
 use crate::stack::Grant::*;
 use crate::stack::Index::Table;
 use crate::stack::Secret::*;
-use super::ARGON2_MEMORY;
 
 pub const FUNCTIONS: &[Function] = &[
     Function {

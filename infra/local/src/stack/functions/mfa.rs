@@ -1,11 +1,11 @@
 //! Second factors and phones: the `mfa` functions.
 
+use super::ARGON2_MEMORY;
 use crate::stack::Action::*;
 use crate::stack::Event::Http;
 use crate::stack::Function;
 use crate::stack::Grant::*;
 use crate::stack::Secret::*;
-use super::ARGON2_MEMORY;
 
 pub const FUNCTIONS: &[Function] = &[
     Function {
