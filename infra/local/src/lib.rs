@@ -98,11 +98,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         Backend::Memory => {
             let (app, queue) = shared::wiring::in_memory(config, &local, settings.clock);
             let app = Arc::new(app.with_notifier(sockets.clone()));
-            let poller = tokio::spawn(queue::run_memory(
-                app.clone(),
-                queue.clone(),
-                stopped.clone(),
-            ));
+            let source = queue::Memory(queue.clone());
+            let poller = tokio::spawn(queue::run(app.clone(), source, stopped.clone()));
             (app, Some(queue), poller)
         }
         Backend::Aws => {
@@ -118,7 +115,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
                 &clients,
                 settings.clock,
             ));
-            let poller = tokio::spawn(queue::run_sqs(app.clone(), sqs, stopped.clone()));
+            let poller = tokio::spawn(queue::run(app.clone(), queue::Sqs(sqs), stopped.clone()));
             (app, None, poller)
         }
     };

@@ -2,6 +2,7 @@
 //! the worker; reported failures come back, and after 5 receives a message is
 //! dead-lettered (in-process) or left to the queue's redrive policy (SQS).
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,35 +47,82 @@ async fn invoke_worker<'a>(
         .collect()
 }
 
-pub async fn run_memory(app: Arc<App>, queue: Arc<MemoryQueue>, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = stop.changed() => return,
-            _ = queue.wait_for_messages() => {}
-        }
-        let batch = queue.receive(BATCH_SIZE);
-        if batch.is_empty() {
-            continue;
-        }
-        let messages = batch
-            .iter()
-            .map(|m| (m.message_id.as_str(), m.body.as_str(), m.receive_count));
-        let failed = invoke_worker(&app, messages).await;
-        for m in &batch {
-            if failed.contains(&m.message_id) {
-                queue.release(&m.message_id, MAX_RECEIVES);
-            } else {
-                queue.ack(&m.message_id);
-            }
-        }
+/// One message as the poller sees it: `handle` is what settles it (the
+/// receipt handle on SQS, the id in memory).
+pub struct Received {
+    id: String,
+    body: String,
+    receive_count: u32,
+    handle: String,
+}
+
+/// Where the poller takes batches from and settles them.
+pub trait QueueSource: Send + Sync + 'static {
+    /// Up to `max` messages, waiting a little for the first.
+    fn receive(&self, max: usize) -> impl Future<Output = anyhow::Result<Vec<Received>>> + Send;
+    /// Processed: gone from the queue.
+    fn ack(&self, m: &Received) -> impl Future<Output = anyhow::Result<()>> + Send;
+    /// Failed: back to the queue, or dead-lettered after `MAX_RECEIVES`.
+    fn release(&self, m: &Received) -> impl Future<Output = anyhow::Result<()>> + Send;
+}
+
+/// The in-process queue of the memory backend.
+pub struct Memory(pub Arc<MemoryQueue>);
+
+impl QueueSource for Memory {
+    async fn receive(&self, max: usize) -> anyhow::Result<Vec<Received>> {
+        self.0.wait_for_messages().await;
+        let batch = self.0.receive(max).into_iter().map(|m| Received {
+            handle: m.message_id.clone(),
+            id: m.message_id,
+            body: m.body,
+            receive_count: m.receive_count,
+        });
+        Ok(batch.collect())
+    }
+
+    async fn ack(&self, m: &Received) -> anyhow::Result<()> {
+        self.0.ack(&m.handle);
+        Ok(())
+    }
+
+    async fn release(&self, m: &Received) -> anyhow::Result<()> {
+        self.0.release(&m.handle, MAX_RECEIVES);
+        Ok(())
     }
 }
 
-pub async fn run_sqs(app: Arc<App>, queue: SqsQueue, mut stop: watch::Receiver<bool>) {
+/// An SQS queue (its redrive policy dead-letters).
+pub struct Sqs(pub SqsQueue);
+
+impl QueueSource for Sqs {
+    async fn receive(&self, max: usize) -> anyhow::Result<Vec<Received>> {
+        let batch = self.0.receive(max as i32, 1).await?;
+        let batch = batch.into_iter().map(|m| Received {
+            id: m.message_id,
+            body: m.body,
+            receive_count: m.receive_count,
+            handle: m.receipt_handle,
+        });
+        Ok(batch.collect())
+    }
+
+    async fn ack(&self, m: &Received) -> anyhow::Result<()> {
+        Ok(self.0.delete(&m.handle).await?)
+    }
+
+    async fn release(&self, m: &Received) -> anyhow::Result<()> {
+        Ok(self.0.release(&m.handle).await?)
+    }
+}
+
+/// Polls `source` until `stop`, handing each batch to the email worker and
+/// settling each message by the worker's answer.
+pub async fn run(app: Arc<App>, source: impl QueueSource, mut stop: watch::Receiver<bool>) {
     loop {
         let received = tokio::select! {
             _ = stop.changed() => return,
-            r = queue.receive(BATCH_SIZE as i32, 1) => r,
+            r = source.receive(BATCH_SIZE) => r,
         };
         let batch = match received {
             Ok(batch) => batch,
@@ -89,15 +137,14 @@ pub async fn run_sqs(app: Arc<App>, queue: SqsQueue, mut stop: watch::Receiver<b
         }
         let messages = batch
             .iter()
-            .map(|m| (m.message_id.as_str(), m.body.as_str(), m.receive_count));
+            .map(|m| (m.id.as_str(), m.body.as_str(), m.receive_count));
         let failed = invoke_worker(&app, messages).await;
         for m in &batch {
-            let result = if failed.contains(&m.message_id) {
-                queue.release(&m.receipt_handle).await
-            } else {
-                queue.delete(&m.receipt_handle).await
+            let settled = match failed.contains(&m.id) {
+                true => source.release(m).await,
+                false => source.ack(m).await,
             };
-            if let Err(e) = result {
+            if let Err(e) = settled {
                 tracing::warn!(error.cause_chain = ?e, "email queue acknowledgement failed");
             }
         }
