@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The core crate stays free of HTTP, Lambda and AWS: fails if any of them
-# reaches think-tank-core's dependency tree (infra/architecture.md).
+# The layers of infra/architecture.md: the core crate stays free of HTTP,
+# Lambda and AWS, and the Lambda binary links no embedded adapter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 forbidden='^(http|http-body|hyper|lambda_http|lambda_runtime|aws_lambda_events|aws-[a-z0-9-]+|jsonwebtoken) v'
@@ -11,3 +11,12 @@ if [ -n "$found" ]; then
   exit 1
 fi
 echo "layers: think-tank-core depends on no HTTP, Lambda or AWS crate"
+
+# The Lambda binary links no embedded adapter (memory store and queue, local
+# blobs and sockets): they come with shared's `local` feature, which only the
+# local gateway and the tests turn on.
+if cargo tree -p think-tank-lambda -e features -i shared 2>/dev/null | grep -q 'shared feature "local"'; then
+  echo "think-tank-lambda must not turn on shared's \"local\" feature" >&2
+  exit 1
+fi
+echo "layers: the Lambda binary links no embedded adapter"

@@ -9,8 +9,11 @@ use secrecy::ExposeSecret;
 use crate::adapters::aws::{
     ApiGatewayNotifier, AwsClients, DynamoStore, S3Blobs, SesSender, SnsSender, SqsQueue,
 };
+#[cfg(any(test, feature = "local"))]
 use crate::adapters::local_blobs::LocalBlobs;
+#[cfg(any(test, feature = "local"))]
 use crate::adapters::local_sockets::LocalSockets;
+#[cfg(any(test, feature = "local"))]
 use crate::adapters::memory::{MemoryQueue, MemoryStore};
 use crate::adapters::oidc::ConfiguredProviders;
 use crate::adapters::outbox::OutboxSender;
@@ -18,7 +21,9 @@ use crate::adapters::unwired::Unwired;
 use crate::app::{App, Keys};
 use crate::auth::jwt::JwtKeys;
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, EmailDelivery, LocalConfig, SmsDelivery};
+#[cfg(any(test, feature = "local"))]
+use crate::config::LocalConfig;
+use crate::config::{Config, EmailDelivery, SmsDelivery};
 use crate::crypto::derive_key;
 use crate::ports::{
     BlobStore, EmailQueue, EmailSender, IdentityProviders, Notifier, SmsSender, Store,
@@ -81,8 +86,8 @@ pub const ALL_PORTS: &[Port] = &[
     Port::IdentityProviders,
 ];
 
-/// The app over the given adapters; pushes go to in-process sockets until
-/// [`App::with_notifier`] says otherwise.
+/// The app over the given adapters; no pushes, no texts and no providers
+/// until `with_notifier`, `with_sms_sender` and `with_identity_providers`.
 pub fn assemble(
     config: Config,
     store: Arc<dyn Store>,
@@ -113,7 +118,7 @@ pub fn assemble(
         email_queue,
         email_sender,
         blobs,
-        notifier: Arc::new(LocalSockets::default()),
+        notifier: Arc::new(Unwired("notifier")),
         sms_sender: Arc::new(Unwired("sms sender")),
         identity_providers: Arc::new(Unwired("identity providers")),
     }
@@ -127,6 +132,7 @@ fn identity_providers(config: &Config) -> Arc<dyn IdentityProviders> {
 }
 
 /// Embedded, in-process adapters; returns the queue so a local event source can drain it.
+#[cfg(any(test, feature = "local"))]
 pub fn in_memory(
     config: Config,
     local: &LocalConfig,
@@ -139,7 +145,8 @@ pub fn in_memory(
     let providers = identity_providers(&config);
     let app = assemble(config, store, queue.clone(), sender.clone(), blobs, clock)
         .with_sms_sender(sender)
-        .with_identity_providers(providers);
+        .with_identity_providers(providers)
+        .with_notifier(Arc::new(LocalSockets::default()));
     (app, queue)
 }
 

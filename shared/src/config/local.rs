@@ -67,10 +67,6 @@ impl Reader<'_> {
         raw.parse()
             .map_err(|_| invalid(var, format!("expected host:port, got {raw:?}")))
     }
-
-    pub(super) fn outbox_dir(&self) -> String {
-        self.string("LOCAL_OUTBOX_DIR", ".local/outbox")
-    }
 }
 
 #[cfg(test)]

@@ -5,9 +5,11 @@
 //! deployed function.
 
 mod brand;
+#[cfg(any(test, feature = "local"))]
 pub mod local;
 mod oidc;
 
+#[cfg(any(test, feature = "local"))]
 pub use local::{Backend, LocalConfig};
 
 use std::collections::HashMap;
@@ -207,6 +209,11 @@ impl Reader<'_> {
                 format!("expected outbox or sns, got {other:?}"),
             )),
         }
+    }
+
+    /// Where the outbox adapter writes emails and texts (`LOCAL_OUTBOX_DIR`).
+    fn outbox_dir(&self) -> String {
+        self.string("LOCAL_OUTBOX_DIR", ".local/outbox")
     }
 
     /// `PROBLEM_BASE_URL`: unset or `about:blank` (RFC 9457's default), or an http(s) URL.
