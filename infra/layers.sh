@@ -20,3 +20,21 @@ if cargo tree -p think-tank-lambda -e features -i shared 2>/dev/null | grep -q '
   exit 1
 fi
 echo "layers: the Lambda binary links no embedded adapter"
+
+# Inside `shared`, folders depend one way: http and config on nothing of
+# shared's own; auth, adapters and pagination on those; wiring and runtime
+# on everything (infra/architecture.md, "Boundaries").
+check_folder() { # folder, forbidden modules (a regex alternation)
+  local found
+  found=$(grep -rnE "crate::($2)\b" "shared/src/$1" || true)
+  if [ -n "$found" ]; then
+    echo "shared/src/$1 must not use crate::{$2}:" >&2
+    echo "$found" >&2
+    exit 1
+  fi
+}
+check_folder http 'auth|config|adapters|pagination|wiring|runtime'
+check_folder config 'auth|http|adapters|pagination|wiring|runtime'
+check_folder auth 'adapters|pagination|wiring|runtime'
+check_folder adapters 'auth|pagination|wiring|runtime'
+echo "layers: shared's folders depend one way (http, config < auth, adapters, pagination < wiring, runtime)"

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use shared::adapters::aws::AwsClients;
-use shared::auth::keys::SigningKey;
+use shared::config::keys::SigningKey;
 use shared::runtime::deployed_config;
 
 async fn secret(clients: &AwsClients, value: serde_json::Value) -> String {

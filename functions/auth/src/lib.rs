@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
-use shared::auth::cookies;
 use shared::auth::Gate;
 use shared::domain::AuditType;
+use shared::http::cookies;
 use shared::http::{endpoint, Ctx, Reply};
 use shared::services::validate::Checks;
 use shared::{ApiError, App};

@@ -2,10 +2,10 @@
 
 use http::StatusCode;
 use serde::Serialize;
-use shared::auth::cookies;
+pub use shared::auth::signed_in::{web_session_reply, TokenResponse, WebBody};
 use shared::clock::{serde_rfc3339, UnixMillis};
 use shared::domain::{Session, User};
-pub use shared::http::signed_in::{web_session_reply, TokenResponse, WebBody};
+use shared::http::cookies;
 use shared::http::Reply;
 
 #[derive(Serialize)]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 use shared::adapters::aws::provision::{create_email_queues, create_table};
 use shared::adapters::aws::AwsClients;
-use shared::auth::keys::SigningKey;
+use shared::config::keys::SigningKey;
 use shared::crypto::{b64url_encode, random_bytes};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;

@@ -2,9 +2,9 @@
 
 use http::header::LOCATION;
 use http::StatusCode;
-use shared::auth::cookies;
+use shared::auth::signed_in::WebSession;
 use shared::clock::UnixSecs;
-use shared::http::signed_in::WebSession;
+use shared::http::cookies;
 use shared::http::Reply;
 use shared::services::oidc::FlowMode;
 use shared::services::oidc_callback::{CallbackOutcome, ProviderSignIn};

@@ -71,7 +71,7 @@ fn keygen() -> anyhow::Result<()> {
         format!("k{}", day.to_string().replace('-', ""))
     });
     let (private, public) =
-        shared::auth::keys::SigningKey::generate(&kid).map_err(anyhow::Error::msg)?;
+        shared::config::keys::SigningKey::generate(&kid).map_err(anyhow::Error::msg)?;
     println!("JWT_SIGNING_KEY={private}");
     println!("JWT_PUBLIC_KEY={public}");
     Ok(())

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail};
 use serde_json::{json, Map, Value};
-use shared::auth::cookies;
+use shared::http::cookies;
 use shared::openapi::{every_error, Access, Operation};
 
 use crate::template::{functions, HttpRoute};

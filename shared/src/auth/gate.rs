@@ -5,8 +5,9 @@
 
 use http::Method;
 
-use super::{cookies, csrf};
+use super::csrf;
 use crate::error::ApiError;
+use crate::http::cookies;
 use crate::http::Ctx;
 use crate::{App, Caller, Claim};
 

@@ -12,8 +12,8 @@ use jsonwebtoken::{
     decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
 };
 
-use crate::auth::keys::VerifyingKey;
 use crate::clock::UnixSecs;
+use crate::config::keys::VerifyingKey;
 use crate::config::Config;
 use crate::crypto::b64url_encode;
 use crate::domain::Role;
@@ -199,7 +199,7 @@ mod tests {
     use std::sync::OnceLock;
 
     use super::*;
-    use crate::auth::keys::SigningKey;
+    use crate::config::keys::SigningKey;
     use crate::config::MissingSecrets;
 
     /// Two key pairs (`kid:base64url` private, public), generated once: RSA generation is slow.

@@ -4,8 +4,7 @@
 pub mod csrf;
 pub mod gate;
 pub mod jwt;
-pub mod keys;
+pub mod signed_in;
 
-pub use crate::http::cookies;
 pub use gate::Gate;
 pub use think_tank_core::auth::{backup_codes, password, refresh, sealed, totp};

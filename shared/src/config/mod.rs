@@ -5,6 +5,7 @@
 //! deployed function.
 
 mod brand;
+pub mod keys;
 #[cfg(any(test, feature = "local"))]
 pub mod local;
 mod oidc;
@@ -16,10 +17,10 @@ use std::collections::HashMap;
 
 use secrecy::{SecretSlice, SecretString};
 
-use crate::auth::keys::{self, SigningKey, VerifyingKey};
 use crate::crypto::{b64url_decode, random_bytes};
 use crate::domain::{is_known_region, Email, Role};
 use crate::settings::Settings;
+use keys::{SigningKey, VerifyingKey};
 
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {var}: {message}")]

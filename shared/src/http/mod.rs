@@ -8,7 +8,6 @@ pub mod ctx;
 pub mod endpoint;
 pub mod etag;
 pub mod reply;
-pub mod signed_in;
 pub mod status;
 
 pub use ctx::Ctx;

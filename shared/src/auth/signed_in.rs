@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use crate::auth::cookies::{self, WebCookies};
-use crate::auth::csrf;
+use super::csrf;
 use crate::clock::UnixSecs;
 use crate::domain::User;
+use crate::http::cookies::{self, WebCookies};
 use crate::http::Reply;
 use crate::services::sessions::IssuedSession;
 use crate::ApiError;
