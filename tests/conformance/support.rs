@@ -1,7 +1,7 @@
 use shared::adapters::aws::provision::create_table;
 use shared::adapters::aws::DynamoStore;
 use shared::clock::UnixSecs;
-use shared::domain::{new_id, Role, Session, User, UserRecord};
+use shared::domain::{new_id, PasswordHash, Role, Session, User, UserRecord};
 
 /// A fresh table in DynamoDB Local, or `None` when the emulators are not running.
 pub async fn dynamo_store() -> Option<DynamoStore> {
@@ -24,7 +24,9 @@ pub fn user(email: &str) -> UserRecord {
             mfa_enabled: false,
             created_at: NOW.to_millis(),
         },
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        password_hash: Some(PasswordHash::new(
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        )),
         credential_generation: 0,
         kept_session: None,
     }

@@ -1,4 +1,4 @@
-use shared::domain::{Email, Role, UserChanges};
+use shared::domain::{Email, PasswordChange, PasswordHash, Role, UserChanges};
 use shared::ports::Store;
 
 use crate::conformance;
@@ -56,12 +56,13 @@ async fn updates_change_only_the_given_fields(store: &dyn Store) {
         (Role::Editor, true)
     );
     assert_eq!(
-        (updated.user.name.as_str(), updated.password_hash.as_str()),
-        (record.user.name.as_str(), record.password_hash.as_str())
+        (updated.user.name.as_str(), &updated.password_hash),
+        (record.user.name.as_str(), &record.password_hash)
     );
+    let new_hash = PasswordHash::new("new".into());
     let changes = UserChanges {
         name: Some("Grace".into()),
-        password_hash: Some("new".into()),
+        password: Some(PasswordChange::Set(new_hash.clone())),
         ..Default::default()
     };
     let updated = store
@@ -72,15 +73,30 @@ async fn updates_change_only_the_given_fields(store: &dyn Store) {
     assert_eq!(
         (
             updated.user.name.as_str(),
-            updated.password_hash.as_str(),
+            updated.password_hash.as_ref(),
             updated.user.role
         ),
-        ("Grace", "new", Role::Editor)
+        ("Grace", Some(&new_hash), Role::Editor)
     );
     assert_eq!(
         store.user_by_id(&record.user.id).await.unwrap(),
         Some(updated)
     );
+    let removed = UserChanges {
+        password: Some(PasswordChange::Remove),
+        ..Default::default()
+    };
+    let updated = store
+        .update_user(&record.user.id, &removed)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !updated.has_password(),
+        "a removed password reads back as none"
+    );
+    let read = store.user_by_id(&record.user.id).await.unwrap().unwrap();
+    assert_eq!(read.password_hash, None);
 }
 
 async fn updating_a_missing_user_finds_nothing(store: &dyn Store) {

@@ -28,7 +28,8 @@ pub(crate) async fn user_with(
             mfa_enabled: false,
             created_at: app.clock.now_ms(),
         },
-        password_hash: password_hash.into(),
+        password_hash: (!password_hash.is_empty())
+            .then(|| shared::domain::PasswordHash::new(password_hash.into())),
         credential_generation: 0,
         kept_session: None,
     };

@@ -92,12 +92,32 @@ pub struct User {
     pub created_at: UnixMillis,
 }
 
-/// A user as stored: the public object plus its password hash (PHC string)
-/// and where its credentials stand.
+/// An Argon2id hash in PHC form. Not secret, but of no use in a log either.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordHash(String);
+
+impl PasswordHash {
+    pub fn new(phc: String) -> Self {
+        Self(phc)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHash(..)")
+    }
+}
+
+/// A user as stored: the public object plus its password hash (none for an
+/// account made by a provider sign-in) and where its credentials stand.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserRecord {
     pub user: User,
-    pub password_hash: String,
+    pub password_hash: Option<PasswordHash>,
     /// Counts changes to how the account signs in. Every pending sign-in
     /// (`mfa_token`, provider login code, reset link) and every session names
     /// the generation it began in; a change voids the pending ones, and a
@@ -110,7 +130,7 @@ pub struct UserRecord {
 impl UserRecord {
     /// Accounts made by an identity provider sign-in have none.
     pub fn has_password(&self) -> bool {
-        !self.password_hash.is_empty()
+        self.password_hash.is_some()
     }
 
     /// Whether `session` may still be refreshed: it began in the current
@@ -139,11 +159,20 @@ pub struct UserChanges {
     pub name: Option<String>,
     pub role: Option<Role>,
     pub email_verified: Option<bool>,
-    pub password_hash: Option<String>,
+    pub password: Option<PasswordChange>,
     pub mfa_enabled: Option<bool>,
     /// A change to how the account signs in: the credential generation goes
     /// up (in the same write as the change itself).
     pub credentials: Option<CredentialChange>,
+}
+
+/// What a change does to the account's password.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PasswordChange {
+    Set(PasswordHash),
+    /// The address's owner took the account back through a provider: the
+    /// password whoever registered it chose goes.
+    Remove,
 }
 
 /// What a credential change keeps: the session that made it, if any.

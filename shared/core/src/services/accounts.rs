@@ -7,7 +7,9 @@ use super::security::ClientMeta;
 use crate::auth::password;
 use crate::crypto::constant_time_eq;
 use crate::crypto::{random_token, sha256_b64};
-use crate::domain::{new_id, AuditType, Email, Profile, User, UserChanges, UserRecord};
+use crate::domain::{
+    new_id, AuditType, Email, PasswordChange, PasswordHash, Profile, User, UserChanges, UserRecord,
+};
 use crate::email::{EmailJob, EmailKind, SecurityChange};
 use crate::error::ApiError;
 use crate::{App, Caller, Claim};
@@ -36,7 +38,7 @@ impl App {
                 mfa_enabled: false,
                 created_at: self.clock.now_ms(),
             },
-            password_hash: password::hash(input.password).await?,
+            password_hash: Some(PasswordHash::new(password::hash(input.password).await?)),
             credential_generation: 0,
             kept_session: None,
         };
@@ -233,7 +235,9 @@ impl App {
             })?;
         self.store.clear_attempts(&email).await?;
         let changes = UserChanges {
-            password_hash: Some(password::hash(new).await?),
+            password: Some(PasswordChange::Set(PasswordHash::new(
+                password::hash(new).await?,
+            ))),
             ..Default::default()
         };
         let (record, revoked) = self
@@ -298,8 +302,9 @@ impl App {
         if !constant_time_eq(&subject, &reset_subject(&current)) {
             return Err(ApiError::InvalidToken);
         }
-        let hash = password::hash(new).await?;
-        let (record, revoked) = self.owner_proved_address(&current, hash).await?;
+        let hash = PasswordHash::new(password::hash(new).await?);
+        let change = PasswordChange::Set(hash);
+        let (record, revoked) = self.owner_proved_address(&current, change).await?;
         self.store
             .clear_attempts(&stored_email(&record.user)?)
             .await?;
@@ -315,7 +320,7 @@ impl App {
     }
 
     /// The address's owner proved it (a reset link, a provider that vouches
-    /// for it) and sets `password_hash` (empty: none). An account whose
+    /// for it) and sets or removes the password. An account whose
     /// address was never proven was set up by whoever registered it, so its
     /// factors, phone and identities go first and it becomes verified (the
     /// bootstrap admin's role with it). A credential change either way:
@@ -323,7 +328,7 @@ impl App {
     pub(super) async fn owner_proved_address(
         &self,
         record: &UserRecord,
-        password_hash: String,
+        password: PasswordChange,
     ) -> Result<(UserRecord, usize), ApiError> {
         let user_id = &record.user.id;
         let first_proof = !record.user.email_verified;
@@ -331,7 +336,7 @@ impl App {
             self.drop_second_factors_and_identities(user_id).await?;
         }
         let changes = UserChanges {
-            password_hash: Some(password_hash),
+            password: Some(password),
             email_verified: first_proof.then_some(true),
             mfa_enabled: first_proof.then_some(false),
             role: self
@@ -366,7 +371,11 @@ pub(crate) fn stored_email(user: &User) -> Result<Email, ApiError> {
 /// reset, a factor turned on or off, an admin lock and logout-all void every
 /// other link.
 fn reset_subject(record: &UserRecord) -> String {
-    let state = format!("{}#{}", record.password_hash, record.credential_generation);
+    let hash = record
+        .password_hash
+        .as_ref()
+        .map_or("", PasswordHash::as_str);
+    let state = format!("{hash}#{}", record.credential_generation);
     let digest = sha256_b64(&state);
     format!("{} {}", record.user.id, &digest[..22])
 }

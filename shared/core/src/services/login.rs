@@ -134,8 +134,8 @@ impl App {
         // An account without a password (made by a provider sign-in) checks
         // against the dummy hash, like an unknown email: same answer, same time.
         let hash = record
-            .filter(|r| r.has_password())
-            .map(|r| r.password_hash.clone());
+            .and_then(|r| r.password_hash.as_ref())
+            .map(|h| h.as_str().to_string());
         if password::verify(password, hash.clone()).await? && hash.is_some() {
             return Ok(());
         }

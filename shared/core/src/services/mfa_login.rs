@@ -175,7 +175,7 @@ mod tests {
                 mfa_enabled: true,
                 created_at: crate::clock::UnixMillis(0),
             },
-            password_hash: String::new(),
+            password_hash: None,
             credential_generation: 7,
             kept_session: None,
         }

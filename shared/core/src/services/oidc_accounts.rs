@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::oidc_callback::CallbackError;
 use super::security::ClientMeta;
-use crate::domain::{new_id, AuditType, Email, Identity, Role, User, UserRecord};
+use crate::domain::{new_id, AuditType, Email, Identity, PasswordChange, Role, User, UserRecord};
 use crate::email::SecurityChange;
 use crate::error::ApiError;
 use crate::ports::VerifiedIdentity;
@@ -136,7 +136,9 @@ impl App {
         &self,
         record: UserRecord,
     ) -> Result<(UserRecord, Value), CallbackError> {
-        let (updated, revoked) = self.owner_proved_address(&record, String::new()).await?;
+        let (updated, revoked) = self
+            .owner_proved_address(&record, PasswordChange::Remove)
+            .await?;
         let detail = json!({ "unverified_account_secured": true, "sessions_revoked": revoked });
         Ok((updated, detail))
     }
@@ -160,7 +162,7 @@ impl App {
                 mfa_enabled: false,
                 created_at: self.clock.now_ms(),
             },
-            password_hash: String::new(),
+            password_hash: None,
             credential_generation: 0,
             kept_session: None,
         };

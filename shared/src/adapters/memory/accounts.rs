@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use super::{lock, page_desc, MemoryStore};
 use crate::clock::UnixSecs;
 use crate::domain::{
-    AuditEvent, Email, LiveJti, LoginAttempts, Page, Reservation, Session, User, UserChanges,
-    UserRecord,
+    AuditEvent, Email, LiveJti, LoginAttempts, Page, PasswordChange, Reservation, Session, User,
+    UserChanges, UserRecord,
 };
 use crate::error::StoreResult;
 use crate::ports::{
@@ -61,8 +61,11 @@ impl UserStore for MemoryStore {
         if let Some(verified) = changes.email_verified {
             record.user.email_verified = verified;
         }
-        if let Some(hash) = &changes.password_hash {
-            record.password_hash = hash.clone();
+        if let Some(change) = &changes.password {
+            record.password_hash = match change {
+                PasswordChange::Set(hash) => Some(hash.clone()),
+                PasswordChange::Remove => None,
+            };
         }
         if let Some(on) = changes.mfa_enabled {
             record.user.mfa_enabled = on;

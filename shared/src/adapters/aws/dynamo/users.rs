@@ -9,7 +9,9 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteIte
 use super::item::*;
 use super::keys::{self, GSI1};
 use super::{index_sk, sdk_error, start_after, unless_lost, DynamoStore};
-use crate::domain::{Email, Page, Role, User, UserChanges, UserRecord};
+use crate::domain::{
+    Email, Page, PasswordChange, PasswordHash, Role, User, UserChanges, UserRecord,
+};
 use crate::error::StoreResult;
 use crate::ports::UserStore;
 
@@ -24,7 +26,10 @@ fn user_to_item(r: &UserRecord) -> Item {
         ("email_verified".into(), b(u.email_verified)),
         ("mfa_enabled".into(), b(u.mfa_enabled)),
         ("created_at".into(), n(u.created_at)),
-        ("password_hash".into(), s(&r.password_hash)),
+        (
+            "password_hash".into(),
+            s(stored_hash(r.password_hash.as_ref())),
+        ),
         (
             "credential_generation".into(),
             n(r.credential_generation as i64),
@@ -33,6 +38,11 @@ fn user_to_item(r: &UserRecord) -> Item {
     put_opt(&mut item, "kept_session", &r.kept_session);
     item.extend(keys::index_entry(GSI1, keys::USERS, &u.id));
     item
+}
+
+/// No password is stored as an empty hash (the attribute is always there).
+fn stored_hash(hash: Option<&PasswordHash>) -> &str {
+    hash.map_or("", PasswordHash::as_str)
 }
 
 fn user_from_item(item: &Item) -> anyhow::Result<UserRecord> {
@@ -47,7 +57,9 @@ fn user_from_item(item: &Item) -> anyhow::Result<UserRecord> {
             mfa_enabled: get_b(item, "mfa_enabled"),
             created_at: require_time(item, "created_at")?,
         },
-        password_hash: require_s(item, "password_hash")?,
+        password_hash: Some(require_s(item, "password_hash")?)
+            .filter(|phc| !phc.is_empty())
+            .map(PasswordHash::new),
         credential_generation: get_n(item, "credential_generation").unwrap_or(0) as u64,
         kept_session: get_s(item, "kept_session"),
     })
@@ -70,8 +82,12 @@ fn update_expression(changes: &UserChanges) -> Option<(String, Item)> {
     if let Some(v) = changes.email_verified {
         add("email_verified", b(v));
     }
-    if let Some(hash) = &changes.password_hash {
-        add("password_hash", s(hash));
+    if let Some(change) = &changes.password {
+        let hash = match change {
+            PasswordChange::Set(hash) => Some(hash),
+            PasswordChange::Remove => None,
+        };
+        add("password_hash", s(stored_hash(hash)));
     }
     if let Some(on) = changes.mfa_enabled {
         add("mfa_enabled", b(on));
