@@ -12,7 +12,7 @@ use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use shared::auth::Gate;
 use shared::domain::{Task, TaskFilter, TaskStatus};
-use shared::http::etag::{etag, parse_etags};
+use shared::http::etag::{etag, versions};
 use shared::http::{endpoint, Ctx, Reply};
 use shared::pagination::{page_request, Listing};
 use shared::{ApiError, App};
@@ -81,11 +81,7 @@ pub async fn task_get(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(&app.settings, req, |ctx| async move {
         let claim = app.claim(&ctx)?;
         let task = app.read_task(claim, task_id(&ctx)?).await?;
-        let unchanged = ctx
-            .header("if-none-match")
-            .map(parse_etags)
-            .is_some_and(|tags| tags.is_none_or(|versions| versions.contains(&task.version)));
-        if unchanged {
+        if versions(ctx.header("if-none-match")).include(task.version) {
             return Ok(Reply::empty(StatusCode::NOT_MODIFIED).header(ETAG, &etag(&task)));
         }
         task_reply(StatusCode::OK, &task)
@@ -98,7 +94,7 @@ pub async fn task_update(app: Arc<App>, req: Request) -> Response<Body> {
     endpoint(&app.settings, req, |ctx| async move {
         let claim = app.claim(&ctx)?;
         let changes = ctx.body::<PatchBody>()?;
-        let expected = ctx.header("if-match").and_then(parse_etags);
+        let expected = versions(ctx.header("if-match"));
         let task = app
             .update_task(claim, task_id(&ctx)?, changes, expected)
             .await?;

@@ -1,16 +1,23 @@
 //! Task versions as HTTP entity tags: `"<version>"`, weak or strong alike.
 
-use crate::domain::Task;
+use crate::domain::{Task, Versions};
 
 pub fn etag(task: &Task) -> String {
     format!("\"{}\"", task.version)
 }
 
-/// Versions named by an `If-Match`/`If-None-Match` value; `None` for `*`.
-pub fn parse_etags(raw: &str) -> Option<Vec<u64>> {
-    if raw.trim() == "*" {
-        return None;
+/// The versions an `If-Match`/`If-None-Match` header names (`None`: no header).
+pub fn versions(header: Option<&str>) -> Versions {
+    match header {
+        None => Versions::Absent,
+        Some(raw) if raw.trim() == "*" => Versions::Any,
+        Some(raw) => Versions::These(parse_etags(raw)),
     }
+}
+
+/// The versions in a list of entity tags; tags that are no version of ours
+/// (`"abc"`, unquoted) name none.
+fn parse_etags(raw: &str) -> Vec<u64> {
     let versions = raw
         .split(',')
         .filter_map(|tag| {
@@ -18,7 +25,7 @@ pub fn parse_etags(raw: &str) -> Option<Vec<u64>> {
             tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
         })
         .collect();
-    Some(versions)
+    versions
 }
 
 #[cfg(test)]
@@ -27,10 +34,12 @@ mod tests {
 
     #[test]
     fn etags_parse_strong_weak_lists_and_star() {
-        assert_eq!(parse_etags("\"3\""), Some(vec![3]));
-        assert_eq!(parse_etags("W/\"3\", \"4\""), Some(vec![3, 4]));
-        assert_eq!(parse_etags("*"), None);
-        assert_eq!(parse_etags("\"abc\""), Some(vec![]));
-        assert_eq!(parse_etags("3"), Some(vec![]));
+        let these = |v: Vec<u64>| Versions::These(v);
+        assert_eq!(versions(Some("\"3\"")), these(vec![3]));
+        assert_eq!(versions(Some("W/\"3\", \"4\"")), these(vec![3, 4]));
+        assert_eq!(versions(Some(" * ")), Versions::Any);
+        assert_eq!(versions(None), Versions::Absent);
+        assert_eq!(versions(Some("\"abc\"")), these(vec![]));
+        assert_eq!(versions(Some("3")), these(vec![]));
     }
 }

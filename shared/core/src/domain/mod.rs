@@ -6,12 +6,14 @@ mod identity;
 mod lockout;
 mod mfa;
 mod phone;
+mod versions;
 
 pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus};
 pub use identity::Identity;
 pub use lockout::{LoginAttempts, Reservation};
 pub use mfa::{MfaMethod, MfaRecord};
 pub use phone::{is_known_region, Phone};
+pub use versions::Versions;
 
 use serde::{Deserialize, Serialize};
 

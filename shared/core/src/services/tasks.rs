@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures::TryFutureExt;
 
 use crate::clock::UnixMillis;
-use crate::domain::{new_id, Page, Role, Task, TaskFilter, TaskStatus, UserRecord};
+use crate::domain::{new_id, Page, Role, Task, TaskFilter, TaskStatus, UserRecord, Versions};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::rbac::Permission;
@@ -31,9 +31,6 @@ pub struct TaskChanges {
     pub status: Option<TaskStatus>,
     pub assignee_id: Option<Option<String>>,
 }
-
-/// The versions an `If-Match` header accepts; `None` means any (`*` or no header).
-pub type Precondition = Option<Vec<u64>>;
 
 impl App {
     pub async fn create_task(&self, caller: &Caller, input: NewTask) -> Result<Task, ApiError> {
@@ -92,7 +89,7 @@ impl App {
         claim: Claim,
         id: &str,
         changes: TaskChanges,
-        expected: Precondition,
+        expected: Versions,
     ) -> Result<Task, ApiError> {
         claim.require(Permission::TasksUpdate)?;
         let new_assignee = changes.assignee_id.clone().flatten();
@@ -103,10 +100,7 @@ impl App {
         let (caller, (assignee, mut current)) = self.admit_with(claim, reads).await?;
         for _ in 0..UPDATE_ATTEMPTS {
             check_may_update(&caller, &current)?;
-            if expected
-                .as_ref()
-                .is_some_and(|versions| !versions.contains(&current.version))
-            {
+            if !expected.allow(current.version) {
                 return Err(ApiError::PreconditionFailed);
             }
             let next = apply(&current, &changes, self.clock.now_ms());
@@ -119,7 +113,7 @@ impl App {
                 self.push_task_event(TaskEvent::Updated, &next).await;
                 return Ok(next);
             }
-            if expected.is_some() {
+            if expected.is_specific() {
                 return Err(ApiError::PreconditionFailed);
             }
             tokio::time::sleep(Duration::from_millis(rand::random_range(0..5))).await;
