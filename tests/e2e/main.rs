@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod conventions;
+mod email_links;
 mod files;
 mod guide;
 mod lockout;
