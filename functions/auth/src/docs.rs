@@ -101,26 +101,7 @@ pub fn operations() -> Vec<Operation> {
             .empty(204, "Changed; every session is revoked.")
             .errors(&["invalid_token"]),
         Operation::new("jwks", "auth", "The public keys that verify access tokens")
-            .reply::<Jwks>(200, "A JSON Web Key Set (RS256).")
+            .reply::<shared::tokens::Jwks>(200, "A JSON Web Key Set (RS256).")
             .header("Cache-Control", "`public, max-age=300`: the next key is published before it signs."),
     ]
-}
-
-/// `GET /v1/auth/jwks`.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct Jwks {
-    keys: Vec<Jwk>,
-}
-
-/// One RSA public key.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct Jwk {
-    kty: String,
-    kid: String,
-    r#use: String,
-    alg: String,
-    n: String,
-    e: String,
 }

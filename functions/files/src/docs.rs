@@ -3,27 +3,8 @@
 use serde_json::json;
 use shared::domain::FileRecord;
 use shared::openapi::Operation;
-use shared::ports::UploadTicket;
 
-use crate::{CreateBody, DownloadView};
-
-/// `POST /v1/files`.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct FileCreated {
-    file: FileRecord,
-    /// How the browser sends the bytes: a `POST` form with `fields` (S3
-    /// presigned POST: the size is enforced) or a `PUT` with `headers`.
-    upload: UploadTicket,
-}
-
-/// `GET /v1/files/{id}`.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct FileWithDownload {
-    file: FileRecord,
-    download: DownloadView<'static>,
-}
+use crate::{CreateBody, FileCreated, FileWithDownload};
 
 pub fn operations() -> Vec<Operation> {
     vec![
@@ -43,7 +24,7 @@ pub fn operations() -> Vec<Operation> {
             .listing::<FileRecord>("One page of files."),
         Operation::new("file-get", "files", "A file and a download link")
             .signed_in()
-            .reply::<FileWithDownload>(200, "The file and a presigned download URL.")
+            .reply::<FileWithDownload<'static>>(200, "The file and a presigned download URL.")
             .errors(&["not_found", "conflict"]),
         Operation::new("file-delete", "files", "Delete a file")
             .signed_in()

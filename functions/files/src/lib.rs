@@ -10,8 +10,10 @@ use lambda_http::{Body, Request};
 use serde::Deserialize;
 use shared::auth::Gate;
 use shared::clock::{serde_rfc3339, UnixMillis};
+use shared::domain::FileRecord;
 use shared::http::{endpoint, Ctx, Reply};
 use shared::pagination::{page_request, Listing};
+use shared::ports::UploadTicket;
 use shared::services::files::NewFile;
 use shared::services::validate::Checks;
 use shared::{ApiError, App};
@@ -69,10 +71,7 @@ pub async fn files_create(app: Arc<App>, req: Request) -> Response<Body> {
         let caller = app.authenticate(&ctx).await?;
         let input = ctx.body::<CreateBody>()?;
         let (file, upload) = app.create_file(&caller, input).await?;
-        Reply::json(
-            StatusCode::CREATED,
-            &serde_json::json!({ "file": file, "upload": upload }),
-        )
+        Reply::json(StatusCode::CREATED, &FileCreated { file, upload })
     })
     .await
 }
@@ -101,6 +100,24 @@ pub async fn files_list(app: Arc<App>, req: Request) -> Response<Body> {
     .await
 }
 
+/// `POST /v1/files`.
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileCreated {
+    file: FileRecord,
+    /// How the browser sends the bytes: a `POST` form with `fields` (S3
+    /// presigned POST: the size is enforced) or a `PUT` with `headers`.
+    upload: UploadTicket,
+}
+
+/// `GET /v1/files/{id}`.
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileWithDownload<'a> {
+    file: FileRecord,
+    download: DownloadView<'a>,
+}
+
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(as = Download))]
@@ -120,7 +137,7 @@ pub async fn file_get(app: Arc<App>, req: Request) -> Response<Body> {
             url: &download.url,
             expires_at: download.expires_at,
         };
-        Reply::ok(&serde_json::json!({ "file": file, "download": download }))
+        Reply::ok(&FileWithDownload { file, download })
     })
     .await
 }

@@ -3,17 +3,7 @@
 
 use shared::openapi::Operation;
 
-/// `POST /v1/realtime/ticket`.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct RealtimeTicket {
-    /// Single use; pass as `?ticket=` when opening the WebSocket.
-    ticket: String,
-    /// The WebSocket URL to open, ticket included.
-    url: String,
-    /// Seconds the ticket stays valid.
-    expires_in: i64,
-}
+use crate::RealtimeTicket;
 
 pub fn operations() -> Vec<Operation> {
     vec![Operation::new("realtime-ticket", "realtime", "A ticket to open the WebSocket")

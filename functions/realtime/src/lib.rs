@@ -20,6 +20,18 @@ shared::handlers! {
     WS_DEFAULT: "ws-default" => ws_default, uses [Notifier];
 }
 
+/// `POST /v1/realtime/ticket`.
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RealtimeTicket {
+    /// Single use; pass as `?ticket=` when opening the WebSocket.
+    ticket: String,
+    /// The WebSocket URL to open, ticket included.
+    url: String,
+    /// Seconds the ticket stays valid.
+    expires_in: i64,
+}
+
 fn connection_id(ctx: &Ctx) -> Result<&str, ApiError> {
     ctx.connection_id.as_deref().ok_or(ApiError::Unauthorized)
 }
@@ -30,7 +42,11 @@ pub async fn realtime_ticket(app: Arc<App>, req: Request) -> Response<Body> {
         ctx.no_body()?;
         let caller = app.authenticate(&ctx).await?;
         let ticket = app.issue_ticket(&caller).await?;
-        let body = serde_json::json!({ "ticket": ticket.ticket, "url": ticket.url, "expires_in": TICKET_TTL_SECONDS });
+        let body = RealtimeTicket {
+            ticket: ticket.ticket,
+            url: ticket.url,
+            expires_in: TICKET_TTL_SECONDS,
+        };
         Reply::json(StatusCode::CREATED, &body)
     })
     .await

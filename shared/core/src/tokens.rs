@@ -47,5 +47,28 @@ pub trait AccessTokens: Send + Sync {
     fn verify(&self, token: &str, now: UnixSecs) -> Result<Claims, ApiError>;
     fn ttl(&self) -> i64;
     /// The public keys as a JWK Set.
-    fn jwks(&self) -> serde_json::Value;
+    fn jwks(&self) -> Jwks;
+}
+
+/// `GET /v1/auth/jwks`: the public keys that verify access tokens (RFC 7517).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Jwks {
+    pub keys: Vec<Jwk>,
+}
+
+/// One RSA public key.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Jwk {
+    pub kty: &'static str,
+    pub kid: String,
+    #[serde(rename = "use")]
+    #[cfg_attr(feature = "openapi", schema(rename = "use"))]
+    pub use_: &'static str,
+    pub alg: &'static str,
+    /// The modulus, base64url.
+    pub n: String,
+    /// The exponent, base64url.
+    pub e: String,
 }

@@ -18,8 +18,8 @@ use crate::config::Config;
 use crate::crypto::b64url_encode;
 use crate::domain::Role;
 use crate::error::ApiError;
-use think_tank_core::tokens::AccessTokens;
 pub use think_tank_core::tokens::{accepted_until, Claims, IssuedToken, LEEWAY_SECONDS};
+use think_tank_core::tokens::{AccessTokens, Jwk, Jwks};
 
 const ALGORITHM: Algorithm = Algorithm::RS256;
 /// Tokens whose signature this process has already checked.
@@ -82,22 +82,18 @@ impl JwtKeys {
     }
 
     /// The public keys as a JWK Set (`GET /v1/auth/jwks`).
-    pub fn jwks(&self) -> serde_json::Value {
-        let keys: Vec<serde_json::Value> = self
-            .published
-            .iter()
-            .map(|k| {
-                serde_json::json!({
-                    "kty": "RSA",
-                    "use": "sig",
-                    "alg": "RS256",
-                    "kid": k.kid,
-                    "n": b64url_encode(&k.n),
-                    "e": b64url_encode(&k.e),
-                })
-            })
-            .collect();
-        serde_json::json!({ "keys": keys })
+    pub fn jwks(&self) -> Jwks {
+        let key = |k: &VerifyingKey| Jwk {
+            kty: "RSA",
+            use_: "sig",
+            alg: "RS256",
+            kid: k.kid.clone(),
+            n: b64url_encode(&k.n),
+            e: b64url_encode(&k.e),
+        };
+        Jwks {
+            keys: self.published.iter().map(key).collect(),
+        }
     }
 
     pub fn issue(
@@ -189,7 +185,7 @@ impl AccessTokens for JwtKeys {
         self.ttl
     }
 
-    fn jwks(&self) -> serde_json::Value {
+    fn jwks(&self) -> Jwks {
         JwtKeys::jwks(self)
     }
 }
@@ -334,12 +330,7 @@ mod tests {
             decode_header(&new.token).unwrap().kid.as_deref(),
             Some("k2")
         );
-        let kids: Vec<String> = after.jwks()["keys"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|k| k["kid"].as_str().unwrap().to_string())
-            .collect();
+        let kids: Vec<String> = after.jwks().keys.into_iter().map(|k| k.kid).collect();
         assert_eq!(kids, ["k1", "k2"]);
         assert_code(
             after.verify(&old.token, accepted_until(old.expires_at)),
@@ -362,7 +353,8 @@ mod tests {
     #[test]
     fn the_jwks_carries_what_a_standard_verifier_needs() {
         let k = keys();
-        let jwks: jsonwebtoken::jwk::JwkSet = serde_json::from_value(k.jwks()).unwrap();
+        let jwks: jsonwebtoken::jwk::JwkSet =
+            serde_json::from_value(serde_json::to_value(k.jwks()).unwrap()).unwrap();
         let t = k.issue("u1", "s1", Role::Viewer, NOW).unwrap();
         let key = DecodingKey::from_jwk(&jwks.keys[0]).unwrap();
         let mut validation = Validation::new(Algorithm::RS256);
