@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use secrecy::SecretString;
-use shared::auth::password;
-use shared::clock::{Clock, SystemClock};
 use shared::config::MissingSecrets;
-use shared::domain::{LiveJti, Role};
-use shared::{App, Config};
+use shared::Config;
+use think_tank_core::auth::password;
+use think_tank_core::clock::{Clock, SystemClock};
+use think_tank_core::domain::{LiveJti, Role};
+use think_tank_core::App;
 
 fn app() -> App {
     let config = Config::from_map(&HashMap::new(), MissingSecrets::GenerateEphemeral).unwrap();

@@ -1,7 +1,7 @@
 //! The crate every Think-Tank Lambda uses: configuration, HTTP conventions,
 //! JWTs, CSRF and cookies, the adapters (memory and AWS) and the wiring that
-//! builds the core's `App` from them. The core's modules (domain, ports, use
-//! cases) are re-exported under the same names.
+//! builds the core's `App` from them. The core's own items (domain, ports, use
+//! cases, `App`, `ApiError`) are reached through `think_tank_core` only.
 
 pub mod adapters;
 pub mod auth;
@@ -16,7 +16,3 @@ pub mod runtime;
 pub mod wiring;
 
 pub use config::Config;
-pub use think_tank_core::{
-    app, caller, clock, crypto, domain, email, error, ports, rbac, services, settings, tokens,
-};
-pub use think_tank_core::{ApiError, App, Caller, Claim, Settings, StoreError};

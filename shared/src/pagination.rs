@@ -1,9 +1,9 @@
 //! `limit` and tamper-proof `cursor` query parameters. The cursor is the store's
 //! position plus an HMAC, so a forged one is a 422, never a read elsewhere.
 
-use crate::crypto::{b64url_decode, b64url_encode, constant_time_eq, hmac_b64};
-use crate::error::ApiError;
 use crate::http::Ctx;
+use think_tank_core::crypto::{b64url_decode, b64url_encode, constant_time_eq, hmac_b64};
+use think_tank_core::error::ApiError;
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
@@ -59,7 +59,7 @@ pub struct Listing<T> {
 }
 
 impl<T> Listing<T> {
-    pub fn new(page: crate::domain::Page<T>, key: &[u8], scope: &str) -> Self {
+    pub fn new(page: think_tank_core::domain::Page<T>, key: &[u8], scope: &str) -> Self {
         Self {
             next_cursor: page.next.map(|p| seal(key, scope, &p)),
             items: page.items,

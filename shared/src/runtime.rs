@@ -9,11 +9,11 @@ use lambda_http::{service_fn, Error, Request};
 use std::collections::HashMap;
 
 use crate::adapters::aws::{AwsClients, DynamoStore};
-use crate::clock::SystemClock;
 use crate::config::{Config, MissingSecrets};
-use crate::ports::Probe;
 use crate::wiring::{Port, Route};
-use crate::App;
+use think_tank_core::clock::SystemClock;
+use think_tank_core::ports::Probe;
+use think_tank_core::App;
 
 /// Once per cold start: config from the environment, secrets from Secrets
 /// Manager (see [`deployed_config`]) while the DynamoDB connection opens,

@@ -18,17 +18,17 @@ use crate::adapters::memory::{MemoryQueue, MemoryStore};
 use crate::adapters::oidc::ConfiguredProviders;
 use crate::adapters::outbox::OutboxSender;
 use crate::adapters::unwired::Unwired;
-use crate::app::{App, Keys};
 use crate::auth::jwt::JwtKeys;
-use crate::clock::{Clock, SystemClock};
 #[cfg(any(test, feature = "local"))]
 use crate::config::LocalConfig;
 use crate::config::{Config, EmailDelivery, SmsDelivery};
-use crate::crypto::derive_key;
-use crate::ports::{
+use think_tank_core::app::{App, Keys};
+use think_tank_core::auth::sealed::SealingKey;
+use think_tank_core::clock::{Clock, SystemClock};
+use think_tank_core::crypto::derive_key;
+use think_tank_core::ports::{
     BlobStore, EmailQueue, EmailSender, IdentityProviders, Notifier, SmsSender, Store,
 };
-use think_tank_core::auth::sealed::SealingKey;
 
 /// The ports a function may use besides the table. A function's wiring
 /// builds only those it names; the others fail loudly if reached.

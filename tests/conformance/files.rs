@@ -1,5 +1,5 @@
-use shared::domain::{new_id, FileRecord, FileStatus};
-use shared::ports::Store;
+use think_tank_core::domain::{new_id, FileRecord, FileStatus};
+use think_tank_core::ports::Store;
 
 use crate::conformance;
 use crate::support::NOW;

@@ -1,9 +1,9 @@
 //! Provider identities: one account per identity, one identity per provider
 //! per account, however many sign-ins race to link them.
 
-use shared::clock::UnixMillis;
-use shared::domain::Identity;
-use shared::ports::{Store, Unlink};
+use think_tank_core::clock::UnixMillis;
+use think_tank_core::domain::Identity;
+use think_tank_core::ports::{Store, Unlink};
 
 use crate::conformance;
 
@@ -26,9 +26,9 @@ fn identity(provider: &str, subject: &str, user_id: &str) -> Identity {
 }
 
 async fn a_linked_identity_is_found_by_its_subject_and_listed_for_its_user(store: &dyn Store) {
-    let user = shared::domain::new_id();
-    let google = identity("google", &shared::domain::new_id(), &user);
-    let gitlab = identity("gitlab", &shared::domain::new_id(), &user);
+    let user = think_tank_core::domain::new_id();
+    let google = identity("google", &think_tank_core::domain::new_id(), &user);
+    let gitlab = identity("gitlab", &think_tank_core::domain::new_id(), &user);
     assert!(store.link_identity(&google).await.unwrap());
     assert!(store.link_identity(&gitlab).await.unwrap());
     let found = store.identity("google", &google.subject).await.unwrap();
@@ -43,9 +43,9 @@ async fn a_linked_identity_is_found_by_its_subject_and_listed_for_its_user(store
 }
 
 async fn an_identity_links_to_one_account_even_in_parallel(store: &dyn Store) {
-    let subject = shared::domain::new_id();
+    let subject = think_tank_core::domain::new_id();
     let tries: Vec<Identity> = (0..6)
-        .map(|_| identity("google", &subject, &shared::domain::new_id()))
+        .map(|_| identity("google", &subject, &think_tank_core::domain::new_id()))
         .collect();
     let results = futures::future::join_all(tries.iter().map(|i| store.link_identity(i))).await;
     let won = results.into_iter().filter(|r| *r.as_ref().unwrap()).count();
@@ -53,9 +53,9 @@ async fn an_identity_links_to_one_account_even_in_parallel(store: &dyn Store) {
 }
 
 async fn an_account_has_one_identity_per_provider(store: &dyn Store) {
-    let user = shared::domain::new_id();
-    let first = identity("google", &shared::domain::new_id(), &user);
-    let second = identity("google", &shared::domain::new_id(), &user);
+    let user = think_tank_core::domain::new_id();
+    let first = identity("google", &think_tank_core::domain::new_id(), &user);
+    let second = identity("google", &think_tank_core::domain::new_id(), &user);
     assert!(store.link_identity(&first).await.unwrap());
     assert!(!store.link_identity(&second).await.unwrap());
     assert_eq!(
@@ -65,8 +65,11 @@ async fn an_account_has_one_identity_per_provider(store: &dyn Store) {
 }
 
 async fn unlinking_frees_the_identity(store: &dyn Store) {
-    let (user, other) = (shared::domain::new_id(), shared::domain::new_id());
-    let subject = shared::domain::new_id();
+    let (user, other) = (
+        think_tank_core::domain::new_id(),
+        think_tank_core::domain::new_id(),
+    );
+    let subject = think_tank_core::domain::new_id();
     assert!(store
         .link_identity(&identity("google", &subject, &user))
         .await
@@ -90,9 +93,9 @@ async fn unlinking_frees_the_identity(store: &dyn Store) {
 }
 
 async fn the_last_way_to_sign_in_is_never_unlinked_even_by_parallel_unlinks(store: &dyn Store) {
-    let user = shared::domain::new_id();
+    let user = think_tank_core::domain::new_id();
     for provider in ["google", "gitlab"] {
-        let linked = identity(provider, &shared::domain::new_id(), &user);
+        let linked = identity(provider, &think_tank_core::domain::new_id(), &user);
         assert!(store.link_identity(&linked).await.unwrap());
     }
     let (a, b) = tokio::join!(

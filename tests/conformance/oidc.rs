@@ -8,9 +8,11 @@ use std::collections::HashMap;
 
 use serde_json::json;
 use shared::adapters::oidc::ConfiguredProviders;
-use shared::crypto::random_token;
-use shared::ports::{AuthorizationRequest, IdentityProviders, Redemption, VerifiedIdentity};
-use shared::settings::OidcProvider;
+use think_tank_core::crypto::random_token;
+use think_tank_core::ports::{
+    AuthorizationRequest, IdentityProviders, Redemption, VerifiedIdentity,
+};
+use think_tank_core::settings::OidcProvider;
 
 /// A loopback callback: the provider accepts it on any port (RFC 8252).
 const CALLBACK: &str = "http://127.0.0.1:4567/v1/auth/oidc/local/callback";

@@ -4,8 +4,8 @@
 use shared::adapters::aws::provision::create_email_queues;
 use shared::adapters::aws::SqsQueue;
 use shared::adapters::memory::MemoryQueue;
-use shared::email::{EmailJob, EmailKind};
-use shared::ports::{EmailQueue, Probe};
+use think_tank_core::email::{EmailJob, EmailKind};
+use think_tank_core::ports::{EmailQueue, Probe};
 
 fn job() -> EmailJob {
     EmailJob::new(

@@ -1,5 +1,5 @@
-use shared::domain::LiveJti;
-use shared::ports::Store;
+use think_tank_core::domain::LiveJti;
+use think_tank_core::ports::Store;
 
 use crate::conformance;
 use crate::support::{session, NOW};
@@ -14,12 +14,12 @@ conformance!(
 );
 
 async fn a_users_connections_are_found_at_once_and_forgotten_with_them(store: &dyn Store) {
-    let connection = |id: &str, user: &str| shared::domain::Connection {
+    let connection = |id: &str, user: &str| think_tank_core::domain::Connection {
         id: id.to_string(),
         session_id: "s1".into(),
         user_id: user.to_string(),
         user_name: "Ada".into(),
-        role: shared::domain::Role::Viewer,
+        role: think_tank_core::domain::Role::Viewer,
         expires_at: NOW + 7200,
     };
     store.put_connection(&connection("c1", "u1")).await.unwrap();

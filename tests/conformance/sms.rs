@@ -4,7 +4,7 @@
 use serde_json::Value;
 use shared::adapters::aws::SnsSender;
 use shared::adapters::outbox::OutboxSender;
-use shared::ports::SmsSender;
+use think_tank_core::ports::SmsSender;
 
 /// Every SMS moto's SNS accepted: (number, text).
 async fn sent_through_moto() -> Vec<(String, String)> {

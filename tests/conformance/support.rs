@@ -1,7 +1,7 @@
 use shared::adapters::aws::provision::create_table;
 use shared::adapters::aws::DynamoStore;
-use shared::clock::UnixSecs;
-use shared::domain::{new_id, PasswordHash, Role, Session, User, UserRecord};
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{new_id, PasswordHash, Role, Session, User, UserRecord};
 
 /// A fresh table in DynamoDB Local, or `None` when the emulators are not running.
 pub async fn dynamo_store() -> Option<DynamoStore> {
@@ -38,7 +38,7 @@ pub fn session(user_id: &str) -> Session {
         user_id: user_id.to_string(),
         refresh_hash: "hash-0".into(),
         rotated_hashes: vec![],
-        access_jtis: vec![shared::domain::LiveJti {
+        access_jtis: vec![think_tank_core::domain::LiveJti {
             jti: new_id(),
             expires_at: NOW + 900,
         }],

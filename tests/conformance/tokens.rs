@@ -1,6 +1,6 @@
-use shared::clock::UnixSecs;
-use shared::domain::{AuditEvent, AuditType, Email, LoginAttempts, Reservation};
-use shared::ports::Store;
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{AuditEvent, AuditType, Email, LoginAttempts, Reservation};
+use think_tank_core::ports::Store;
 
 use crate::conformance;
 use crate::support::NOW;
@@ -241,7 +241,7 @@ async fn rate_windows_count_hits_separately(store: &dyn Store) {
 
 fn event(user: Option<&str>, kind: AuditType) -> AuditEvent {
     AuditEvent {
-        id: shared::domain::new_id(),
+        id: think_tank_core::domain::new_id(),
         kind,
         user_id: user.map(str::to_string),
         ip_hash: Some("hash".into()),

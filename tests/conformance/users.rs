@@ -1,5 +1,5 @@
-use shared::domain::{Email, PasswordChange, PasswordHash, Role, UserChanges};
-use shared::ports::Store;
+use think_tank_core::domain::{Email, PasswordChange, PasswordHash, Role, UserChanges};
+use think_tank_core::ports::Store;
 
 use crate::conformance;
 use crate::support::user;

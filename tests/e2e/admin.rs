@@ -213,7 +213,7 @@ on_both_backends!(
         let path = format!("/v1/admin/users/{}/mfa", user.id);
         let res = api.send_as("DELETE", &path, &user.access_token, None).await;
         assert_eq!((res.status, res.code()), (403, "forbidden"));
-        let ghost = format!("/v1/admin/users/{}/mfa", shared::domain::new_id());
+        let ghost = format!("/v1/admin/users/{}/mfa", think_tank_core::domain::new_id());
         let res = api
             .send_as("DELETE", &ghost, &boss.access_token, None)
             .await;

@@ -3,8 +3,8 @@
 
 use e2e::{on_both_backends, Api, Resp, TestUser, ADMIN};
 use serde_json::{json, Value};
-use shared::auth::totp;
-use shared::clock::Clock;
+use think_tank_core::auth::totp;
+use think_tank_core::clock::Clock;
 
 /// A user with TOTP on: the seed and the backup codes they were shown.
 pub(crate) struct Enrolled {

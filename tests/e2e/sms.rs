@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use e2e::{on_both_backends, Api, Resp, TestUser};
 use serde_json::{json, Value};
-use shared::clock::Clock;
+use think_tank_core::clock::Clock;
 
 const US: &str = "+14155552671";
 const UK: &str = "+447400123456";

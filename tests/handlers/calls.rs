@@ -11,10 +11,11 @@ use shared::adapters::aws::DynamoStore;
 use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::memory::MemoryQueue;
 use shared::adapters::outbox::OutboxSender;
-use shared::clock::SystemClock;
 use shared::config::MissingSecrets;
-use shared::domain::Role;
-use shared::{App, Config};
+use shared::Config;
+use think_tank_core::clock::SystemClock;
+use think_tank_core::domain::Role;
+use think_tank_core::App;
 
 use e2e::recorder::Recorder;
 
@@ -78,7 +79,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     let Some((app, calls)) = counted_app().await else {
         return;
     };
-    let now = shared::clock::Clock::now_secs(&SystemClock);
+    let now = think_tank_core::clock::Clock::now_secs(&SystemClock);
     let token = app
         .tokens
         .issue("admin-1", "session-1", Role::Admin, now)
@@ -165,7 +166,7 @@ async fn me_makes_three_dynamodb_reads() {
     let Some((app, calls)) = counted_app().await else {
         return;
     };
-    let now = shared::clock::Clock::now_secs(&SystemClock);
+    let now = think_tank_core::clock::Clock::now_secs(&SystemClock);
     let token = app
         .tokens
         .issue("nobody", "session-1", Role::Viewer, now)

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use shared::clock::UnixSecs;
-use shared::clock::{Clock, SystemClock};
-use shared::domain::{Role, TaskStatus};
-use shared::ports::{RevocationStore, TaskStore};
-use shared::services::tasks::NewTask;
-use shared::App;
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::clock::{Clock, SystemClock};
+use think_tank_core::domain::{Role, TaskStatus};
+use think_tank_core::ports::{RevocationStore, TaskStore};
+use think_tank_core::services::tasks::NewTask;
+use think_tank_core::App;
 
 use crate::calls::event;
 use crate::fixtures::{body_json, request};
@@ -38,7 +38,7 @@ async fn task_reads_and_me_overlap_the_revocation_check() {
         .tokens
         .issue("admin-1", "session-1", Role::Admin, now)
         .unwrap();
-    let claim = shared::Claim::new(app.tokens.verify(&token.token, now).unwrap(), false);
+    let claim = think_tank_core::Claim::new(app.tokens.verify(&token.token, now).unwrap(), false);
     let caller = app.admit(claim).await.unwrap();
     let input = NewTask {
         title: "Overlap".into(),

@@ -1,7 +1,7 @@
 //! A second factor is asked for from the factor record itself, never from a
 //! flag copied onto the account that a failure or race could leave unwritten.
 
-use shared::domain::Email;
+use think_tank_core::domain::Email;
 
 use crate::fixtures::{app_with_clock, login_event, register_verified_event};
 

@@ -9,9 +9,10 @@ use std::time::Duration;
 use e2e::faults::Link;
 use shared::adapters::aws::provision::{create_email_queues, create_table};
 use shared::adapters::aws::AwsClients;
-use shared::clock::SystemClock;
 use shared::config::MissingSecrets;
-use shared::{App, Config};
+use shared::Config;
+use think_tank_core::clock::SystemClock;
+use think_tank_core::App;
 
 use crate::fixtures::{
     body_json, fixture_with, login_event, register_event, register_verified_event, request,

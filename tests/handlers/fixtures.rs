@@ -4,9 +4,10 @@ use std::sync::Arc;
 use aws_lambda_events::event::sqs::SqsEvent;
 use serde_json::Value;
 use shared::adapters::memory::MemoryQueue;
-use shared::clock::ManualClock;
 use shared::config::MissingSecrets;
-use shared::{App, Config};
+use shared::Config;
+use think_tank_core::clock::ManualClock;
+use think_tank_core::App;
 
 pub fn fixture(name: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -57,9 +58,9 @@ pub async fn register_verified_event(app: &Arc<App>, email: &str) -> u16 {
 
 /// Marks a registered account's address as proven (test setup).
 pub async fn mark_verified(app: &App, email: &str) {
-    let email = shared::domain::Email::parse(email).unwrap();
+    let email = think_tank_core::domain::Email::parse(email).unwrap();
     let record = app.store.user_by_email(&email).await.unwrap();
-    let changes = shared::domain::UserChanges {
+    let changes = think_tank_core::domain::UserChanges {
         email_verified: Some(true),
         ..Default::default()
     };

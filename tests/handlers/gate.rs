@@ -10,16 +10,17 @@ use async_trait::async_trait;
 use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::memory::{MemoryQueue, MemoryStore};
 use shared::adapters::outbox::OutboxSender;
-use shared::clock::SystemClock;
-use shared::clock::UnixSecs;
 use shared::config::MissingSecrets;
-use shared::domain::{
+use shared::Config;
+use think_tank_core::clock::SystemClock;
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{
     AuditEvent, Connection, Email, FileRecord, Identity, LiveJti, MfaRecord, Page, Reservation,
     Session, Task, TaskFilter, User, UserChanges, UserRecord,
 };
-use shared::error::{StoreError, StoreResult};
-use shared::ports::*;
-use shared::{App, Config};
+use think_tank_core::error::{StoreError, StoreResult};
+use think_tank_core::ports::*;
+use think_tank_core::App;
 use tokio::sync::Barrier;
 
 #[derive(Default)]

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use shared::clock::UnixMillis;
-use shared::domain::{AuditType, Identity, Role, User, UserRecord};
-use shared::services::security::ClientMeta;
-use shared::App;
+use think_tank_core::clock::UnixMillis;
+use think_tank_core::domain::{AuditType, Identity, Role, User, UserRecord};
+use think_tank_core::services::security::ClientMeta;
+use think_tank_core::App;
 
 use crate::fixtures::{app_with_clock, body_json, fixture, request};
 
@@ -17,7 +17,7 @@ pub(crate) async fn user_with(
     password_hash: &str,
     providers: &[&str],
 ) -> (String, String) {
-    let id = shared::domain::new_id();
+    let id = think_tank_core::domain::new_id();
     let record = UserRecord {
         user: User {
             id: id.clone(),
@@ -29,7 +29,7 @@ pub(crate) async fn user_with(
             created_at: app.clock.now_ms(),
         },
         password_hash: (!password_hash.is_empty())
-            .then(|| shared::domain::PasswordHash::new(password_hash.into())),
+            .then(|| think_tank_core::domain::PasswordHash::new(password_hash.into())),
         credential_generation: 0,
         kept_session: None,
     };
@@ -101,7 +101,7 @@ async fn the_last_way_to_sign_in_cannot_be_unlinked() {
 #[tokio::test]
 async fn an_account_with_a_password_can_unlink_its_only_identity_and_it_is_audited() {
     let (app, _) = app_with_clock();
-    let hash = shared::auth::password::hash("a long password here".to_string().into())
+    let hash = think_tank_core::auth::password::hash("a long password here".to_string().into())
         .await
         .unwrap();
     let (id, token) = user_with(&app, &hash, &["google"]).await;

@@ -136,7 +136,7 @@ fn authed(name: &str, token: &str, body: Option<serde_json::Value>) -> serde_jso
 
 #[tokio::test]
 async fn no_second_factor_secret_reaches_the_logs() {
-    use shared::auth::totp;
+    use think_tank_core::auth::totp;
 
     capture_logs();
     let h = Harness::new();

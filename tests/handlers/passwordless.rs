@@ -3,7 +3,7 @@
 //! owner set one.
 
 use serde_json::json;
-use shared::domain::AuditType;
+use think_tank_core::domain::AuditType;
 
 use crate::fixtures::{body_json, request, with_body, Harness};
 use crate::identities::user_with;
@@ -26,7 +26,7 @@ async fn a_password_login_to_an_account_without_one_fails_like_a_wrong_password(
     }
     let (_, body) = login(&h, &email, "anything at all").await;
     assert_eq!(body["code"], "invalid_credentials");
-    let now = shared::clock::Clock::now_secs(&*h.app.clock);
+    let now = think_tank_core::clock::Clock::now_secs(&*h.app.clock);
     let events = h
         .app
         .store

@@ -5,11 +5,12 @@
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use shared::clock::{Clock, ManualClock};
 use shared::config::MissingSecrets;
-use shared::error::StoreResult;
-use shared::ports::{Notifier, Push};
-use shared::{App, Claim, Config};
+use shared::Config;
+use think_tank_core::clock::{Clock, ManualClock};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{Notifier, Push};
+use think_tank_core::{App, Claim};
 
 use crate::fixtures::{login_event, register_verified_event};
 

@@ -1,9 +1,9 @@
 //! Sudo mode: a session counts as recently signed in for `REAUTH_SECONDS`
 //! after its login, and `reauthenticate` renews that on the same session.
 
-use shared::clock::Clock;
-use shared::services::security::ClientMeta;
-use shared::{ApiError, Claim};
+use think_tank_core::clock::Clock;
+use think_tank_core::services::security::ClientMeta;
+use think_tank_core::{ApiError, Claim};
 
 use crate::fixtures::{app_with_clock, login_event, register_verified_event, PASSWORD};
 

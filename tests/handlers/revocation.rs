@@ -4,14 +4,14 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use secrecy::SecretString;
-use shared::clock::{Clock, SystemClock};
-use shared::domain::Email;
-use shared::ports::RevocationStore;
-use shared::services::accounts::Registration;
-use shared::services::login::LoginInput;
-use shared::services::security::ClientMeta;
-use shared::services::sessions::{IssuedSession, MAX_LIVE_SESSIONS};
-use shared::{ApiError, App, Claim};
+use think_tank_core::clock::{Clock, SystemClock};
+use think_tank_core::domain::Email;
+use think_tank_core::ports::RevocationStore;
+use think_tank_core::services::accounts::Registration;
+use think_tank_core::services::login::LoginInput;
+use think_tank_core::services::security::ClientMeta;
+use think_tank_core::services::sessions::{IssuedSession, MAX_LIVE_SESSIONS};
+use think_tank_core::{ApiError, App, Claim};
 
 use crate::gate::{app_over, GateStore};
 

@@ -8,12 +8,13 @@ use serde_json::json;
 use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::memory::MemoryStore;
 use shared::adapters::outbox::OutboxSender;
-use shared::clock::ManualClock;
 use shared::config::MissingSecrets;
-use shared::email::EmailJob;
-use shared::error::{StoreError, StoreResult};
-use shared::ports::{EmailQueue, Probe};
-use shared::{App, Config};
+use shared::Config;
+use think_tank_core::clock::ManualClock;
+use think_tank_core::email::EmailJob;
+use think_tank_core::error::{StoreError, StoreResult};
+use think_tank_core::ports::{EmailQueue, Probe};
+use think_tank_core::App;
 
 use crate::calls::event;
 use crate::fixtures::{body_json, login_event, register_verified_event, request};

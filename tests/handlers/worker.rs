@@ -36,19 +36,19 @@ async fn a_redelivered_message_is_not_sent_twice() {
 async fn every_email_kind_is_delivered_with_text_and_html() {
     let h = Harness::new();
     let kinds = [
-        shared::email::EmailKind::VerifyEmail {
+        think_tank_core::email::EmailKind::VerifyEmail {
             name: "A".into(),
             token: "t1".into(),
         },
-        shared::email::EmailKind::PasswordReset {
+        think_tank_core::email::EmailKind::PasswordReset {
             name: "A".into(),
             token: "t2".into(),
         },
-        shared::email::EmailKind::AccountLocked {
+        think_tank_core::email::EmailKind::AccountLocked {
             name: "A".into(),
             locked_until: "2026-11-22T20:00:00Z".into(),
         },
-        shared::email::EmailKind::TaskAssigned {
+        think_tank_core::email::EmailKind::TaskAssigned {
             name: "A".into(),
             task_id: "x".into(),
             task_title: "Ship it".into(),
@@ -56,8 +56,8 @@ async fn every_email_kind_is_delivered_with_text_and_html() {
         },
     ];
     for kind in kinds {
-        let job = shared::email::EmailJob::new("a@example.com", kind);
-        shared::ports::EmailQueue::enqueue(h.queue.as_ref(), &job)
+        let job = think_tank_core::email::EmailJob::new("a@example.com", kind);
+        think_tank_core::ports::EmailQueue::enqueue(h.queue.as_ref(), &job)
             .await
             .unwrap();
     }
@@ -69,19 +69,19 @@ async fn every_email_kind_is_delivered_with_text_and_html() {
         .all(|m| m.contains("text/plain") && m.contains("text/html")));
 }
 
-fn queued(to: &str, kind: shared::email::EmailKind) -> shared::email::EmailJob {
-    shared::email::EmailJob::new(to, kind)
+fn queued(to: &str, kind: think_tank_core::email::EmailKind) -> think_tank_core::email::EmailJob {
+    think_tank_core::email::EmailJob::new(to, kind)
 }
 
 #[tokio::test]
 async fn a_job_the_mailer_can_never_send_is_dropped_not_retried() {
     let h = Harness::new();
-    let kind = shared::email::EmailKind::VerifyEmail {
+    let kind = think_tank_core::email::EmailKind::VerifyEmail {
         name: "Comma".into(),
         token: "t".into(),
     };
     let job = queued("a,b@example.com", kind);
-    shared::ports::EmailQueue::enqueue(h.queue.as_ref(), &job)
+    think_tank_core::ports::EmailQueue::enqueue(h.queue.as_ref(), &job)
         .await
         .unwrap();
     assert!(
@@ -94,14 +94,14 @@ async fn a_job_the_mailer_can_never_send_is_dropped_not_retried() {
 #[tokio::test]
 async fn hostile_names_and_huge_titles_are_sent_flattened_and_bounded() {
     let h = Harness::new();
-    let kind = shared::email::EmailKind::TaskAssigned {
+    let kind = think_tank_core::email::EmailKind::TaskAssigned {
         name: "Ada\r\nBcc: victim@example.com".into(),
         task_id: "t1".into(),
         task_title: format!("&\r\nBcc: victim@example.com {}", "&".repeat(5000)),
         assigned_by: "Bob".into(),
     };
     let job = queued("ada@example.com", kind);
-    shared::ports::EmailQueue::enqueue(h.queue.as_ref(), &job)
+    think_tank_core::ports::EmailQueue::enqueue(h.queue.as_ref(), &job)
         .await
         .unwrap();
     assert!(h.run_worker().await.is_empty());

@@ -8,9 +8,9 @@ use std::time::Duration;
 use http::HeaderMap;
 use serde_json::{json, Value};
 use shared::adapters::aws::provision::{create_bucket, create_email_queues, create_table};
-use shared::clock::ManualClock;
 use shared::config::{LocalConfig, MissingSecrets};
 use shared::Config;
+use think_tank_core::clock::ManualClock;
 
 use crate::emulators::{aws_clients_or_skip, unique_name};
 

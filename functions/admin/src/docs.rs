@@ -1,8 +1,8 @@
 //! The OpenAPI description of the administration routes.
 
 use serde_json::json;
-use shared::domain::{AuditEvent, User};
 use shared::openapi::Operation;
+use think_tank_core::domain::{AuditEvent, User};
 
 use crate::UserPatchBody;
 

@@ -9,12 +9,12 @@ use http::Response;
 use lambda_http::{Body, Request};
 use serde::Deserialize;
 use shared::auth::Gate;
-use shared::domain::Role;
 use shared::http::{endpoint, Reply};
 use shared::pagination::{page_request, Listing};
-use shared::rbac::Permission;
-use shared::services::admin::UserPatch;
-use shared::{ApiError, App};
+use think_tank_core::domain::Role;
+use think_tank_core::rbac::Permission;
+use think_tank_core::services::admin::UserPatch;
+use think_tank_core::{ApiError, App};
 
 shared::handlers! {
     USERS_LIST: "users-list" => users_list, uses [];
@@ -40,7 +40,7 @@ pub async fn users_list(app: Arc<App>, req: Request) -> Response<Body> {
 #[serde(deny_unknown_fields)]
 struct UserPatchBody {
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<shared::domain::Role>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<think_tank_core::domain::Role>))]
     role: Option<String>,
     #[serde(default)]
     locked: Option<bool>,

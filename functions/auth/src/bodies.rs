@@ -2,11 +2,11 @@
 
 use secrecy::SecretString;
 use serde::Deserialize;
-use shared::domain::Email;
-use shared::services::accounts::Registration;
-use shared::services::login::LoginInput;
-use shared::services::validate::Checks;
-use shared::ApiError;
+use think_tank_core::domain::Email;
+use think_tank_core::services::accounts::Registration;
+use think_tank_core::services::login::LoginInput;
+use think_tank_core::services::validate::Checks;
+use think_tank_core::ApiError;
 
 #[derive(Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -61,7 +61,7 @@ impl shared::http::body::RequestBody for LoginBody {
         let mut checks = Checks::default();
         let email = checks.email("email", &self.email);
         if self.password.is_empty()
-            || self.password.chars().count() > shared::auth::password::MAX_LEN
+            || self.password.chars().count() > think_tank_core::auth::password::MAX_LEN
         {
             checks.fail("password", "must be 1 to 128 characters");
         }

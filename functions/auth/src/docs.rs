@@ -2,8 +2,8 @@
 
 use serde_json::json;
 use shared::auth::signed_in::{TokenResponse, WebRefresh, WebSignIn};
-use shared::domain::{Profile, User};
 use shared::openapi::{text, Operation};
+use think_tank_core::domain::{Profile, User};
 
 use crate::bodies::*;
 use crate::replies::SessionList;
@@ -101,7 +101,7 @@ pub fn operations() -> Vec<Operation> {
             .empty(204, "Changed; every session is revoked.")
             .errors(&["invalid_token"]),
         Operation::new("jwks", "auth", "The public keys that verify access tokens")
-            .reply::<shared::tokens::Jwks>(200, "A JSON Web Key Set (RS256).")
+            .reply::<think_tank_core::tokens::Jwks>(200, "A JSON Web Key Set (RS256).")
             .header("Cache-Control", "`public, max-age=300`: the next key is published before it signs."),
     ]
 }

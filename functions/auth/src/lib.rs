@@ -12,11 +12,11 @@ use std::sync::Arc;
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use shared::auth::Gate;
-use shared::domain::AuditType;
 use shared::http::cookies;
 use shared::http::{endpoint, Ctx, Reply};
-use shared::services::validate::Checks;
-use shared::{ApiError, App};
+use think_tank_core::domain::AuditType;
+use think_tank_core::services::validate::Checks;
+use think_tank_core::{ApiError, App};
 
 use bodies::*;
 use replies::*;
@@ -133,7 +133,7 @@ pub async fn refresh(app: Arc<App>, req: Request) -> Response<Body> {
 
 /// The web refresh must carry a CSRF token bound to the refresh token's session.
 fn check_refresh_csrf(app: &App, ctx: &Ctx, raw_refresh: &str) -> Result<(), ApiError> {
-    let session_id = shared::auth::refresh::RefreshToken::parse(raw_refresh)
+    let session_id = think_tank_core::auth::refresh::RefreshToken::parse(raw_refresh)
         .ok_or(ApiError::Unauthorized)?
         .session_id;
     let header = ctx.header("x-csrf-token");

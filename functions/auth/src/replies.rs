@@ -3,10 +3,10 @@
 use http::StatusCode;
 use serde::Serialize;
 pub use shared::auth::signed_in::{web_session_reply, TokenResponse, WebBody};
-use shared::clock::{serde_rfc3339, UnixMillis};
-use shared::domain::{Session, User};
 use shared::http::cookies;
 use shared::http::Reply;
+use think_tank_core::clock::{serde_rfc3339, UnixMillis};
+use think_tank_core::domain::{Session, User};
 
 #[derive(Serialize)]
 pub struct UserEnvelope<'a> {

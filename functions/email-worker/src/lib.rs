@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use shared::wiring::Port;
-use shared::App;
+use think_tank_core::App;
 use tracing::Instrument;
 
 /// Besides the table (for its idempotency marks), it only sends mail and texts.

@@ -1,8 +1,8 @@
 //! The OpenAPI description of the file routes.
 
 use serde_json::json;
-use shared::domain::FileRecord;
 use shared::openapi::Operation;
+use think_tank_core::domain::FileRecord;
 
 use crate::{CreateBody, FileCreated, FileWithDownload};
 

@@ -9,14 +9,14 @@ use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::Deserialize;
 use shared::auth::Gate;
-use shared::clock::{serde_rfc3339, UnixMillis};
-use shared::domain::FileRecord;
 use shared::http::{endpoint, Ctx, Reply};
 use shared::pagination::{page_request, Listing};
-use shared::ports::UploadTicket;
-use shared::services::files::NewFile;
-use shared::services::validate::Checks;
-use shared::{ApiError, App};
+use think_tank_core::clock::{serde_rfc3339, UnixMillis};
+use think_tank_core::domain::FileRecord;
+use think_tank_core::ports::UploadTicket;
+use think_tank_core::services::files::NewFile;
+use think_tank_core::services::validate::Checks;
+use think_tank_core::{ApiError, App};
 
 shared::handlers! {
     FILES_CREATE: "files-create" => files_create, uses [Blobs];

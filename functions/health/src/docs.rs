@@ -1,7 +1,7 @@
 //! The OpenAPI description of the health and reference routes.
 
 use shared::openapi::Operation;
-use shared::services::health::Health;
+use think_tank_core::services::health::Health;
 
 pub fn operations() -> Vec<Operation> {
     vec![

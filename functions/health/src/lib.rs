@@ -8,7 +8,7 @@ use std::sync::Arc;
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use shared::http::{endpoint, Reply};
-use shared::App;
+use think_tank_core::App;
 
 shared::handlers! {
     HEALTH: "health" => health, uses [EmailQueue, Blobs];

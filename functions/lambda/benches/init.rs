@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use shared::adapters::aws::provision::{create_email_queues, create_table};
 use shared::adapters::aws::AwsClients;
 use shared::config::keys::SigningKey;
-use shared::crypto::{b64url_encode, random_bytes};
+use think_tank_core::crypto::{b64url_encode, random_bytes};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 use tokio::process::Command;

@@ -1,8 +1,8 @@
 //! The OpenAPI description of the second-factor and phone routes.
 
 use serde_json::json;
-use shared::domain::Profile;
 use shared::openapi::Operation;
+use think_tank_core::domain::Profile;
 
 use crate::{BackupCodes, CodeBody, DisableBody, PhoneBody, Setup};
 

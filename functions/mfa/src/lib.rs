@@ -11,7 +11,7 @@ use lambda_http::{Body, Request};
 use serde::{Deserialize, Serialize};
 use shared::auth::Gate;
 use shared::http::{endpoint, Reply};
-use shared::{ApiError, App};
+use think_tank_core::{ApiError, App};
 
 shared::handlers! {
     MFA_TOTP_SETUP: "mfa-totp-setup" => totp_setup, uses [];

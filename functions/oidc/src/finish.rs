@@ -3,11 +3,11 @@
 use http::header::LOCATION;
 use http::StatusCode;
 use shared::auth::signed_in::WebSession;
-use shared::clock::UnixSecs;
 use shared::http::cookies;
 use shared::http::Reply;
-use shared::services::oidc::FlowMode;
-use shared::services::oidc_callback::{CallbackOutcome, ProviderSignIn};
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::services::oidc::FlowMode;
+use think_tank_core::services::oidc_callback::{CallbackOutcome, ProviderSignIn};
 use url::form_urlencoded::Serializer;
 
 /// `303` to the app's redirect URI with the outcome in its query; web mode

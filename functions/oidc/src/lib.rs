@@ -16,11 +16,11 @@ use shared::auth::signed_in::TokenResponse;
 use shared::auth::Gate;
 use shared::http::cookies;
 use shared::http::{endpoint, Reply};
-use shared::services::identities::StartLink;
-use shared::services::oidc::{FlowMode, StartSignIn, FLOW_SECONDS};
-use shared::services::oidc_callback::Callback;
-use shared::services::validate::Checks;
-use shared::{ApiError, App};
+use think_tank_core::services::identities::StartLink;
+use think_tank_core::services::oidc::{FlowMode, StartSignIn, FLOW_SECONDS};
+use think_tank_core::services::oidc_callback::Callback;
+use think_tank_core::services::validate::Checks;
+use think_tank_core::{ApiError, App};
 
 shared::handlers! {
     OIDC_PROVIDERS: "oidc-providers" => providers, uses [];
@@ -35,7 +35,7 @@ shared::handlers! {
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct IdentityList<'a> {
-    items: &'a [shared::domain::Identity],
+    items: &'a [think_tank_core::domain::Identity],
 }
 
 #[derive(Serialize)]

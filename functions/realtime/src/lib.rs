@@ -10,8 +10,8 @@ use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use shared::auth::Gate;
 use shared::http::{endpoint, Ctx, Reply};
-use shared::services::realtime::TICKET_TTL_SECONDS;
-use shared::{ApiError, App};
+use think_tank_core::services::realtime::TICKET_TTL_SECONDS;
+use think_tank_core::{ApiError, App};
 
 shared::handlers! {
     REALTIME_TICKET: "realtime-ticket" => realtime_ticket, uses [];

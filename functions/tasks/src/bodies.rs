@@ -1,10 +1,10 @@
 //! Task request bodies: unknown fields refused, every field validated.
 
 use serde::{Deserialize, Deserializer};
-use shared::domain::TaskStatus;
-use shared::services::tasks::{NewTask, TaskChanges};
-use shared::services::validate::Checks;
-use shared::ApiError;
+use think_tank_core::domain::TaskStatus;
+use think_tank_core::services::tasks::{NewTask, TaskChanges};
+use think_tank_core::services::validate::Checks;
+use think_tank_core::ApiError;
 
 const TITLE_MAX: usize = 200;
 const DESCRIPTION_MAX: usize = 5000;
@@ -23,7 +23,7 @@ pub struct CreateBody {
     #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     description: Option<String>,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<shared::domain::TaskStatus>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<think_tank_core::domain::TaskStatus>))]
     status: Option<String>,
     #[serde(default)]
     assignee_id: Option<String>,
@@ -49,7 +49,7 @@ pub struct PatchBody {
     #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     description: Option<String>,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<shared::domain::TaskStatus>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<think_tank_core::domain::TaskStatus>))]
     status: Option<String>,
     #[serde(default, deserialize_with = "present")]
     assignee_id: Option<Option<String>>,

@@ -1,8 +1,8 @@
 //! The OpenAPI description of the task routes.
 
 use serde_json::json;
-use shared::domain::Task;
 use shared::openapi::Operation;
+use think_tank_core::domain::Task;
 
 use crate::bodies::{CreateBody, PatchBody};
 

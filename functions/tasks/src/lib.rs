@@ -11,11 +11,11 @@ use http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use shared::auth::Gate;
-use shared::domain::{Task, TaskFilter, TaskStatus};
 use shared::http::etag::{etag, versions};
 use shared::http::{endpoint, Ctx, Reply};
 use shared::pagination::{page_request, Listing};
-use shared::{ApiError, App};
+use think_tank_core::domain::{Task, TaskFilter, TaskStatus};
+use think_tank_core::{ApiError, App};
 
 use bodies::{CreateBody, PatchBody};
 

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::{SinkExt, StreamExt};
-use shared::clock::SystemClock;
 use shared::config::MissingSecrets;
 use shared::Config;
+use think_tank_core::clock::SystemClock;
 use tokio_tungstenite::tungstenite::Message;
 
 const CONNECTIONS: usize = 1000;

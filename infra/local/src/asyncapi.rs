@@ -5,8 +5,8 @@
 //! realtime tests check every message they receive against it.
 
 use serde_json::{json, Map, Value};
-use shared::domain::{FileRecord, Task};
 use shared::openapi::{component_ref, schemas_of};
+use think_tank_core::domain::{FileRecord, Task};
 use utoipa::ToSchema;
 
 /// The document as committed: pretty JSON.

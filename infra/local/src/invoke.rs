@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use aws_lambda_events::event::sqs::SqsEvent;
-use shared::App;
+use think_tank_core::App;
 
 use crate::template::{functions, TemplateFunction, TEMPLATE};
 

@@ -23,10 +23,11 @@ use shared::adapters::aws::{AwsClients, SqsQueue};
 use shared::adapters::local_blobs::LocalBlobs;
 use shared::adapters::local_sockets::LocalSockets;
 use shared::adapters::memory::MemoryQueue;
-use shared::clock::Clock;
 use shared::config::{Backend, LocalConfig};
 use shared::http::Handler;
-use shared::{App, Config};
+use shared::Config;
+use think_tank_core::clock::Clock;
+use think_tank_core::App;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 

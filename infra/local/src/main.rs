@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use shared::clock::SystemClock;
 use shared::config::{Backend, LocalConfig, MissingSecrets};
 use shared::Config;
+use think_tank_core::clock::SystemClock;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
 #[tokio::main]

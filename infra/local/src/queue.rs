@@ -9,7 +9,7 @@ use std::time::Duration;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use shared::adapters::aws::SqsQueue;
 use shared::adapters::memory::MemoryQueue;
-use shared::App;
+use think_tank_core::App;
 use tokio::sync::watch;
 
 pub const MAX_RECEIVES: u32 = 5;

@@ -13,10 +13,10 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use shared::adapters::local_blobs::{LocalBlobs, PATH_PREFIX};
-use shared::error::ApiError;
 use shared::http::endpoint::finish;
 use shared::http::{cors, reply};
-use shared::App;
+use think_tank_core::error::ApiError;
+use think_tank_core::App;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 

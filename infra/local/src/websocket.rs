@@ -21,7 +21,7 @@ use hyper_util::rt::TokioIo;
 use lambda_http::request::LambdaRequest;
 use shared::adapters::local_sockets::{LocalSockets, Outgoing};
 use shared::http::Handler;
-use shared::App;
+use think_tank_core::App;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
@@ -139,7 +139,7 @@ async fn handshake(
     else {
         return plain(StatusCode::BAD_REQUEST, "expected a WebSocket handshake");
     };
-    let connection_id = shared::crypto::random_token(12);
+    let connection_id = think_tank_core::crypto::random_token(12);
     let upgrade = hyper::upgrade::on(&mut req);
     let (parts, _) = req.into_parts();
     let connect = event("$connect", &connection_id, peer, Some(&parts), None);
@@ -241,11 +241,11 @@ async fn manage(sockets: &LocalSockets, req: Request<Incoming>, id: &str) -> Res
                 Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, ""),
             };
             let text = String::from_utf8_lossy(&body).into_owned();
-            let _ = shared::ports::Notifier::push(sockets, id, &text).await;
+            let _ = think_tank_core::ports::Notifier::push(sockets, id, &text).await;
             plain(StatusCode::OK, "")
         }
         http::Method::DELETE => {
-            let _ = shared::ports::Notifier::disconnect(sockets, id).await;
+            let _ = think_tank_core::ports::Notifier::disconnect(sockets, id).await;
             plain(StatusCode::NO_CONTENT, "")
         }
         http::Method::GET => plain(StatusCode::OK, r#"{"identity":{}}"#),

@@ -10,12 +10,12 @@ use anyhow::Context;
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
 
-use crate::clock::Clock;
-use crate::clock::UnixSecs;
 use crate::config::{Config, LocalConfig};
-use crate::crypto::{constant_time_eq, derive_key, hmac_b64};
-use crate::error::StoreResult;
-use crate::ports::{BlobStore, Probe, UploadTicket};
+use think_tank_core::clock::Clock;
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::crypto::{constant_time_eq, derive_key, hmac_b64};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{BlobStore, Probe, UploadTicket};
 
 pub const PATH_PREFIX: &str = "/_local/blobs/";
 
@@ -245,8 +245,8 @@ impl BlobStore for LocalBlobs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::ManualClock;
     use crate::config::MissingSecrets;
+    use think_tank_core::clock::ManualClock;
 
     fn blobs() -> (LocalBlobs, Arc<ManualClock>) {
         let clock = Arc::new(ManualClock::starting_now());

@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use tokio::sync::mpsc;
 
-use crate::error::StoreResult;
-use crate::ports::{Notifier, Push};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{Notifier, Push};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outgoing {

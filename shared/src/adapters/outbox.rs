@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use async_trait::async_trait;
 
-use crate::error::StoreResult;
-use crate::ports::{EmailSender, SmsSender};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{EmailSender, SmsSender};
 
 pub struct OutboxSender {
     dir: PathBuf,

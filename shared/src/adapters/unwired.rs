@@ -4,10 +4,10 @@
 
 use async_trait::async_trait;
 
-use crate::clock::UnixSecs;
-use crate::email::EmailJob;
-use crate::error::{StoreError, StoreResult};
-use crate::ports::{
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::email::EmailJob;
+use think_tank_core::error::{StoreError, StoreResult};
+use think_tank_core::ports::{
     AuthorizationRequest, BlobStore, EmailQueue, EmailSender, IdentityProviders, Notifier, Probe,
     Push, Redemption, SmsSender, UploadTicket, VerifiedIdentity,
 };

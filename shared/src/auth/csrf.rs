@@ -1,7 +1,7 @@
 //! Signed double-submit CSRF tokens: `nonce.HMAC(key, session_id, nonce)`,
 //! so a token minted for one session is worthless for another.
 
-use crate::crypto::{constant_time_eq, hmac_b64, random_token};
+use think_tank_core::crypto::{constant_time_eq, hmac_b64, random_token};
 
 pub fn issue(key: &[u8], session_id: &str) -> String {
     let nonce = random_token(16);

@@ -6,10 +6,10 @@
 use http::Method;
 
 use super::csrf;
-use crate::error::ApiError;
 use crate::http::cookies;
 use crate::http::Ctx;
-use crate::{App, Caller, Claim};
+use think_tank_core::error::ApiError;
+use think_tank_core::{App, Caller, Claim};
 
 fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)

@@ -12,12 +12,12 @@ use jsonwebtoken::{
     decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
 };
 
-use crate::clock::UnixSecs;
 use crate::config::keys::VerifyingKey;
 use crate::config::Config;
-use crate::crypto::b64url_encode;
-use crate::domain::Role;
-use crate::error::ApiError;
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::crypto::b64url_encode;
+use think_tank_core::domain::Role;
+use think_tank_core::error::ApiError;
 pub use think_tank_core::tokens::{accepted_until, Claims, IssuedToken, LEEWAY_SECONDS};
 use think_tank_core::tokens::{AccessTokens, Jwk, Jwks};
 
@@ -285,7 +285,7 @@ mod tests {
         let k = keys();
         let t = k.issue("u1", "s1", Role::Viewer, NOW).unwrap();
         let parts: Vec<&str> = t.token.split('.').collect();
-        let forged = String::from_utf8(crate::crypto::b64url_decode(parts[1]).unwrap())
+        let forged = String::from_utf8(think_tank_core::crypto::b64url_decode(parts[1]).unwrap())
             .unwrap()
             .replace("viewer", "admin");
         let token = format!(

@@ -1,5 +1,5 @@
 //! Authentication at the edge: JWT keys, CSRF, cookies and the gate that turns
-//! a request into a [`crate::Claim`] or a [`crate::Caller`].
+//! a request into a [`think_tank_core::Claim`] or a [`think_tank_core::Caller`].
 
 pub mod csrf;
 pub mod gate;
@@ -7,4 +7,3 @@ pub mod jwt;
 pub mod signed_in;
 
 pub use gate::Gate;
-pub use think_tank_core::auth::{backup_codes, password, refresh, sealed, totp};

@@ -5,12 +5,12 @@
 use serde::Serialize;
 
 use super::csrf;
-use crate::clock::UnixSecs;
-use crate::domain::User;
 use crate::http::cookies::{self, WebCookies};
 use crate::http::Reply;
-use crate::services::sessions::IssuedSession;
-use crate::ApiError;
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::User;
+use think_tank_core::services::sessions::IssuedSession;
+use think_tank_core::ApiError;
 
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -2,8 +2,8 @@
 //! `EMAIL_BACKGROUND_COLOR`, `EMAIL_SUPPORT_ADDRESS`.
 
 use super::{invalid, ConfigError, Reader};
-use crate::domain::Email;
-use crate::email::Brand;
+use think_tank_core::domain::Email;
+use think_tank_core::email::Brand;
 
 const MAX_PRODUCT_NAME_CHARS: usize = 60;
 

@@ -12,7 +12,7 @@ use aws_lc_rs::signature::KeyPair as _;
 use jsonwebtoken::EncodingKey;
 use secrecy::{ExposeSecret, SecretSlice};
 
-use crate::crypto::{b64url_decode, b64url_encode};
+use think_tank_core::crypto::{b64url_decode, b64url_encode};
 
 /// Smaller moduli are refused.
 pub const MIN_MODULUS_BITS: usize = 2048;

@@ -17,10 +17,10 @@ use std::collections::HashMap;
 
 use secrecy::{SecretSlice, SecretString};
 
-use crate::crypto::{b64url_decode, random_bytes};
-use crate::domain::{is_known_region, Email, Role};
-use crate::settings::Settings;
 use keys::{SigningKey, VerifyingKey};
+use think_tank_core::crypto::{b64url_decode, random_bytes};
+use think_tank_core::domain::{is_known_region, Email, Role};
+use think_tank_core::settings::Settings;
 
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {var}: {message}")]

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::settings::OidcProvider;
+use think_tank_core::settings::OidcProvider;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

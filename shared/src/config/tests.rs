@@ -66,7 +66,10 @@ fn emails_take_the_configured_brand() {
     );
     assert_eq!(brand.support_address.as_deref(), Some("help@acme.example"));
     let plain = Config::from_map(&vars(&[]), MissingSecrets::GenerateEphemeral).unwrap();
-    assert_eq!(plain.settings.brand, crate::email::Brand::default());
+    assert_eq!(
+        plain.settings.brand,
+        think_tank_core::email::Brand::default()
+    );
 }
 
 #[test]

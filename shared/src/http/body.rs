@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_path_to_error::Path;
 
 use super::Ctx;
-use crate::error::{ApiError, FieldError};
+use think_tank_core::error::{ApiError, FieldError};
 
 /// A request body: parsed by serde, then checked (lengths, formats,
 /// allowed values) into what the use case takes. A body whose types say
@@ -24,7 +24,7 @@ macro_rules! typed_bodies {
         $(
             impl $crate::http::body::RequestBody for $body {
                 type Valid = Self;
-                fn validate(self) -> Result<Self, $crate::ApiError> {
+                fn validate(self) -> Result<Self, ::think_tank_core::ApiError> {
                     Ok(self)
                 }
             }

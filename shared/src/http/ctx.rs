@@ -3,7 +3,7 @@ use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
-use crate::error::ApiError;
+use think_tank_core::error::ApiError;
 
 /// Longer than any id the API hands out.
 pub const MAX_ID_LEN: usize = 64;
@@ -132,8 +132,11 @@ impl Ctx {
 impl Ctx {
     /// What the security events keep of this request: a keyed hash of the
     /// source IP, never the address, and the user agent.
-    pub fn client_meta(&self, app: &crate::App) -> crate::services::security::ClientMeta {
-        crate::services::security::ClientMeta {
+    pub fn client_meta(
+        &self,
+        app: &think_tank_core::App,
+    ) -> think_tank_core::services::security::ClientMeta {
+        think_tank_core::services::security::ClientMeta {
             ip_hash: self.source_ip.as_deref().map(|ip| app.ip_hash(ip)),
             user_agent: self.user_agent.clone(),
         }

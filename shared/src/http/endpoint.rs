@@ -10,8 +10,8 @@ use tracing::Instrument;
 
 use super::reply::{problem, Reply};
 use super::{cors, Ctx, MAX_BODY_BYTES};
-use crate::error::ApiError;
-use crate::settings::Settings;
+use think_tank_core::error::ApiError;
+use think_tank_core::settings::Settings;
 
 const SECURITY_HEADERS: [(&str, &str); 4] = [
     (

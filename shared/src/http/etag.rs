@@ -1,6 +1,6 @@
 //! Task versions as HTTP entity tags: `"<version>"`, weak or strong alike.
 
-use crate::domain::{Task, Versions};
+use think_tank_core::domain::{Task, Versions};
 
 pub fn etag(task: &Task) -> String {
     format!("\"{}\"", task.version)

@@ -18,6 +18,6 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// A handler as the local gateway links it: the same function a Lambda `main` runs.
 pub type Handler = fn(
-    std::sync::Arc<crate::App>,
+    std::sync::Arc<think_tank_core::App>,
     lambda_http::Request,
 ) -> futures::future::BoxFuture<'static, http::Response<lambda_http::Body>>;

@@ -1,7 +1,7 @@
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde::Serialize;
 
-use crate::error::ApiError;
+use think_tank_core::error::ApiError;
 
 /// A handler's answer before the shared headers are added.
 pub struct Reply {
@@ -66,7 +66,7 @@ struct Problem<'a> {
     code: &'a str,
     request_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<&'a [crate::error::FieldError]>,
+    errors: Option<&'a [think_tank_core::error::FieldError]>,
     #[serde(flatten)]
     extra: serde_json::Map<String, serde_json::Value>,
 }

@@ -2,7 +2,7 @@
 
 use http::StatusCode;
 
-use crate::error::ApiError;
+use think_tank_core::error::ApiError;
 
 pub fn status(err: &ApiError) -> StatusCode {
     use ApiError::*;
@@ -35,7 +35,7 @@ pub fn status(err: &ApiError) -> StatusCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::StoreError;
+    use think_tank_core::error::StoreError;
 
     #[test]
     fn every_code_maps_to_its_documented_status() {

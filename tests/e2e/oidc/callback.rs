@@ -2,8 +2,8 @@
 //! to, and what they get there.
 
 use e2e::TestUser;
-use shared::auth::totp;
-use shared::clock::Clock;
+use think_tank_core::auth::totp;
+use think_tank_core::clock::Clock;
 
 use super::flows::*;
 use super::*;

@@ -4,8 +4,8 @@
 //! it, and never before the lockout and second factor have been checked.
 
 use e2e::{TestUser, ADMIN_EMAIL};
-use shared::auth::totp;
-use shared::clock::Clock;
+use think_tank_core::auth::totp;
+use think_tank_core::clock::Clock;
 
 use super::flows::*;
 use super::*;

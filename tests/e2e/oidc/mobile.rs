@@ -3,7 +3,7 @@
 
 use super::flows::*;
 use super::*;
-use shared::clock::Clock;
+use think_tank_core::clock::Clock;
 
 /// A mobile sign-in as someone new, up to the login code.
 async fn login_code(api: &Api) -> String {
@@ -90,7 +90,7 @@ with_provider!(
         );
         let res = redeem(&api, &query["code"], VERIFIER).await;
         assert_eq!((res.status, res.code()), (401, "mfa_required"));
-        let code = shared::auth::totp::code_at(&seed, api.clock.now_secs()).unwrap();
+        let code = think_tank_core::auth::totp::code_at(&seed, api.clock.now_secs()).unwrap();
         let body = json!({ "mfa_token": res.body["mfa_token"], "code": code });
         let done = api.post("/v1/auth/login/mfa", body).await;
         assert_eq!(done.status, 200, "{}", done.body);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use e2e::{on_both_backends, Api, TestUser, ADMIN_EMAIL};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use shared::domain::{Connection, Role};
+use think_tank_core::domain::{Connection, Role};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
@@ -252,7 +252,7 @@ on_both_backends!(
     ROLES,
     |api| {
         let boss = api.admin().await;
-        let now = shared::clock::Clock::now_secs(api.clock.as_ref());
+        let now = think_tank_core::clock::Clock::now_secs(api.clock.as_ref());
         let stale = Connection {
             id: "stale-connection".into(),
             user_id: boss.id.clone(),

@@ -1,8 +1,8 @@
 //! The story's second factors: TOTP, backup codes, a phone and SMS codes.
 
 use serde_json::json;
-use shared::auth::totp;
-use shared::clock::{Clock, SystemClock};
+use think_tank_core::auth::totp;
+use think_tank_core::clock::{Clock, SystemClock};
 
 use super::paths::{self, open_socket};
 use super::registered;

@@ -9,9 +9,11 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use shared::adapters::aws::SnsSender;
 use shared::adapters::outbox::OutboxSender;
-use shared::clock::UnixSecs;
-use shared::error::StoreResult;
-use shared::ports::{BlobStore, EmailSender, Notifier, Probe, Push, SmsSender, UploadTicket};
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{
+    BlobStore, EmailSender, Notifier, Probe, Push, SmsSender, UploadTicket,
+};
 
 use super::policy::Permission;
 

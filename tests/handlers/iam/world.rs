@@ -10,13 +10,14 @@ use serde_json::Value;
 use shared::adapters::aws::provision::{create_bucket, create_email_queues, create_table};
 use shared::adapters::aws::{AwsClients, DynamoStore, SnsSender, SqsQueue};
 use shared::adapters::outbox::OutboxSender;
-use shared::clock::SystemClock;
 use shared::config::keys::SigningKey;
 use shared::config::MissingSecrets;
-use shared::crypto::{b64url_encode, random_bytes};
 use shared::wiring::Route;
 use shared::wiring::{on_aws_for, Port};
-use shared::{App, Config};
+use shared::Config;
+use think_tank_core::clock::SystemClock;
+use think_tank_core::crypto::{b64url_encode, random_bytes};
+use think_tank_core::App;
 
 use e2e::recorder::{Call, Recorder};
 
@@ -246,7 +247,7 @@ impl World {
     /// Gives the user an active TOTP seed and backup codes, outside any
     /// function (no route enables them yet), so a reset has them to delete.
     pub async fn seed_second_factors(&self, user_id: &str) {
-        use shared::ports::MfaStore;
+        use think_tank_core::ports::MfaStore;
         let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
         store.set_pending_totp(user_id, "sealed").await.unwrap();
         store.activate_totp(user_id, 1).await.unwrap();
@@ -257,21 +258,21 @@ impl World {
     /// Links a `local` provider identity to the user, outside any function
     /// (the provider callback that links them is still to come).
     pub async fn seed_identity(&self, user_id: &str) {
-        use shared::ports::IdentityStore;
+        use think_tank_core::ports::IdentityStore;
         let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
-        let identity = shared::domain::Identity {
+        let identity = think_tank_core::domain::Identity {
             provider: "local".into(),
             subject: format!("sub-{user_id}"),
             user_id: user_id.into(),
             email: "iam-oidc@example.com".into(),
-            linked_at: shared::clock::UnixMillis(1_800_000_000_000),
+            linked_at: think_tank_core::clock::UnixMillis(1_800_000_000_000),
         };
         assert!(store.link_identity(&identity).await.unwrap());
     }
 
     /// Revokes a session outside any function, leaving its sockets open.
     pub async fn revoke_session(&self, user_id: &str, session_id: &str) {
-        use shared::ports::SessionStore;
+        use think_tank_core::ports::SessionStore;
         let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
         store.revoke_session(user_id, session_id).await.unwrap();
     }

@@ -22,7 +22,7 @@ use aws_runtime::retries::classifiers::{THROTTLING_ERRORS, TRANSIENT_ERRORS};
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
-use crate::error::StoreError;
+use think_tank_core::error::StoreError;
 
 /// The SDK configuration and the service clients built from it. A client is
 /// built on first use, so a function pays only for the services its ports

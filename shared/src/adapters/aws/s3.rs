@@ -17,9 +17,9 @@ use base64::Engine;
 use time::OffsetDateTime;
 
 use super::sdk_error;
-use crate::clock::UnixSecs;
-use crate::error::StoreResult;
-use crate::ports::{BlobStore, Probe, UploadTicket};
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{BlobStore, Probe, UploadTicket};
 
 pub struct S3Blobs {
     client: aws_sdk_s3::Client,

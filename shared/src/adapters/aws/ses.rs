@@ -3,8 +3,8 @@ use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{EmailContent, RawMessage};
 
 use super::sdk_error;
-use crate::error::StoreResult;
-use crate::ports::EmailSender;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::EmailSender;
 
 pub struct SesSender {
     client: aws_sdk_sesv2::Client,

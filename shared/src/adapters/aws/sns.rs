@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use aws_sdk_sns::types::MessageAttributeValue;
 
 use super::sdk_error;
-use crate::error::StoreResult;
-use crate::ports::SmsSender;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::SmsSender;
 
 pub struct SnsSender {
     client: aws_sdk_sns::Client,

@@ -5,9 +5,9 @@ use async_trait::async_trait;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 
 use super::sdk_error;
-use crate::email::EmailJob;
-use crate::error::StoreResult;
-use crate::ports::{EmailQueue, Probe};
+use think_tank_core::email::EmailJob;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{EmailQueue, Probe};
 
 pub struct SqsQueue {
     client: aws_sdk_sqs::Client,

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use aws_sdk_apigatewaymanagement::primitives::Blob;
 
 use super::sdk_error;
-use crate::error::StoreResult;
-use crate::ports::{Notifier, Push};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{Notifier, Push};
 
 pub struct ApiGatewayNotifier {
     client: aws_sdk_apigatewaymanagement::Client,

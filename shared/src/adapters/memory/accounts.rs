@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 
 use super::{lock, page_desc, MemoryStore};
-use crate::clock::UnixSecs;
-use crate::domain::{
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{
     AuditEvent, Email, LiveJti, LoginAttempts, Page, PasswordChange, Reservation, Session, User,
     UserChanges, UserRecord,
 };
-use crate::error::StoreResult;
-use crate::ports::{
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{
     AttemptStore, AuditStore, OneTimeStore, RateLimitStore, RevocationStore, SessionStore,
     UserStore,
 };

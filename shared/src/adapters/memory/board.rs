@@ -3,10 +3,10 @@
 use async_trait::async_trait;
 
 use super::{lock, page_desc, MemoryStore};
-use crate::clock::UnixSecs;
-use crate::domain::{Connection, FileRecord, FileStatus, Page, Task, TaskFilter};
-use crate::error::StoreResult;
-use crate::ports::{ConnectionStore, FileStore, Probe, TaskStore};
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{Connection, FileRecord, FileStatus, Page, Task, TaskFilter};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{ConnectionStore, FileStore, Probe, TaskStore};
 
 #[async_trait]
 impl TaskStore for MemoryStore {

@@ -3,9 +3,9 @@
 use async_trait::async_trait;
 
 use super::{lock, MemoryStore};
-use crate::domain::Identity;
-use crate::error::StoreResult;
-use crate::ports::{IdentityStore, Unlink};
+use think_tank_core::domain::Identity;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{IdentityStore, Unlink};
 
 #[async_trait]
 impl IdentityStore for MemoryStore {

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 
 use super::{lock, MemoryStore};
-use crate::domain::MfaRecord;
-use crate::error::StoreResult;
-use crate::ports::MfaStore;
+use think_tank_core::domain::MfaRecord;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::MfaStore;
 
 #[derive(Default)]
 pub(super) struct Factors {

@@ -12,8 +12,8 @@ pub use queue::{MemoryQueue, QueuedMessage};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
-use crate::clock::UnixSecs;
-use crate::domain::{
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{
     AuditEvent, Connection, FileRecord, Identity, LoginAttempts, Page, Session, Task, UserRecord,
 };
 

@@ -6,9 +6,9 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::lock;
-use crate::email::EmailJob;
-use crate::error::StoreResult;
-use crate::ports::{EmailQueue, Probe};
+use think_tank_core::email::EmailJob;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{EmailQueue, Probe};
 
 /// An SQS-like queue: receives hide messages until acked or released, and a
 /// message received `max_receives` times goes to the dead-letter list.

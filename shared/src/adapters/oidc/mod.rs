@@ -18,9 +18,11 @@ use openidconnect::{
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::RwLock;
 
-use crate::error::{StoreError, StoreResult};
-use crate::ports::{AuthorizationRequest, IdentityProviders, Redemption, VerifiedIdentity};
-use crate::settings::OidcProvider;
+use think_tank_core::error::{StoreError, StoreResult};
+use think_tank_core::ports::{
+    AuthorizationRequest, IdentityProviders, Redemption, VerifiedIdentity,
+};
+use think_tank_core::settings::OidcProvider;
 
 pub struct ConfiguredProviders {
     providers: Vec<OidcProvider>,

@@ -8,10 +8,10 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use super::item::*;
 use super::keys::{self, TTL};
 use super::{sdk_error, DynamoStore};
-use crate::clock::UnixSecs;
-use crate::domain::{Email, LoginAttempts, Reservation};
-use crate::error::StoreResult;
-use crate::ports::AttemptStore;
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{Email, LoginAttempts, Reservation};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::AttemptStore;
 
 /// Lost races on the reset path before answering `Exhausted` (never an error).
 const RESET_ROUNDS: usize = 4;

@@ -6,10 +6,10 @@ use async_trait::async_trait;
 use super::item::*;
 use super::keys::{self, GSI1, TTL};
 use super::{start_after, DynamoStore};
-use crate::clock::UnixSecs;
-use crate::domain::{AuditEvent, AuditType, Page};
-use crate::error::StoreResult;
-use crate::ports::AuditStore;
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{AuditEvent, AuditType, Page};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::AuditStore;
 
 fn audit_to_item(e: &AuditEvent, expires_at: UnixSecs) -> Item {
     let mut item = key(keys::audit_pk(e.user_id.as_deref()), e.id.clone());

@@ -9,10 +9,10 @@ use async_trait::async_trait;
 use super::item::*;
 use super::keys::{self, Index, GSI1, TTL};
 use super::DynamoStore;
-use crate::clock::UnixSecs;
-use crate::domain::{Connection, Role};
-use crate::error::StoreResult;
-use crate::ports::ConnectionStore;
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{Connection, Role};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::ConnectionStore;
 
 fn from_item(item: &Item) -> anyhow::Result<Connection> {
     let role = require_s(item, "role")?;

@@ -8,10 +8,10 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use super::item::*;
 use super::keys::{self, GSI3, TTL};
 use super::{index_sk, start_after, DynamoStore};
-use crate::clock::UnixSecs;
-use crate::domain::{FileRecord, FileStatus, Page};
-use crate::error::StoreResult;
-use crate::ports::FileStore;
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{FileRecord, FileStatus, Page};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::FileStore;
 
 fn file_to_item(f: &FileRecord) -> Item {
     let mut item = keys::file(&f.id);

@@ -12,9 +12,9 @@ use super::item::*;
 use super::keys;
 use super::users::is_taken;
 use super::{sdk_error, DynamoStore};
-use crate::domain::Identity;
-use crate::error::StoreResult;
-use crate::ports::{IdentityStore, Unlink};
+use think_tank_core::domain::Identity;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{IdentityStore, Unlink};
 
 fn identity_from(item: &Item) -> anyhow::Result<Identity> {
     Ok(Identity {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::clock::UnixSecs;
+use think_tank_core::clock::UnixSecs;
 
 pub type Item = HashMap<String, AttributeValue>;
 

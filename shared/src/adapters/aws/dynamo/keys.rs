@@ -2,8 +2,8 @@
 //! No other module spells a `pk`, `sk` or index partition.
 
 use super::item::{key, s, Item};
-use crate::clock::UnixSecs;
-use crate::domain::{Email, TaskStatus};
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{Email, TaskStatus};
 
 /// The numeric expiry attribute DynamoDB's TTL watches (seconds since the epoch).
 pub const TTL: &str = "ttl";

@@ -8,9 +8,9 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use super::item::*;
 use super::keys;
 use super::{sdk_error, DynamoStore};
-use crate::domain::MfaRecord;
-use crate::error::StoreResult;
-use crate::ports::MfaStore;
+use think_tank_core::domain::MfaRecord;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::MfaStore;
 
 impl DynamoStore {
     /// The hashes of the user's backup codes.

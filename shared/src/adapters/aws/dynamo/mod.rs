@@ -24,10 +24,10 @@ use aws_sdk_dynamodb::Client;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 use super::{is_lost_condition, sdk_error};
-use crate::error::StoreResult;
-use crate::ports::Probe;
 use item::{get_s, key, Item};
 use keys::Index;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::Probe;
 
 pub struct DynamoStore {
     client: Client,

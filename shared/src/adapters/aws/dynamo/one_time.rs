@@ -8,9 +8,9 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use super::item::*;
 use super::keys::{self, TTL};
 use super::{sdk_error, DynamoStore};
-use crate::clock::UnixSecs;
-use crate::error::StoreResult;
-use crate::ports::{OneTimeStore, RateLimitStore};
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{OneTimeStore, RateLimitStore};
 
 #[async_trait]
 impl OneTimeStore for DynamoStore {

@@ -15,8 +15,8 @@ use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use super::item::{get_s, s, Item};
 use super::keys::TTL;
 use super::{unless_lost, DynamoStore};
-use crate::domain::new_id;
-use crate::error::StoreResult;
+use think_tank_core::domain::new_id;
+use think_tank_core::error::StoreResult;
 
 const WRITE_ID: &str = "write_id";
 

@@ -8,10 +8,10 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use super::item::*;
 use super::keys::{self, TTL};
 use super::DynamoStore;
-use crate::clock::UnixSecs;
-use crate::domain::{LiveJti, Session};
-use crate::error::StoreResult;
-use crate::ports::{RevocationStore, SessionStore};
+use think_tank_core::clock::UnixSecs;
+use think_tank_core::domain::{LiveJti, Session};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::{RevocationStore, SessionStore};
 
 fn session_to_item(sn: &Session) -> Item {
     let mut item = keys::session(&sn.user_id, &sn.id);

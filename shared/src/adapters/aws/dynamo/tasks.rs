@@ -7,9 +7,9 @@ use async_trait::async_trait;
 use super::item::*;
 use super::keys::{self, Index, GSI1, GSI2, GSI3};
 use super::{index_sk, start_after, DynamoStore};
-use crate::domain::{Page, Task, TaskFilter, TaskStatus};
-use crate::error::StoreResult;
-use crate::ports::TaskStore;
+use think_tank_core::domain::{Page, Task, TaskFilter, TaskStatus};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::TaskStore;
 
 /// The index that serves a filter, its partition, and any status left to filter on.
 fn index_for(filter: &TaskFilter) -> (Index, String, Option<TaskStatus>) {

@@ -9,11 +9,11 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteIte
 use super::item::*;
 use super::keys::{self, GSI1};
 use super::{index_sk, sdk_error, start_after, unless_lost, DynamoStore};
-use crate::domain::{
+use think_tank_core::domain::{
     Email, Page, PasswordChange, PasswordHash, Role, User, UserChanges, UserRecord,
 };
-use crate::error::StoreResult;
-use crate::ports::UserStore;
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::UserStore;
 
 fn user_to_item(r: &UserRecord) -> Item {
     let u = &r.user;
