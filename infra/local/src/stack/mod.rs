@@ -38,6 +38,79 @@ pub struct Function {
     pub grants: &'static [Grant],
 }
 
+impl Function {
+    /// A route of the HTTP API; the description is its method and path.
+    pub const fn http(
+        id: &'static str,
+        name: &'static str,
+        method: &'static str,
+        path: &'static str,
+        grants: &'static [Grant],
+    ) -> Self {
+        Self::new(id, name, Event::Http(method, path), None, grants)
+    }
+
+    /// A route of the WebSocket API.
+    pub const fn websocket(
+        id: &'static str,
+        name: &'static str,
+        description: &'static str,
+        grants: &'static [Grant],
+    ) -> Self {
+        Self::new(id, name, Event::WebSocket, Some(description), grants)
+    }
+
+    /// The consumer of the email queue.
+    pub const fn email_worker(
+        id: &'static str,
+        name: &'static str,
+        description: &'static str,
+        grants: &'static [Grant],
+    ) -> Self {
+        Self::new(id, name, Event::EmailQueue, Some(description), grants)
+    }
+
+    const fn new(
+        id: &'static str,
+        name: &'static str,
+        event: Event,
+        description: Option<&'static str>,
+        grants: &'static [Grant],
+    ) -> Self {
+        Self {
+            id,
+            name,
+            event,
+            description,
+            memory: None,
+            timeout: None,
+            secrets: &[],
+            grants,
+        }
+    }
+
+    /// Secrets it reads beyond `SECRETS_ARN`.
+    pub const fn secrets(self, secrets: &'static [Secret]) -> Self {
+        Self { secrets, ..self }
+    }
+
+    /// Megabytes, and why.
+    pub const fn memory(self, memory: (u32, &'static str)) -> Self {
+        Self {
+            memory: Some(memory),
+            ..self
+        }
+    }
+
+    /// Seconds, and why.
+    pub const fn timeout(self, timeout: (u32, &'static str)) -> Self {
+        Self {
+            timeout: Some(timeout),
+            ..self
+        }
+    }
+}
+
 /// What invokes the function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {

@@ -6,7 +6,7 @@ use super::{Action, Event, Function, Grant, Index, ObjectAction, Prefix, Secret}
 
 const HEADER: &str = "\
 # Generated from infra/template/skeleton.yaml and the route table
-# (infra/local/src/stack/functions.rs): edit those, then run
+# (infra/local/src/stack/functions/): edit those, then run
 # `UPDATE_TEMPLATE=1 cargo test -p local --test stack` to rewrite this file.
 ";
 

@@ -2,236 +2,177 @@
 
 use super::ARGON2_MEMORY;
 use crate::stack::Action::*;
-use crate::stack::Event::Http;
 use crate::stack::Function;
 use crate::stack::Grant::*;
 use crate::stack::Index::Table;
 use crate::stack::Secret::*;
 
 pub const FUNCTIONS: &[Function] = &[
-    Function {
-        id: "Register",
-        name: "register",
-        event: Http("POST", "/v1/auth/register"),
-        description: None,
-        memory: Some(ARGON2_MEMORY),
-        timeout: None,
-        secrets: &[],
-        grants: &[HealthItem, Items(&[PutItem, UpdateItem]), QueueEmail],
-    },
-    Function {
-        id: "Login",
-        name: "login",
-        event: Http("POST", "/v1/auth/login"),
-        description: None,
-        memory: Some(ARGON2_MEMORY),
-        timeout: None,
-        secrets: &[SigningKey],
-        grants: &[
+    Function::http(
+        "Register",
+        "register",
+        "POST",
+        "/v1/auth/register",
+        &[HealthItem, Items(&[PutItem, UpdateItem]), QueueEmail],
+    )
+    .memory(ARGON2_MEMORY),
+    Function::http(
+        "Login",
+        "login",
+        "POST",
+        "/v1/auth/login",
+        &[
             Items(&[DeleteItem, GetItem, PutItem, Query, UpdateItem]),
             QueueEmail,
             CloseSockets,
         ],
-    },
-    Function {
-        id: "LoginWeb",
-        name: "login-web",
-        event: Http("POST", "/v1/auth/login/web"),
-        description: None,
-        memory: Some(ARGON2_MEMORY),
-        timeout: None,
-        secrets: &[SigningKey],
-        grants: &[
+    )
+    .secrets(&[SigningKey])
+    .memory(ARGON2_MEMORY),
+    Function::http(
+        "LoginWeb",
+        "login-web",
+        "POST",
+        "/v1/auth/login/web",
+        &[
             Items(&[DeleteItem, GetItem, PutItem, Query, UpdateItem]),
             QueueEmail,
             CloseSockets,
         ],
-    },
-    Function {
-        id: "Refresh",
-        name: "refresh",
-        event: Http("POST", "/v1/auth/refresh"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[SigningKey],
-        grants: &[
+    )
+    .secrets(&[SigningKey])
+    .memory(ARGON2_MEMORY),
+    Function::http(
+        "Refresh",
+        "refresh",
+        "POST",
+        "/v1/auth/refresh",
+        &[
             Items(&[DeleteItem, GetItem, PutItem, Query, UpdateItem]),
             CloseSockets,
         ],
-    },
-    Function {
-        id: "Logout",
-        name: "logout",
-        event: Http("POST", "/v1/auth/logout"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[
+    )
+    .secrets(&[SigningKey]),
+    Function::http(
+        "Logout",
+        "logout",
+        "POST",
+        "/v1/auth/logout",
+        &[
             Items(&[DeleteItem, GetItem, PutItem, Query, UpdateItem]),
             CloseSockets,
         ],
-    },
-    Function {
-        id: "LogoutAll",
-        name: "logout-all",
-        event: Http("POST", "/v1/auth/logout-all"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[
+    ),
+    Function::http(
+        "LogoutAll",
+        "logout-all",
+        "POST",
+        "/v1/auth/logout-all",
+        &[
             Items(&[DeleteItem, GetItem, PutItem, UpdateItem]),
             Queries(&[Table]),
             CloseSockets,
         ],
-    },
-    Function {
-        id: "SessionsList",
-        name: "sessions-list",
-        event: Http("GET", "/v1/auth/sessions"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[Items(&[GetItem, Query])],
-    },
-    Function {
-        id: "SessionRevoke",
-        name: "session-revoke",
-        event: Http("DELETE", "/v1/auth/sessions/{id}"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[
+    ),
+    Function::http(
+        "SessionsList",
+        "sessions-list",
+        "GET",
+        "/v1/auth/sessions",
+        &[Items(&[GetItem, Query])],
+    ),
+    Function::http(
+        "SessionRevoke",
+        "session-revoke",
+        "DELETE",
+        "/v1/auth/sessions/{id}",
+        &[
             Items(&[DeleteItem, GetItem, PutItem, Query, UpdateItem]),
             CloseSockets,
         ],
-    },
-    Function {
-        id: "Me",
-        name: "me",
-        event: Http("GET", "/v1/auth/me"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[Items(&[GetItem])],
-    },
-    Function {
-        id: "MeUpdate",
-        name: "me-update",
-        event: Http("PATCH", "/v1/auth/me"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[Items(&[GetItem, UpdateItem])],
-    },
-    Function {
-        id: "PasswordChange",
-        name: "password-change",
-        event: Http("POST", "/v1/auth/password"),
-        description: None,
-        memory: Some(ARGON2_MEMORY),
-        timeout: None,
-        secrets: &[],
-        grants: &[
+    ),
+    Function::http("Me", "me", "GET", "/v1/auth/me", &[Items(&[GetItem])]),
+    Function::http(
+        "MeUpdate",
+        "me-update",
+        "PATCH",
+        "/v1/auth/me",
+        &[Items(&[GetItem, UpdateItem])],
+    ),
+    Function::http(
+        "PasswordChange",
+        "password-change",
+        "POST",
+        "/v1/auth/password",
+        &[
             Items(&[DeleteItem, GetItem, PutItem, Query, UpdateItem]),
             CloseSockets,
             QueueEmail,
         ],
-    },
-    Function {
-        id: "Reauthenticate",
-        name: "reauthenticate",
-        event: Http("POST", "/v1/auth/reauthenticate"),
-        description: None,
-        memory: Some(ARGON2_MEMORY),
-        timeout: None,
-        secrets: &[MfaKey],
-        grants: &[
+    )
+    .memory(ARGON2_MEMORY),
+    Function::http(
+        "Reauthenticate",
+        "reauthenticate",
+        "POST",
+        "/v1/auth/reauthenticate",
+        &[
             Items(&[DeleteItem, GetItem, PutItem, Query, UpdateItem]),
             QueueEmail,
         ],
-    },
-    Function {
-        id: "LoginMfa",
-        name: "login-mfa",
-        event: Http("POST", "/v1/auth/login/mfa"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[SigningKey, MfaKey],
-        grants: &[
+    )
+    .secrets(&[MfaKey])
+    .memory(ARGON2_MEMORY),
+    Function::http(
+        "LoginMfa",
+        "login-mfa",
+        "POST",
+        "/v1/auth/login/mfa",
+        &[
             Items(&[DeleteItem, GetItem, PutItem, Query, UpdateItem]),
             QueueEmail,
             CloseSockets,
         ],
-    },
-    Function {
-        id: "LoginMfaSms",
-        name: "login-mfa-sms",
-        event: Http("POST", "/v1/auth/login/mfa/sms"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[Items(&[GetItem, PutItem, UpdateItem]), QueueEmail],
-    },
-    Function {
-        id: "VerifyEmail",
-        name: "verify-email",
-        event: Http("POST", "/v1/auth/verify-email"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[Items(&[GetItem, UpdateItem])],
-    },
-    Function {
-        id: "VerifyEmailResend",
-        name: "verify-email-resend",
-        event: Http("POST", "/v1/auth/verify-email/resend"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[Items(&[GetItem, UpdateItem]), QueueEmail],
-    },
-    Function {
-        id: "PasswordForgot",
-        name: "password-forgot",
-        event: Http("POST", "/v1/auth/password/forgot"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[HealthItem, Items(&[UpdateItem]), QueueEmail],
-    },
-    Function {
-        id: "PasswordReset",
-        name: "password-reset",
-        event: Http("POST", "/v1/auth/password/reset"),
-        description: None,
-        memory: Some(ARGON2_MEMORY),
-        timeout: None,
-        secrets: &[],
-        grants: &[
+    )
+    .secrets(&[SigningKey, MfaKey]),
+    Function::http(
+        "LoginMfaSms",
+        "login-mfa-sms",
+        "POST",
+        "/v1/auth/login/mfa/sms",
+        &[Items(&[GetItem, PutItem, UpdateItem]), QueueEmail],
+    ),
+    Function::http(
+        "VerifyEmail",
+        "verify-email",
+        "POST",
+        "/v1/auth/verify-email",
+        &[Items(&[GetItem, UpdateItem])],
+    ),
+    Function::http(
+        "VerifyEmailResend",
+        "verify-email-resend",
+        "POST",
+        "/v1/auth/verify-email/resend",
+        &[Items(&[GetItem, UpdateItem]), QueueEmail],
+    ),
+    Function::http(
+        "PasswordForgot",
+        "password-forgot",
+        "POST",
+        "/v1/auth/password/forgot",
+        &[HealthItem, Items(&[UpdateItem]), QueueEmail],
+    ),
+    Function::http(
+        "PasswordReset",
+        "password-reset",
+        "POST",
+        "/v1/auth/password/reset",
+        &[
             Items(&[DeleteItem, GetItem, PutItem, Query, UpdateItem]),
             CloseSockets,
         ],
-    },
-    Function {
-        id: "Jwks",
-        name: "jwks",
-        event: Http("GET", "/v1/auth/jwks"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[HealthItem],
-    },
+    )
+    .memory(ARGON2_MEMORY),
+    Function::http("Jwks", "jwks", "GET", "/v1/auth/jwks", &[HealthItem]),
 ];

@@ -1,7 +1,6 @@
 //! Files: the `files` functions.
 
 use crate::stack::Action::*;
-use crate::stack::Event::Http;
 use crate::stack::Function;
 use crate::stack::Grant::*;
 use crate::stack::Index::{Gsi3, Table};
@@ -9,25 +8,19 @@ use crate::stack::ObjectAction::*;
 use crate::stack::Prefix::*;
 
 pub const FUNCTIONS: &[Function] = &[
-    Function {
-        id: "FilesCreate",
-        name: "files-create",
-        event: Http("POST", "/v1/files"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[Items(&[GetItem, PutItem]), Objects(PutObject, &[Pending])],
-    },
-    Function {
-        id: "FileComplete",
-        name: "file-complete",
-        event: Http("POST", "/v1/files/{id}/complete"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[
+    Function::http(
+        "FilesCreate",
+        "files-create",
+        "POST",
+        "/v1/files",
+        &[Items(&[GetItem, PutItem]), Objects(PutObject, &[Pending])],
+    ),
+    Function::http(
+        "FileComplete",
+        "file-complete",
+        "POST",
+        "/v1/files/{id}/complete",
+        &[
             Items(&[DeleteItem, GetItem, UpdateItem]),
             Queries(&[Table]),
             Objects(GetObject, &[Pending, Files]),
@@ -36,38 +29,29 @@ pub const FUNCTIONS: &[Function] = &[
             ListUploads,
             PushToSockets,
         ],
-    },
-    Function {
-        id: "FilesList",
-        name: "files-list",
-        event: Http("GET", "/v1/files"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[Items(&[GetItem]), Queries(&[Gsi3])],
-    },
-    Function {
-        id: "FileGet",
-        name: "file-get",
-        event: Http("GET", "/v1/files/{id}"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[Items(&[GetItem]), Objects(GetObject, &[Pending, Files])],
-    },
-    Function {
-        id: "FileDelete",
-        name: "file-delete",
-        event: Http("DELETE", "/v1/files/{id}"),
-        description: None,
-        memory: None,
-        timeout: None,
-        secrets: &[],
-        grants: &[
+    ),
+    Function::http(
+        "FilesList",
+        "files-list",
+        "GET",
+        "/v1/files",
+        &[Items(&[GetItem]), Queries(&[Gsi3])],
+    ),
+    Function::http(
+        "FileGet",
+        "file-get",
+        "GET",
+        "/v1/files/{id}",
+        &[Items(&[GetItem]), Objects(GetObject, &[Pending, Files])],
+    ),
+    Function::http(
+        "FileDelete",
+        "file-delete",
+        "DELETE",
+        "/v1/files/{id}",
+        &[
             Items(&[GetItem, DeleteItem]),
             Objects(DeleteObject, &[Pending, Files]),
         ],
-    },
+    ),
 ];
