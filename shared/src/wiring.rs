@@ -32,7 +32,7 @@ use think_tank_core::ports::{
 
 /// The ports a function may use besides the table. A function's wiring
 /// builds only those it names; the others fail loudly if reached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Port {
     /// SQS: the background email queue.
     EmailQueue,

@@ -1,9 +1,11 @@
-//! `template.yaml` is the route table rendered into the skeleton, and the
-//! route table names every function the Lambda binary serves, once.
+//! `template.yaml` is the route table rendered into the skeleton; the route
+//! table names every function the Lambda binary serves, once, and grants
+//! each the AWS permissions of exactly the ports its route declares.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use local::stack::{functions, template};
+use local::stack::{functions, template, Grant};
+use shared::wiring::Port;
 
 const COMMITTED: &str = include_str!("../../../template.yaml");
 
@@ -39,4 +41,36 @@ fn logical_ids_are_unique() {
     let all = functions();
     let ids: BTreeSet<&str> = all.iter().map(|f| f.id).collect();
     assert_eq!(ids.len(), all.len());
+}
+
+/// The ports a grant serves: a function that builds a port needs its grant,
+/// and a grant is only for a port the function builds.
+fn port_of(grant: &Grant) -> Option<Port> {
+    match grant {
+        Grant::QueueEmail | Grant::EmailQueueDepth => Some(Port::EmailQueue),
+        Grant::PushToSockets | Grant::CloseSockets => Some(Port::Notifier),
+        Grant::Objects(..) | Grant::ListUploads => Some(Port::Blobs),
+        Grant::SendEmail => Some(Port::EmailSender),
+        Grant::SendSms => Some(Port::SmsSender),
+        Grant::Items(_) | Grant::Queries(_) | Grant::HealthItem => None,
+    }
+}
+
+#[test]
+fn a_functions_grants_serve_exactly_the_ports_its_route_declares() {
+    let declared: BTreeMap<&str, BTreeSet<Port>> = think_tank_lambda::routes()
+        .iter()
+        .map(|r| (r.name, r.ports.iter().copied().collect()))
+        .chain([(
+            think_tank_lambda::EMAIL_WORKER,
+            email_worker::PORTS.iter().copied().collect(),
+        )])
+        .collect();
+    for function in functions() {
+        let granted: BTreeSet<Port> = function.grants.iter().filter_map(port_of).collect();
+        // Provider sign-in speaks HTTPS to the providers: no AWS permission.
+        let mut needs = declared[function.name].clone();
+        needs.remove(&Port::IdentityProviders);
+        assert_eq!(granted, needs, "{}: grants vs uses [..]", function.name);
+    }
 }
