@@ -84,12 +84,15 @@ impl IdentityStore for DynamoStore {
         provider: &str,
         has_password: bool,
     ) -> StoreResult<Unlink> {
-        // A lost race is judged again on what the winner left.
+        // A lost race is judged again on what the winner left. The version
+        // is read before the identities, never beside them: a list read
+        // after the version is at least as new, so an unlink that lands in
+        // between moves the version and this one's condition fails. Read
+        // together, the list could predate a winner whose version this
+        // already saw, and both would take the last two ways to sign in.
         for _ in 0..UNLINK_TRIES {
-            let (mine, version) = tokio::try_join!(
-                self.identities_of(user_id),
-                self.identities_version(user_id)
-            )?;
+            let version = self.identities_version(user_id).await?;
+            let mine = self.identities_of(user_id).await?;
             let Some(identity) = mine.iter().find(|i| i.provider == provider) else {
                 return Ok(Unlink::NotLinked);
             };
