@@ -35,6 +35,7 @@ pub async fn second_factors(world: &mut World) {
 
     let login = json!({ "email": email, "password": PASSWORD });
     let challenge = world.send(auth::LOGIN, "", Some(login), 401).await;
+    world.crowd_sessions(email, "crowd-login-mfa").await;
     let finish = json!({ "mfa_token": challenge["mfa_token"], "code": codes[0] });
     let second = world.send(auth::LOGIN_MFA, "", Some(finish), 200).await;
     open_socket(world, second["access_token"].as_str().unwrap(), "mfa-off").await;

@@ -327,6 +327,8 @@ async fn beside_the_main_paths(world: &mut World) {
     paths::late_ticket(world, email).await;
     paths::message_after_revocation(world, email).await;
     paths::refresh_reused(world, email).await;
+    paths::past_the_session_cap(world, auth::LOGIN, email).await;
+    paths::past_the_session_cap(world, auth::LOGIN_WEB, email).await;
     registered(world, "iam-lock@example.com").await;
     paths::locked_out(world, auth::LOGIN, "iam-lock@example.com").await;
     registered(world, "iam-lock-web@example.com").await;

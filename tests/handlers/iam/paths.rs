@@ -77,6 +77,16 @@ pub async fn locked_out(world: &mut World, route: shared::wiring::Route, email: 
     world.send(route, "", Some(wrong), 429).await;
 }
 
+/// A sign-in on `route` (login or login/web) past the 50 live sessions of
+/// a user: the oldest ends, and its socket is closed.
+pub async fn past_the_session_cap(world: &mut World, route: shared::wiring::Route, email: &str) {
+    world
+        .crowd_sessions(email, &format!("crowd-{}", route.name))
+        .await;
+    let login = json!({ "email": email, "password": PASSWORD });
+    world.send(route, "", Some(login), 200).await;
+}
+
 pub async fn signed_in(world: &mut World, email: &str) -> Value {
     let login = json!({ "email": email, "password": PASSWORD });
     world.send(auth::LOGIN, "", Some(login), 200).await

@@ -270,6 +270,52 @@ impl World {
         assert!(store.link_identity(&identity).await.unwrap());
     }
 
+    /// Fills the user's sessions up to the cap, outside any function: 50
+    /// live sessions older than any real one, the oldest with a socket
+    /// `connection_id`. The next sign-in ends it and closes the socket.
+    pub async fn crowd_sessions(&self, email: &str, connection_id: &str) {
+        use think_tank_core::clock::{Clock, UnixMillis, UnixSecs};
+        use think_tank_core::domain::{Connection, Email, Session};
+        use think_tank_core::ports::{ConnectionStore, SessionStore, UserStore};
+        let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
+        let email = Email::parse(email).unwrap();
+        let user = store
+            .user_by_email(&email)
+            .await
+            .unwrap()
+            .expect("the account")
+            .user;
+        let now = SystemClock.now_secs();
+        for n in 0..50u64 {
+            let session = Session {
+                id: format!("crowd-{n:02}-{}", user.id),
+                user_id: user.id.clone(),
+                refresh_hash: format!("unused-{n}"),
+                rotated_hashes: Vec::new(),
+                access_jtis: Vec::new(),
+                device_name: None,
+                user_agent: None,
+                created_at: UnixMillis(1_000_000 + n as i64),
+                last_used_at: UnixMillis(1_000_000 + n as i64),
+                expires_at: UnixSecs(now.0 + 3600),
+                absolute_expires_at: UnixSecs(now.0 + 3600),
+                revoked: false,
+                authenticated_at: now,
+                credential_generation: u64::MAX,
+            };
+            store.create_session(&session).await.unwrap();
+        }
+        let socket = Connection {
+            id: connection_id.to_string(),
+            user_id: user.id.clone(),
+            session_id: format!("crowd-00-{}", user.id),
+            user_name: user.name.clone(),
+            role: user.role,
+            expires_at: UnixSecs(now.0 + 3600),
+        };
+        store.put_connection(&socket).await.unwrap();
+    }
+
     /// Revokes a session outside any function, leaving its sockets open.
     pub async fn revoke_session(&self, user_id: &str, session_id: &str) {
         use think_tank_core::ports::SessionStore;
