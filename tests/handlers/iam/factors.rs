@@ -4,9 +4,9 @@ use serde_json::json;
 use think_tank_core::auth::totp;
 use think_tank_core::clock::{Clock, SystemClock};
 
-use super::paths::{self, open_socket};
-use super::registered;
+use super::paths::open_socket;
 use super::world::World;
+use super::{registered, signed_in};
 use crate::fixtures::PASSWORD;
 
 /// TOTP on, a new set of backup codes, an MFA login, a re-authentication
@@ -21,7 +21,7 @@ pub async fn second_factors(world: &mut World) {
     let setup = world.send(mfa::MFA_TOTP_SETUP, &token, None, 200).await;
     let seed = totp::from_base32(setup["secret"].as_str().unwrap()).unwrap();
     let code = totp::code_at(&seed, SystemClock.now_secs()).unwrap();
-    let elsewhere = paths::signed_in(world, email).await;
+    let elsewhere = signed_in(world, email, PASSWORD).await;
     open_socket(
         world,
         elsewhere["access_token"].as_str().unwrap(),
@@ -83,7 +83,7 @@ pub async fn phone_and_sms(world: &mut World) {
             world.send(mfa::PHONE_DELETE, &token, None, 204).await;
         }
     }
-    let elsewhere = paths::signed_in(world, email).await;
+    let elsewhere = signed_in(world, email, PASSWORD).await;
     open_socket(world, elsewhere["access_token"].as_str().unwrap(), "sms-on").await;
     world.send(mfa::MFA_SMS_ENABLE, &token, None, 200).await;
     world.send(mfa::MFA_SMS_SEND, &token, None, 202).await;

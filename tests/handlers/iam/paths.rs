@@ -2,9 +2,10 @@
 //! of their own: sockets that are gone or belong to a revoked session, a
 //! reused refresh token, a lockout.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::ports::GONE;
+use super::signed_in;
 use super::world::World;
 use crate::fixtures::PASSWORD;
 
@@ -28,7 +29,7 @@ pub async fn vanished_socket(world: &mut World, token: &str, name: &str) {
 /// A ticket redeemed after its session was revoked: `$connect` has stored
 /// the connection before it checks the session, so it takes it back.
 pub async fn late_ticket(world: &mut World, email: &str) {
-    let session = signed_in(world, email).await;
+    let session = signed_in(world, email, PASSWORD).await;
     let token = session["access_token"].as_str().unwrap();
     let ticket = world
         .send(realtime::REALTIME_TICKET, token, None, 201)
@@ -43,7 +44,7 @@ pub async fn late_ticket(world: &mut World, email: &str) {
 /// A message on a socket whose session was revoked behind its back (as a
 /// revocation racing the `$connect` would leave it): `$default` closes it.
 pub async fn message_after_revocation(world: &mut World, email: &str) {
-    let session = signed_in(world, email).await;
+    let session = signed_in(world, email, PASSWORD).await;
     let token = session["access_token"].as_str().unwrap();
     open_socket(world, token, "revoked-behind").await;
     let user_id = session["user"]["id"].as_str().unwrap();
@@ -59,7 +60,7 @@ pub async fn message_after_revocation(world: &mut World, email: &str) {
 /// A rotated refresh token used again: the session is revoked and its
 /// socket closed.
 pub async fn refresh_reused(world: &mut World, email: &str) {
-    let session = signed_in(world, email).await;
+    let session = signed_in(world, email, PASSWORD).await;
     let token = session["access_token"].as_str().unwrap();
     open_socket(world, token, "reused-refresh").await;
     let old = json!({ "refresh_token": session["refresh_token"] });
@@ -85,9 +86,4 @@ pub async fn past_the_session_cap(world: &mut World, route: shared::wiring::Rout
         .await;
     let login = json!({ "email": email, "password": PASSWORD });
     world.send(route, "", Some(login), 200).await;
-}
-
-pub async fn signed_in(world: &mut World, email: &str) -> Value {
-    let login = json!({ "email": email, "password": PASSWORD });
-    world.send(auth::LOGIN, "", Some(login), 200).await
 }
