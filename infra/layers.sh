@@ -38,3 +38,14 @@ check_folder config 'auth|http|adapters|pagination|wiring|runtime'
 check_folder auth 'adapters|pagination|wiring|runtime'
 check_folder adapters 'auth|pagination|wiring|runtime'
 echo "layers: shared's folders depend one way (http, config < auth, adapters, pagination < wiring, runtime)"
+
+# A service reaches a port only through the handles its type holds: no use
+# case names the `App` (which could build any handle) (infra/architecture.md,
+# "Services").
+found=$(grep -rnwE 'App|app::App' shared/core/src/services || true)
+if [ -n "$found" ]; then
+  echo "shared/core/src/services must not name App:" >&2
+  echo "$found" >&2
+  exit 1
+fi
+echo "layers: no service names the App; ports come through their handles"

@@ -13,6 +13,9 @@ trap infra/emulators/stop.sh EXIT
 log=$(mktemp)
 status=0
 cargo test --workspace --lib --tests "$@" 2>&1 | tee "$log" || status=$?
+# The core's examples, among them the one that must not compile: a use case
+# called through a service that lacks its port.
+cargo test -p think-tank-core --doc 2>&1 | tee -a "$log" || status=$?
 
 if [ "$status" -eq 0 ]; then
   [ -d tests/browser/node_modules/playwright-core ] || npm ci --prefix tests/browser --no-audit --no-fund --silent

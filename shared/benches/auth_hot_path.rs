@@ -30,20 +30,21 @@ fn hot_path(c: &mut Criterion) {
             expires_at: now + 900,
         })
         .collect();
-    rt.block_on(app.store.revoke_tokens(&revoked)).unwrap();
+    rt.block_on(app.core.store.revoke_tokens(&revoked)).unwrap();
     let token = app
+        .core
         .tokens
         .issue("user-1", "session-1", Role::Editor, now)
         .unwrap()
         .token;
 
     c.bench_function("jwt_verify", |b| {
-        b.iter(|| app.tokens.verify(&token, now).unwrap())
+        b.iter(|| app.core.tokens.verify(&token, now).unwrap())
     });
     c.bench_function("jwt_verify_and_revocation_check", |b| {
         b.to_async(&rt).iter(|| async {
-            let claims = app.tokens.verify(&token, now).unwrap();
-            assert!(!app.store.is_revoked(&claims.jti, now).await.unwrap());
+            let claims = app.core.tokens.verify(&token, now).unwrap();
+            assert!(!app.core.store.is_revoked(&claims.jti, now).await.unwrap());
         })
     });
 }

@@ -10,15 +10,15 @@ use std::collections::HashMap;
 
 use crate::adapters::aws::{AwsClients, DynamoStore};
 use crate::config::{Config, MissingSecrets};
-use crate::wiring::{Port, Route};
+use crate::wiring::Route;
+use think_tank_core::app::{App, Port, Ports, Providers};
 use think_tank_core::clock::SystemClock;
 use think_tank_core::ports::Probe;
-use think_tank_core::App;
 
 /// Once per cold start: config from the environment, secrets from Secrets
 /// Manager (see [`deployed_config`]) while the DynamoDB connection opens,
 /// then the adapters of the function's ports.
-pub async fn lambda_app(ports: &[Port]) -> Result<Arc<App>, Error> {
+pub async fn lambda_app(ports: Ports) -> Result<Arc<App>, Error> {
     crate::logging::init_lambda();
     let clients = AwsClients::from_env().await;
     let vars: HashMap<String, String> = std::env::vars().collect();
@@ -43,9 +43,9 @@ pub async fn warm_connection(clients: &AwsClients, table: &str) {
 }
 
 /// For the provider routes, the other half of the warm-up: discovery and keys.
-pub async fn warm_providers(app: &App, ports: &[Port]) {
-    if ports.contains(&Port::IdentityProviders) {
-        app.identity_providers.warm().await;
+pub async fn warm_providers(app: &App, ports: Ports) {
+    if ports.contains(Port::IdentityProviders) {
+        app.service::<Providers>().warm().await;
     }
 }
 
@@ -130,7 +130,7 @@ pub async fn serve_http(route: Route) -> Result<(), Error> {
 }
 
 /// Runs one SQS batch handler, `name`, as a Lambda behind an event source mapping.
-pub async fn serve_sqs<F, Fut>(name: &str, ports: &[Port], handler: F) -> Result<(), Error>
+pub async fn serve_sqs<F, Fut>(name: &str, ports: Ports, handler: F) -> Result<(), Error>
 where
     F: Fn(Arc<App>, aws_lambda_events::event::sqs::SqsEvent) -> Fut + Copy + Send + 'static,
     Fut: Future<Output = aws_lambda_events::event::sqs::SqsBatchResponse> + Send,

@@ -17,12 +17,11 @@ use crate::adapters::local_sockets::LocalSockets;
 use crate::adapters::memory::{MemoryQueue, MemoryStore};
 use crate::adapters::oidc::ConfiguredProviders;
 use crate::adapters::outbox::OutboxSender;
-use crate::adapters::unwired::Unwired;
 use crate::auth::jwt::JwtKeys;
 #[cfg(any(test, feature = "local"))]
 use crate::config::LocalConfig;
 use crate::config::{Config, EmailDelivery, SmsDelivery};
-use think_tank_core::app::{App, Keys};
+use think_tank_core::app::{App, Core, Keys, Port, Ports};
 use think_tank_core::auth::sealed::SealingKey;
 use think_tank_core::clock::{Clock, SystemClock};
 use think_tank_core::crypto::derive_key;
@@ -30,43 +29,29 @@ use think_tank_core::ports::{
     BlobStore, EmailQueue, EmailSender, IdentityProviders, Notifier, SmsSender, Store,
 };
 
-/// The ports a function may use besides the table. A function's wiring
-/// builds only those it names; the others fail loudly if reached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Port {
-    /// SQS: the background email queue.
-    EmailQueue,
-    /// SES (or the local outbox).
-    EmailSender,
-    /// S3: presigned uploads and downloads, object checks.
-    Blobs,
-    /// API Gateway's management API: pushes to and closes WebSockets.
-    Notifier,
-    /// SNS (or the local outbox): text messages.
-    SmsSender,
-    /// The OpenID Connect providers (HTTPS to each), warmed during init.
-    IdentityProviders,
-}
-
-/// One Lambda: its binary name, the ports its wiring builds (beyond the
-/// table, which every function but `jwks` reads), and its handler.
+/// One Lambda: its binary name, the ports its service's type names (beyond
+/// the table, which every function but `jwks` reads), and its handler.
 #[derive(Clone, Copy)]
 pub struct Route {
     pub name: &'static str,
-    pub ports: &'static [Port],
+    pub ports: Ports,
     pub handler: crate::http::Handler,
 }
 
-/// A function package's routes: `CONST: "binary" => handler uses [Port, ...];`
-/// makes `CONST` (what the binary's `main` serves) and `routes()`.
+/// A function package's routes: `CONST: "binary" => handler(Service);` makes
+/// `CONST` (what the binary's `main` serves) and `routes()`. The handler gets
+/// the service, built per request from the function's `App`; the route's
+/// ports are the service's, so the wiring builds exactly those.
 #[macro_export]
 macro_rules! handlers {
-    ($($id:ident: $name:literal => $f:path, uses [$($port:ident),*];)*) => {
+    ($($id:ident: $name:literal => $f:ident($service:ty);)*) => {
         $(
             pub const $id: $crate::wiring::Route = $crate::wiring::Route {
                 name: $name,
-                ports: &[$($crate::wiring::Port::$port),*],
-                handler: |app, req| Box::pin($f(app, req)),
+                ports: <$service as ::think_tank_core::app::Service>::PORTS,
+                handler: |app, req| {
+                    Box::pin(async move { $f(app.service::<$service>(), req).await })
+                },
             };
         )*
 
@@ -75,16 +60,6 @@ macro_rules! handlers {
         }
     };
 }
-
-/// Every port: the local gateway and the tests that run all routes in one process.
-pub const ALL_PORTS: &[Port] = &[
-    Port::EmailQueue,
-    Port::EmailSender,
-    Port::Blobs,
-    Port::Notifier,
-    Port::SmsSender,
-    Port::IdentityProviders,
-];
 
 /// The app over the given adapters; no pushes, no texts and no providers
 /// until `with_notifier`, `with_sms_sender` and `with_identity_providers`.
@@ -96,6 +71,14 @@ pub fn assemble(
     blobs: Arc<dyn BlobStore>,
     clock: Arc<dyn Clock>,
 ) -> App {
+    App::new(core(config, store, clock))
+        .with_email_queue(email_queue)
+        .with_email_sender(email_sender)
+        .with_blobs(blobs)
+}
+
+/// The settings, the keys derived from the secrets, the token keys and the table.
+fn core(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Core {
     let secret = config.app_secret.expose_secret();
     let keys = Keys {
         csrf: derive_key(secret, "csrf"),
@@ -109,18 +92,12 @@ pub fn assemble(
             .as_ref()
             .map(|key| SealingKey::derived(key.expose_secret(), "totp-seeds")),
     };
-    App {
+    Core {
         tokens: Arc::new(JwtKeys::from_config(&config)),
         settings: Arc::new(config.settings),
         clock,
         keys,
         store,
-        email_queue,
-        email_sender,
-        blobs,
-        notifier: Arc::new(Unwired("notifier")),
-        sms_sender: Arc::new(Unwired("sms sender")),
-        identity_providers: Arc::new(Unwired("identity providers")),
     }
 }
 
@@ -156,7 +133,7 @@ pub async fn on_aws(config: Config) -> App {
 }
 
 pub fn on_aws_with(config: Config, clients: &AwsClients, clock: Arc<dyn Clock>) -> App {
-    on_aws_for(config, clients, clock, ALL_PORTS)
+    on_aws_for(config, clients, clock, Ports::ALL)
 }
 
 /// The app with the table and only the given ports on AWS.
@@ -164,46 +141,64 @@ pub fn on_aws_for(
     config: Config,
     clients: &AwsClients,
     clock: Arc<dyn Clock>,
-    ports: &[Port],
+    ports: Ports,
 ) -> App {
-    let uses = |port| ports.contains(&port);
     let store = Arc::new(DynamoStore::new(clients.dynamodb(), &config.table_name));
-    let queue: Arc<dyn EmailQueue> = match uses(Port::EmailQueue) {
-        true => Arc::new(SqsQueue::new(clients.sqs(), &config.email_queue_url)),
-        false => Arc::new(Unwired("email queue")),
-    };
-    let sender: Arc<dyn EmailSender> = match (uses(Port::EmailSender), &config.email_delivery) {
-        (true, EmailDelivery::Ses) => Arc::new(SesSender::new(clients.ses())),
-        (true, EmailDelivery::Outbox(dir)) => Arc::new(OutboxSender::new(dir)),
-        (false, _) => Arc::new(Unwired("email sender")),
-    };
-    let blobs: Arc<dyn BlobStore> = match uses(Port::Blobs) {
-        true => Arc::new(S3Blobs::new(
+    let adapters: Vec<Adapter> = ports
+        .iter()
+        .map(|p| on_aws_port(&config, clients, p))
+        .collect();
+    let app = App::new(core(config, store, clock));
+    adapters.into_iter().fold(app, Adapter::wire)
+}
+
+/// One port's adapter, before it joins the app.
+enum Adapter {
+    EmailQueue(Arc<dyn EmailQueue>),
+    EmailSender(Arc<dyn EmailSender>),
+    SmsSender(Arc<dyn SmsSender>),
+    Blobs(Arc<dyn BlobStore>),
+    Notifier(Arc<dyn Notifier>),
+    IdentityProviders(Arc<dyn IdentityProviders>),
+}
+
+impl Adapter {
+    fn wire(app: App, adapter: Adapter) -> App {
+        match adapter {
+            Adapter::EmailQueue(a) => app.with_email_queue(a),
+            Adapter::EmailSender(a) => app.with_email_sender(a),
+            Adapter::SmsSender(a) => app.with_sms_sender(a),
+            Adapter::Blobs(a) => app.with_blobs(a),
+            Adapter::Notifier(a) => app.with_notifier(a),
+            Adapter::IdentityProviders(a) => app.with_identity_providers(a),
+        }
+    }
+}
+
+fn on_aws_port(config: &Config, clients: &AwsClients, port: Port) -> Adapter {
+    match port {
+        Port::EmailQueue => Adapter::EmailQueue(Arc::new(SqsQueue::new(
+            clients.sqs(),
+            &config.email_queue_url,
+        ))),
+        Port::EmailSender => Adapter::EmailSender(match &config.email_delivery {
+            EmailDelivery::Ses => Arc::new(SesSender::new(clients.ses())),
+            EmailDelivery::Outbox(dir) => Arc::new(OutboxSender::new(dir)),
+        }),
+        Port::SmsSender => Adapter::SmsSender(match &config.sms_delivery {
+            SmsDelivery::Sns => Arc::new(SnsSender::new(clients.sns())),
+            SmsDelivery::Outbox(dir) => Arc::new(OutboxSender::new(dir)),
+        }),
+        Port::Blobs => Adapter::Blobs(Arc::new(S3Blobs::new(
             clients.s3(),
             clients.credentials.clone(),
             &config.bucket_name,
             &clients.region,
             clients.s3_endpoint.as_deref(),
-        )),
-        false => Arc::new(Unwired("blob store")),
-    };
-    let notifier: Arc<dyn Notifier> = match uses(Port::Notifier) {
-        true => Arc::new(ApiGatewayNotifier::new(
+        ))),
+        Port::Notifier => Adapter::Notifier(Arc::new(ApiGatewayNotifier::new(
             clients.websocket_management(&config.websocket_management_url),
-        )),
-        false => Arc::new(Unwired("notifier")),
-    };
-    let sms: Arc<dyn SmsSender> = match (uses(Port::SmsSender), &config.sms_delivery) {
-        (true, SmsDelivery::Sns) => Arc::new(SnsSender::new(clients.sns())),
-        (true, SmsDelivery::Outbox(dir)) => Arc::new(OutboxSender::new(dir)),
-        (false, _) => Arc::new(Unwired("sms sender")),
-    };
-    let providers: Arc<dyn IdentityProviders> = match uses(Port::IdentityProviders) {
-        true => identity_providers(&config),
-        false => Arc::new(Unwired("identity providers")),
-    };
-    assemble(config, store, queue, sender, blobs, clock)
-        .with_notifier(notifier)
-        .with_sms_sender(sms)
-        .with_identity_providers(providers)
+        ))),
+        Port::IdentityProviders => Adapter::IdentityProviders(identity_providers(config)),
+    }
 }

@@ -1,5 +1,6 @@
 use e2e::{on_both_backends, Api};
 use serde_json::json;
+use think_tank_core::services::health::HealthCheck;
 
 const ORIGIN: &str = "http://localhost:5173";
 
@@ -173,7 +174,7 @@ async fn health_is_503_degraded_naming_the_failing_dependency() {
     .unwrap();
     let clients = shared::adapters::aws::AwsClients::from_env().await;
     let app = shared::wiring::on_aws_with(config, &clients, api.clock.clone());
-    let report = app.health().await;
+    let report = app.service::<HealthCheck>().health().await;
     assert_eq!(report.status, "degraded");
     assert_eq!(report.checks["table"].status, "down");
     assert_eq!(report.checks["queue"].status, "ok");

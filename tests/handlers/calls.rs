@@ -81,6 +81,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     };
     let now = think_tank_core::clock::Clock::now_secs(&SystemClock);
     let token = app
+        .core
         .tokens
         .issue("admin-1", "session-1", Role::Admin, now)
         .unwrap()
@@ -94,7 +95,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
         Some(json!({ "title": "Count me" })),
     );
     let (status, _, body) =
-        body_json(tasks::tasks_create(app.clone(), request(&create)).await).await;
+        body_json((tasks::TASKS_CREATE.handler)(app.clone(), request(&create)).await).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(
         counts(&calls.take_operations()),
@@ -105,7 +106,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
 
     let get = event("GET", &path, "/v1/tasks/{id}", &token, None);
     assert_eq!(
-        body_json(tasks::task_get(app.clone(), request(&get)).await)
+        body_json((tasks::TASK_GET.handler)(app.clone(), request(&get)).await)
             .await
             .0,
         200
@@ -115,7 +116,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
 
     let list = event("GET", "/v1/tasks", "/v1/tasks", &token, None);
     assert_eq!(
-        body_json(tasks::tasks_list(app.clone(), request(&list)).await)
+        body_json((tasks::TASKS_LIST.handler)(app.clone(), request(&list)).await)
             .await
             .0,
         200
@@ -135,7 +136,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
         Some(json!({ "status": "done" })),
     );
     assert_eq!(
-        body_json(tasks::task_update(app.clone(), request(&patch)).await)
+        body_json((tasks::TASK_UPDATE.handler)(app.clone(), request(&patch)).await)
             .await
             .0,
         200
@@ -148,7 +149,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
 
     let delete = event("DELETE", &path, "/v1/tasks/{id}", &token, None);
     assert_eq!(
-        body_json(tasks::task_delete(app.clone(), request(&delete)).await)
+        body_json((tasks::TASK_DELETE.handler)(app.clone(), request(&delete)).await)
             .await
             .0,
         204
@@ -168,12 +169,13 @@ async fn me_makes_three_dynamodb_reads() {
     };
     let now = think_tank_core::clock::Clock::now_secs(&SystemClock);
     let token = app
+        .core
         .tokens
         .issue("nobody", "session-1", Role::Viewer, now)
         .unwrap()
         .token;
     let me = event("GET", "/v1/auth/me", "/v1/auth/me", &token, None);
-    body_json(auth::me(app.clone(), request(&me)).await).await;
+    body_json((auth::ME.handler)(app.clone(), request(&me)).await).await;
     let events = calls.take_operations();
     assert_eq!(counts(&events), expect(&[("GetItem", 3)]));
 }

@@ -2,6 +2,8 @@
 //! both reads must meet at the gate's barrier within one request.
 
 use std::sync::Arc;
+use think_tank_core::app::{Mail, Sockets};
+use think_tank_core::services::tasks::Tasks;
 
 use serde_json::json;
 use think_tank_core::clock::UnixSecs;
@@ -35,18 +37,24 @@ async fn task_reads_and_me_overlap_the_revocation_check() {
     let (app, gate) = gated_app();
     let now = SystemClock.now_secs();
     let token = app
+        .core
         .tokens
         .issue("admin-1", "session-1", Role::Admin, now)
         .unwrap();
-    let claim = think_tank_core::Claim::new(app.tokens.verify(&token.token, now).unwrap(), false);
-    let caller = app.admit(claim).await.unwrap();
+    let claim =
+        think_tank_core::Claim::new(app.core.tokens.verify(&token.token, now).unwrap(), false);
+    let caller = app.core.admit(claim).await.unwrap();
     let input = NewTask {
         title: "Overlap".into(),
         description: String::new(),
         status: TaskStatus::Todo,
         assignee_id: None,
     };
-    let task = app.create_task(&caller, input).await.unwrap();
+    let task = app
+        .service::<Tasks<Mail, Sockets>>()
+        .create_task(&caller, input)
+        .await
+        .unwrap();
     let path = format!("/v1/tasks/{}", task.id);
 
     let cases = [
@@ -76,10 +84,10 @@ async fn task_reads_and_me_overlap_the_revocation_check() {
     for (route, e) in cases {
         gate.arm();
         let response = match route {
-            "task-get" => tasks::task_get(app.clone(), request(&e)).await,
-            "tasks-list" => tasks::tasks_list(app.clone(), request(&e)).await,
-            "task-update" => tasks::task_update(app.clone(), request(&e)).await,
-            _ => auth::me(app.clone(), request(&e)).await,
+            "task-get" => (tasks::TASK_GET.handler)(app.clone(), request(&e)).await,
+            "tasks-list" => (tasks::TASKS_LIST.handler)(app.clone(), request(&e)).await,
+            "task-update" => (tasks::TASK_UPDATE.handler)(app.clone(), request(&e)).await,
+            _ => (auth::ME.handler)(app.clone(), request(&e)).await,
         };
         let status = body_json(response).await.0;
         assert!(

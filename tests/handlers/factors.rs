@@ -12,6 +12,7 @@ async fn a_factor_on_record_is_asked_for_even_when_the_account_flag_was_never_wr
     register_verified_event(&app, email).await;
     let address = Email::parse(email).unwrap();
     let id = app
+        .core
         .store
         .user_by_email(&address)
         .await
@@ -20,8 +21,13 @@ async fn a_factor_on_record_is_asked_for_even_when_the_account_flag_was_never_wr
         .user
         .id;
     // TOTP became active, but the write of `mfa_enabled` never happened.
-    assert!(app.store.set_pending_totp(&id, "sealed").await.unwrap());
-    assert!(app.store.activate_totp(&id, 1).await.unwrap());
+    assert!(app
+        .core
+        .store
+        .set_pending_totp(&id, "sealed")
+        .await
+        .unwrap());
+    assert!(app.core.store.activate_totp(&id, 1).await.unwrap());
 
     let (status, body) = login_event(&app, email).await;
     assert_eq!((status, body["code"].as_str()), (401, Some("mfa_required")));

@@ -83,7 +83,7 @@ async fn login(app: &Arc<App>, email: &str) -> String {
 /// `GET /v1/auth/me`: status and problem code, or a failure if it hung.
 async fn me(app: &Arc<App>, token: &str) -> (u16, String) {
     let e = fixture_with("me", &[("ACCESS_TOKEN", token)]);
-    let call = auth::me(app.clone(), request(&e));
+    let call = (auth::ME.handler)(app.clone(), request(&e));
     let response = tokio::time::timeout(NO_HANG, call)
         .await
         .expect("answered while the dependency was still broken");
@@ -96,7 +96,7 @@ async fn me(app: &Arc<App>, token: &str) -> (u16, String) {
 
 async fn resend(app: &Arc<App>, email: &str) -> (u16, String) {
     let e = with_body("verify-email-resend", serde_json::json!({ "email": email }));
-    let call = auth::verify_email_resend(app.clone(), request(&e));
+    let call = (auth::VERIFY_EMAIL_RESEND.handler)(app.clone(), request(&e));
     let response = tokio::time::timeout(NO_HANG, call).await.expect("no hang");
     let (status, _, body) = body_json(response).await;
     (
@@ -190,7 +190,8 @@ async fn a_verification_whose_answer_came_late_still_verifies() {
     let token = job["data"]["token"].as_str().unwrap();
     rig.table.answer_late("UpdateItem");
     let e = with_body("verify-email", serde_json::json!({ "token": token }));
-    let (status, _, body) = body_json(auth::verify_email(rig.app.clone(), request(&e)).await).await;
+    let (status, _, body) =
+        body_json((auth::VERIFY_EMAIL.handler)(rig.app.clone(), request(&e)).await).await;
     assert_eq!(status, 200, "the retry took its own token: {body}");
     assert_eq!(body["user"]["email_verified"], true);
 }
@@ -207,7 +208,8 @@ async fn a_refresh_whose_answer_came_late_still_rotates_and_is_no_reuse() {
         "refresh",
         serde_json::json!({ "refresh_token": refresh_token }),
     );
-    let (status, _, body) = body_json(auth::refresh(rig.app.clone(), request(&e)).await).await;
+    let (status, _, body) =
+        body_json((auth::REFRESH.handler)(rig.app.clone(), request(&e)).await).await;
     assert_eq!(status, 200, "the retry met its own rotation: {body}");
     let access = body["access_token"].as_str().unwrap();
     assert_eq!(me(&rig.app, access).await.0, 200, "the session lives on");
@@ -222,12 +224,12 @@ async fn a_task_delete_whose_answer_came_late_is_still_204() {
     let body = serde_json::json!({ "title": "Doomed" });
     let create = crate::calls::event("POST", "/v1/tasks", "/v1/tasks", &token, Some(body));
     let (status, _, task) =
-        body_json(tasks::tasks_create(rig.app.clone(), request(&create)).await).await;
+        body_json((tasks::TASKS_CREATE.handler)(rig.app.clone(), request(&create)).await).await;
     assert_eq!(status, 201, "{task}");
     let path = format!("/v1/tasks/{}", task["task"]["id"].as_str().unwrap());
     rig.table.answer_late("DeleteItem");
     let delete = crate::calls::event("DELETE", &path, "/v1/tasks/{id}", &token, None);
     let (status, _, body) =
-        body_json(tasks::task_delete(rig.app.clone(), request(&delete)).await).await;
+        body_json((tasks::TASK_DELETE.handler)(rig.app.clone(), request(&delete)).await).await;
     assert_eq!(status, 204, "the retry found its own delete done: {body}");
 }

@@ -43,7 +43,7 @@ pub const PASSWORD: &str = "correct horse battery";
 pub async fn register_event(app: &Arc<App>, email: &str) -> u16 {
     let body = serde_json::json!({ "email": email, "password": PASSWORD, "name": "Event" });
     let e = with_body("register", body);
-    body_json(auth::register(app.clone(), request(&e)).await)
+    body_json((auth::REGISTER.handler)(app.clone(), request(&e)).await)
         .await
         .0
 }
@@ -59,20 +59,20 @@ pub async fn register_verified_event(app: &Arc<App>, email: &str) -> u16 {
 /// Marks a registered account's address as proven (test setup).
 pub async fn mark_verified(app: &App, email: &str) {
     let email = think_tank_core::domain::Email::parse(email).unwrap();
-    let record = app.store.user_by_email(&email).await.unwrap();
+    let record = app.core.store.user_by_email(&email).await.unwrap();
     let changes = think_tank_core::domain::UserChanges {
         email_verified: Some(true),
         ..Default::default()
     };
     let id = record.expect("a registered account").user.id;
-    app.store.update_user(&id, &changes).await.unwrap();
+    app.core.store.update_user(&id, &changes).await.unwrap();
 }
 
 /// `POST /v1/auth/login` through the handler: status and body.
 pub async fn login_event(app: &Arc<App>, email: &str) -> (u16, Value) {
     let body = serde_json::json!({ "email": email, "password": PASSWORD });
     let e = with_body("login", body);
-    let (status, _, login) = body_json(auth::login(app.clone(), request(&e)).await).await;
+    let (status, _, login) = body_json((auth::LOGIN.handler)(app.clone(), request(&e)).await).await;
     (status, login)
 }
 

@@ -2,6 +2,7 @@
 //! one, never the last way an account can sign in, only after a recent sign-in.
 
 use std::sync::Arc;
+use think_tank_core::services::sessions::Sessions;
 
 use serde_json::Value;
 use think_tank_core::clock::UnixMillis;
@@ -26,14 +27,14 @@ pub(crate) async fn user_with(
             role: Role::Viewer,
             email_verified: true,
             mfa_enabled: false,
-            created_at: app.clock.now_ms(),
+            created_at: app.core.clock.now_ms(),
         },
         password_hash: (!password_hash.is_empty())
             .then(|| think_tank_core::domain::PasswordHash::new(password_hash.into())),
         credential_generation: 0,
         kept_session: None,
     };
-    assert!(app.store.create_user(&record).await.unwrap());
+    assert!(app.core.store.create_user(&record).await.unwrap());
     for provider in providers {
         let identity = Identity {
             provider: provider.to_string(),
@@ -42,9 +43,10 @@ pub(crate) async fn user_with(
             email: record.user.email.clone(),
             linked_at: UnixMillis(1_800_000_000_000),
         };
-        assert!(app.store.link_identity(&identity).await.unwrap());
+        assert!(app.core.store.link_identity(&identity).await.unwrap());
     }
     let issued = app
+        .service::<Sessions>()
         .start_session(&record, None, &ClientMeta::default())
         .await
         .unwrap();
@@ -65,7 +67,8 @@ fn as_caller(name: &str, token: &str, provider: Option<&str>) -> Value {
 
 async fn unlink(app: &Arc<App>, token: &str, provider: &str) -> (u16, Value) {
     let event = as_caller("identity-unlink", token, Some(provider));
-    let (status, _, body) = body_json(oidc::unlink(app.clone(), request(&event)).await).await;
+    let (status, _, body) =
+        body_json((oidc::IDENTITY_UNLINK.handler)(app.clone(), request(&event)).await).await;
     (status, body)
 }
 
@@ -75,7 +78,8 @@ async fn the_caller_sees_only_their_own_identities() {
     let (_, token) = user_with(&app, "", &["gitlab", "google"]).await;
     user_with(&app, "", &["apple"]).await;
     let event = as_caller("identities-list", &token, None);
-    let (status, _, body) = body_json(oidc::identities(app.clone(), request(&event)).await).await;
+    let (status, _, body) =
+        body_json((oidc::IDENTITIES_LIST.handler)(app.clone(), request(&event)).await).await;
     assert_eq!(status, 200);
     let providers: Vec<&str> = body["items"]
         .as_array()
@@ -106,8 +110,9 @@ async fn an_account_with_a_password_can_unlink_its_only_identity_and_it_is_audit
         .unwrap();
     let (id, token) = user_with(&app, &hash, &["google"]).await;
     assert_eq!(unlink(&app, &token, "google").await.0, 204);
-    let now = app.clock.now_secs();
+    let now = app.core.clock.now_secs();
     let events = app
+        .core
         .store
         .list_events(Some(&id), None, 10, now)
         .await

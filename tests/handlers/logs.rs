@@ -38,21 +38,23 @@ async fn no_token_password_or_raw_ip_reaches_the_logs() {
     let h = Harness::new();
     let app = &h.app;
     let (_, _, _) =
-        body_json(auth::register(app.clone(), request(&fixture("register"))).await).await;
+        body_json((auth::REGISTER.handler)(app.clone(), request(&fixture("register"))).await).await;
     crate::fixtures::mark_verified(app, "fixture@example.com").await;
     let wrong = with_body(
         "login",
         json!({ "email": "fixture@example.com", "password": "wrong secret 987" }),
     );
-    body_json(auth::login(app.clone(), request(&wrong)).await).await;
-    let (_, _, login) = body_json(auth::login(app.clone(), request(&fixture("login"))).await).await;
+    body_json((auth::LOGIN.handler)(app.clone(), request(&wrong)).await).await;
+    let (_, _, login) =
+        body_json((auth::LOGIN.handler)(app.clone(), request(&fixture("login"))).await).await;
     let access = login["access_token"].as_str().unwrap().to_string();
     let refresh = login["refresh_token"].as_str().unwrap().to_string();
     let refreshed = with_body("login", json!({ "refresh_token": refresh }));
-    let (_, _, rotated) = body_json(auth::refresh(app.clone(), request(&refreshed)).await).await;
-    body_json(auth::refresh(app.clone(), request(&refreshed)).await).await;
+    let (_, _, rotated) =
+        body_json((auth::REFRESH.handler)(app.clone(), request(&refreshed)).await).await;
+    body_json((auth::REFRESH.handler)(app.clone(), request(&refreshed)).await).await;
     body_json(
-        auth::me(
+        (auth::ME.handler)(
             app.clone(),
             request(&fixture_with("me", &[("ACCESS_TOKEN", &access)])),
         )
@@ -60,7 +62,7 @@ async fn no_token_password_or_raw_ip_reaches_the_logs() {
     )
     .await;
     let forgot = with_body("login", json!({ "email": "fixture@example.com" }));
-    body_json(auth::password_forgot(app.clone(), request(&forgot)).await).await;
+    body_json((auth::PASSWORD_FORGOT.handler)(app.clone(), request(&forgot)).await).await;
     h.run_worker().await;
     let mails = h.outbox_files().join("\n");
     let reset_token = mails
@@ -75,7 +77,8 @@ async fn no_token_password_or_raw_ip_reaches_the_logs() {
         "login",
         json!({ "token": reset_token, "new_password": "brand new secret 42" }),
     );
-    let (status, _, _) = body_json(auth::password_reset(app.clone(), request(&reset)).await).await;
+    let (status, _, _) =
+        body_json((auth::PASSWORD_RESET.handler)(app.clone(), request(&reset)).await).await;
     assert_eq!(status, 204);
 
     let logs = String::from_utf8(CAPTURED.lock().unwrap().clone()).unwrap();
@@ -110,7 +113,7 @@ async fn every_log_line_of_a_request_names_the_request_its_route_and_its_user() 
     // Other tests log failures of fixture events too: this one's id is its own.
     let request_id = e2e::unique_name("spans-request");
     e["requestContext"]["requestId"] = json!(request_id);
-    let (status, _, _) = body_json(mfa::phone_add(app, request(&e)).await).await;
+    let (status, _, _) = body_json((mfa::PHONE_ADD.handler)(app, request(&e)).await).await;
     assert_eq!(
         status, 503,
         "the queue is down, so the text cannot be queued and the request logs an error"
@@ -141,27 +144,35 @@ async fn no_second_factor_secret_reaches_the_logs() {
     capture_logs();
     let h = Harness::new();
     let app = &h.app;
-    body_json(auth::register(app.clone(), request(&fixture("register"))).await).await;
+    body_json((auth::REGISTER.handler)(app.clone(), request(&fixture("register"))).await).await;
     crate::fixtures::mark_verified(app, "fixture@example.com").await;
-    let (_, _, login) = body_json(auth::login(app.clone(), request(&fixture("login"))).await).await;
+    let (_, _, login) =
+        body_json((auth::LOGIN.handler)(app.clone(), request(&fixture("login"))).await).await;
     let access = login["access_token"].as_str().unwrap().to_string();
     let setup = authed("mfa-totp-setup", &access, None);
-    let (_, _, setup) = body_json(mfa::totp_setup(app.clone(), request(&setup)).await).await;
+    let (_, _, setup) =
+        body_json((mfa::MFA_TOTP_SETUP.handler)(app.clone(), request(&setup)).await).await;
     let seed = setup["secret"].as_str().unwrap().to_string();
-    let code = totp::code_at(&totp::from_base32(&seed).unwrap(), app.clock.now_secs()).unwrap();
+    let code = totp::code_at(
+        &totp::from_base32(&seed).unwrap(),
+        app.core.clock.now_secs(),
+    )
+    .unwrap();
     let enable = authed("mfa-totp-enable", &access, Some(json!({ "code": code })));
-    let (_, _, enabled) = body_json(mfa::totp_enable(app.clone(), request(&enable)).await).await;
+    let (_, _, enabled) =
+        body_json((mfa::MFA_TOTP_ENABLE.handler)(app.clone(), request(&enable)).await).await;
     let backup: Vec<String> = serde_json::from_value(enabled["backup_codes"].clone()).unwrap();
 
     let (status, _, challenge) =
-        body_json(auth::login(app.clone(), request(&fixture("login"))).await).await;
+        body_json((auth::LOGIN.handler)(app.clone(), request(&fixture("login"))).await).await;
     assert_eq!(status, 401);
     let mfa_token = challenge["mfa_token"].as_str().unwrap().to_string();
     let finish = with_body(
         "login-mfa",
         json!({ "mfa_token": mfa_token, "code": backup[0] }),
     );
-    let (status, _, _) = body_json(auth::login_mfa(app.clone(), request(&finish)).await).await;
+    let (status, _, _) =
+        body_json((auth::LOGIN_MFA.handler)(app.clone(), request(&finish)).await).await;
     assert_eq!(status, 200);
 
     let add = authed(
@@ -169,13 +180,14 @@ async fn no_second_factor_secret_reaches_the_logs() {
         &access,
         Some(json!({ "phone": "+14155552671" })),
     );
-    body_json(mfa::phone_add(app.clone(), request(&add)).await).await;
+    body_json((mfa::PHONE_ADD.handler)(app.clone(), request(&add)).await).await;
     h.run_worker().await;
     let texts = h.outbox_files().join("\n");
     let at = texts.find("code is ").expect("a text in the outbox") + "code is ".len();
     let sms_code = texts[at..at + 6].to_string();
     let verify = authed("phone-verify", &access, Some(json!({ "code": sms_code })));
-    let (status, _, _) = body_json(mfa::phone_verify(app.clone(), request(&verify)).await).await;
+    let (status, _, _) =
+        body_json((mfa::PHONE_VERIFY.handler)(app.clone(), request(&verify)).await).await;
     assert_eq!(status, 200);
 
     let logs = String::from_utf8(CAPTURED.lock().unwrap().clone()).unwrap();

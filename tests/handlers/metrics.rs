@@ -12,7 +12,7 @@ async fn a_failed_login_and_a_delivered_email_are_counted_for_cloudwatch() {
     let h = Harness::new();
     assert_eq!(register_event(&h.app, "counted@example.com").await, 201);
     let wrong = json!({ "email": "counted@example.com", "password": "not the password" });
-    let login = auth::login(h.app.clone(), request(&with_body("login", wrong))).await;
+    let login = (auth::LOGIN.handler)(h.app.clone(), request(&with_body("login", wrong))).await;
     assert_eq!(body_json(login).await.0, 401);
     assert!(
         h.run_worker().await.is_empty(),

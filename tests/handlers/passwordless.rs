@@ -10,7 +10,8 @@ use crate::identities::user_with;
 
 async fn login(h: &Harness, email: &str, password: &str) -> (u16, serde_json::Value) {
     let event = with_body("login", json!({ "email": email, "password": password }));
-    let (status, _, body) = body_json(auth::login(h.app.clone(), request(&event)).await).await;
+    let (status, _, body) =
+        body_json((auth::LOGIN.handler)(h.app.clone(), request(&event)).await).await;
     (status, body)
 }
 
@@ -26,9 +27,10 @@ async fn a_password_login_to_an_account_without_one_fails_like_a_wrong_password(
     }
     let (_, body) = login(&h, &email, "anything at all").await;
     assert_eq!(body["code"], "invalid_credentials");
-    let now = think_tank_core::clock::Clock::now_secs(&*h.app.clock);
+    let now = think_tank_core::clock::Clock::now_secs(&*h.app.core.clock);
     let events = h
         .app
+        .core
         .store
         .list_events(Some(&id), None, 10, now)
         .await
@@ -51,7 +53,7 @@ async fn password_forgot_lets_an_account_without_a_password_set_one() {
     let email = format!("{id}@example.com");
     let forgot = with_body("password-forgot", json!({ "email": email }));
     let (status, _, _) =
-        body_json(auth::password_forgot(h.app.clone(), request(&forgot)).await).await;
+        body_json((auth::PASSWORD_FORGOT.handler)(h.app.clone(), request(&forgot)).await).await;
     assert_eq!(status, 202);
     h.run_worker().await;
     let mails = h.outbox_files().join("\n");
@@ -67,12 +69,12 @@ async fn password_forgot_lets_an_account_without_a_password_set_one() {
         json!({ "token": token, "new_password": "a brand new password" }),
     );
     let (status, _, _) =
-        body_json(auth::password_reset(h.app.clone(), request(&reset)).await).await;
+        body_json((auth::PASSWORD_RESET.handler)(h.app.clone(), request(&reset)).await).await;
     assert_eq!(status, 204);
     let (status, login) = login(&h, &email, "a brand new password").await;
     assert_eq!(status, 200, "{login}");
     let token = login["access_token"].as_str().unwrap();
     let me = crate::fixtures::fixture_with("me", &[("ACCESS_TOKEN", token)]);
-    let (_, _, me) = body_json(auth::me(h.app.clone(), request(&me)).await).await;
+    let (_, _, me) = body_json((auth::ME.handler)(h.app.clone(), request(&me)).await).await;
     assert_eq!(me["user"]["has_password"], true);
 }

@@ -3,6 +3,7 @@
 //! revocation did not reach the socket itself.
 
 use std::sync::{Arc, Mutex};
+use think_tank_core::services::realtime::Realtime;
 
 use async_trait::async_trait;
 use shared::config::MissingSecrets;
@@ -52,13 +53,19 @@ async fn a_message_from_a_revoked_sessions_socket_is_refused_and_the_socket_clos
     register_verified_event(&app, email).await;
     let (_, login) = login_event(&app, email).await;
     let token = login["access_token"].as_str().unwrap();
-    let claims = app.tokens.verify(token, clock.now_secs()).unwrap();
-    let caller = app.admit(Claim::new(claims, false)).await.unwrap();
-    let ticket = app.issue_ticket(&caller).await.unwrap();
-    app.connect("conn-1", Some(&ticket.ticket), None)
+    let claims = app.core.tokens.verify(token, clock.now_secs()).unwrap();
+    let caller = app.core.admit(Claim::new(claims, false)).await.unwrap();
+    let ticket = app
+        .service::<Realtime>()
+        .issue_ticket(&caller)
         .await
         .unwrap();
-    app.on_message("conn-1", br#"{"action":"ping"}"#)
+    app.service::<Realtime>()
+        .connect("conn-1", Some(&ticket.ticket), None)
+        .await
+        .unwrap();
+    app.service::<Realtime<think_tank_core::app::Sockets>>()
+        .on_message("conn-1", br#"{"action":"ping"}"#)
         .await
         .unwrap();
     assert_eq!(
@@ -69,15 +76,20 @@ async fn a_message_from_a_revoked_sessions_socket_is_refused_and_the_socket_clos
 
     // The session is revoked by a path that never saw this socket.
     let revoked = app
+        .core
         .store
         .revoke_session(caller.user_id(), caller.session_id());
     assert!(revoked.await.unwrap().is_some());
 
-    app.on_message("conn-1", br#"{"action":"ping"}"#)
+    app.service::<Realtime<think_tank_core::app::Sockets>>()
+        .on_message("conn-1", br#"{"action":"ping"}"#)
         .await
         .unwrap();
     assert_eq!(sockets.pushed.lock().unwrap().len(), 1, "no answer");
     assert_eq!(*sockets.closed.lock().unwrap(), ["conn-1"]);
     let now = clock.now_secs();
-    assert_eq!(app.store.connection("conn-1", now).await.unwrap(), None);
+    assert_eq!(
+        app.core.store.connection("conn-1", now).await.unwrap(),
+        None
+    );
 }

@@ -2,6 +2,10 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use think_tank_core::app::Mail;
+use think_tank_core::services::accounts::Accounts;
+use think_tank_core::services::login::SignIn;
+use think_tank_core::services::sessions::Sessions;
 
 use secrecy::SecretString;
 use think_tank_core::clock::{Clock, SystemClock};
@@ -27,7 +31,8 @@ async fn verified_account(app: &App, email: &str) -> Email {
         password: password(),
         name: "Race".into(),
     };
-    app.register(registration, &ClientMeta::default())
+    app.service::<Accounts<Mail>>()
+        .register(registration, &ClientMeta::default())
         .await
         .unwrap();
     crate::fixtures::mark_verified(app, email.as_str()).await;
@@ -41,7 +46,10 @@ async fn signed_in(app: &App, email: &Email) -> IssuedSession {
         device_name: None,
         web: false,
     };
-    app.login(login, &ClientMeta::default()).await.unwrap()
+    app.service::<SignIn>()
+        .login(login, &ClientMeta::default())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -55,8 +63,15 @@ async fn a_revocation_whose_blacklist_write_failed_completes_on_retry() {
     store
         .fail_next_blacklist_write
         .store(true, Ordering::SeqCst);
-    assert!(app.revoke_session(user_id, session_id).await.is_err());
-    app.revoke_session(user_id, session_id).await.unwrap();
+    assert!(app
+        .service::<Sessions>()
+        .revoke_session(user_id, session_id)
+        .await
+        .is_err());
+    app.service::<Sessions>()
+        .revoke_session(user_id, session_id)
+        .await
+        .unwrap();
 
     let now = SystemClock.now_secs();
     assert!(store.is_revoked(&issued.access.jti, now).await.unwrap());
@@ -71,8 +86,8 @@ async fn a_session_from_before_a_password_change_is_never_refreshed_even_if_its_
     let changer = signed_in(&app, &email).await;
     let other = signed_in(&app, &email).await;
     let now = SystemClock.now_secs();
-    let claims = app.tokens.verify(&changer.access.token, now).unwrap();
-    let caller = app.admit(Claim::new(claims, false)).await.unwrap();
+    let claims = app.core.tokens.verify(&changer.access.token, now).unwrap();
+    let caller = app.core.admit(Claim::new(claims, false)).await.unwrap();
 
     // The change lands, then revoking the other session fails half-way.
     store
@@ -81,16 +96,23 @@ async fn a_session_from_before_a_password_change_is_never_refreshed_even_if_its_
     let new = SecretString::from("a brand new secret");
     let meta = ClientMeta::default();
     assert!(app
+        .service::<Accounts<Mail, Sessions>>()
         .change_password(&caller, password(), new, &meta)
         .await
         .is_err());
 
-    let refused = app.rotate_session(&other.refresh_token, &meta).await;
+    let refused = app
+        .service::<Sessions>()
+        .rotate_session(&other.refresh_token, &meta)
+        .await;
     assert!(
         matches!(refused, Err(ApiError::Unauthorized)),
         "the older session was refreshed"
     );
-    let kept = app.rotate_session(&changer.refresh_token, &meta).await;
+    let kept = app
+        .service::<Sessions>()
+        .rotate_session(&changer.refresh_token, &meta)
+        .await;
     assert!(kept.is_ok(), "the session that made the change stays");
 }
 
@@ -99,24 +121,33 @@ async fn a_sign_in_beyond_fifty_live_sessions_revokes_the_oldest() {
     let store = Arc::new(GateStore::default());
     let app = app_over(store.clone());
     let email = verified_account(&app, "many@example.com").await;
-    let record = app.store.user_by_email(&email).await.unwrap().unwrap();
+    let record = app.core.store.user_by_email(&email).await.unwrap().unwrap();
     let meta = ClientMeta::default();
     let mut issued = Vec::new();
     for _ in 0..=MAX_LIVE_SESSIONS {
-        issued.push(app.start_session(&record, None, &meta).await.unwrap());
+        issued.push(
+            app.service::<Sessions>()
+                .start_session(&record, None, &meta)
+                .await
+                .unwrap(),
+        );
     }
     let now = SystemClock.now_secs();
-    let live = app.store.sessions_of(&record.user.id).await.unwrap();
+    let live = app.core.store.sessions_of(&record.user.id).await.unwrap();
     assert_eq!(
         live.iter().filter(|s| s.is_live(now)).count(),
         MAX_LIVE_SESSIONS
     );
     let oldest = &issued[0];
     assert!(store.is_revoked(&oldest.access.jti, now).await.unwrap());
-    let refused = app.rotate_session(&oldest.refresh_token, &meta).await;
+    let refused = app
+        .service::<Sessions>()
+        .rotate_session(&oldest.refresh_token, &meta)
+        .await;
     assert!(matches!(refused, Err(ApiError::Unauthorized)));
     let newest = issued.last().unwrap();
     assert!(app
+        .service::<Sessions>()
         .rotate_session(&newest.refresh_token, &meta)
         .await
         .is_ok());

@@ -85,15 +85,17 @@ async fn an_applied_assignment_answers_success_once_even_if_its_email_fails() {
     let (_, _, assignee) = register_and_login(&app, "assignee@example.com").await;
     let create = json!({ "title": "Ship it", "assignee_id": assignee });
     let e = event("POST", "/v1/tasks", "/v1/tasks", &token, Some(create));
-    let (status, _, created) = body_json(tasks::tasks_create(app.clone(), request(&e)).await).await;
+    let (status, _, created) =
+        body_json((tasks::TASKS_CREATE.handler)(app.clone(), request(&e)).await).await;
     assert_eq!(status, 201, "{created}");
     let path = format!("/v1/tasks/{}", created["task"]["id"].as_str().unwrap());
     let change = json!({ "assignee_id": null });
     let e = event("PATCH", &path, "/v1/tasks/{id}", &token, Some(change));
-    body_json(tasks::task_update(app.clone(), request(&e)).await).await;
+    body_json((tasks::TASK_UPDATE.handler)(app.clone(), request(&e)).await).await;
     let reassign = json!({ "assignee_id": assignee });
     let e = event("PATCH", &path, "/v1/tasks/{id}", &token, Some(reassign));
-    let (status, _, updated) = body_json(tasks::task_update(app.clone(), request(&e)).await).await;
+    let (status, _, updated) =
+        body_json((tasks::TASK_UPDATE.handler)(app.clone(), request(&e)).await).await;
     assert_eq!(
         (status, updated["task"]["version"].as_u64()),
         (200, Some(3))

@@ -19,7 +19,8 @@ async fn an_sms_code_never_rests_in_plain_text_on_the_queue() {
     let path = "/v1/auth/phone";
     let body = json!({ "phone": "+14155552671" });
     let e = event("POST", path, path, token, Some(body));
-    let (status, _, _) = body_json(mfa::phone_add(h.app.clone(), request(&e)).await).await;
+    let (status, _, _) =
+        body_json((mfa::PHONE_ADD.handler)(h.app.clone(), request(&e)).await).await;
     assert_eq!(status, 202);
 
     let queued = h.queue.receive(10);

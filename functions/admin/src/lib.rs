@@ -3,34 +3,35 @@
 #[cfg(feature = "openapi")]
 pub mod docs;
 
-use std::sync::Arc;
-
 use http::Response;
 use lambda_http::{Body, Request};
 use serde::Deserialize;
 use shared::auth::Gate;
 use shared::http::{endpoint, Reply};
 use shared::pagination::{page_request, Listing};
+use think_tank_core::app::{Absent, Mail};
 use think_tank_core::domain::Role;
 use think_tank_core::rbac::Permission;
+use think_tank_core::services::admin::Admin;
 use think_tank_core::services::admin::UserPatch;
-use think_tank_core::{ApiError, App};
+use think_tank_core::services::sessions::Sessions;
+use think_tank_core::ApiError;
 
 shared::handlers! {
-    USERS_LIST: "users-list" => users_list, uses [];
-    USER_UPDATE: "user-update" => user_update, uses [Notifier];
-    AUDIT_LIST: "audit-list" => audit_list, uses [];
-    USER_MFA_RESET: "user-mfa-reset" => user_mfa_reset, uses [EmailQueue, Notifier];
+    USERS_LIST: "users-list" => users_list(Admin);
+    USER_UPDATE: "user-update" => user_update(Admin<Absent, Sessions>);
+    AUDIT_LIST: "audit-list" => audit_list(Admin);
+    USER_MFA_RESET: "user-mfa-reset" => user_mfa_reset(Admin<Mail, Sessions>);
 }
 
-pub async fn users_list(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let caller = app.authenticate(&ctx).await?;
+pub async fn users_list(admin: Admin<'_>, req: Request) -> Response<Body> {
+    let core = admin.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let caller = core.authenticate(&ctx).await?;
         caller.require(Permission::UsersRead)?;
-        let page = page_request(&ctx, &app.keys.cursor, "users")?;
-        let users = app.list_users(page.after.as_deref(), page.limit).await?;
-        Reply::ok(&Listing::new(users, &app.keys.cursor, "users"))
+        let page = page_request(&ctx, &core.keys.cursor, "users")?;
+        let users = admin.list_users(page.after.as_deref(), page.limit).await?;
+        Reply::ok(&Listing::new(users, &core.keys.cursor, "users"))
     })
     .await
 }
@@ -61,47 +62,51 @@ impl shared::http::body::RequestBody for UserPatchBody {
     }
 }
 
-pub async fn user_update(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let caller = app.authenticate(&ctx).await?;
+pub async fn user_update(admin: Admin<'_, Absent, Sessions<'_>>, req: Request) -> Response<Body> {
+    let core = admin.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let caller = core.authenticate(&ctx).await?;
         caller.require(Permission::UsersUpdate)?;
         let patch = ctx.body::<UserPatchBody>()?;
         let user_id = ctx.path_id("id")?;
-        let meta = ctx.client_meta(app);
-        let user = app.patch_user(&caller, user_id, patch, &meta).await?;
+        let meta = ctx.client_meta(core);
+        let user = admin.patch_user(&caller, user_id, patch, &meta).await?;
         Reply::ok(&serde_json::json!({ "user": user }))
     })
     .await
 }
 
 /// `DELETE /v1/admin/users/{id}/mfa`: every factor off, sessions revoked.
-pub async fn user_mfa_reset(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn user_mfa_reset(
+    admin: Admin<'_, Mail<'_>, Sessions<'_>>,
+    req: Request,
+) -> Response<Body> {
+    let core = admin.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.authenticate(&ctx).await?;
+        let caller = core.authenticate(&ctx).await?;
         caller.require(Permission::UsersUpdate)?;
         let user_id = ctx.path_id("id")?;
-        app.reset_mfa(&caller, user_id, &ctx.client_meta(app))
+        admin
+            .reset_mfa(&caller, user_id, &ctx.client_meta(core))
             .await?;
         Ok(Reply::empty(http::StatusCode::NO_CONTENT))
     })
     .await
 }
 
-pub async fn audit_list(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let caller = app.authenticate(&ctx).await?;
+pub async fn audit_list(admin: Admin<'_>, req: Request) -> Response<Body> {
+    let core = admin.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let caller = core.authenticate(&ctx).await?;
         caller.require(Permission::AuditRead)?;
         let user_id = ctx.query_id("user_id")?;
         let scope = format!("audit:{}", user_id.unwrap_or(""));
-        let page = page_request(&ctx, &app.keys.cursor, &scope)?;
-        let events = app
+        let page = page_request(&ctx, &core.keys.cursor, &scope)?;
+        let events = admin
             .list_audit(user_id, page.after.as_deref(), page.limit)
             .await?;
-        Reply::ok(&Listing::new(events, &app.keys.cursor, &scope))
+        Reply::ok(&Listing::new(events, &core.keys.cursor, &scope))
     })
     .await
 }

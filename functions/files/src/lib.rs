@@ -3,27 +3,27 @@
 #[cfg(feature = "openapi")]
 pub mod docs;
 
-use std::sync::Arc;
-
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::Deserialize;
 use shared::auth::Gate;
 use shared::http::{endpoint, Ctx, Reply};
 use shared::pagination::{page_request, Listing};
+use think_tank_core::app::{Blobs, Sockets};
 use think_tank_core::clock::{serde_rfc3339, UnixMillis};
 use think_tank_core::domain::FileRecord;
 use think_tank_core::ports::UploadTicket;
+use think_tank_core::services::files::Files;
 use think_tank_core::services::files::NewFile;
 use think_tank_core::services::validate::Checks;
-use think_tank_core::{ApiError, App};
+use think_tank_core::ApiError;
 
 shared::handlers! {
-    FILES_CREATE: "files-create" => files_create, uses [Blobs];
-    FILE_COMPLETE: "file-complete" => file_complete, uses [Blobs, Notifier];
-    FILES_LIST: "files-list" => files_list, uses [];
-    FILE_GET: "file-get" => file_get, uses [Blobs];
-    FILE_DELETE: "file-delete" => file_delete, uses [Blobs];
+    FILES_CREATE: "files-create" => files_create(Files<Blobs>);
+    FILE_COMPLETE: "file-complete" => file_complete(Files<Blobs, Sockets>);
+    FILES_LIST: "files-list" => files_list(Files);
+    FILE_GET: "file-get" => file_get(Files<Blobs>);
+    FILE_DELETE: "file-delete" => file_delete(Files<Blobs>);
 }
 
 #[derive(Deserialize)]
@@ -65,37 +65,40 @@ fn file_id(ctx: &Ctx) -> Result<&str, ApiError> {
     ctx.path_id("id")
 }
 
-pub async fn files_create(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let caller = app.authenticate(&ctx).await?;
+pub async fn files_create(files: Files<'_, Blobs<'_>>, req: Request) -> Response<Body> {
+    let core = files.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let caller = core.authenticate(&ctx).await?;
         let input = ctx.body::<CreateBody>()?;
-        let (file, upload) = app.create_file(&caller, input).await?;
+        let (file, upload) = files.create_file(&caller, input).await?;
         Reply::json(StatusCode::CREATED, &FileCreated { file, upload })
     })
     .await
 }
 
-pub async fn file_complete(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn file_complete(
+    files: Files<'_, Blobs<'_>, Sockets<'_>>,
+    req: Request,
+) -> Response<Body> {
+    let core = files.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let claim = app.claim(&ctx)?;
-        let file = app.complete_file(claim, file_id(&ctx)?).await?;
+        let claim = core.claim(&ctx)?;
+        let file = files.complete_file(claim, file_id(&ctx)?).await?;
         Reply::ok(&serde_json::json!({ "file": file }))
     })
     .await
 }
 
-pub async fn files_list(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let claim = app.claim(&ctx)?;
-        let page = page_request(&ctx, &app.keys.cursor, "files")?;
-        let files = app
+pub async fn files_list(files: Files<'_>, req: Request) -> Response<Body> {
+    let core = files.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let claim = core.claim(&ctx)?;
+        let page = page_request(&ctx, &core.keys.cursor, "files")?;
+        let files = files
             .list_files(claim, page.after.as_deref(), page.limit)
             .await?;
-        Reply::ok(&Listing::new(files, &app.keys.cursor, "files"))
+        Reply::ok(&Listing::new(files, &core.keys.cursor, "files"))
     })
     .await
 }
@@ -128,11 +131,11 @@ struct DownloadView<'a> {
     expires_at: UnixMillis,
 }
 
-pub async fn file_get(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let claim = app.claim(&ctx)?;
-        let (file, download) = app.file_with_download(claim, file_id(&ctx)?).await?;
+pub async fn file_get(files: Files<'_, Blobs<'_>>, req: Request) -> Response<Body> {
+    let core = files.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let claim = core.claim(&ctx)?;
+        let (file, download) = files.file_with_download(claim, file_id(&ctx)?).await?;
         let download = DownloadView {
             url: &download.url,
             expires_at: download.expires_at,
@@ -142,12 +145,12 @@ pub async fn file_get(app: Arc<App>, req: Request) -> Response<Body> {
     .await
 }
 
-pub async fn file_delete(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn file_delete(files: Files<'_, Blobs<'_>>, req: Request) -> Response<Body> {
+    let core = files.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let claim = app.claim(&ctx)?;
-        app.delete_file(claim, file_id(&ctx)?).await?;
+        let claim = core.claim(&ctx)?;
+        files.delete_file(claim, file_id(&ctx)?).await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await

@@ -3,23 +3,22 @@
 #[cfg(feature = "openapi")]
 pub mod docs;
 
-use std::sync::Arc;
-
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use shared::http::{endpoint, Reply};
-use think_tank_core::App;
+use think_tank_core::app::Core;
+use think_tank_core::services::health::HealthCheck;
 
 shared::handlers! {
-    HEALTH: "health" => health, uses [EmailQueue, Blobs];
-    OPENAPI: "openapi" => openapi, uses [];
+    HEALTH: "health" => health(HealthCheck);
+    OPENAPI: "openapi" => openapi(&Core);
 }
 
-pub async fn health(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn health(health: HealthCheck<'_>, req: Request) -> Response<Body> {
+    let core = health.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let report = app.health().await;
+        let report = health.health().await;
         let status = if report.is_ok() {
             StatusCode::OK
         } else {
@@ -35,9 +34,8 @@ pub async fn health(app: Arc<App>, req: Request) -> Response<Body> {
 pub const OPENAPI_DOCUMENT: &str = include_str!("../../../infra/openapi.json");
 
 /// `GET /v1/openapi.json`.
-pub async fn openapi(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn openapi(core: &Core, req: Request) -> Response<Body> {
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
         Ok(Reply::raw_json(StatusCode::OK, OPENAPI_DOCUMENT)
             .header(http::header::CACHE_CONTROL, "public, max-age=300"))

@@ -4,25 +4,26 @@
 #[cfg(feature = "openapi")]
 pub mod docs;
 
-use std::sync::Arc;
-
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::{Deserialize, Serialize};
 use shared::auth::Gate;
 use shared::http::{endpoint, Reply};
-use think_tank_core::{ApiError, App};
+use think_tank_core::app::Mail;
+use think_tank_core::services::mfa::Factors;
+use think_tank_core::services::sessions::Sessions;
+use think_tank_core::ApiError;
 
 shared::handlers! {
-    MFA_TOTP_SETUP: "mfa-totp-setup" => totp_setup, uses [];
-    MFA_TOTP_ENABLE: "mfa-totp-enable" => totp_enable, uses [EmailQueue, Notifier];
-    MFA_BACKUP_CODES: "mfa-backup-codes" => backup_codes, uses [EmailQueue];
-    MFA_DISABLE: "mfa-disable" => disable, uses [EmailQueue, Notifier];
-    PHONE_ADD: "phone-add" => phone_add, uses [EmailQueue];
-    PHONE_VERIFY: "phone-verify" => phone_verify, uses [EmailQueue];
-    PHONE_DELETE: "phone-delete" => phone_delete, uses [EmailQueue];
-    MFA_SMS_ENABLE: "mfa-sms-enable" => sms_enable, uses [EmailQueue, Notifier];
-    MFA_SMS_SEND: "mfa-sms-send" => sms_send, uses [EmailQueue];
+    MFA_TOTP_SETUP: "mfa-totp-setup" => totp_setup(Factors);
+    MFA_TOTP_ENABLE: "mfa-totp-enable" => totp_enable(Factors<Mail, Sessions>);
+    MFA_BACKUP_CODES: "mfa-backup-codes" => backup_codes(Factors<Mail>);
+    MFA_DISABLE: "mfa-disable" => disable(Factors<Mail, Sessions>);
+    PHONE_ADD: "phone-add" => phone_add(Factors<Mail>);
+    PHONE_VERIFY: "phone-verify" => phone_verify(Factors<Mail>);
+    PHONE_DELETE: "phone-delete" => phone_delete(Factors<Mail>);
+    MFA_SMS_ENABLE: "mfa-sms-enable" => sms_enable(Factors<Mail, Sessions>);
+    MFA_SMS_SEND: "mfa-sms-send" => sms_send(Factors<Mail>);
 }
 
 #[derive(Deserialize)]
@@ -69,12 +70,12 @@ struct Setup {
 }
 
 /// `POST /v1/auth/mfa/totp/setup` (sensitive).
-pub async fn totp_setup(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn totp_setup(factors: Factors<'_>, req: Request) -> Response<Body> {
+    let core = factors.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.authenticate(&ctx).await?;
-        let setup = app.totp_setup(&caller).await?;
+        let caller = core.authenticate(&ctx).await?;
+        let setup = factors.totp_setup(&caller).await?;
         Reply::ok(&Setup {
             secret: setup.secret,
             otpauth_uri: setup.otpauth_uri,
@@ -84,43 +85,47 @@ pub async fn totp_setup(app: Arc<App>, req: Request) -> Response<Body> {
 }
 
 /// `POST /v1/auth/mfa/totp/enable`.
-pub async fn totp_enable(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let caller = app.authenticate(&ctx).await?;
+pub async fn totp_enable(
+    factors: Factors<'_, Mail<'_>, Sessions<'_>>,
+    req: Request,
+) -> Response<Body> {
+    let core = factors.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let caller = core.authenticate(&ctx).await?;
         let body = ctx.body::<CodeBody>()?;
-        let meta = ctx.client_meta(app);
-        let backup_codes = app.totp_enable(&caller, &body.code, &meta).await?;
+        let meta = ctx.client_meta(core);
+        let backup_codes = factors.totp_enable(&caller, &body.code, &meta).await?;
         Reply::ok(&BackupCodes { backup_codes })
     })
     .await
 }
 
 /// `POST /v1/auth/mfa/backup-codes` (sensitive).
-pub async fn backup_codes(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn backup_codes(factors: Factors<'_, Mail<'_>>, req: Request) -> Response<Body> {
+    let core = factors.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.authenticate(&ctx).await?;
-        let meta = ctx.client_meta(app);
-        let backup_codes = app.regenerate_backup_codes(&caller, &meta).await?;
+        let caller = core.authenticate(&ctx).await?;
+        let meta = ctx.client_meta(core);
+        let backup_codes = factors.regenerate_backup_codes(&caller, &meta).await?;
         Reply::ok(&BackupCodes { backup_codes })
     })
     .await
 }
 
 /// `POST /v1/auth/mfa/disable`: password (if the account has one) and a code.
-pub async fn disable(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let caller = app.authenticate(&ctx).await?;
+pub async fn disable(factors: Factors<'_, Mail<'_>, Sessions<'_>>, req: Request) -> Response<Body> {
+    let core = factors.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let caller = core.authenticate(&ctx).await?;
         let body = ctx.body::<DisableBody>()?;
         if body.code.trim().is_empty() {
             return Err(ApiError::field("code", "is required"));
         }
         let password = body.password.filter(|p| !p.is_empty()).map(Into::into);
-        let meta = ctx.client_meta(app);
-        app.disable_mfa(&caller, password, &body.code, &meta)
+        let meta = ctx.client_meta(core);
+        factors
+            .disable_mfa(&caller, password, &body.code, &meta)
             .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
@@ -128,12 +133,13 @@ pub async fn disable(app: Arc<App>, req: Request) -> Response<Body> {
 }
 
 /// `POST /v1/auth/phone` (sensitive): `202`, a code is on its way.
-pub async fn phone_add(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let caller = app.authenticate(&ctx).await?;
+pub async fn phone_add(factors: Factors<'_, Mail<'_>>, req: Request) -> Response<Body> {
+    let core = factors.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let caller = core.authenticate(&ctx).await?;
         let body = ctx.body::<PhoneBody>()?;
-        app.add_phone(&caller, &body.phone, &ctx.client_meta(app))
+        factors
+            .add_phone(&caller, &body.phone, &ctx.client_meta(core))
             .await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
     })
@@ -141,50 +147,54 @@ pub async fn phone_add(app: Arc<App>, req: Request) -> Response<Body> {
 }
 
 /// `POST /v1/auth/phone/verify`.
-pub async fn phone_verify(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let caller = app.authenticate(&ctx).await?;
+pub async fn phone_verify(factors: Factors<'_, Mail<'_>>, req: Request) -> Response<Body> {
+    let core = factors.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let caller = core.authenticate(&ctx).await?;
         let body = ctx.body::<CodeBody>()?;
-        let meta = ctx.client_meta(app);
-        let user = app.verify_phone(&caller, &body.code, &meta).await?;
+        let meta = ctx.client_meta(core);
+        let user = factors.verify_phone(&caller, &body.code, &meta).await?;
         Reply::ok(&serde_json::json!({ "user": user }))
     })
     .await
 }
 
 /// `DELETE /v1/auth/phone` (sensitive).
-pub async fn phone_delete(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn phone_delete(factors: Factors<'_, Mail<'_>>, req: Request) -> Response<Body> {
+    let core = factors.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.authenticate(&ctx).await?;
-        app.remove_phone(&caller).await?;
+        let caller = core.authenticate(&ctx).await?;
+        factors.remove_phone(&caller).await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await
 }
 
 /// `POST /v1/auth/mfa/sms/enable` (sensitive).
-pub async fn sms_enable(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn sms_enable(
+    factors: Factors<'_, Mail<'_>, Sessions<'_>>,
+    req: Request,
+) -> Response<Body> {
+    let core = factors.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.authenticate(&ctx).await?;
-        let meta = ctx.client_meta(app);
-        let backup_codes = app.enable_sms_mfa(&caller, &meta).await?;
+        let caller = core.authenticate(&ctx).await?;
+        let meta = ctx.client_meta(core);
+        let backup_codes = factors.enable_sms_mfa(&caller, &meta).await?;
         Reply::ok(&BackupCodes { backup_codes })
     })
     .await
 }
 
 /// `POST /v1/auth/mfa/sms/send`: a code for `reauthenticate` or `mfa/disable`.
-pub async fn sms_send(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn sms_send(factors: Factors<'_, Mail<'_>>, req: Request) -> Response<Body> {
+    let core = factors.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.authenticate(&ctx).await?;
-        app.send_sign_in_code(&caller, &ctx.client_meta(app))
+        let caller = core.authenticate(&ctx).await?;
+        factors
+            .send_sign_in_code(&caller, &ctx.client_meta(core))
             .await?;
         Ok(Reply::empty(StatusCode::ACCEPTED))
     })

@@ -6,8 +6,6 @@ pub mod docs;
 
 mod finish;
 
-use std::sync::Arc;
-
 use http::header::LOCATION;
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
@@ -16,20 +14,23 @@ use shared::auth::signed_in::TokenResponse;
 use shared::auth::Gate;
 use shared::http::cookies;
 use shared::http::{endpoint, Reply};
+use think_tank_core::app::{Absent, Core, Mail, Providers};
 use think_tank_core::services::identities::StartLink;
+use think_tank_core::services::oidc::Oidc;
 use think_tank_core::services::oidc::{FlowMode, StartSignIn, FLOW_SECONDS};
 use think_tank_core::services::oidc_callback::Callback;
+use think_tank_core::services::sessions::Sessions;
 use think_tank_core::services::validate::Checks;
-use think_tank_core::{ApiError, App};
+use think_tank_core::ApiError;
 
 shared::handlers! {
-    OIDC_PROVIDERS: "oidc-providers" => providers, uses [];
-    OIDC_AUTHORIZE: "oidc-authorize" => authorize, uses [IdentityProviders];
-    OIDC_CALLBACK: "oidc-callback" => callback, uses [IdentityProviders, Notifier, EmailQueue];
-    OIDC_TOKEN: "oidc-token" => token, uses [Notifier];
-    IDENTITIES_LIST: "identities-list" => identities, uses [];
-    IDENTITY_LINK: "identity-link" => link, uses [IdentityProviders];
-    IDENTITY_UNLINK: "identity-unlink" => unlink, uses [EmailQueue];
+    OIDC_PROVIDERS: "oidc-providers" => providers(&Core);
+    OIDC_AUTHORIZE: "oidc-authorize" => authorize(Oidc<Providers>);
+    OIDC_CALLBACK: "oidc-callback" => callback(Oidc<Providers, Mail, Sessions>);
+    OIDC_TOKEN: "oidc-token" => token(Oidc<Absent, Absent, Sessions>);
+    IDENTITIES_LIST: "identities-list" => identities(Oidc);
+    IDENTITY_LINK: "identity-link" => link(Oidc<Providers>);
+    IDENTITY_UNLINK: "identity-unlink" => unlink(Oidc<Absent, Mail>);
 }
 
 #[derive(Serialize)]
@@ -52,11 +53,10 @@ struct ProviderList {
 }
 
 /// `GET /v1/auth/oidc/providers` (no auth).
-pub async fn providers(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn providers(core: &Core, req: Request) -> Response<Body> {
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let items = app
+        let items = core
             .oidc_providers()
             .into_iter()
             .map(|name| ProviderView { name })
@@ -75,9 +75,9 @@ fn mode(raw: Option<&str>) -> Result<FlowMode, ApiError> {
 }
 
 /// `GET /v1/auth/oidc/{provider}/authorize`: `302` to the provider.
-pub async fn authorize(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn authorize(oidc: Oidc<'_, Providers<'_>>, req: Request) -> Response<Body> {
+    let core = oidc.core();
+    endpoint(&core.settings, req, |ctx| async move {
         let redirect_uri = ctx.query("redirect_uri").unwrap_or_default().to_string();
         let input = StartSignIn {
             provider: ctx.path_id("provider")?.to_string(),
@@ -85,10 +85,12 @@ pub async fn authorize(app: Arc<App>, req: Request) -> Response<Body> {
             mode: mode(ctx.query("mode"))?,
             app_state: ctx.query("state").map(str::to_string),
             app_code_challenge: ctx.query("code_challenge").map(str::to_string),
-            api_base_url: ctx.public_base_url(&app.settings.api_base_url)?,
+            api_base_url: ctx.public_base_url(&core.settings.api_base_url)?,
             link_to: None,
         };
-        let started = app.start_oidc_sign_in(input, &ctx.client_meta(app)).await?;
+        let started = oidc
+            .start_oidc_sign_in(input, &ctx.client_meta(core))
+            .await?;
         let reply = Reply::empty(StatusCode::FOUND).header(LOCATION, &started.location);
         Ok(match started.browser_binding {
             Some(value) => reply.cookies([cookies::oidc_flow(&value, FLOW_SECONDS)]),
@@ -100,22 +102,25 @@ pub async fn authorize(app: Arc<App>, req: Request) -> Response<Body> {
 
 /// `GET /v1/auth/oidc/{provider}/callback`: `303` back to the app, or
 /// `400 invalid_token` when no live flow has this `state`.
-pub async fn callback(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn callback(
+    oidc: Oidc<'_, Providers<'_>, Mail<'_>, Sessions<'_>>,
+    req: Request,
+) -> Response<Body> {
+    let core = oidc.core();
+    endpoint(&core.settings, req, |ctx| async move {
         let input = Callback {
             provider: ctx.path_id("provider")?.to_string(),
             state: ctx.query("state").map(str::to_string),
             code: ctx.query("code").map(str::to_string),
             error: ctx.query("error").map(str::to_string),
             browser_binding: ctx.cookie(cookies::OIDC_FLOW),
-            api_base_url: ctx.public_base_url(&app.settings.api_base_url)?,
+            api_base_url: ctx.public_base_url(&core.settings.api_base_url)?,
         };
-        let outcome = app
-            .finish_oidc_sign_in(input, &ctx.client_meta(app))
+        let outcome = oidc
+            .finish_oidc_sign_in(input, &ctx.client_meta(core))
             .await?;
-        let now = app.clock.now_secs();
-        Ok(finish::redirect_to_app(outcome, &app.keys.csrf, now))
+        let now = core.clock.now_secs();
+        Ok(finish::redirect_to_app(outcome, &core.keys.csrf, now))
     })
     .await
 }
@@ -136,9 +141,9 @@ struct TokenBody {
 
 /// `POST /v1/auth/oidc/token`: a mobile app's login code, redeemed with
 /// its PKCE verifier; `200` as `POST /v1/auth/login`.
-pub async fn token(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn token(oidc: Oidc<'_, Absent, Absent, Sessions<'_>>, req: Request) -> Response<Body> {
+    let core = oidc.core();
+    endpoint(&core.settings, req, |ctx| async move {
         let body = ctx.body::<TokenBody>()?;
         let mut checks = Checks::default();
         checks.text("code", &body.code, 1, 512);
@@ -148,20 +153,20 @@ pub async fn token(app: Arc<App>, req: Request) -> Response<Body> {
             .map(|d| checks.text("device_name", &d, 0, 100))
             .filter(|d| !d.is_empty());
         checks.finish()?;
-        let meta = ctx.client_meta(app);
-        let issued = app
+        let meta = ctx.client_meta(core);
+        let issued = oidc
             .redeem_login_code(&body.code, &body.code_verifier, device_name, &meta)
             .await?;
-        Reply::ok(&TokenResponse::new(&issued, app.clock.now_secs()))
+        Reply::ok(&TokenResponse::new(&issued, core.clock.now_secs()))
     })
     .await
 }
 
 /// `GET /v1/auth/identities`: the caller's linked identities.
-pub async fn identities(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let items = app.my_identities(app.claim(&ctx)?).await?;
+pub async fn identities(oidc: Oidc<'_>, req: Request) -> Response<Body> {
+    let core = oidc.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let items = oidc.my_identities(core.claim(&ctx)?).await?;
         Reply::ok(&IdentityList { items: &items })
     })
     .await
@@ -185,19 +190,19 @@ struct LinkStarted {
 
 /// `POST /v1/auth/identities/{provider}` (sensitive): starts a flow that
 /// links the provider's identity to the caller's account.
-pub async fn link(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let caller = app.authenticate(&ctx).await?;
+pub async fn link(oidc: Oidc<'_, Providers<'_>>, req: Request) -> Response<Body> {
+    let core = oidc.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let caller = core.authenticate(&ctx).await?;
         let body = ctx.body::<LinkBody>()?;
         let input = StartLink {
             provider: ctx.path_id("provider")?.to_string(),
             redirect_uri: body.redirect_uri,
             browser: caller.via_cookie(),
-            api_base_url: ctx.public_base_url(&app.settings.api_base_url)?,
+            api_base_url: ctx.public_base_url(&core.settings.api_base_url)?,
         };
-        let meta = ctx.client_meta(app);
-        let started = app.start_identity_link(&caller, input, &meta).await?;
+        let meta = ctx.client_meta(core);
+        let started = oidc.start_identity_link(&caller, input, &meta).await?;
         let reply = Reply::ok(&LinkStarted {
             authorize_url: started.location,
         })?;
@@ -210,13 +215,13 @@ pub async fn link(app: Arc<App>, req: Request) -> Response<Body> {
 }
 
 /// `DELETE /v1/auth/identities/{provider}` (sensitive).
-pub async fn unlink(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn unlink(oidc: Oidc<'_, Absent, Mail<'_>>, req: Request) -> Response<Body> {
+    let core = oidc.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.authenticate(&ctx).await?;
+        let caller = core.authenticate(&ctx).await?;
         let provider = ctx.path_id("provider")?;
-        app.unlink_identity(&caller, provider, &ctx.client_meta(app))
+        oidc.unlink_identity(&caller, provider, &ctx.client_meta(core))
             .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })

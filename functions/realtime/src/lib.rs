@@ -4,20 +4,20 @@
 #[cfg(feature = "openapi")]
 pub mod docs;
 
-use std::sync::Arc;
-
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use shared::auth::Gate;
 use shared::http::{endpoint, Ctx, Reply};
+use think_tank_core::app::Sockets;
+use think_tank_core::services::realtime::Realtime;
 use think_tank_core::services::realtime::TICKET_TTL_SECONDS;
-use think_tank_core::{ApiError, App};
+use think_tank_core::ApiError;
 
 shared::handlers! {
-    REALTIME_TICKET: "realtime-ticket" => realtime_ticket, uses [];
-    WS_CONNECT: "ws-connect" => ws_connect, uses [];
-    WS_DISCONNECT: "ws-disconnect" => ws_disconnect, uses [];
-    WS_DEFAULT: "ws-default" => ws_default, uses [Notifier];
+    REALTIME_TICKET: "realtime-ticket" => realtime_ticket(Realtime);
+    WS_CONNECT: "ws-connect" => ws_connect(Realtime);
+    WS_DISCONNECT: "ws-disconnect" => ws_disconnect(Realtime);
+    WS_DEFAULT: "ws-default" => ws_default(Realtime<Sockets>);
 }
 
 /// `POST /v1/realtime/ticket`.
@@ -36,12 +36,12 @@ fn connection_id(ctx: &Ctx) -> Result<&str, ApiError> {
     ctx.connection_id.as_deref().ok_or(ApiError::Unauthorized)
 }
 
-pub async fn realtime_ticket(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn realtime_ticket(realtime: Realtime<'_>, req: Request) -> Response<Body> {
+    let core = realtime.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let caller = app.authenticate(&ctx).await?;
-        let ticket = app.issue_ticket(&caller).await?;
+        let caller = core.authenticate(&ctx).await?;
+        let ticket = realtime.issue_ticket(&caller).await?;
         let body = RealtimeTicket {
             ticket: ticket.ticket,
             url: ticket.url,
@@ -53,31 +53,32 @@ pub async fn realtime_ticket(app: Arc<App>, req: Request) -> Response<Body> {
 }
 
 /// A non-200 answer refuses the handshake.
-pub async fn ws_connect(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn ws_connect(realtime: Realtime<'_>, req: Request) -> Response<Body> {
+    let core = realtime.core();
+    endpoint(&core.settings, req, |ctx| async move {
         let origin = ctx.header("origin");
-        app.connect(connection_id(&ctx)?, ctx.query("ticket"), origin)
+        realtime
+            .connect(connection_id(&ctx)?, ctx.query("ticket"), origin)
             .await?;
         Ok(Reply::empty(StatusCode::OK))
     })
     .await
 }
 
-pub async fn ws_disconnect(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        app.disconnect(connection_id(&ctx)?).await?;
+pub async fn ws_disconnect(realtime: Realtime<'_>, req: Request) -> Response<Body> {
+    let core = realtime.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        realtime.disconnect(connection_id(&ctx)?).await?;
         Ok(Reply::empty(StatusCode::OK))
     })
     .await
 }
 
 /// Replies go back through the notifier, like every other push.
-pub async fn ws_default(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        app.on_message(connection_id(&ctx)?, &ctx.body).await?;
+pub async fn ws_default(realtime: Realtime<'_, Sockets<'_>>, req: Request) -> Response<Body> {
+    let core = realtime.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        realtime.on_message(connection_id(&ctx)?, &ctx.body).await?;
         Ok(Reply::empty(StatusCode::OK))
     })
     .await

@@ -5,8 +5,6 @@ pub mod docs;
 
 mod bodies;
 
-use std::sync::Arc;
-
 use http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
@@ -14,17 +12,19 @@ use shared::auth::Gate;
 use shared::http::etag::{etag, versions};
 use shared::http::{endpoint, Ctx, Reply};
 use shared::pagination::{page_request, Listing};
+use think_tank_core::app::{Absent, Mail, Sockets};
 use think_tank_core::domain::{Task, TaskFilter, TaskStatus};
-use think_tank_core::{ApiError, App};
+use think_tank_core::services::tasks::Tasks;
+use think_tank_core::ApiError;
 
 use bodies::{CreateBody, PatchBody};
 
 shared::handlers! {
-    TASKS_CREATE: "tasks-create" => tasks_create, uses [EmailQueue, Notifier];
-    TASKS_LIST: "tasks-list" => tasks_list, uses [];
-    TASK_GET: "task-get" => task_get, uses [];
-    TASK_UPDATE: "task-update" => task_update, uses [EmailQueue, Notifier];
-    TASK_DELETE: "task-delete" => task_delete, uses [Notifier];
+    TASKS_CREATE: "tasks-create" => tasks_create(Tasks<Mail, Sockets>);
+    TASKS_LIST: "tasks-list" => tasks_list(Tasks);
+    TASK_GET: "task-get" => task_get(Tasks);
+    TASK_UPDATE: "task-update" => task_update(Tasks<Mail, Sockets>);
+    TASK_DELETE: "task-delete" => task_delete(Tasks<Absent, Sockets>);
 }
 
 fn task_reply(status: StatusCode, task: &Task) -> Result<Reply, ApiError> {
@@ -35,12 +35,12 @@ fn task_id(ctx: &Ctx) -> Result<&str, ApiError> {
     ctx.path_id("id")
 }
 
-pub async fn tasks_create(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let caller = app.authenticate(&ctx).await?;
+pub async fn tasks_create(tasks: Tasks<'_, Mail<'_>, Sockets<'_>>, req: Request) -> Response<Body> {
+    let core = tasks.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let caller = core.authenticate(&ctx).await?;
         let input = ctx.body::<CreateBody>()?;
-        let task = app.create_task(&caller, input).await?;
+        let task = tasks.create_task(&caller, input).await?;
         Ok(task_reply(StatusCode::CREATED, &task)?
             .header(LOCATION, &format!("/v1/tasks/{}", task.id)))
     })
@@ -56,31 +56,31 @@ fn filter(ctx: &Ctx) -> Result<TaskFilter, ApiError> {
     Ok(TaskFilter { status, owner_id })
 }
 
-pub async fn tasks_list(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let claim = app.claim(&ctx)?;
+pub async fn tasks_list(tasks: Tasks<'_>, req: Request) -> Response<Body> {
+    let core = tasks.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let claim = core.claim(&ctx)?;
         let filter = filter(&ctx)?;
         let scope = format!(
             "tasks:{}:{}",
             filter.status.map_or("", |s| s.as_str()),
             filter.owner_id.as_deref().unwrap_or("")
         );
-        let page = page_request(&ctx, &app.keys.cursor, &scope)?;
-        let tasks = app
+        let page = page_request(&ctx, &core.keys.cursor, &scope)?;
+        let tasks = tasks
             .list_tasks(claim, &filter, page.after.as_deref(), page.limit)
             .await?;
-        Ok(Reply::ok(&Listing::new(tasks, &app.keys.cursor, &scope))?
+        Ok(Reply::ok(&Listing::new(tasks, &core.keys.cursor, &scope))?
             .header(CACHE_CONTROL, "private, no-cache"))
     })
     .await
 }
 
-pub async fn task_get(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let claim = app.claim(&ctx)?;
-        let task = app.read_task(claim, task_id(&ctx)?).await?;
+pub async fn task_get(tasks: Tasks<'_>, req: Request) -> Response<Body> {
+    let core = tasks.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let claim = core.claim(&ctx)?;
+        let task = tasks.read_task(claim, task_id(&ctx)?).await?;
         if versions(ctx.header("if-none-match")).include(task.version) {
             return Ok(Reply::empty(StatusCode::NOT_MODIFIED).header(ETAG, &etag(&task)));
         }
@@ -89,13 +89,13 @@ pub async fn task_get(app: Arc<App>, req: Request) -> Response<Body> {
     .await
 }
 
-pub async fn task_update(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
-        let claim = app.claim(&ctx)?;
+pub async fn task_update(tasks: Tasks<'_, Mail<'_>, Sockets<'_>>, req: Request) -> Response<Body> {
+    let core = tasks.core();
+    endpoint(&core.settings, req, |ctx| async move {
+        let claim = core.claim(&ctx)?;
         let changes = ctx.body::<PatchBody>()?;
         let expected = versions(ctx.header("if-match"));
-        let task = app
+        let task = tasks
             .update_task(claim, task_id(&ctx)?, changes, expected)
             .await?;
         task_reply(StatusCode::OK, &task)
@@ -103,12 +103,12 @@ pub async fn task_update(app: Arc<App>, req: Request) -> Response<Body> {
     .await
 }
 
-pub async fn task_delete(app: Arc<App>, req: Request) -> Response<Body> {
-    let app = &*app;
-    endpoint(&app.settings, req, |ctx| async move {
+pub async fn task_delete(tasks: Tasks<'_, Absent, Sockets<'_>>, req: Request) -> Response<Body> {
+    let core = tasks.core();
+    endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
-        let claim = app.claim(&ctx)?;
-        app.delete_task(claim, task_id(&ctx)?).await?;
+        let claim = core.claim(&ctx)?;
+        tasks.delete_task(claim, task_id(&ctx)?).await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await

@@ -120,7 +120,9 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             (app, None, poller)
         }
     };
-    app.identity_providers.warm().await;
+    app.service::<think_tank_core::app::Providers>()
+        .warm()
+        .await;
     let routes_count = router.routes().count();
     let blobs = (backend == Backend::Memory).then_some(local_blobs);
     let gateway = Arc::new(server::Gateway {

@@ -90,7 +90,9 @@ async fn handle(
         .as_ref()
         .filter(|_| path.starts_with(PATH_PREFIX))
     {
-        return Ok(crate::blobs::handle(blobs, &parts, &body, &app.settings.allowed_origins).await);
+        return Ok(
+            crate::blobs::handle(blobs, &parts, &body, &app.core.settings.allowed_origins).await,
+        );
     }
     if parts.method == Method::OPTIONS && router.knows_path(&path) {
         return Ok(preflight(&app, origin.as_deref()));
@@ -130,7 +132,7 @@ fn to_hyper(response: Response<lambda_http::Body>) -> Response<Full<Bytes>> {
 fn preflight(app: &App, origin: Option<&str>) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = StatusCode::NO_CONTENT;
-    *response.headers_mut() = cors::preflight(origin, &app.settings.allowed_origins);
+    *response.headers_mut() = cors::preflight(origin, &app.core.settings.allowed_origins);
     response
 }
 
@@ -142,13 +144,13 @@ fn gateway_problem(
     origin: Option<&str>,
 ) -> Response<Full<Bytes>> {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let base = app.settings.problem_base_url.as_deref();
+    let base = app.core.settings.problem_base_url.as_deref();
     let reply = reply::problem(&error, &request_id, serde_json::Map::new(), base);
     to_hyper(finish(
         reply,
         path,
         &request_id,
         origin,
-        &app.settings.allowed_origins,
+        &app.core.settings.allowed_origins,
     ))
 }

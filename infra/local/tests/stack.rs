@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use local::stack::{functions, template, Grant};
-use shared::wiring::Port;
+use think_tank_core::app::Port;
 
 const COMMITTED: &str = include_str!("../../../template.yaml");
 
@@ -60,10 +60,10 @@ fn port_of(grant: &Grant) -> Option<Port> {
 fn a_functions_grants_serve_exactly_the_ports_its_route_declares() {
     let declared: BTreeMap<&str, BTreeSet<Port>> = think_tank_lambda::routes()
         .iter()
-        .map(|r| (r.name, r.ports.iter().copied().collect()))
+        .map(|r| (r.name, r.ports.iter().collect()))
         .chain([(
             think_tank_lambda::EMAIL_WORKER,
-            email_worker::PORTS.iter().copied().collect(),
+            email_worker::PORTS.iter().collect(),
         )])
         .collect();
     for function in functions() {
@@ -71,6 +71,10 @@ fn a_functions_grants_serve_exactly_the_ports_its_route_declares() {
         // Provider sign-in speaks HTTPS to the providers: no AWS permission.
         let mut needs = declared[function.name].clone();
         needs.remove(&Port::IdentityProviders);
-        assert_eq!(granted, needs, "{}: grants vs uses [..]", function.name);
+        assert_eq!(
+            granted, needs,
+            "{}: grants vs its service's ports",
+            function.name
+        );
     }
 }

@@ -6,11 +6,11 @@
 
 use std::future::Future;
 
+use crate::app::Core;
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::rbac::Permission;
 use crate::tokens::Claims;
-use crate::App;
 
 /// A token whose signature, issuer, audience and expiry are checked, but not
 /// yet whether it was revoked. It names whom to read for, nothing more.
@@ -74,7 +74,7 @@ impl Caller {
     }
 }
 
-impl App {
+impl Core {
     /// The revocation check alone: one `GetItem` of the token's `jti`.
     pub async fn admit(&self, claim: Claim) -> Result<Caller, ApiError> {
         self.admit_with(claim, async { Ok(()) })

@@ -7,4 +7,3 @@ pub mod local_sockets;
 pub mod memory;
 pub mod oidc;
 pub mod outbox;
-pub mod unwired;

@@ -8,8 +8,9 @@ use http::Method;
 use super::csrf;
 use crate::http::cookies;
 use crate::http::Ctx;
+use think_tank_core::app::Core;
 use think_tank_core::error::ApiError;
-use think_tank_core::{App, Caller, Claim};
+use think_tank_core::{Caller, Claim};
 
 fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -29,7 +30,7 @@ fn bearer(ctx: &Ctx) -> Option<Result<&str, ApiError>> {
     Some(token.ok_or(ApiError::Unauthorized))
 }
 
-/// The request's authentication, on the app.
+/// The request's authentication, on the core every service holds.
 #[allow(async_fn_in_trait)]
 pub trait Gate {
     /// Verifies the token (and CSRF for cookie writes) without any I/O; the
@@ -40,7 +41,7 @@ pub trait Gate {
     async fn authenticate(&self, ctx: &Ctx) -> Result<Caller, ApiError>;
 }
 
-impl Gate for App {
+impl Gate for Core {
     fn claim(&self, ctx: &Ctx) -> Result<Claim, ApiError> {
         let claim = claim_of(self, ctx)?;
         tracing::Span::current().record("user_id", claim.user_id());
@@ -53,18 +54,18 @@ impl Gate for App {
     }
 }
 
-fn claim_of(app: &App, ctx: &Ctx) -> Result<Claim, ApiError> {
-    let now = app.clock.now_secs();
+fn claim_of(core: &Core, ctx: &Ctx) -> Result<Claim, ApiError> {
+    let now = core.clock.now_secs();
     if let Some(token) = bearer(ctx) {
-        let claims = app.tokens.verify(token?, now)?;
+        let claims = core.tokens.verify(token?, now)?;
         return Ok(Claim::new(claims, false));
     }
     let token = ctx.cookie(cookies::ACCESS).ok_or(ApiError::Unauthorized)?;
-    let claims = app.tokens.verify(&token, now)?;
+    let claims = core.tokens.verify(&token, now)?;
     if is_unsafe(&ctx.method) {
         let header = ctx.header("x-csrf-token");
         let cookie = ctx.cookie(cookies::CSRF);
-        if !csrf::verify(&app.keys.csrf, &claims.sid, header, cookie.as_deref()) {
+        if !csrf::verify(&core.keys.csrf, &claims.sid, header, cookie.as_deref()) {
             return Err(ApiError::CsrfFailed);
         }
     }

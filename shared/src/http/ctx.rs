@@ -134,10 +134,10 @@ impl Ctx {
     /// source IP, never the address, and the user agent.
     pub fn client_meta(
         &self,
-        app: &think_tank_core::App,
+        core: &think_tank_core::app::Core,
     ) -> think_tank_core::services::security::ClientMeta {
         think_tank_core::services::security::ClientMeta {
-            ip_hash: self.source_ip.as_deref().map(|ip| app.ip_hash(ip)),
+            ip_hash: self.source_ip.as_deref().map(|ip| core.ip_hash(ip)),
             user_agent: self.user_agent.clone(),
         }
     }

@@ -261,7 +261,7 @@ on_both_backends!(
             role: Role::Admin,
             expires_at: now + 3600,
         };
-        let store = &api.running.app.store;
+        let store = &api.running.app.core.store;
         store.put_connection(&stale).await.unwrap();
         api.send_as(
             "POST",

@@ -308,6 +308,12 @@ async fn sign_out(world: &mut World, tokens: &Tokens) {
     let token = token_in(&mail_to(world, ADMIN_EMAIL, "Reset your password"));
     let reset = json!({ "token": token, "new_password": "a third long password" });
     world.send(auth::PASSWORD_RESET, "", Some(reset), 204).await;
+    world.run_email_worker().await;
+    let notice = mail_to(world, ADMIN_EMAIL, "Your password was reset");
+    assert!(
+        notice.contains("was reset with an emailed link"),
+        "{notice}"
+    );
 
     let other = signed_in(world, "iam-other@example.com", PASSWORD).await;
     let other = other["access_token"].as_str().unwrap();

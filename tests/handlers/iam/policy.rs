@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use e2e::recorder::Call;
 use serde_yaml_ng::Value;
 
 /// One permission a function needs or has.
@@ -146,6 +147,56 @@ fn substituted(text: &str) -> String {
         .replace(".Arn}", "}")
         .replace("${", "")
         .replace('}', "")
+}
+
+/// The IAM permissions an SDK call needs (a transaction: those of its items).
+pub fn needs(call: &Call) -> Vec<Permission> {
+    let op = call.operation.as_str();
+    let key = |k: &Option<String>| format!("UploadBucket/{}", k.as_deref().unwrap_or_default());
+    match call.service.as_str() {
+        "DynamoDB" if op == "TransactWriteItems" => {
+            let actions = call.target.as_deref().unwrap_or_default().split(',');
+            actions
+                .map(|a| Permission::new(&format!("dynamodb:{a}"), "Table"))
+                .collect()
+        }
+        "DynamoDB" => {
+            let resource = match &call.target {
+                Some(index) => format!("Table/index/{index}"),
+                None => "Table".to_string(),
+            };
+            vec![Permission::new(&format!("dynamodb:{op}"), resource)]
+        }
+        "SQS" => vec![Permission::new(&format!("sqs:{op}"), "EmailQueue")],
+        // A publish straight to a phone number names no SNS resource.
+        "SNS" => vec![Permission::new(&format!("sns:{op}"), "phone-number")],
+        "S3" => match op {
+            "HeadBucket" => vec![Permission::new("s3:ListBucket", "UploadBucket")],
+            // A presigned download is signed through the SDK too.
+            // A missing object answers 404 only to a role that may list the
+            // bucket (403 otherwise), and the file routes tell "not uploaded
+            // yet" by that 404.
+            "HeadObject" => vec![
+                Permission::new("s3:GetObject", key(&call.target)),
+                Permission::new("s3:ListBucket", "UploadBucket"),
+            ],
+            "GetObject" => vec![Permission::new("s3:GetObject", key(&call.target))],
+            "DeleteObject" => vec![Permission::new("s3:DeleteObject", key(&call.target))],
+            "CopyObject" => {
+                let source = call
+                    .source
+                    .as_deref()
+                    .and_then(|s| s.split_once('/'))
+                    .map(|(_, k)| k.to_string());
+                vec![
+                    Permission::new("s3:PutObject", key(&call.target)),
+                    Permission::new("s3:GetObject", key(&source)),
+                ]
+            }
+            other => panic!("the IAM check does not know S3 {other}"),
+        },
+        other => panic!("the IAM check does not know the service {other}"),
+    }
 }
 
 #[cfg(test)]

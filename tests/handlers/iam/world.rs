@@ -8,20 +8,20 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use shared::adapters::aws::provision::{create_bucket, create_email_queues, create_table};
-use shared::adapters::aws::{AwsClients, DynamoStore, SnsSender, SqsQueue};
+use shared::adapters::aws::{AwsClients, DynamoStore, S3Blobs, SnsSender, SqsQueue};
 use shared::adapters::outbox::OutboxSender;
 use shared::config::keys::SigningKey;
 use shared::config::MissingSecrets;
+use shared::wiring::on_aws_for;
 use shared::wiring::Route;
-use shared::wiring::{on_aws_for, Port};
 use shared::Config;
+use think_tank_core::app::{App, Port, Ports};
 use think_tank_core::clock::SystemClock;
 use think_tank_core::crypto::{b64url_encode, random_bytes};
-use think_tank_core::App;
 
-use e2e::recorder::{Call, Recorder};
+use e2e::recorder::Recorder;
 
-use super::policy::Permission;
+use super::policy::{needs, Permission};
 use super::ports::{ManagementApi, Presigning, Seen, Ses, SmsTee};
 use crate::fixtures::{body_json, fixture, request, sqs_event};
 
@@ -63,7 +63,7 @@ const SECRETS: [(&str, &str, &[&str]); 3] = [
 
 impl World {
     /// As after a cold start: its warm-up calls count towards the role too.
-    async fn warm_up(&self, app: &App, ports: &[Port]) {
+    async fn warm_up(&self, app: &App, ports: Ports) {
         shared::runtime::warm_connection(&self.watched, &self.vars["TABLE_NAME"]).await;
         shared::runtime::warm_providers(app, ports).await;
     }
@@ -132,7 +132,7 @@ impl World {
 
     /// The app as the function's `main` builds it; AWS calls no emulator
     /// answers go to recording stand-ins.
-    fn app(&self, binary: &str, ports: &[Port]) -> Arc<App> {
+    fn app(&self, binary: &str, ports: Ports) -> Arc<App> {
         let mut vars = self.vars.clone();
         vars.insert("MFA_ENCRYPTION_KEY".into(), self.seed_key.clone());
         for (arn_var, _, taken) in SECRETS {
@@ -144,20 +144,28 @@ impl World {
         }
         let config = Config::from_map(&vars, MissingSecrets::Fail).unwrap();
         let outbox = OutboxSender::new(&self.outbox.display().to_string());
+        let s3 = &self.watched;
+        let bucket = S3Blobs::new(
+            s3.s3(),
+            s3.credentials.clone(),
+            &config.bucket_name,
+            &s3.region,
+            s3.s3_endpoint.as_deref(),
+        );
         let mut app = on_aws_for(config, &self.watched, Arc::new(SystemClock), ports);
-        if ports.contains(&Port::Notifier) {
+        if ports.contains(Port::Notifier) {
             app = app.with_notifier(Arc::new(ManagementApi(self.seen.clone())));
         }
-        if ports.contains(&Port::EmailSender) {
-            app.email_sender = Arc::new(Ses(self.seen.clone(), outbox));
+        if ports.contains(Port::EmailSender) {
+            app = app.with_email_sender(Arc::new(Ses(self.seen.clone(), outbox)));
         }
-        if ports.contains(&Port::SmsSender) {
+        if ports.contains(Port::SmsSender) {
             let sns = SnsSender::new(self.watched.sns());
             let copy = OutboxSender::new(&self.outbox.display().to_string());
             app = app.with_sms_sender(Arc::new(SmsTee(sns, copy)));
         }
-        if ports.contains(&Port::Blobs) {
-            app.blobs = Arc::new(Presigning(self.seen.clone(), app.blobs.clone()));
+        if ports.contains(Port::Blobs) {
+            app = app.with_blobs(Arc::new(Presigning(self.seen.clone(), Arc::new(bucket))));
         }
         Arc::new(app)
     }
@@ -385,54 +393,4 @@ fn event(name: &str, token: &str, body: Option<Value>, id: Option<&str>) -> Valu
         event["isBase64Encoded"] = Value::Bool(false);
     }
     event
-}
-
-/// The IAM permissions an SDK call needs (a transaction: those of its items).
-fn needs(call: &Call) -> Vec<Permission> {
-    let op = call.operation.as_str();
-    let key = |k: &Option<String>| format!("UploadBucket/{}", k.as_deref().unwrap_or_default());
-    match call.service.as_str() {
-        "DynamoDB" if op == "TransactWriteItems" => {
-            let actions = call.target.as_deref().unwrap_or_default().split(',');
-            actions
-                .map(|a| Permission::new(&format!("dynamodb:{a}"), "Table"))
-                .collect()
-        }
-        "DynamoDB" => {
-            let resource = match &call.target {
-                Some(index) => format!("Table/index/{index}"),
-                None => "Table".to_string(),
-            };
-            vec![Permission::new(&format!("dynamodb:{op}"), resource)]
-        }
-        "SQS" => vec![Permission::new(&format!("sqs:{op}"), "EmailQueue")],
-        // A publish straight to a phone number names no SNS resource.
-        "SNS" => vec![Permission::new(&format!("sns:{op}"), "phone-number")],
-        "S3" => match op {
-            "HeadBucket" => vec![Permission::new("s3:ListBucket", "UploadBucket")],
-            // A presigned download is signed through the SDK too.
-            // A missing object answers 404 only to a role that may list the
-            // bucket (403 otherwise), and the file routes tell "not uploaded
-            // yet" by that 404.
-            "HeadObject" => vec![
-                Permission::new("s3:GetObject", key(&call.target)),
-                Permission::new("s3:ListBucket", "UploadBucket"),
-            ],
-            "GetObject" => vec![Permission::new("s3:GetObject", key(&call.target))],
-            "DeleteObject" => vec![Permission::new("s3:DeleteObject", key(&call.target))],
-            "CopyObject" => {
-                let source = call
-                    .source
-                    .as_deref()
-                    .and_then(|s| s.split_once('/'))
-                    .map(|(_, k)| k.to_string());
-                vec![
-                    Permission::new("s3:PutObject", key(&call.target)),
-                    Permission::new("s3:GetObject", key(&source)),
-                ]
-            }
-            other => panic!("the IAM check does not know S3 {other}"),
-        },
-        other => panic!("the IAM check does not know the service {other}"),
-    }
 }

@@ -2,25 +2,67 @@
 
 use serde_json::json;
 
+use super::mfa::Factors;
 use super::security::ClientMeta;
+use super::sessions::Sessions;
+use crate::app::{Absent, Core, Mail};
 use crate::domain::{AuditEvent, AuditType, Page, Role, User, UserChanges};
 use crate::error::ApiError;
-use crate::{App, Caller};
+use crate::Caller;
 
 pub struct UserPatch {
     pub role: Option<Role>,
     pub locked: Option<bool>,
 }
 
-impl App {
+/// The administrators' routes.
+#[derive(Clone, Copy)]
+pub struct Admin<'a, M = Absent, S = Absent> {
+    pub(super) core: &'a Core,
+    pub(super) mail: M,
+    pub(super) sessions: S,
+}
+
+crate::service!(Admin {
+    mail: M,
+    sessions: S
+});
+
+impl<'a> Admin<'a, Mail<'a>, Sessions<'a>> {
+    fn factors(&self) -> Factors<'a, Mail<'a>, Sessions<'a>> {
+        Factors {
+            core: self.core,
+            mail: self.mail,
+            sessions: self.sessions,
+        }
+    }
+}
+
+impl<M, S> Admin<'_, M, S> {
     pub async fn list_users(
         &self,
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<User>, ApiError> {
-        Ok(self.store.list_users(after, limit).await?)
+        Ok(self.core.store.list_users(after, limit).await?)
     }
 
+    pub async fn list_audit(
+        &self,
+        user_id: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<AuditEvent>, ApiError> {
+        let now = self.core.clock.now_secs();
+        Ok(self
+            .core
+            .store
+            .list_events(user_id, after, limit, now)
+            .await?)
+    }
+}
+
+impl<M> Admin<'_, M, Sessions<'_>> {
     /// A role change revokes the user's sessions so it takes effect at once.
     /// Sensitive: the admin must have signed in recently.
     pub async fn patch_user(
@@ -30,9 +72,10 @@ impl App {
         patch: UserPatch,
         meta: &ClientMeta,
     ) -> Result<User, ApiError> {
-        self.require_recent_sign_in(admin).await?;
+        self.core.require_recent_sign_in(admin).await?;
         let admin_id = admin.user_id();
         let record = self
+            .core
             .store
             .user_by_id(user_id)
             .await?
@@ -43,11 +86,15 @@ impl App {
                 role: Some(role),
                 ..Default::default()
             };
-            let (updated, revoked) = self.change_credentials(user_id, changes, None).await?;
+            let (updated, revoked) = self
+                .sessions
+                .change_credentials(user_id, changes, None)
+                .await?;
             user = updated.user;
             let detail =
                 json!({ "role": role.as_str(), "by": admin_id, "sessions_revoked": revoked });
-            self.audit(AuditType::RoleChange, Some(user_id), meta, detail)
+            self.core
+                .audit(AuditType::RoleChange, Some(user_id), meta, detail)
                 .await?;
         }
         if let Some(locked) = patch.locked {
@@ -64,10 +111,11 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
         let email = super::accounts::stored_email(user)?;
-        let now = self.clock.now_secs();
+        let now = self.core.clock.now_secs();
         if !locked {
-            self.store.clear_attempts(&email).await?;
+            self.core.store.clear_attempts(&email).await?;
             return self
+                .core
                 .audit(
                     AuditType::AccountUnlocked,
                     Some(&user.id),
@@ -76,26 +124,23 @@ impl App {
                 )
                 .await;
         }
-        self.store
-            .lock_until(&email, now + self.settings.lockout_seconds, now)
+        self.core
+            .store
+            .lock_until(&email, now + self.core.settings.lockout_seconds, now)
             .await?;
         let changes = UserChanges::default();
-        let (_, revoked) = self.change_credentials(&user.id, changes, None).await?;
+        let (_, revoked) = self
+            .sessions
+            .change_credentials(&user.id, changes, None)
+            .await?;
         let detail = json!({ "by": admin_id, "sessions_revoked": revoked });
-        self.audit(AuditType::AccountLocked, Some(&user.id), meta, detail)
+        self.core
+            .audit(AuditType::AccountLocked, Some(&user.id), meta, detail)
             .await
     }
+}
 
-    pub async fn list_audit(
-        &self,
-        user_id: Option<&str>,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<AuditEvent>, ApiError> {
-        let now = self.clock.now_secs();
-        Ok(self.store.list_events(user_id, after, limit, now).await?)
-    }
-
+impl Admin<'_, Mail<'_>, Sessions<'_>> {
     /// Turns every second factor of the user off (for someone who lost them
     /// all) and revokes their sessions; audited with the admin's id.
     /// Sensitive: the admin must have signed in recently.
@@ -105,13 +150,16 @@ impl App {
         user_id: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
-        self.require_recent_sign_in(admin).await?;
+        self.core.require_recent_sign_in(admin).await?;
         let record = self
+            .core
             .store
             .user_by_id(user_id)
             .await?
             .ok_or(ApiError::NotFound)?;
         let by = json!({ "by": admin.user_id() });
-        self.turn_mfa_off(&record.user, None, meta, by).await
+        self.factors()
+            .turn_mfa_off(&record.user, None, meta, by)
+            .await
     }
 }

@@ -1,12 +1,13 @@
 //! Files: the API records them and hands out presigned URLs; the bytes go
 //! straight to the blob store, which enforces key, size, type and expiry.
 
+use crate::app::{Absent, Blobs, Core, Sockets};
 use crate::clock::UnixMillis;
 use crate::domain::{new_id, FileRecord, FileStatus, Page, Role};
 use crate::error::ApiError;
 use crate::ports::UploadTicket;
 use crate::rbac::Permission;
-use crate::{App, Caller, Claim};
+use crate::{Caller, Claim};
 
 /// Presigned URLs live 5 minutes.
 pub const URL_TTL_SECONDS: i64 = 300;
@@ -32,24 +33,70 @@ pub struct Download {
     pub expires_at: UnixMillis,
 }
 
-impl App {
+/// Uploads and downloads of personal files.
+#[derive(Clone, Copy)]
+pub struct Files<'a, B = Absent, S = Absent> {
+    pub(super) core: &'a Core,
+    pub(super) blobs: B,
+    pub(super) sockets: S,
+}
+
+crate::service!(Files {
+    blobs: B,
+    sockets: S
+});
+
+impl<B, S> Files<'_, B, S> {
+    pub async fn list_files(
+        &self,
+        claim: Claim,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<FileRecord>, ApiError> {
+        claim.require(Permission::FilesRead)?;
+        let caller = self.core.admit(claim).await?;
+        let now = self.core.clock.now_secs();
+        Ok(self
+            .core
+            .store
+            .files_of(caller.user_id(), after, limit, now)
+            .await?)
+    }
+
+    /// The revocation check and the file's read at once; then only the
+    /// owner or an admin sees it.
+    async fn admit_to_file(
+        &self,
+        claim: Claim,
+        id: &str,
+    ) -> Result<(Caller, FileRecord), ApiError> {
+        let now = self.core.clock.now_secs();
+        let read = async { Ok::<_, ApiError>(self.core.store.file(id, now).await?) };
+        let (caller, file) = self.core.admit_with(claim, read).await?;
+        let file = visible(&caller, file)?;
+        Ok((caller, file))
+    }
+}
+
+impl<S> Files<'_, Blobs<'_>, S> {
     pub async fn create_file(
         &self,
         caller: &Caller,
         input: NewFile,
     ) -> Result<(FileRecord, UploadTicket), ApiError> {
         caller.require(Permission::FilesCreate)?;
-        if input.size > self.settings.max_upload_bytes {
+        if input.size > self.core.settings.max_upload_bytes {
             return Err(ApiError::FileTooLarge);
         }
         if !self
+            .core
             .settings
             .allowed_upload_types
             .contains(&input.content_type)
         {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let now = self.clock.now_secs();
+        let now = self.core.clock.now_secs();
         let id = new_id();
         let file = FileRecord {
             key: pending_key(&id),
@@ -59,14 +106,15 @@ impl App {
             size: input.size,
             status: FileStatus::Pending,
             owner_id: caller.user_id().to_string(),
-            created_at: self.clock.now_ms(),
+            created_at: self.core.clock.now_ms(),
             expires_at: Some(now + PENDING_TTL_SECONDS),
         };
         let (_, ticket) = tokio::try_join!(
-            async { Ok::<_, ApiError>(self.store.create_file(&file).await?) },
+            async { Ok::<_, ApiError>(self.core.store.create_file(&file).await?) },
             async {
                 Ok(self
                     .blobs
+                    .0
                     .presign_upload(
                         &file.key,
                         &file.content_type,
@@ -79,62 +127,6 @@ impl App {
         Ok((file, ticket))
     }
 
-    /// Marks the file ready once the object really exists with the declared
-    /// size, moving it out of `pending/` (where never-completed uploads expire).
-    pub async fn complete_file(&self, claim: Claim, id: &str) -> Result<FileRecord, ApiError> {
-        claim.require(Permission::FilesCreate)?;
-        let (caller, file) = self.admit_to_file(claim, id).await?;
-        if file.status == FileStatus::Ready {
-            return Ok(file);
-        }
-        let final_key = final_key(id);
-        let (pending, promoted) = tokio::try_join!(
-            self.blobs.object_size(&file.key),
-            self.blobs.object_size(&final_key),
-        )?;
-        match (pending, promoted) {
-            (Some(size), _) if size == file.size => {
-                self.blobs.promote(&file.key, &final_key).await?
-            }
-            // A completion that promoted the object but did not record it: finish it.
-            (None, Some(size)) if size == file.size => {}
-            _ => return Err(ApiError::Conflict),
-        }
-        match self
-            .store
-            .mark_file_ready(id, &final_key, self.clock.now_secs())
-            .await?
-        {
-            Some(ready) => {
-                self.push_file_ready(&ready).await;
-                Ok(ready)
-            }
-            None => {
-                visible(&caller, self.store.file(id, self.clock.now_secs()).await?).and_then(|f| {
-                    match f.status {
-                        FileStatus::Ready => Ok(f),
-                        FileStatus::Pending => Err(ApiError::Conflict),
-                    }
-                })
-            }
-        }
-    }
-
-    pub async fn list_files(
-        &self,
-        claim: Claim,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<FileRecord>, ApiError> {
-        claim.require(Permission::FilesRead)?;
-        let caller = self.admit(claim).await?;
-        let now = self.clock.now_secs();
-        Ok(self
-            .store
-            .files_of(caller.user_id(), after, limit, now)
-            .await?)
-    }
-
     pub async fn file_with_download(
         &self,
         claim: Claim,
@@ -142,8 +134,8 @@ impl App {
     ) -> Result<(FileRecord, Download), ApiError> {
         claim.require(Permission::FilesRead)?;
         let (_, file) = self.admit_to_file(claim, id).await?;
-        let expires_at = self.clock.now_secs() + URL_TTL_SECONDS;
-        let url = self.blobs.presign_download(&file.key, expires_at).await?;
+        let expires_at = self.core.clock.now_secs() + URL_TTL_SECONDS;
+        let url = self.blobs.0.presign_download(&file.key, expires_at).await?;
         Ok((
             file,
             Download {
@@ -157,23 +149,53 @@ impl App {
     pub async fn delete_file(&self, claim: Claim, id: &str) -> Result<(), ApiError> {
         claim.require(Permission::FilesDelete)?;
         let (_, file) = self.admit_to_file(claim, id).await?;
-        self.blobs.delete_object(&file.key).await?;
-        self.store.delete_file(id).await?;
+        self.blobs.0.delete_object(&file.key).await?;
+        self.core.store.delete_file(id).await?;
         Ok(())
     }
+}
 
-    /// The revocation check and the file's read at once; then only the
-    /// owner or an admin sees it.
-    async fn admit_to_file(
-        &self,
-        claim: Claim,
-        id: &str,
-    ) -> Result<(Caller, FileRecord), ApiError> {
-        let now = self.clock.now_secs();
-        let read = async { Ok::<_, ApiError>(self.store.file(id, now).await?) };
-        let (caller, file) = self.admit_with(claim, read).await?;
-        let file = visible(&caller, file)?;
-        Ok((caller, file))
+impl Files<'_, Blobs<'_>, Sockets<'_>> {
+    /// Marks the file ready once the object really exists with the declared
+    /// size, moving it out of `pending/` (where never-completed uploads expire).
+    pub async fn complete_file(&self, claim: Claim, id: &str) -> Result<FileRecord, ApiError> {
+        claim.require(Permission::FilesCreate)?;
+        let (caller, file) = self.admit_to_file(claim, id).await?;
+        if file.status == FileStatus::Ready {
+            return Ok(file);
+        }
+        let final_key = final_key(id);
+        let (pending, promoted) = tokio::try_join!(
+            self.blobs.0.object_size(&file.key),
+            self.blobs.0.object_size(&final_key),
+        )?;
+        match (pending, promoted) {
+            (Some(size), _) if size == file.size => {
+                self.blobs.0.promote(&file.key, &final_key).await?
+            }
+            // A completion that promoted the object but did not record it: finish it.
+            (None, Some(size)) if size == file.size => {}
+            _ => return Err(ApiError::Conflict),
+        }
+        match self
+            .core
+            .store
+            .mark_file_ready(id, &final_key, self.core.clock.now_secs())
+            .await?
+        {
+            Some(ready) => {
+                self.sockets.push_file_ready(&ready).await;
+                Ok(ready)
+            }
+            None => visible(
+                &caller,
+                self.core.store.file(id, self.core.clock.now_secs()).await?,
+            )
+            .and_then(|f| match f.status {
+                FileStatus::Ready => Ok(f),
+                FileStatus::Pending => Err(ApiError::Conflict),
+            }),
+        }
     }
 }
 

@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::app::{Blobs, Core, Mail};
 use crate::ports::Probe;
-use crate::App;
 
 #[derive(Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -42,18 +42,28 @@ async fn check(probe: &dyn Probe) -> Check {
     }
 }
 
-impl App {
+/// The health check: the table, the queue and the bucket.
+#[derive(Clone, Copy)]
+pub struct HealthCheck<'a> {
+    core: &'a Core,
+    mail: Mail<'a>,
+    blobs: Blobs<'a>,
+}
+
+crate::service!(HealthCheck<'a> { mail: Mail<'a>, blobs: Blobs<'a> });
+
+impl HealthCheck<'_> {
     pub async fn health(&self) -> Health {
         let (table, queue, bucket) = tokio::join!(
-            check(self.store.as_ref()),
-            check(self.email_queue.as_ref()),
-            check(self.blobs.as_ref()),
+            check(self.core.store.as_ref()),
+            check(self.mail.probe()),
+            check(self.blobs.0),
         );
         let checks = BTreeMap::from([("table", table), ("queue", queue), ("bucket", bucket)]);
         let ok = checks.values().all(|c| c.status == "ok");
         Health {
             status: if ok { "ok" } else { "degraded" },
-            version: self.settings.version,
+            version: self.core.settings.version,
             checks,
         }
     }

@@ -3,13 +3,15 @@
 
 use serde_json::json;
 
+use super::oidc::Oidc;
 use super::oidc::{FlowMode, SignInStarted, StartSignIn};
 use super::security::ClientMeta;
+use crate::app::{Mail, Providers};
 use crate::domain::{AuditType, Identity};
 use crate::email::SecurityChange;
 use crate::error::ApiError;
 use crate::ports::Unlink;
-use crate::{App, Caller, Claim};
+use crate::{Caller, Claim};
 
 /// `POST /v1/auth/identities/{provider}`: what the app asked for.
 pub struct StartLink {
@@ -20,7 +22,7 @@ pub struct StartLink {
     pub api_base_url: String,
 }
 
-impl App {
+impl<M, S> Oidc<'_, Providers<'_>, M, S> {
     /// Starts a provider flow whose identity is linked to the caller's
     /// account (sensitive): the authorization URL the app opens, and for a
     /// browser the cookie that binds the flow to it.
@@ -30,7 +32,7 @@ impl App {
         input: StartLink,
         meta: &ClientMeta,
     ) -> Result<SignInStarted, ApiError> {
-        self.require_recent_sign_in(caller).await?;
+        self.core.require_recent_sign_in(caller).await?;
         let mode = match input.browser {
             true => FlowMode::Web,
             false => FlowMode::Mobile,
@@ -46,15 +48,19 @@ impl App {
         };
         self.start_oidc_sign_in(start, meta).await
     }
+}
 
+impl<P, M, S> Oidc<'_, P, M, S> {
     /// `GET /v1/auth/identities`.
     pub async fn my_identities(&self, claim: Claim) -> Result<Vec<Identity>, ApiError> {
         let user_id = claim.user_id().to_owned();
-        let read = async { Ok(self.store.identities_of(&user_id).await?) };
-        let (_, identities) = self.admit_with(claim, read).await?;
+        let read = async { Ok(self.core.store.identities_of(&user_id).await?) };
+        let (_, identities) = self.core.admit_with(claim, read).await?;
         Ok(identities)
     }
+}
 
+impl<P, S> Oidc<'_, P, Mail<'_>, S> {
     /// `DELETE /v1/auth/identities/{provider}`: `404` if the caller has none
     /// there, `409` if it is their last way to sign in (no password, no other identity).
     pub async fn unlink_identity(
@@ -63,12 +69,13 @@ impl App {
         provider: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
-        self.require_recent_sign_in(caller).await?;
+        self.core.require_recent_sign_in(caller).await?;
         let user_id = caller.user_id();
-        let record = self.store.user_by_id(user_id).await?;
+        let record = self.core.store.user_by_id(user_id).await?;
         let record = record.ok_or(ApiError::Unauthorized)?;
         let has_password = record.has_password();
         match self
+            .core
             .store
             .unlink_identity(user_id, provider, has_password)
             .await?
@@ -78,11 +85,12 @@ impl App {
             Unlink::LastWayToSignIn => return Err(ApiError::Conflict),
         }
         let detail = json!({ "provider": provider });
-        self.audit(AuditType::IdentityUnlinked, Some(user_id), meta, detail)
+        self.core
+            .audit(AuditType::IdentityUnlinked, Some(user_id), meta, detail)
             .await?;
         let provider = provider.to_string();
         let change = SecurityChange::IdentityUnlinked { provider };
-        self.notify_owner(&record.user, change).await;
+        self.mail.notify_owner(&record.user, change).await;
         Ok(())
     }
 }

@@ -6,11 +6,11 @@ use std::future::Future;
 
 use anyhow::Context;
 
+use crate::app::{Core, Couriers, Mail};
 use crate::clock::UnixSecs;
 use crate::crypto::sha256_b64;
 use crate::email::{build_message, sms_text, EmailJob, EmailKind, SecurityChange};
 use crate::error::{ApiError, StoreResult};
-use crate::App;
 
 /// Emails a caller can trigger to one address (verification, reset, assignment).
 const MAILS_PER_RECIPIENT: u32 = 5;
@@ -28,15 +28,16 @@ pub enum Delivery {
     Dropped,
 }
 
-impl App {
+impl<'a> Mail<'a> {
     /// Queues an email that someone's action triggers; past the recipient's
     /// budget it is `RateLimited`, so nobody can spam an address through us.
     pub async fn queue_email(&self, job: &EmailJob) -> Result<(), ApiError> {
         let key = format!("mail#{}", sha256_b64(&job.to));
-        let now = self.clock.now_secs();
-        self.limit(&key, MAILS_PER_RECIPIENT, MAIL_WINDOW_SECONDS, now)
+        let now = self.core.clock.now_secs();
+        self.core
+            .limit(&key, MAILS_PER_RECIPIENT, MAIL_WINDOW_SECONDS, now)
             .await?;
-        Ok(self.email_queue.enqueue(job).await?)
+        self.enqueue(job).await
     }
 
     /// Tells the owner of `user` that how the account signs in changed
@@ -48,10 +49,23 @@ impl App {
             change,
         };
         let job = EmailJob::new(&user.email, kind);
-        let queued = async { Ok(self.email_queue.enqueue(&job).await?) };
-        self.after_commit("security notice", queued).await;
+        let queued = async { Ok(self.queue.enqueue(&job).await?) };
+        self.core.after_commit("security notice", queued).await;
     }
 
+    /// Queues a job outside any recipient's budget: the system's own
+    /// messages (lock notices, SMS codes) that have budgets of their own.
+    pub(crate) async fn enqueue(&self, job: &EmailJob) -> Result<(), ApiError> {
+        Ok(self.queue.enqueue(job).await?)
+    }
+
+    /// Probes the queue (the health check).
+    pub(crate) fn probe(&self) -> &'a dyn crate::ports::Probe {
+        self.queue
+    }
+}
+
+impl Core {
     /// A side effect of a write that has already committed: the client gets its
     /// success either way; a failure is logged for the operator, never returned.
     pub async fn after_commit(
@@ -63,26 +77,38 @@ impl App {
             tracing::error!(effect, error.cause_chain = ?e, "side effect of a committed write failed");
         }
     }
+}
 
+/// The email worker's side: delivers what the queue holds.
+#[derive(Clone, Copy)]
+pub struct Dispatch<'a> {
+    core: &'a Core,
+    couriers: Couriers<'a>,
+}
+
+crate::service!(Dispatch<'a> { couriers: Couriers<'a> });
+
+impl Dispatch<'_> {
     /// Sends one queued job unless a job with its id was already sent.
     pub async fn deliver_email(&self, body: &str) -> anyhow::Result<Delivery> {
         let mut job: EmailJob = serde_json::from_str(body).context("malformed email job")?;
-        let now = self.clock.now_secs();
-        if self.store.contains(SENT_PURPOSE, &job.id, now).await? {
+        let now = self.core.clock.now_secs();
+        if self.core.store.contains(SENT_PURPOSE, &job.id, now).await? {
             return Ok(Delivery::AlreadySent);
         }
         if let EmailKind::SmsCode { sealed_code } = &job.kind {
-            let Some(code) = self.keys.sms_jobs.open(sealed_code, &job.to) else {
+            let Some(code) = self.core.keys.sms_jobs.open(sealed_code, &job.to) else {
                 tracing::error!(email.id = %job.id, "an SMS job does not open; dropped");
                 return Ok(Delivery::Dropped);
             };
             let code = String::from_utf8_lossy(&code);
             let sent = self
-                .sms_sender
+                .couriers
+                .sms
                 .send_sms(
                     &job.id,
                     &job.to,
-                    &sms_text(&self.settings.brand.product_name, &code),
+                    &sms_text(&self.core.settings.brand.product_name, &code),
                 )
                 .await;
             count_delivery("sms_sent", "sms_failed", sent.is_ok());
@@ -102,9 +128,9 @@ impl App {
         }
         let message = match build_message(
             &job,
-            &self.settings.email_from,
-            &self.settings.app_base_url,
-            &self.settings.brand,
+            &self.core.settings.email_from,
+            &self.core.settings.app_base_url,
+            &self.core.settings.brand,
         ) {
             Ok(message) => message,
             Err(e) => {
@@ -112,7 +138,7 @@ impl App {
                 return Ok(Delivery::Dropped);
             }
         };
-        let sent = self.email_sender.send(&job.to, &message).await;
+        let sent = self.couriers.email.send(&job.to, &message).await;
         count_delivery("emails_sent", "emails_failed", sent.is_ok());
         sent?;
         self.remember_sent(&job, now).await?;
@@ -124,14 +150,17 @@ impl App {
     /// (`Some(None)`: nothing to send); `None` for a job that is an email already.
     async fn resolve_request(&self, job: &EmailJob) -> Result<Option<Option<EmailKind>>, ApiError> {
         match job.kind {
-            EmailKind::PasswordResetRequest => Ok(Some(self.password_reset_email(&job.to).await?)),
-            EmailKind::VerifyEmailRequest => Ok(Some(self.verification_email(&job.to).await?)),
+            EmailKind::PasswordResetRequest => {
+                Ok(Some(self.core.password_reset_email(&job.to).await?))
+            }
+            EmailKind::VerifyEmailRequest => Ok(Some(self.core.verification_email(&job.to).await?)),
             _ => Ok(None),
         }
     }
 
     async fn remember_sent(&self, job: &EmailJob, now: UnixSecs) -> StoreResult<()> {
-        self.store
+        self.core
+            .store
             .put_once(
                 SENT_PURPOSE,
                 &job.id,

@@ -6,14 +6,16 @@
 use serde::{Deserialize, Serialize};
 
 use super::accounts::stored_email;
+use super::login::SignIn;
 use super::oidc_accounts::PendingLink;
+use super::second_factor::Credentials;
 use super::security::ClientMeta;
 use super::sessions::IssuedSession;
+use crate::app::Core;
 use crate::auth::sealed::SealingKey;
 use crate::clock::UnixSecs;
 use crate::domain::{new_id, UserRecord};
 use crate::error::ApiError;
-use crate::App;
 
 pub const MFA_TOKEN_SECONDS: i64 = 300;
 pub const MFA_TOKEN_TRIES: u32 = 5;
@@ -82,7 +84,7 @@ pub struct MfaSignIn {
     pub web: bool,
 }
 
-impl App {
+impl SignIn<'_> {
     /// `POST /v1/auth/login/mfa`: the pending login's second factor.
     pub async fn login_with_code(
         &self,
@@ -90,21 +92,22 @@ impl App {
         code: &str,
         meta: &ClientMeta,
     ) -> Result<MfaSignIn, ApiError> {
-        let pending = self.pending_login(mfa_token).await?;
+        let pending = self.core.pending_login(mfa_token).await?;
         self.count_try(&pending).await?;
         let record = self
+            .core
             .store
             .user_by_id(&pending.user_id)
             .await?
             .filter(|r| r.credential_generation == pending.generation)
             .ok_or(ApiError::InvalidToken)?;
-        let factors = self.store.mfa(&record.user.id).await?;
-        let method = self
+        let factors = self.core.store.mfa(&record.user.id).await?;
+        let method = Credentials::from(self.mail)
             .check_second_factor(&record, &factors, code, meta, ApiError::InvalidLoginCode)
             .await?;
-        let now = self.clock.now_secs();
+        let now = self.core.clock.now_secs();
         let expires_at = pending.expires_at();
-        let used = self.store.put_once(
+        let used = self.core.store.put_once(
             USED_PURPOSE,
             &pending.jti,
             &pending.user_id,
@@ -114,7 +117,8 @@ impl App {
         if !used.await? {
             return Err(ApiError::InvalidToken);
         }
-        self.store
+        self.core
+            .store
             .clear_attempts(&stored_email(&record.user)?)
             .await?;
         if let Some(link) = &pending.link {
@@ -129,6 +133,24 @@ impl App {
         })
     }
 
+    /// Reserves one of the token's tries before any code is checked, so
+    /// parallel guesses get no more than the limit between them.
+    async fn count_try(&self, pending: &PendingLogin) -> Result<(), ApiError> {
+        let key = format!("mfa_token#{}", pending.jti);
+        let window_start = pending.expires_at() - MFA_TOKEN_SECONDS;
+        let tries = self
+            .core
+            .store
+            .hit(&key, window_start, MFA_TOKEN_SECONDS)
+            .await?;
+        if tries > MFA_TOKEN_TRIES {
+            return Err(ApiError::InvalidToken);
+        }
+        Ok(())
+    }
+}
+
+impl Core {
     /// The live, unused pending login behind `mfa_token`, or `400 invalid_token`.
     pub(super) async fn pending_login(&self, mfa_token: &str) -> Result<PendingLogin, ApiError> {
         let now = self.clock.now_secs();
@@ -138,21 +160,6 @@ impl App {
             return Err(ApiError::InvalidToken);
         }
         Ok(pending)
-    }
-
-    /// Reserves one of the token's tries before any code is checked, so
-    /// parallel guesses get no more than the limit between them.
-    async fn count_try(&self, pending: &PendingLogin) -> Result<(), ApiError> {
-        let key = format!("mfa_token#{}", pending.jti);
-        let window_start = pending.expires_at() - MFA_TOKEN_SECONDS;
-        let tries = self
-            .store
-            .hit(&key, window_start, MFA_TOKEN_SECONDS)
-            .await?;
-        if tries > MFA_TOKEN_TRIES {
-            return Err(ApiError::InvalidToken);
-        }
-        Ok(())
     }
 }
 

@@ -12,6 +12,7 @@ pub mod mfa_login;
 pub mod oidc;
 pub mod oidc_accounts;
 pub mod oidc_callback;
+pub mod passwords;
 pub mod phone;
 pub mod realtime;
 pub mod reauth;

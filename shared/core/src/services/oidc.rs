@@ -5,11 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::login::SignIn;
 use super::security::ClientMeta;
+use super::sessions::Sessions;
+use crate::app::{Absent, Core, Mail, Providers};
 use crate::crypto::{random_token, sha256_b64};
 use crate::error::ApiError;
 use crate::ports::AuthorizationRequest;
-use crate::App;
 
 pub const FLOW_SECONDS: i64 = 600;
 pub(super) const FLOW_PURPOSE: &str = "oidc_flow";
@@ -67,13 +69,41 @@ fn is_code_challenge(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-impl App {
+/// Sign-in with OpenID Connect providers, and the identities linked to an account.
+#[derive(Clone, Copy)]
+pub struct Oidc<'a, P = Absent, M = Absent, S = Absent> {
+    pub(super) core: &'a Core,
+    pub(super) providers: P,
+    pub(super) mail: M,
+    pub(super) sessions: S,
+}
+
+crate::service!(Oidc {
+    providers: P,
+    mail: M,
+    sessions: S
+});
+
+impl<'a, P> Oidc<'a, P, Mail<'a>, Sessions<'a>> {
+    /// The sign-in steps a provider sign-in shares with a password one.
+    pub(super) fn sign_in(&self) -> SignIn<'a> {
+        SignIn {
+            core: self.core,
+            mail: self.mail,
+            sessions: self.sessions,
+        }
+    }
+}
+
+impl Core {
     /// The configured providers' names.
     pub fn oidc_providers(&self) -> Vec<String> {
         let providers = &self.settings.oidc_providers;
         providers.iter().map(|p| p.name.clone()).collect()
     }
+}
 
+impl<M, S> Oidc<'_, Providers<'_>, M, S> {
     /// `GET /v1/auth/oidc/{provider}/authorize`: stores the flow and answers
     /// where to send the browser. A `redirect_uri` outside the allowlist is
     /// refused before anything else, so it is never redirected to. Every
@@ -84,6 +114,7 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<SignInStarted, ApiError> {
         if !self
+            .core
             .settings
             .oauth_redirect_uris
             .contains(&input.redirect_uri)
@@ -93,7 +124,7 @@ impl App {
                 "is not an allowed redirect URI",
             ));
         }
-        if !self.oidc_providers().contains(&input.provider) {
+        if !self.core.oidc_providers().contains(&input.provider) {
             return Err(ApiError::NotFound);
         }
         let challenge = input.app_code_challenge.as_deref();
@@ -112,7 +143,7 @@ impl App {
             }
             _ => {}
         }
-        self.limit_ip("oidc_authorize", meta).await?;
+        self.core.limit_ip("oidc_authorize", meta).await?;
         let (state, nonce, verifier) = (random_token(32), random_token(32), random_token(32));
         let browser_binding = (input.mode == FlowMode::Web).then(|| random_token(32));
         let flow = Flow {
@@ -134,14 +165,16 @@ impl App {
             redirect_uri: &callback,
         };
         let location = self
-            .identity_providers
+            .providers
+            .0
             .authorization_url(&flow.provider, &request)
             .await?
             .ok_or(ApiError::NotFound)?;
-        let now = self.clock.now_secs();
+        let now = self.core.clock.now_secs();
         let json = serde_json::to_string(&flow).map_err(anyhow::Error::from)?;
         let key = sha256_b64(&state);
-        self.store
+        self.core
+            .store
             .put_once(FLOW_PURPOSE, &key, &json, now + FLOW_SECONDS, now)
             .await?;
         Ok(SignInStarted {

@@ -11,13 +11,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::login::SignIn;
+use super::oidc::Oidc;
 use super::oidc_callback::CallbackError;
 use super::security::ClientMeta;
+use super::sessions::Sessions;
+use crate::app::{Core, Mail};
 use crate::domain::{new_id, AuditType, Email, Identity, PasswordChange, Role, User, UserRecord};
 use crate::email::SecurityChange;
 use crate::error::ApiError;
 use crate::ports::VerifiedIdentity;
-use crate::App;
 
 const NAME_MAX_CHARS: usize = 100;
 
@@ -70,21 +73,26 @@ impl PendingLink {
     }
 }
 
-impl App {
+impl<P, M, S> Oidc<'_, P, M, S> {
     /// Where `identity` leads; reads only.
     pub(super) async fn destination(
         &self,
         provider: &str,
         identity: &VerifiedIdentity,
     ) -> Result<Destination, CallbackError> {
-        if let Some(linked) = self.store.identity(provider, &identity.subject).await? {
-            let record = self.store.user_by_id(&linked.user_id).await?;
+        if let Some(linked) = self
+            .core
+            .store
+            .identity(provider, &identity.subject)
+            .await?
+        {
+            let record = self.core.store.user_by_id(&linked.user_id).await?;
             return Ok(Destination::Linked(
                 record.ok_or(CallbackError::ServerError)?,
             ));
         }
         let email = verified_email(identity)?;
-        match self.store.user_by_email(&email).await? {
+        match self.core.store.user_by_email(&email).await? {
             None => Ok(Destination::New(email)),
             Some(record) if !record.user.email_verified => Ok(Destination::Unproven(record)),
             Some(record) if self.may_link_by_email(provider, &record).await? => {
@@ -100,6 +108,7 @@ impl App {
         record: &UserRecord,
     ) -> Result<bool, ApiError> {
         let configured = self
+            .core
             .settings
             .oidc_providers
             .iter()
@@ -107,9 +116,15 @@ impl App {
         if !configured.is_some_and(|p| p.link_by_email) || record.user.role == Role::Admin {
             return Ok(false);
         }
-        Ok(!self.store.was_unlinked(&record.user.id, provider).await?)
+        Ok(!self
+            .core
+            .store
+            .was_unlinked(&record.user.id, provider)
+            .await?)
     }
+}
 
+impl<P> Oidc<'_, P, Mail<'_>, Sessions<'_>> {
     /// Writes what `destination` needs (securing, creating, linking) and
     /// returns the account the identity now signs in to.
     pub(super) async fn settle(
@@ -125,7 +140,8 @@ impl App {
             Destination::Unproven(record) => self.secure_for_verified_owner(record).await?,
             Destination::New(email) => self.create_provider_account(&email, identity).await?,
         };
-        self.link(&PendingLink::of(provider, identity), &record, detail, meta)
+        self.sign_in()
+            .link(&PendingLink::of(provider, identity), &record, detail, meta)
             .await?;
         Ok(record)
     }
@@ -137,6 +153,7 @@ impl App {
         record: UserRecord,
     ) -> Result<(UserRecord, Value), CallbackError> {
         let (updated, revoked) = self
+            .sessions
             .owner_proved_address(&record, PasswordChange::Remove)
             .await?;
         let detail = json!({ "unverified_account_secured": true, "sessions_revoked": revoked });
@@ -156,22 +173,23 @@ impl App {
                 email: email.as_str().to_string(),
                 name: display_name(identity, email),
                 role: self
+                    .core
                     .bootstrap_role(email.as_str())
-                    .unwrap_or(self.settings.default_role),
+                    .unwrap_or(self.core.settings.default_role),
                 email_verified: true,
                 mfa_enabled: false,
-                created_at: self.clock.now_ms(),
+                created_at: self.core.clock.now_ms(),
             },
             password_hash: None,
             credential_generation: 0,
             kept_session: None,
         };
-        if self.store.create_user(&record).await? {
+        if self.core.store.create_user(&record).await? {
             return Ok((record, json!({ "account_created": true })));
         }
         // Someone else made it meanwhile: judged like any existing account,
         // except that a verified one is never linked by this race.
-        match self.store.user_by_email(email).await? {
+        match self.core.store.user_by_email(email).await? {
             Some(existing) if !existing.user.email_verified => {
                 self.secure_for_verified_owner(existing).await
             }
@@ -179,7 +197,9 @@ impl App {
             None => Err(CallbackError::ServerError),
         }
     }
+}
 
+impl SignIn<'_> {
     /// A link by email that waited for the sign-in's second factor. The
     /// sign-in stands either way: the identity may have been linked to
     /// another account meanwhile (logged, not linked).
@@ -207,10 +227,14 @@ impl App {
             subject: link.subject.clone(),
             user_id: record.user.id.clone(),
             email: record.user.email.clone(),
-            linked_at: self.clock.now_ms(),
+            linked_at: self.core.clock.now_ms(),
         };
-        if !self.store.link_identity(&identity).await? {
-            let now_linked = self.store.identity(&link.provider, &link.subject).await?;
+        if !self.core.store.link_identity(&identity).await? {
+            let now_linked = self
+                .core
+                .store
+                .identity(&link.provider, &link.subject)
+                .await?;
             return match now_linked {
                 Some(other) if other.user_id == record.user.id => Ok(()),
                 Some(_) => Err(CallbackError::IdentityTaken),
@@ -220,14 +244,17 @@ impl App {
         }
         detail["provider"] = json!(link.provider);
         let user_id = Some(record.user.id.as_str());
-        self.audit(AuditType::IdentityLinked, user_id, meta, detail)
+        self.core
+            .audit(AuditType::IdentityLinked, user_id, meta, detail)
             .await?;
         let provider = link.provider.clone();
         let change = SecurityChange::IdentityLinked { provider };
-        self.notify_owner(&record.user, change).await;
+        self.mail.notify_owner(&record.user, change).await;
         Ok(())
     }
+}
 
+impl Core {
     /// `admin` for the `BOOTSTRAP_ADMIN_EMAIL` once its owner has proven it.
     pub(super) fn bootstrap_role(&self, email: &str) -> Option<Role> {
         let admin = self.settings.bootstrap_admin_email.as_ref();

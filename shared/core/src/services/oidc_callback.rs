@@ -7,15 +7,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::mfa_login::PendingLogin;
+use super::oidc::Oidc;
 use super::oidc::{callback_url, Flow, FlowMode, FLOW_PURPOSE};
 use super::oidc_accounts::{Destination, PendingLink};
 use super::security::ClientMeta;
 use super::sessions::IssuedSession;
+use super::sessions::Sessions;
+use crate::app::{Mail, Providers};
 use crate::crypto::{constant_time_eq, sha256_b64};
 use crate::domain::{AuditType, MfaMethod, UserRecord};
 use crate::error::{ApiError, StoreError};
 use crate::ports::{Redemption, VerifiedIdentity};
-use crate::App;
 
 /// How long a mobile app has to redeem its login code.
 pub const LOGIN_CODE_SECONDS: i64 = 60;
@@ -119,7 +121,7 @@ struct LoginCode {
     link: Option<PendingLink>,
 }
 
-impl App {
+impl Oidc<'_, Providers<'_>, Mail<'_>, Sessions<'_>> {
     /// `GET /v1/auth/oidc/{provider}/callback`. Each one may redeem a code
     /// at the provider: `IP_RATE_LIMIT` per client IP applies.
     pub async fn finish_oidc_sign_in(
@@ -127,7 +129,7 @@ impl App {
         input: Callback,
         meta: &ClientMeta,
     ) -> Result<CallbackOutcome, ApiError> {
-        self.limit_ip("oidc_callback", meta).await?;
+        self.core.limit_ip("oidc_callback", meta).await?;
         let flow = self.take_flow(input.state.as_deref()).await?;
         let result = self.complete_flow(&flow, &input, meta).await;
         Ok(CallbackOutcome {
@@ -136,12 +138,6 @@ impl App {
             mode: flow.mode,
             result,
         })
-    }
-
-    /// The flow started with `state`, removed so that it works once.
-    async fn take_flow(&self, state: Option<&str>) -> Result<Flow, ApiError> {
-        let state = state.ok_or(ApiError::InvalidToken)?;
-        self.take_single_use(FLOW_PURPOSE, state).await
     }
 
     async fn complete_flow(
@@ -165,7 +161,8 @@ impl App {
             redirect_uri: &callback,
         };
         let identity = self
-            .identity_providers
+            .providers
+            .0
             .redeem(&flow.provider, &redemption)
             .await?
             .ok_or(CallbackError::InvalidIdToken)?;
@@ -186,10 +183,11 @@ impl App {
         identity: &VerifiedIdentity,
         meta: &ClientMeta,
     ) -> Result<ProviderSignIn, CallbackError> {
-        let record = self.store.user_by_id(user_id).await?;
+        let record = self.core.store.user_by_id(user_id).await?;
         let record = record.ok_or(CallbackError::AccessDenied)?;
         let link = PendingLink::of(&flow.provider, identity);
-        self.link(&link, &record, json!({ "from_account": true }), meta)
+        self.sign_in()
+            .link(&link, &record, json!({ "from_account": true }), meta)
             .await?;
         Ok(ProviderSignIn::Linked {
             provider: flow.provider.clone(),
@@ -211,13 +209,13 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<ProviderSignIn, CallbackError> {
         let email = destination.email()?;
-        self.reserve_attempt(&email).await?;
+        self.core.reserve_attempt(&email).await?;
         let provider = flow.provider.as_str();
         if let Some(record) = destination.guarded_account() {
-            let factors = self.store.mfa(&record.user.id).await?;
+            let factors = self.core.store.mfa(&record.user.id).await?;
             if !factors.login_methods().is_empty() {
                 // Not a failure, but cleared only once the second factor is right.
-                self.store.release_attempt(&email).await?;
+                self.core.store.release_attempt(&email).await?;
                 let link = matches!(destination, Destination::LinkByEmail(_))
                     .then(|| PendingLink::of(provider, identity));
                 return self
@@ -225,7 +223,7 @@ impl App {
                     .await;
             }
         }
-        self.store.clear_attempts(&email).await?;
+        self.core.store.clear_attempts(&email).await?;
         let record = self.settle(provider, identity, destination, meta).await?;
         match flow.mode {
             FlowMode::Web => {
@@ -257,27 +255,21 @@ impl App {
             return Ok(ProviderSignIn::Mobile { code });
         }
         let pending = PendingLogin::new(record, true, None).with_link(link);
-        let prompt = self.second_factor_prompt(factors, pending);
+        let prompt = self.core.second_factor_prompt(factors, pending);
         let (mfa_token, methods) = prompt.ok_or(CallbackError::ServerError)?;
         let detail = json!({ "provider": provider, "mfa_required": true });
-        self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
+        self.core
+            .audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
             .await?;
         Ok(ProviderSignIn::MfaRequired { mfa_token, methods })
     }
+}
 
-    /// Starts the session of a provider sign-in and audits it.
-    async fn provider_session(
-        &self,
-        record: &UserRecord,
-        provider: &str,
-        device_name: Option<String>,
-        meta: &ClientMeta,
-    ) -> Result<IssuedSession, ApiError> {
-        let issued = self.start_session(record, device_name, meta).await?;
-        let detail = json!({ "provider": provider, "session_id": issued.session.id });
-        self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
-            .await?;
-        Ok(issued)
+impl<P, M, S> Oidc<'_, P, M, S> {
+    /// The flow started with `state`, removed so that it works once.
+    async fn take_flow(&self, state: Option<&str>) -> Result<Flow, ApiError> {
+        let state = state.ok_or(ApiError::InvalidToken)?;
+        self.core.take_single_use(FLOW_PURPOSE, state).await
     }
 
     async fn login_code(
@@ -295,8 +287,30 @@ impl App {
             link,
         };
         let json = serde_json::to_string(&record).map_err(anyhow::Error::from)?;
-        self.single_use_token(LOGIN_CODE_PURPOSE, &json, LOGIN_CODE_SECONDS)
+        self.core
+            .single_use_token(LOGIN_CODE_PURPOSE, &json, LOGIN_CODE_SECONDS)
             .await
+    }
+}
+
+impl<P, M> Oidc<'_, P, M, Sessions<'_>> {
+    /// Starts the session of a provider sign-in and audits it.
+    async fn provider_session(
+        &self,
+        record: &UserRecord,
+        provider: &str,
+        device_name: Option<String>,
+        meta: &ClientMeta,
+    ) -> Result<IssuedSession, ApiError> {
+        let issued = self
+            .sessions
+            .start_session(record, device_name, meta)
+            .await?;
+        let detail = json!({ "provider": provider, "session_id": issued.session.id });
+        self.core
+            .audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
+            .await?;
+        Ok(issued)
     }
 
     /// `POST /v1/auth/oidc/token`: a mobile app redeems its login code with
@@ -309,25 +323,29 @@ impl App {
         device_name: Option<String>,
         meta: &ClientMeta,
     ) -> Result<IssuedSession, ApiError> {
-        let login: LoginCode = self.take_single_use(LOGIN_CODE_PURPOSE, code).await?;
+        let login: LoginCode = self.core.take_single_use(LOGIN_CODE_PURPOSE, code).await?;
         if !constant_time_eq(&sha256_b64(code_verifier), &login.code_challenge) {
             return Err(ApiError::InvalidToken);
         }
-        let record = self.store.user_by_id(&login.user_id).await?;
+        let record = self.core.store.user_by_id(&login.user_id).await?;
         let record = record
             .filter(|r| r.credential_generation == login.generation)
             .ok_or(ApiError::InvalidToken)?;
-        let factors = self.store.mfa(&record.user.id).await?;
+        let factors = self.core.store.mfa(&record.user.id).await?;
         let pending =
             PendingLogin::new(&record, false, device_name.clone()).with_link(login.link.clone());
-        if let Some((mfa_token, methods)) = self.second_factor_prompt(&factors, pending) {
+        if let Some((mfa_token, methods)) = self.core.second_factor_prompt(&factors, pending) {
             let detail = json!({ "provider": login.provider, "mfa_required": true });
-            self.audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
+            self.core
+                .audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
                 .await?;
             return Err(ApiError::MfaRequired { mfa_token, methods });
         }
-        if let Some(link) = &login.link {
-            self.link_after_second_factor(link, &record, meta).await;
+        if login.link.is_some() {
+            // A link waits for the second factor the account had at the
+            // callback; turning factors off moves the credential generation,
+            // so a code that carries one always meets the prompt above.
+            return Err(ApiError::InvalidToken);
         }
         self.provider_session(&record, &login.provider, device_name, meta)
             .await

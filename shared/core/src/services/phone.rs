@@ -8,14 +8,17 @@
 use rand::RngExt;
 use serde_json::json;
 
+use super::mfa::Factors;
 use super::second_factor::{sms_purpose, SMS_CODE_SECONDS, SMS_CODE_TRIES};
 use super::security::ClientMeta;
+use super::sessions::Sessions;
+use crate::app::{Core, Mail};
 use crate::auth::totp;
 use crate::crypto::sha256_b64;
 use crate::domain::{AuditType, MfaMethod, Phone, Profile};
 use crate::email::{EmailJob, EmailKind, SecurityChange};
 use crate::error::ApiError;
-use crate::{App, Caller};
+use crate::Caller;
 
 /// Codes one account may send to one number: 3 per 10 minutes, 10 per day
 /// (so no account can use up another account's budget for a number).
@@ -29,7 +32,7 @@ fn verify_purpose(user_id: &str) -> String {
     format!("phone_code#{user_id}")
 }
 
-impl App {
+impl<S> Factors<'_, Mail<'_>, S> {
     /// `POST /v1/auth/phone` (sensitive): sets an unverified number,
     /// replacing any other, and texts it a code.
     pub async fn add_phone(
@@ -38,12 +41,12 @@ impl App {
         raw: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
-        let phone = Phone::parse(raw, &self.settings.sms_allowed_regions)
+        let phone = Phone::parse(raw, &self.core.settings.sms_allowed_regions)
             .map_err(|message| ApiError::field("phone", message))?;
-        self.require_recent_sign_in(caller).await?;
+        self.core.require_recent_sign_in(caller).await?;
         let user_id = caller.user_id();
-        self.verified_user(user_id).await?;
-        if !self.store.set_phone(user_id, phone.as_str()).await? {
+        self.core.verified_user(user_id).await?;
+        if !self.core.store.set_phone(user_id, phone.as_str()).await? {
             return Err(ApiError::Conflict);
         }
         let purpose = verify_purpose(user_id);
@@ -59,47 +62,39 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<Profile, ApiError> {
         let user_id = caller.user_id();
-        let factors = self.store.mfa(user_id).await?;
+        let factors = self.core.store.mfa(user_id).await?;
         let phone = factors.phone.ok_or(ApiError::Conflict)?;
         let purpose = verify_purpose(user_id);
-        let taken = self.take_sms_code(&purpose, user_id, &phone, code).await?;
-        if !taken || !self.store.verify_phone(user_id, &phone).await? {
+        let taken = self
+            .core
+            .take_sms_code(&purpose, user_id, &phone, code)
+            .await?;
+        if !taken || !self.core.store.verify_phone(user_id, &phone).await? {
             return Err(ApiError::InvalidCode);
         }
-        self.audit(AuditType::PhoneVerified, Some(user_id), meta, json!({}))
+        self.core
+            .audit(AuditType::PhoneVerified, Some(user_id), meta, json!({}))
             .await?;
-        let profile = self.profile(user_id).await?;
-        self.notify_owner(&profile.user, SecurityChange::PhoneVerified)
+        let profile = self.core.profile(user_id).await?;
+        self.mail
+            .notify_owner(&profile.user, SecurityChange::PhoneVerified)
             .await;
         Ok(profile)
     }
 
     /// `DELETE /v1/auth/phone` (sensitive); `409` while SMS MFA is on.
     pub async fn remove_phone(&self, caller: &Caller) -> Result<(), ApiError> {
-        self.require_recent_sign_in(caller).await?;
-        let before = self.profile(caller.user_id()).await?;
-        if !self.store.remove_phone(caller.user_id()).await? {
+        self.core.require_recent_sign_in(caller).await?;
+        let before = self.core.profile(caller.user_id()).await?;
+        if !self.core.store.remove_phone(caller.user_id()).await? {
             return Err(ApiError::Conflict);
         }
         if before.phone_verified {
-            self.notify_owner(&before.user, SecurityChange::PhoneRemoved)
+            self.mail
+                .notify_owner(&before.user, SecurityChange::PhoneRemoved)
                 .await;
         }
         Ok(())
-    }
-
-    /// `POST /v1/auth/mfa/sms/enable` (sensitive): needs a verified phone.
-    pub async fn enable_sms_mfa(
-        &self,
-        caller: &Caller,
-        meta: &ClientMeta,
-    ) -> Result<Vec<String>, ApiError> {
-        self.require_recent_sign_in(caller).await?;
-        let user_id = caller.user_id();
-        if !self.store.enable_sms(user_id).await? {
-            return Err(ApiError::Conflict);
-        }
-        self.factor_enabled(caller, MfaMethod::Sms, meta).await
     }
 
     /// `POST /v1/auth/mfa/sms/send`: a sign-in code for `reauthenticate` or `mfa/disable`.
@@ -117,12 +112,12 @@ impl App {
         mfa_token: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
-        let pending = self.pending_login(mfa_token).await?;
+        let pending = self.core.pending_login(mfa_token).await?;
         self.text_sign_in_code(pending.user_id(), meta).await
     }
 
     async fn text_sign_in_code(&self, user_id: &str, meta: &ClientMeta) -> Result<(), ApiError> {
-        let factors = self.store.mfa(user_id).await?;
+        let factors = self.core.store.mfa(user_id).await?;
         let phone = factors.sms_phone().ok_or(ApiError::Conflict)?;
         self.send_sms_code(&sms_purpose(user_id), user_id, phone, meta)
             .await
@@ -138,17 +133,20 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
         self.limit_sms(user_id, phone, meta).await?;
-        let now = self.clock.now_secs();
+        let now = self.core.clock.now_secs();
         let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
-        let subject = self.sms_code_subject(purpose, &code, phone);
-        self.store
+        let subject = self.core.sms_code_subject(purpose, &code, phone);
+        self.core
+            .store
             .replace(purpose, user_id, &subject, now + SMS_CODE_SECONDS)
             .await?;
-        let sealed_code = self.keys.sms_jobs.seal(code.as_bytes(), phone);
+        let sealed_code = self.core.keys.sms_jobs.seal(code.as_bytes(), phone);
         let job = EmailJob::new(phone, EmailKind::SmsCode { sealed_code });
-        Ok(self.email_queue.enqueue(&job).await?)
+        self.mail.enqueue(&job).await
     }
+}
 
+impl<M, S> Factors<'_, M, S> {
     /// Every SMS limit, each answered `429 rate_limited`: the client IP, the
     /// account, the account and number, then the deployment's daily budget.
     async fn limit_sms(
@@ -157,21 +155,41 @@ impl App {
         phone: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
-        self.limit_ip("sms", meta).await?;
-        let now = self.clock.now_secs();
+        self.core.limit_ip("sms", meta).await?;
+        let now = self.core.clock.now_secs();
         for (max, window) in PER_ACCOUNT {
             let key = format!("sms_account#{window}#{user_id}");
-            self.limit(&key, max, window, now).await?;
+            self.core.limit(&key, max, window, now).await?;
         }
         let number = sha256_b64(phone);
         for (max, window) in PER_ACCOUNT_AND_NUMBER {
             let key = format!("sms#{window}#{user_id}#{number}");
-            self.limit(&key, max, window, now).await?;
+            self.core.limit(&key, max, window, now).await?;
         }
-        let daily = self.settings.sms_daily_limit;
-        self.limit("sms_deployment", daily, DAY_SECONDS, now).await
+        let daily = self.core.settings.sms_daily_limit;
+        self.core
+            .limit("sms_deployment", daily, DAY_SECONDS, now)
+            .await
     }
+}
 
+impl Factors<'_, Mail<'_>, Sessions<'_>> {
+    /// `POST /v1/auth/mfa/sms/enable` (sensitive): needs a verified phone.
+    pub async fn enable_sms_mfa(
+        &self,
+        caller: &Caller,
+        meta: &ClientMeta,
+    ) -> Result<Vec<String>, ApiError> {
+        self.core.require_recent_sign_in(caller).await?;
+        let user_id = caller.user_id();
+        if !self.core.store.enable_sms(user_id).await? {
+            return Err(ApiError::Conflict);
+        }
+        self.factor_enabled(caller, MfaMethod::Sms, meta).await
+    }
+}
+
+impl Core {
     /// Uses up the user's current code under `purpose` if it is `code` and
     /// was sent to `phone`; after 5 tries in 10 minutes none is accepted.
     pub(super) async fn take_sms_code(

@@ -6,13 +6,13 @@ use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::app::{Absent, Core, Sockets};
 use crate::clock::{rfc3339, UnixSecs};
 use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{Connection, FileRecord, Task};
 use crate::error::ApiError;
 use crate::ports::Push;
 use crate::rbac::Permission;
-use crate::App;
 use crate::Caller;
 
 pub const TICKET_TTL_SECONDS: i64 = 30;
@@ -55,15 +55,25 @@ impl TaskEvent {
     }
 }
 
-impl App {
+/// Tickets, connections and chat.
+#[derive(Clone, Copy)]
+pub struct Realtime<'a, S = Absent> {
+    pub(super) core: &'a Core,
+    pub(super) sockets: S,
+}
+
+crate::service!(Realtime { sockets: S });
+
+impl<S> Realtime<'_, S> {
     /// A ticket bound to the caller's session; `TICKETS_PER_MINUTE` per user.
     pub async fn issue_ticket(&self, caller: &Caller) -> Result<Ticket, ApiError> {
-        let now = self.clock.now_secs();
+        let now = self.core.clock.now_secs();
         let key = format!("ticket#{}", caller.user_id());
-        self.limit(&key, TICKETS_PER_MINUTE, 60, now).await?;
+        self.core.limit(&key, TICKETS_PER_MINUTE, 60, now).await?;
         let ticket = random_token(32);
         let subject = format!("{} {}", caller.user_id(), caller.session_id());
-        self.store
+        self.core
+            .store
             .put_once(
                 TICKET_PURPOSE,
                 &sha256_b64(&ticket),
@@ -72,7 +82,7 @@ impl App {
                 now,
             )
             .await?;
-        let base = self.settings.websocket_url.trim_end_matches('/');
+        let base = self.core.settings.websocket_url.trim_end_matches('/');
         Ok(Ticket {
             url: format!("{base}/?ticket={ticket}"),
             ticket,
@@ -86,20 +96,21 @@ impl App {
         ticket: Option<&str>,
         origin: Option<&str>,
     ) -> Result<(), ApiError> {
-        if origin.is_some_and(|o| !self.settings.allowed_origins.iter().any(|a| a == o)) {
+        if origin.is_some_and(|o| !self.core.settings.allowed_origins.iter().any(|a| a == o)) {
             return Err(ApiError::Forbidden);
         }
         let ticket = ticket
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?;
-        let now = self.clock.now_secs();
+        let now = self.core.clock.now_secs();
         let subject = self
+            .core
             .store
             .take(TICKET_PURPOSE, &sha256_b64(ticket), now)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let (user_id, session_id) = subject.split_once(' ').ok_or(ApiError::Unauthorized)?;
-        let user = self.store.user_by_id(user_id).await?;
+        let user = self.core.store.user_by_id(user_id).await?;
         let user = user.ok_or(ApiError::Unauthorized)?.user;
         let connection = Connection {
             id: connection_id.to_string(),
@@ -111,9 +122,9 @@ impl App {
         };
         // Stored before the session is checked: a revocation that lands
         // meanwhile either is seen here or finds this connection to close.
-        self.store.put_connection(&connection).await?;
+        self.core.store.put_connection(&connection).await?;
         if !self.session_is_live(user_id, session_id, now).await? {
-            self.store.delete_connection(connection_id).await?;
+            self.core.store.delete_connection(connection_id).await?;
             return Err(ApiError::Unauthorized);
         }
         Ok(())
@@ -125,28 +136,30 @@ impl App {
         session_id: &str,
         now: UnixSecs,
     ) -> Result<bool, ApiError> {
-        let session = self.store.session(user_id, session_id).await?;
+        let session = self.core.store.session(user_id, session_id).await?;
         Ok(session.is_some_and(|s| s.is_live(now)))
     }
 
     pub async fn disconnect(&self, connection_id: &str) -> Result<(), ApiError> {
-        Ok(self.store.delete_connection(connection_id).await?)
+        Ok(self.core.store.delete_connection(connection_id).await?)
     }
+}
 
+impl Realtime<'_, Sockets<'_>> {
     /// `$default`: `ping`, `message`, or an error back to the sender; the
     /// connection stays, unless its session was revoked: then the message is
     /// refused and the connection closed.
     pub async fn on_message(&self, connection_id: &str, body: &[u8]) -> Result<(), ApiError> {
-        let now = self.clock.now_secs();
-        let Some(sender) = self.store.connection(connection_id, now).await? else {
+        let now = self.core.clock.now_secs();
+        let Some(sender) = self.core.store.connection(connection_id, now).await? else {
             return Ok(());
         };
         if !self
             .session_is_live(&sender.user_id, &sender.session_id, now)
             .await?
         {
-            self.notifier.disconnect(connection_id).await?;
-            self.store.delete_connection(connection_id).await?;
+            self.sockets.notifier.disconnect(connection_id).await?;
+            self.core.store.delete_connection(connection_id).await?;
             return Ok(());
         }
         let reply = match serde_json::from_slice::<ClientMessage>(body) {
@@ -159,15 +172,21 @@ impl App {
                     json!({ "type": "error", "code": "rate_limited" })
                 } else {
                     let from = json!({ "id": sender.user_id, "name": sender.user_name });
-                    let message = json!({ "type": "message", "from": from, "text": text, "sent_at": rfc3339(self.clock.now_ms()) });
-                    self.broadcast(self.store.connections(now).await?, &message.to_string())
+                    let message = json!({ "type": "message", "from": from, "text": text, "sent_at": rfc3339(self.core.clock.now_ms()) });
+                    self.sockets
+                        .broadcast(
+                            self.core.store.connections(now).await?,
+                            &message.to_string(),
+                        )
                         .await;
                     return Ok(());
                 }
             }
             _ => json!({ "type": "error", "code": "bad_request" }),
         };
-        self.push_or_forget(connection_id, &reply.to_string()).await;
+        self.sockets
+            .push_or_forget(connection_id, &reply.to_string())
+            .await;
         Ok(())
     }
 
@@ -175,6 +194,7 @@ impl App {
     async fn over_message_limit(&self, user_id: &str, now: UnixSecs) -> Result<bool, ApiError> {
         let key = format!("ws#user#{user_id}");
         match self
+            .core
             .limit(&key, MESSAGES_PER_WINDOW, WINDOW_SECONDS, now)
             .await
         {
@@ -182,7 +202,9 @@ impl App {
             other => other.map(|()| false),
         }
     }
+}
 
+impl Sockets<'_> {
     /// Pushes to every connection, `FAN_OUT` at a time; gone ones are deleted.
     pub async fn broadcast(&self, to: Vec<Connection>, payload: &str) {
         futures::stream::iter(to)
@@ -196,7 +218,7 @@ impl App {
         match self.notifier.push(connection_id, payload).await {
             Ok(Push::Sent) => {}
             Ok(Push::Gone) => {
-                if let Err(e) = self.store.delete_connection(connection_id).await {
+                if let Err(e) = self.core.store.delete_connection(connection_id).await {
                     tracing::warn!(error.cause_chain = ?e, "stale connection not deleted");
                 }
             }
@@ -208,7 +230,12 @@ impl App {
     /// the write already happened; a push failure is logged, never returned.
     pub async fn push_task_event(&self, event: TaskEvent, task: &Task) {
         let payload = json!({ "type": event.name(), "task": task }).to_string();
-        match self.store.connections(self.clock.now_secs()).await {
+        match self
+            .core
+            .store
+            .connections(self.core.clock.now_secs())
+            .await
+        {
             Ok(all) => {
                 let readers = all
                     .into_iter()
@@ -223,8 +250,9 @@ impl App {
     pub async fn push_file_ready(&self, file: &FileRecord) {
         let payload = json!({ "type": "file.ready", "file": file }).to_string();
         match self
+            .core
             .store
-            .connections_of(&file.owner_id, self.clock.now_secs())
+            .connections_of(&file.owner_id, self.core.clock.now_secs())
             .await
         {
             Ok(mine) => self.broadcast(mine, &payload).await,
@@ -239,11 +267,11 @@ impl App {
         user_id: &str,
         closes: impl Fn(&Connection) -> bool,
     ) -> Result<(), ApiError> {
-        let now = self.clock.now_secs();
-        for c in self.store.connections_of(user_id, now).await? {
+        let now = self.core.clock.now_secs();
+        for c in self.core.store.connections_of(user_id, now).await? {
             if closes(&c) {
                 self.notifier.disconnect(&c.id).await?;
-                self.store.delete_connection(&c.id).await?;
+                self.core.store.delete_connection(&c.id).await?;
             }
         }
         Ok(())

@@ -7,13 +7,13 @@ use serde_json::json;
 
 use super::accounts::stored_email;
 use super::security::ClientMeta;
+use crate::app::{Core, Mail};
 use crate::auth::sealed::SealingKey;
 use crate::auth::{backup_codes, totp};
 use crate::crypto::hmac_b64;
 use crate::domain::{AuditType, MfaMethod, MfaRecord, User, UserRecord};
 use crate::email::SecurityChange;
 use crate::error::ApiError;
-use crate::App;
 
 /// How long an SMS code lives, and how many wrong ones a user gets in that time.
 pub const SMS_CODE_SECONDS: i64 = 600;
@@ -24,7 +24,26 @@ pub(super) fn sms_purpose(user_id: &str) -> String {
     format!("sms_code#{user_id}")
 }
 
-impl App {
+/// Proofs of identity (passwords, second factors) with the lockout, and the
+/// emails a lockout or a used backup code sends.
+#[derive(Clone, Copy)]
+pub struct Credentials<'a> {
+    pub(super) core: &'a Core,
+    pub(super) mail: Mail<'a>,
+}
+
+crate::service!(Credentials<'a> { mail: Mail<'a> });
+
+impl<'a> From<Mail<'a>> for Credentials<'a> {
+    fn from(mail: Mail<'a>) -> Self {
+        Credentials {
+            core: mail.core,
+            mail,
+        }
+    }
+}
+
+impl Credentials<'_> {
     /// One lockout-counted check of `code` against the user's factors: the
     /// factor it matched, or `wrong` (audited as `mfa_failure`, counted, maybe
     /// starting the lock).
@@ -37,7 +56,7 @@ impl App {
         wrong: ApiError,
     ) -> Result<MfaMethod, ApiError> {
         let email = stored_email(&record.user)?;
-        let number = self.reserve_attempt(&email).await?;
+        let number = self.core.reserve_attempt(&email).await?;
         if let Some(method) = self.accept_code(&record.user, factors, code, meta).await? {
             return Ok(method);
         }
@@ -75,25 +94,27 @@ impl App {
         let Some(normalized) = backup_codes::normalize(code) else {
             return Ok(None);
         };
-        let hash = backup_codes::hash(&self.keys.codes, user_id, &normalized);
-        if !self.store.use_backup_code(user_id, &hash).await? {
+        let hash = backup_codes::hash(&self.core.keys.codes, user_id, &normalized);
+        if !self.core.store.use_backup_code(user_id, &hash).await? {
             return Ok(None);
         }
-        let left = self.store.backup_codes_left(user_id).await?;
+        let left = self.core.store.backup_codes_left(user_id).await?;
         let detail = json!({ "backup_codes_left": left });
-        self.audit(AuditType::BackupCodeUsed, Some(user_id), meta, detail)
+        self.core
+            .audit(AuditType::BackupCodeUsed, Some(user_id), meta, detail)
             .await?;
-        self.notify_owner(user, SecurityChange::BackupCodeUsed { left })
+        self.mail
+            .notify_owner(user, SecurityChange::BackupCodeUsed { left })
             .await;
         Ok(Some(MfaMethod::BackupCode))
     }
 
     /// A TOTP code of a step not accepted before (no replay, conditional write).
     async fn accept_totp(&self, user_id: &str, sealed: &str, code: &str) -> Result<bool, ApiError> {
-        let seed = self.open_seed(sealed, user_id)?;
-        let now = self.clock.now_secs();
+        let seed = self.core.open_seed(sealed, user_id)?;
+        let now = self.core.clock.now_secs();
         match totp::matching_step(&seed, code, now) {
-            Some(step) => Ok(self.store.accept_totp_step(user_id, step).await?),
+            Some(step) => Ok(self.core.store.accept_totp_step(user_id, step).await?),
             None => Ok(false),
         }
     }
@@ -106,9 +127,13 @@ impl App {
         code: &str,
     ) -> Result<bool, ApiError> {
         let purpose = sms_purpose(user_id);
-        self.take_sms_code(&purpose, user_id, phone, code).await
+        self.core
+            .take_sms_code(&purpose, user_id, phone, code)
+            .await
     }
+}
 
+impl Core {
     /// What a code is stored as: a keyed hash of it, bound to what it was
     /// sent for and the number it went to.
     pub(super) fn sms_code_subject(&self, purpose: &str, code: &str, phone: &str) -> String {

@@ -2,11 +2,11 @@
 
 use serde_json::Value;
 
+use crate::app::Core;
 use crate::clock::UnixSecs;
 use crate::crypto::hmac_b64;
 use crate::domain::{new_id, AuditEvent, AuditType};
 use crate::error::ApiError;
-use crate::App;
 use crate::Caller;
 
 /// Security events and rate-limit state are kept 30 days at most.
@@ -20,7 +20,7 @@ pub struct ClientMeta {
     pub user_agent: Option<String>,
 }
 
-impl App {
+impl Core {
     pub fn ip_hash(&self, ip: &str) -> String {
         hmac_b64(&self.keys.ip_pepper, &[ip.as_bytes()])
     }

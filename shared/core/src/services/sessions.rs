@@ -3,7 +3,9 @@
 
 use serde_json::json;
 
+use super::accounts::Accounts;
 use super::security::ClientMeta;
+use crate::app::{Core, Sockets};
 use crate::auth::refresh::RefreshToken;
 use crate::clock::{UnixMillis, UnixSecs};
 use crate::crypto::constant_time_eq;
@@ -13,7 +15,7 @@ use crate::domain::{
 };
 use crate::error::ApiError;
 use crate::tokens::{accepted_until, IssuedToken};
-use crate::{App, Caller, Claim};
+use crate::{Caller, Claim};
 
 /// A user's live sessions at most; a new sign-in beyond it revokes the oldest.
 pub const MAX_LIVE_SESSIONS: usize = 50;
@@ -32,7 +34,16 @@ impl IssuedSession {
     }
 }
 
-impl App {
+/// Sessions: start, rotate, revoke; every credential change goes through here.
+#[derive(Clone, Copy)]
+pub struct Sessions<'a> {
+    pub(super) core: &'a Core,
+    sockets: Sockets<'a>,
+}
+
+crate::service!(Sessions<'a> { sockets: Sockets<'a> });
+
+impl Sessions<'_> {
     /// Starts a session in the account's current credential generation; past
     /// [`MAX_LIVE_SESSIONS`] the oldest live ones are revoked.
     pub async fn start_session(
@@ -42,12 +53,15 @@ impl App {
         meta: &ClientMeta,
     ) -> Result<IssuedSession, ApiError> {
         let user = &record.user;
-        let now_ms = self.clock.now_ms();
+        let now_ms = self.core.clock.now_ms();
         let now = now_ms.to_secs();
         let session_id = new_id();
         let refresh = RefreshToken::new(&user.id, &session_id);
-        let access = self.tokens.issue(&user.id, &session_id, user.role, now)?;
-        let absolute = now + self.settings.session_max_seconds;
+        let access = self
+            .core
+            .tokens
+            .issue(&user.id, &session_id, user.role, now)?;
+        let absolute = now + self.core.settings.session_max_seconds;
         let session = Session {
             id: session_id.clone(),
             user_id: user.id.clone(),
@@ -61,15 +75,16 @@ impl App {
             user_agent: meta.user_agent.clone(),
             created_at: now_ms,
             last_used_at: now_ms,
-            expires_at: (now + self.settings.refresh_token_ttl_seconds).min(absolute),
+            expires_at: (now + self.core.settings.refresh_token_ttl_seconds).min(absolute),
             absolute_expires_at: absolute,
             revoked: false,
             authenticated_at: now,
             credential_generation: record.credential_generation,
         };
-        self.store.create_session(&session).await?;
+        self.core.store.create_session(&session).await?;
         // The sign-in stands either way; a failed cap is finished by the next.
-        self.after_commit("session cap", self.cap_sessions(&user.id))
+        self.core
+            .after_commit("session cap", self.cap_sessions(&user.id))
             .await;
         Ok(IssuedSession {
             session,
@@ -87,14 +102,15 @@ impl App {
     ) -> Result<IssuedSession, ApiError> {
         let presented = RefreshToken::parse(raw).ok_or(ApiError::Unauthorized)?;
         let (session, user) = tokio::try_join!(
-            self.store
+            self.core
+                .store
                 .session(&presented.user_id, &presented.session_id),
-            self.store.user_by_id(&presented.user_id),
+            self.core.store.user_by_id(&presented.user_id),
         )?;
         let (Some(session), Some(user)) = (session, user) else {
             return Err(ApiError::Unauthorized);
         };
-        let now_ms = self.clock.now_ms();
+        let now_ms = self.core.clock.now_ms();
         let now = now_ms.to_secs();
         if !session.is_live(now) {
             return Err(ApiError::Unauthorized);
@@ -111,6 +127,7 @@ impl App {
         }
         let next_refresh = RefreshToken::new(&user.user.id, &session.id);
         let access = self
+            .core
             .tokens
             .issue(&user.user.id, &session.id, user.user.role, now)?;
         let next = rotated(
@@ -119,9 +136,9 @@ impl App {
             &next_refresh,
             &access,
             now_ms,
-            self.settings.refresh_token_ttl_seconds,
+            self.core.settings.refresh_token_ttl_seconds,
         );
-        if !self.store.replace_session_if(&next, &hash).await? {
+        if !self.core.store.replace_session_if(&next, &hash).await? {
             // Another request rotated this token first: the same token was used twice.
             return Err(self.refresh_reused(&session, meta).await);
         }
@@ -151,6 +168,7 @@ impl App {
         }
         let detail = json!({ "session_id": session.id });
         match self
+            .core
             .audit(
                 AuditType::RefreshReuse,
                 Some(&session.user_id),
@@ -170,17 +188,18 @@ impl App {
     /// Its WebSocket connections are closed too.
     pub async fn revoke_session(&self, user_id: &str, session_id: &str) -> Result<bool, ApiError> {
         let revoked = self.revoke_tokens_of(user_id, session_id).await?;
-        self.close_connections(user_id, |c| c.session_id == session_id)
+        self.sockets
+            .close_connections(user_id, |c| c.session_id == session_id)
             .await?;
         Ok(revoked)
     }
 
     async fn revoke_tokens_of(&self, user_id: &str, session_id: &str) -> Result<bool, ApiError> {
-        let Some(before) = self.store.session(user_id, session_id).await? else {
+        let Some(before) = self.core.store.session(user_id, session_id).await? else {
             return Ok(false);
         };
         self.blacklist(&before.access_jtis, &[]).await?;
-        let Some(marked) = self.store.revoke_session(user_id, session_id).await? else {
+        let Some(marked) = self.core.store.revoke_session(user_id, session_id).await? else {
             return Ok(false);
         };
         self.blacklist(&marked.access_jtis, &before.access_jtis)
@@ -190,7 +209,7 @@ impl App {
 
     /// Blacklists the tokens of `jtis` not in `done` that verification could still accept.
     async fn blacklist(&self, jtis: &[LiveJti], done: &[LiveJti]) -> Result<(), ApiError> {
-        let now = self.clock.now_secs();
+        let now = self.core.clock.now_secs();
         let live: Vec<LiveJti> = jtis
             .iter()
             .filter(|j| !done.contains(j))
@@ -201,7 +220,7 @@ impl App {
             .filter(|j| j.expires_at > now)
             .collect();
         if !live.is_empty() {
-            self.store.revoke_tokens(&live).await?;
+            self.core.store.revoke_tokens(&live).await?;
         }
         Ok(())
     }
@@ -214,13 +233,14 @@ impl App {
         user_id: &str,
         keep: Option<&str>,
     ) -> Result<usize, ApiError> {
-        let sessions = self.store.sessions_of(user_id).await?;
+        let sessions = self.core.store.sessions_of(user_id).await?;
         let targets = sessions
             .iter()
             .filter(|s| !s.revoked && Some(s.id.as_str()) != keep)
             .map(|s| self.revoke_tokens_of(user_id, &s.id));
         let revoked = futures::future::try_join_all(targets).await?;
-        self.close_connections(user_id, |c| Some(c.session_id.as_str()) != keep)
+        self.sockets
+            .close_connections(user_id, |c| Some(c.session_id.as_str()) != keep)
             .await?;
         Ok(revoked.into_iter().filter(|r| *r).count())
     }
@@ -228,8 +248,8 @@ impl App {
     /// Revokes the oldest live sessions beyond [`MAX_LIVE_SESSIONS`], so that
     /// revoking every session of a user stays bounded work.
     async fn cap_sessions(&self, user_id: &str) -> Result<(), ApiError> {
-        let now = self.clock.now_secs();
-        let mut live = self.store.sessions_of(user_id).await?;
+        let now = self.core.clock.now_secs();
+        let mut live = self.core.store.sessions_of(user_id).await?;
         live.retain(|s| s.is_live(now));
         let excess = live.len().saturating_sub(MAX_LIVE_SESSIONS);
         if excess == 0 {
@@ -257,22 +277,10 @@ impl App {
             Some(session_id) => CredentialChange::keeping(session_id),
             None => CredentialChange::all_sessions(),
         });
-        let record = self.store.update_user(user_id, &changes).await?;
+        let record = self.core.store.update_user(user_id, &changes).await?;
         let record = record.ok_or(ApiError::Unauthorized)?;
         let revoked = self.revoke_all_sessions(user_id, keep).await?;
         Ok((record, revoked))
-    }
-
-    /// The caller's live sessions, read while the revocation check runs.
-    pub async fn my_sessions(&self, claim: Claim) -> Result<(Caller, Vec<Session>), ApiError> {
-        let user_id = claim.user_id().to_owned();
-        let read = async {
-            let now = self.clock.now_secs();
-            let mut sessions = self.store.sessions_of(&user_id).await?;
-            sessions.retain(|s| s.is_live(now));
-            Ok(sessions)
-        };
-        self.admit_with(claim, read).await
     }
 
     /// Ends the caller's own session.
@@ -298,6 +306,20 @@ impl App {
         session_id: &str,
     ) -> Result<bool, ApiError> {
         self.revoke_session(caller.user_id(), session_id).await
+    }
+}
+
+impl<M, S> Accounts<'_, M, S> {
+    /// The caller's live sessions, read while the revocation check runs.
+    pub async fn my_sessions(&self, claim: Claim) -> Result<(Caller, Vec<Session>), ApiError> {
+        let user_id = claim.user_id().to_owned();
+        let read = async {
+            let now = self.core.clock.now_secs();
+            let mut sessions = self.core.store.sessions_of(&user_id).await?;
+            sessions.retain(|s| s.is_live(now));
+            Ok(sessions)
+        };
+        self.core.admit_with(claim, read).await
     }
 }
 

@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use futures::TryFutureExt;
 
+use crate::app::{Absent, Core, Mail, Sockets};
 use crate::clock::UnixMillis;
 use crate::domain::{new_id, Page, Role, Task, TaskFilter, TaskStatus, UserRecord, Versions};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::rbac::Permission;
 use crate::services::realtime::TaskEvent;
-use crate::{App, Caller, Claim};
+use crate::{Caller, Claim};
 
 /// How often an update without `If-Match` retries after losing a race.
 const UPDATE_ATTEMPTS: usize = 64;
@@ -32,39 +33,25 @@ pub struct TaskChanges {
     pub assignee_id: Option<Option<String>>,
 }
 
-impl App {
-    pub async fn create_task(&self, caller: &Caller, input: NewTask) -> Result<Task, ApiError> {
-        caller.require(Permission::TasksCreate)?;
-        let assignee = self.existing_assignee(input.assignee_id.as_deref()).await?;
-        let now = self.clock.now_ms();
-        let task = Task {
-            id: new_id(),
-            title: input.title,
-            description: input.description,
-            status: input.status,
-            assignee_id: input.assignee_id,
-            owner_id: caller.user_id().to_string(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        self.store.create_task(&task).await?;
-        if let Some(assignee) = assignee {
-            self.after_commit(
-                "assignment email",
-                self.notify_assignee(caller, &assignee, &task),
-            )
-            .await;
-        }
-        self.push_task_event(TaskEvent::Created, &task).await;
-        Ok(task)
-    }
+/// The task board.
+#[derive(Clone, Copy)]
+pub struct Tasks<'a, M = Absent, S = Absent> {
+    pub(super) core: &'a Core,
+    pub(super) mail: M,
+    pub(super) sockets: S,
+}
 
+crate::service!(Tasks {
+    mail: M,
+    sockets: S
+});
+
+impl<M, S> Tasks<'_, M, S> {
     /// The task, read concurrently with the caller's revocation check.
     pub async fn read_task(&self, claim: Claim, id: &str) -> Result<Task, ApiError> {
         claim.require(Permission::TasksRead)?;
-        let read = self.store.task(id).map_err(ApiError::from);
-        let (_, task) = self.admit_with(claim, read).await?;
+        let read = self.core.store.task(id).map_err(ApiError::from);
+        let (_, task) = self.core.admit_with(claim, read).await?;
         task.ok_or(ApiError::NotFound)
     }
 
@@ -76,9 +63,61 @@ impl App {
         limit: usize,
     ) -> Result<Page<Task>, ApiError> {
         claim.require(Permission::TasksRead)?;
-        let read = self.store.list_tasks(filter, after, limit);
-        let (_, page) = self.admit_with(claim, read.map_err(ApiError::from)).await?;
+        let read = self.core.store.list_tasks(filter, after, limit);
+        let (_, page) = self
+            .core
+            .admit_with(claim, read.map_err(ApiError::from))
+            .await?;
         Ok(page)
+    }
+
+    async fn task_or_404(&self, id: &str) -> Result<Task, ApiError> {
+        self.core.store.task(id).await?.ok_or(ApiError::NotFound)
+    }
+
+    async fn existing_assignee(
+        &self,
+        assignee_id: Option<&str>,
+    ) -> Result<Option<UserRecord>, ApiError> {
+        let Some(id) = assignee_id else {
+            return Ok(None);
+        };
+        match self.core.store.user_by_id(id).await? {
+            Some(user) => Ok(Some(user)),
+            None => Err(ApiError::field("assignee_id", "is not an existing user")),
+        }
+    }
+}
+
+impl Tasks<'_, Mail<'_>, Sockets<'_>> {
+    pub async fn create_task(&self, caller: &Caller, input: NewTask) -> Result<Task, ApiError> {
+        caller.require(Permission::TasksCreate)?;
+        let assignee = self.existing_assignee(input.assignee_id.as_deref()).await?;
+        let now = self.core.clock.now_ms();
+        let task = Task {
+            id: new_id(),
+            title: input.title,
+            description: input.description,
+            status: input.status,
+            assignee_id: input.assignee_id,
+            owner_id: caller.user_id().to_string(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        self.core.store.create_task(&task).await?;
+        if let Some(assignee) = assignee {
+            self.core
+                .after_commit(
+                    "assignment email",
+                    self.notify_assignee(caller, &assignee, &task),
+                )
+                .await;
+        }
+        self.sockets
+            .push_task_event(TaskEvent::Created, &task)
+            .await;
+        Ok(task)
     }
 
     /// Applies the changes with a conditional write on `version`: with `If-Match`
@@ -97,20 +136,27 @@ impl App {
             self.existing_assignee(new_assignee.as_deref()),
             self.task_or_404(id),
         );
-        let (caller, (assignee, mut current)) = self.admit_with(claim, reads).await?;
+        let (caller, (assignee, mut current)) = self.core.admit_with(claim, reads).await?;
         for _ in 0..UPDATE_ATTEMPTS {
             check_may_update(&caller, &current)?;
             if !expected.allow(current.version) {
                 return Err(ApiError::PreconditionFailed);
             }
-            let next = apply(&current, &changes, self.clock.now_ms());
-            if self.store.update_task_if(&next, current.version).await? {
+            let next = apply(&current, &changes, self.core.clock.now_ms());
+            if self
+                .core
+                .store
+                .update_task_if(&next, current.version)
+                .await?
+            {
                 if let Some(assignee) = assignee.filter(|_| current.assignee_id != next.assignee_id)
                 {
                     let email = self.notify_assignee(&caller, &assignee, &next);
-                    self.after_commit("assignment email", email).await;
+                    self.core.after_commit("assignment email", email).await;
                 }
-                self.push_task_event(TaskEvent::Updated, &next).await;
+                self.sockets
+                    .push_task_event(TaskEvent::Updated, &next)
+                    .await;
                 return Ok(next);
             }
             if expected.is_specific() {
@@ -121,41 +167,16 @@ impl App {
         }
         Err(ApiError::Conflict)
     }
+}
 
-    pub async fn delete_task(&self, claim: Claim, id: &str) -> Result<Task, ApiError> {
-        claim.require(Permission::TasksDelete)?;
-        let (_, task) = self.admit_with(claim, self.task_or_404(id)).await?;
-        // Gone by the time it is deleted (a retry of this very delete that
-        // landed, or a parallel one): deleted all the same.
-        let task = self.store.delete_task(id).await?.unwrap_or(task);
-        self.push_task_event(TaskEvent::Deleted, &task).await;
-        Ok(task)
-    }
-
-    async fn task_or_404(&self, id: &str) -> Result<Task, ApiError> {
-        self.store.task(id).await?.ok_or(ApiError::NotFound)
-    }
-
-    async fn existing_assignee(
-        &self,
-        assignee_id: Option<&str>,
-    ) -> Result<Option<UserRecord>, ApiError> {
-        let Some(id) = assignee_id else {
-            return Ok(None);
-        };
-        match self.store.user_by_id(id).await? {
-            Some(user) => Ok(Some(user)),
-            None => Err(ApiError::field("assignee_id", "is not an existing user")),
-        }
-    }
-
+impl<S> Tasks<'_, Mail<'_>, S> {
     async fn notify_assignee(
         &self,
         caller: &Caller,
         assignee: &UserRecord,
         task: &Task,
     ) -> Result<(), ApiError> {
-        let assigned_by = match self.store.user_by_id(caller.user_id()).await? {
+        let assigned_by = match self.core.store.user_by_id(caller.user_id()).await? {
             Some(record) => record.user.name,
             None => "Someone".to_string(),
         };
@@ -165,8 +186,23 @@ impl App {
             task_title: task.title.clone(),
             assigned_by,
         };
-        self.queue_email(&EmailJob::new(&assignee.user.email, kind))
+        self.mail
+            .queue_email(&EmailJob::new(&assignee.user.email, kind))
             .await
+    }
+}
+
+impl<M> Tasks<'_, M, Sockets<'_>> {
+    pub async fn delete_task(&self, claim: Claim, id: &str) -> Result<Task, ApiError> {
+        claim.require(Permission::TasksDelete)?;
+        let (_, task) = self.core.admit_with(claim, self.task_or_404(id)).await?;
+        // Gone by the time it is deleted (a retry of this very delete that
+        // landed, or a parallel one): deleted all the same.
+        let task = self.core.store.delete_task(id).await?.unwrap_or(task);
+        self.sockets
+            .push_task_event(TaskEvent::Deleted, &task)
+            .await;
+        Ok(task)
     }
 }
 

@@ -171,6 +171,7 @@ pub const FUNCTIONS: &[Function] = &[
         &[
             Items(&[DeleteItem, GetItem, PutItem, Query, UpdateItem]),
             CloseSockets,
+            QueueEmail,
         ],
     )
     .memory(ARGON2_MEMORY),

@@ -1,18 +1,20 @@
-//! Stand-ins for the ports a function's wiring leaves out. Reaching one is a
-//! wiring bug (the function's route list and its IAM role disagree with its
-//! code), so it fails loudly as `500`, naming the port.
+//! The stand-in for a port an `App` was built without. A service reaches a
+//! port only through the handle its `PORTS` name, and the wiring builds every
+//! port a function's services name, so a deployed function never reaches
+//! one; an `App` assembled by hand (a test) that lacks a port answers `500`
+//! naming it.
 
 use async_trait::async_trait;
 
-use think_tank_core::clock::UnixSecs;
-use think_tank_core::email::EmailJob;
-use think_tank_core::error::{StoreError, StoreResult};
-use think_tank_core::ports::{
+use crate::clock::UnixSecs;
+use crate::email::EmailJob;
+use crate::error::{StoreError, StoreResult};
+use crate::ports::{
     AuthorizationRequest, BlobStore, EmailQueue, EmailSender, IdentityProviders, Notifier, Probe,
     Push, Redemption, SmsSender, UploadTicket, VerifiedIdentity,
 };
 
-pub struct Unwired(pub &'static str);
+pub(super) struct Unwired(pub &'static str);
 
 impl Unwired {
     fn fail<T>(&self) -> StoreResult<T> {
