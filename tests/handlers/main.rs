@@ -16,6 +16,7 @@ mod realtime;
 mod reauth;
 mod revocation;
 mod routes;
+mod services;
 mod side_effects;
 mod sms;
 mod worker;
