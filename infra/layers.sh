@@ -13,31 +13,42 @@ fi
 echo "layers: think-tank-core depends on no HTTP, Lambda or AWS crate"
 
 # The Lambda binary links no embedded adapter (memory store and queue, local
-# blobs and sockets): they come with shared's `local` feature, which only the
-# local gateway and the tests turn on.
-if cargo tree -p think-tank-lambda -e features -i shared 2>/dev/null | grep -q 'shared feature "local"'; then
-  echo "think-tank-lambda must not turn on shared's \"local\" feature" >&2
+# blobs and sockets): they are the `local-adapters` crate, which only the local
+# gateway and the tests depend on.
+if cargo tree -p think-tank-lambda -e normal --prefix none | grep -q '^local-adapters v'; then
+  echo "think-tank-lambda must not depend on local-adapters" >&2
   exit 1
 fi
 echo "layers: the Lambda binary links no embedded adapter"
 
-# Inside `shared`, folders depend one way: http and config on nothing of
-# shared's own; auth, adapters and pagination on those; wiring and runtime
-# on everything (infra/architecture.md, "Boundaries").
-check_folder() { # folder, forbidden modules (a regex alternation)
+# The crates depend one way (infra/architecture.md, "Crate graph"): the edge
+# and the deployed adapters on the core alone; the runtime (`shared`) on
+# them; the embedded adapters on the runtime.
+depends_only_on() { # crate, allowed workspace crates (a regex alternation)
   local found
-  found=$(grep -rnE "crate::($2)\b" "shared/src/$1" || true)
+  found=$(cargo tree -p "$1" -e normal --depth 1 --prefix none \
+    | grep -E '^(think-tank-core|edge|adapters|shared|local-adapters) v' \
+    | grep -vE "^($1|$2) v" || true)
   if [ -n "$found" ]; then
-    echo "shared/src/$1 must not use crate::{$2}:" >&2
+    echo "$1 must depend on no workspace crate but {$2}:" >&2
     echo "$found" >&2
     exit 1
   fi
 }
-check_folder http 'auth|config|adapters|pagination|wiring|runtime'
-check_folder config 'auth|http|adapters|pagination|wiring|runtime'
-check_folder auth 'adapters|pagination|wiring|runtime'
-check_folder adapters 'auth|pagination|wiring|runtime'
-echo "layers: shared's folders depend one way (http, config < auth, adapters, pagination < wiring, runtime)"
+depends_only_on edge 'think-tank-core'
+depends_only_on adapters 'think-tank-core'
+depends_only_on shared 'think-tank-core|edge|adapters'
+depends_only_on local-adapters 'think-tank-core|adapters|shared'
+echo "layers: crates depend one way (core < edge, adapters < shared < local-adapters)"
+
+# Inside `shared`, the configuration uses nothing else of the crate.
+found=$(grep -rnE "crate::(jwt|logging|metrics|runtime|wiring)\b" shared/src/config || true)
+if [ -n "$found" ]; then
+  echo "shared/src/config must not use the rest of shared:" >&2
+  echo "$found" >&2
+  exit 1
+fi
+echo "layers: shared's configuration depends on nothing else of shared"
 
 # A service reaches a port only through the handles its type holds: no use
 # case names the `App` (which could build any handle) (infra/architecture.md,

@@ -17,7 +17,7 @@ use think_tank_core::App;
 fn app() -> App {
     let config = Config::from_map(&HashMap::new(), MissingSecrets::GenerateEphemeral).unwrap();
     let local = shared::config::LocalConfig::from_map(&HashMap::new()).unwrap();
-    shared::wiring::in_memory(config, &local, Arc::new(SystemClock)).0
+    local_adapters::in_memory(config, &local, Arc::new(SystemClock)).0
 }
 
 fn hot_path(c: &mut Criterion) {

@@ -1,17 +1,14 @@
-//! The crate every Think-Tank Lambda uses: configuration, HTTP conventions,
-//! JWTs, CSRF and cookies, the adapters (memory and AWS) and the wiring that
-//! builds the core's `App` from them. The core's own items (domain, ports, use
-//! cases, `App`, `ApiError`) are reached through `think_tank_core` only.
+//! The runtime every Think-Tank Lambda shares: configuration, the JWT keys,
+//! logging and metrics, the wiring that builds a function's `App` from the
+//! adapters its service names, and the Lambda bootstrap. The edge (HTTP,
+//! gate) is the `edge` crate, the deployed adapters the `adapters` crate, the
+//! embedded ones `local-adapters`; the core's items are reached through
+//! `think_tank_core` only.
 
-pub mod adapters;
-pub mod auth;
 pub mod config;
-pub mod http;
+pub mod jwt;
 pub mod logging;
 pub mod metrics;
-#[cfg(feature = "openapi")]
-pub mod openapi;
-pub mod pagination;
 pub mod runtime;
 pub mod wiring;
 

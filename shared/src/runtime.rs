@@ -8,9 +8,9 @@ use lambda_http::{service_fn, Error, Request};
 
 use std::collections::HashMap;
 
-use crate::adapters::aws::{AwsClients, DynamoStore};
 use crate::config::{Config, MissingSecrets};
 use crate::wiring::Route;
+use adapters::aws::{AwsClients, DynamoStore};
 use think_tank_core::app::{App, Port, Ports, Providers};
 use think_tank_core::clock::SystemClock;
 use think_tank_core::ports::Probe;

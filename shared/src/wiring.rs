@@ -1,26 +1,18 @@
-//! Composition: the core's `App` built from a `Config` and adapters, embedded
-//! (memory, outbox, local blobs) or on AWS (DynamoDB, SQS, SES, S3, API
-//! Gateway's management API).
+//! Composition: the core's `App` built from a `Config` and adapters, on AWS
+//! (DynamoDB, SQS, SES, S3, API Gateway's management API) or, through
+//! `local_adapters::in_memory`, embedded.
 
 use std::sync::Arc;
 
 use secrecy::ExposeSecret;
 
-use crate::adapters::aws::{
+use crate::config::{Config, EmailDelivery, SmsDelivery};
+use crate::jwt::JwtKeys;
+use adapters::aws::{
     ApiGatewayNotifier, AwsClients, DynamoStore, S3Blobs, SesSender, SnsSender, SqsQueue,
 };
-#[cfg(any(test, feature = "local"))]
-use crate::adapters::local_blobs::LocalBlobs;
-#[cfg(any(test, feature = "local"))]
-use crate::adapters::local_sockets::LocalSockets;
-#[cfg(any(test, feature = "local"))]
-use crate::adapters::memory::{MemoryQueue, MemoryStore};
-use crate::adapters::oidc::ConfiguredProviders;
-use crate::adapters::outbox::OutboxSender;
-use crate::auth::jwt::JwtKeys;
-#[cfg(any(test, feature = "local"))]
-use crate::config::LocalConfig;
-use crate::config::{Config, EmailDelivery, SmsDelivery};
+use adapters::oidc::ConfiguredProviders;
+use adapters::outbox::OutboxSender;
 use think_tank_core::app::{App, Core, Keys, Port, Ports};
 use think_tank_core::auth::sealed::SealingKey;
 use think_tank_core::clock::{Clock, SystemClock};
@@ -35,7 +27,7 @@ use think_tank_core::ports::{
 pub struct Route {
     pub name: &'static str,
     pub ports: Ports,
-    pub handler: crate::http::Handler,
+    pub handler: edge::http::Handler,
 }
 
 /// A function package's routes: `CONST: "binary" => handler(Service);` makes
@@ -106,25 +98,6 @@ fn identity_providers(config: &Config) -> Arc<dyn IdentityProviders> {
         config.settings.oidc_providers.clone(),
         config.oidc_client_secrets.clone(),
     ))
-}
-
-/// Embedded, in-process adapters; returns the queue so a local event source can drain it.
-#[cfg(any(test, feature = "local"))]
-pub fn in_memory(
-    config: Config,
-    local: &LocalConfig,
-    clock: Arc<dyn Clock>,
-) -> (App, Arc<MemoryQueue>) {
-    let queue = Arc::new(MemoryQueue::default());
-    let sender = Arc::new(OutboxSender::new(&local.outbox_dir));
-    let blobs = Arc::new(LocalBlobs::new(&config, local, clock.clone()));
-    let store = Arc::new(MemoryStore::default());
-    let providers = identity_providers(&config);
-    let app = assemble(config, store, queue.clone(), sender.clone(), blobs, clock)
-        .with_sms_sender(sender)
-        .with_identity_providers(providers)
-        .with_notifier(Arc::new(LocalSockets::default()));
-    (app, queue)
 }
 
 /// The real AWS SDK clients (pointed at emulators by `AWS_ENDPOINT_URL_*`).

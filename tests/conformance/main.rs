@@ -22,7 +22,7 @@ macro_rules! conformance {
             mod $case {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn memory() {
-                    let store = shared::adapters::memory::MemoryStore::default();
+                    let store = local_adapters::memory::MemoryStore::default();
                     super::$case(&store).await;
                 }
 

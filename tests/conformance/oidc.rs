@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
+use adapters::oidc::ConfiguredProviders;
 use serde_json::json;
-use shared::adapters::oidc::ConfiguredProviders;
 use think_tank_core::crypto::random_token;
 use think_tank_core::ports::{
     AuthorizationRequest, IdentityProviders, Redemption, VerifiedIdentity,

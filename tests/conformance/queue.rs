@@ -1,9 +1,9 @@
 //! The email queue: the in-process queue and SQS (moto) deliver, redeliver and
 //! dead-letter alike.
 
-use shared::adapters::aws::provision::create_email_queues;
-use shared::adapters::aws::SqsQueue;
-use shared::adapters::memory::MemoryQueue;
+use adapters::aws::provision::create_email_queues;
+use adapters::aws::SqsQueue;
+use local_adapters::memory::MemoryQueue;
 use think_tank_core::email::{EmailJob, EmailKind};
 use think_tank_core::ports::{EmailQueue, Probe};
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use shared::adapters::aws::AwsClients;
+use adapters::aws::AwsClients;
 use shared::config::keys::SigningKey;
 use shared::runtime::deployed_config;
 

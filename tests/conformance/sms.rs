@@ -1,9 +1,9 @@
 //! Text messages on both senders: SNS (moto, which lists what it was asked
 //! to deliver) and the local outbox's `<id>.sms` files.
 
+use adapters::aws::SnsSender;
+use adapters::outbox::OutboxSender;
 use serde_json::Value;
-use shared::adapters::aws::SnsSender;
-use shared::adapters::outbox::OutboxSender;
 use think_tank_core::ports::SmsSender;
 
 /// Every SMS moto's SNS accepted: (number, text).

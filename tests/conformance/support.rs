@@ -1,5 +1,5 @@
-use shared::adapters::aws::provision::create_table;
-use shared::adapters::aws::DynamoStore;
+use adapters::aws::provision::create_table;
+use adapters::aws::DynamoStore;
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{new_id, PasswordHash, Role, Session, User, UserRecord};
 

@@ -172,7 +172,7 @@ async fn health_is_503_degraded_naming_the_failing_dependency() {
         shared::config::MissingSecrets::GenerateEphemeral,
     )
     .unwrap();
-    let clients = shared::adapters::aws::AwsClients::from_env().await;
+    let clients = adapters::aws::AwsClients::from_env().await;
     let app = shared::wiring::on_aws_with(config, &clients, api.clock.clone());
     let report = app.service::<HealthCheck>().health().await;
     assert_eq!(report.status, "degraded");

@@ -86,7 +86,7 @@ fn only_sh_blocks_are_run() {
 /// `__Host-` / `__Secure-` names are the API's own, and no old name is left.
 #[test]
 fn the_docs_name_the_cookies_the_api_sets() {
-    use shared::http::cookies::{ACCESS, CSRF, OIDC_FLOW, REFRESH};
+    use edge::http::cookies::{ACCESS, CSRF, OIDC_FLOW, REFRESH};
     let readme = include_str!("../../README.md");
     let openapi = include_str!("../../infra/openapi.json");
     for (name, doc) in [

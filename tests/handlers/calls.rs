@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use adapters::aws::provision::create_table;
+use adapters::aws::DynamoStore;
+use adapters::outbox::OutboxSender;
+use local_adapters::blobs::LocalBlobs;
+use local_adapters::memory::MemoryQueue;
 use serde_json::{json, Value};
-use shared::adapters::aws::provision::create_table;
-use shared::adapters::aws::DynamoStore;
-use shared::adapters::local_blobs::LocalBlobs;
-use shared::adapters::memory::MemoryQueue;
-use shared::adapters::outbox::OutboxSender;
 use shared::config::MissingSecrets;
 use shared::Config;
 use think_tank_core::clock::SystemClock;

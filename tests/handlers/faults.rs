@@ -6,9 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use adapters::aws::provision::{create_email_queues, create_table};
+use adapters::aws::AwsClients;
 use e2e::faults::Link;
-use shared::adapters::aws::provision::{create_email_queues, create_table};
-use shared::adapters::aws::AwsClients;
 use shared::config::MissingSecrets;
 use shared::Config;
 use think_tank_core::clock::SystemClock;

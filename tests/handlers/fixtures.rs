@@ -2,8 +2,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::SqsEvent;
+use local_adapters::memory::MemoryQueue;
 use serde_json::Value;
-use shared::adapters::memory::MemoryQueue;
 use shared::config::MissingSecrets;
 use shared::Config;
 use think_tank_core::clock::ManualClock;
@@ -82,7 +82,7 @@ pub fn app_with_clock() -> (Arc<App>, Arc<ManualClock>) {
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
     let local = shared::config::LocalConfig::from_map(&vars).unwrap();
     let clock = Arc::new(ManualClock::starting_now());
-    let (app, _) = shared::wiring::in_memory(config, &local, clock.clone());
+    let (app, _) = local_adapters::in_memory(config, &local, clock.clone());
     (Arc::new(app), clock)
 }
 
@@ -107,7 +107,7 @@ impl Harness {
         let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
         let local = shared::config::LocalConfig::from_map(&vars).unwrap();
         let (app, queue) =
-            shared::wiring::in_memory(config, &local, Arc::new(ManualClock::starting_now()));
+            local_adapters::in_memory(config, &local, Arc::new(ManualClock::starting_now()));
         Self {
             app: Arc::new(app),
             queue,

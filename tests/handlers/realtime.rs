@@ -41,7 +41,7 @@ fn app_with(sockets: Arc<Sockets>) -> (Arc<App>, Arc<ManualClock>) {
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
     let local = shared::config::LocalConfig::from_map(&vars).unwrap();
     let clock = Arc::new(ManualClock::starting_now());
-    let (app, _) = shared::wiring::in_memory(config, &local, clock.clone());
+    let (app, _) = local_adapters::in_memory(config, &local, clock.clone());
     (Arc::new(app.with_notifier(sockets)), clock)
 }
 

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
+use adapters::outbox::OutboxSender;
 use async_trait::async_trait;
+use local_adapters::blobs::LocalBlobs;
+use local_adapters::memory::MemoryStore;
 use serde_json::json;
-use shared::adapters::local_blobs::LocalBlobs;
-use shared::adapters::memory::MemoryStore;
-use shared::adapters::outbox::OutboxSender;
 use shared::config::MissingSecrets;
 use shared::Config;
 use think_tank_core::clock::ManualClock;

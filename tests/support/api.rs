@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use adapters::aws::provision::{create_bucket, create_email_queues, create_table};
 use http::HeaderMap;
 use serde_json::{json, Value};
-use shared::adapters::aws::provision::{create_bucket, create_email_queues, create_table};
 use shared::config::{LocalConfig, MissingSecrets};
 use shared::Config;
 use think_tank_core::clock::ManualClock;

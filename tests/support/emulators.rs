@@ -2,7 +2,7 @@
 //! after it starts DynamoDB Local and moto). Without it they skip, except in
 //! CI (`CI=true`), where a missing emulator is a failure.
 
-use shared::adapters::aws::AwsClients;
+use adapters::aws::AwsClients;
 
 pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4().simple())

@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use adapters::aws::AwsClients;
 use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
@@ -15,7 +16,6 @@ use aws_sdk_s3::operation::get_object::GetObjectInput;
 use aws_sdk_s3::operation::head_object::HeadObjectInput;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use shared::adapters::aws::AwsClients;
 
 /// One SDK call.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,7 +1,7 @@
 //! The OpenAPI description of the administration routes.
 
+use edge::openapi::Operation;
 use serde_json::json;
-use shared::openapi::Operation;
 use think_tank_core::domain::{AuditEvent, User};
 
 use crate::UserPatchBody;

@@ -3,12 +3,12 @@
 #[cfg(feature = "openapi")]
 pub mod docs;
 
+use edge::auth::Gate;
+use edge::http::{endpoint, Reply};
+use edge::pagination::{page_request, Listing};
 use http::Response;
 use lambda_http::{Body, Request};
 use serde::Deserialize;
-use shared::auth::Gate;
-use shared::http::{endpoint, Reply};
-use shared::pagination::{page_request, Listing};
 use think_tank_core::app::{Absent, Mail};
 use think_tank_core::domain::Role;
 use think_tank_core::rbac::Permission;
@@ -47,7 +47,7 @@ struct UserPatchBody {
     locked: Option<bool>,
 }
 
-impl shared::http::body::RequestBody for UserPatchBody {
+impl edge::http::body::RequestBody for UserPatchBody {
     type Valid = UserPatch;
 
     fn validate(self) -> Result<UserPatch, ApiError> {

@@ -23,7 +23,7 @@ pub struct RegisterBody {
     name: String,
 }
 
-impl shared::http::body::RequestBody for RegisterBody {
+impl edge::http::body::RequestBody for RegisterBody {
     type Valid = Registration;
 
     fn validate(self) -> Result<Registration, ApiError> {
@@ -54,7 +54,7 @@ pub struct LoginBody {
     device_name: Option<String>,
 }
 
-impl shared::http::body::RequestBody for LoginBody {
+impl edge::http::body::RequestBody for LoginBody {
     type Valid = LoginInput;
 
     fn validate(self) -> Result<LoginInput, ApiError> {
@@ -108,7 +108,7 @@ pub struct PasswordChangeBody {
     new_password: String,
 }
 
-impl shared::http::body::RequestBody for PasswordChangeBody {
+impl edge::http::body::RequestBody for PasswordChangeBody {
     type Valid = (SecretString, SecretString);
 
     fn validate(self) -> Result<(SecretString, SecretString), ApiError> {
@@ -132,7 +132,7 @@ pub struct ReauthBody {
     code: Option<String>,
 }
 
-impl shared::http::body::RequestBody for ReauthBody {
+impl edge::http::body::RequestBody for ReauthBody {
     type Valid = (SecretString, Option<String>);
 
     fn validate(self) -> Result<(SecretString, Option<String>), ApiError> {
@@ -168,7 +168,7 @@ pub struct EmailBody {
     pub email: String,
 }
 
-impl shared::http::body::RequestBody for EmailBody {
+impl edge::http::body::RequestBody for EmailBody {
     type Valid = Email;
 
     fn validate(self) -> Result<Email, ApiError> {
@@ -196,7 +196,7 @@ pub struct MfaTokenBody {
 }
 
 // Their field types are the whole check.
-shared::typed_bodies!(
+edge::typed_bodies!(
     TokenBody,
     MfaLoginBody,
     MfaTokenBody,

@@ -1,15 +1,15 @@
 //! The OpenAPI description of the authentication routes.
 
+use edge::auth::signed_in::{TokenResponse, WebRefresh, WebSignIn};
+use edge::openapi::{text, Operation};
 use serde_json::json;
-use shared::auth::signed_in::{TokenResponse, WebRefresh, WebSignIn};
-use shared::openapi::{text, Operation};
 use think_tank_core::domain::{Profile, User};
 
 use crate::bodies::*;
 use crate::replies::SessionList;
 
 fn cookies_set() -> &'static str {
-    use shared::http::cookies::{ACCESS, CSRF, REFRESH};
+    use edge::http::cookies::{ACCESS, CSRF, REFRESH};
     text(format!(
         "Sets `{ACCESS}`, `{REFRESH}` (HttpOnly) and `{CSRF}`."
     ))
@@ -43,7 +43,7 @@ pub fn operations() -> Vec<Operation> {
             .empty(202, "A code is on its way, if the account has SMS as a factor.")
             .errors(&["invalid_token", "conflict", "rate_limited"]),
         Operation::new("refresh", "sessions", "Rotate the refresh token")
-            .describe(text(format!("Mobile: `{{\"refresh_token\"}}` in the body. Browser: an empty body, the `{}` cookie and `X-CSRF-Token`.", shared::http::cookies::REFRESH)))
+            .describe(text(format!("Mobile: `{{\"refresh_token\"}}` in the body. Browser: an empty body, the `{}` cookie and `X-CSRF-Token`.", edge::http::cookies::REFRESH)))
             .body::<RefreshBody>(json!({ "refresh_token": "…" }))
             .body_optional()
             .request_header("X-CSRF-Token", "The web flow's CSRF token (browser refresh).")

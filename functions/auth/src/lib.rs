@@ -7,11 +7,11 @@ pub mod docs;
 mod bodies;
 mod replies;
 
+use edge::auth::Gate;
+use edge::http::cookies;
+use edge::http::{endpoint, Ctx, Reply};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
-use shared::auth::Gate;
-use shared::http::cookies;
-use shared::http::{endpoint, Ctx, Reply};
 use think_tank_core::app::{Core, Mail};
 use think_tank_core::domain::AuditType;
 use think_tank_core::services::accounts::Accounts;
@@ -143,7 +143,7 @@ fn check_refresh_csrf(core: &Core, ctx: &Ctx, raw_refresh: &str) -> Result<(), A
         .session_id;
     let header = ctx.header("x-csrf-token");
     let cookie = ctx.cookie(cookies::CSRF);
-    if shared::auth::csrf::verify(&core.keys.csrf, &session_id, header, cookie.as_deref()) {
+    if edge::auth::csrf::verify(&core.keys.csrf, &session_id, header, cookie.as_deref()) {
         Ok(())
     } else {
         Err(ApiError::CsrfFailed)

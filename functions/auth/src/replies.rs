@@ -1,10 +1,10 @@
 //! Response bodies of the auth routes.
 
+pub use edge::auth::signed_in::{web_session_reply, TokenResponse, WebBody};
+use edge::http::cookies;
+use edge::http::Reply;
 use http::StatusCode;
 use serde::Serialize;
-pub use shared::auth::signed_in::{web_session_reply, TokenResponse, WebBody};
-use shared::http::cookies;
-use shared::http::Reply;
 use think_tank_core::clock::{serde_rfc3339, UnixMillis};
 use think_tank_core::domain::{Session, User};
 

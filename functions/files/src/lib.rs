@@ -3,12 +3,12 @@
 #[cfg(feature = "openapi")]
 pub mod docs;
 
+use edge::auth::Gate;
+use edge::http::{endpoint, Ctx, Reply};
+use edge::pagination::{page_request, Listing};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::Deserialize;
-use shared::auth::Gate;
-use shared::http::{endpoint, Ctx, Reply};
-use shared::pagination::{page_request, Listing};
 use think_tank_core::app::{Blobs, Sockets};
 use think_tank_core::clock::{serde_rfc3339, UnixMillis};
 use think_tank_core::domain::FileRecord;
@@ -37,7 +37,7 @@ struct CreateBody {
     size: u64,
 }
 
-impl shared::http::body::RequestBody for CreateBody {
+impl edge::http::body::RequestBody for CreateBody {
     type Valid = NewFile;
 
     fn validate(self) -> Result<NewFile, ApiError> {

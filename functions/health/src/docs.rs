@@ -1,6 +1,6 @@
 //! The OpenAPI description of the health and reference routes.
 
-use shared::openapi::Operation;
+use edge::openapi::Operation;
 use think_tank_core::services::health::Health;
 
 pub fn operations() -> Vec<Operation> {

@@ -3,9 +3,9 @@
 #[cfg(feature = "openapi")]
 pub mod docs;
 
+use edge::http::{endpoint, Reply};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
-use shared::http::{endpoint, Reply};
 use think_tank_core::app::Core;
 use think_tank_core::services::health::HealthCheck;
 

@@ -7,9 +7,9 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use adapters::aws::provision::{create_email_queues, create_table};
+use adapters::aws::AwsClients;
 use criterion::{criterion_group, criterion_main, Criterion};
-use shared::adapters::aws::provision::{create_email_queues, create_table};
-use shared::adapters::aws::AwsClients;
 use shared::config::keys::SigningKey;
 use think_tank_core::crypto::{b64url_encode, random_bytes};
 use tokio::io::AsyncReadExt;

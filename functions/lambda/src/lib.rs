@@ -28,7 +28,7 @@ pub fn routes() -> Vec<Route> {
 
 /// Every HTTP route's OpenAPI description (`local openapi` assembles them).
 #[cfg(feature = "openapi")]
-pub fn operations() -> Vec<shared::openapi::Operation> {
+pub fn operations() -> Vec<edge::openapi::Operation> {
     [
         auth::docs::operations(),
         mfa::docs::operations(),

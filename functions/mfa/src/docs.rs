@@ -1,7 +1,7 @@
 //! The OpenAPI description of the second-factor and phone routes.
 
+use edge::openapi::Operation;
 use serde_json::json;
-use shared::openapi::Operation;
 use think_tank_core::domain::Profile;
 
 use crate::{BackupCodes, CodeBody, DisableBody, PhoneBody, Setup};

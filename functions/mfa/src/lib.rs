@@ -4,11 +4,11 @@
 #[cfg(feature = "openapi")]
 pub mod docs;
 
+use edge::auth::Gate;
+use edge::http::{endpoint, Reply};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::{Deserialize, Serialize};
-use shared::auth::Gate;
-use shared::http::{endpoint, Reply};
 use think_tank_core::app::Mail;
 use think_tank_core::services::mfa::Factors;
 use think_tank_core::services::sessions::Sessions;
@@ -202,4 +202,4 @@ pub async fn sms_send(factors: Factors<'_, Mail<'_>>, req: Request) -> Response<
 }
 
 // Their field types are the whole check.
-shared::typed_bodies!(CodeBody, DisableBody, PhoneBody);
+edge::typed_bodies!(CodeBody, DisableBody, PhoneBody);

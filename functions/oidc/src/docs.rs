@@ -1,8 +1,8 @@
 //! The OpenAPI description of the OpenID Connect routes.
 
+use edge::auth::signed_in::TokenResponse;
+use edge::openapi::{text, Operation};
 use serde_json::json;
-use shared::auth::signed_in::TokenResponse;
-use shared::openapi::{text, Operation};
 
 use crate::{IdentityList, LinkBody, LinkStarted, ProviderList, TokenBody};
 
@@ -19,7 +19,7 @@ pub fn operations() -> Vec<Operation> {
             .query("code_challenge", "Mobile: the S256 PKCE challenge of the app's verifier.", string())
             .empty(302, "To the provider's authorization endpoint.")
             .header("Location", "The provider's authorization URL.")
-            .header("Set-Cookie", text(format!("Web mode: `{}`, binding the flow to this browser.", shared::http::cookies::OIDC_FLOW)))
+            .header("Set-Cookie", text(format!("Web mode: `{}`, binding the flow to this browser.", edge::http::cookies::OIDC_FLOW)))
             .errors(&["not_found", "rate_limited"]),
         Operation::new("oidc-callback", "oidc", "Where the provider sends the browser back")
             .describe("Redirects to the app's `redirect_uri` with `code` (mobile), `mfa_token` and `mfa_methods` (web, with a second factor on), or `error`, and `state`; web mode also sets the session cookies. Limited per client IP.")

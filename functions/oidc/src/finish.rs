@@ -1,10 +1,10 @@
 //! The end of a provider sign-in: where the callback sends the browser.
 
+use edge::auth::signed_in::WebSession;
+use edge::http::cookies;
+use edge::http::Reply;
 use http::header::LOCATION;
 use http::StatusCode;
-use shared::auth::signed_in::WebSession;
-use shared::http::cookies;
-use shared::http::Reply;
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::services::oidc::FlowMode;
 use think_tank_core::services::oidc_callback::{CallbackOutcome, ProviderSignIn};

@@ -6,14 +6,14 @@ pub mod docs;
 
 mod finish;
 
+use edge::auth::signed_in::TokenResponse;
+use edge::auth::Gate;
+use edge::http::cookies;
+use edge::http::{endpoint, Reply};
 use http::header::LOCATION;
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::{Deserialize, Serialize};
-use shared::auth::signed_in::TokenResponse;
-use shared::auth::Gate;
-use shared::http::cookies;
-use shared::http::{endpoint, Reply};
 use think_tank_core::app::{Absent, Core, Mail, Providers};
 use think_tank_core::services::identities::StartLink;
 use think_tank_core::services::oidc::Oidc;
@@ -229,4 +229,4 @@ pub async fn unlink(oidc: Oidc<'_, Absent, Mail<'_>>, req: Request) -> Response<
 }
 
 // Their field types are the whole check.
-shared::typed_bodies!(TokenBody, LinkBody);
+edge::typed_bodies!(TokenBody, LinkBody);

@@ -1,7 +1,7 @@
 //! The OpenAPI description of the realtime ticket route (the WebSocket API
 //! itself is described in `infra/asyncapi.json`).
 
-use shared::openapi::Operation;
+use edge::openapi::Operation;
 
 use crate::RealtimeTicket;
 

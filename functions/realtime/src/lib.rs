@@ -4,10 +4,10 @@
 #[cfg(feature = "openapi")]
 pub mod docs;
 
+use edge::auth::Gate;
+use edge::http::{endpoint, Ctx, Reply};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
-use shared::auth::Gate;
-use shared::http::{endpoint, Ctx, Reply};
 use think_tank_core::app::Sockets;
 use think_tank_core::services::realtime::Realtime;
 use think_tank_core::services::realtime::TICKET_TTL_SECONDS;

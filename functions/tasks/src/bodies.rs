@@ -75,7 +75,7 @@ fn assignee(checks: &mut Checks, raw: &str) -> String {
     raw.to_string()
 }
 
-impl shared::http::body::RequestBody for CreateBody {
+impl edge::http::body::RequestBody for CreateBody {
     type Valid = NewTask;
 
     fn validate(self) -> Result<NewTask, ApiError> {
@@ -94,7 +94,7 @@ impl shared::http::body::RequestBody for CreateBody {
     }
 }
 
-impl shared::http::body::RequestBody for PatchBody {
+impl edge::http::body::RequestBody for PatchBody {
     type Valid = TaskChanges;
 
     fn validate(self) -> Result<TaskChanges, ApiError> {

@@ -5,13 +5,13 @@ pub mod docs;
 
 mod bodies;
 
+use edge::auth::Gate;
+use edge::http::etag::{etag, versions};
+use edge::http::{endpoint, Ctx, Reply};
+use edge::pagination::{page_request, Listing};
 use http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
-use shared::auth::Gate;
-use shared::http::etag::{etag, versions};
-use shared::http::{endpoint, Ctx, Reply};
-use shared::pagination::{page_request, Listing};
 use think_tank_core::app::{Absent, Mail, Sockets};
 use think_tank_core::domain::{Task, TaskFilter, TaskStatus};
 use think_tank_core::services::tasks::Tasks;

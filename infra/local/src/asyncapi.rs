@@ -4,8 +4,8 @@
 //! Committed as `infra/asyncapi.json`; a test keeps the two equal, and the
 //! realtime tests check every message they receive against it.
 
+use edge::openapi::{component_ref, schemas_of};
 use serde_json::{json, Map, Value};
-use shared::openapi::{component_ref, schemas_of};
 use think_tank_core::domain::{FileRecord, Task};
 use utoipa::ToSchema;
 

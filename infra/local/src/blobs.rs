@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 
 use bytes::Bytes;
+use edge::http::cors;
 use http::request::Parts;
 use http::{HeaderValue, Method, Response, StatusCode};
 use http_body_util::Full;
 use lambda_http::aws_lambda_events::query_map::QueryMap;
-use shared::adapters::local_blobs::{BlobRefusal, LocalBlobs, UploadAttempt, PATH_PREFIX};
-use shared::http::cors;
+use local_adapters::blobs::{BlobRefusal, LocalBlobs, UploadAttempt, PATH_PREFIX};
 
 fn query(parts: &Parts) -> BTreeMap<String, String> {
     let map: QueryMap = parts

@@ -18,13 +18,13 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use adapters::aws::{AwsClients, SqsQueue};
 use anyhow::Context;
-use shared::adapters::aws::{AwsClients, SqsQueue};
-use shared::adapters::local_blobs::LocalBlobs;
-use shared::adapters::local_sockets::LocalSockets;
-use shared::adapters::memory::MemoryQueue;
+use edge::http::Handler;
+use local_adapters::blobs::LocalBlobs;
+use local_adapters::memory::MemoryQueue;
+use local_adapters::sockets::LocalSockets;
 use shared::config::{Backend, LocalConfig};
-use shared::http::Handler;
 use shared::Config;
 use think_tank_core::clock::Clock;
 use think_tank_core::App;
@@ -97,7 +97,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let local_blobs = Arc::new(LocalBlobs::new(&config, &local, settings.clock.clone()));
     let (app, memory_queue, poller) = match backend {
         Backend::Memory => {
-            let (app, queue) = shared::wiring::in_memory(config, &local, settings.clock);
+            let (app, queue) = local_adapters::in_memory(config, &local, settings.clock);
             let app = Arc::new(app.with_notifier(sockets.clone()));
             let source = queue::Memory(queue.clone());
             let poller = tokio::spawn(queue::run(app.clone(), source, stopped.clone()));

@@ -39,11 +39,11 @@ async fn run() -> anyhow::Result<()> {
 /// Creates the table and email queues in the emulators `AWS_ENDPOINT_URL_*` point at.
 async fn provision() -> anyhow::Result<()> {
     let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
-    let clients = shared::adapters::aws::AwsClients::from_env().await;
-    shared::adapters::aws::provision::create_table(&clients, &config.table_name).await?;
+    let clients = adapters::aws::AwsClients::from_env().await;
+    adapters::aws::provision::create_table(&clients, &config.table_name).await?;
     let queues =
-        shared::adapters::aws::provision::create_email_queues(&clients, "think-tank-email").await?;
-    shared::adapters::aws::provision::create_bucket(&clients, &config.bucket_name).await?;
+        adapters::aws::provision::create_email_queues(&clients, "think-tank-email").await?;
+    adapters::aws::provision::create_bucket(&clients, &config.bucket_name).await?;
     println!("export TABLE_NAME={}", config.table_name);
     println!("export BUCKET_NAME={}", config.bucket_name);
     println!("export EMAIL_QUEUE_URL={}", queues.queue_url);
@@ -90,7 +90,7 @@ async fn invoke() -> anyhow::Result<()> {
     let config = Config::from_env(MissingSecrets::GenerateEphemeral)?;
     let local = LocalConfig::from_env()?;
     let app = match local.backend {
-        Backend::Memory => shared::wiring::in_memory(config, &local, Arc::new(SystemClock)).0,
+        Backend::Memory => local_adapters::in_memory(config, &local, Arc::new(SystemClock)).0,
         Backend::Aws => shared::wiring::on_aws(config).await,
     };
     let response = local::invoke::invoke(Arc::new(app), &function, &event).await?;

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail};
+use edge::http::cookies;
+use edge::openapi::{every_error, Access, Operation};
 use serde_json::{json, Map, Value};
-use shared::http::cookies;
-use shared::openapi::{every_error, Access, Operation};
 
 use crate::template::{functions, HttpRoute};
 
@@ -178,7 +178,7 @@ fn problems_by_status(op: &Operation) -> BTreeMap<u16, Vec<(&'static str, &'stat
         let mut found = false;
         for e in errors.iter().filter(|e| e.code() == code) {
             found = true;
-            let status = shared::http::status::status(e).as_u16();
+            let status = edge::http::status::status(e).as_u16();
             let entry = by_status.entry(status).or_default();
             if !entry.iter().any(|(c, _)| *c == code) {
                 entry.push((code, e.detail()));
@@ -264,7 +264,7 @@ fn catalogue() -> String {
         "| --- | --- | --- |".into(),
     ];
     for e in every_error() {
-        let status = shared::http::status::status(&e).as_u16();
+        let status = edge::http::status::status(&e).as_u16();
         rows.push(format!("| `{}` | {status} | {} |", e.code(), e.detail()));
     }
     rows.join("\n")

@@ -6,9 +6,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use adapters::aws::SqsQueue;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use shared::adapters::aws::SqsQueue;
-use shared::adapters::memory::MemoryQueue;
+use local_adapters::memory::MemoryQueue;
 use think_tank_core::App;
 use tokio::sync::watch;
 

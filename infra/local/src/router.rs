@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use shared::http::Handler;
+use edge::http::Handler;
 
 use crate::template::HttpRoute;
 

@@ -6,15 +6,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use edge::http::endpoint::finish;
+use edge::http::{cors, reply};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use shared::adapters::local_blobs::{LocalBlobs, PATH_PREFIX};
-use shared::http::endpoint::finish;
-use shared::http::{cors, reply};
+use local_adapters::blobs::{LocalBlobs, PATH_PREFIX};
 use think_tank_core::error::ApiError;
 use think_tank_core::App;
 use tokio::net::TcpListener;

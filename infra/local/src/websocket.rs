@@ -12,6 +12,7 @@ use aws_lambda_events::apigw::{
     ApiGatewayWebsocketProxyRequest, ApiGatewayWebsocketProxyRequestContext,
 };
 use bytes::Bytes;
+use edge::http::Handler;
 use futures::{SinkExt, StreamExt};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
@@ -19,8 +20,7 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use lambda_http::request::LambdaRequest;
-use shared::adapters::local_sockets::{LocalSockets, Outgoing};
-use shared::http::Handler;
+use local_adapters::sockets::{LocalSockets, Outgoing};
 use think_tank_core::App;
 use tokio::net::TcpListener;
 use tokio::sync::watch;

@@ -148,7 +148,7 @@ fn every_suppressed_scan_finding_says_why() {
 /// (and so the local gateway) answer the same way: one configuration, twice.
 #[test]
 fn the_http_apis_cors_is_the_one_the_functions_answer_with() {
-    use shared::http::cors::{ALLOW_HEADERS, ALLOW_METHODS, EXPOSE_HEADERS, MAX_AGE};
+    use edge::http::cors::{ALLOW_HEADERS, ALLOW_METHODS, EXPOSE_HEADERS, MAX_AGE};
     let doc = template();
     let cors = &doc["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"];
     let list = |name: &str| {

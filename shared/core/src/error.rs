@@ -1,5 +1,5 @@
 //! Every failure a use case can answer, with its stable problem `code`; the
-//! HTTP layer maps each to a status (`shared::http::status`).
+//! HTTP layer maps each to a status (`edge::http::status`).
 
 use serde::Serialize;
 

@@ -1,5 +1,5 @@
 //! Access tokens as the use cases see them: what a token claims, and the port
-//! that mints and verifies them (RS256 JWTs in `shared::auth::jwt`).
+//! that mints and verifies them (RS256 JWTs in `shared::jwt`).
 
 use serde::{Deserialize, Serialize};
 

@@ -6,11 +6,9 @@
 
 mod brand;
 pub mod keys;
-#[cfg(any(test, feature = "local"))]
 pub mod local;
 mod oidc;
 
-#[cfg(any(test, feature = "local"))]
 pub use local::{Backend, LocalConfig};
 
 use std::collections::HashMap;

@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared::adapters::local_blobs::LocalBlobs;
-use shared::adapters::memory::{MemoryQueue, MemoryStore};
-use shared::adapters::outbox::OutboxSender;
+use adapters::outbox::OutboxSender;
+use local_adapters::blobs::LocalBlobs;
+use local_adapters::memory::{MemoryQueue, MemoryStore};
 use shared::config::MissingSecrets;
 use shared::Config;
 use think_tank_core::clock::SystemClock;

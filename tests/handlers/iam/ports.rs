@@ -6,9 +6,9 @@
 
 use std::sync::{Arc, Mutex};
 
+use adapters::aws::SnsSender;
+use adapters::outbox::OutboxSender;
 use async_trait::async_trait;
-use shared::adapters::aws::SnsSender;
-use shared::adapters::outbox::OutboxSender;
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::error::StoreResult;
 use think_tank_core::ports::{

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use adapters::aws::provision::{create_bucket, create_email_queues, create_table};
+use adapters::aws::{AwsClients, DynamoStore, S3Blobs, SnsSender, SqsQueue};
+use adapters::outbox::OutboxSender;
 use serde_json::Value;
-use shared::adapters::aws::provision::{create_bucket, create_email_queues, create_table};
-use shared::adapters::aws::{AwsClients, DynamoStore, S3Blobs, SnsSender, SqsQueue};
-use shared::adapters::outbox::OutboxSender;
 use shared::config::keys::SigningKey;
 use shared::config::MissingSecrets;
 use shared::wiring::on_aws_for;

@@ -10,7 +10,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
 
-use crate::config::{Config, LocalConfig};
+use shared::config::{Config, LocalConfig};
 use think_tank_core::clock::Clock;
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::crypto::{constant_time_eq, derive_key, hmac_b64};
@@ -245,7 +245,7 @@ impl BlobStore for LocalBlobs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::MissingSecrets;
+    use shared::config::MissingSecrets;
     use think_tank_core::clock::ManualClock;
 
     fn blobs() -> (LocalBlobs, Arc<ManualClock>) {
