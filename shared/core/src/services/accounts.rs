@@ -8,7 +8,7 @@ use crate::app::{Absent, Core, Mail};
 use crate::auth::password;
 use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{
-    new_id, Email, PasswordChange, PasswordHash, Profile, User, UserChanges, UserRecord,
+    new_id, Email, PasswordChange, PasswordHash, Profile, Session, User, UserChanges, UserRecord,
 };
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
@@ -291,4 +291,18 @@ impl Sessions<'_> {
 /// The stored address of a user, as the key its lockout count is kept under.
 pub(crate) fn stored_email(user: &User) -> Result<Email, ApiError> {
     Email::parse(&user.email).map_err(|e| ApiError::Internal(anyhow::anyhow!("stored email: {e}")))
+}
+
+impl<M, S> Accounts<'_, M, S> {
+    /// The caller's live sessions, read while the revocation check runs.
+    pub async fn my_sessions(&self, claim: Claim) -> Result<(Caller, Vec<Session>), ApiError> {
+        let user_id = claim.user_id().to_owned();
+        let read = async {
+            let now = self.core.clock.now_secs();
+            let mut sessions = self.core.store.sessions_of(&user_id).await?;
+            sessions.retain(|s| s.is_live(now));
+            Ok(sessions)
+        };
+        self.core.admit_with(claim, read).await
+    }
 }

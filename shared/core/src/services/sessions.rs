@@ -3,7 +3,6 @@
 
 use serde_json::json;
 
-use super::accounts::Accounts;
 use super::security::ClientMeta;
 use crate::app::{Core, Sockets};
 use crate::auth::refresh::RefreshToken;
@@ -15,7 +14,7 @@ use crate::domain::{
 };
 use crate::error::ApiError;
 use crate::tokens::{accepted_until, IssuedToken};
-use crate::{Caller, Claim};
+use crate::Caller;
 
 /// A user's live sessions at most; a new sign-in beyond it revokes the oldest.
 pub const MAX_LIVE_SESSIONS: usize = 50;
@@ -306,20 +305,6 @@ impl Sessions<'_> {
         session_id: &str,
     ) -> Result<bool, ApiError> {
         self.revoke_session(caller.user_id(), session_id).await
-    }
-}
-
-impl<M, S> Accounts<'_, M, S> {
-    /// The caller's live sessions, read while the revocation check runs.
-    pub async fn my_sessions(&self, claim: Claim) -> Result<(Caller, Vec<Session>), ApiError> {
-        let user_id = claim.user_id().to_owned();
-        let read = async {
-            let now = self.core.clock.now_secs();
-            let mut sessions = self.core.store.sessions_of(&user_id).await?;
-            sessions.retain(|s| s.is_live(now));
-            Ok(sessions)
-        };
-        self.core.admit_with(claim, read).await
     }
 }
 
