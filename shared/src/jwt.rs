@@ -17,6 +17,7 @@ use crate::config::Config;
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::crypto::b64url_encode;
 use think_tank_core::domain::Role;
+use think_tank_core::domain::{SessionId, UserId};
 use think_tank_core::error::ApiError;
 pub use think_tank_core::tokens::{accepted_until, Claims, IssuedToken, LEEWAY_SECONDS};
 use think_tank_core::tokens::{AccessTokens, Jwk, Jwks};
@@ -98,8 +99,8 @@ impl JwtKeys {
 
     pub fn issue(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         role: Role,
         now: UnixSecs,
     ) -> anyhow::Result<IssuedToken> {
@@ -109,11 +110,11 @@ impl JwtKeys {
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            sub: user_id.to_string(),
+            sub: user_id.clone(),
             exp: now + self.ttl,
             iat: now,
             jti: uuid::Uuid::new_v4().to_string(),
-            sid: session_id.to_string(),
+            sid: session_id.clone(),
             role,
         };
         let mut header = Header::new(ALGORITHM);
@@ -169,8 +170,8 @@ impl JwtKeys {
 impl AccessTokens for JwtKeys {
     fn issue(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         role: Role,
         now: UnixSecs,
     ) -> anyhow::Result<IssuedToken> {
@@ -240,7 +241,9 @@ mod tests {
     #[test]
     fn an_issued_token_verifies_with_all_claims() {
         let k = keys();
-        let t = k.issue("u1", "s1", Role::Editor, NOW).unwrap();
+        let t = k
+            .issue(&"u1".into(), &"s1".into(), Role::Editor, NOW)
+            .unwrap();
         let c = k.verify(&t.token, NOW + 1).unwrap();
         assert_eq!(
             (c.sub.as_str(), c.sid.as_str(), c.role),
@@ -257,7 +260,9 @@ mod tests {
     #[test]
     fn an_expired_token_is_token_expired_even_once_verified() {
         let k = keys();
-        let t = k.issue("u1", "s1", Role::Viewer, NOW).unwrap();
+        let t = k
+            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .unwrap();
         assert!(k.verify(&t.token, NOW).is_ok());
         assert_code(
             k.verify(&t.token, accepted_until(NOW + 900)),
@@ -268,7 +273,9 @@ mod tests {
     #[test]
     fn alg_none_and_algorithm_confusion_are_refused() {
         let k = keys();
-        let t = k.issue("u1", "s1", Role::Admin, NOW).unwrap();
+        let t = k
+            .issue(&"u1".into(), &"s1".into(), Role::Admin, NOW)
+            .unwrap();
         let payload = t.token.split('.').nth(1).unwrap();
         let none = b64url_encode(br#"{"alg":"none","typ":"JWT","kid":"k1"}"#);
         assert_code(k.verify(&format!("{none}.{payload}."), NOW), "unauthorized");
@@ -283,7 +290,9 @@ mod tests {
     #[test]
     fn a_tampered_payload_is_refused() {
         let k = keys();
-        let t = k.issue("u1", "s1", Role::Viewer, NOW).unwrap();
+        let t = k
+            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .unwrap();
         let parts: Vec<&str> = t.token.split('.').collect();
         let forged = String::from_utf8(think_tank_core::crypto::b64url_decode(parts[1]).unwrap())
             .unwrap()
@@ -302,7 +311,9 @@ mod tests {
         let other_aud = signing(0, &[("JWT_AUDIENCE", "someone-else")]);
         let other_iss = signing(0, &[("JWT_ISSUER", "someone-else")]);
         for issuer in [other_aud, other_iss] {
-            let t = issuer.issue("u1", "s1", Role::Viewer, NOW).unwrap();
+            let t = issuer
+                .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+                .unwrap();
             assert_code(keys().verify(&t.token, NOW), "unauthorized");
         }
     }
@@ -310,7 +321,9 @@ mod tests {
     #[test]
     fn a_token_signed_by_a_key_we_do_not_publish_is_refused() {
         let stranger = signing(1, &[]);
-        let t = stranger.issue("u1", "s1", Role::Viewer, NOW).unwrap();
+        let t = stranger
+            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .unwrap();
         assert_code(keys().verify(&t.token, NOW), "unauthorized");
     }
 
@@ -318,9 +331,13 @@ mod tests {
     fn rotation_keeps_tokens_of_the_previous_key_valid_until_they_expire() {
         let publics = format!("{},{}", pair(0).1, pair(1).1);
         let before = signing(0, &[("JWT_PUBLIC_KEYS", &publics)]);
-        let old = before.issue("u1", "s1", Role::Viewer, NOW).unwrap();
+        let old = before
+            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .unwrap();
         let after = signing(1, &[("JWT_PUBLIC_KEYS", &publics)]);
-        let new = after.issue("u1", "s1", Role::Viewer, NOW).unwrap();
+        let new = after
+            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .unwrap();
         assert!(after.verify(&old.token, NOW + 1).is_ok());
         assert!(
             before.verify(&new.token, NOW + 1).is_ok(),
@@ -340,14 +357,18 @@ mod tests {
 
     #[test]
     fn a_function_without_the_private_key_verifies_but_cannot_mint() {
-        let minted = keys().issue("u1", "s1", Role::Viewer, NOW).unwrap();
+        let minted = keys()
+            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .unwrap();
         let verifier = keys_with(&[
             ("JWT_PUBLIC_KEYS", &pair(0).1),
             ("APP_SECRET", SECRET),
             ("IP_HASH_PEPPER", SECRET),
         ]);
         assert!(verifier.verify(&minted.token, NOW).is_ok());
-        assert!(verifier.issue("u1", "s1", Role::Admin, NOW).is_err());
+        assert!(verifier
+            .issue(&"u1".into(), &"s1".into(), Role::Admin, NOW)
+            .is_err());
     }
 
     #[test]
@@ -355,7 +376,9 @@ mod tests {
         let k = keys();
         let jwks: jsonwebtoken::jwk::JwkSet =
             serde_json::from_value(serde_json::to_value(k.jwks()).unwrap()).unwrap();
-        let t = k.issue("u1", "s1", Role::Viewer, NOW).unwrap();
+        let t = k
+            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .unwrap();
         let key = DecodingKey::from_jwk(&jwks.keys[0]).unwrap();
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_audience(&["think-tank-api"]);

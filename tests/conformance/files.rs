@@ -19,7 +19,7 @@ fn pending(owner: &str) -> FileRecord {
         content_type: "image/png".into(),
         size: 42,
         status: FileStatus::Pending,
-        owner_id: owner.to_string(),
+        owner_id: owner.into(),
         created_at: NOW.to_millis(),
         expires_at: Some(NOW + 100),
     }
@@ -88,7 +88,7 @@ async fn an_owner_lists_only_their_live_files_newest_first(store: &dyn Store) {
     let mut after: Option<String> = None;
     loop {
         let page = store
-            .files_of("alice", after.as_deref(), 2, NOW)
+            .files_of(&"alice".into(), after.as_deref(), 2, NOW)
             .await
             .unwrap();
         seen.extend(page.items.into_iter().map(|f| f.id));

@@ -26,7 +26,7 @@ fn identity(provider: &str, subject: &str, user_id: &str) -> Identity {
 }
 
 async fn a_linked_identity_is_found_by_its_subject_and_listed_for_its_user(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     let google = identity("google", &think_tank_core::domain::new_id(), &user);
     let gitlab = identity("gitlab", &think_tank_core::domain::new_id(), &user);
     assert!(store.link_identity(&google).await.unwrap());
@@ -53,7 +53,7 @@ async fn an_identity_links_to_one_account_even_in_parallel(store: &dyn Store) {
 }
 
 async fn an_account_has_one_identity_per_provider(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     let first = identity("google", &think_tank_core::domain::new_id(), &user);
     let second = identity("google", &think_tank_core::domain::new_id(), &user);
     assert!(store.link_identity(&first).await.unwrap());
@@ -66,8 +66,8 @@ async fn an_account_has_one_identity_per_provider(store: &dyn Store) {
 
 async fn unlinking_frees_the_identity(store: &dyn Store) {
     let (user, other) = (
-        think_tank_core::domain::new_id(),
-        think_tank_core::domain::new_id(),
+        think_tank_core::domain::UserId::generate(),
+        think_tank_core::domain::UserId::generate(),
     );
     let subject = think_tank_core::domain::new_id();
     assert!(store
@@ -93,7 +93,7 @@ async fn unlinking_frees_the_identity(store: &dyn Store) {
 }
 
 async fn the_last_way_to_sign_in_is_never_unlinked_even_by_parallel_unlinks(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     for provider in ["google", "gitlab"] {
         let linked = identity(provider, &think_tank_core::domain::new_id(), &user);
         assert!(store.link_identity(&linked).await.unwrap());

@@ -18,7 +18,7 @@ conformance!(
 );
 
 async fn a_pending_seed_becomes_active_once_and_then_cannot_be_replaced(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     assert!(
         !store.activate_totp(&user, 1).await.unwrap(),
         "nothing pending"
@@ -42,7 +42,7 @@ async fn a_pending_seed_becomes_active_once_and_then_cannot_be_replaced(store: &
 }
 
 async fn a_totp_step_is_accepted_once_and_never_an_earlier_one(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     assert!(
         !store.accept_totp_step(&user, 5).await.unwrap(),
         "no active seed"
@@ -63,7 +63,7 @@ async fn a_totp_step_is_accepted_once_and_never_an_earlier_one(store: &dyn Store
 }
 
 async fn parallel_acceptances_of_one_step_have_one_winner(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     store.set_pending_totp(&user, "sealed").await.unwrap();
     store.activate_totp(&user, 1).await.unwrap();
     let race = (0..8).map(|_| store.accept_totp_step(&user, 2));
@@ -73,7 +73,7 @@ async fn parallel_acceptances_of_one_step_have_one_winner(store: &dyn Store) {
 }
 
 async fn a_backup_code_is_used_once_even_in_parallel(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     let codes: Vec<String> = (0..10).map(|i| format!("hash-{i}")).collect();
     store.replace_backup_codes(&user, &codes).await.unwrap();
     let race = (0..8).map(|_| store.use_backup_code(&user, "hash-3"));
@@ -85,7 +85,7 @@ async fn a_backup_code_is_used_once_even_in_parallel(store: &dyn Store) {
 }
 
 async fn replacing_backup_codes_drops_the_old_set(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     let first: Vec<String> = (0..10).map(|i| format!("old-{i}")).collect();
     let second: Vec<String> = (0..10).map(|i| format!("new-{i}")).collect();
     store.replace_backup_codes(&user, &first).await.unwrap();
@@ -96,7 +96,7 @@ async fn replacing_backup_codes_drops_the_old_set(store: &dyn Store) {
 }
 
 async fn clearing_turns_every_factor_off(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     store.set_pending_totp(&user, "sealed").await.unwrap();
     store.activate_totp(&user, 1).await.unwrap();
     store
@@ -121,7 +121,7 @@ async fn clearing_turns_every_factor_off(store: &dyn Store) {
 const PHONE: &str = "+15555550100";
 
 async fn sms_mfa_needs_a_verified_phone_and_then_pins_it(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     assert!(!store.enable_sms(&user).await.unwrap(), "no phone");
     assert!(store.set_phone(&user, PHONE).await.unwrap());
     assert!(!store.enable_sms(&user).await.unwrap(), "not verified");
@@ -134,7 +134,7 @@ async fn sms_mfa_needs_a_verified_phone_and_then_pins_it(store: &dyn Store) {
 }
 
 async fn verifying_a_replaced_number_fails(store: &dyn Store) {
-    let user = think_tank_core::domain::new_id();
+    let user = think_tank_core::domain::UserId::generate();
     store.set_phone(&user, PHONE).await.unwrap();
     store.set_phone(&user, "+447400123456").await.unwrap();
     assert!(!store.verify_phone(&user, PHONE).await.unwrap());

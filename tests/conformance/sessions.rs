@@ -1,4 +1,4 @@
-use think_tank_core::domain::LiveJti;
+use think_tank_core::domain::{LiveJti, SessionId};
 use think_tank_core::ports::Store;
 
 use crate::conformance;
@@ -17,21 +17,25 @@ async fn a_users_connections_are_found_at_once_and_forgotten_with_them(store: &d
     let connection = |id: &str, user: &str| think_tank_core::domain::Connection {
         id: id.to_string(),
         session_id: "s1".into(),
-        user_id: user.to_string(),
+        user_id: user.into(),
         user_name: "Ada".into(),
         role: think_tank_core::domain::Role::Viewer,
         expires_at: NOW + 7200,
     };
     store.put_connection(&connection("c1", "u1")).await.unwrap();
     store.put_connection(&connection("c2", "u2")).await.unwrap();
-    let mine = store.connections_of("u1", NOW).await.unwrap();
+    let mine = store.connections_of(&"u1".into(), NOW).await.unwrap();
     assert_eq!(mine, vec![connection("c1", "u1")]);
     store.delete_connection("c1").await.unwrap();
-    assert!(store.connections_of("u1", NOW).await.unwrap().is_empty());
+    assert!(store
+        .connections_of(&"u1".into(), NOW)
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(store.connection("c1", NOW).await.unwrap(), None);
     assert!(
         store
-            .connections_of("u2", NOW + 7200)
+            .connections_of(&"u2".into(), NOW + 7200)
             .await
             .unwrap()
             .is_empty(),
@@ -40,23 +44,23 @@ async fn a_users_connections_are_found_at_once_and_forgotten_with_them(store: &d
 }
 
 async fn a_session_is_read_back_and_listed_under_its_user(store: &dyn Store) {
-    let a = session("user-a");
-    let b = session("user-a");
-    let other = session("user-b");
+    let a = session(&"user-a".into());
+    let b = session(&"user-a".into());
+    let other = session(&"user-b".into());
     for s in [&a, &b, &other] {
         store.create_session(s).await.unwrap();
     }
     assert_eq!(
-        store.session("user-a", &a.id).await.unwrap(),
+        store.session(&"user-a".into(), &a.id).await.unwrap(),
         Some(a.clone())
     );
     assert_eq!(
-        store.session("user-b", &a.id).await.unwrap(),
+        store.session(&"user-b".into(), &a.id).await.unwrap(),
         None,
         "sessions are keyed by their user"
     );
-    let mut listed: Vec<String> = store
-        .sessions_of("user-a")
+    let mut listed: Vec<SessionId> = store
+        .sessions_of(&"user-a".into())
         .await
         .unwrap()
         .into_iter()
@@ -69,7 +73,7 @@ async fn a_session_is_read_back_and_listed_under_its_user(store: &dyn Store) {
 }
 
 async fn a_rotation_wins_only_against_the_expected_hash(store: &dyn Store) {
-    let s = session("user-r");
+    let s = session(&"user-r".into());
     store.create_session(&s).await.unwrap();
     let mut next = s.clone();
     next.refresh_hash = "hash-1".into();
@@ -81,7 +85,11 @@ async fn a_rotation_wins_only_against_the_expected_hash(store: &dyn Store) {
     assert!(!store.replace_session_if(&next, "stale").await.unwrap());
     assert!(store.replace_session_if(&next, "hash-0").await.unwrap());
     assert!(!store.replace_session_if(&next, "hash-0").await.unwrap());
-    let mut stored = store.session("user-r", &s.id).await.unwrap().unwrap();
+    let mut stored = store
+        .session(&"user-r".into(), &s.id)
+        .await
+        .unwrap()
+        .unwrap();
     for session in [&mut stored, &mut next] {
         session.access_jtis.sort_by(|a, b| a.jti.cmp(&b.jti));
     }
@@ -89,7 +97,7 @@ async fn a_rotation_wins_only_against_the_expected_hash(store: &dyn Store) {
 }
 
 async fn concurrent_rotations_with_the_same_token_have_one_winner(store: &dyn Store) {
-    let s = session("user-c");
+    let s = session(&"user-c".into());
     store.create_session(&s).await.unwrap();
     let candidates: Vec<_> = (0..8)
         .map(|i| {
@@ -111,10 +119,10 @@ async fn concurrent_rotations_with_the_same_token_have_one_winner(store: &dyn St
 }
 
 async fn a_revoked_session_cannot_be_rotated_or_revoked_again(store: &dyn Store) {
-    let s = session("user-v");
+    let s = session(&"user-v".into());
     store.create_session(&s).await.unwrap();
     let revoked = store
-        .revoke_session("user-v", &s.id)
+        .revoke_session(&"user-v".into(), &s.id)
         .await
         .unwrap()
         .unwrap();
@@ -122,15 +130,21 @@ async fn a_revoked_session_cannot_be_rotated_or_revoked_again(store: &dyn Store)
         revoked.access_jtis, s.access_jtis,
         "revocation hands back the tokens to blacklist"
     );
-    assert_eq!(store.revoke_session("user-v", &s.id).await.unwrap(), None);
     assert_eq!(
-        store.revoke_session("user-v", "missing").await.unwrap(),
+        store.revoke_session(&"user-v".into(), &s.id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .revoke_session(&"user-v".into(), &"missing".into())
+            .await
+            .unwrap(),
         None
     );
     assert!(!store.replace_session_if(&s, "hash-0").await.unwrap());
     assert!(
         store
-            .session("user-v", &s.id)
+            .session(&"user-v".into(), &s.id)
             .await
             .unwrap()
             .unwrap()

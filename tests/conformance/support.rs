@@ -1,7 +1,9 @@
 use adapters::aws::provision::create_table;
 use adapters::aws::DynamoStore;
 use think_tank_core::clock::UnixSecs;
-use think_tank_core::domain::{new_id, PasswordHash, Role, Session, User, UserRecord};
+use think_tank_core::domain::{
+    new_id, PasswordHash, Role, Session, SessionId, User, UserId, UserRecord,
+};
 
 /// A fresh table in DynamoDB Local, or `None` when the emulators are not running.
 pub async fn dynamo_store() -> Option<DynamoStore> {
@@ -16,7 +18,7 @@ pub const NOW: UnixSecs = UnixSecs(1_800_000_000);
 pub fn user(email: &str) -> UserRecord {
     UserRecord {
         user: User {
-            id: new_id(),
+            id: UserId::generate(),
             email: email.to_string(),
             name: "Ada".into(),
             role: Role::Viewer,
@@ -32,10 +34,10 @@ pub fn user(email: &str) -> UserRecord {
     }
 }
 
-pub fn session(user_id: &str) -> Session {
+pub fn session(user_id: &UserId) -> Session {
     Session {
-        id: new_id(),
-        user_id: user_id.to_string(),
+        id: SessionId::generate(),
+        user_id: user_id.clone(),
         refresh_hash: "hash-0".into(),
         rotated_hashes: vec![],
         access_jtis: vec![think_tank_core::domain::LiveJti {

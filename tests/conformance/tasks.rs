@@ -1,4 +1,4 @@
-use think_tank_core::domain::{new_id, Task, TaskFilter, TaskStatus};
+use think_tank_core::domain::{Task, TaskFilter, TaskId, TaskStatus};
 use think_tank_core::ports::Store;
 
 use crate::conformance;
@@ -13,12 +13,12 @@ conformance!(
 
 fn task(owner: &str, status: TaskStatus) -> Task {
     Task {
-        id: new_id(),
+        id: TaskId::generate(),
         title: "Write the docs".into(),
         description: String::new(),
         status,
         assignee_id: None,
-        owner_id: owner.to_string(),
+        owner_id: owner.into(),
         version: 1,
         created_at: NOW.to_millis(),
         updated_at: NOW.to_millis(),
@@ -78,7 +78,7 @@ async fn concurrent_updates_of_one_version_have_one_winner(store: &dyn Store) {
     );
 }
 
-async fn walk(store: &dyn Store, filter: &TaskFilter) -> Vec<String> {
+async fn walk(store: &dyn Store, filter: &TaskFilter) -> Vec<TaskId> {
     let mut seen = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -119,7 +119,7 @@ async fn listings_walk_every_matching_task_once_newest_first(store: &dyn Store) 
             .map(|t| t.id.clone())
             .collect::<Vec<_>>()
     };
-    let cases: Vec<(TaskFilter, Vec<String>)> = vec![
+    let cases: Vec<(TaskFilter, Vec<TaskId>)> = vec![
         (TaskFilter::default(), expect(&|_| true)),
         (
             TaskFilter {

@@ -243,7 +243,7 @@ fn event(user: Option<&str>, kind: AuditType) -> AuditEvent {
     AuditEvent {
         id: think_tank_core::domain::new_id(),
         kind,
-        user_id: user.map(str::to_string),
+        user_id: user.map(Into::into),
         ip_hash: Some("hash".into()),
         user_agent: None,
         at: NOW.to_millis(),
@@ -261,7 +261,10 @@ async fn audit_events_are_listed_newest_first_per_user_or_for_all(store: &dyn St
     for e in &events {
         store.record_event(e, NOW + 100).await.unwrap();
     }
-    let mine = store.list_events(Some("u1"), None, 10, NOW).await.unwrap();
+    let mine = store
+        .list_events(Some(&"u1".into()), None, 10, NOW)
+        .await
+        .unwrap();
     let kinds: Vec<AuditType> = mine.items.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [AuditType::LoginSuccess, AuditType::LoginFailure]);
     assert_eq!(mine.items[0].detail, serde_json::json!({ "n": 1 }));

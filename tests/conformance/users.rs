@@ -21,7 +21,7 @@ async fn a_created_user_is_found_by_id_and_by_email(store: &dyn Store) {
     );
     let email = Email::parse("ada@example.com").unwrap();
     assert_eq!(store.user_by_email(&email).await.unwrap(), Some(record));
-    assert_eq!(store.user_by_id("missing").await.unwrap(), None);
+    assert_eq!(store.user_by_id(&"missing".into()).await.unwrap(), None);
     assert_eq!(
         store
             .user_by_email(&Email::parse("no@example.com").unwrap())
@@ -104,7 +104,13 @@ async fn updating_a_missing_user_finds_nothing(store: &dyn Store) {
         name: Some("x".into()),
         ..Default::default()
     };
-    assert_eq!(store.update_user("missing", &changes).await.unwrap(), None);
+    assert_eq!(
+        store
+            .update_user(&"missing".into(), &changes)
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 async fn users_are_listed_newest_first_page_by_page(store: &dyn Store) {

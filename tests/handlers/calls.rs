@@ -83,7 +83,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     let token = app
         .core
         .tokens
-        .issue("admin-1", "session-1", Role::Admin, now)
+        .issue(&"admin-1".into(), &"session-1".into(), Role::Admin, now)
         .unwrap()
         .token;
 
@@ -171,7 +171,7 @@ async fn me_makes_three_dynamodb_reads() {
     let token = app
         .core
         .tokens
-        .issue("nobody", "session-1", Role::Viewer, now)
+        .issue(&"nobody".into(), &"session-1".into(), Role::Viewer, now)
         .unwrap()
         .token;
     let me = event("GET", "/v1/auth/me", "/v1/auth/me", &token, None);

@@ -28,7 +28,7 @@ async fn the_gate_catches_reads_made_one_after_the_other() {
     let store = GateStore::default();
     store.gate.arm();
     store.is_revoked("jti", UnixSecs(0)).await.unwrap();
-    store.task("id").await.unwrap();
+    store.task(&"id".into()).await.unwrap();
     assert!(store.gate.waited_alone());
 }
 
@@ -39,7 +39,7 @@ async fn task_reads_and_me_overlap_the_revocation_check() {
     let token = app
         .core
         .tokens
-        .issue("admin-1", "session-1", Role::Admin, now)
+        .issue(&"admin-1".into(), &"session-1".into(), Role::Admin, now)
         .unwrap();
     let claim =
         think_tank_core::Claim::new(app.core.tokens.verify(&token.token, now).unwrap(), false);

@@ -21,7 +21,7 @@ pub(crate) async fn user_with(
     let id = think_tank_core::domain::new_id();
     let record = UserRecord {
         user: User {
-            id: id.clone(),
+            id: id.clone().into(),
             email: format!("{id}@example.com"),
             name: "Linked".into(),
             role: Role::Viewer,
@@ -39,7 +39,7 @@ pub(crate) async fn user_with(
         let identity = Identity {
             provider: provider.to_string(),
             subject: format!("sub-{id}"),
-            user_id: id.clone(),
+            user_id: id.clone().into(),
             email: record.user.email.clone(),
             linked_at: UnixMillis(1_800_000_000_000),
         };
@@ -114,7 +114,7 @@ async fn an_account_with_a_password_can_unlink_its_only_identity_and_it_is_audit
     let events = app
         .core
         .store
-        .list_events(Some(&id), None, 10, now)
+        .list_events(Some(&id.as_str().into()), None, 10, now)
         .await
         .unwrap();
     assert!(events

@@ -32,7 +32,7 @@ async fn a_password_login_to_an_account_without_one_fails_like_a_wrong_password(
         .app
         .core
         .store
-        .list_events(Some(&id), None, 10, now)
+        .list_events(Some(&id.as_str().into()), None, 10, now)
         .await
         .unwrap();
     let failures = events

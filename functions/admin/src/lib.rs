@@ -11,6 +11,7 @@ use lambda_http::{Body, Request};
 use serde::Deserialize;
 use think_tank_core::app::{Absent, Mail};
 use think_tank_core::domain::Role;
+use think_tank_core::domain::UserId;
 use think_tank_core::rbac::Permission;
 use think_tank_core::services::admin::Admin;
 use think_tank_core::services::admin::UserPatch;
@@ -68,7 +69,7 @@ pub async fn user_update(admin: Admin<'_, Absent, Sessions<'_>>, req: Request) -
         let caller = core.authenticate(&ctx).await?;
         caller.require(Permission::UsersUpdate)?;
         let patch = ctx.body::<UserPatchBody>()?;
-        let user_id = ctx.path_id("id")?;
+        let user_id = &UserId::from(ctx.path_id("id")?);
         let meta = ctx.client_meta(core);
         let user = admin.patch_user(&caller, user_id, patch, &meta).await?;
         Reply::ok(&serde_json::json!({ "user": user }))
@@ -86,7 +87,7 @@ pub async fn user_mfa_reset(
         ctx.no_body()?;
         let caller = core.authenticate(&ctx).await?;
         caller.require(Permission::UsersUpdate)?;
-        let user_id = ctx.path_id("id")?;
+        let user_id = &UserId::from(ctx.path_id("id")?);
         admin
             .reset_mfa(&caller, user_id, &ctx.client_meta(core))
             .await?;
@@ -100,11 +101,11 @@ pub async fn audit_list(admin: Admin<'_>, req: Request) -> Response<Body> {
     endpoint(&core.settings, req, |ctx| async move {
         let caller = core.authenticate(&ctx).await?;
         caller.require(Permission::AuditRead)?;
-        let user_id = ctx.query_id("user_id")?;
-        let scope = format!("audit:{}", user_id.unwrap_or(""));
+        let user_id = ctx.query_id("user_id")?.map(UserId::from);
+        let scope = format!("audit:{}", user_id.as_deref().unwrap_or(""));
         let page = page_request(&ctx, &core.keys.cursor, &scope)?;
         let events = admin
-            .list_audit(user_id, page.after.as_deref(), page.limit)
+            .list_audit(user_id.as_ref(), page.after.as_deref(), page.limit)
             .await?;
         Reply::ok(&Listing::new(events, &core.keys.cursor, &scope))
     })

@@ -14,6 +14,7 @@ use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use think_tank_core::app::{Core, Mail};
 use think_tank_core::domain::AuditType;
+use think_tank_core::domain::SessionId;
 use think_tank_core::services::accounts::Accounts;
 use think_tank_core::services::login::SignIn;
 use think_tank_core::services::mfa::Factors;
@@ -202,7 +203,7 @@ pub async fn session_revoke(sessions: Sessions<'_>, req: Request) -> Response<Bo
     endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = core.authenticate(&ctx).await?;
-        let session_id = ctx.path_id("id")?;
+        let session_id = &SessionId::from(ctx.path_id("id")?);
         if !sessions.revoke_own_session(&caller, session_id).await? {
             return Err(ApiError::NotFound);
         }

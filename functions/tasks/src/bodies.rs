@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer};
 use think_tank_core::domain::TaskStatus;
+use think_tank_core::domain::UserId;
 use think_tank_core::services::tasks::{NewTask, TaskChanges};
 use think_tank_core::services::validate::Checks;
 use think_tank_core::ApiError;
@@ -68,11 +69,11 @@ fn status(checks: &mut Checks, raw: &str) -> Option<TaskStatus> {
         .ok()
 }
 
-fn assignee(checks: &mut Checks, raw: &str) -> String {
+fn assignee(checks: &mut Checks, raw: &str) -> UserId {
     if raw.is_empty() || raw.len() > 64 {
         checks.fail("assignee_id", "must be a user id or null");
     }
-    raw.to_string()
+    UserId::from(raw)
 }
 
 impl edge::http::body::RequestBody for CreateBody {

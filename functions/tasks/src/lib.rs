@@ -13,7 +13,7 @@ use http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use think_tank_core::app::{Absent, Mail, Sockets};
-use think_tank_core::domain::{Task, TaskFilter, TaskStatus};
+use think_tank_core::domain::{Task, TaskFilter, TaskId, TaskStatus, UserId};
 use think_tank_core::services::tasks::Tasks;
 use think_tank_core::ApiError;
 
@@ -31,8 +31,8 @@ fn task_reply(status: StatusCode, task: &Task) -> Result<Reply, ApiError> {
     Ok(Reply::json(status, &serde_json::json!({ "task": task }))?.header(ETAG, &etag(task)))
 }
 
-fn task_id(ctx: &Ctx) -> Result<&str, ApiError> {
-    ctx.path_id("id")
+fn task_id(ctx: &Ctx) -> Result<TaskId, ApiError> {
+    ctx.path_id("id").map(TaskId::from)
 }
 
 pub async fn tasks_create(tasks: Tasks<'_, Mail<'_>, Sockets<'_>>, req: Request) -> Response<Body> {
@@ -52,7 +52,7 @@ fn filter(ctx: &Ctx) -> Result<TaskFilter, ApiError> {
         Some(raw) => Some(TaskStatus::parse(raw).map_err(|m| ApiError::field("status", m))?),
         None => None,
     };
-    let owner_id = ctx.query_id("owner_id")?.map(str::to_string);
+    let owner_id = ctx.query_id("owner_id")?.map(UserId::from);
     Ok(TaskFilter { status, owner_id })
 }
 
@@ -80,7 +80,7 @@ pub async fn task_get(tasks: Tasks<'_>, req: Request) -> Response<Body> {
     let core = tasks.core();
     endpoint(&core.settings, req, |ctx| async move {
         let claim = core.claim(&ctx)?;
-        let task = tasks.read_task(claim, task_id(&ctx)?).await?;
+        let task = tasks.read_task(claim, &task_id(&ctx)?).await?;
         if versions(ctx.header("if-none-match")).include(task.version) {
             return Ok(Reply::empty(StatusCode::NOT_MODIFIED).header(ETAG, &etag(&task)));
         }
@@ -96,7 +96,7 @@ pub async fn task_update(tasks: Tasks<'_, Mail<'_>, Sockets<'_>>, req: Request) 
         let changes = ctx.body::<PatchBody>()?;
         let expected = versions(ctx.header("if-match"));
         let task = tasks
-            .update_task(claim, task_id(&ctx)?, changes, expected)
+            .update_task(claim, &task_id(&ctx)?, changes, expected)
             .await?;
         task_reply(StatusCode::OK, &task)
     })
@@ -108,7 +108,7 @@ pub async fn task_delete(tasks: Tasks<'_, Absent, Sockets<'_>>, req: Request) ->
     endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
         let claim = core.claim(&ctx)?;
-        tasks.delete_task(claim, task_id(&ctx)?).await?;
+        tasks.delete_task(claim, &task_id(&ctx)?).await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await

@@ -4,10 +4,10 @@
 //! a `Claim` they admit themselves), so a route that skips the check does not
 //! compile.
 
+use crate::domain::{Role, SessionId, UserId};
 use std::future::Future;
 
 use crate::app::Core;
-use crate::domain::Role;
 use crate::error::ApiError;
 use crate::rbac::Permission;
 use crate::tokens::Claims;
@@ -26,7 +26,7 @@ impl Claim {
     }
 
     /// Whose data the first read may fetch while the revocation check runs.
-    pub fn user_id(&self) -> &str {
+    pub fn user_id(&self) -> &UserId {
         &self.claims.sub
     }
 
@@ -48,11 +48,11 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn user_id(&self) -> &str {
+    pub fn user_id(&self) -> &UserId {
         &self.claims.sub
     }
 
-    pub fn session_id(&self) -> &str {
+    pub fn session_id(&self) -> &SessionId {
         &self.claims.sid
     }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::UnixSecs;
-use crate::domain::Role;
+use crate::domain::{Role, SessionId, UserId};
 use crate::error::ApiError;
 
 /// Clock skew a token's `exp` is granted when it is verified.
@@ -20,11 +20,11 @@ pub fn accepted_until(exp: UnixSecs) -> UnixSecs {
 pub struct Claims {
     pub iss: String,
     pub aud: String,
-    pub sub: String,
+    pub sub: UserId,
     pub exp: UnixSecs,
     pub iat: UnixSecs,
     pub jti: String,
-    pub sid: String,
+    pub sid: SessionId,
     pub role: Role,
 }
 
@@ -38,8 +38,8 @@ pub trait AccessTokens: Send + Sync {
     /// Fails when this function was given no signing key.
     fn issue(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         role: Role,
         now: UnixSecs,
     ) -> anyhow::Result<IssuedToken>;

@@ -255,8 +255,8 @@ on_both_backends!(
         let now = think_tank_core::clock::Clock::now_secs(api.clock.as_ref());
         let stale = Connection {
             id: "stale-connection".into(),
-            user_id: boss.id.clone(),
-            session_id: boss.session_id.clone(),
+            user_id: boss.id.clone().into(),
+            session_id: boss.session_id.clone().into(),
             user_name: "Ghost".into(),
             role: Role::Admin,
             expires_at: now + 3600,

@@ -2,6 +2,7 @@
 //! before it answers: every other method passes straight through.
 
 use std::sync::atomic::Ordering;
+use think_tank_core::domain::{SessionId, TaskId, UserId};
 
 use async_trait::async_trait;
 use think_tank_core::clock::UnixSecs;
@@ -20,7 +21,7 @@ impl UserStore for GateStore {
         self.inner.create_user(record).await
     }
 
-    async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>> {
+    async fn user_by_id(&self, id: &UserId) -> StoreResult<Option<UserRecord>> {
         self.gate.pass().await;
         self.inner.user_by_id(id).await
     }
@@ -31,7 +32,7 @@ impl UserStore for GateStore {
 
     async fn update_user(
         &self,
-        id: &str,
+        id: &UserId,
         changes: &UserChanges,
     ) -> StoreResult<Option<UserRecord>> {
         self.inner.update_user(id, changes).await
@@ -48,11 +49,15 @@ impl SessionStore for GateStore {
         self.inner.create_session(session).await
     }
 
-    async fn session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+    async fn session(
+        &self,
+        user_id: &UserId,
+        session_id: &SessionId,
+    ) -> StoreResult<Option<Session>> {
         self.inner.session(user_id, session_id).await
     }
 
-    async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+    async fn sessions_of(&self, user_id: &UserId) -> StoreResult<Vec<Session>> {
         self.inner.sessions_of(user_id).await
     }
 
@@ -66,8 +71,8 @@ impl SessionStore for GateStore {
 
     async fn mark_authenticated(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         at: UnixSecs,
     ) -> StoreResult<bool> {
         self.inner.mark_authenticated(user_id, session_id, at).await
@@ -75,8 +80,8 @@ impl SessionStore for GateStore {
 
     async fn revoke_session(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
     ) -> StoreResult<Option<Session>> {
         self.inner.revoke_session(user_id, session_id).await
     }
@@ -185,13 +190,13 @@ impl IdentityStore for GateStore {
         self.inner.identity(provider, subject).await
     }
 
-    async fn identities_of(&self, user_id: &str) -> StoreResult<Vec<Identity>> {
+    async fn identities_of(&self, user_id: &UserId) -> StoreResult<Vec<Identity>> {
         self.inner.identities_of(user_id).await
     }
 
     async fn unlink_identity(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         provider: &str,
         has_password: bool,
     ) -> StoreResult<Unlink> {
@@ -200,58 +205,58 @@ impl IdentityStore for GateStore {
             .await
     }
 
-    async fn was_unlinked(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
+    async fn was_unlinked(&self, user_id: &UserId, provider: &str) -> StoreResult<bool> {
         self.inner.was_unlinked(user_id, provider).await
     }
 }
 
 #[async_trait]
 impl MfaStore for GateStore {
-    async fn mfa(&self, user_id: &str) -> StoreResult<MfaRecord> {
+    async fn mfa(&self, user_id: &UserId) -> StoreResult<MfaRecord> {
         self.inner.mfa(user_id).await
     }
 
-    async fn set_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+    async fn set_phone(&self, user_id: &UserId, phone: &str) -> StoreResult<bool> {
         self.inner.set_phone(user_id, phone).await
     }
 
-    async fn verify_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+    async fn verify_phone(&self, user_id: &UserId, phone: &str) -> StoreResult<bool> {
         self.inner.verify_phone(user_id, phone).await
     }
 
-    async fn remove_phone(&self, user_id: &str) -> StoreResult<bool> {
+    async fn remove_phone(&self, user_id: &UserId) -> StoreResult<bool> {
         self.inner.remove_phone(user_id).await
     }
 
-    async fn enable_sms(&self, user_id: &str) -> StoreResult<bool> {
+    async fn enable_sms(&self, user_id: &UserId) -> StoreResult<bool> {
         self.inner.enable_sms(user_id).await
     }
 
-    async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool> {
+    async fn set_pending_totp(&self, user_id: &UserId, sealed: &str) -> StoreResult<bool> {
         self.inner.set_pending_totp(user_id, sealed).await
     }
 
-    async fn activate_totp(&self, user_id: &str, step: u64) -> StoreResult<bool> {
+    async fn activate_totp(&self, user_id: &UserId, step: u64) -> StoreResult<bool> {
         self.inner.activate_totp(user_id, step).await
     }
 
-    async fn accept_totp_step(&self, user_id: &str, step: u64) -> StoreResult<bool> {
+    async fn accept_totp_step(&self, user_id: &UserId, step: u64) -> StoreResult<bool> {
         self.inner.accept_totp_step(user_id, step).await
     }
 
-    async fn replace_backup_codes(&self, user_id: &str, hashes: &[String]) -> StoreResult<()> {
+    async fn replace_backup_codes(&self, user_id: &UserId, hashes: &[String]) -> StoreResult<()> {
         self.inner.replace_backup_codes(user_id, hashes).await
     }
 
-    async fn use_backup_code(&self, user_id: &str, hash: &str) -> StoreResult<bool> {
+    async fn use_backup_code(&self, user_id: &UserId, hash: &str) -> StoreResult<bool> {
         self.inner.use_backup_code(user_id, hash).await
     }
 
-    async fn backup_codes_left(&self, user_id: &str) -> StoreResult<usize> {
+    async fn backup_codes_left(&self, user_id: &UserId) -> StoreResult<usize> {
         self.inner.backup_codes_left(user_id).await
     }
 
-    async fn clear_mfa(&self, user_id: &str) -> StoreResult<()> {
+    async fn clear_mfa(&self, user_id: &UserId) -> StoreResult<()> {
         self.inner.clear_mfa(user_id).await
     }
 }
@@ -276,7 +281,7 @@ impl AuditStore for GateStore {
 
     async fn list_events(
         &self,
-        user_id: Option<&str>,
+        user_id: Option<&UserId>,
         after: Option<&str>,
         limit: usize,
         now: UnixSecs,
@@ -291,7 +296,7 @@ impl TaskStore for GateStore {
         self.inner.create_task(task).await
     }
 
-    async fn task(&self, id: &str) -> StoreResult<Option<Task>> {
+    async fn task(&self, id: &TaskId) -> StoreResult<Option<Task>> {
         self.gate.pass().await;
         self.inner.task(id).await
     }
@@ -300,7 +305,7 @@ impl TaskStore for GateStore {
         self.inner.update_task_if(task, expected_version).await
     }
 
-    async fn delete_task(&self, id: &str) -> StoreResult<Option<Task>> {
+    async fn delete_task(&self, id: &TaskId) -> StoreResult<Option<Task>> {
         self.inner.delete_task(id).await
     }
 
@@ -347,7 +352,7 @@ impl FileStore for GateStore {
 
     async fn files_of(
         &self,
-        owner_id: &str,
+        owner_id: &UserId,
         after: Option<&str>,
         limit: usize,
         now: UnixSecs,
@@ -374,7 +379,11 @@ impl ConnectionStore for GateStore {
         self.inner.connections(now).await
     }
 
-    async fn connections_of(&self, user_id: &str, now: UnixSecs) -> StoreResult<Vec<Connection>> {
+    async fn connections_of(
+        &self,
+        user_id: &UserId,
+        now: UnixSecs,
+    ) -> StoreResult<Vec<Connection>> {
         self.inner.connections_of(user_id, now).await
     }
 }

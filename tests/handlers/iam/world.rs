@@ -257,6 +257,7 @@ impl World {
     pub async fn seed_second_factors(&self, user_id: &str) {
         use think_tank_core::ports::MfaStore;
         let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
+        let user_id = &user_id.into();
         store.set_pending_totp(user_id, "sealed").await.unwrap();
         store.activate_totp(user_id, 1).await.unwrap();
         let codes: Vec<String> = (0..10).map(|i| format!("code-{i}")).collect();
@@ -296,7 +297,7 @@ impl World {
         let now = SystemClock.now_secs();
         for n in 0..50u64 {
             let session = Session {
-                id: format!("crowd-{n:02}-{}", user.id),
+                id: format!("crowd-{n:02}-{}", user.id).into(),
                 user_id: user.id.clone(),
                 refresh_hash: format!("unused-{n}"),
                 rotated_hashes: Vec::new(),
@@ -316,7 +317,7 @@ impl World {
         let socket = Connection {
             id: connection_id.to_string(),
             user_id: user.id.clone(),
-            session_id: format!("crowd-00-{}", user.id),
+            session_id: format!("crowd-00-{}", user.id).into(),
             user_name: user.name.clone(),
             role: user.role,
             expires_at: UnixSecs(now.0 + 3600),
@@ -328,7 +329,8 @@ impl World {
     pub async fn revoke_session(&self, user_id: &str, session_id: &str) {
         use think_tank_core::ports::SessionStore;
         let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
-        store.revoke_session(user_id, session_id).await.unwrap();
+        let ids = (user_id.into(), session_id.into());
+        store.revoke_session(&ids.0, &ids.1).await.unwrap();
     }
 
     /// Puts an object where a presigned upload would, outside any function.

@@ -3,6 +3,7 @@
 //! their user.
 
 use crate::crypto::{hmac_b64, random_bytes};
+use crate::domain::UserId;
 
 pub const CODES_PER_SET: usize = 10;
 const CHARS: usize = 16;
@@ -41,7 +42,7 @@ pub fn normalize(typed: &str) -> Option<String> {
 }
 
 /// The stored form of a normalized code.
-pub fn hash(key: &[u8], user_id: &str, normalized: &str) -> String {
+pub fn hash(key: &[u8], user_id: &UserId, normalized: &str) -> String {
     hmac_b64(
         key,
         &[b"backup-code", user_id.as_bytes(), normalized.as_bytes()],
@@ -81,6 +82,6 @@ mod tests {
 
     #[test]
     fn hashes_are_bound_to_the_user() {
-        assert_ne!(hash(b"k", "u1", "c"), hash(b"k", "u2", "c"));
+        assert_ne!(hash(b"k", &"u1".into(), "c"), hash(b"k", &"u2".into(), "c"));
     }
 }

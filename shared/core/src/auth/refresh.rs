@@ -2,18 +2,19 @@
 //! SHA-256 of the secret is stored; the ids let the session be read by key.
 
 use crate::crypto::{random_token, sha256_b64};
+use crate::domain::{SessionId, UserId};
 
 pub struct RefreshToken {
-    pub user_id: String,
-    pub session_id: String,
+    pub user_id: UserId,
+    pub session_id: SessionId,
     pub secret: String,
 }
 
 impl RefreshToken {
-    pub fn new(user_id: &str, session_id: &str) -> Self {
+    pub fn new(user_id: &UserId, session_id: &SessionId) -> Self {
         Self {
-            user_id: user_id.to_string(),
-            session_id: session_id.to_string(),
+            user_id: user_id.clone(),
+            session_id: session_id.clone(),
             secret: random_token(32),
         }
     }
@@ -26,8 +27,8 @@ impl RefreshToken {
                 .iter()
                 .all(|p| !p.is_empty() && p.len() <= 64);
         well_formed.then(|| Self {
-            user_id: user_id.to_string(),
-            session_id: session_id.to_string(),
+            user_id: user_id.into(),
+            session_id: session_id.into(),
             secret: secret.to_string(),
         })
     }
@@ -47,7 +48,7 @@ mod tests {
 
     #[test]
     fn a_token_round_trips_and_hashes_its_secret_only() {
-        let t = RefreshToken::new("u1", "s1");
+        let t = RefreshToken::new(&"u1".into(), &"s1".into());
         let parsed = RefreshToken::parse(&t.encode()).unwrap();
         assert_eq!(
             (parsed.user_id.as_str(), parsed.session_id.as_str()),

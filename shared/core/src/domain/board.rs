@@ -1,5 +1,6 @@
 //! The board: tasks, uploaded files and the WebSocket connections that watch them.
 
+use super::ids::{SessionId, TaskId, UserId};
 use serde::{Deserialize, Serialize};
 
 use super::Role;
@@ -37,12 +38,12 @@ impl TaskStatus {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
-    pub id: String,
+    pub id: TaskId,
     pub title: String,
     pub description: String,
     pub status: TaskStatus,
-    pub assignee_id: Option<String>,
-    pub owner_id: String,
+    pub assignee_id: Option<UserId>,
+    pub owner_id: UserId,
     pub version: u64,
     #[serde(with = "serde_rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -56,7 +57,7 @@ pub struct Task {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TaskFilter {
     pub status: Option<TaskStatus>,
-    pub owner_id: Option<String>,
+    pub owner_id: Option<UserId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,7 +86,7 @@ pub struct FileRecord {
     pub content_type: String,
     pub size: u64,
     pub status: FileStatus,
-    pub owner_id: String,
+    pub owner_id: UserId,
     #[serde(with = "serde_rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: UnixMillis,
@@ -106,9 +107,9 @@ impl FileRecord {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Connection {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     /// The session whose ticket opened it: revoking the session closes it.
-    pub session_id: String,
+    pub session_id: SessionId,
     pub user_name: String,
     pub role: Role,
     /// Seconds since epoch: API Gateway closes a connection after 2 hours at most.

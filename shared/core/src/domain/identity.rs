@@ -1,6 +1,7 @@
 //! An account's link to an identity at an OpenID Connect provider: the
 //! provider's subject (`sub`) is the stable key, never the email.
 
+use super::ids::UserId;
 use serde::Serialize;
 
 use crate::clock::{serde_rfc3339, UnixMillis};
@@ -13,7 +14,7 @@ pub struct Identity {
     #[serde(skip)]
     pub subject: String,
     #[serde(skip)]
-    pub user_id: String,
+    pub user_id: UserId,
     /// The email the provider vouched for when it was linked.
     pub email: String,
     #[serde(with = "serde_rfc3339")]

@@ -3,6 +3,7 @@
 
 mod board;
 mod identity;
+mod ids;
 mod lockout;
 mod mfa;
 mod phone;
@@ -10,6 +11,7 @@ mod versions;
 
 pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus};
 pub use identity::Identity;
+pub use ids::{SessionId, TaskId, UserId};
 pub use lockout::{LoginAttempts, Reservation};
 pub use mfa::{MfaMethod, MfaRecord};
 pub use phone::{is_known_region, Phone};
@@ -83,7 +85,7 @@ impl Role {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
@@ -126,7 +128,7 @@ pub struct UserRecord {
     /// session from an older generation can no longer be refreshed.
     pub credential_generation: u64,
     /// The one session the latest change kept (the one that made it).
-    pub kept_session: Option<String>,
+    pub kept_session: Option<SessionId>,
 }
 
 impl UserRecord {
@@ -139,7 +141,7 @@ impl UserRecord {
     /// credential generation, or the latest change kept it.
     pub fn admits_session(&self, session: &Session) -> bool {
         session.credential_generation >= self.credential_generation
-            || self.kept_session.as_deref() == Some(session.id.as_str())
+            || self.kept_session.as_ref() == Some(&session.id)
     }
 }
 
@@ -180,7 +182,7 @@ pub enum PasswordChange {
 /// What a credential change keeps: the session that made it, if any.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CredentialChange {
-    pub keep_session: Option<String>,
+    pub keep_session: Option<SessionId>,
 }
 
 impl CredentialChange {
@@ -190,9 +192,9 @@ impl CredentialChange {
     }
 
     /// Every session but the caller's (a password change, a factor turned on or off).
-    pub fn keeping(session_id: &str) -> Self {
+    pub fn keeping(session_id: &SessionId) -> Self {
         Self {
-            keep_session: Some(session_id.to_string()),
+            keep_session: Some(session_id.clone()),
         }
     }
 }
@@ -206,8 +208,8 @@ pub struct LiveJti {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
-    pub id: String,
-    pub user_id: String,
+    pub id: SessionId,
+    pub user_id: UserId,
     /// SHA-256 of the current refresh secret.
     pub refresh_hash: String,
     /// Hashes of secrets already rotated away: presenting one is reuse.
@@ -307,7 +309,7 @@ pub struct AuditEvent {
     pub id: String,
     #[serde(rename = "type")]
     pub kind: AuditType,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub ip_hash: Option<String>,
     pub user_agent: Option<String>,
     #[serde(with = "serde_rfc3339")]

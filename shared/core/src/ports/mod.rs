@@ -10,7 +10,7 @@ use crate::clock::UnixSecs;
 
 use crate::domain::{
     AuditEvent, Connection, Email, FileRecord, Identity, LiveJti, MfaRecord, Page, Reservation,
-    Session, Task, TaskFilter, User, UserChanges, UserRecord,
+    Session, SessionId, Task, TaskFilter, TaskId, User, UserChanges, UserId, UserRecord,
 };
 use crate::error::StoreResult;
 
@@ -22,11 +22,14 @@ pub use outside::*;
 pub trait UserStore: Send + Sync {
     /// Creates the user; `false` when the email is already taken.
     async fn create_user(&self, record: &UserRecord) -> StoreResult<bool>;
-    async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>>;
+    async fn user_by_id(&self, id: &UserId) -> StoreResult<Option<UserRecord>>;
     async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserRecord>>;
     /// Applies the changes to an existing user and returns it; `None` if there is no such user.
-    async fn update_user(&self, id: &str, changes: &UserChanges)
-        -> StoreResult<Option<UserRecord>>;
+    async fn update_user(
+        &self,
+        id: &UserId,
+        changes: &UserChanges,
+    ) -> StoreResult<Option<UserRecord>>;
     /// Newest first.
     async fn list_users(&self, after: Option<&str>, limit: usize) -> StoreResult<Page<User>>;
 }
@@ -34,9 +37,13 @@ pub trait UserStore: Send + Sync {
 #[async_trait]
 pub trait SessionStore: Send + Sync {
     async fn create_session(&self, session: &Session) -> StoreResult<()>;
-    async fn session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>>;
+    async fn session(
+        &self,
+        user_id: &UserId,
+        session_id: &SessionId,
+    ) -> StoreResult<Option<Session>>;
     /// Every stored session of the user, revoked and expired ones included.
-    async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>>;
+    async fn sessions_of(&self, user_id: &UserId) -> StoreResult<Vec<Session>>;
     /// Replaces the session only if it is not revoked and its refresh hash is still
     /// `expected_hash`; `false` when another rotation or a revocation won.
     async fn replace_session_if(&self, session: &Session, expected_hash: &str)
@@ -44,14 +51,17 @@ pub trait SessionStore: Send + Sync {
     /// Records a fresh proof of identity on a live (unrevoked) session; `false` if there is none.
     async fn mark_authenticated(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         at: UnixSecs,
     ) -> StoreResult<bool>;
     /// Marks the session revoked and returns it as it was; `None` if it does not
     /// exist or was already revoked.
-    async fn revoke_session(&self, user_id: &str, session_id: &str)
-        -> StoreResult<Option<Session>>;
+    async fn revoke_session(
+        &self,
+        user_id: &UserId,
+        session_id: &SessionId,
+    ) -> StoreResult<Option<Session>>;
 }
 
 #[async_trait]
@@ -130,29 +140,29 @@ pub trait AttemptStore: Send + Sync {
 /// a backup code works once however many requests present it at the same time.
 #[async_trait]
 pub trait MfaStore: Send + Sync {
-    async fn mfa(&self, user_id: &str) -> StoreResult<MfaRecord>;
+    async fn mfa(&self, user_id: &UserId) -> StoreResult<MfaRecord>;
     /// Sets (or replaces) the pending seed; `false` while TOTP is active.
-    async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool>;
+    async fn set_pending_totp(&self, user_id: &UserId, sealed: &str) -> StoreResult<bool>;
     /// Makes the pending seed active, accepting `step` as its first code;
     /// `false` if there was no pending seed or TOTP is already active.
-    async fn activate_totp(&self, user_id: &str, step: u64) -> StoreResult<bool>;
+    async fn activate_totp(&self, user_id: &UserId, step: u64) -> StoreResult<bool>;
     /// Accepts `step` for the active seed if no later or equal step was; `false` for a replay.
-    async fn accept_totp_step(&self, user_id: &str, step: u64) -> StoreResult<bool>;
+    async fn accept_totp_step(&self, user_id: &UserId, step: u64) -> StoreResult<bool>;
     /// Replaces the whole set of backup codes (hashes).
-    async fn replace_backup_codes(&self, user_id: &str, hashes: &[String]) -> StoreResult<()>;
+    async fn replace_backup_codes(&self, user_id: &UserId, hashes: &[String]) -> StoreResult<()>;
     /// Uses up one backup code; `false` if it was not (or no longer) there.
-    async fn use_backup_code(&self, user_id: &str, hash: &str) -> StoreResult<bool>;
-    async fn backup_codes_left(&self, user_id: &str) -> StoreResult<usize>;
+    async fn use_backup_code(&self, user_id: &UserId, hash: &str) -> StoreResult<bool>;
+    async fn backup_codes_left(&self, user_id: &UserId) -> StoreResult<usize>;
     /// Turns every factor off and deletes the backup codes; the phone stays.
-    async fn clear_mfa(&self, user_id: &str) -> StoreResult<()>;
+    async fn clear_mfa(&self, user_id: &UserId) -> StoreResult<()>;
     /// Sets an unverified phone, replacing any other; `false` while SMS MFA is on.
-    async fn set_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool>;
+    async fn set_phone(&self, user_id: &UserId, phone: &str) -> StoreResult<bool>;
     /// Marks `phone` verified; `false` if it is no longer the user's phone.
-    async fn verify_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool>;
+    async fn verify_phone(&self, user_id: &UserId, phone: &str) -> StoreResult<bool>;
     /// `false` while SMS MFA is on.
-    async fn remove_phone(&self, user_id: &str) -> StoreResult<bool>;
+    async fn remove_phone(&self, user_id: &UserId) -> StoreResult<bool>;
     /// `false` without a verified phone.
-    async fn enable_sms(&self, user_id: &str) -> StoreResult<bool>;
+    async fn enable_sms(&self, user_id: &UserId) -> StoreResult<bool>;
 }
 
 /// Links between accounts and provider identities. A provider identity
@@ -163,20 +173,20 @@ pub trait IdentityStore: Send + Sync {
     /// `false` if the identity is linked already, or the user has one at that provider.
     async fn link_identity(&self, identity: &Identity) -> StoreResult<bool>;
     async fn identity(&self, provider: &str, subject: &str) -> StoreResult<Option<Identity>>;
-    async fn identities_of(&self, user_id: &str) -> StoreResult<Vec<Identity>>;
+    async fn identities_of(&self, user_id: &UserId) -> StoreResult<Vec<Identity>>;
     /// Unlinks the user's identity at `provider` unless it is their last way
     /// to sign in (no password, `has_password`, and no other identity),
     /// judged in the same atomic step as the write: of two concurrent unlinks
     /// of an account's last two identities, one wins.
     async fn unlink_identity(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         provider: &str,
         has_password: bool,
     ) -> StoreResult<Unlink>;
     /// Whether the user ever unlinked an identity at `provider` (such an
     /// identity never links itself back by email).
-    async fn was_unlinked(&self, user_id: &str, provider: &str) -> StoreResult<bool>;
+    async fn was_unlinked(&self, user_id: &UserId, provider: &str) -> StoreResult<bool>;
 }
 
 /// What an unlink did.
@@ -202,7 +212,7 @@ pub trait AuditStore: Send + Sync {
     /// Newest first; one user's events or everyone's.
     async fn list_events(
         &self,
-        user_id: Option<&str>,
+        user_id: Option<&UserId>,
         after: Option<&str>,
         limit: usize,
         now: UnixSecs,
@@ -212,11 +222,11 @@ pub trait AuditStore: Send + Sync {
 #[async_trait]
 pub trait TaskStore: Send + Sync {
     async fn create_task(&self, task: &Task) -> StoreResult<()>;
-    async fn task(&self, id: &str) -> StoreResult<Option<Task>>;
+    async fn task(&self, id: &TaskId) -> StoreResult<Option<Task>>;
     /// Replaces the task only if its stored version is still `expected_version`.
     async fn update_task_if(&self, task: &Task, expected_version: u64) -> StoreResult<bool>;
     /// Deletes and returns the task; `None` if there was none.
-    async fn delete_task(&self, id: &str) -> StoreResult<Option<Task>>;
+    async fn delete_task(&self, id: &TaskId) -> StoreResult<Option<Task>>;
     /// Newest first, served by a key or an index (never a scan).
     async fn list_tasks(
         &self,
@@ -243,7 +253,7 @@ pub trait FileStore: Send + Sync {
     /// One owner's live files, newest first.
     async fn files_of(
         &self,
-        owner_id: &str,
+        owner_id: &UserId,
         after: Option<&str>,
         limit: usize,
         now: UnixSecs,
@@ -257,7 +267,8 @@ pub trait ConnectionStore: Send + Sync {
     async fn delete_connection(&self, id: &str) -> StoreResult<()>;
     /// Every live connection (broadcasts).
     async fn connections(&self, now: UnixSecs) -> StoreResult<Vec<Connection>>;
-    async fn connections_of(&self, user_id: &str, now: UnixSecs) -> StoreResult<Vec<Connection>>;
+    async fn connections_of(&self, user_id: &UserId, now: UnixSecs)
+        -> StoreResult<Vec<Connection>>;
 }
 
 /// Everything the services keep in the table.

@@ -1,5 +1,6 @@
 //! Accounts: registration, profile, email verification, password change and reset.
 
+use crate::domain::UserId;
 use secrecy::SecretString;
 
 use super::security::ClientMeta;
@@ -8,7 +9,7 @@ use crate::app::{Absent, Core, Mail};
 use crate::auth::password;
 use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{
-    new_id, Email, PasswordChange, PasswordHash, Profile, Session, User, UserChanges, UserRecord,
+    Email, PasswordChange, PasswordHash, Profile, Session, User, UserChanges, UserRecord,
 };
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
@@ -90,7 +91,7 @@ impl Core {
     }
 
     /// The user and their second factors, read at once.
-    pub(super) async fn profile(&self, user_id: &str) -> Result<Profile, ApiError> {
+    pub(super) async fn profile(&self, user_id: &UserId) -> Result<Profile, ApiError> {
         let (record, factors) =
             tokio::try_join!(self.store.user_by_id(user_id), self.store.mfa(user_id))?;
         let record = record.ok_or(ApiError::Unauthorized)?;
@@ -105,7 +106,7 @@ impl Core {
 
     /// The user, if their address is proven: factors and phones are only for
     /// such accounts (`403 email_not_verified`).
-    pub(super) async fn verified_user(&self, user_id: &str) -> Result<User, ApiError> {
+    pub(super) async fn verified_user(&self, user_id: &UserId) -> Result<User, ApiError> {
         let user = self.current_user(user_id).await?;
         match user.email_verified {
             true => Ok(user),
@@ -114,7 +115,7 @@ impl Core {
     }
 
     /// A user who still exists; a deleted one behind a live token is `401`.
-    pub(super) async fn current_user(&self, user_id: &str) -> Result<User, ApiError> {
+    pub(super) async fn current_user(&self, user_id: &UserId) -> Result<User, ApiError> {
         let record = self.store.user_by_id(user_id).await?;
         record.map(|r| r.user).ok_or(ApiError::Unauthorized)
     }
@@ -130,6 +131,7 @@ impl<M, S> Accounts<'_, M, S> {
             .store
             .take(VERIFY_PURPOSE, &sha256_b64(token), now)
             .await?
+            .map(UserId::from)
             .ok_or(ApiError::InvalidToken)?;
         let user = self
             .core
@@ -177,7 +179,7 @@ impl<S> Accounts<'_, Mail<'_>, S> {
         self.core.limit_ip("register", meta).await?;
         let record = UserRecord {
             user: User {
-                id: new_id(),
+                id: UserId::generate(),
                 email: input.email.as_str().to_string(),
                 name: input.name,
                 role: self.core.settings.default_role,
@@ -273,7 +275,7 @@ impl Sessions<'_> {
         self.change_credentials(user_id, changes, None).await
     }
 
-    async fn drop_second_factors_and_identities(&self, user_id: &str) -> Result<(), ApiError> {
+    async fn drop_second_factors_and_identities(&self, user_id: &UserId) -> Result<(), ApiError> {
         self.core.store.clear_mfa(user_id).await?;
         self.core.store.remove_phone(user_id).await?;
         // Called before the owner's password is set: the account still has

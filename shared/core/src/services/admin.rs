@@ -1,5 +1,6 @@
 //! Administration: users (role, lock) and the security event log.
 
+use crate::domain::UserId;
 use serde_json::json;
 
 use super::mfa::Factors;
@@ -49,7 +50,7 @@ impl<M, S> Admin<'_, M, S> {
 
     pub async fn list_audit(
         &self,
-        user_id: Option<&str>,
+        user_id: Option<&UserId>,
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<AuditEvent>, ApiError> {
@@ -68,7 +69,7 @@ impl<M> Admin<'_, M, Sessions<'_>> {
     pub async fn patch_user(
         &self,
         admin: &Caller,
-        user_id: &str,
+        user_id: &UserId,
         patch: UserPatch,
         meta: &ClientMeta,
     ) -> Result<User, ApiError> {
@@ -147,7 +148,7 @@ impl Admin<'_, Mail<'_>, Sessions<'_>> {
     pub async fn reset_mfa(
         &self,
         admin: &Caller,
-        user_id: &str,
+        user_id: &UserId,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
         self.core.require_recent_sign_in(admin).await?;

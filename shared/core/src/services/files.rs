@@ -105,7 +105,7 @@ impl<S> Files<'_, Blobs<'_>, S> {
             content_type: input.content_type,
             size: input.size,
             status: FileStatus::Pending,
-            owner_id: caller.user_id().to_string(),
+            owner_id: caller.user_id().clone(),
             created_at: self.core.clock.now_ms(),
             expires_at: Some(now + PENDING_TTL_SECONDS),
         };

@@ -44,7 +44,7 @@ impl<M, S> Oidc<'_, Providers<'_>, M, S> {
             app_state: None,
             app_code_challenge: None,
             api_base_url: input.api_base_url,
-            link_to: Some(caller.user_id().to_string()),
+            link_to: Some(caller.user_id().clone()),
         };
         self.start_oidc_sign_in(start, meta).await
     }

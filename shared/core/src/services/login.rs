@@ -192,7 +192,7 @@ impl Credentials<'_> {
         meta: &ClientMeta,
         kind: AuditType,
     ) -> Result<(), ApiError> {
-        let user_id = user.map(|u| u.user.id.as_str());
+        let user_id = user.map(|u| &u.user.id);
         self.core
             .audit(kind, user_id, meta, json!({ "failures": number }))
             .await?;

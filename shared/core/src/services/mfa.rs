@@ -2,6 +2,7 @@
 //! codes, disabling every factor. Setup and regenerating codes are sensitive
 //! (a recent sign-in); every change is audited and mailed to the owner.
 
+use crate::domain::{SessionId, UserId};
 use secrecy::SecretString;
 use serde_json::json;
 
@@ -53,7 +54,7 @@ impl<M, S> Factors<'_, M, S> {
         })
     }
 
-    async fn new_backup_codes(&self, user_id: &str) -> Result<Vec<String>, ApiError> {
+    async fn new_backup_codes(&self, user_id: &UserId) -> Result<Vec<String>, ApiError> {
         let codes = backup_codes::generate();
         let hashes: Vec<String> = codes
             .iter()
@@ -205,7 +206,7 @@ impl Factors<'_, Mail<'_>, Sessions<'_>> {
     pub(super) async fn turn_mfa_off(
         &self,
         user: &User,
-        keep: Option<&str>,
+        keep: Option<&SessionId>,
         meta: &ClientMeta,
         mut detail: serde_json::Value,
     ) -> Result<(), ApiError> {

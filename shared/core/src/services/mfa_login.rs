@@ -14,6 +14,7 @@ use super::sessions::IssuedSession;
 use crate::app::Core;
 use crate::auth::sealed::SealingKey;
 use crate::clock::UnixSecs;
+use crate::domain::UserId;
 use crate::domain::{new_id, UserRecord};
 use crate::error::ApiError;
 
@@ -26,7 +27,7 @@ const SEAL_OWNER: &str = "pending-mfa-login";
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PendingLogin {
     jti: String,
-    user_id: String,
+    user_id: UserId,
     pub web: bool,
     device_name: Option<String>,
     /// The account's credential generation when the password was right: a
@@ -69,7 +70,7 @@ impl PendingLogin {
         (now.0 < pending.expires_at).then_some(pending)
     }
 
-    pub fn user_id(&self) -> &str {
+    pub fn user_id(&self) -> &UserId {
         &self.user_id
     }
 
@@ -174,7 +175,7 @@ mod tests {
     fn record(id: &str) -> UserRecord {
         UserRecord {
             user: crate::domain::User {
-                id: id.to_string(),
+                id: id.into(),
                 email: format!("{id}@example.com"),
                 name: id.to_string(),
                 role: crate::domain::Role::Viewer,

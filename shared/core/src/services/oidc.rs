@@ -3,6 +3,7 @@
 //! one stores the flow for 10 minutes under a hash of its `state`; in web
 //! mode it is also bound to the browser by a cookie (no login CSRF).
 
+use crate::domain::UserId;
 use serde::{Deserialize, Serialize};
 
 use super::login::SignIn;
@@ -36,7 +37,7 @@ pub struct StartSignIn {
     /// Where this API is reached; the provider calls back below it.
     pub api_base_url: String,
     /// A link flow: the signed-in account the identity is to be linked to.
-    pub link_to: Option<String>,
+    pub link_to: Option<UserId>,
 }
 
 /// What the callback needs to finish the flow.
@@ -53,7 +54,7 @@ pub struct Flow {
     pub browser: Option<String>,
     /// A link flow: the account that started it.
     #[serde(default)]
-    pub link_to: Option<String>,
+    pub link_to: Option<UserId>,
 }
 
 /// Where to send the browser, and (web) the cookie that binds the flow to it.

@@ -17,7 +17,8 @@ use super::oidc_callback::CallbackError;
 use super::security::ClientMeta;
 use super::sessions::Sessions;
 use crate::app::{Core, Mail};
-use crate::domain::{new_id, AuditType, Email, Identity, PasswordChange, Role, User, UserRecord};
+use crate::domain::UserId;
+use crate::domain::{AuditType, Email, Identity, PasswordChange, Role, User, UserRecord};
 use crate::email::SecurityChange;
 use crate::error::ApiError;
 use crate::ports::VerifiedIdentity;
@@ -169,7 +170,7 @@ impl<P> Oidc<'_, P, Mail<'_>, Sessions<'_>> {
     ) -> Result<(UserRecord, Value), CallbackError> {
         let record = UserRecord {
             user: User {
-                id: new_id(),
+                id: UserId::generate(),
                 email: email.as_str().to_string(),
                 name: display_name(identity, email),
                 role: self
@@ -243,7 +244,7 @@ impl SignIn<'_> {
             };
         }
         detail["provider"] = json!(link.provider);
-        let user_id = Some(record.user.id.as_str());
+        let user_id = Some(&record.user.id);
         self.core
             .audit(AuditType::IdentityLinked, user_id, meta, detail)
             .await?;

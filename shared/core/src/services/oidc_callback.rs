@@ -3,6 +3,7 @@
 //! is `400 invalid_token`); from then on every failure goes back to the app's
 //! `redirect_uri` as an `error` code.
 
+use crate::domain::UserId;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -109,7 +110,7 @@ pub struct CallbackOutcome {
 /// A mobile login code's record: whose it is and the app's PKCE challenge.
 #[derive(Serialize, Deserialize)]
 struct LoginCode {
-    user_id: String,
+    user_id: UserId,
     provider: String,
     code_challenge: String,
     /// The account's credential generation: a change before the code is
@@ -178,7 +179,7 @@ impl Oidc<'_, Providers<'_>, Mail<'_>, Sessions<'_>> {
     /// now on, unless it belongs to another account.
     async fn link_to_account(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         flow: &Flow,
         identity: &VerifiedIdentity,
         meta: &ClientMeta,

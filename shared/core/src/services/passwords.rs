@@ -10,6 +10,7 @@ use super::sessions::Sessions;
 use crate::app::{Core, Mail};
 use crate::auth::password;
 use crate::crypto::{constant_time_eq, sha256_b64};
+use crate::domain::UserId;
 use crate::domain::{AuditType, Email, PasswordChange, PasswordHash, UserChanges, UserRecord};
 use crate::email::{EmailKind, SecurityChange};
 use crate::error::ApiError;
@@ -83,7 +84,7 @@ impl Accounts<'_, Mail<'_>, Sessions<'_>> {
             .take(RESET_PURPOSE, &sha256_b64(token), now)
             .await?
             .ok_or(ApiError::InvalidToken)?;
-        let user_id = subject.split(' ').next().unwrap_or_default().to_string();
+        let user_id = UserId::from(subject.split(' ').next().unwrap_or_default());
         let current = self
             .core
             .store

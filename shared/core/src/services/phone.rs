@@ -5,6 +5,7 @@
 //! SMS pumping: per account and number, per account, per client IP and for
 //! the whole deployment.
 
+use crate::domain::UserId;
 use rand::RngExt;
 use serde_json::json;
 
@@ -28,7 +29,7 @@ const PER_ACCOUNT: [(u32, i64); 2] = [(5, 3600), (20, 86_400)];
 const DAY_SECONDS: i64 = 86_400;
 
 /// A verification code's store entry names the number it was sent to.
-fn verify_purpose(user_id: &str) -> String {
+fn verify_purpose(user_id: &UserId) -> String {
     format!("phone_code#{user_id}")
 }
 
@@ -116,7 +117,7 @@ impl<S> Factors<'_, Mail<'_>, S> {
         self.text_sign_in_code(pending.user_id(), meta).await
     }
 
-    async fn text_sign_in_code(&self, user_id: &str, meta: &ClientMeta) -> Result<(), ApiError> {
+    async fn text_sign_in_code(&self, user_id: &UserId, meta: &ClientMeta) -> Result<(), ApiError> {
         let factors = self.core.store.mfa(user_id).await?;
         let phone = factors.sms_phone().ok_or(ApiError::Conflict)?;
         self.send_sms_code(&sms_purpose(user_id), user_id, phone, meta)
@@ -128,7 +129,7 @@ impl<S> Factors<'_, Mail<'_>, S> {
     async fn send_sms_code(
         &self,
         purpose: &str,
-        user_id: &str,
+        user_id: &UserId,
         phone: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
@@ -151,7 +152,7 @@ impl<M, S> Factors<'_, M, S> {
     /// account, the account and number, then the deployment's daily budget.
     async fn limit_sms(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         phone: &str,
         meta: &ClientMeta,
     ) -> Result<(), ApiError> {
@@ -195,7 +196,7 @@ impl Core {
     pub(super) async fn take_sms_code(
         &self,
         purpose: &str,
-        user_id: &str,
+        user_id: &UserId,
         phone: &str,
         code: &str,
     ) -> Result<bool, ApiError> {

@@ -2,6 +2,7 @@
 //! it, chat with a per-user rate limit, and server events pushed to connections
 //! with bounded fan-out.
 
+use crate::domain::{SessionId, UserId};
 use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
@@ -110,11 +111,12 @@ impl<S> Realtime<'_, S> {
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let (user_id, session_id) = subject.split_once(' ').ok_or(ApiError::Unauthorized)?;
-        let user = self.core.store.user_by_id(user_id).await?;
+        let (user_id, session_id) = (UserId::from(user_id), SessionId::from(session_id));
+        let user = self.core.store.user_by_id(&user_id).await?;
         let user = user.ok_or(ApiError::Unauthorized)?.user;
         let connection = Connection {
             id: connection_id.to_string(),
-            session_id: session_id.to_string(),
+            session_id: session_id.clone(),
             user_id: user.id,
             user_name: user.name,
             role: user.role,
@@ -123,7 +125,7 @@ impl<S> Realtime<'_, S> {
         // Stored before the session is checked: a revocation that lands
         // meanwhile either is seen here or finds this connection to close.
         self.core.store.put_connection(&connection).await?;
-        if !self.session_is_live(user_id, session_id, now).await? {
+        if !self.session_is_live(&user_id, &session_id, now).await? {
             self.core.store.delete_connection(connection_id).await?;
             return Err(ApiError::Unauthorized);
         }
@@ -132,8 +134,8 @@ impl<S> Realtime<'_, S> {
 
     async fn session_is_live(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         now: UnixSecs,
     ) -> Result<bool, ApiError> {
         let session = self.core.store.session(user_id, session_id).await?;
@@ -191,7 +193,7 @@ impl Realtime<'_, Sockets<'_>> {
     }
 
     /// One budget per user, shared by all of the user's sockets.
-    async fn over_message_limit(&self, user_id: &str, now: UnixSecs) -> Result<bool, ApiError> {
+    async fn over_message_limit(&self, user_id: &UserId, now: UnixSecs) -> Result<bool, ApiError> {
         let key = format!("ws#user#{user_id}");
         match self
             .core
@@ -264,7 +266,7 @@ impl Sockets<'_> {
     /// forgets them.
     pub async fn close_connections(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         closes: impl Fn(&Connection) -> bool,
     ) -> Result<(), ApiError> {
         let now = self.core.clock.now_secs();

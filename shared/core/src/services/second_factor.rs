@@ -2,6 +2,7 @@
 //! (hashed, 10 min, 5 tries) or a backup code (each once). Every check runs
 //! under the account's lockout, like a password.
 
+use crate::domain::UserId;
 use anyhow::anyhow;
 use serde_json::json;
 
@@ -20,7 +21,7 @@ pub const SMS_CODE_SECONDS: i64 = 600;
 pub const SMS_CODE_TRIES: u32 = 5;
 
 /// The single-use store's purpose for a user's sign-in SMS codes.
-pub(super) fn sms_purpose(user_id: &str) -> String {
+pub(super) fn sms_purpose(user_id: &UserId) -> String {
     format!("sms_code#{user_id}")
 }
 
@@ -73,7 +74,7 @@ impl Credentials<'_> {
         code: &str,
         meta: &ClientMeta,
     ) -> Result<Option<MfaMethod>, ApiError> {
-        let user_id = user.id.as_str();
+        let user_id = &user.id;
         let code = code.trim();
         if totp::is_six_digits(code) {
             if let Some(sealed) = &factors.totp {
@@ -110,7 +111,12 @@ impl Credentials<'_> {
     }
 
     /// A TOTP code of a step not accepted before (no replay, conditional write).
-    async fn accept_totp(&self, user_id: &str, sealed: &str, code: &str) -> Result<bool, ApiError> {
+    async fn accept_totp(
+        &self,
+        user_id: &UserId,
+        sealed: &str,
+        code: &str,
+    ) -> Result<bool, ApiError> {
         let seed = self.core.open_seed(sealed, user_id)?;
         let now = self.core.clock.now_secs();
         match totp::matching_step(&seed, code, now) {
@@ -122,7 +128,7 @@ impl Credentials<'_> {
     /// The user's current sign-in SMS code, sent to `phone`, used up by this check.
     async fn accept_sms_code(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         phone: &str,
         code: &str,
     ) -> Result<bool, ApiError> {
@@ -155,7 +161,7 @@ impl Core {
             .ok_or_else(|| ApiError::Internal(anyhow!("MFA_ENCRYPTION_KEY is not configured")))
     }
 
-    pub(super) fn open_seed(&self, sealed: &str, user_id: &str) -> Result<Vec<u8>, ApiError> {
+    pub(super) fn open_seed(&self, sealed: &str, user_id: &UserId) -> Result<Vec<u8>, ApiError> {
         self.seeds()?
             .open(sealed, user_id)
             .ok_or_else(|| ApiError::Internal(anyhow!("a TOTP seed does not open")))

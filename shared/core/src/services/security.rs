@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::app::Core;
 use crate::clock::UnixSecs;
 use crate::crypto::hmac_b64;
-use crate::domain::{new_id, AuditEvent, AuditType};
+use crate::domain::{new_id, AuditEvent, AuditType, UserId};
 use crate::error::ApiError;
 use crate::Caller;
 
@@ -66,7 +66,7 @@ impl Core {
     pub async fn audit(
         &self,
         kind: AuditType,
-        user_id: Option<&str>,
+        user_id: Option<&UserId>,
         meta: &ClientMeta,
         detail: Value,
     ) -> Result<(), ApiError> {
@@ -74,7 +74,7 @@ impl Core {
         let event = AuditEvent {
             id: new_id(),
             kind,
-            user_id: user_id.map(str::to_string),
+            user_id: user_id.cloned(),
             ip_hash: meta.ip_hash.clone(),
             user_agent: meta.user_agent.clone(),
             at,

@@ -1,6 +1,7 @@
 //! Sessions: start, rotate with reuse detection, revoke. Revoking a session
 //! blacklists every access token it issued that may still be alive.
 
+use crate::domain::{SessionId, UserId};
 use serde_json::json;
 
 use super::security::ClientMeta;
@@ -9,7 +10,7 @@ use crate::auth::refresh::RefreshToken;
 use crate::clock::{UnixMillis, UnixSecs};
 use crate::crypto::constant_time_eq;
 use crate::domain::{
-    new_id, AuditType, CredentialChange, LiveJti, Session, User, UserChanges, UserRecord,
+    AuditType, CredentialChange, LiveJti, Session, User, UserChanges, UserRecord,
     ROTATED_HASHES_KEPT,
 };
 use crate::error::ApiError;
@@ -54,7 +55,7 @@ impl Sessions<'_> {
         let user = &record.user;
         let now_ms = self.core.clock.now_ms();
         let now = now_ms.to_secs();
-        let session_id = new_id();
+        let session_id = SessionId::generate();
         let refresh = RefreshToken::new(&user.id, &session_id);
         let access = self
             .core
@@ -185,15 +186,23 @@ impl Sessions<'_> {
     /// written before the session is marked revoked, and again for whatever a
     /// concurrent refresh added, so a failure anywhere is completed by a retry.
     /// Its WebSocket connections are closed too.
-    pub async fn revoke_session(&self, user_id: &str, session_id: &str) -> Result<bool, ApiError> {
+    pub async fn revoke_session(
+        &self,
+        user_id: &UserId,
+        session_id: &SessionId,
+    ) -> Result<bool, ApiError> {
         let revoked = self.revoke_tokens_of(user_id, session_id).await?;
         self.sockets
-            .close_connections(user_id, |c| c.session_id == session_id)
+            .close_connections(user_id, |c| c.session_id == *session_id)
             .await?;
         Ok(revoked)
     }
 
-    async fn revoke_tokens_of(&self, user_id: &str, session_id: &str) -> Result<bool, ApiError> {
+    async fn revoke_tokens_of(
+        &self,
+        user_id: &UserId,
+        session_id: &SessionId,
+    ) -> Result<bool, ApiError> {
         let Some(before) = self.core.store.session(user_id, session_id).await? else {
             return Ok(false);
         };
@@ -229,24 +238,24 @@ impl Sessions<'_> {
     /// is closed.
     pub async fn revoke_all_sessions(
         &self,
-        user_id: &str,
-        keep: Option<&str>,
+        user_id: &UserId,
+        keep: Option<&SessionId>,
     ) -> Result<usize, ApiError> {
         let sessions = self.core.store.sessions_of(user_id).await?;
         let targets = sessions
             .iter()
-            .filter(|s| !s.revoked && Some(s.id.as_str()) != keep)
+            .filter(|s| !s.revoked && Some(&s.id) != keep)
             .map(|s| self.revoke_tokens_of(user_id, &s.id));
         let revoked = futures::future::try_join_all(targets).await?;
         self.sockets
-            .close_connections(user_id, |c| Some(c.session_id.as_str()) != keep)
+            .close_connections(user_id, |c| Some(&c.session_id) != keep)
             .await?;
         Ok(revoked.into_iter().filter(|r| *r).count())
     }
 
     /// Revokes the oldest live sessions beyond [`MAX_LIVE_SESSIONS`], so that
     /// revoking every session of a user stays bounded work.
-    async fn cap_sessions(&self, user_id: &str) -> Result<(), ApiError> {
+    async fn cap_sessions(&self, user_id: &UserId) -> Result<(), ApiError> {
         let now = self.core.clock.now_secs();
         let mut live = self.core.store.sessions_of(user_id).await?;
         live.retain(|s| s.is_live(now));
@@ -268,9 +277,9 @@ impl Sessions<'_> {
     /// revoked. Returns the updated account and how many sessions went.
     pub(super) async fn change_credentials(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         mut changes: UserChanges,
-        keep: Option<&str>,
+        keep: Option<&SessionId>,
     ) -> Result<(UserRecord, usize), ApiError> {
         changes.credentials = Some(match keep {
             Some(session_id) => CredentialChange::keeping(session_id),
@@ -302,7 +311,7 @@ impl Sessions<'_> {
     pub async fn revoke_own_session(
         &self,
         caller: &Caller,
-        session_id: &str,
+        session_id: &SessionId,
     ) -> Result<bool, ApiError> {
         self.revoke_session(caller.user_id(), session_id).await
     }

@@ -1,13 +1,14 @@
 //! The task board: RBAC, validation, optimistic concurrency on `version`, and
 //! an email to whoever a task is assigned to.
 
+use crate::domain::{TaskId, UserId};
 use std::time::Duration;
 
 use futures::TryFutureExt;
 
 use crate::app::{Absent, Core, Mail, Sockets};
 use crate::clock::UnixMillis;
-use crate::domain::{new_id, Page, Role, Task, TaskFilter, TaskStatus, UserRecord, Versions};
+use crate::domain::{Page, Role, Task, TaskFilter, TaskStatus, UserRecord, Versions};
 use crate::email::{EmailJob, EmailKind};
 use crate::error::ApiError;
 use crate::rbac::Permission;
@@ -21,7 +22,7 @@ pub struct NewTask {
     pub title: String,
     pub description: String,
     pub status: TaskStatus,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
 }
 
 /// `assignee_id: Some(None)` clears the assignee; `None` leaves a field as it is.
@@ -30,7 +31,7 @@ pub struct TaskChanges {
     pub title: Option<String>,
     pub description: Option<String>,
     pub status: Option<TaskStatus>,
-    pub assignee_id: Option<Option<String>>,
+    pub assignee_id: Option<Option<UserId>>,
 }
 
 /// The task board.
@@ -48,7 +49,7 @@ crate::service!(Tasks {
 
 impl<M, S> Tasks<'_, M, S> {
     /// The task, read concurrently with the caller's revocation check.
-    pub async fn read_task(&self, claim: Claim, id: &str) -> Result<Task, ApiError> {
+    pub async fn read_task(&self, claim: Claim, id: &TaskId) -> Result<Task, ApiError> {
         claim.require(Permission::TasksRead)?;
         let read = self.core.store.task(id).map_err(ApiError::from);
         let (_, task) = self.core.admit_with(claim, read).await?;
@@ -71,13 +72,13 @@ impl<M, S> Tasks<'_, M, S> {
         Ok(page)
     }
 
-    async fn task_or_404(&self, id: &str) -> Result<Task, ApiError> {
+    async fn task_or_404(&self, id: &TaskId) -> Result<Task, ApiError> {
         self.core.store.task(id).await?.ok_or(ApiError::NotFound)
     }
 
     async fn existing_assignee(
         &self,
-        assignee_id: Option<&str>,
+        assignee_id: Option<&UserId>,
     ) -> Result<Option<UserRecord>, ApiError> {
         let Some(id) = assignee_id else {
             return Ok(None);
@@ -92,15 +93,15 @@ impl<M, S> Tasks<'_, M, S> {
 impl Tasks<'_, Mail<'_>, Sockets<'_>> {
     pub async fn create_task(&self, caller: &Caller, input: NewTask) -> Result<Task, ApiError> {
         caller.require(Permission::TasksCreate)?;
-        let assignee = self.existing_assignee(input.assignee_id.as_deref()).await?;
+        let assignee = self.existing_assignee(input.assignee_id.as_ref()).await?;
         let now = self.core.clock.now_ms();
         let task = Task {
-            id: new_id(),
+            id: TaskId::generate(),
             title: input.title,
             description: input.description,
             status: input.status,
             assignee_id: input.assignee_id,
-            owner_id: caller.user_id().to_string(),
+            owner_id: caller.user_id().clone(),
             version: 1,
             created_at: now,
             updated_at: now,
@@ -126,14 +127,14 @@ impl Tasks<'_, Mail<'_>, Sockets<'_>> {
     pub async fn update_task(
         &self,
         claim: Claim,
-        id: &str,
+        id: &TaskId,
         changes: TaskChanges,
         expected: Versions,
     ) -> Result<Task, ApiError> {
         claim.require(Permission::TasksUpdate)?;
         let new_assignee = changes.assignee_id.clone().flatten();
         let reads = futures::future::try_join(
-            self.existing_assignee(new_assignee.as_deref()),
+            self.existing_assignee(new_assignee.as_ref()),
             self.task_or_404(id),
         );
         let (caller, (assignee, mut current)) = self.core.admit_with(claim, reads).await?;
@@ -182,7 +183,7 @@ impl<S> Tasks<'_, Mail<'_>, S> {
         };
         let kind = EmailKind::TaskAssigned {
             name: assignee.user.name.clone(),
-            task_id: task.id.clone(),
+            task_id: task.id.to_string(),
             task_title: task.title.clone(),
             assigned_by,
         };
@@ -193,7 +194,7 @@ impl<S> Tasks<'_, Mail<'_>, S> {
 }
 
 impl<M> Tasks<'_, M, Sockets<'_>> {
-    pub async fn delete_task(&self, claim: Claim, id: &str) -> Result<Task, ApiError> {
+    pub async fn delete_task(&self, claim: Claim, id: &TaskId) -> Result<Task, ApiError> {
         claim.require(Permission::TasksDelete)?;
         let (_, task) = self.core.admit_with(claim, self.task_or_404(id)).await?;
         // Gone by the time it is deleted (a retry of this very delete that

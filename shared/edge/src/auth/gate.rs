@@ -44,7 +44,7 @@ pub trait Gate {
 impl Gate for Core {
     fn claim(&self, ctx: &Ctx) -> Result<Claim, ApiError> {
         let claim = claim_of(self, ctx)?;
-        tracing::Span::current().record("user_id", claim.user_id());
+        tracing::Span::current().record("user_id", claim.user_id().as_str());
         Ok(claim)
     }
 

@@ -1,6 +1,7 @@
 //! Users, sessions, revocations, single-use secrets, lockout, rate limits and audit.
 
 use std::collections::HashMap;
+use think_tank_core::domain::{SessionId, UserId};
 
 use async_trait::async_trait;
 
@@ -30,7 +31,7 @@ impl UserStore for MemoryStore {
         Ok(true)
     }
 
-    async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>> {
+    async fn user_by_id(&self, id: &UserId) -> StoreResult<Option<UserRecord>> {
         Ok(lock(&self.users).by_id.get(id).cloned())
     }
 
@@ -45,7 +46,7 @@ impl UserStore for MemoryStore {
 
     async fn update_user(
         &self,
-        id: &str,
+        id: &UserId,
         changes: &UserChanges,
     ) -> StoreResult<Option<UserRecord>> {
         let mut users = lock(&self.users);
@@ -95,12 +96,16 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 
-    async fn session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
-        let key = (user_id.to_string(), session_id.to_string());
+    async fn session(
+        &self,
+        user_id: &UserId,
+        session_id: &SessionId,
+    ) -> StoreResult<Option<Session>> {
+        let key = (user_id.clone(), session_id.clone());
         Ok(lock(&self.sessions).get(&key).cloned())
     }
 
-    async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+    async fn sessions_of(&self, user_id: &UserId) -> StoreResult<Vec<Session>> {
         let mut found: Vec<Session> = lock(&self.sessions)
             .values()
             .filter(|s| s.user_id == user_id)
@@ -128,12 +133,12 @@ impl SessionStore for MemoryStore {
 
     async fn mark_authenticated(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         at: UnixSecs,
     ) -> StoreResult<bool> {
         let mut sessions = lock(&self.sessions);
-        let key = (user_id.to_string(), session_id.to_string());
+        let key = (user_id.clone(), session_id.clone());
         match sessions.get_mut(&key).filter(|s| !s.revoked) {
             Some(session) => {
                 session.authenticated_at = at;
@@ -145,10 +150,10 @@ impl SessionStore for MemoryStore {
 
     async fn revoke_session(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
     ) -> StoreResult<Option<Session>> {
-        let key = (user_id.to_string(), session_id.to_string());
+        let key = (user_id.clone(), session_id.clone());
         let mut sessions = lock(&self.sessions);
         match sessions.get_mut(&key) {
             Some(s) if !s.revoked => {
@@ -346,7 +351,7 @@ impl AuditStore for MemoryStore {
 
     async fn list_events(
         &self,
-        user_id: Option<&str>,
+        user_id: Option<&UserId>,
         after: Option<&str>,
         limit: usize,
         now: UnixSecs,

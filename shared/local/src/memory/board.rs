@@ -1,6 +1,7 @@
 //! Tasks, files and WebSocket connections.
 
 use async_trait::async_trait;
+use think_tank_core::domain::{TaskId, UserId};
 
 use super::{lock, page_desc, MemoryStore};
 use think_tank_core::clock::UnixSecs;
@@ -15,7 +16,7 @@ impl TaskStore for MemoryStore {
         Ok(())
     }
 
-    async fn task(&self, id: &str) -> StoreResult<Option<Task>> {
+    async fn task(&self, id: &TaskId) -> StoreResult<Option<Task>> {
         Ok(lock(&self.tasks).get(id).cloned())
     }
 
@@ -30,7 +31,7 @@ impl TaskStore for MemoryStore {
         }
     }
 
-    async fn delete_task(&self, id: &str) -> StoreResult<Option<Task>> {
+    async fn delete_task(&self, id: &TaskId) -> StoreResult<Option<Task>> {
         Ok(lock(&self.tasks).remove(id))
     }
 
@@ -43,7 +44,7 @@ impl TaskStore for MemoryStore {
         let tasks = lock(&self.tasks);
         let matching = tasks.iter().filter(|(_, t)| {
             filter.status.is_none_or(|s| t.status == s)
-                && filter.owner_id.as_ref().is_none_or(|o| &t.owner_id == o)
+                && filter.owner_id.as_ref().is_none_or(|o| t.owner_id == o)
         });
         Ok(page_desc(
             matching.map(|(id, t)| (id, t.clone())),
@@ -91,7 +92,7 @@ impl FileStore for MemoryStore {
 
     async fn files_of(
         &self,
-        owner_id: &str,
+        owner_id: &UserId,
         after: Option<&str>,
         limit: usize,
         now: UnixSecs,
@@ -131,7 +132,11 @@ impl ConnectionStore for MemoryStore {
             .collect())
     }
 
-    async fn connections_of(&self, user_id: &str, now: UnixSecs) -> StoreResult<Vec<Connection>> {
+    async fn connections_of(
+        &self,
+        user_id: &UserId,
+        now: UnixSecs,
+    ) -> StoreResult<Vec<Connection>> {
         let all = lock(&self.connections);
         Ok(all
             .values()

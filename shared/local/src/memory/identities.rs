@@ -1,6 +1,7 @@
 //! Provider identities, each link and unlink under the store's lock.
 
 use async_trait::async_trait;
+use think_tank_core::domain::UserId;
 
 use super::{lock, MemoryStore};
 use think_tank_core::domain::Identity;
@@ -29,7 +30,7 @@ impl IdentityStore for MemoryStore {
         Ok(found.cloned())
     }
 
-    async fn identities_of(&self, user_id: &str) -> StoreResult<Vec<Identity>> {
+    async fn identities_of(&self, user_id: &UserId) -> StoreResult<Vec<Identity>> {
         let all = lock(&self.identities);
         let mut mine: Vec<Identity> = all
             .iter()
@@ -42,7 +43,7 @@ impl IdentityStore for MemoryStore {
 
     async fn unlink_identity(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         provider: &str,
         has_password: bool,
     ) -> StoreResult<Unlink> {
@@ -61,13 +62,13 @@ impl IdentityStore for MemoryStore {
             return Ok(Unlink::LastWayToSignIn);
         }
         all.retain(|i| !(i.user_id == user_id && i.provider == provider));
-        let unlinked = (user_id.to_string(), provider.to_string());
+        let unlinked = (user_id.clone(), provider.to_string());
         lock(&self.unlinked_identities).insert(unlinked);
         Ok(Unlink::Unlinked)
     }
 
-    async fn was_unlinked(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
-        let key = (user_id.to_string(), provider.to_string());
+    async fn was_unlinked(&self, user_id: &UserId, provider: &str) -> StoreResult<bool> {
+        let key = (user_id.clone(), provider.to_string());
         Ok(lock(&self.unlinked_identities).contains(&key))
     }
 }

@@ -1,6 +1,7 @@
 //! Second factors, each change under the store's lock.
 
 use std::collections::HashSet;
+use think_tank_core::domain::UserId;
 
 use async_trait::async_trait;
 
@@ -16,19 +17,19 @@ pub(super) struct Factors {
 }
 
 impl MemoryStore {
-    fn with_factors<T>(&self, user_id: &str, change: impl FnOnce(&mut Factors) -> T) -> T {
+    fn with_factors<T>(&self, user_id: &UserId, change: impl FnOnce(&mut Factors) -> T) -> T {
         let mut all = lock(&self.mfa);
-        change(all.entry(user_id.to_string()).or_default())
+        change(all.entry(user_id.clone()).or_default())
     }
 }
 
 #[async_trait]
 impl MfaStore for MemoryStore {
-    async fn mfa(&self, user_id: &str) -> StoreResult<MfaRecord> {
+    async fn mfa(&self, user_id: &UserId) -> StoreResult<MfaRecord> {
         Ok(self.with_factors(user_id, |f| f.record.clone()))
     }
 
-    async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool> {
+    async fn set_pending_totp(&self, user_id: &UserId, sealed: &str) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| {
             let free = f.record.totp.is_none();
             if free {
@@ -38,7 +39,7 @@ impl MfaStore for MemoryStore {
         }))
     }
 
-    async fn activate_totp(&self, user_id: &str, step: u64) -> StoreResult<bool> {
+    async fn activate_totp(&self, user_id: &UserId, step: u64) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| {
             let r = &mut f.record;
             if r.totp.is_some() || r.pending_totp.is_none() {
@@ -50,7 +51,7 @@ impl MfaStore for MemoryStore {
         }))
     }
 
-    async fn accept_totp_step(&self, user_id: &str, step: u64) -> StoreResult<bool> {
+    async fn accept_totp_step(&self, user_id: &UserId, step: u64) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| {
             let r = &mut f.record;
             let fresh = r.totp.is_some() && r.last_step.is_none_or(|last| last < step);
@@ -61,22 +62,22 @@ impl MfaStore for MemoryStore {
         }))
     }
 
-    async fn replace_backup_codes(&self, user_id: &str, hashes: &[String]) -> StoreResult<()> {
+    async fn replace_backup_codes(&self, user_id: &UserId, hashes: &[String]) -> StoreResult<()> {
         self.with_factors(user_id, |f| {
             f.backup_codes = hashes.iter().cloned().collect()
         });
         Ok(())
     }
 
-    async fn use_backup_code(&self, user_id: &str, hash: &str) -> StoreResult<bool> {
+    async fn use_backup_code(&self, user_id: &UserId, hash: &str) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| f.backup_codes.remove(hash)))
     }
 
-    async fn backup_codes_left(&self, user_id: &str) -> StoreResult<usize> {
+    async fn backup_codes_left(&self, user_id: &UserId) -> StoreResult<usize> {
         Ok(self.with_factors(user_id, |f| f.backup_codes.len()))
     }
 
-    async fn clear_mfa(&self, user_id: &str) -> StoreResult<()> {
+    async fn clear_mfa(&self, user_id: &UserId) -> StoreResult<()> {
         self.with_factors(user_id, |f| {
             let phone = f.record.phone.take();
             let verified = f.record.phone_verified;
@@ -87,7 +88,7 @@ impl MfaStore for MemoryStore {
         Ok(())
     }
 
-    async fn set_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+    async fn set_phone(&self, user_id: &UserId, phone: &str) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| {
             let free = !f.record.sms_enabled;
             if free {
@@ -98,7 +99,7 @@ impl MfaStore for MemoryStore {
         }))
     }
 
-    async fn verify_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+    async fn verify_phone(&self, user_id: &UserId, phone: &str) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| {
             let same = f.record.phone.as_deref() == Some(phone);
             f.record.phone_verified |= same;
@@ -106,7 +107,7 @@ impl MfaStore for MemoryStore {
         }))
     }
 
-    async fn remove_phone(&self, user_id: &str) -> StoreResult<bool> {
+    async fn remove_phone(&self, user_id: &UserId) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| {
             let free = !f.record.sms_enabled;
             if free {
@@ -117,7 +118,7 @@ impl MfaStore for MemoryStore {
         }))
     }
 
-    async fn enable_sms(&self, user_id: &str) -> StoreResult<bool> {
+    async fn enable_sms(&self, user_id: &UserId) -> StoreResult<bool> {
         Ok(self.with_factors(user_id, |f| {
             let verified = f.record.phone.is_some() && f.record.phone_verified;
             f.record.sms_enabled |= verified;

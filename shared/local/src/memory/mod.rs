@@ -11,6 +11,7 @@ pub use queue::{MemoryQueue, QueuedMessage};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
+use think_tank_core::domain::{SessionId, TaskId, UserId};
 
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{
@@ -19,14 +20,14 @@ use think_tank_core::domain::{
 
 #[derive(Default)]
 struct Users {
-    by_id: BTreeMap<String, UserRecord>,
-    id_by_email: HashMap<String, String>,
+    by_id: BTreeMap<UserId, UserRecord>,
+    id_by_email: HashMap<String, UserId>,
 }
 
 #[derive(Default)]
 pub struct MemoryStore {
     users: Mutex<Users>,
-    sessions: Mutex<HashMap<(String, String), Session>>,
+    sessions: Mutex<HashMap<(UserId, SessionId), Session>>,
     revoked: Mutex<HashMap<String, UnixSecs>>,
     one_time: Mutex<HashMap<(String, String), (String, UnixSecs)>>,
     /// The state and when it is forgotten, as DynamoDB's TTL would.
@@ -34,11 +35,11 @@ pub struct MemoryStore {
     /// (key, window start) -> (hits, window end)
     rate: Mutex<HashMap<(String, UnixSecs), (u32, UnixSecs)>>,
     audit: Mutex<BTreeMap<String, (AuditEvent, UnixSecs)>>,
-    mfa: Mutex<HashMap<String, mfa::Factors>>,
+    mfa: Mutex<HashMap<UserId, mfa::Factors>>,
     identities: Mutex<Vec<Identity>>,
     /// (user, provider) pairs the user unlinked.
-    unlinked_identities: Mutex<std::collections::HashSet<(String, String)>>,
-    tasks: Mutex<BTreeMap<String, Task>>,
+    unlinked_identities: Mutex<std::collections::HashSet<(UserId, String)>>,
+    tasks: Mutex<BTreeMap<TaskId, Task>>,
     files: Mutex<BTreeMap<String, FileRecord>>,
     connections: Mutex<BTreeMap<String, Connection>>,
 }
@@ -49,16 +50,16 @@ pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Newest-first page over ids that sort by creation time (UUIDv7).
-pub(super) fn page_desc<'a, T: Clone + 'a>(
-    items: impl DoubleEndedIterator<Item = (&'a String, T)>,
+pub(super) fn page_desc<'a, K: AsRef<str> + 'a, T: Clone + 'a>(
+    items: impl DoubleEndedIterator<Item = (&'a K, T)>,
     after: Option<&str>,
     limit: usize,
 ) -> Page<T> {
     let mut rows: Vec<(String, T)> = items
         .rev()
-        .filter(|(id, _)| after.is_none_or(|a| id.as_str() < a))
+        .filter(|(id, _)| after.is_none_or(|a| id.as_ref() < a))
         .take(limit + 1)
-        .map(|(id, t)| (id.clone(), t))
+        .map(|(id, t)| (id.as_ref().to_string(), t))
         .collect();
     let next = (rows.len() > limit).then(|| {
         rows.truncate(limit);

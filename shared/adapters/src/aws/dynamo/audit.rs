@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use async_trait::async_trait;
+use think_tank_core::domain::UserId;
 
 use super::item::*;
 use super::keys::{self, GSI1, TTL};
@@ -32,7 +33,7 @@ fn audit_from_item(item: &Item) -> anyhow::Result<AuditEvent> {
     Ok(AuditEvent {
         id: require_s(item, "sk")?,
         kind: AuditType::parse(&kind).with_context(|| format!("audit type {kind:?}"))?,
-        user_id: get_s(item, "user_id"),
+        user_id: get_s(item, "user_id").map(Into::into),
         ip_hash: get_s(item, "ip_hash"),
         user_agent: get_s(item, "user_agent"),
         at: require_time(item, "at")?,
@@ -53,7 +54,7 @@ impl AuditStore for DynamoStore {
 
     async fn list_events(
         &self,
-        user_id: Option<&str>,
+        user_id: Option<&UserId>,
         after: Option<&str>,
         limit: usize,
         now: UnixSecs,

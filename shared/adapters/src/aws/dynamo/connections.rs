@@ -5,6 +5,7 @@
 //! on every read.
 
 use async_trait::async_trait;
+use think_tank_core::domain::UserId;
 
 use super::item::*;
 use super::keys::{self, Index, GSI1, TTL};
@@ -18,8 +19,8 @@ fn from_item(item: &Item) -> anyhow::Result<Connection> {
     let role = require_s(item, "role")?;
     Ok(Connection {
         id: require_s(item, "connection_id")?,
-        user_id: require_s(item, "user_id")?,
-        session_id: get_s(item, "session_id").unwrap_or_default(),
+        user_id: require_s(item, "user_id")?.into(),
+        session_id: get_s(item, "session_id").unwrap_or_default().into(),
         user_name: require_s(item, "user_name")?,
         role: Role::parse(&role).map_err(|e| anyhow::anyhow!("role {role:?}: {e}"))?,
         expires_at: require_time(item, TTL)?,
@@ -94,7 +95,11 @@ impl ConnectionStore for DynamoStore {
         self.live_connections(GSI1, keys::CONNECTIONS, now).await
     }
 
-    async fn connections_of(&self, user_id: &str, now: UnixSecs) -> StoreResult<Vec<Connection>> {
+    async fn connections_of(
+        &self,
+        user_id: &UserId,
+        now: UnixSecs,
+    ) -> StoreResult<Vec<Connection>> {
         let (pk, prefix) = keys::connections_of(user_id);
         let items = self.query_prefix(pk, prefix).await?;
         let all = items

@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::ReturnValue;
+use think_tank_core::domain::UserId;
 
 use super::item::*;
 use super::keys::{self, GSI3, TTL};
@@ -47,7 +48,7 @@ fn file_from_item(item: &Item) -> anyhow::Result<FileRecord> {
         content_type: require_s(item, "content_type")?,
         size: require_n(item, "size")? as u64,
         status,
-        owner_id: require_s(item, "owner_id")?,
+        owner_id: require_s(item, "owner_id")?.into(),
         created_at: require_time(item, "created_at")?,
         key: require_s(item, "object_key")?,
         expires_at: get_n(item, TTL).map(UnixSecs),
@@ -97,7 +98,7 @@ impl FileStore for DynamoStore {
 
     async fn files_of(
         &self,
-        owner_id: &str,
+        owner_id: &UserId,
         after: Option<&str>,
         limit: usize,
         now: UnixSecs,

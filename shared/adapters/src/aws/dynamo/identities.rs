@@ -7,6 +7,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use think_tank_core::domain::UserId;
 
 use super::item::*;
 use super::keys;
@@ -20,7 +21,7 @@ fn identity_from(item: &Item) -> anyhow::Result<Identity> {
     Ok(Identity {
         provider: require_s(item, "provider")?,
         subject: require_s(item, "subject")?,
-        user_id: require_s(item, "user_id")?,
+        user_id: require_s(item, "user_id")?.into(),
         email: require_s(item, "email")?,
         linked_at: require_time(item, "linked_at")?,
     })
@@ -69,7 +70,7 @@ impl IdentityStore for DynamoStore {
         Ok(item.as_ref().map(identity_from).transpose()?)
     }
 
-    async fn identities_of(&self, user_id: &str) -> StoreResult<Vec<Identity>> {
+    async fn identities_of(&self, user_id: &UserId) -> StoreResult<Vec<Identity>> {
         let (pk, prefix) = keys::identities_of(user_id);
         let items = self.query_prefix(pk, prefix).await?;
         Ok(items
@@ -80,7 +81,7 @@ impl IdentityStore for DynamoStore {
 
     async fn unlink_identity(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         provider: &str,
         has_password: bool,
     ) -> StoreResult<Unlink> {
@@ -106,7 +107,7 @@ impl IdentityStore for DynamoStore {
         Err(anyhow::anyhow!("unlink identity: the identities kept changing").into())
     }
 
-    async fn was_unlinked(&self, user_id: &str, provider: &str) -> StoreResult<bool> {
+    async fn was_unlinked(&self, user_id: &UserId, provider: &str) -> StoreResult<bool> {
         let item = self.get(keys::unlinked_identity(user_id, provider)).await?;
         Ok(item.is_some())
     }
@@ -115,7 +116,7 @@ impl IdentityStore for DynamoStore {
 const UNLINK_TRIES: usize = 3;
 
 impl DynamoStore {
-    async fn identities_version(&self, user_id: &str) -> StoreResult<i64> {
+    async fn identities_version(&self, user_id: &UserId) -> StoreResult<i64> {
         let item = self.get(keys::identities_version(user_id)).await?;
         Ok(item.and_then(|i| get_n(&i, "version")).unwrap_or(0))
     }

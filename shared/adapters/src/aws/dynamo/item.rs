@@ -57,9 +57,9 @@ pub fn require_n(item: &Item, name: &str) -> anyhow::Result<i64> {
     get_n(item, name).ok_or_else(|| anyhow::anyhow!("item lacks attribute {name}"))
 }
 
-pub fn put_opt(item: &mut Item, name: &str, value: &Option<String>) {
+pub fn put_opt<T: AsRef<str>>(item: &mut Item, name: &str, value: &Option<T>) {
     if let Some(v) = value {
-        item.insert(name.to_string(), s(v.clone()));
+        item.insert(name.to_string(), s(v.as_ref()));
     }
 }
 

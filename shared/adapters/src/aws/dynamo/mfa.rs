@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
+use think_tank_core::domain::UserId;
 
 use super::item::*;
 use super::keys;
@@ -15,7 +16,7 @@ use think_tank_core::ports::MfaStore;
 impl DynamoStore {
     /// The hashes of the user's backup codes.
     /// Every stored code's hash, and whether it was used.
-    async fn backup_code_hashes(&self, user_id: &str) -> StoreResult<Vec<(String, bool)>> {
+    async fn backup_code_hashes(&self, user_id: &UserId) -> StoreResult<Vec<(String, bool)>> {
         let (pk, prefix) = keys::backup_codes_of(user_id);
         let items = self.query_prefix(pk, prefix).await?;
         Ok(items
@@ -27,7 +28,7 @@ impl DynamoStore {
     /// One transaction: deletes `gone`, puts `new`.
     async fn swap_backup_codes(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         gone: &[String],
         new: &[String],
     ) -> StoreResult<()> {
@@ -67,7 +68,7 @@ impl DynamoStore {
     /// One conditional update of the `MFA` item; `false` when the condition fails.
     async fn update_mfa(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         update: &str,
         condition: &str,
         values: &[(&str, AttributeValue)],
@@ -92,7 +93,7 @@ impl DynamoStore {
 
 #[async_trait]
 impl MfaStore for DynamoStore {
-    async fn mfa(&self, user_id: &str) -> StoreResult<MfaRecord> {
+    async fn mfa(&self, user_id: &UserId) -> StoreResult<MfaRecord> {
         let item = self.get(keys::mfa(user_id)).await?;
         Ok(item.map_or_else(MfaRecord::default, |i| MfaRecord {
             totp: get_s(&i, "totp"),
@@ -104,7 +105,7 @@ impl MfaStore for DynamoStore {
         }))
     }
 
-    async fn set_pending_totp(&self, user_id: &str, sealed: &str) -> StoreResult<bool> {
+    async fn set_pending_totp(&self, user_id: &UserId, sealed: &str) -> StoreResult<bool> {
         let req = self
             .client()
             .update_item()
@@ -119,7 +120,7 @@ impl MfaStore for DynamoStore {
             .is_some())
     }
 
-    async fn activate_totp(&self, user_id: &str, step: u64) -> StoreResult<bool> {
+    async fn activate_totp(&self, user_id: &UserId, step: u64) -> StoreResult<bool> {
         let req = self
             .client()
             .update_item()
@@ -134,7 +135,7 @@ impl MfaStore for DynamoStore {
             .is_some())
     }
 
-    async fn accept_totp_step(&self, user_id: &str, step: u64) -> StoreResult<bool> {
+    async fn accept_totp_step(&self, user_id: &UserId, step: u64) -> StoreResult<bool> {
         let req = self
             .client()
             .update_item()
@@ -151,7 +152,7 @@ impl MfaStore for DynamoStore {
             .is_some())
     }
 
-    async fn replace_backup_codes(&self, user_id: &str, hashes: &[String]) -> StoreResult<()> {
+    async fn replace_backup_codes(&self, user_id: &UserId, hashes: &[String]) -> StoreResult<()> {
         let old = self.backup_code_hashes(user_id).await?;
         let gone: Vec<String> = old
             .into_iter()
@@ -163,7 +164,7 @@ impl MfaStore for DynamoStore {
 
     /// Marks the code used (it stays until the set is replaced), so that a
     /// retry of a use that landed still finds it, as its own.
-    async fn use_backup_code(&self, user_id: &str, hash: &str) -> StoreResult<bool> {
+    async fn use_backup_code(&self, user_id: &UserId, hash: &str) -> StoreResult<bool> {
         let req = self
             .client()
             .update_item()
@@ -178,12 +179,12 @@ impl MfaStore for DynamoStore {
             .is_some())
     }
 
-    async fn backup_codes_left(&self, user_id: &str) -> StoreResult<usize> {
+    async fn backup_codes_left(&self, user_id: &UserId) -> StoreResult<usize> {
         let codes = self.backup_code_hashes(user_id).await?;
         Ok(codes.iter().filter(|(_, used)| !used).count())
     }
 
-    async fn clear_mfa(&self, user_id: &str) -> StoreResult<()> {
+    async fn clear_mfa(&self, user_id: &UserId) -> StoreResult<()> {
         let codes: Vec<String> = self
             .backup_code_hashes(user_id)
             .await?
@@ -201,7 +202,7 @@ impl MfaStore for DynamoStore {
         .map(|_| ())
     }
 
-    async fn set_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+    async fn set_phone(&self, user_id: &UserId, phone: &str) -> StoreResult<bool> {
         self.update_mfa(
             user_id,
             "SET phone = :phone, phone_verified = :no",
@@ -211,7 +212,7 @@ impl MfaStore for DynamoStore {
         .await
     }
 
-    async fn verify_phone(&self, user_id: &str, phone: &str) -> StoreResult<bool> {
+    async fn verify_phone(&self, user_id: &UserId, phone: &str) -> StoreResult<bool> {
         self.update_mfa(
             user_id,
             "SET phone_verified = :yes",
@@ -221,7 +222,7 @@ impl MfaStore for DynamoStore {
         .await
     }
 
-    async fn remove_phone(&self, user_id: &str) -> StoreResult<bool> {
+    async fn remove_phone(&self, user_id: &UserId) -> StoreResult<bool> {
         self.update_mfa(
             user_id,
             "REMOVE phone, phone_verified",
@@ -231,7 +232,7 @@ impl MfaStore for DynamoStore {
         .await
     }
 
-    async fn enable_sms(&self, user_id: &str) -> StoreResult<bool> {
+    async fn enable_sms(&self, user_id: &UserId) -> StoreResult<bool> {
         self.update_mfa(
             user_id,
             "SET sms = :yes",

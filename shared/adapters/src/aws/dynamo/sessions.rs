@@ -1,6 +1,7 @@
 //! Sessions beside their user, and the access-token blacklist.
 
 use std::collections::HashMap;
+use think_tank_core::domain::{SessionId, UserId};
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
@@ -68,8 +69,8 @@ fn live_jtis(item: &Item) -> Vec<LiveJti> {
 
 fn session_from_item(item: &Item) -> anyhow::Result<Session> {
     Ok(Session {
-        id: require_s(item, "session_id")?,
-        user_id: require_s(item, "user_id")?,
+        id: require_s(item, "session_id")?.into(),
+        user_id: require_s(item, "user_id")?.into(),
         refresh_hash: require_s(item, "refresh_hash")?,
         rotated_hashes: get_list_s(item, "rotated"),
         access_jtis: live_jtis(item),
@@ -92,12 +93,16 @@ impl SessionStore for DynamoStore {
         self.put(session_to_item(session)).await
     }
 
-    async fn session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+    async fn session(
+        &self,
+        user_id: &UserId,
+        session_id: &SessionId,
+    ) -> StoreResult<Option<Session>> {
         let item = self.get(keys::session(user_id, session_id)).await?;
         Ok(item.as_ref().map(session_from_item).transpose()?)
     }
 
-    async fn sessions_of(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+    async fn sessions_of(&self, user_id: &UserId) -> StoreResult<Vec<Session>> {
         let (pk, prefix) = keys::sessions_of(user_id);
         let items = self.query_prefix(pk, prefix).await?;
         Ok(items
@@ -125,8 +130,8 @@ impl SessionStore for DynamoStore {
 
     async fn mark_authenticated(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         at: UnixSecs,
     ) -> StoreResult<bool> {
         let req = self
@@ -146,8 +151,8 @@ impl SessionStore for DynamoStore {
 
     async fn revoke_session(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
     ) -> StoreResult<Option<Session>> {
         let req = self
             .client()

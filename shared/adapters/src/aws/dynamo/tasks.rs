@@ -3,6 +3,7 @@
 //! filtered by status within that owner's partition). Never a scan.
 
 use async_trait::async_trait;
+use think_tank_core::domain::TaskId;
 
 use super::item::*;
 use super::keys::{self, Index, GSI1, GSI2, GSI3};
@@ -50,13 +51,13 @@ fn task_to_item(t: &Task) -> Item {
 fn task_from_item(item: &Item) -> anyhow::Result<Task> {
     let status = require_s(item, "status")?;
     Ok(Task {
-        id: require_s(item, "id")?,
+        id: require_s(item, "id")?.into(),
         title: require_s(item, "title")?,
         description: get_s(item, "description").unwrap_or_default(),
         status: TaskStatus::parse(&status)
             .map_err(|e| anyhow::anyhow!("status {status:?}: {e}"))?,
-        assignee_id: get_s(item, "assignee_id"),
-        owner_id: require_s(item, "owner_id")?,
+        assignee_id: get_s(item, "assignee_id").map(Into::into),
+        owner_id: require_s(item, "owner_id")?.into(),
         version: require_n(item, "version")? as u64,
         created_at: require_time(item, "created_at")?,
         updated_at: require_time(item, "updated_at")?,
@@ -69,7 +70,7 @@ impl TaskStore for DynamoStore {
         self.put(task_to_item(task)).await
     }
 
-    async fn task(&self, id: &str) -> StoreResult<Option<Task>> {
+    async fn task(&self, id: &TaskId) -> StoreResult<Option<Task>> {
         let item = self.get(keys::task(id)).await?;
         Ok(item.as_ref().map(task_from_item).transpose()?)
     }
@@ -84,7 +85,7 @@ impl TaskStore for DynamoStore {
         .await
     }
 
-    async fn delete_task(&self, id: &str) -> StoreResult<Option<Task>> {
+    async fn delete_task(&self, id: &TaskId) -> StoreResult<Option<Task>> {
         let item = self.delete(keys::task(id)).await?;
         Ok(item.as_ref().map(task_from_item).transpose()?)
     }

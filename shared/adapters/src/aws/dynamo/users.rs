@@ -1,6 +1,7 @@
 //! Users, and the email claim that keeps addresses unique.
 
 use std::collections::HashMap;
+use think_tank_core::domain::UserId;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -49,7 +50,7 @@ fn user_from_item(item: &Item) -> anyhow::Result<UserRecord> {
     let role = require_s(item, "role")?;
     Ok(UserRecord {
         user: User {
-            id: require_s(item, "id")?,
+            id: require_s(item, "id")?.into(),
             email: require_s(item, "email")?,
             name: require_s(item, "name")?,
             role: Role::parse(&role).map_err(|e| anyhow::anyhow!("role {role:?}: {e}"))?,
@@ -61,7 +62,7 @@ fn user_from_item(item: &Item) -> anyhow::Result<UserRecord> {
             .filter(|phc| !phc.is_empty())
             .map(PasswordHash::new),
         credential_generation: get_n(item, "credential_generation").unwrap_or(0) as u64,
-        kept_session: get_s(item, "kept_session"),
+        kept_session: get_s(item, "kept_session").map(Into::into),
     })
 }
 
@@ -166,7 +167,7 @@ impl UserStore for DynamoStore {
         }
     }
 
-    async fn user_by_id(&self, id: &str) -> StoreResult<Option<UserRecord>> {
+    async fn user_by_id(&self, id: &UserId) -> StoreResult<Option<UserRecord>> {
         let item = self.get(keys::user(id)).await?;
         Ok(item.as_ref().map(user_from_item).transpose()?)
     }
@@ -177,14 +178,14 @@ impl UserStore for DynamoStore {
         // takes the same two round trips as a known one: no timing tells.
         let id = pointer.and_then(|p| get_s(&p, "user_id"));
         let user = self
-            .user_by_id(id.as_deref().unwrap_or(keys::NO_USER))
+            .user_by_id(&UserId::from(id.as_deref().unwrap_or(keys::NO_USER)))
             .await?;
         Ok(user.filter(|_| id.is_some()))
     }
 
     async fn update_user(
         &self,
-        id: &str,
+        id: &UserId,
         changes: &UserChanges,
     ) -> StoreResult<Option<UserRecord>> {
         let Some((expression, values)) = update_expression(changes) else {
