@@ -6,7 +6,7 @@ pub mod docs;
 use edge::auth::Gate;
 use edge::http::{endpoint, Reply};
 use edge::pagination::{page_request, Listing};
-use http::Response;
+use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::Deserialize;
 use think_tank_core::app::{Absent, Mail};
@@ -69,10 +69,10 @@ pub async fn user_update(admin: Admin<'_, Absent, Sessions<'_>>, req: Request) -
         let caller = core.authenticate(&ctx).await?;
         caller.require(Permission::UsersUpdate)?;
         let patch = ctx.body::<UserPatchBody>()?;
-        let user_id = &UserId::from(ctx.path_id("id")?);
+        let user_id: &UserId = &ctx.path_id("id")?;
         let meta = ctx.client_meta(core);
         let user = admin.patch_user(&caller, user_id, patch, &meta).await?;
-        Reply::ok(&serde_json::json!({ "user": user }))
+        Reply::enveloped(StatusCode::OK, &user)
     })
     .await
 }
@@ -87,7 +87,7 @@ pub async fn user_mfa_reset(
         ctx.no_body()?;
         let caller = core.authenticate(&ctx).await?;
         caller.require(Permission::UsersUpdate)?;
-        let user_id = &UserId::from(ctx.path_id("id")?);
+        let user_id: &UserId = &ctx.path_id("id")?;
         admin
             .reset_mfa(&caller, user_id, &ctx.client_meta(core))
             .await?;
@@ -101,7 +101,7 @@ pub async fn audit_list(admin: Admin<'_>, req: Request) -> Response<Body> {
     endpoint(&core.settings, req, |ctx| async move {
         let caller = core.authenticate(&ctx).await?;
         caller.require(Permission::AuditRead)?;
-        let user_id = ctx.query_id("user_id")?.map(UserId::from);
+        let user_id: Option<UserId> = ctx.query_id("user_id")?;
         let scope = format!("audit:{}", user_id.as_deref().unwrap_or(""));
         let page = page_request(&ctx, &core.keys.cursor, &scope)?;
         let events = admin

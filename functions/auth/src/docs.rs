@@ -20,7 +20,7 @@ pub fn operations() -> Vec<Operation> {
         Operation::new("register", "auth", "Create an account")
             .describe("Emails a verification link; the account can sign in once the address is confirmed.")
             .body::<RegisterBody>(json!({ "email": "ada@example.com", "password": "correct horse battery", "name": "Ada" }))
-            .envelope::<User>(201, "user", "The new account.")
+            .envelope::<User>(201, "The new account.")
             .errors(&["email_taken", "rate_limited"]),
         Operation::new("login", "auth", "Sign in (mobile): tokens in the body")
             .describe("Answers `401 mfa_required` with an `mfa_token` when the account has a second factor, and `403 email_not_verified` for a right password on an account whose address is not confirmed yet.")
@@ -65,11 +65,11 @@ pub fn operations() -> Vec<Operation> {
             .errors(&["not_found"]),
         Operation::new("me", "auth", "My profile")
             .signed_in()
-            .envelope::<Profile>(200, "user", "The user, with what only its owner sees."),
+            .envelope::<Profile>(200, "The user, with what only its owner sees."),
         Operation::new("me-update", "auth", "Rename me")
             .signed_in()
             .body::<MeBody>(json!({ "name": "Ada Lovelace" }))
-            .envelope::<User>(200, "user", "The renamed user."),
+            .envelope::<User>(200, "The renamed user."),
         Operation::new("password-change", "auth", "Change my password")
             .describe("Revokes every other session.")
             .signed_in()
@@ -84,7 +84,7 @@ pub fn operations() -> Vec<Operation> {
             .errors(&["invalid_credentials", "invalid_code", "account_locked", "rate_limited"]),
         Operation::new("verify-email", "auth", "Confirm the email address")
             .body::<TokenBody>(json!({ "token": "…" }))
-            .envelope::<User>(200, "user", "The user, `email_verified` true.")
+            .envelope::<User>(200, "The user, `email_verified` true.")
             .errors(&["invalid_token"]),
         Operation::new("verify-email-resend", "auth", "Send the verification email again")
             .describe("No session needed. Answers 202 for every well-formed address; a link goes out only to an account that exists and is not verified yet.")

@@ -53,7 +53,7 @@ pub async fn register(accounts: Accounts<'_, Mail<'_>>, req: Request) -> Respons
     endpoint(&core.settings, req, |ctx| async move {
         let input = ctx.body::<RegisterBody>()?;
         let user = accounts.register(input, &ctx.client_meta(core)).await?;
-        Reply::json(StatusCode::CREATED, &UserEnvelope { user: &user })
+        Reply::enveloped(StatusCode::CREATED, &user)
     })
     .await
 }
@@ -203,7 +203,7 @@ pub async fn session_revoke(sessions: Sessions<'_>, req: Request) -> Response<Bo
     endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = core.authenticate(&ctx).await?;
-        let session_id = &SessionId::from(ctx.path_id("id")?);
+        let session_id: &SessionId = &ctx.path_id("id")?;
         if !sessions.revoke_own_session(&caller, session_id).await? {
             return Err(ApiError::NotFound);
         }
@@ -224,7 +224,7 @@ pub async fn me(accounts: Accounts<'_>, req: Request) -> Response<Body> {
     let core = accounts.core();
     endpoint(&core.settings, req, |ctx| async move {
         let profile = accounts.me(core.claim(&ctx)?).await?;
-        Reply::ok(&serde_json::json!({ "user": profile }))
+        Reply::enveloped(StatusCode::OK, &profile)
     })
     .await
 }
@@ -238,7 +238,7 @@ pub async fn me_update(accounts: Accounts<'_>, req: Request) -> Response<Body> {
         let name = checks.text("name", &body.name, 1, 100);
         checks.finish()?;
         let user = accounts.rename(&caller, name).await?;
-        Reply::ok(&UserEnvelope { user: &user })
+        Reply::enveloped(StatusCode::OK, &user)
     })
     .await
 }
@@ -280,7 +280,7 @@ pub async fn verify_email(accounts: Accounts<'_>, req: Request) -> Response<Body
     endpoint(&core.settings, req, |ctx| async move {
         let body = ctx.body::<TokenBody>()?;
         let user = accounts.verify_email(&body.token).await?;
-        Reply::ok(&UserEnvelope { user: &user })
+        Reply::enveloped(StatusCode::OK, &user)
     })
     .await
 }

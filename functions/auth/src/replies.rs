@@ -6,12 +6,7 @@ use edge::http::Reply;
 use http::StatusCode;
 use serde::Serialize;
 use think_tank_core::clock::{serde_rfc3339, UnixMillis};
-use think_tank_core::domain::{Session, User};
-
-#[derive(Serialize)]
-pub struct UserEnvelope<'a> {
-    pub user: &'a User,
-}
+use think_tank_core::domain::Session;
 
 pub fn no_content_clearing_cookies(via_cookie: bool) -> Reply {
     let reply = Reply::empty(StatusCode::NO_CONTENT);

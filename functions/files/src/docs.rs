@@ -17,7 +17,7 @@ pub fn operations() -> Vec<Operation> {
         Operation::new("file-complete", "files", "Finish an upload")
             .describe("Checks the stored object's size against the announced one.")
             .signed_in()
-            .envelope::<FileRecord>(200, "file", "The file, `ready`.")
+            .envelope::<FileRecord>(200, "The file, `ready`.")
             .errors(&["forbidden", "not_found", "conflict"]),
         Operation::new("files-list", "files", "List files")
             .signed_in()

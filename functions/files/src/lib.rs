@@ -61,7 +61,7 @@ impl edge::http::body::RequestBody for CreateBody {
     }
 }
 
-fn file_id(ctx: &Ctx) -> Result<&str, ApiError> {
+fn file_id(ctx: &Ctx) -> Result<String, ApiError> {
     ctx.path_id("id")
 }
 
@@ -84,8 +84,8 @@ pub async fn file_complete(
     endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
         let claim = core.claim(&ctx)?;
-        let file = files.complete_file(claim, file_id(&ctx)?).await?;
-        Reply::ok(&serde_json::json!({ "file": file }))
+        let file = files.complete_file(claim, &file_id(&ctx)?).await?;
+        Reply::enveloped(StatusCode::OK, &file)
     })
     .await
 }
@@ -135,7 +135,7 @@ pub async fn file_get(files: Files<'_, Blobs<'_>>, req: Request) -> Response<Bod
     let core = files.core();
     endpoint(&core.settings, req, |ctx| async move {
         let claim = core.claim(&ctx)?;
-        let (file, download) = files.file_with_download(claim, file_id(&ctx)?).await?;
+        let (file, download) = files.file_with_download(claim, &file_id(&ctx)?).await?;
         let download = DownloadView {
             url: &download.url,
             expires_at: download.expires_at,
@@ -150,7 +150,7 @@ pub async fn file_delete(files: Files<'_, Blobs<'_>>, req: Request) -> Response<
     endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
         let claim = core.claim(&ctx)?;
-        files.delete_file(claim, file_id(&ctx)?).await?;
+        files.delete_file(claim, &file_id(&ctx)?).await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await

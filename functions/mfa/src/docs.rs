@@ -42,7 +42,7 @@ pub fn operations() -> Vec<Operation> {
         Operation::new("phone-verify", "mfa", "Confirm my phone number")
             .signed_in()
             .body::<CodeBody>(json!({ "code": "123456" }))
-            .envelope::<Profile>(200, "user", "The profile, `phone_verified` true.")
+            .envelope::<Profile>(200, "The profile, `phone_verified` true.")
             .errors(&["invalid_code", "conflict", "rate_limited"]),
         Operation::new("phone-delete", "mfa", "Remove my phone number (sensitive)")
             .signed_in()

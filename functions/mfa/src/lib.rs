@@ -154,7 +154,7 @@ pub async fn phone_verify(factors: Factors<'_, Mail<'_>>, req: Request) -> Respo
         let body = ctx.body::<CodeBody>()?;
         let meta = ctx.client_meta(core);
         let user = factors.verify_phone(&caller, &body.code, &meta).await?;
-        Reply::ok(&serde_json::json!({ "user": user }))
+        Reply::enveloped(StatusCode::OK, &user)
     })
     .await
 }

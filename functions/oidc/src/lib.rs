@@ -80,7 +80,7 @@ pub async fn authorize(oidc: Oidc<'_, Providers<'_>>, req: Request) -> Response<
     endpoint(&core.settings, req, |ctx| async move {
         let redirect_uri = ctx.query("redirect_uri").unwrap_or_default().to_string();
         let input = StartSignIn {
-            provider: ctx.path_id("provider")?.to_string(),
+            provider: ctx.path_id("provider")?,
             redirect_uri,
             mode: mode(ctx.query("mode"))?,
             app_state: ctx.query("state").map(str::to_string),
@@ -109,7 +109,7 @@ pub async fn callback(
     let core = oidc.core();
     endpoint(&core.settings, req, |ctx| async move {
         let input = Callback {
-            provider: ctx.path_id("provider")?.to_string(),
+            provider: ctx.path_id("provider")?,
             state: ctx.query("state").map(str::to_string),
             code: ctx.query("code").map(str::to_string),
             error: ctx.query("error").map(str::to_string),
@@ -196,7 +196,7 @@ pub async fn link(oidc: Oidc<'_, Providers<'_>>, req: Request) -> Response<Body>
         let caller = core.authenticate(&ctx).await?;
         let body = ctx.body::<LinkBody>()?;
         let input = StartLink {
-            provider: ctx.path_id("provider")?.to_string(),
+            provider: ctx.path_id("provider")?,
             redirect_uri: body.redirect_uri,
             browser: caller.via_cookie(),
             api_base_url: ctx.public_base_url(&core.settings.api_base_url)?,
@@ -220,8 +220,8 @@ pub async fn unlink(oidc: Oidc<'_, Absent, Mail<'_>>, req: Request) -> Response<
     endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
         let caller = core.authenticate(&ctx).await?;
-        let provider = ctx.path_id("provider")?;
-        oidc.unlink_identity(&caller, provider, &ctx.client_meta(core))
+        let provider: String = ctx.path_id("provider")?;
+        oidc.unlink_identity(&caller, &provider, &ctx.client_meta(core))
             .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })

@@ -14,7 +14,7 @@ pub fn operations() -> Vec<Operation> {
         Operation::new("tasks-create", "tasks", "Create a task")
             .signed_in()
             .body::<CreateBody>(json!({ "title": "Write the guide", "description": "", "status": "todo" }))
-            .envelope::<Task>(201, "task", "The new task, version 1.")
+            .envelope::<Task>(201, "The new task, version 1.")
             .header("ETag", ETAG)
             .header("Location", "`/v1/tasks/{id}`.")
             .errors(&["forbidden", "not_found"]),
@@ -26,7 +26,7 @@ pub fn operations() -> Vec<Operation> {
         Operation::new("task-get", "tasks", "A task")
             .signed_in()
             .request_header("If-None-Match", "The ETag the client has; `304` when it is still current.")
-            .envelope::<Task>(200, "task", "The task.")
+            .envelope::<Task>(200, "The task.")
             .header("ETag", ETAG)
             .empty(304, "The task has not changed since the given ETag.")
             .header("ETag", ETAG)
@@ -36,7 +36,7 @@ pub fn operations() -> Vec<Operation> {
             .signed_in()
             .request_header("If-Match", "The ETag the change was made on.")
             .body::<PatchBody>(json!({ "status": "in_progress", "assignee_id": null }))
-            .envelope::<Task>(200, "task", "The changed task, its version one higher.")
+            .envelope::<Task>(200, "The changed task, its version one higher.")
             .header("ETag", ETAG)
             .errors(&["forbidden", "not_found", "precondition_failed", "conflict"]),
         Operation::new("task-delete", "tasks", "Delete a task")

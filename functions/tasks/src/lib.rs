@@ -13,7 +13,7 @@ use http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use think_tank_core::app::{Absent, Mail, Sockets};
-use think_tank_core::domain::{Task, TaskFilter, TaskId, TaskStatus, UserId};
+use think_tank_core::domain::{Task, TaskFilter, TaskId, TaskStatus};
 use think_tank_core::services::tasks::Tasks;
 use think_tank_core::ApiError;
 
@@ -28,11 +28,11 @@ shared::handlers! {
 }
 
 fn task_reply(status: StatusCode, task: &Task) -> Result<Reply, ApiError> {
-    Ok(Reply::json(status, &serde_json::json!({ "task": task }))?.header(ETAG, &etag(task)))
+    Ok(Reply::enveloped(status, task)?.header(ETAG, &etag(task)))
 }
 
 fn task_id(ctx: &Ctx) -> Result<TaskId, ApiError> {
-    ctx.path_id("id").map(TaskId::from)
+    ctx.path_id("id")
 }
 
 pub async fn tasks_create(tasks: Tasks<'_, Mail<'_>, Sockets<'_>>, req: Request) -> Response<Body> {
@@ -52,7 +52,7 @@ fn filter(ctx: &Ctx) -> Result<TaskFilter, ApiError> {
         Some(raw) => Some(TaskStatus::parse(raw).map_err(|m| ApiError::field("status", m))?),
         None => None,
     };
-    let owner_id = ctx.query_id("owner_id")?.map(UserId::from);
+    let owner_id = ctx.query_id("owner_id")?;
     Ok(TaskFilter { status, owner_id })
 }
 

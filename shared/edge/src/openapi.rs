@@ -4,6 +4,7 @@
 //! Schemas come from the request and response types' `ToSchema` derives;
 //! problem statuses and titles come from [`ApiError`] itself.
 
+use crate::http::envelope::Enveloped;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -152,12 +153,12 @@ impl Operation {
     }
 
     /// A JSON response `{ "<field>": T }`.
-    pub fn envelope<T: ToSchema>(
+    pub fn envelope<T: ToSchema + Enveloped>(
         mut self,
         status: u16,
-        field: &'static str,
         description: &'static str,
     ) -> Self {
+        let field = T::FIELD;
         self.collect::<T>();
         let schema = json!({
             "type": "object",

@@ -106,21 +106,24 @@ impl Ctx {
         super::cookies::read(&self.headers, name)
     }
 
-    /// A path id such as `{id}`. Ids are ours (UUIDs), so anything longer than
-    /// [`MAX_ID_LEN`] or outside `[A-Za-z0-9_-]` names nothing: `404` at the
-    /// edge, before it can reach a store key (DynamoDB refuses keys over 1 KiB).
-    pub fn path_id(&self, name: &str) -> Result<&str, ApiError> {
+    /// A path id such as `{id}`, as the id type the handler names (`TaskId`,
+    /// `UserId`, or `String` for the ids that have none). Ids are ours (UUIDs),
+    /// so anything longer than [`MAX_ID_LEN`] or outside `[A-Za-z0-9_-]` names
+    /// nothing: `404` at the edge, before it can reach a store key (DynamoDB
+    /// refuses keys over 1 KiB).
+    pub fn path_id<T: for<'a> From<&'a str>>(&self, name: &str) -> Result<T, ApiError> {
         self.params
             .first(name)
             .filter(|id| is_plausible_id(id))
+            .map(T::from)
             .ok_or(ApiError::NotFound)
     }
 
     /// An id used as a query filter (`?owner_id=`); an implausible one is `422`.
-    pub fn query_id(&self, name: &str) -> Result<Option<&str>, ApiError> {
+    pub fn query_id<T: for<'a> From<&'a str>>(&self, name: &str) -> Result<Option<T>, ApiError> {
         match self.query(name).filter(|v| !v.is_empty()) {
             Some(id) if !is_plausible_id(id) => Err(ApiError::field(name, "is not a valid id")),
-            found => Ok(found),
+            found => Ok(found.map(T::from)),
         }
     }
 

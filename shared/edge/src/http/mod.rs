@@ -6,6 +6,7 @@ pub mod cookies;
 pub mod cors;
 pub mod ctx;
 pub mod endpoint;
+pub mod envelope;
 pub mod etag;
 pub mod reply;
 pub mod status;
