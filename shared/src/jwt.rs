@@ -235,7 +235,10 @@ mod tests {
     const NOW: UnixSecs = UnixSecs(1_800_000_000);
 
     fn assert_code(result: Result<Claims, ApiError>, code: &str) {
-        assert_eq!(result.err().map(|e| e.code()), Some(code));
+        assert_eq!(
+            result.err().map(|e| edge::http::status::code(&e)),
+            Some(code)
+        );
     }
 
     #[test]

@@ -176,12 +176,15 @@ fn problems_by_status(op: &Operation) -> BTreeMap<u16, Vec<(&'static str, &'stat
     let mut by_status: BTreeMap<u16, Vec<(&'static str, &'static str)>> = BTreeMap::new();
     for code in op.problem_codes() {
         let mut found = false;
-        for e in errors.iter().filter(|e| e.code() == code) {
+        for e in errors
+            .iter()
+            .filter(|e| edge::http::status::code(e) == code)
+        {
             found = true;
             let status = edge::http::status::status(e).as_u16();
             let entry = by_status.entry(status).or_default();
             if !entry.iter().any(|(c, _)| *c == code) {
-                entry.push((code, e.detail()));
+                entry.push((code, edge::http::status::detail(e)));
             }
         }
         assert!(found, "{}: unknown problem code {code}", op.name);
@@ -265,7 +268,11 @@ fn catalogue() -> String {
     ];
     for e in every_error() {
         let status = edge::http::status::status(&e).as_u16();
-        rows.push(format!("| `{}` | {status} | {} |", e.code(), e.detail()));
+        rows.push(format!(
+            "| `{}` | {status} | {} |",
+            edge::http::status::code(&e),
+            edge::http::status::detail(&e)
+        ));
     }
     rows.join("\n")
 }

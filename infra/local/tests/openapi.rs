@@ -147,7 +147,7 @@ fn signed_in_routes_take_a_bearer_token_or_the_cookie_with_csrf_on_writes() {
 fn the_client_guide_lists_every_problem_code_with_its_status() {
     let guide = include_str!("../../../infra/clients.md");
     for error in edge::openapi::every_error() {
-        let code = error.code();
+        let code = edge::http::status::code(&error);
         let status = edge::http::status::status(&error).as_u16().to_string();
         let row = guide
             .lines()

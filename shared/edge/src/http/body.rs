@@ -119,11 +119,11 @@ mod tests {
     #[test]
     fn another_content_type_is_415() {
         assert_eq!(
-            failure(ctx(Some("text/plain"), "{}")).code(),
+            crate::http::status::code(&failure(ctx(Some("text/plain"), "{}"))),
             "unsupported_media_type"
         );
         assert_eq!(
-            failure(ctx(None, r#"{"name":"a"}"#)).code(),
+            crate::http::status::code(&failure(ctx(None, r#"{"name":"a"}"#))),
             "unsupported_media_type"
         );
     }
@@ -179,7 +179,7 @@ mod tests {
     fn malformed_or_missing_bodies_are_422() {
         for body in ["", "{", "[]", r#"{"name":1}"#, "{}"] {
             assert_eq!(
-                failure(ctx(Some("application/json"), body)).code(),
+                crate::http::status::code(&failure(ctx(Some("application/json"), body))),
                 "validation_failed",
                 "{body:?}"
             );

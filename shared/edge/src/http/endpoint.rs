@@ -83,9 +83,9 @@ where
 fn failure_reply(failure: Failure, request_id: &str, base: Option<&str>) -> Reply {
     match &failure.error {
         ApiError::Internal(e) | ApiError::Unavailable(e) => {
-            tracing::error!(request_id, code = failure.error.code(), error.cause_chain = ?e, "request failed");
+            tracing::error!(request_id, code = super::status::code(&failure.error), error.cause_chain = ?e, "request failed");
         }
-        e => tracing::debug!(request_id, code = e.code(), "request refused"),
+        e => tracing::debug!(request_id, code = super::status::code(e), "request refused"),
     }
     problem(&failure.error, request_id, failure.extra, base)
 }

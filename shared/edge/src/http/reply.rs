@@ -87,7 +87,7 @@ fn www_authenticate(err: &ApiError) -> HeaderValue {
 /// The problem's `type`: `<base>/<code>`, or `about:blank` without a base.
 fn problem_type(base: Option<&str>, err: &ApiError) -> String {
     match base {
-        Some(base) => format!("{base}/{}", err.code()),
+        Some(base) => format!("{base}/{}", super::status::code(err)),
         None => "about:blank".to_string(),
     }
 }
@@ -107,8 +107,8 @@ pub fn problem(
         kind: problem_type(base, err),
         title: status.canonical_reason().unwrap_or("Error"),
         status: status.as_u16(),
-        detail: err.detail(),
-        code: err.code(),
+        detail: super::status::detail(err),
+        code: super::status::code(err),
         request_id,
         errors,
         extra,
