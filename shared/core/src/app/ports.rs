@@ -57,14 +57,6 @@ impl Ports {
     }
 }
 
-impl FromIterator<Port> for Ports {
-    fn from_iter<I: IntoIterator<Item = Port>>(ports: I) -> Self {
-        ports
-            .into_iter()
-            .fold(Ports::NONE, |set, p| set.union(Ports::of(p)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +68,5 @@ mod tests {
         assert_eq!(listed, [Port::EmailQueue, Port::Notifier]);
         assert!(!set.contains(Port::Blobs));
         assert_eq!(Ports::ALL.iter().count(), Port::ALL.len());
-        assert_eq!(Port::ALL.into_iter().collect::<Ports>(), Ports::ALL);
     }
 }
