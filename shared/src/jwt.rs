@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use think_tank_core::error::{AccessError, ApiError};
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{
@@ -18,7 +19,6 @@ use think_tank_core::clock::UnixSecs;
 use think_tank_core::crypto::b64url_encode;
 use think_tank_core::domain::Role;
 use think_tank_core::domain::{SessionId, UserId};
-use think_tank_core::error::ApiError;
 pub use think_tank_core::tokens::{accepted_until, Claims, IssuedToken, LEEWAY_SECONDS};
 use think_tank_core::tokens::{AccessTokens, Jwk, Jwks};
 
@@ -134,7 +134,7 @@ impl JwtKeys {
             None => self.check_signature(token)?,
         };
         if accepted_until(claims.exp) <= now {
-            return Err(ApiError::TokenExpired);
+            return Err(AccessError::TokenExpired.into());
         }
         Ok(claims)
     }
@@ -145,18 +145,18 @@ impl JwtKeys {
     }
 
     fn check_signature(&self, token: &str) -> Result<Claims, ApiError> {
-        let header = decode_header(token).map_err(|_| ApiError::MalformedToken)?;
+        let header = decode_header(token).map_err(|_| AccessError::MalformedToken)?;
         if header.alg != ALGORITHM {
-            return Err(ApiError::MalformedToken);
+            return Err(AccessError::MalformedToken.into());
         }
         let key = header
             .kid
             .as_deref()
             .and_then(|kid| self.decoding.get(kid))
-            .ok_or(ApiError::MalformedToken)?;
+            .ok_or(AccessError::MalformedToken)?;
         let data = decode::<Claims>(token, key, &self.validation).map_err(|e| match e.kind() {
-            ErrorKind::ExpiredSignature => ApiError::TokenExpired,
-            _ => ApiError::MalformedToken,
+            ErrorKind::ExpiredSignature => ApiError::Access(AccessError::TokenExpired),
+            _ => ApiError::Access(AccessError::MalformedToken),
         })?;
         let mut cache = self.verified.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= VERIFIED_CACHE_SIZE {

@@ -2,6 +2,7 @@
 //! after its login, and `reauthenticate` renews that on the same session.
 
 use think_tank_core::clock::Clock;
+use think_tank_core::error::{AccessError, SignInError};
 use think_tank_core::services::second_factor::Credentials;
 use think_tank_core::services::security::ClientMeta;
 use think_tank_core::{ApiError, Claim};
@@ -21,7 +22,10 @@ async fn a_session_is_recent_until_reauth_seconds_pass_and_reauthenticate_renews
     clock.advance_secs(601);
     let stale = app.core.require_recent_sign_in(&caller).await.unwrap_err();
     assert!(
-        matches!(stale, ApiError::ReauthenticationRequired),
+        matches!(
+            stale,
+            ApiError::Access(AccessError::ReauthenticationRequired)
+        ),
         "{stale:?}"
     );
 
@@ -51,6 +55,9 @@ async fn a_wrong_password_does_not_renew_the_session() {
         .reauthenticate(&caller, "not it".to_string().into(), None, &meta)
         .await
         .unwrap_err();
-    assert!(matches!(wrong, ApiError::InvalidCredentials), "{wrong:?}");
+    assert!(
+        matches!(wrong, ApiError::SignIn(SignInError::InvalidCredentials)),
+        "{wrong:?}"
+    );
     assert!(app.core.require_recent_sign_in(&caller).await.is_err());
 }

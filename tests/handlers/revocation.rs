@@ -3,6 +3,7 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use think_tank_core::app::Mail;
+use think_tank_core::error::AccessError;
 use think_tank_core::services::accounts::Accounts;
 use think_tank_core::services::login::SignIn;
 use think_tank_core::services::sessions::Sessions;
@@ -106,7 +107,7 @@ async fn a_session_from_before_a_password_change_is_never_refreshed_even_if_its_
         .rotate_session(&other.refresh_token, &meta)
         .await;
     assert!(
-        matches!(refused, Err(ApiError::Unauthorized)),
+        matches!(refused, Err(ApiError::Access(AccessError::Unauthenticated))),
         "the older session was refreshed"
     );
     let kept = app
@@ -144,7 +145,10 @@ async fn a_sign_in_beyond_fifty_live_sessions_revokes_the_oldest() {
         .service::<Sessions>()
         .rotate_session(&oldest.refresh_token, &meta)
         .await;
-    assert!(matches!(refused, Err(ApiError::Unauthorized)));
+    assert!(matches!(
+        refused,
+        Err(ApiError::Access(AccessError::Unauthenticated))
+    ));
     let newest = issued.last().unwrap();
     assert!(app
         .service::<Sessions>()

@@ -4,6 +4,7 @@
 use secrecy::SecretString;
 use think_tank_core::app::{Absent, Mail, Sockets};
 use think_tank_core::domain::{Email, Role, TaskStatus, UserChanges, Versions};
+use think_tank_core::error::{AccessError, SignInError, TaskError};
 use think_tank_core::services::accounts::{Accounts, Registration};
 use think_tank_core::services::login::{LoginInput, SignIn};
 use think_tank_core::services::realtime::Realtime;
@@ -102,7 +103,10 @@ async fn a_refresh_token_past_its_lifetime_no_longer_rotates() {
     clock.advance_secs(lifetime + 1);
     let late = sessions.rotate_session(&rotated.refresh_token, &meta).await;
     let error = refused(late);
-    assert!(matches!(error, ApiError::Unauthorized), "{error:?}");
+    assert!(
+        matches!(error, ApiError::Access(AccessError::Unauthenticated)),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -127,7 +131,10 @@ async fn an_update_made_against_a_version_already_replaced_fails_its_preconditio
         .update_task(claim(&app, &issued), &task.id, rename("Second"), stale)
         .await;
     let error = refused(second);
-    assert!(matches!(error, ApiError::PreconditionFailed), "{error:?}");
+    assert!(
+        matches!(error, ApiError::Task(TaskError::Stale)),
+        "{error:?}"
+    );
     let reader = app.service::<Tasks>();
     let kept = reader
         .read_task(claim(&app, &issued), &task.id)
@@ -150,7 +157,10 @@ async fn a_task_an_admin_deleted_is_gone() {
         .unwrap();
     let remover = app.service::<Tasks<Absent, Sockets>>();
     let error = refused(remover.delete_task(claim(&app, &editor), &task.id).await);
-    assert!(matches!(error, ApiError::Forbidden), "{error:?}");
+    assert!(
+        matches!(error, ApiError::Access(AccessError::Forbidden)),
+        "{error:?}"
+    );
     let promoted = UserChanges {
         role: Some(Role::Admin),
         ..Default::default()
@@ -169,7 +179,10 @@ async fn a_task_an_admin_deleted_is_gone() {
         .read_task(claim(&app, &admin), &task.id)
         .await;
     let error = refused(read);
-    assert!(matches!(error, ApiError::NotFound), "{error:?}");
+    assert!(
+        matches!(error, ApiError::Task(TaskError::NotFound)),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -185,12 +198,18 @@ async fn a_socket_ticket_opens_one_connection_within_thirty_seconds() {
         .unwrap();
     let reused = realtime.connect("second", Some(&ticket), None).await;
     let error = refused(reused);
-    assert!(matches!(error, ApiError::Unauthorized), "{error:?}");
+    assert!(
+        matches!(error, ApiError::Access(AccessError::Unauthenticated)),
+        "{error:?}"
+    );
     let late = realtime.issue_ticket(&owner).await.unwrap().ticket;
     clock.advance_secs(31);
     let expired = realtime.connect("third", Some(&late), None).await;
     let error = refused(expired);
-    assert!(matches!(error, ApiError::Unauthorized), "{error:?}");
+    assert!(
+        matches!(error, ApiError::Access(AccessError::Unauthenticated)),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -204,11 +223,17 @@ async fn a_lockout_ends_with_its_window() {
     for _ in 0..threshold {
         let wrong = sign_in.login(login(email, "not the password"), &meta).await;
         let error = refused(wrong);
-        assert!(matches!(error, ApiError::InvalidCredentials), "{error:?}");
+        assert!(
+            matches!(error, ApiError::SignIn(SignInError::InvalidCredentials)),
+            "{error:?}"
+        );
     }
     let locked = sign_in.login(login(email, PASSWORD), &meta).await;
     let error = refused(locked);
-    assert!(matches!(error, ApiError::AccountLocked { .. }), "{error:?}");
+    assert!(
+        matches!(error, ApiError::SignIn(SignInError::AccountLocked { .. })),
+        "{error:?}"
+    );
     clock.advance_secs(app.core.settings.lockout_seconds + 1);
     let after = sign_in.login(login(email, PASSWORD), &meta).await;
     assert!(after.is_ok(), "{:?}", after.err());

@@ -15,6 +15,7 @@ use lambda_http::{Body, Request};
 use think_tank_core::app::{Core, Mail};
 use think_tank_core::domain::AuditType;
 use think_tank_core::domain::SessionId;
+use think_tank_core::error::{AccessError, AccountError};
 use think_tank_core::services::accounts::Accounts;
 use think_tank_core::services::login::SignIn;
 use think_tank_core::services::mfa::Factors;
@@ -140,14 +141,14 @@ pub async fn refresh(sessions: Sessions<'_>, req: Request) -> Response<Body> {
 /// The web refresh must carry a CSRF token bound to the refresh token's session.
 fn check_refresh_csrf(core: &Core, ctx: &Ctx, raw_refresh: &str) -> Result<(), ApiError> {
     let session_id = think_tank_core::auth::refresh::RefreshToken::parse(raw_refresh)
-        .ok_or(ApiError::Unauthorized)?
+        .ok_or(AccessError::Unauthenticated)?
         .session_id;
     let header = ctx.header("x-csrf-token");
     let cookie = ctx.cookie(cookies::CSRF);
     if edge::auth::csrf::verify(&core.keys.csrf, &session_id, header, cookie.as_deref()) {
         Ok(())
     } else {
-        Err(ApiError::CsrfFailed)
+        Err(ApiError::Access(AccessError::CsrfFailed))
     }
 }
 
@@ -205,7 +206,7 @@ pub async fn session_revoke(sessions: Sessions<'_>, req: Request) -> Response<Bo
         let caller = core.authenticate(&ctx).await?;
         let session_id: &SessionId = &ctx.path_id("id")?;
         if !sessions.revoke_own_session(&caller, session_id).await? {
-            return Err(ApiError::NotFound);
+            return Err(AccountError::SessionNotFound.into());
         }
         let detail = serde_json::json!({ "session_id": session_id });
         core.audit_caller(

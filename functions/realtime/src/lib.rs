@@ -9,6 +9,7 @@ use edge::http::{endpoint, Ctx, Reply};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use think_tank_core::app::Sockets;
+use think_tank_core::error::AccessError;
 use think_tank_core::services::realtime::Realtime;
 use think_tank_core::services::realtime::TICKET_TTL_SECONDS;
 use think_tank_core::ApiError;
@@ -33,7 +34,9 @@ pub struct RealtimeTicket {
 }
 
 fn connection_id(ctx: &Ctx) -> Result<&str, ApiError> {
-    ctx.connection_id.as_deref().ok_or(ApiError::Unauthorized)
+    ctx.connection_id
+        .as_deref()
+        .ok_or(ApiError::Access(AccessError::Unauthenticated))
 }
 
 pub async fn realtime_ticket(realtime: Realtime<'_>, req: Request) -> Response<Body> {

@@ -170,6 +170,11 @@ fn responses(op: &Operation) -> Value {
     out.into()
 }
 
+/// What `code` means on any route; every code the edge answers has a meaning.
+fn meaning(code: &'static str) -> &'static str {
+    edge::http::status::meaning(code).unwrap_or_else(|| panic!("no meaning for {code}"))
+}
+
 /// The route's problem codes grouped by the status each answers with.
 fn problems_by_status(op: &Operation) -> BTreeMap<u16, Vec<(&'static str, &'static str)>> {
     let errors = every_error();
@@ -184,7 +189,7 @@ fn problems_by_status(op: &Operation) -> BTreeMap<u16, Vec<(&'static str, &'stat
             let status = edge::http::status::status(e).as_u16();
             let entry = by_status.entry(status).or_default();
             if !entry.iter().any(|(c, _)| *c == code) {
-                entry.push((code, edge::http::status::detail(e)));
+                entry.push((code, meaning(code)));
             }
         }
         assert!(found, "{}: unknown problem code {code}", op.name);
@@ -266,13 +271,16 @@ fn catalogue() -> String {
         "| code | status | meaning |".into(),
         "| --- | --- | --- |".into(),
     ];
+    let mut seen = std::collections::BTreeSet::new();
     for e in every_error() {
-        let status = edge::http::status::status(&e).as_u16();
-        rows.push(format!(
-            "| `{}` | {status} | {} |",
-            edge::http::status::code(&e),
-            edge::http::status::detail(&e)
-        ));
+        let (code, status) = (edge::http::status::code(&e), edge::http::status::status(&e));
+        if seen.insert((code, status)) {
+            rows.push(format!(
+                "| `{code}` | {} | {} |",
+                status.as_u16(),
+                meaning(code)
+            ));
+        }
     }
     rows.join("\n")
 }

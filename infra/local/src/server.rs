@@ -4,6 +4,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use think_tank_core::error::{ApiError, RequestError};
 
 use bytes::Bytes;
 use edge::http::endpoint::finish;
@@ -15,7 +16,6 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use local_adapters::blobs::{LocalBlobs, PATH_PREFIX};
-use think_tank_core::error::ApiError;
 use think_tank_core::App;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -79,7 +79,7 @@ async fn handle(
         Err(_) => {
             return Ok(gateway_problem(
                 &app,
-                ApiError::PayloadTooLarge,
+                ApiError::Request(RequestError::TooLarge),
                 &path,
                 origin.as_deref(),
             ))
@@ -100,7 +100,7 @@ async fn handle(
     let Some(matched) = router.find(parts.method.as_str(), &path) else {
         return Ok(gateway_problem(
             &app,
-            ApiError::NotFound,
+            ApiError::Request(RequestError::NotFound),
             &path,
             origin.as_deref(),
         ));

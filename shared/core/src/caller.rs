@@ -5,10 +5,10 @@
 //! compile.
 
 use crate::domain::{Role, SessionId, UserId};
+use crate::error::{AccessError, ApiError};
 use std::future::Future;
 
 use crate::app::Core;
-use crate::error::ApiError;
 use crate::rbac::Permission;
 use crate::tokens::Claims;
 
@@ -35,7 +35,7 @@ impl Claim {
         if self.claims.role.allows(permission) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden)
+            Err(ApiError::Access(AccessError::Forbidden))
         }
     }
 }
@@ -69,7 +69,7 @@ impl Caller {
         if self.role().allows(permission) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden)
+            Err(ApiError::Access(AccessError::Forbidden))
         }
     }
 }
@@ -95,7 +95,7 @@ impl Core {
         let now = self.clock.now_secs();
         let check = async {
             if self.store.is_revoked(&claim.claims.jti, now).await? {
-                return Err(ApiError::TokenRevoked);
+                return Err(AccessError::TokenRevoked.into());
             }
             Ok(())
         };

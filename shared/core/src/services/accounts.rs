@@ -1,6 +1,7 @@
 //! Accounts: registration, profile, email verification, password change and reset.
 
 use crate::domain::UserId;
+use crate::error::{AccessError, AccountError, ApiError, RequestError, SignInError};
 use secrecy::SecretString;
 
 use super::security::ClientMeta;
@@ -12,7 +13,6 @@ use crate::domain::{
     Email, PasswordChange, PasswordHash, Profile, Session, User, UserChanges, UserRecord,
 };
 use crate::email::{EmailJob, EmailKind};
-use crate::error::ApiError;
 use crate::{Caller, Claim};
 
 pub const VERIFY_PURPOSE: &str = "verify_email";
@@ -62,8 +62,9 @@ impl Core {
     ) -> Result<T, ApiError> {
         let now = self.clock.now_secs();
         let taken = self.store.take(purpose, &sha256_b64(token), now).await?;
-        let json = taken.ok_or(ApiError::InvalidToken)?;
-        serde_json::from_str(&json).map_err(|_| ApiError::InvalidToken)
+        let json = taken.ok_or(AccessError::InvalidSingleUseToken)?;
+        serde_json::from_str(&json)
+            .map_err(|_| ApiError::Access(AccessError::InvalidSingleUseToken))
     }
 
     /// The account a worker-side request is about, if the address has one.
@@ -94,7 +95,7 @@ impl Core {
     pub(super) async fn profile(&self, user_id: &UserId) -> Result<Profile, ApiError> {
         let (record, factors) =
             tokio::try_join!(self.store.user_by_id(user_id), self.store.mfa(user_id))?;
-        let record = record.ok_or(ApiError::Unauthorized)?;
+        let record = record.ok_or(AccessError::Unauthenticated)?;
         Ok(Profile {
             has_password: record.has_password(),
             mfa_methods: factors.enabled(),
@@ -110,14 +111,16 @@ impl Core {
         let user = self.current_user(user_id).await?;
         match user.email_verified {
             true => Ok(user),
-            false => Err(ApiError::EmailNotVerified),
+            false => Err(ApiError::SignIn(SignInError::EmailNotVerified)),
         }
     }
 
     /// A user who still exists; a deleted one behind a live token is `401`.
     pub(super) async fn current_user(&self, user_id: &UserId) -> Result<User, ApiError> {
         let record = self.store.user_by_id(user_id).await?;
-        record.map(|r| r.user).ok_or(ApiError::Unauthorized)
+        record
+            .map(|r| r.user)
+            .ok_or(ApiError::Access(AccessError::Unauthenticated))
     }
 }
 
@@ -132,13 +135,13 @@ impl<M, S> Accounts<'_, M, S> {
             .take(VERIFY_PURPOSE, &sha256_b64(token), now)
             .await?
             .map(UserId::from)
-            .ok_or(ApiError::InvalidToken)?;
+            .ok_or(AccessError::InvalidSingleUseToken)?;
         let user = self
             .core
             .store
             .user_by_id(&user_id)
             .await?
-            .ok_or(ApiError::InvalidToken)?
+            .ok_or(AccessError::InvalidSingleUseToken)?
             .user;
         let changes = UserChanges {
             email_verified: Some(true),
@@ -146,7 +149,9 @@ impl<M, S> Accounts<'_, M, S> {
             ..Default::default()
         };
         let record = self.core.store.update_user(&user_id, &changes).await?;
-        record.map(|r| r.user).ok_or(ApiError::InvalidToken)
+        record
+            .map(|r| r.user)
+            .ok_or(ApiError::Access(AccessError::InvalidSingleUseToken))
     }
 
     /// The caller's own account, read while the revocation check runs.
@@ -170,7 +175,9 @@ impl<M, S> Accounts<'_, M, S> {
             .store
             .update_user(caller.user_id(), &changes)
             .await?;
-        record.map(|r| r.user).ok_or(ApiError::Unauthorized)
+        record
+            .map(|r| r.user)
+            .ok_or(ApiError::Access(AccessError::Unauthenticated))
     }
 }
 
@@ -192,7 +199,7 @@ impl<S> Accounts<'_, Mail<'_>, S> {
             kept_session: None,
         };
         if !self.core.store.create_user(&record).await? {
-            return Err(ApiError::EmailTaken);
+            return Err(AccountError::EmailTaken.into());
         }
         // The account exists now: a queue outage must not turn that into an
         // error whose retry is `email_taken`; the owner can ask for a resend.
@@ -239,7 +246,7 @@ impl<S> Accounts<'_, Mail<'_>, S> {
     ) -> Result<(), ApiError> {
         let job = EmailJob::new(email.as_str(), request);
         match self.mail.queue_email(&job).await {
-            Err(ApiError::RateLimited { .. }) => Ok(()),
+            Err(ApiError::Request(RequestError::RateLimited { .. })) => Ok(()),
             other => other,
         }
     }

@@ -1,6 +1,7 @@
 //! Administration: users (role, lock) and the security event log.
 
 use crate::domain::UserId;
+use crate::error::{AccountError, ApiError};
 use serde_json::json;
 
 use super::mfa::Factors;
@@ -8,7 +9,6 @@ use super::security::ClientMeta;
 use super::sessions::Sessions;
 use crate::app::{Absent, Core, Mail};
 use crate::domain::{AuditEvent, AuditType, Page, Role, User, UserChanges};
-use crate::error::ApiError;
 use crate::Caller;
 
 pub struct UserPatch {
@@ -80,7 +80,7 @@ impl<M> Admin<'_, M, Sessions<'_>> {
             .store
             .user_by_id(user_id)
             .await?
-            .ok_or(ApiError::NotFound)?;
+            .ok_or(AccountError::UserNotFound)?;
         let mut user = record.user;
         if let Some(role) = patch.role.filter(|r| *r != user.role) {
             let changes = UserChanges {
@@ -157,7 +157,7 @@ impl Admin<'_, Mail<'_>, Sessions<'_>> {
             .store
             .user_by_id(user_id)
             .await?
-            .ok_or(ApiError::NotFound)?;
+            .ok_or(AccountError::UserNotFound)?;
         let by = json!({ "by": admin.user_id() });
         self.factors()
             .turn_mfa_off(&record.user, None, meta, by)

@@ -4,7 +4,7 @@
 use crate::app::{Absent, Blobs, Core, Sockets};
 use crate::clock::UnixMillis;
 use crate::domain::{new_id, FileRecord, FileStatus, Page, Role};
-use crate::error::ApiError;
+use crate::error::{ApiError, FileError};
 use crate::ports::UploadTicket;
 use crate::rbac::Permission;
 use crate::{Caller, Claim};
@@ -86,7 +86,7 @@ impl<S> Files<'_, Blobs<'_>, S> {
     ) -> Result<(FileRecord, UploadTicket), ApiError> {
         caller.require(Permission::FilesCreate)?;
         if input.size > self.core.settings.max_upload_bytes {
-            return Err(ApiError::FileTooLarge);
+            return Err(FileError::TooLarge.into());
         }
         if !self
             .core
@@ -94,7 +94,7 @@ impl<S> Files<'_, Blobs<'_>, S> {
             .allowed_upload_types
             .contains(&input.content_type)
         {
-            return Err(ApiError::UnsupportedMediaType);
+            return Err(FileError::UnsupportedType.into());
         }
         let now = self.core.clock.now_secs();
         let id = new_id();
@@ -175,7 +175,7 @@ impl Files<'_, Blobs<'_>, Sockets<'_>> {
             }
             // A completion that promoted the object but did not record it: finish it.
             (None, Some(size)) if size == file.size => {}
-            _ => return Err(ApiError::Conflict),
+            _ => return Err(FileError::NotUploaded.into()),
         }
         match self
             .core
@@ -193,7 +193,7 @@ impl Files<'_, Blobs<'_>, Sockets<'_>> {
             )
             .and_then(|f| match f.status {
                 FileStatus::Ready => Ok(f),
-                FileStatus::Pending => Err(ApiError::Conflict),
+                FileStatus::Pending => Err(ApiError::File(FileError::NotReady)),
             }),
         }
     }
@@ -202,5 +202,5 @@ impl Files<'_, Blobs<'_>, Sockets<'_>> {
 /// The owner's or, for an admin, anyone's file; everyone else sees nothing (`404`).
 fn visible(caller: &Caller, file: Option<FileRecord>) -> Result<FileRecord, ApiError> {
     file.filter(|f| f.owner_id == caller.user_id() || caller.role() == Role::Admin)
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::File(FileError::NotFound))
 }

@@ -1,6 +1,7 @@
 //! The caller's provider identities: listing, and unlinking one (sensitive),
 //! never the last way the account can sign in.
 
+use crate::error::{AccessError, AccountError, ApiError};
 use serde_json::json;
 
 use super::oidc::Oidc;
@@ -9,7 +10,6 @@ use super::security::ClientMeta;
 use crate::app::{Mail, Providers};
 use crate::domain::{AuditType, Identity};
 use crate::email::SecurityChange;
-use crate::error::ApiError;
 use crate::ports::Unlink;
 use crate::{Caller, Claim};
 
@@ -72,7 +72,7 @@ impl<P, S> Oidc<'_, P, Mail<'_>, S> {
         self.core.require_recent_sign_in(caller).await?;
         let user_id = caller.user_id();
         let record = self.core.store.user_by_id(user_id).await?;
-        let record = record.ok_or(ApiError::Unauthorized)?;
+        let record = record.ok_or(AccessError::Unauthenticated)?;
         let has_password = record.has_password();
         match self
             .core
@@ -81,8 +81,8 @@ impl<P, S> Oidc<'_, P, Mail<'_>, S> {
             .await?
         {
             Unlink::Unlinked => {}
-            Unlink::NotLinked => return Err(ApiError::NotFound),
-            Unlink::LastWayToSignIn => return Err(ApiError::Conflict),
+            Unlink::NotLinked => return Err(AccountError::IdentityNotLinked.into()),
+            Unlink::LastWayToSignIn => return Err(AccountError::LastWayToSignIn.into()),
         }
         let detail = json!({ "provider": provider });
         self.core

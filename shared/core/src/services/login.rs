@@ -4,6 +4,7 @@
 //! gets at most the threshold's worth of checks; unknown emails and wrong
 //! passwords look and take the same.
 
+use crate::error::{ApiError, SignInError};
 use secrecy::SecretString;
 use serde_json::json;
 
@@ -17,7 +18,6 @@ use crate::auth::password;
 use crate::clock::rfc3339;
 use crate::domain::{AuditType, Email, MfaMethod, MfaRecord, Reservation, UserRecord};
 use crate::email::{EmailJob, EmailKind};
-use crate::error::ApiError;
 
 /// How long to wait while the attempts that may reach the threshold are still being checked.
 const EXHAUSTED_RETRY_SECONDS: i64 = 1;
@@ -56,7 +56,7 @@ impl SignIn<'_> {
         let (checked, factors) = tokio::join!(checked, self.core.factors_of(record.as_ref()));
         checked?;
         let Some(record) = record else {
-            return Err(ApiError::InvalidCredentials);
+            return Err(SignInError::InvalidCredentials.into());
         };
         let pending = PendingLogin::new(&record, input.web, input.device_name.clone());
         self.after_password(&input.email, &record, &factors?, pending)
@@ -79,11 +79,14 @@ impl SignIn<'_> {
     ) -> Result<(), ApiError> {
         if !record.user.email_verified {
             self.core.store.release_attempt(email).await?;
-            return Err(ApiError::EmailNotVerified);
+            return Err(SignInError::EmailNotVerified.into());
         }
         if let Some((mfa_token, methods)) = self.core.second_factor_prompt(factors, pending) {
             self.core.store.release_attempt(email).await?;
-            return Err(ApiError::MfaRequired { mfa_token, methods });
+            return Err(ApiError::SignIn(SignInError::MfaRequired {
+                mfa_token,
+                methods,
+            }));
         }
         Ok(())
     }
@@ -145,12 +148,12 @@ impl Core {
         let threshold = self.settings.lockout_threshold;
         match self.store.reserve_attempt(email, threshold, now).await? {
             Reservation::Granted { number } => Ok(number),
-            Reservation::Locked { until } => Err(ApiError::AccountLocked {
+            Reservation::Locked { until } => Err(ApiError::SignIn(SignInError::AccountLocked {
                 retry_after: until - now,
-            }),
-            Reservation::Exhausted => Err(ApiError::AccountLocked {
+            })),
+            Reservation::Exhausted => Err(ApiError::SignIn(SignInError::AccountLocked {
                 retry_after: EXHAUSTED_RETRY_SECONDS,
-            }),
+            })),
         }
     }
 }
@@ -180,7 +183,7 @@ impl Credentials<'_> {
         let failure = AuditType::LoginFailure;
         self.count_failure(email, record, number, meta, failure)
             .await?;
-        Err(ApiError::InvalidCredentials)
+        Err(ApiError::SignIn(SignInError::InvalidCredentials))
     }
 
     /// Audits a failed attempt as `kind` and starts the lock at the threshold.

@@ -3,6 +3,7 @@
 //! (a recent sign-in); every change is audited and mailed to the owner.
 
 use crate::domain::{SessionId, UserId};
+use crate::error::{AccessError, ApiError, FactorError};
 use secrecy::SecretString;
 use serde_json::json;
 
@@ -14,7 +15,6 @@ use crate::app::{Absent, Core, Mail};
 use crate::auth::{backup_codes, totp};
 use crate::domain::{AuditType, MfaMethod, User, UserChanges};
 use crate::email::SecurityChange;
-use crate::error::ApiError;
 use crate::Caller;
 
 /// What an authenticator app needs: the seed in base32 and as a URI.
@@ -44,7 +44,7 @@ impl<M, S> Factors<'_, M, S> {
         let seed = totp::new_secret();
         let sealed = self.core.seeds()?.seal(&seed, &user.id);
         if !self.core.store.set_pending_totp(&user.id, &sealed).await? {
-            return Err(ApiError::Conflict);
+            return Err(FactorError::TotpAlreadyOn.into());
         }
         let otpauth_uri = totp::otpauth_uri(&seed, &user.email)
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("otpauth URI")))?;
@@ -80,7 +80,7 @@ impl<S> Factors<'_, Mail<'_>, S> {
         let user_id = caller.user_id();
         let user = self.core.verified_user(user_id).await?;
         if self.core.store.mfa(user_id).await?.enabled().is_empty() {
-            return Err(ApiError::Conflict);
+            return Err(FactorError::NoFactorOn.into());
         }
         let codes = self.new_backup_codes(user_id).await?;
         self.mail
@@ -107,7 +107,7 @@ impl Factors<'_, Mail<'_>, Sessions<'_>> {
         let factors = self.core.store.mfa(user_id).await?;
         let pending = match (&factors.totp, &factors.pending_totp) {
             (None, Some(pending)) => pending,
-            _ => return Err(ApiError::Conflict),
+            _ => return Err(FactorError::NoPendingTotp.into()),
         };
         let seed = self.core.open_seed(pending, user_id)?;
         let Some(step) = totp::matching_step(&seed, code, self.core.clock.now_secs()) else {
@@ -115,10 +115,10 @@ impl Factors<'_, Mail<'_>, Sessions<'_>> {
             self.core
                 .audit(AuditType::MfaFailure, Some(user_id), meta, detail)
                 .await?;
-            return Err(ApiError::InvalidCode);
+            return Err(FactorError::WrongCode.into());
         };
         if !self.core.store.activate_totp(user_id, step).await? {
-            return Err(ApiError::Conflict);
+            return Err(FactorError::NoPendingTotp.into());
         }
         self.factor_enabled(caller, MfaMethod::Totp, meta).await
     }
@@ -173,10 +173,10 @@ impl Factors<'_, Mail<'_>, Sessions<'_>> {
             .store
             .user_by_id(user_id)
             .await?
-            .ok_or(ApiError::Unauthorized)?;
+            .ok_or(AccessError::Unauthenticated)?;
         let factors = self.core.store.mfa(user_id).await?;
         if factors.enabled().is_empty() {
-            return Err(ApiError::Conflict);
+            return Err(FactorError::NoFactorOn.into());
         }
         let email = stored_email(&record.user)?;
         match (record.has_password(), password) {
@@ -193,7 +193,13 @@ impl Factors<'_, Mail<'_>, Sessions<'_>> {
             self.core.store.release_attempt(&email).await?;
         }
         Credentials::from(self.mail)
-            .check_second_factor(&record, &factors, code, meta, ApiError::InvalidCode)
+            .check_second_factor(
+                &record,
+                &factors,
+                code,
+                meta,
+                ApiError::Factor(FactorError::WrongCode),
+            )
             .await?;
         self.core.store.clear_attempts(&email).await?;
         let keep = Some(caller.session_id());

@@ -3,6 +3,7 @@
 //! web). It is used once, and dies after 5 attempts; every wrong code also
 //! counts towards the account's lockout like a wrong password.
 
+use crate::error::{AccessError, ApiError, SignInError};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::stored_email;
@@ -16,7 +17,6 @@ use crate::auth::sealed::SealingKey;
 use crate::clock::UnixSecs;
 use crate::domain::UserId;
 use crate::domain::{new_id, UserRecord};
-use crate::error::ApiError;
 
 pub const MFA_TOKEN_SECONDS: i64 = 300;
 pub const MFA_TOKEN_TRIES: u32 = 5;
@@ -101,10 +101,16 @@ impl SignIn<'_> {
             .user_by_id(&pending.user_id)
             .await?
             .filter(|r| r.credential_generation == pending.generation)
-            .ok_or(ApiError::InvalidToken)?;
+            .ok_or(AccessError::InvalidSingleUseToken)?;
         let factors = self.core.store.mfa(&record.user.id).await?;
         let method = Credentials::from(self.mail)
-            .check_second_factor(&record, &factors, code, meta, ApiError::InvalidLoginCode)
+            .check_second_factor(
+                &record,
+                &factors,
+                code,
+                meta,
+                ApiError::SignIn(SignInError::WrongCode),
+            )
             .await?;
         let now = self.core.clock.now_secs();
         let expires_at = pending.expires_at();
@@ -116,7 +122,7 @@ impl SignIn<'_> {
             now,
         );
         if !used.await? {
-            return Err(ApiError::InvalidToken);
+            return Err(AccessError::InvalidSingleUseToken.into());
         }
         self.core
             .store
@@ -145,7 +151,7 @@ impl SignIn<'_> {
             .hit(&key, window_start, MFA_TOKEN_SECONDS)
             .await?;
         if tries > MFA_TOKEN_TRIES {
-            return Err(ApiError::InvalidToken);
+            return Err(AccessError::InvalidSingleUseToken.into());
         }
         Ok(())
     }
@@ -156,9 +162,9 @@ impl Core {
     pub(super) async fn pending_login(&self, mfa_token: &str) -> Result<PendingLogin, ApiError> {
         let now = self.clock.now_secs();
         let pending = PendingLogin::open(&self.keys.pending_logins, mfa_token, now)
-            .ok_or(ApiError::InvalidToken)?;
+            .ok_or(AccessError::InvalidSingleUseToken)?;
         if self.store.contains(USED_PURPOSE, &pending.jti, now).await? {
-            return Err(ApiError::InvalidToken);
+            return Err(AccessError::InvalidSingleUseToken.into());
         }
         Ok(pending)
     }

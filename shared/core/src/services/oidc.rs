@@ -4,6 +4,7 @@
 //! mode it is also bound to the browser by a cookie (no login CSRF).
 
 use crate::domain::UserId;
+use crate::error::{AccountError, ApiError};
 use serde::{Deserialize, Serialize};
 
 use super::login::SignIn;
@@ -11,7 +12,6 @@ use super::security::ClientMeta;
 use super::sessions::Sessions;
 use crate::app::{Absent, Core, Mail, Providers};
 use crate::crypto::{random_token, sha256_b64};
-use crate::error::ApiError;
 use crate::ports::AuthorizationRequest;
 
 pub const FLOW_SECONDS: i64 = 600;
@@ -126,7 +126,7 @@ impl<M, S> Oidc<'_, Providers<'_>, M, S> {
             ));
         }
         if !self.core.oidc_providers().contains(&input.provider) {
-            return Err(ApiError::NotFound);
+            return Err(AccountError::ProviderNotFound.into());
         }
         let challenge = input.app_code_challenge.as_deref();
         match (input.mode, challenge) {
@@ -170,7 +170,7 @@ impl<M, S> Oidc<'_, Providers<'_>, M, S> {
             .0
             .authorization_url(&flow.provider, &request)
             .await?
-            .ok_or(ApiError::NotFound)?;
+            .ok_or(AccountError::ProviderNotFound)?;
         let now = self.core.clock.now_secs();
         let json = serde_json::to_string(&flow).map_err(anyhow::Error::from)?;
         let key = sha256_b64(&state);

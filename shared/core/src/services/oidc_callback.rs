@@ -4,6 +4,7 @@
 //! `redirect_uri` as an `error` code.
 
 use crate::domain::UserId;
+use crate::error::{AccessError, ApiError, SignInError, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -17,7 +18,6 @@ use super::sessions::Sessions;
 use crate::app::{Mail, Providers};
 use crate::crypto::{constant_time_eq, sha256_b64};
 use crate::domain::{AuditType, MfaMethod, UserRecord};
-use crate::error::{ApiError, StoreError};
 use crate::ports::{Redemption, VerifiedIdentity};
 
 /// How long a mobile app has to redeem its login code.
@@ -69,7 +69,7 @@ impl CallbackError {
 impl From<ApiError> for CallbackError {
     fn from(error: ApiError) -> Self {
         match error {
-            ApiError::AccountLocked { .. } => CallbackError::AccountLocked,
+            ApiError::SignIn(SignInError::AccountLocked { .. }) => CallbackError::AccountLocked,
             other => {
                 tracing::error!(error = %other, "a provider sign-in failed");
                 CallbackError::ServerError
@@ -269,7 +269,7 @@ impl Oidc<'_, Providers<'_>, Mail<'_>, Sessions<'_>> {
 impl<P, M, S> Oidc<'_, P, M, S> {
     /// The flow started with `state`, removed so that it works once.
     async fn take_flow(&self, state: Option<&str>) -> Result<Flow, ApiError> {
-        let state = state.ok_or(ApiError::InvalidToken)?;
+        let state = state.ok_or(AccessError::InvalidSingleUseToken)?;
         self.core.take_single_use(FLOW_PURPOSE, state).await
     }
 
@@ -326,12 +326,12 @@ impl<P, M> Oidc<'_, P, M, Sessions<'_>> {
     ) -> Result<IssuedSession, ApiError> {
         let login: LoginCode = self.core.take_single_use(LOGIN_CODE_PURPOSE, code).await?;
         if !constant_time_eq(&sha256_b64(code_verifier), &login.code_challenge) {
-            return Err(ApiError::InvalidToken);
+            return Err(AccessError::InvalidSingleUseToken.into());
         }
         let record = self.core.store.user_by_id(&login.user_id).await?;
         let record = record
             .filter(|r| r.credential_generation == login.generation)
-            .ok_or(ApiError::InvalidToken)?;
+            .ok_or(AccessError::InvalidSingleUseToken)?;
         let factors = self.core.store.mfa(&record.user.id).await?;
         let pending =
             PendingLogin::new(&record, false, device_name.clone()).with_link(login.link.clone());
@@ -340,13 +340,16 @@ impl<P, M> Oidc<'_, P, M, Sessions<'_>> {
             self.core
                 .audit(AuditType::OidcLogin, Some(&record.user.id), meta, detail)
                 .await?;
-            return Err(ApiError::MfaRequired { mfa_token, methods });
+            return Err(ApiError::SignIn(SignInError::MfaRequired {
+                mfa_token,
+                methods,
+            }));
         }
         if login.link.is_some() {
             // A link waits for the second factor the account had at the
             // callback; turning factors off moves the credential generation,
             // so a code that carries one always meets the prompt above.
-            return Err(ApiError::InvalidToken);
+            return Err(AccessError::InvalidSingleUseToken.into());
         }
         self.provider_session(&record, &login.provider, device_name, meta)
             .await

@@ -1,5 +1,6 @@
 //! Passwords: a change with the current one, a reset with an emailed link.
 
+use crate::error::{AccessError, ApiError, SignInError};
 use secrecy::SecretString;
 use serde_json::json;
 
@@ -13,7 +14,6 @@ use crate::crypto::{constant_time_eq, sha256_b64};
 use crate::domain::UserId;
 use crate::domain::{AuditType, Email, PasswordChange, PasswordHash, UserChanges, UserRecord};
 use crate::email::{EmailKind, SecurityChange};
-use crate::error::ApiError;
 use crate::Caller;
 
 pub const RESET_PURPOSE: &str = "password_reset";
@@ -34,13 +34,13 @@ impl Accounts<'_, Mail<'_>, Sessions<'_>> {
             .store
             .user_by_id(user_id)
             .await?
-            .ok_or(ApiError::Unauthorized)?;
+            .ok_or(AccessError::Unauthenticated)?;
         let email = stored_email(&record.user)?;
         Credentials::from(self.mail)
             .check_password(&email, current, Some(&record), meta)
             .await
             .map_err(|e| match e {
-                ApiError::InvalidCredentials => {
+                ApiError::SignIn(SignInError::InvalidCredentials) => {
                     ApiError::field("current_password", "is not your current password")
                 }
                 other => other,
@@ -83,16 +83,16 @@ impl Accounts<'_, Mail<'_>, Sessions<'_>> {
             .store
             .take(RESET_PURPOSE, &sha256_b64(token), now)
             .await?
-            .ok_or(ApiError::InvalidToken)?;
+            .ok_or(AccessError::InvalidSingleUseToken)?;
         let user_id = UserId::from(subject.split(' ').next().unwrap_or_default());
         let current = self
             .core
             .store
             .user_by_id(&user_id)
             .await?
-            .ok_or(ApiError::InvalidToken)?;
+            .ok_or(AccessError::InvalidSingleUseToken)?;
         if !constant_time_eq(&subject, &reset_subject(&current)) {
-            return Err(ApiError::InvalidToken);
+            return Err(AccessError::InvalidSingleUseToken.into());
         }
         let hash = PasswordHash::new(password::hash(new).await?);
         let change = PasswordChange::Set(hash);

@@ -6,6 +6,7 @@
 //! the whole deployment.
 
 use crate::domain::UserId;
+use crate::error::{ApiError, FactorError, RequestError};
 use rand::RngExt;
 use serde_json::json;
 
@@ -18,7 +19,6 @@ use crate::auth::totp;
 use crate::crypto::sha256_b64;
 use crate::domain::{AuditType, MfaMethod, Phone, Profile};
 use crate::email::{EmailJob, EmailKind, SecurityChange};
-use crate::error::ApiError;
 use crate::Caller;
 
 /// Codes one account may send to one number: 3 per 10 minutes, 10 per day
@@ -48,7 +48,7 @@ impl<S> Factors<'_, Mail<'_>, S> {
         let user_id = caller.user_id();
         self.core.verified_user(user_id).await?;
         if !self.core.store.set_phone(user_id, phone.as_str()).await? {
-            return Err(ApiError::Conflict);
+            return Err(FactorError::SmsIsOn.into());
         }
         let purpose = verify_purpose(user_id);
         self.send_sms_code(&purpose, user_id, phone.as_str(), meta)
@@ -64,14 +64,14 @@ impl<S> Factors<'_, Mail<'_>, S> {
     ) -> Result<Profile, ApiError> {
         let user_id = caller.user_id();
         let factors = self.core.store.mfa(user_id).await?;
-        let phone = factors.phone.ok_or(ApiError::Conflict)?;
+        let phone = factors.phone.ok_or(FactorError::NoPhone)?;
         let purpose = verify_purpose(user_id);
         let taken = self
             .core
             .take_sms_code(&purpose, user_id, &phone, code)
             .await?;
         if !taken || !self.core.store.verify_phone(user_id, &phone).await? {
-            return Err(ApiError::InvalidCode);
+            return Err(FactorError::WrongCode.into());
         }
         self.core
             .audit(AuditType::PhoneVerified, Some(user_id), meta, json!({}))
@@ -88,7 +88,7 @@ impl<S> Factors<'_, Mail<'_>, S> {
         self.core.require_recent_sign_in(caller).await?;
         let before = self.core.profile(caller.user_id()).await?;
         if !self.core.store.remove_phone(caller.user_id()).await? {
-            return Err(ApiError::Conflict);
+            return Err(FactorError::SmsIsOn.into());
         }
         if before.phone_verified {
             self.mail
@@ -119,7 +119,7 @@ impl<S> Factors<'_, Mail<'_>, S> {
 
     async fn text_sign_in_code(&self, user_id: &UserId, meta: &ClientMeta) -> Result<(), ApiError> {
         let factors = self.core.store.mfa(user_id).await?;
-        let phone = factors.sms_phone().ok_or(ApiError::Conflict)?;
+        let phone = factors.sms_phone().ok_or(FactorError::NoPhone)?;
         self.send_sms_code(&sms_purpose(user_id), user_id, phone, meta)
             .await
     }
@@ -184,7 +184,7 @@ impl Factors<'_, Mail<'_>, Sessions<'_>> {
         self.core.require_recent_sign_in(caller).await?;
         let user_id = caller.user_id();
         if !self.core.store.enable_sms(user_id).await? {
-            return Err(ApiError::Conflict);
+            return Err(FactorError::PhoneNotVerified.into());
         }
         self.factor_enabled(caller, MfaMethod::Sms, meta).await
     }
@@ -210,7 +210,7 @@ impl Core {
             .limit(&key, SMS_CODE_TRIES, SMS_CODE_SECONDS, now)
             .await
         {
-            Err(ApiError::RateLimited { .. }) => return Ok(false),
+            Err(ApiError::Request(RequestError::RateLimited { .. })) => return Ok(false),
             other => other?,
         }
         let subject = self.sms_code_subject(purpose, code, phone);

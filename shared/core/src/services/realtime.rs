@@ -3,6 +3,7 @@
 //! with bounded fan-out.
 
 use crate::domain::{SessionId, UserId};
+use crate::error::{AccessError, ApiError, RequestError};
 use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
@@ -11,7 +12,6 @@ use crate::app::{Absent, Core, Sockets};
 use crate::clock::{rfc3339, UnixSecs};
 use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{Connection, FileRecord, Task};
-use crate::error::ApiError;
 use crate::ports::Push;
 use crate::rbac::Permission;
 use crate::Caller;
@@ -98,22 +98,24 @@ impl<S> Realtime<'_, S> {
         origin: Option<&str>,
     ) -> Result<(), ApiError> {
         if origin.is_some_and(|o| !self.core.settings.allowed_origins.iter().any(|a| a == o)) {
-            return Err(ApiError::Forbidden);
+            return Err(AccessError::Forbidden.into());
         }
         let ticket = ticket
             .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
+            .ok_or(AccessError::Unauthenticated)?;
         let now = self.core.clock.now_secs();
         let subject = self
             .core
             .store
             .take(TICKET_PURPOSE, &sha256_b64(ticket), now)
             .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let (user_id, session_id) = subject.split_once(' ').ok_or(ApiError::Unauthorized)?;
+            .ok_or(AccessError::Unauthenticated)?;
+        let (user_id, session_id) = subject
+            .split_once(' ')
+            .ok_or(AccessError::Unauthenticated)?;
         let (user_id, session_id) = (UserId::from(user_id), SessionId::from(session_id));
         let user = self.core.store.user_by_id(&user_id).await?;
-        let user = user.ok_or(ApiError::Unauthorized)?.user;
+        let user = user.ok_or(AccessError::Unauthenticated)?.user;
         let connection = Connection {
             id: connection_id.to_string(),
             session_id: session_id.clone(),
@@ -127,7 +129,7 @@ impl<S> Realtime<'_, S> {
         self.core.store.put_connection(&connection).await?;
         if !self.session_is_live(&user_id, &session_id, now).await? {
             self.core.store.delete_connection(connection_id).await?;
-            return Err(ApiError::Unauthorized);
+            return Err(AccessError::Unauthenticated.into());
         }
         Ok(())
     }
@@ -200,7 +202,7 @@ impl Realtime<'_, Sockets<'_>> {
             .limit(&key, MESSAGES_PER_WINDOW, WINDOW_SECONDS, now)
             .await
         {
-            Err(ApiError::RateLimited { .. }) => Ok(true),
+            Err(ApiError::Request(RequestError::RateLimited { .. })) => Ok(true),
             other => other.map(|()| false),
         }
     }

@@ -2,6 +2,7 @@
 //! login starts a session signed in; `reauthenticate` renews that proof on
 //! the current session. A stolen session alone cannot pass the gate.
 
+use crate::error::{AccessError, ApiError, FactorError};
 use secrecy::SecretString;
 use serde_json::json;
 
@@ -10,7 +11,6 @@ use super::second_factor::Credentials;
 use super::security::ClientMeta;
 use crate::app::Core;
 use crate::domain::AuditType;
-use crate::error::ApiError;
 use crate::Caller;
 
 impl Credentials<'_> {
@@ -29,7 +29,7 @@ impl Credentials<'_> {
             .store
             .user_by_id(caller.user_id())
             .await?
-            .ok_or(ApiError::Unauthorized)?;
+            .ok_or(AccessError::Unauthenticated)?;
         let email = stored_email(&record.user)?;
         let checked = self.check_password(&email, password, Some(&record), meta);
         let (checked, factors) = tokio::join!(checked, self.core.store.mfa(caller.user_id()));
@@ -40,8 +40,14 @@ impl Credentials<'_> {
             self.core.store.release_attempt(&email).await?;
             let code =
                 code.ok_or_else(|| ApiError::field("code", "is required while MFA is on"))?;
-            self.check_second_factor(&record, &factors, code, meta, ApiError::InvalidCode)
-                .await?;
+            self.check_second_factor(
+                &record,
+                &factors,
+                code,
+                meta,
+                ApiError::Factor(FactorError::WrongCode),
+            )
+            .await?;
         }
         self.core.store.clear_attempts(&email).await?;
         let now = self.core.clock.now_secs();
@@ -51,7 +57,7 @@ impl Credentials<'_> {
             .mark_authenticated(caller.user_id(), caller.session_id(), now)
             .await?;
         if !marked {
-            return Err(ApiError::Unauthorized);
+            return Err(AccessError::Unauthenticated.into());
         }
         let detail = json!({ "session_id": caller.session_id() });
         self.core
@@ -73,12 +79,12 @@ impl Core {
             .store
             .session(caller.user_id(), caller.session_id())
             .await?
-            .ok_or(ApiError::Unauthorized)?;
+            .ok_or(AccessError::Unauthenticated)?;
         let now = self.clock.now_secs();
         if session.is_recent(now, self.settings.reauth_seconds) {
             Ok(())
         } else {
-            Err(ApiError::ReauthenticationRequired)
+            Err(ApiError::Access(AccessError::ReauthenticationRequired))
         }
     }
 }

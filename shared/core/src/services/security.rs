@@ -1,12 +1,12 @@
 //! Client metadata (keyed IP hash), per-IP rate limits and security events.
 
+use crate::error::{ApiError, RequestError};
 use serde_json::Value;
 
 use crate::app::Core;
 use crate::clock::UnixSecs;
 use crate::crypto::hmac_b64;
 use crate::domain::{new_id, AuditEvent, AuditType, UserId};
-use crate::error::ApiError;
 use crate::Caller;
 
 /// Security events and rate-limit state are kept 30 days at most.
@@ -45,9 +45,9 @@ impl Core {
         let window_start = now - now.0.rem_euclid(window);
         let hits = self.store.hit(key, window_start, window).await?;
         if hits > max {
-            return Err(ApiError::RateLimited {
+            return Err(ApiError::Request(RequestError::RateLimited {
                 retry_after: window_start + window - now,
-            });
+            }));
         }
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! blacklists every access token it issued that may still be alive.
 
 use crate::domain::{SessionId, UserId};
+use crate::error::{AccessError, ApiError, SignInError};
 use serde_json::json;
 
 use super::security::ClientMeta;
@@ -13,7 +14,6 @@ use crate::domain::{
     AuditType, CredentialChange, LiveJti, Session, User, UserChanges, UserRecord,
     ROTATED_HASHES_KEPT,
 };
-use crate::error::ApiError;
 use crate::tokens::{accepted_until, IssuedToken};
 use crate::Caller;
 
@@ -100,7 +100,7 @@ impl Sessions<'_> {
         raw: &str,
         meta: &ClientMeta,
     ) -> Result<IssuedSession, ApiError> {
-        let presented = RefreshToken::parse(raw).ok_or(ApiError::Unauthorized)?;
+        let presented = RefreshToken::parse(raw).ok_or(AccessError::Unauthenticated)?;
         let (session, user) = tokio::try_join!(
             self.core
                 .store
@@ -108,18 +108,18 @@ impl Sessions<'_> {
             self.core.store.user_by_id(&presented.user_id),
         )?;
         let (Some(session), Some(user)) = (session, user) else {
-            return Err(ApiError::Unauthorized);
+            return Err(AccessError::Unauthenticated.into());
         };
         let now_ms = self.core.clock.now_ms();
         let now = now_ms.to_secs();
         if !session.is_live(now) {
-            return Err(ApiError::Unauthorized);
+            return Err(AccessError::Unauthenticated.into());
         }
         if !user.admits_session(&session) {
             // A credential change came after this session began; finish the
             // revocation that change started, in case it was interrupted.
             self.revoke_session(&session.user_id, &session.id).await?;
-            return Err(ApiError::Unauthorized);
+            return Err(AccessError::Unauthenticated.into());
         }
         let hash = presented.hash();
         if !constant_time_eq(&hash, &session.refresh_hash) {
@@ -158,7 +158,7 @@ impl Sessions<'_> {
         if was_rotated {
             self.refresh_reused(session, meta).await
         } else {
-            ApiError::Unauthorized
+            ApiError::Access(AccessError::Unauthenticated)
         }
     }
 
@@ -177,7 +177,7 @@ impl Sessions<'_> {
             )
             .await
         {
-            Ok(()) => ApiError::RefreshReused,
+            Ok(()) => ApiError::SignIn(SignInError::RefreshReused),
             Err(e) => e,
         }
     }
@@ -286,7 +286,7 @@ impl Sessions<'_> {
             None => CredentialChange::all_sessions(),
         });
         let record = self.core.store.update_user(user_id, &changes).await?;
-        let record = record.ok_or(ApiError::Unauthorized)?;
+        let record = record.ok_or(AccessError::Unauthenticated)?;
         let revoked = self.revoke_all_sessions(user_id, keep).await?;
         Ok((record, revoked))
     }

@@ -2,6 +2,7 @@
 //! an email to whoever a task is assigned to.
 
 use crate::domain::{TaskId, UserId};
+use crate::error::{ApiError, TaskError};
 use std::time::Duration;
 
 use futures::TryFutureExt;
@@ -10,7 +11,6 @@ use crate::app::{Absent, Core, Mail, Sockets};
 use crate::clock::UnixMillis;
 use crate::domain::{Page, Role, Task, TaskFilter, TaskStatus, UserRecord, Versions};
 use crate::email::{EmailJob, EmailKind};
-use crate::error::ApiError;
 use crate::rbac::Permission;
 use crate::services::realtime::TaskEvent;
 use crate::{Caller, Claim};
@@ -53,7 +53,7 @@ impl<M, S> Tasks<'_, M, S> {
         claim.require(Permission::TasksRead)?;
         let read = self.core.store.task(id).map_err(ApiError::from);
         let (_, task) = self.core.admit_with(claim, read).await?;
-        task.ok_or(ApiError::NotFound)
+        task.ok_or(ApiError::Task(TaskError::NotFound))
     }
 
     pub async fn list_tasks(
@@ -73,7 +73,11 @@ impl<M, S> Tasks<'_, M, S> {
     }
 
     async fn task_or_404(&self, id: &TaskId) -> Result<Task, ApiError> {
-        self.core.store.task(id).await?.ok_or(ApiError::NotFound)
+        self.core
+            .store
+            .task(id)
+            .await?
+            .ok_or(ApiError::Task(TaskError::NotFound))
     }
 
     async fn existing_assignee(
@@ -141,7 +145,7 @@ impl Tasks<'_, Mail<'_>, Sockets<'_>> {
         for _ in 0..UPDATE_ATTEMPTS {
             check_may_update(&caller, &current)?;
             if !expected.allow(current.version) {
-                return Err(ApiError::PreconditionFailed);
+                return Err(TaskError::Stale.into());
             }
             let next = apply(&current, &changes, self.core.clock.now_ms());
             if self
@@ -161,12 +165,12 @@ impl Tasks<'_, Mail<'_>, Sockets<'_>> {
                 return Ok(next);
             }
             if expected.is_specific() {
-                return Err(ApiError::PreconditionFailed);
+                return Err(TaskError::Stale.into());
             }
             tokio::time::sleep(Duration::from_millis(rand::random_range(0..5))).await;
             current = self.task_or_404(id).await?;
         }
-        Err(ApiError::Conflict)
+        Err(ApiError::Task(TaskError::Contended))
     }
 }
 
@@ -212,7 +216,7 @@ fn check_may_update(caller: &Caller, task: &Task) -> Result<(), ApiError> {
     if caller.role() == Role::Admin || task.owner_id == caller.user_id() {
         Ok(())
     } else {
-        Err(ApiError::Forbidden)
+        Err(ApiError::Task(TaskError::NotOwner))
     }
 }
 

@@ -40,7 +40,7 @@ impl Checks {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::Validation(self.0))
+            Err(ApiError::invalid(self.0))
         }
     }
 }
@@ -48,6 +48,7 @@ impl Checks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::RequestError;
 
     #[test]
     fn every_failing_field_is_reported() {
@@ -55,7 +56,7 @@ mod tests {
         c.email("email", "nope");
         c.password("password", "short");
         c.text("name", "   ", 1, 100);
-        let Err(ApiError::Validation(errors)) = c.finish() else {
+        let Err(ApiError::Request(RequestError::Invalid(errors))) = c.finish() else {
             panic!("expected validation errors");
         };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

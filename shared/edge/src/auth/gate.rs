@@ -4,12 +4,12 @@
 //! [`Caller`].
 
 use http::Method;
+use think_tank_core::error::{AccessError, ApiError};
 
 use super::csrf;
 use crate::http::cookies;
 use crate::http::Ctx;
 use think_tank_core::app::Core;
-use think_tank_core::error::ApiError;
 use think_tank_core::{Caller, Claim};
 
 fn is_unsafe(method: &Method) -> bool {
@@ -27,7 +27,7 @@ fn bearer(ctx: &Ctx) -> Option<Result<&str, ApiError>> {
         })
         .map(str::trim)
         .filter(|t| !t.is_empty());
-    Some(token.ok_or(ApiError::Unauthorized))
+    Some(token.ok_or(ApiError::Access(AccessError::Unauthenticated)))
 }
 
 /// The request's authentication, on the core every service holds.
@@ -60,13 +60,15 @@ fn claim_of(core: &Core, ctx: &Ctx) -> Result<Claim, ApiError> {
         let claims = core.tokens.verify(token?, now)?;
         return Ok(Claim::new(claims, false));
     }
-    let token = ctx.cookie(cookies::ACCESS).ok_or(ApiError::Unauthorized)?;
+    let token = ctx
+        .cookie(cookies::ACCESS)
+        .ok_or(AccessError::Unauthenticated)?;
     let claims = core.tokens.verify(&token, now)?;
     if is_unsafe(&ctx.method) {
         let header = ctx.header("x-csrf-token");
         let cookie = ctx.cookie(cookies::CSRF);
         if !csrf::verify(&core.keys.csrf, &claims.sid, header, cookie.as_deref()) {
-            return Err(ApiError::CsrfFailed);
+            return Err(AccessError::CsrfFailed.into());
         }
     }
     Ok(Claim::new(claims, true))

@@ -5,9 +5,9 @@
 
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Path;
+use think_tank_core::error::{ApiError, FieldError, RequestError};
 
 use super::Ctx;
-use think_tank_core::error::{ApiError, FieldError};
 
 /// A request body: parsed by serde, then checked (lengths, formats,
 /// allowed values) into what the use case takes. A body whose types say
@@ -48,13 +48,13 @@ impl Ctx {
     /// The body as `T`; `T` should `deny_unknown_fields`.
     fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         if !self.is_json() {
-            return Err(ApiError::UnsupportedMediaType);
+            return Err(RequestError::NotJson.into());
         }
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         let value = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| ApiError::Validation(vec![describe(json_path(e.path()), e.inner())]))?;
+            .map_err(|e| ApiError::invalid(vec![describe(json_path(e.path()), e.inner())]))?;
         de.end()
-            .map_err(|e| ApiError::Validation(vec![describe(None, &e)]))?;
+            .map_err(|e| ApiError::invalid(vec![describe(None, &e)]))?;
         Ok(value)
     }
 
@@ -63,7 +63,7 @@ impl Ctx {
         if self.body.is_empty() || self.is_json() {
             Ok(())
         } else {
-            Err(ApiError::UnsupportedMediaType)
+            Err(ApiError::Request(RequestError::NotJson))
         }
     }
 }
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_named_in_the_422() {
-        let ApiError::Validation(errors) = failure(ctx(
+        let ApiError::Request(RequestError::Invalid(errors)) = failure(ctx(
             Some("application/json"),
             r#"{"name":"a","role":"admin"}"#,
         )) else {
@@ -157,7 +157,7 @@ mod tests {
 
     fn field_of(body: &str) -> String {
         let ctx = ctx(Some("application/json"), body);
-        let Err(ApiError::Validation(errors)) = ctx.json::<Nested>() else {
+        let Err(ApiError::Request(RequestError::Invalid(errors))) = ctx.json::<Nested>() else {
             panic!("expected a validation error for {body}");
         };
         errors[0].field.clone()

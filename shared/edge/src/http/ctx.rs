@@ -2,8 +2,7 @@ use http::{HeaderMap, Method};
 use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
-
-use think_tank_core::error::ApiError;
+use think_tank_core::error::{ApiError, RequestError};
 
 /// Longer than any id the API hands out.
 pub const MAX_ID_LEN: usize = 64;
@@ -116,7 +115,7 @@ impl Ctx {
             .first(name)
             .filter(|id| is_plausible_id(id))
             .map(T::from)
-            .ok_or(ApiError::NotFound)
+            .ok_or(ApiError::Request(RequestError::NotFound))
     }
 
     /// An id used as a query filter (`?owner_id=`); an implausible one is `422`.

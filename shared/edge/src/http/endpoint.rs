@@ -3,6 +3,7 @@
 //! (unless the route set its own).
 
 use std::future::Future;
+use think_tank_core::error::{ApiError, RequestError, SignInError};
 
 use http::{HeaderMap, HeaderValue, Response};
 use lambda_http::{Body, Request};
@@ -10,7 +11,6 @@ use tracing::Instrument;
 
 use super::reply::{problem, Reply};
 use super::{cors, Ctx, MAX_BODY_BYTES};
-use think_tank_core::error::ApiError;
 use think_tank_core::settings::Settings;
 
 const SECURITY_HEADERS: [(&str, &str); 4] = [
@@ -35,7 +35,7 @@ pub struct Failure {
 impl From<ApiError> for Failure {
     fn from(error: ApiError) -> Self {
         let mut extra = serde_json::Map::new();
-        if let ApiError::MfaRequired { mfa_token, methods } = &error {
+        if let ApiError::SignIn(SignInError::MfaRequired { mfa_token, methods }) = &error {
             extra.insert("mfa_token".into(), mfa_token.clone().into());
             extra.insert("mfa_methods".into(), serde_json::json!(methods));
         }
@@ -63,7 +63,7 @@ where
     );
     let handled = async {
         let result = if ctx.body.len() > MAX_BODY_BYTES {
-            Err(ApiError::PayloadTooLarge)
+            Err(ApiError::Request(RequestError::TooLarge))
         } else {
             handler(ctx).await
         };

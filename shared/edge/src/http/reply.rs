@@ -1,7 +1,6 @@
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde::Serialize;
-
-use think_tank_core::error::ApiError;
+use think_tank_core::error::{AccessError, ApiError, RequestError, SignInError};
 
 /// A handler's answer before the shared headers are added.
 pub struct Reply {
@@ -76,10 +75,12 @@ struct Problem<'a> {
 /// is expired, revoked or not one of ours.
 fn www_authenticate(err: &ApiError) -> HeaderValue {
     match err {
-        ApiError::TokenExpired
-        | ApiError::TokenRevoked
-        | ApiError::MalformedToken
-        | ApiError::RefreshReused => HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+        ApiError::Access(AccessError::TokenExpired)
+        | ApiError::Access(AccessError::TokenRevoked)
+        | ApiError::Access(AccessError::MalformedToken)
+        | ApiError::SignIn(SignInError::RefreshReused) => {
+            HeaderValue::from_static(r#"Bearer error="invalid_token""#)
+        }
         _ => HeaderValue::from_static("Bearer"),
     }
 }
@@ -100,7 +101,7 @@ pub fn problem(
 ) -> Reply {
     let status = super::status::status(err);
     let errors = match err {
-        ApiError::Validation(errors) => Some(errors.as_slice()),
+        ApiError::Request(RequestError::Invalid(errors)) => Some(errors.as_slice()),
         _ => None,
     };
     let body = Problem {
