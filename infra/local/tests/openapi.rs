@@ -160,3 +160,11 @@ fn the_client_guide_lists_every_problem_code_with_its_status() {
         );
     }
 }
+
+#[test]
+fn every_problem_code_has_a_meaning_for_the_docs() {
+    for error in edge::openapi::every_error() {
+        let code = edge::http::status::code(&error);
+        assert!(edge::http::status::meaning(code).is_some(), "{code}");
+    }
+}
