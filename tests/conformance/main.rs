@@ -13,6 +13,7 @@ mod support;
 mod tasks;
 mod tokens;
 mod users;
+mod workspaces;
 
 /// Generates `<case>::memory` and `<case>::dynamodb` for each `async fn case(&dyn Store)`.
 #[macro_export]

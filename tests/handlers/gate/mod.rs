@@ -16,6 +16,7 @@ use think_tank_core::App;
 use tokio::sync::Barrier;
 
 mod delegation;
+mod workspaces;
 
 #[derive(Default)]
 pub struct Gate {

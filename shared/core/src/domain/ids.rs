@@ -120,6 +120,10 @@ id!(
     /// A task's id.
     TaskId
 );
+id!(
+    /// A workspace's id.
+    WorkspaceId
+);
 
 #[cfg(test)]
 mod tests {

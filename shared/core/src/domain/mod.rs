@@ -8,14 +8,18 @@ mod lockout;
 mod mfa;
 mod phone;
 mod versions;
+mod workspace;
 
 pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus};
 pub use identity::Identity;
-pub use ids::{SessionId, TaskId, UserId};
+pub use ids::{SessionId, TaskId, UserId, WorkspaceId};
 pub use lockout::{LoginAttempts, Reservation};
 pub use mfa::{MfaMethod, MfaRecord};
 pub use phone::{is_known_region, Phone};
 pub use versions::Versions;
+pub use workspace::{
+    Joining, Leaving, Membership, RoleChange, Workspace, WorkspaceRole, MAX_WORKSPACES_PER_USER,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -15,8 +15,10 @@ use crate::domain::{
 use crate::error::StoreResult;
 
 mod outside;
+mod workspaces;
 
 pub use outside::*;
+pub use workspaces::WorkspaceStore;
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -285,6 +287,7 @@ pub trait Store:
     + TaskStore
     + FileStore
     + ConnectionStore
+    + WorkspaceStore
     + Probe
 {
 }
@@ -302,6 +305,7 @@ impl<T> Store for T where
         + TaskStore
         + FileStore
         + ConnectionStore
+        + WorkspaceStore
         + Probe
 {
 }

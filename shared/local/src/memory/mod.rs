@@ -6,6 +6,7 @@ mod board;
 mod identities;
 mod mfa;
 mod queue;
+mod workspaces;
 
 pub use queue::{MemoryQueue, QueuedMessage};
 
@@ -42,6 +43,7 @@ pub struct MemoryStore {
     tasks: Mutex<BTreeMap<TaskId, Task>>,
     files: Mutex<BTreeMap<String, FileRecord>>,
     connections: Mutex<BTreeMap<String, Connection>>,
+    workspaces: Mutex<workspaces::Workspaces>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -182,4 +182,36 @@ pub fn index_entry(
     [(index.pk.into(), s(pk)), (index.sk.into(), s(sk))]
 }
 
+pub fn workspace(id: &str) -> Item {
+    key(workspace_pk(id), "WORKSPACE")
+}
+
+fn workspace_pk(id: &str) -> String {
+    format!("WS#{id}")
+}
+
+pub fn member(workspace_id: &str, user_id: &str) -> Item {
+    key(
+        workspace_pk(workspace_id),
+        format!("{MEMBER_PREFIX}{user_id}"),
+    )
+}
+
+/// The partition and sort-key prefix of one workspace's members.
+pub fn members_of(workspace_id: &str) -> (String, &'static str) {
+    (workspace_pk(workspace_id), MEMBER_PREFIX)
+}
+
+const MEMBER_PREFIX: &str = "MEMBER#";
+
+/// The gsi2 partition of one user's memberships (sorted by when they joined).
+pub fn memberships_of(user_id: &str) -> String {
+    format!("MEMBERSHIPS#{user_id}")
+}
+
+/// How many workspaces a user belongs to.
+pub fn workspace_count(user_id: &str) -> Item {
+    key(user_pk(user_id), "WORKSPACES")
+}
+
 pub const HEALTH: &str = "HEALTH";

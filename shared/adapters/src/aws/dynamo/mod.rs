@@ -14,7 +14,9 @@ mod one_time;
 mod own_writes;
 mod sessions;
 mod tasks;
+mod transact;
 mod users;
+mod workspaces;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::SdkError;

@@ -1,0 +1,336 @@
+//! Workspaces and memberships. The workspace item counts its members and
+//! owners and each user has a count of workspaces; every change of who
+//! belongs moves the counts in the same transaction, under conditions that
+//! keep an owner and the per-user cap.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use think_tank_core::domain::{
+    Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
+};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::WorkspaceStore;
+
+use super::item::*;
+use super::keys::{self, GSI2};
+use super::transact::{Tx, Write};
+use super::{index_sk, start_after, unless_lost, DynamoStore};
+use crate::aws::sdk_error;
+
+const OWNER: WorkspaceRole = WorkspaceRole::Owner;
+
+fn workspace_to_item(w: &Workspace) -> Item {
+    let mut item = keys::workspace(&w.id);
+    item.insert("id".into(), s(&w.id));
+    item.insert("name".into(), s(&w.name));
+    item.insert("created_at".into(), n(w.created_at.0));
+    item.insert("members".into(), n(w.member_count));
+    item.insert("owners".into(), n(w.owner_count));
+    item
+}
+
+fn workspace_from(item: &Item) -> anyhow::Result<Workspace> {
+    Ok(Workspace {
+        id: require_s(item, "id")?.into(),
+        name: require_s(item, "name")?,
+        created_at: require_time(item, "created_at")?,
+        member_count: require_n(item, "members")?.try_into()?,
+        owner_count: require_n(item, "owners")?.try_into()?,
+    })
+}
+
+/// Where a membership sorts in its user's newest-first listing.
+fn position(m: &Membership) -> String {
+    format!("{:013}#{}", m.joined_at.0, m.workspace_id)
+}
+
+fn member_to_item(m: &Membership) -> Item {
+    let mut item = keys::member(&m.workspace_id, &m.user_id);
+    item.insert("workspace_id".into(), s(&m.workspace_id));
+    item.insert("user_id".into(), s(&m.user_id));
+    item.insert("role".into(), s(m.role.as_str()));
+    item.insert("joined_at".into(), n(m.joined_at.0));
+    item.extend(keys::index_entry(
+        GSI2,
+        &keys::memberships_of(&m.user_id),
+        &position(m),
+    ));
+    item
+}
+
+fn member_from(item: &Item) -> anyhow::Result<Membership> {
+    let role = require_s(item, "role")?;
+    Ok(Membership {
+        workspace_id: require_s(item, "workspace_id")?.into(),
+        user_id: require_s(item, "user_id")?.into(),
+        role: WorkspaceRole::parse(&role).map_err(anyhow::Error::msg)?,
+        joined_at: require_time(item, "joined_at")?,
+    })
+}
+
+/// One more (or one fewer) workspace for `user`; joining is refused at the cap.
+fn count_change(user: &UserId, delta: i64, max_per_user: u32) -> Write {
+    let write = Write::update(keys::workspace_count(user), "ADD #n :delta")
+        .name("#n", "n")
+        .value(":delta", n(delta));
+    match delta > 0 {
+        true => write
+            .condition("attribute_not_exists(#n) OR #n < :max")
+            .value(":max", n(max_per_user)),
+        false => write,
+    }
+}
+
+/// The workspace's counts after `member` joins (+1) or leaves (-1).
+fn counts_change(workspace: &WorkspaceId, role: WorkspaceRole, delta: i64) -> Write {
+    let owners = if role == OWNER { delta } else { 0 };
+    let write = Write::update(keys::workspace(workspace), "ADD members :m, owners :o")
+        .value(":m", n(delta))
+        .value(":o", n(owners));
+    match owners < 0 {
+        true => write
+            .condition("attribute_exists(pk) AND owners > :one")
+            .value(":one", n(1)),
+        false => write.condition("attribute_exists(pk)"),
+    }
+}
+
+#[async_trait]
+impl WorkspaceStore for DynamoStore {
+    async fn create_workspace(
+        &self,
+        workspace: &Workspace,
+        owner: &Membership,
+        max_per_user: u32,
+    ) -> StoreResult<Joining> {
+        let mut created = workspace.clone();
+        (created.member_count, created.owner_count) = (1, 1);
+        let tx = Tx::new()
+            .with(Write::put_new(workspace_to_item(&created)))
+            .with(Write::put_new(member_to_item(owner)))
+            .with(count_change(&owner.user_id, 1, max_per_user));
+        Ok(match self.transact(tx, "create workspace").await? {
+            None => Joining::Joined,
+            Some(lost) if lost[2] => Joining::TooMany,
+            Some(_) => Joining::AlreadyMember,
+        })
+    }
+
+    async fn workspace(&self, id: &WorkspaceId) -> StoreResult<Option<Workspace>> {
+        let item = self.get(keys::workspace(id)).await?;
+        Ok(item.as_ref().map(workspace_from).transpose()?)
+    }
+
+    async fn workspaces(&self, ids: &[WorkspaceId]) -> StoreResult<Vec<Workspace>> {
+        let keys: Vec<Item> = ids.iter().map(|id| keys::workspace(id)).collect();
+        let items = self.batch_get(keys).await?;
+        Ok(items
+            .iter()
+            .map(workspace_from)
+            .collect::<anyhow::Result<_>>()?)
+    }
+
+    async fn rename_workspace(
+        &self,
+        id: &WorkspaceId,
+        name: &str,
+    ) -> StoreResult<Option<Workspace>> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::workspace(id)))
+            .update_expression("SET #name = :name")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_values(":name", s(name))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        let Some(out) = unless_lost("dynamodb rename workspace", result)? else {
+            return Ok(None);
+        };
+        Ok(out.attributes.as_ref().map(workspace_from).transpose()?)
+    }
+
+    async fn delete_workspace(&self, id: &WorkspaceId) -> StoreResult<bool> {
+        Ok(self.delete(keys::workspace(id)).await?.is_some())
+    }
+
+    async fn membership(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+    ) -> StoreResult<Option<Membership>> {
+        let item = self.get(keys::member(workspace, user)).await?;
+        Ok(item.as_ref().map(member_from).transpose()?)
+    }
+
+    async fn memberships_of(
+        &self,
+        user: &UserId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Membership>> {
+        let pk = keys::memberships_of(user);
+        let start = after.and_then(|after| {
+            let (_, workspace) = after.split_once('#')?;
+            Some(start_after(keys::member(workspace, user), GSI2, &pk, after))
+        });
+        let req = self.query_index(GSI2, &pk).set_exclusive_start_key(start);
+        let (items, next) = self.query_page(req, limit, index_sk(GSI2)).await?;
+        let items = items
+            .iter()
+            .map(member_from)
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Page { items, next })
+    }
+
+    async fn members(
+        &self,
+        workspace: &WorkspaceId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Membership>> {
+        let (pk, prefix) = keys::members_of(workspace);
+        let start = after.map(|user| keys::member(workspace, user));
+        let req = self
+            .query()
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true)
+            .set_exclusive_start_key(start);
+        let (items, next) = self
+            .query_page(req, limit, |item| get_s(item, "user_id"))
+            .await?;
+        let items = items
+            .iter()
+            .map(member_from)
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Page { items, next })
+    }
+
+    async fn add_member(&self, member: &Membership, max_per_user: u32) -> StoreResult<Joining> {
+        let tx = Tx::new()
+            .with(Write::put_new(member_to_item(member)))
+            .with(counts_change(&member.workspace_id, member.role, 1))
+            .with(count_change(&member.user_id, 1, max_per_user));
+        Ok(match self.transact(tx, "add member").await? {
+            None => Joining::Joined,
+            Some(lost) if lost[0] => Joining::AlreadyMember,
+            Some(lost) if lost[1] => Joining::NoWorkspace,
+            Some(_) => Joining::TooMany,
+        })
+    }
+
+    async fn change_role(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        from: WorkspaceRole,
+        to: WorkspaceRole,
+    ) -> StoreResult<RoleChange> {
+        let set_role = Write::update(keys::member(workspace, user), "SET #role = :to")
+            .condition("#role = :from")
+            .name("#role", "role")
+            .value(":from", s(from.as_str()))
+            .value(":to", s(to.as_str()));
+        let mut tx = Tx::new().with(set_role);
+        let owners = i64::from(to == OWNER) - i64::from(from == OWNER);
+        if owners != 0 {
+            tx = tx.with(owner_count_change(workspace, owners));
+        }
+        Ok(match self.transact(tx, "change member role").await? {
+            None => RoleChange::Changed,
+            Some(lost) if lost[0] => RoleChange::Stale,
+            Some(_) if owners < 0 => RoleChange::LastOwner,
+            Some(_) => RoleChange::Stale,
+        })
+    }
+
+    async fn remove_member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        role: WorkspaceRole,
+    ) -> StoreResult<Leaving> {
+        let member = keys::member(workspace, user);
+        let tx = Tx::new()
+            .with(
+                Write::delete(member)
+                    .condition("#role = :role")
+                    .name("#role", "role")
+                    .value(":role", s(role.as_str())),
+            )
+            .with(counts_change(workspace, role, -1))
+            .with(count_change(user, -1, 0));
+        Ok(match self.transact(tx, "remove member").await? {
+            None => Leaving::Left,
+            Some(lost) if lost[0] => Leaving::Stale,
+            Some(_) if role == OWNER => Leaving::LastOwner,
+            Some(_) => Leaving::Stale,
+        })
+    }
+
+    async fn purge_workspace(&self, id: &WorkspaceId, batch: usize) -> StoreResult<bool> {
+        let page = self.members(id, None, batch).await?;
+        for member in &page.items {
+            let tx = Tx::new()
+                .with(
+                    Write::delete(keys::member(id, &member.user_id))
+                        .condition("attribute_exists(pk)"),
+                )
+                .with(count_change(&member.user_id, -1, 0));
+            // Lost: another purge got there first; its count moved with it.
+            self.transact(tx, "purge member").await?;
+        }
+        Ok(page.next.is_none())
+    }
+}
+
+fn owner_count_change(workspace: &WorkspaceId, delta: i64) -> Write {
+    let write = Write::update(keys::workspace(workspace), "ADD owners :o").value(":o", n(delta));
+    match delta < 0 {
+        true => write
+            .condition("attribute_exists(pk) AND owners > :one")
+            .value(":one", n(1)),
+        false => write.condition("attribute_exists(pk)"),
+    }
+}
+
+impl DynamoStore {
+    /// Every item of `keys` that exists, in one `BatchGetItem` per 100 keys
+    /// (retrying what DynamoDB leaves unprocessed).
+    async fn batch_get(&self, keys: Vec<Item>) -> StoreResult<Vec<Item>> {
+        let mut found = Vec::new();
+        for chunk in keys.chunks(100) {
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.to_vec()))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(anyhow::Error::from)?,
+            );
+            while let Some(request) = pending.take() {
+                let out = self
+                    .client()
+                    .batch_get_item()
+                    .request_items(self.table(), request)
+                    .send()
+                    .await
+                    .map_err(|e| sdk_error("dynamodb batch get", e))?;
+                let mut responses: HashMap<String, Vec<HashMap<String, AttributeValue>>> =
+                    out.responses.unwrap_or_default();
+                found.extend(responses.remove(self.table()).unwrap_or_default());
+                pending = out
+                    .unprocessed_keys
+                    .and_then(|mut left| left.remove(self.table()))
+                    .filter(|left| !left.keys().is_empty());
+            }
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,241 @@
+//! Workspaces and memberships, behind one lock so that the counts move with
+//! the memberships they count.
+
+use std::collections::{BTreeMap, HashMap};
+
+use async_trait::async_trait;
+use think_tank_core::domain::{
+    Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
+};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::WorkspaceStore;
+
+use super::{lock, MemoryStore};
+
+#[derive(Default)]
+pub(super) struct Workspaces {
+    by_id: BTreeMap<WorkspaceId, Workspace>,
+    members: BTreeMap<(WorkspaceId, UserId), Membership>,
+    joined: HashMap<UserId, u32>,
+}
+
+/// The position of a membership in its user's newest-first listing.
+pub fn membership_position(m: &Membership) -> String {
+    format!("{:013}#{}", m.joined_at.0, m.workspace_id)
+}
+
+impl Workspaces {
+    fn join(&mut self, member: &Membership, max_per_user: u32) -> Joining {
+        let key = (member.workspace_id.clone(), member.user_id.clone());
+        if self.members.contains_key(&key) {
+            return Joining::AlreadyMember;
+        }
+        let count = self.joined.get(&member.user_id).copied().unwrap_or(0);
+        if count >= max_per_user {
+            return Joining::TooMany;
+        }
+        let Some(workspace) = self.by_id.get_mut(&member.workspace_id) else {
+            return Joining::NoWorkspace;
+        };
+        workspace.member_count += 1;
+        workspace.owner_count += u32::from(member.role == WorkspaceRole::Owner);
+        self.joined.insert(member.user_id.clone(), count + 1);
+        self.members.insert(key, member.clone());
+        Joining::Joined
+    }
+
+    fn leave(&mut self, key: &(WorkspaceId, UserId)) {
+        if let Some(member) = self.members.remove(key) {
+            if let Some(workspace) = self.by_id.get_mut(&key.0) {
+                workspace.member_count -= 1;
+                workspace.owner_count -= u32::from(member.role == WorkspaceRole::Owner);
+            }
+            if let Some(count) = self.joined.get_mut(&key.1) {
+                *count = count.saturating_sub(1);
+            }
+        }
+    }
+
+    /// Whether taking one owner away leaves none.
+    fn is_last_owner(&self, workspace: &WorkspaceId, role: WorkspaceRole) -> bool {
+        role == WorkspaceRole::Owner
+            && self
+                .by_id
+                .get(workspace)
+                .is_some_and(|w| w.owner_count <= 1)
+    }
+}
+
+#[async_trait]
+impl WorkspaceStore for MemoryStore {
+    async fn create_workspace(
+        &self,
+        workspace: &Workspace,
+        owner: &Membership,
+        max_per_user: u32,
+    ) -> StoreResult<Joining> {
+        let mut all = lock(&self.workspaces);
+        if all.joined.get(&owner.user_id).copied().unwrap_or(0) >= max_per_user {
+            return Ok(Joining::TooMany);
+        }
+        let mut created = workspace.clone();
+        created.member_count = 0;
+        created.owner_count = 0;
+        all.by_id.insert(workspace.id.clone(), created);
+        Ok(all.join(owner, max_per_user))
+    }
+
+    async fn workspace(&self, id: &WorkspaceId) -> StoreResult<Option<Workspace>> {
+        Ok(lock(&self.workspaces).by_id.get(id).cloned())
+    }
+
+    async fn workspaces(&self, ids: &[WorkspaceId]) -> StoreResult<Vec<Workspace>> {
+        let all = lock(&self.workspaces);
+        Ok(ids
+            .iter()
+            .filter_map(|id| all.by_id.get(id).cloned())
+            .collect())
+    }
+
+    async fn rename_workspace(
+        &self,
+        id: &WorkspaceId,
+        name: &str,
+    ) -> StoreResult<Option<Workspace>> {
+        let mut all = lock(&self.workspaces);
+        Ok(all.by_id.get_mut(id).map(|w| {
+            w.name = name.to_string();
+            w.clone()
+        }))
+    }
+
+    async fn delete_workspace(&self, id: &WorkspaceId) -> StoreResult<bool> {
+        Ok(lock(&self.workspaces).by_id.remove(id).is_some())
+    }
+
+    async fn membership(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+    ) -> StoreResult<Option<Membership>> {
+        let all = lock(&self.workspaces);
+        let key = (workspace.clone(), user.clone());
+        Ok(all.members.get(&key).cloned())
+    }
+
+    async fn memberships_of(
+        &self,
+        user: &UserId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Membership>> {
+        let all = lock(&self.workspaces);
+        let mut mine: Vec<(String, Membership)> = all
+            .members
+            .values()
+            .filter(|m| m.user_id == *user)
+            .map(|m| (membership_position(m), m.clone()))
+            .collect();
+        mine.sort_by(|a, b| b.0.cmp(&a.0));
+        Ok(page(mine, after, limit, |position, a| position < a))
+    }
+
+    async fn members(
+        &self,
+        workspace: &WorkspaceId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Membership>> {
+        let all = lock(&self.workspaces);
+        let members: Vec<(String, Membership)> = all
+            .members
+            .range((workspace.clone(), UserId::default())..)
+            .take_while(|((w, _), _)| w == workspace)
+            .map(|((_, u), m)| (u.to_string(), m.clone()))
+            .collect();
+        Ok(page(members, after, limit, |position, a| position > a))
+    }
+
+    async fn add_member(&self, member: &Membership, max_per_user: u32) -> StoreResult<Joining> {
+        Ok(lock(&self.workspaces).join(member, max_per_user))
+    }
+
+    async fn change_role(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        from: WorkspaceRole,
+        to: WorkspaceRole,
+    ) -> StoreResult<RoleChange> {
+        let mut all = lock(&self.workspaces);
+        let key = (workspace.clone(), user.clone());
+        if all.members.get(&key).is_none_or(|m| m.role != from) {
+            return Ok(RoleChange::Stale);
+        }
+        if to != WorkspaceRole::Owner && all.is_last_owner(workspace, from) {
+            return Ok(RoleChange::LastOwner);
+        }
+        if let Some(w) = all.by_id.get_mut(workspace) {
+            w.owner_count -= u32::from(from == WorkspaceRole::Owner);
+            w.owner_count += u32::from(to == WorkspaceRole::Owner);
+        }
+        if let Some(m) = all.members.get_mut(&key) {
+            m.role = to;
+        }
+        Ok(RoleChange::Changed)
+    }
+
+    async fn remove_member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        role: WorkspaceRole,
+    ) -> StoreResult<Leaving> {
+        let mut all = lock(&self.workspaces);
+        let key = (workspace.clone(), user.clone());
+        if all.members.get(&key).is_none_or(|m| m.role != role) {
+            return Ok(Leaving::Stale);
+        }
+        if all.is_last_owner(workspace, role) {
+            return Ok(Leaving::LastOwner);
+        }
+        all.leave(&key);
+        Ok(Leaving::Left)
+    }
+
+    async fn purge_workspace(&self, id: &WorkspaceId, batch: usize) -> StoreResult<bool> {
+        let mut all = lock(&self.workspaces);
+        let keys: Vec<_> = all
+            .members
+            .range((id.clone(), UserId::default())..)
+            .take_while(|((w, _), _)| w == id)
+            .map(|(k, _)| k.clone())
+            .take(batch)
+            .collect();
+        for key in &keys {
+            all.leave(key);
+        }
+        Ok(keys.len() < batch)
+    }
+}
+
+/// A page of `rows` (already in listing order) after the position `after`.
+fn page<T>(
+    rows: Vec<(String, T)>,
+    after: Option<&str>,
+    limit: usize,
+    is_after: impl Fn(&str, &str) -> bool,
+) -> Page<T> {
+    let mut rows: Vec<(String, T)> = rows
+        .into_iter()
+        .filter(|(position, _)| after.is_none_or(|a| is_after(position, a)))
+        .take(limit + 1)
+        .collect();
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = more.then(|| rows.last().map(|(p, _)| p.clone())).flatten();
+    Page {
+        items: rows.into_iter().map(|(_, t)| t).collect(),
+        next,
+    }
+}

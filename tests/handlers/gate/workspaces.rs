@@ -1,0 +1,97 @@
+//! Workspaces pass straight through the gate.
+
+use async_trait::async_trait;
+use think_tank_core::domain::{
+    Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
+};
+use think_tank_core::error::StoreResult;
+use think_tank_core::ports::WorkspaceStore;
+
+use super::GateStore;
+
+#[async_trait]
+impl WorkspaceStore for GateStore {
+    async fn create_workspace(
+        &self,
+        workspace: &Workspace,
+        owner: &Membership,
+        max_per_user: u32,
+    ) -> StoreResult<Joining> {
+        self.inner
+            .create_workspace(workspace, owner, max_per_user)
+            .await
+    }
+
+    async fn workspace(&self, id: &WorkspaceId) -> StoreResult<Option<Workspace>> {
+        self.inner.workspace(id).await
+    }
+
+    async fn workspaces(&self, ids: &[WorkspaceId]) -> StoreResult<Vec<Workspace>> {
+        self.inner.workspaces(ids).await
+    }
+
+    async fn rename_workspace(
+        &self,
+        id: &WorkspaceId,
+        name: &str,
+    ) -> StoreResult<Option<Workspace>> {
+        self.inner.rename_workspace(id, name).await
+    }
+
+    async fn delete_workspace(&self, id: &WorkspaceId) -> StoreResult<bool> {
+        self.inner.delete_workspace(id).await
+    }
+
+    async fn membership(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+    ) -> StoreResult<Option<Membership>> {
+        self.inner.membership(workspace, user).await
+    }
+
+    async fn memberships_of(
+        &self,
+        user: &UserId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Membership>> {
+        self.inner.memberships_of(user, after, limit).await
+    }
+
+    async fn members(
+        &self,
+        workspace: &WorkspaceId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Page<Membership>> {
+        self.inner.members(workspace, after, limit).await
+    }
+
+    async fn add_member(&self, member: &Membership, max_per_user: u32) -> StoreResult<Joining> {
+        self.inner.add_member(member, max_per_user).await
+    }
+
+    async fn change_role(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        from: WorkspaceRole,
+        to: WorkspaceRole,
+    ) -> StoreResult<RoleChange> {
+        self.inner.change_role(workspace, user, from, to).await
+    }
+
+    async fn remove_member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        role: WorkspaceRole,
+    ) -> StoreResult<Leaving> {
+        self.inner.remove_member(workspace, user, role).await
+    }
+
+    async fn purge_workspace(&self, id: &WorkspaceId, batch: usize) -> StoreResult<bool> {
+        self.inner.purge_workspace(id, batch).await
+    }
+}
