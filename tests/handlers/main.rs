@@ -20,3 +20,4 @@ mod services;
 mod side_effects;
 mod sms;
 mod worker;
+mod workspaces;

@@ -23,7 +23,7 @@ use crate::fixtures::mark_verified;
 const PASSWORD: &str = "a long enough password";
 
 /// The in-memory app, where a new account may write tasks, and its clock.
-fn app_with_clock() -> (Arc<App>, Arc<ManualClock>) {
+pub(crate) fn app_with_clock() -> (Arc<App>, Arc<ManualClock>) {
     let vars = [("DEFAULT_ROLE".to_string(), "editor".to_string())].into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
     let local = LocalConfig::from_map(&vars).unwrap();
@@ -42,7 +42,7 @@ fn login(email: &str, password: &str) -> LoginInput {
 }
 
 /// A verified account of `email`, signed in once.
-async fn signed_in(app: &App, email: &str) -> IssuedSession {
+pub(crate) async fn signed_in(app: &App, email: &str) -> IssuedSession {
     let registration = Registration {
         email: Email::parse(email).unwrap(),
         password: SecretString::from(PASSWORD.to_string()),
@@ -65,14 +65,14 @@ async fn caller(app: &App, issued: &IssuedSession) -> Caller {
     app.core.admit(claim(app, issued)).await.unwrap()
 }
 
-fn claim(app: &App, issued: &IssuedSession) -> Claim {
+pub(crate) fn claim(app: &App, issued: &IssuedSession) -> Claim {
     let now = app.core.clock.now_secs();
     let claims = app.core.tokens.verify(&issued.access.token, now).unwrap();
     Claim::new(claims, false)
 }
 
 /// The error a use case answered; a success fails the test.
-fn refused<T>(result: Result<T, ApiError>) -> ApiError {
+pub(crate) fn refused<T>(result: Result<T, ApiError>) -> ApiError {
     match result {
         Ok(_) => panic!("expected a refusal"),
         Err(e) => e,

@@ -137,3 +137,23 @@ pub enum FileError {
     #[error("file not ready")]
     NotReady,
 }
+
+/// Workspaces and their members.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// No such workspace, or the caller is not a member: the two read the same.
+    #[error("workspace not found")]
+    NotFound,
+    #[error("no such member")]
+    MemberNotFound,
+    /// A member whose role does not allow the action.
+    #[error("role does not allow")]
+    NotAllowed,
+    #[error("last owner")]
+    LastOwner,
+    #[error("too many workspaces")]
+    TooMany,
+    /// The member's role changed while this request decided.
+    #[error("member changed")]
+    MemberChanged,
+}

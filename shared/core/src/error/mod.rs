@@ -8,6 +8,7 @@ use serde::Serialize;
 
 pub use areas::{
     AccessError, AccountError, FactorError, FileError, RequestError, SignInError, TaskError,
+    WorkspaceError,
 };
 
 /// Failures of a storage or queue adapter. Expected outcomes (a missing item,
@@ -55,6 +56,8 @@ pub enum ApiError {
     Task(#[from] TaskError),
     #[error(transparent)]
     File(#[from] FileError),
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
     #[error("unavailable")]
     Unavailable(#[source] anyhow::Error),
     #[error("internal error")]

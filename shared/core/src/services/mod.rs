@@ -21,3 +21,4 @@ pub mod security;
 pub mod sessions;
 pub mod tasks;
 pub mod validate;
+pub mod workspaces;

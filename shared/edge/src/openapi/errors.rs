@@ -2,7 +2,7 @@
 
 use think_tank_core::error::{
     AccessError, AccountError, ApiError, FactorError, FieldError, FileError, RequestError,
-    SignInError, TaskError,
+    SignInError, TaskError, WorkspaceError,
 };
 
 /// One error of each kind, with the status and detail it answers with.
@@ -68,6 +68,14 @@ pub fn every_error() -> Vec<ApiError> {
         FileError::NotUploaded,
         FileError::NotReady,
     ];
+    let workspace = [
+        WorkspaceError::NotFound,
+        WorkspaceError::MemberNotFound,
+        WorkspaceError::NotAllowed,
+        WorkspaceError::LastOwner,
+        WorkspaceError::TooMany,
+        WorkspaceError::MemberChanged,
+    ];
     let mut all: Vec<ApiError> = Vec::new();
     all.extend(request.into_iter().map(ApiError::from));
     all.extend(access.into_iter().map(ApiError::from));
@@ -76,6 +84,7 @@ pub fn every_error() -> Vec<ApiError> {
     all.extend(factor.into_iter().map(ApiError::from));
     all.extend(task.into_iter().map(ApiError::from));
     all.extend(file.into_iter().map(ApiError::from));
+    all.extend(workspace.into_iter().map(ApiError::from));
     all.push(ApiError::Unavailable(anyhow::anyhow!("sample")));
     all.push(ApiError::Internal(anyhow::anyhow!("sample")));
     all.iter().for_each(listed);
@@ -139,6 +148,14 @@ fn listed(e: &ApiError) {
             | FileError::UnsupportedType
             | FileError::NotUploaded
             | FileError::NotReady,
+        )
+        | ApiError::Workspace(
+            WorkspaceError::NotFound
+            | WorkspaceError::MemberNotFound
+            | WorkspaceError::NotAllowed
+            | WorkspaceError::LastOwner
+            | WorkspaceError::TooMany
+            | WorkspaceError::MemberChanged,
         )
         | ApiError::Unavailable(_)
         | ApiError::Internal(_) => {}

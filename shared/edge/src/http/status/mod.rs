@@ -6,7 +6,7 @@ use http::StatusCode;
 
 use think_tank_core::error::{
     AccessError, AccountError, ApiError, FactorError, FileError, RequestError, SignInError,
-    TaskError,
+    TaskError, WorkspaceError,
 };
 
 /// How one failure reads over HTTP.
@@ -81,6 +81,7 @@ fn wording(err: &ApiError) -> Wording {
         ApiError::Factor(e) => factor(e),
         ApiError::Task(e) => task(e),
         ApiError::File(e) => file(e),
+        ApiError::Workspace(e) => workspace(e),
         ApiError::Unavailable(_) => say(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
@@ -308,3 +309,26 @@ fn file(e: &FileError) -> Wording {
 
 #[cfg(test)]
 mod tests;
+
+fn workspace(e: &WorkspaceError) -> Wording {
+    use StatusCode as S;
+    let conflict = |detail| say(S::CONFLICT, "conflict", detail);
+    match e {
+        WorkspaceError::NotFound => say(S::NOT_FOUND, "not_found", "There is no such workspace."),
+        WorkspaceError::MemberNotFound => say(
+            S::NOT_FOUND,
+            "not_found",
+            "There is no such member in this workspace.",
+        ),
+        WorkspaceError::NotAllowed => say(
+            S::FORBIDDEN,
+            "forbidden",
+            "Your role in this workspace does not allow this.",
+        ),
+        WorkspaceError::LastOwner => {
+            conflict("A workspace keeps at least one owner; make another member owner first.")
+        }
+        WorkspaceError::TooMany => conflict("You already belong to 100 workspaces."),
+        WorkspaceError::MemberChanged => conflict("The member changed meanwhile; retry."),
+    }
+}

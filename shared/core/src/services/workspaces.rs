@@ -1,0 +1,297 @@
+//! Workspaces: create and list them, and manage who belongs with which role.
+//! Every read of a workspace starts with the caller's membership, fetched
+//! while the revocation check runs; a non-member is told the workspace does
+//! not exist.
+
+use futures::TryFutureExt;
+use serde::Serialize;
+
+use crate::app::Core;
+use crate::clock::{serde_rfc3339, UnixMillis};
+use crate::domain::{
+    Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
+    MAX_WORKSPACES_PER_USER,
+};
+use crate::error::{ApiError, WorkspaceError};
+use crate::services::validate::Checks;
+use crate::{Caller, Claim};
+
+use WorkspaceRole::{Admin, Owner};
+
+/// A workspace as one of its members sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkspaceView {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: WorkspaceId,
+    pub name: String,
+    /// The caller's role in it.
+    pub role: WorkspaceRole,
+    pub member_count: u32,
+    #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: UnixMillis,
+}
+
+impl WorkspaceView {
+    fn of(workspace: Workspace, role: WorkspaceRole) -> Self {
+        Self {
+            id: workspace.id,
+            name: workspace.name,
+            role,
+            member_count: workspace.member_count,
+            created_at: workspace.created_at,
+        }
+    }
+}
+
+/// Who a member is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberUser {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+}
+
+/// One member of a workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberView {
+    pub user: MemberUser,
+    pub role: WorkspaceRole,
+    #[serde(with = "serde_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub joined_at: UnixMillis,
+}
+
+/// A workspace name: 1 to 100 characters once trimmed.
+pub fn workspace_name(raw: &str) -> Result<String, ApiError> {
+    let mut checks = Checks::default();
+    let name = checks.text("name", raw, 1, 100);
+    checks.finish()?;
+    Ok(name)
+}
+
+/// Workspaces and their members.
+#[derive(Clone, Copy)]
+pub struct Workspaces<'a> {
+    pub(super) core: &'a Core,
+}
+
+crate::service!(Workspaces<'a> {});
+
+impl Workspaces<'_> {
+    /// `POST /v1/workspaces`: the caller becomes its only owner.
+    pub async fn create(&self, claim: Claim, name: String) -> Result<WorkspaceView, ApiError> {
+        let caller = self.core.admit(claim).await?;
+        let now = self.core.clock.now_ms();
+        let workspace = Workspace {
+            id: WorkspaceId::generate(),
+            name,
+            created_at: now,
+            member_count: 1,
+            owner_count: 1,
+        };
+        let owner = Membership {
+            workspace_id: workspace.id.clone(),
+            user_id: caller.user_id().clone(),
+            role: Owner,
+            joined_at: now,
+        };
+        let store = &self.core.store;
+        match store
+            .create_workspace(&workspace, &owner, MAX_WORKSPACES_PER_USER)
+            .await?
+        {
+            Joining::Joined => Ok(WorkspaceView::of(workspace, Owner)),
+            Joining::TooMany => Err(WorkspaceError::TooMany.into()),
+            Joining::AlreadyMember | Joining::NoWorkspace => {
+                Err(anyhow::anyhow!("a new workspace's id was taken").into())
+            }
+        }
+    }
+
+    /// `GET /v1/workspaces`: the caller's, newest membership first.
+    pub async fn mine(
+        &self,
+        claim: Claim,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<WorkspaceView>, ApiError> {
+        let user = claim.user_id().clone();
+        let read = self
+            .core
+            .store
+            .memberships_of(&user, after, limit)
+            .map_err(ApiError::from);
+        let (_, page) = self.core.admit_with(claim, read).await?;
+        let ids: Vec<WorkspaceId> = page.items.iter().map(|m| m.workspace_id.clone()).collect();
+        let found = self.core.store.workspaces(&ids).await?;
+        // A workspace deleted a moment ago is left out until its purge ends.
+        let items = page
+            .items
+            .into_iter()
+            .filter_map(|m| {
+                let w = found.iter().find(|w| w.id == m.workspace_id)?;
+                Some(WorkspaceView::of(w.clone(), m.role))
+            })
+            .collect();
+        Ok(Page {
+            items,
+            next: page.next,
+        })
+    }
+
+    /// `GET /v1/workspaces/{ws}`.
+    pub async fn read(&self, claim: Claim, id: &WorkspaceId) -> Result<WorkspaceView, ApiError> {
+        let (_, membership, workspace) = self.enter(claim, id).await?;
+        Ok(WorkspaceView::of(workspace, membership.role))
+    }
+
+    /// `PATCH /v1/workspaces/{ws}`: owners only.
+    pub async fn rename(
+        &self,
+        claim: Claim,
+        id: &WorkspaceId,
+        name: &str,
+    ) -> Result<WorkspaceView, ApiError> {
+        let (_, membership, _) = self.enter(claim, id).await?;
+        require(&membership, Owner)?;
+        let renamed = self.core.store.rename_workspace(id, name).await?;
+        let renamed = renamed.ok_or(WorkspaceError::NotFound)?;
+        Ok(WorkspaceView::of(renamed, membership.role))
+    }
+
+    /// `DELETE /v1/workspaces/{ws}`: owners only, after a recent sign-in. Gone
+    /// at once; its members and tasks are purged afterwards.
+    pub async fn delete(&self, claim: Claim, id: &WorkspaceId) -> Result<(), ApiError> {
+        let (caller, membership, _) = self.enter(claim, id).await?;
+        require(&membership, Owner)?;
+        self.core.require_recent_sign_in(&caller).await?;
+        match self.core.store.delete_workspace(id).await? {
+            true => Ok(()),
+            false => Err(WorkspaceError::NotFound.into()),
+        }
+    }
+
+    /// `GET /v1/workspaces/{ws}/members`: by user id.
+    pub async fn members(
+        &self,
+        claim: Claim,
+        id: &WorkspaceId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<MemberView>, ApiError> {
+        self.enter(claim, id).await?;
+        let page = self.core.store.members(id, after, limit).await?;
+        let users = futures::future::try_join_all(
+            page.items
+                .iter()
+                .map(|m| self.core.store.user_by_id(&m.user_id)),
+        )
+        .await?;
+        let items = page
+            .items
+            .into_iter()
+            .zip(users)
+            .filter_map(|(m, user)| {
+                let user = user?.user;
+                Some(MemberView {
+                    user: MemberUser {
+                        id: user.id,
+                        name: user.name,
+                        email: user.email,
+                    },
+                    role: m.role,
+                    joined_at: m.joined_at,
+                })
+            })
+            .collect();
+        Ok(Page {
+            items,
+            next: page.next,
+        })
+    }
+
+    /// `PATCH /v1/workspaces/{ws}/members/{user}`: an admin changes members up
+    /// to `admin` and never an owner; an owner changes anyone.
+    pub async fn change_role(
+        &self,
+        claim: Claim,
+        id: &WorkspaceId,
+        user: &UserId,
+        to: WorkspaceRole,
+    ) -> Result<Membership, ApiError> {
+        let (_, acting, _) = self.enter(claim, id).await?;
+        require(&acting, Admin)?;
+        let target = self.member(id, user).await?;
+        if acting.role != Owner && (to == Owner || target.role == Owner) {
+            return Err(WorkspaceError::NotAllowed.into());
+        }
+        let store = &self.core.store;
+        match store.change_role(id, user, target.role, to).await? {
+            RoleChange::Changed => Ok(Membership { role: to, ..target }),
+            RoleChange::LastOwner => Err(WorkspaceError::LastOwner.into()),
+            RoleChange::Stale => Err(WorkspaceError::MemberChanged.into()),
+        }
+    }
+
+    /// `DELETE /v1/workspaces/{ws}/members/{user}`: any member leaves; an
+    /// admin removes members but not owners; an owner removes anyone.
+    pub async fn remove_member(
+        &self,
+        claim: Claim,
+        id: &WorkspaceId,
+        user: &UserId,
+    ) -> Result<Membership, ApiError> {
+        let (caller, acting, _) = self.enter(claim, id).await?;
+        let target = match caller.user_id() == user {
+            true => acting.clone(),
+            false => {
+                require(&acting, Admin)?;
+                self.member(id, user).await?
+            }
+        };
+        if caller.user_id() != user && acting.role != Owner && target.role == Owner {
+            return Err(WorkspaceError::NotAllowed.into());
+        }
+        match self.core.store.remove_member(id, user, target.role).await? {
+            Leaving::Left => Ok(target),
+            Leaving::LastOwner => Err(WorkspaceError::LastOwner.into()),
+            Leaving::Stale => Err(WorkspaceError::MemberChanged.into()),
+        }
+    }
+
+    /// The caller, their membership and the workspace; `404` for anyone who
+    /// is not a member, whether or not the workspace exists.
+    async fn enter(
+        &self,
+        claim: Claim,
+        id: &WorkspaceId,
+    ) -> Result<(Caller, Membership, Workspace), ApiError> {
+        let store = &self.core.store;
+        let user = claim.user_id().clone();
+        let reads = async {
+            let (membership, workspace) =
+                tokio::try_join!(store.membership(id, &user), store.workspace(id))?;
+            Ok::<_, ApiError>(membership.zip(workspace))
+        };
+        let (caller, found) = self.core.admit_with(claim, reads).await?;
+        let (membership, workspace) = found.ok_or(WorkspaceError::NotFound)?;
+        Ok((caller, membership, workspace))
+    }
+
+    async fn member(&self, id: &WorkspaceId, user: &UserId) -> Result<Membership, ApiError> {
+        let found = self.core.store.membership(id, user).await?;
+        Ok(found.ok_or(WorkspaceError::MemberNotFound)?)
+    }
+}
+
+fn require(membership: &Membership, role: WorkspaceRole) -> Result<(), WorkspaceError> {
+    match membership.role.at_least(role) {
+        true => Ok(()),
+        false => Err(WorkspaceError::NotAllowed),
+    }
+}
