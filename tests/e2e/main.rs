@@ -18,3 +18,4 @@ mod sms;
 mod takeover;
 mod tasks;
 mod web;
+mod workspaces;

@@ -1,4 +1,4 @@
-//! Pins how many DynamoDB calls each task route makes, against DynamoDB Local,
+//! Pins how many DynamoDB calls each task and workspace route makes, against DynamoDB Local,
 //! counted by the SDK interceptor in `tests/support/recorder.rs`. Every write also lists the live connections
 //! once (one `Query`) to push its `task.*` event.
 
@@ -178,4 +178,69 @@ async fn me_makes_three_dynamodb_reads() {
     body_json((auth::ME.handler)(app.clone(), request(&me)).await).await;
     let events = calls.take_operations();
     assert_eq!(counts(&events), expect(&[("GetItem", 3)]));
+}
+
+/// A workspace fixture for workspace `ws`, with the access token.
+fn workspace_event(name: &str, token: &str, ws: &str, body: Option<Value>) -> Value {
+    let text = fixture(name)
+        .to_string()
+        .replace("REPLACE_WITH_ACCESS_TOKEN", token)
+        .replace("01936f3e-0000-7000-8000-0000000000a1", ws);
+    let mut event: Value = serde_json::from_str(&text).unwrap();
+    if let Some(body) = body {
+        event["body"] = json!(body.to_string());
+    }
+    event
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+/// A workspace read is the revocation check, the caller's membership and the
+/// workspace, all at once.
+async fn each_workspace_route_makes_a_pinned_number_of_dynamodb_calls() {
+    let Some((app, calls)) = counted_app().await else {
+        return;
+    };
+    let now = think_tank_core::clock::Clock::now_secs(&SystemClock);
+    let issued = app
+        .core
+        .tokens
+        .issue(&"member-1".into(), &"session-1".into(), Role::Viewer, now);
+    let token = issued.unwrap().token;
+    let run = |route: shared::wiring::Route, event: Value| {
+        let app = app.clone();
+        async move { body_json((route.handler)(app, request(&event)).await).await }
+    };
+
+    let name = Some(json!({ "name": "Counted" }));
+    let create = workspace_event("workspace-create", &token, "-", name);
+    let (status, _, body) = run(workspaces::WORKSPACE_CREATE, create).await;
+    assert_eq!(status, 201, "{body}");
+    let pinned = [("GetItem", 1), ("TransactWriteItems", 1)];
+    assert_eq!(counts(&calls.take_operations()), expect(&pinned), "create");
+    let ws = body["workspace"]["id"].as_str().unwrap().to_string();
+
+    let list = workspace_event("workspaces-list", &token, &ws, None);
+    assert_eq!(run(workspaces::WORKSPACES_LIST, list).await.0, 200);
+    let pinned = [("BatchGetItem", 1), ("GetItem", 1), ("Query", 1)];
+    assert_eq!(counts(&calls.take_operations()), expect(&pinned), "list");
+
+    let get = workspace_event("workspace-get", &token, &ws, None);
+    assert_eq!(run(workspaces::WORKSPACE_GET, get).await.0, 200);
+    let pinned = [("GetItem", 3)];
+    assert_eq!(counts(&calls.take_operations()), expect(&pinned), "get");
+
+    let rename = Some(json!({ "name": "Recounted" }));
+    let update = workspace_event("workspace-update", &token, &ws, rename);
+    assert_eq!(run(workspaces::WORKSPACE_UPDATE, update).await.0, 200);
+    let pinned = [("GetItem", 3), ("UpdateItem", 1)];
+    assert_eq!(counts(&calls.take_operations()), expect(&pinned), "update");
+
+    let members = workspace_event("members-list", &token, &ws, None);
+    assert_eq!(run(workspaces::MEMBERS_LIST, members).await.0, 200);
+    let pinned = [("GetItem", 4), ("Query", 1)];
+    assert_eq!(
+        counts(&calls.take_operations()),
+        expect(&pinned),
+        "members: + one user"
+    );
 }

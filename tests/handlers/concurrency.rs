@@ -97,3 +97,36 @@ async fn task_reads_and_me_overlap_the_revocation_check() {
         assert!(status == 200 || status == 401, "{route}: {status}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_membership_read_overlaps_the_revocation_check() {
+    let (app, gate) = gated_app();
+    let now = SystemClock.now_secs();
+    let token = app
+        .core
+        .tokens
+        .issue(&"member-1".into(), &"session-1".into(), Role::Viewer, now)
+        .unwrap()
+        .token;
+    let claim = think_tank_core::Claim::new(app.core.tokens.verify(&token, now).unwrap(), false);
+    let service = app.service::<think_tank_core::services::workspaces::Workspaces>();
+    let ws = service.create(claim, "Overlap".into()).await.unwrap().id;
+    let fixture_ws = "01936f3e-0000-7000-8000-0000000000a1";
+    for (route, name) in [
+        (workspaces::WORKSPACE_GET, "workspace-get"),
+        (workspaces::MEMBERS_LIST, "members-list"),
+    ] {
+        let text = crate::fixtures::fixture(name)
+            .to_string()
+            .replace("REPLACE_WITH_ACCESS_TOKEN", &token)
+            .replace(fixture_ws, &ws);
+        gate.arm();
+        let response =
+            (route.handler)(app.clone(), request(&serde_json::from_str(&text).unwrap())).await;
+        assert_eq!(body_json(response).await.0, 200, "{name}");
+        assert!(
+            !gate.waited_alone(),
+            "{name}: the revocation check ran alone"
+        );
+    }
+}

@@ -18,6 +18,7 @@ pub fn routes() -> Vec<Route> {
         admin::routes(),
         health::routes(),
         tasks::routes(),
+        workspaces::routes(),
         files::routes(),
         realtime::routes(),
     ]
@@ -36,6 +37,7 @@ pub fn operations() -> Vec<edge::openapi::Operation> {
         admin::docs::operations(),
         health::docs::operations(),
         tasks::docs::operations(),
+        workspaces::docs::operations(),
         files::docs::operations(),
         realtime::docs::operations(),
     ]

@@ -1,4 +1,5 @@
-//! Workspaces pass straight through the gate.
+//! Workspaces pass straight through, but for the membership read that opens
+//! every workspace route.
 
 use async_trait::async_trait;
 use think_tank_core::domain::{
@@ -47,6 +48,7 @@ impl WorkspaceStore for GateStore {
         workspace: &WorkspaceId,
         user: &UserId,
     ) -> StoreResult<Option<Membership>> {
+        self.gate.pass().await;
         self.inner.membership(workspace, user).await
     }
 

@@ -12,6 +12,7 @@ mod paths;
 mod policy;
 mod ports;
 mod providers;
+mod workspaces;
 mod world;
 
 use serde_json::{json, Value};
@@ -40,6 +41,7 @@ async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
     let tokens = accounts(&mut world).await;
     realtime(&mut world, &tokens).await;
     board(&mut world, &tokens).await;
+    workspaces::workspaces(&mut world, &tokens).await;
     uploads(&mut world, &tokens.admin).await;
     hang_up(&mut world).await;
     administration(&mut world, &tokens).await;

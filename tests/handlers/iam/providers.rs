@@ -54,9 +54,7 @@ pub async fn identity_providers(world: &mut World) {
 
     let user = registered(world, "iam-oidc@example.com").await;
     let token = user["access_token"].as_str().unwrap();
-    world
-        .seed_identity(user["user"]["id"].as_str().unwrap())
-        .await;
+    seed_identity(world, user["user"]["id"].as_str().unwrap()).await;
     let body = world.send(oidc::IDENTITIES_LIST, token, None, 200).await;
     assert_eq!(body["items"][0]["provider"].as_str(), Some("local"));
     world.send(oidc::IDENTITY_UNLINK, token, None, 204).await;
@@ -110,4 +108,18 @@ async fn at_provider(location: &str, flow_cookie: &str, email: &str) -> Value {
             ("FLOW_COOKIE", flow_cookie),
         ],
     )
+}
+
+/// Links a `local` provider identity to the user, outside any function
+/// (the provider callback that links them is still to come).
+async fn seed_identity(world: &World, user_id: &str) {
+    use think_tank_core::ports::IdentityStore;
+    let identity = think_tank_core::domain::Identity {
+        provider: "local".into(),
+        subject: format!("sub-{user_id}"),
+        user_id: user_id.into(),
+        email: "iam-oidc@example.com".into(),
+        linked_at: think_tank_core::clock::UnixMillis(1_800_000_000_000),
+    };
+    assert!(world.store().link_identity(&identity).await.unwrap());
 }

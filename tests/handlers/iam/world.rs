@@ -256,7 +256,7 @@ impl World {
     /// function (no route enables them yet), so a reset has them to delete.
     pub async fn seed_second_factors(&self, user_id: &str) {
         use think_tank_core::ports::MfaStore;
-        let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
+        let store = self.store();
         let user_id = &user_id.into();
         store.set_pending_totp(user_id, "sealed").await.unwrap();
         store.activate_totp(user_id, 1).await.unwrap();
@@ -264,19 +264,9 @@ impl World {
         store.replace_backup_codes(user_id, &codes).await.unwrap();
     }
 
-    /// Links a `local` provider identity to the user, outside any function
-    /// (the provider callback that links them is still to come).
-    pub async fn seed_identity(&self, user_id: &str) {
-        use think_tank_core::ports::IdentityStore;
-        let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
-        let identity = think_tank_core::domain::Identity {
-            provider: "local".into(),
-            subject: format!("sub-{user_id}"),
-            user_id: user_id.into(),
-            email: "iam-oidc@example.com".into(),
-            linked_at: think_tank_core::clock::UnixMillis(1_800_000_000_000),
-        };
-        assert!(store.link_identity(&identity).await.unwrap());
+    /// The table, written outside any function.
+    pub fn store(&self) -> DynamoStore {
+        DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"])
     }
 
     /// Fills the user's sessions up to the cap, outside any function: 50
@@ -286,7 +276,7 @@ impl World {
         use think_tank_core::clock::{Clock, UnixMillis, UnixSecs};
         use think_tank_core::domain::{Connection, Email, Session};
         use think_tank_core::ports::{ConnectionStore, SessionStore, UserStore};
-        let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
+        let store = self.store();
         let email = Email::parse(email).unwrap();
         let user = store
             .user_by_email(&email)
@@ -328,7 +318,7 @@ impl World {
     /// Revokes a session outside any function, leaving its sockets open.
     pub async fn revoke_session(&self, user_id: &str, session_id: &str) {
         use think_tank_core::ports::SessionStore;
-        let store = DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"]);
+        let store = self.store();
         let ids = (user_id.into(), session_id.into());
         store.revoke_session(&ids.0, &ids.1).await.unwrap();
     }

@@ -163,6 +163,7 @@ pub enum Grant {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
+    BatchGetItem,
     GetItem,
     PutItem,
     UpdateItem,

@@ -223,7 +223,7 @@ impl Workspaces<'_> {
         id: &WorkspaceId,
         user: &UserId,
         to: WorkspaceRole,
-    ) -> Result<Membership, ApiError> {
+    ) -> Result<MemberView, ApiError> {
         let (_, acting, _) = self.enter(claim, id).await?;
         require(&acting, Admin)?;
         let target = self.member(id, user).await?;
@@ -232,7 +232,7 @@ impl Workspaces<'_> {
         }
         let store = &self.core.store;
         match store.change_role(id, user, target.role, to).await? {
-            RoleChange::Changed => Ok(Membership { role: to, ..target }),
+            RoleChange::Changed => self.view(Membership { role: to, ..target }).await,
             RoleChange::LastOwner => Err(WorkspaceError::LastOwner.into()),
             RoleChange::Stale => Err(WorkspaceError::MemberChanged.into()),
         }
@@ -281,6 +281,20 @@ impl Workspaces<'_> {
         let (caller, found) = self.core.admit_with(claim, reads).await?;
         let (membership, workspace) = found.ok_or(WorkspaceError::NotFound)?;
         Ok((caller, membership, workspace))
+    }
+
+    async fn view(&self, member: Membership) -> Result<MemberView, ApiError> {
+        let user = self.core.store.user_by_id(&member.user_id).await?;
+        let user = user.ok_or(WorkspaceError::MemberNotFound)?.user;
+        Ok(MemberView {
+            user: MemberUser {
+                id: user.id,
+                name: user.name,
+                email: user.email,
+            },
+            role: member.role,
+            joined_at: member.joined_at,
+        })
     }
 
     async fn member(&self, id: &WorkspaceId, user: &UserId) -> Result<Membership, ApiError> {

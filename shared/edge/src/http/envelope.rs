@@ -6,6 +6,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use think_tank_core::domain::{FileRecord, Profile, Task, User};
 use think_tank_core::error::ApiError;
+use think_tank_core::services::workspaces::{MemberView, WorkspaceView};
 
 use super::Reply;
 
@@ -28,6 +29,14 @@ impl Enveloped for Profile {
 
 impl Enveloped for FileRecord {
     const FIELD: &'static str = "file";
+}
+
+impl Enveloped for WorkspaceView {
+    const FIELD: &'static str = "workspace";
+}
+
+impl Enveloped for MemberView {
+    const FIELD: &'static str = "member";
 }
 
 /// Serialized straight to `{"<field>": value}`, with no JSON value in between.

@@ -15,6 +15,7 @@ mod mfa;
 mod oidc;
 mod realtime;
 mod tasks;
+mod workspaces;
 
 pub(crate) const ARGON2_MEMORY: (u32, &str) = (
     1024,
@@ -29,6 +30,7 @@ pub fn functions() -> Vec<Function> {
         oidc::FUNCTIONS,
         health::FUNCTIONS,
         admin::FUNCTIONS,
+        workspaces::FUNCTIONS,
         tasks::FUNCTIONS,
         realtime::FUNCTIONS,
         files::FUNCTIONS,
