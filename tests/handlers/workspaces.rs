@@ -1,11 +1,20 @@
 //! Workspaces and their members, through the service: who may see and change
 //! what, and the last owner.
 
+use think_tank_core::app::Mail;
+use think_tank_core::clock::SystemClock;
 use think_tank_core::domain::{Membership, UserId, WorkspaceId, WorkspaceRole};
+use think_tank_core::email::{EmailJob, EmailKind};
 use think_tank_core::error::{ApiError, WorkspaceError};
+use think_tank_core::services::mail::{Delivery, Dispatch};
 use think_tank_core::services::sessions::IssuedSession;
 use think_tank_core::services::workspaces::{workspace_name, WorkspaceView, Workspaces};
 use think_tank_core::App;
+
+use local_adapters::memory::MemoryQueue;
+use shared::config::{LocalConfig, MissingSecrets};
+use shared::Config;
+use std::sync::Arc;
 
 use crate::services::{app_with_clock, claim, refused, signed_in};
 
@@ -157,17 +166,28 @@ async fn the_last_owner_can_neither_leave_nor_step_down_but_others_can_leave() {
     assert_eq!(after.member_count, 1);
 }
 
+/// The in-memory app and its queue.
+fn app_and_queue() -> (Arc<App>, Arc<MemoryQueue>) {
+    let vars = Default::default();
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let local = LocalConfig::from_map(&vars).unwrap();
+    let (app, queue) = local_adapters::in_memory(config, &local, Arc::new(SystemClock));
+    (Arc::new(app), queue)
+}
+
 #[tokio::test]
-async fn a_deleted_workspace_is_gone_for_everyone_at_once() {
-    let (app, _) = app_with_clock();
+async fn a_deleted_workspace_is_gone_at_once_and_purged_by_the_worker() {
+    let (app, queue) = app_and_queue();
     let owner = signed_in(&app, "delete-owner@example.com").await;
     let editor = signed_in(&app, "delete-editor@example.com").await;
     let ws = create(&app, &owner, "Temporary").await.id;
     join(&app, &ws, &editor, Editor).await;
-    let workspaces = app.service::<Workspaces>();
+    let workspaces = app.service::<Workspaces<Mail>>();
 
+    let queued = queue.pending();
     let by_editor = workspaces.delete(claim(&app, &editor), &ws).await;
     assert!(is(&refused(by_editor), WorkspaceError::NotAllowed));
+    assert_eq!(queue.pending(), queued, "a refused delete queues nothing");
     workspaces.delete(claim(&app, &owner), &ws).await.unwrap();
     for member in [&owner, &editor] {
         let read = workspaces.read(claim(&app, member), &ws).await;
@@ -178,6 +198,43 @@ async fn a_deleted_workspace_is_gone_for_everyone_at_once() {
             .unwrap();
         assert!(mine.items.is_empty());
     }
+
+    let jobs = queue.receive(10);
+    let purges: Vec<_> = jobs
+        .iter()
+        .filter(|j| j.body.contains("workspace_purge"))
+        .collect();
+    assert_eq!(purges.len(), 1, "one purge job");
+    let delivered = app
+        .service::<Dispatch>()
+        .deliver_email(&purges[0].body)
+        .await;
+    assert_eq!(delivered.unwrap(), Delivery::Sent);
+    let store = &app.core.store;
+    assert!(store.members(&ws, None, 10).await.unwrap().items.is_empty());
+    let left = store.memberships_of(&user_of(&editor), None, 10).await;
+    assert!(
+        left.unwrap().items.is_empty(),
+        "the editor's place is freed"
+    );
+}
+
+#[tokio::test]
+async fn a_purge_job_leaves_a_live_workspace_alone() {
+    let (app, _) = app_and_queue();
+    let owner = signed_in(&app, "purge-live@example.com").await;
+    let ws = create(&app, &owner, "Alive").await.id;
+    let job = EmailJob::new(
+        "",
+        EmailKind::WorkspacePurge {
+            workspace_id: ws.to_string(),
+        },
+    );
+    let body = serde_json::to_string(&job).unwrap();
+    let refused = app.service::<Dispatch>().deliver_email(&body).await;
+    assert!(refused.is_err(), "left for a retry");
+    let members = app.core.store.members(&ws, None, 10).await.unwrap();
+    assert_eq!(members.items.len(), 1);
 }
 
 #[test]

@@ -11,6 +11,7 @@ use edge::pagination::{page_request, Listing};
 use http::header::LOCATION;
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
+use think_tank_core::app::Mail;
 use think_tank_core::domain::{UserId, WorkspaceId};
 use think_tank_core::services::workspaces::Workspaces;
 use think_tank_core::ApiError;
@@ -22,7 +23,7 @@ shared::handlers! {
     WORKSPACES_LIST: "workspaces-list" => workspaces_list(Workspaces);
     WORKSPACE_GET: "workspace-get" => workspace_get(Workspaces);
     WORKSPACE_UPDATE: "workspace-update" => workspace_update(Workspaces);
-    WORKSPACE_DELETE: "workspace-delete" => workspace_delete(Workspaces);
+    WORKSPACE_DELETE: "workspace-delete" => workspace_delete(Workspaces<Mail>);
     MEMBERS_LIST: "members-list" => members_list(Workspaces);
     MEMBER_UPDATE: "member-update" => member_update(Workspaces);
     MEMBER_REMOVE: "member-remove" => member_remove(Workspaces);
@@ -85,7 +86,10 @@ pub async fn workspace_update(workspaces: Workspaces<'_>, req: Request) -> Respo
     .await
 }
 
-pub async fn workspace_delete(workspaces: Workspaces<'_>, req: Request) -> Response<Body> {
+pub async fn workspace_delete(
+    workspaces: Workspaces<'_, Mail<'_>>,
+    req: Request,
+) -> Response<Body> {
     let core = workspaces.core();
     endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;

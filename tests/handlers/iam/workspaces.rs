@@ -1,5 +1,5 @@
 //! The workspace routes in the story: a workspace made, read, renamed, a
-//! member changed and removed, then the workspace deleted.
+//! member changed and removed, then the workspace deleted and purged.
 
 use serde_json::{json, Value};
 use think_tank_core::clock::UnixMillis;
@@ -62,4 +62,10 @@ pub async fn workspaces(world: &mut World, tokens: &Tokens) {
     world
         .call(WORKSPACE_DELETE, at("workspace-delete", None), 204)
         .await;
+    world.run_email_worker().await;
+    let left = world.store().members(&ws.as_str().into(), None, 10).await;
+    assert!(
+        left.unwrap().items.is_empty(),
+        "the worker purged the members"
+    );
 }

@@ -60,6 +60,11 @@ pub enum EmailKind {
     /// Not an email yet either: the worker sends a `VerifyEmail` if the
     /// address has an account that is still unverified.
     VerifyEmailRequest,
+    /// Not an email at all: the worker removes what a deleted workspace left
+    /// (its members), in batches; a redelivery resumes where it stopped.
+    WorkspacePurge {
+        workspace_id: String,
+    },
 }
 
 /// What changed in how an account signs in (a `security_notice` email).
@@ -99,6 +104,7 @@ impl EmailKind {
             EmailKind::SmsCode { .. } => "sms_code",
             EmailKind::PasswordResetRequest => "password_reset_request",
             EmailKind::VerifyEmailRequest => "verify_email_request",
+            EmailKind::WorkspacePurge { .. } => "workspace_purge",
         }
     }
 }

@@ -167,7 +167,8 @@ fn letter(kind: &EmailKind, base: &str) -> Option<(&'static str, String, Value)>
         ),
         EmailKind::PasswordResetRequest
         | EmailKind::VerifyEmailRequest
-        | EmailKind::SmsCode { .. } => return None,
+        | EmailKind::SmsCode { .. }
+        | EmailKind::WorkspacePurge { .. } => return None,
     })
 }
 

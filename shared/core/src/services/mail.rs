@@ -9,6 +9,7 @@ use anyhow::Context;
 use crate::app::{Core, Couriers, Mail};
 use crate::clock::UnixSecs;
 use crate::crypto::sha256_b64;
+use crate::domain::WorkspaceId;
 use crate::email::{build_message, sms_text, EmailJob, EmailKind, SecurityChange};
 use crate::error::{ApiError, StoreResult};
 
@@ -19,6 +20,8 @@ const MAIL_WINDOW_SECONDS: i64 = 3600;
 const SENT_PURPOSE: &str = "email_sent";
 /// Longer than SQS keeps a message (14 days at most), so every redelivery is caught.
 const SENT_MEMORY_SECONDS: i64 = 15 * 86_400;
+/// Items of a deleted workspace removed per round trip.
+const PURGE_BATCH: usize = 25;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Delivery {
@@ -117,6 +120,11 @@ impl Dispatch<'_> {
             tracing::info!(email.kind = job.kind.name(), email.id = %job.id, "sms sent");
             return Ok(Delivery::Sent);
         }
+        if let EmailKind::WorkspacePurge { workspace_id } = &job.kind {
+            self.purge_workspace(&workspace_id.as_str().into()).await?;
+            self.remember_sent(&job, now).await?;
+            return Ok(Delivery::Sent);
+        }
         if let Some(resolved) = self.resolve_request(&job).await? {
             match resolved {
                 Some(kind) => job.kind = kind,
@@ -156,6 +164,17 @@ impl Dispatch<'_> {
             EmailKind::VerifyEmailRequest => Ok(Some(self.core.verification_email(&job.to).await?)),
             _ => Ok(None),
         }
+    }
+
+    /// Every item a deleted workspace left, a batch at a time; an error
+    /// (retried by the queue) while the workspace still exists.
+    async fn purge_workspace(&self, id: &WorkspaceId) -> anyhow::Result<()> {
+        if self.core.store.workspace(id).await?.is_some() {
+            anyhow::bail!("workspace {id} is not deleted (yet)");
+        }
+        while !self.core.store.purge_workspace(id, PURGE_BATCH).await? {}
+        tracing::info!(workspace.id = %id, "workspace purged");
+        Ok(())
     }
 
     async fn remember_sent(&self, job: &EmailJob, now: UnixSecs) -> StoreResult<()> {

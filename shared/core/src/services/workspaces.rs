@@ -6,12 +6,13 @@
 use futures::TryFutureExt;
 use serde::Serialize;
 
-use crate::app::Core;
+use crate::app::{Absent, Core, Mail};
 use crate::clock::{serde_rfc3339, UnixMillis};
 use crate::domain::{
     Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
     MAX_WORKSPACES_PER_USER,
 };
+use crate::email::{EmailJob, EmailKind};
 use crate::error::{ApiError, WorkspaceError};
 use crate::services::validate::Checks;
 use crate::{Caller, Claim};
@@ -74,15 +75,16 @@ pub fn workspace_name(raw: &str) -> Result<String, ApiError> {
     Ok(name)
 }
 
-/// Workspaces and their members.
+/// Workspaces and their members; deleting one needs the queue (its purge).
 #[derive(Clone, Copy)]
-pub struct Workspaces<'a> {
+pub struct Workspaces<'a, M = Absent> {
     pub(super) core: &'a Core,
+    pub(super) mail: M,
 }
 
-crate::service!(Workspaces<'a> {});
+crate::service!(Workspaces { mail: M });
 
-impl Workspaces<'_> {
+impl<M> Workspaces<'_, M> {
     /// `POST /v1/workspaces`: the caller becomes its only owner.
     pub async fn create(&self, claim: Claim, name: String) -> Result<WorkspaceView, ApiError> {
         let caller = self.core.admit(claim).await?;
@@ -162,18 +164,6 @@ impl Workspaces<'_> {
         let renamed = self.core.store.rename_workspace(id, name).await?;
         let renamed = renamed.ok_or(WorkspaceError::NotFound)?;
         Ok(WorkspaceView::of(renamed, membership.role))
-    }
-
-    /// `DELETE /v1/workspaces/{ws}`: owners only, after a recent sign-in. Gone
-    /// at once; its members and tasks are purged afterwards.
-    pub async fn delete(&self, claim: Claim, id: &WorkspaceId) -> Result<(), ApiError> {
-        let (caller, membership, _) = self.enter(claim, id).await?;
-        require(&membership, Owner)?;
-        self.core.require_recent_sign_in(&caller).await?;
-        match self.core.store.delete_workspace(id).await? {
-            true => Ok(()),
-            false => Err(WorkspaceError::NotFound.into()),
-        }
     }
 
     /// `GET /v1/workspaces/{ws}/members`: by user id.
@@ -300,6 +290,26 @@ impl Workspaces<'_> {
     async fn member(&self, id: &WorkspaceId, user: &UserId) -> Result<Membership, ApiError> {
         let found = self.core.store.membership(id, user).await?;
         Ok(found.ok_or(WorkspaceError::MemberNotFound)?)
+    }
+}
+
+impl Workspaces<'_, Mail<'_>> {
+    /// `DELETE /v1/workspaces/{ws}`: owners only, after a recent sign-in. Gone
+    /// at once; its members and tasks are purged afterwards.
+    pub async fn delete(&self, claim: Claim, id: &WorkspaceId) -> Result<(), ApiError> {
+        let (caller, membership, _) = self.enter(claim, id).await?;
+        require(&membership, Owner)?;
+        self.core.require_recent_sign_in(&caller).await?;
+        // Queued first, so that the purge is never lost; it waits until the
+        // workspace is gone.
+        let purge = EmailKind::WorkspacePurge {
+            workspace_id: id.to_string(),
+        };
+        self.mail.enqueue(&EmailJob::new("", purge)).await?;
+        match self.core.store.delete_workspace(id).await? {
+            true => Ok(()),
+            false => Err(WorkspaceError::NotFound.into()),
+        }
     }
 }
 

@@ -40,7 +40,7 @@ pub const FUNCTIONS: &[Function] = &[
         "workspace-delete",
         "DELETE",
         "/v1/workspaces/{ws}",
-        &[Items(&[DeleteItem, GetItem])],
+        &[Items(&[DeleteItem, GetItem]), QueueEmail],
     ),
     Function::http(
         "MembersList",
