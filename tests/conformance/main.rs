@@ -3,6 +3,7 @@
 
 mod files;
 mod identities;
+mod invitations;
 mod mfa;
 mod oidc;
 mod queue;

@@ -7,6 +7,7 @@ mod conventions;
 mod email_links;
 mod files;
 mod guide;
+mod invitations;
 mod lockout;
 mod mfa;
 mod oidc;

@@ -3,9 +3,9 @@
 
 use think_tank_core::app::Mail;
 use think_tank_core::clock::SystemClock;
-use think_tank_core::domain::{Membership, UserId, WorkspaceId, WorkspaceRole};
+use think_tank_core::domain::{Email, Membership, UserId, WorkspaceId, WorkspaceRole};
 use think_tank_core::email::{EmailJob, EmailKind};
-use think_tank_core::error::{ApiError, WorkspaceError};
+use think_tank_core::error::{ApiError, RequestError, WorkspaceError};
 use think_tank_core::services::mail::{Delivery, Dispatch};
 use think_tank_core::services::sessions::IssuedSession;
 use think_tank_core::services::workspaces::{workspace_name, WorkspaceView, Workspaces};
@@ -243,4 +243,29 @@ fn a_workspace_name_is_one_to_a_hundred_characters_once_trimmed() {
     assert!(workspace_name("   ").is_err());
     assert!(workspace_name(&"x".repeat(101)).is_err());
     assert!(workspace_name(&"é".repeat(100)).is_ok());
+}
+
+#[tokio::test]
+async fn a_workspace_sends_at_most_twenty_invitations_an_hour() {
+    let (app, _) = app_and_queue();
+    let owner = signed_in(&app, "invite-budget@example.com").await;
+    let ws = create(&app, &owner, "Busy").await.id;
+    let workspaces = app.service::<Workspaces<Mail>>();
+    let invite = |n: usize| {
+        let email = Email::parse(&format!("guest-{n}@example.com")).unwrap();
+        workspaces.invite(claim(&app, &owner), &ws, email, Viewer)
+    };
+    for n in 0..20 {
+        invite(n).await.unwrap();
+    }
+    let refused = refused(invite(20).await);
+    assert!(
+        matches!(refused, ApiError::Request(RequestError::RateLimited { .. })),
+        "{refused:?}"
+    );
+    let pending = workspaces
+        .invitations(claim(&app, &owner), &ws)
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 20);
 }

@@ -1,7 +1,7 @@
 //! Workspace request bodies: unknown fields refused, every field validated.
 
 use serde::Deserialize;
-use think_tank_core::domain::WorkspaceRole;
+use think_tank_core::domain::{Email, WorkspaceRole};
 use think_tank_core::services::workspaces::workspace_name;
 use think_tank_core::ApiError;
 
@@ -36,3 +36,44 @@ pub struct RoleBody {
 }
 
 edge::typed_bodies!(RoleBody);
+
+/// `{email, role}`: whom to invite, and as what.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = InvitationBody))]
+#[serde(deny_unknown_fields)]
+pub struct InviteBody {
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
+    email: String,
+    role: WorkspaceRole,
+}
+
+impl edge::http::body::RequestBody for InviteBody {
+    type Valid = (Email, WorkspaceRole);
+
+    fn validate(self) -> Result<Self::Valid, ApiError> {
+        let email = Email::parse(&self.email).map_err(|m| ApiError::field("email", m))?;
+        Ok((email, self.role))
+    }
+}
+
+/// `{token}`: the invitation link's token.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = InvitationAcceptBody))]
+#[serde(deny_unknown_fields)]
+pub struct AcceptBody {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub token: String,
+}
+
+impl edge::http::body::RequestBody for AcceptBody {
+    type Valid = Self;
+
+    fn validate(self) -> Result<Self, ApiError> {
+        match self.token.is_empty() || self.token.len() > 200 {
+            true => Err(ApiError::field("token", "is required")),
+            false => Ok(self),
+        }
+    }
+}

@@ -2,9 +2,11 @@
 
 use edge::openapi::Operation;
 use serde_json::json;
+use think_tank_core::services::invitations::InvitationView;
 use think_tank_core::services::workspaces::{MemberView, WorkspaceView};
 
-use crate::bodies::{NameBody, RoleBody};
+use crate::bodies::{AcceptBody, InviteBody, NameBody, RoleBody};
+use crate::InvitationList;
 
 const HIDDEN: &str = "not_found";
 
@@ -51,5 +53,28 @@ pub fn operations() -> Vec<Operation> {
             .signed_in()
             .empty(204, "Removed.")
             .errors(&["forbidden", "conflict", HIDDEN]),
+        Operation::new("invitation-create", "workspaces", "Invite an address")
+            .describe("Admins and owners, with a role up to their own. Emails a link (`?token=`) that works once, for 7 days, for whoever signs in with that verified address. 20 invitations per hour per workspace, and the address's own email budget.")
+            .signed_in()
+            .body::<InviteBody>(json!({ "email": "ada@example.com", "role": "editor" }))
+            .envelope::<InvitationView>(201, "The pending invitation.")
+            .header("Location", "`/v1/workspaces/{ws}/invitations/{id}`.")
+            .errors(&["forbidden", "conflict", "rate_limited", HIDDEN]),
+        Operation::new("invitations-list", "workspaces", "Pending invitations")
+            .describe("Admins and owners.")
+            .signed_in()
+            .reply::<InvitationList>(200, "Every pending invitation, oldest first.")
+            .errors(&["forbidden", HIDDEN]),
+        Operation::new("invitation-revoke", "workspaces", "Revoke an invitation")
+            .describe("Admins and owners; the link stops working.")
+            .signed_in()
+            .empty(204, "Revoked.")
+            .errors(&["forbidden", HIDDEN]),
+        Operation::new("invitation-accept", "workspaces", "Accept an invitation")
+            .describe("Signed in with the verified address the invitation names (`403` otherwise); someone without an account registers first. A used, revoked or expired link is `400 invalid_token`.")
+            .signed_in()
+            .body::<AcceptBody>(json!({ "token": "the token from the link" }))
+            .envelope::<WorkspaceView>(200, "The workspace joined, with the invitation's role.")
+            .errors(&["invalid_token", "forbidden", "conflict", HIDDEN]),
     ]
 }

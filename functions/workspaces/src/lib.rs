@@ -4,6 +4,7 @@
 pub mod docs;
 
 mod bodies;
+mod invitations;
 
 use edge::auth::Gate;
 use edge::http::{endpoint, Ctx, Reply};
@@ -17,6 +18,8 @@ use think_tank_core::services::workspaces::Workspaces;
 use think_tank_core::ApiError;
 
 use bodies::{NameBody, RoleBody};
+pub use invitations::InvitationList;
+use invitations::{invitation_accept, invitation_create, invitation_revoke, invitations_list};
 
 shared::handlers! {
     WORKSPACE_CREATE: "workspace-create" => workspace_create(Workspaces);
@@ -27,9 +30,13 @@ shared::handlers! {
     MEMBERS_LIST: "members-list" => members_list(Workspaces);
     MEMBER_UPDATE: "member-update" => member_update(Workspaces);
     MEMBER_REMOVE: "member-remove" => member_remove(Workspaces);
+    INVITATION_CREATE: "invitation-create" => invitation_create(Workspaces<Mail>);
+    INVITATIONS_LIST: "invitations-list" => invitations_list(Workspaces);
+    INVITATION_REVOKE: "invitation-revoke" => invitation_revoke(Workspaces);
+    INVITATION_ACCEPT: "invitation-accept" => invitation_accept(Workspaces);
 }
 
-fn workspace_id(ctx: &Ctx) -> Result<WorkspaceId, ApiError> {
+pub(crate) fn workspace_id(ctx: &Ctx) -> Result<WorkspaceId, ApiError> {
     ctx.path_id("ws")
 }
 

@@ -2,8 +2,10 @@
 //! every workspace route.
 
 use async_trait::async_trait;
+use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{
-    Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
+    Acceptance, Invitation, Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace,
+    WorkspaceId, WorkspaceRole,
 };
 use think_tank_core::error::StoreResult;
 use think_tank_core::ports::WorkspaceStore;
@@ -95,5 +97,59 @@ impl WorkspaceStore for GateStore {
 
     async fn purge_workspace(&self, id: &WorkspaceId, batch: usize) -> StoreResult<bool> {
         self.inner.purge_workspace(id, batch).await
+    }
+
+    async fn create_invitation(&self, invitation: &Invitation, now: UnixSecs) -> StoreResult<bool> {
+        self.inner.create_invitation(invitation, now).await
+    }
+
+    async fn is_invited(
+        &self,
+        workspace: &WorkspaceId,
+        email: &str,
+        now: UnixSecs,
+    ) -> StoreResult<bool> {
+        self.inner.is_invited(workspace, email, now).await
+    }
+
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now: UnixSecs,
+    ) -> StoreResult<Option<Invitation>> {
+        self.inner.invitation_by_token(token_hash, now).await
+    }
+
+    async fn invitation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &str,
+        now: UnixSecs,
+    ) -> StoreResult<Option<Invitation>> {
+        self.inner.invitation(workspace, id, now).await
+    }
+
+    async fn invitations(
+        &self,
+        workspace: &WorkspaceId,
+        now: UnixSecs,
+    ) -> StoreResult<Vec<Invitation>> {
+        self.inner.invitations(workspace, now).await
+    }
+
+    async fn revoke_invitation(&self, invitation: &Invitation) -> StoreResult<bool> {
+        self.inner.revoke_invitation(invitation).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        invitation: &Invitation,
+        member: &Membership,
+        max_per_user: u32,
+        now: UnixSecs,
+    ) -> StoreResult<Acceptance> {
+        self.inner
+            .accept_invitation(invitation, member, max_per_user, now)
+            .await
     }
 }

@@ -22,6 +22,7 @@ use paths::open_socket;
 use world::World;
 
 const ADMIN_EMAIL: &str = "iam-admin@example.com";
+const OTHER_EMAIL: &str = "iam-other@example.com";
 const APP: &str = "https://app.example.com/auth/done";
 const MOBILE_APP: &str = "com.example.app:/oauth";
 const API_BASE_URL: &str = "http://127.0.0.1:9";
@@ -135,7 +136,7 @@ async fn signed_in(world: &mut World, email: &str, password: &str) -> Value {
 
 async fn accounts(world: &mut World) -> Tokens {
     let admin = registered(world, ADMIN_EMAIL).await;
-    let other = registered(world, "iam-other@example.com").await;
+    let other = registered(world, OTHER_EMAIL).await;
     let token = admin["access_token"].as_str().unwrap().to_string();
     let login = json!({ "email": ADMIN_EMAIL, "password": PASSWORD });
     world.send(auth::LOGIN_WEB, "", Some(login), 200).await;

@@ -1,19 +1,19 @@
 //! The workspace routes in the story: a workspace made, read, renamed, a
-//! member changed and removed, then the workspace deleted and purged.
+//! member invited, joining, changed and removed, an invitation revoked,
+//! then the workspace deleted and purged.
 
 use serde_json::{json, Value};
-use think_tank_core::clock::UnixMillis;
-use think_tank_core::domain::Membership;
 use think_tank_core::ports::WorkspaceStore;
 use workspaces::*;
 
 use super::world::World;
-use super::Tokens;
+use super::{mail_to, token_in, Tokens, OTHER_EMAIL};
 use crate::fixtures::fixture;
 
 /// The ids in the workspace fixtures.
 const FIXTURE_WORKSPACE: &str = "01936f3e-0000-7000-8000-0000000000a1";
 const FIXTURE_MEMBER: &str = "01936f3e-0000-7000-8000-0000000000b2";
+const FIXTURE_INVITATION: &str = "01936f3e-0000-7000-8000-0000000000c3";
 
 fn event(name: &str, token: &str, workspace: &str, member: &str, body: Option<Value>) -> Value {
     let text = fixture(name)
@@ -43,14 +43,44 @@ pub async fn workspaces(world: &mut World, tokens: &Tokens) {
     let update = at("workspace-update", rename);
     world.call(WORKSPACE_UPDATE, update, 200).await;
 
-    // Invitations are not routes yet: the other user joins outside any function.
-    let member = Membership {
-        workspace_id: ws.as_str().into(),
-        user_id: other.into(),
-        role: think_tank_core::domain::WorkspaceRole::Viewer,
-        joined_at: UnixMillis(1_800_000_000_000),
-    };
-    world.store().add_member(&member, 100).await.unwrap();
+    let invite = json!({ "email": OTHER_EMAIL, "role": "viewer" });
+    world
+        .call(
+            INVITATION_CREATE,
+            at("invitation-create", Some(invite)),
+            201,
+        )
+        .await;
+    world
+        .call(INVITATIONS_LIST, at("invitations-list", None), 200)
+        .await;
+    world.run_email_worker().await;
+    let token = token_in(&mail_to(world, OTHER_EMAIL, "Iam Admin invited you to"));
+    let accept = fixture("invitation-accept")
+        .to_string()
+        .replace("REPLACE_WITH_ACCESS_TOKEN", &tokens.other)
+        .replace("REPLACE_WITH_INVITATION_TOKEN", &token);
+    let accept = serde_json::from_str(&accept).unwrap();
+    world.call(INVITATION_ACCEPT, accept, 200).await;
+    let revoked = json!({ "email": "iam-never@example.com", "role": "viewer" });
+    let created = world
+        .call(
+            INVITATION_CREATE,
+            at("invitation-create", Some(revoked)),
+            201,
+        )
+        .await;
+    let id = created["invitation"]["id"].as_str().unwrap();
+    let revoke = at("invitation-revoke", None)
+        .to_string()
+        .replace(FIXTURE_INVITATION, id);
+    world
+        .call(
+            INVITATION_REVOKE,
+            serde_json::from_str(&revoke).unwrap(),
+            204,
+        )
+        .await;
     world
         .call(MEMBERS_LIST, at("members-list", None), 200)
         .await;

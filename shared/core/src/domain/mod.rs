@@ -18,7 +18,8 @@ pub use mfa::{MfaMethod, MfaRecord};
 pub use phone::{is_known_region, Phone};
 pub use versions::Versions;
 pub use workspace::{
-    Joining, Leaving, Membership, RoleChange, Workspace, WorkspaceRole, MAX_WORKSPACES_PER_USER,
+    Acceptance, Invitation, Joining, Leaving, Membership, RoleChange, Workspace, WorkspaceRole,
+    INVITATION_SECONDS, MAX_WORKSPACES_PER_USER,
 };
 
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ids::{UserId, WorkspaceId};
-use crate::clock::{serde_rfc3339, UnixMillis};
+use crate::clock::{serde_rfc3339, UnixMillis, UnixSecs};
 
 /// A user belongs to at most this many workspaces.
 pub const MAX_WORKSPACES_PER_USER: u32 = 100;
@@ -92,6 +92,40 @@ pub enum Joining {
     /// The user already belongs to [`MAX_WORKSPACES_PER_USER`] workspaces.
     TooMany,
     /// The workspace is gone.
+    NoWorkspace,
+}
+
+/// How long an invitation's link works.
+pub const INVITATION_SECONDS: i64 = 7 * 86_400;
+
+/// An invitation to join a workspace, bound to one address. Its link's token
+/// is stored only as a hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invitation {
+    pub id: String,
+    pub workspace_id: WorkspaceId,
+    pub email: String,
+    pub role: WorkspaceRole,
+    pub invited_by: UserId,
+    pub created_at: UnixMillis,
+    pub expires_at: UnixSecs,
+    pub token_hash: String,
+}
+
+impl Invitation {
+    pub fn is_live(&self, now: UnixSecs) -> bool {
+        self.expires_at > now
+    }
+}
+
+/// The outcome of accepting an invitation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acceptance {
+    Joined,
+    /// Used, revoked or expired meanwhile.
+    Gone,
+    AlreadyMember,
+    TooMany,
     NoWorkspace,
 }
 

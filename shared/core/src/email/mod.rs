@@ -42,6 +42,12 @@ pub enum EmailKind {
         task_title: String,
         assigned_by: String,
     },
+    /// An invitation to join a workspace; the link carries its token.
+    WorkspaceInvitation {
+        workspace_name: String,
+        invited_by: String,
+        token: String,
+    },
     /// A change to how the account signs in, told to its owner.
     SecurityNotice {
         name: String,
@@ -100,6 +106,7 @@ impl EmailKind {
             EmailKind::PasswordReset { .. } => "password_reset",
             EmailKind::AccountLocked { .. } => "account_locked",
             EmailKind::TaskAssigned { .. } => "task_assigned",
+            EmailKind::WorkspaceInvitation { .. } => "workspace_invitation",
             EmailKind::SecurityNotice { .. } => "security_notice",
             EmailKind::SmsCode { .. } => "sms_code",
             EmailKind::PasswordResetRequest => "password_reset_request",

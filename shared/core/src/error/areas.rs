@@ -156,4 +156,13 @@ pub enum WorkspaceError {
     /// The member's role changed while this request decided.
     #[error("member changed")]
     MemberChanged,
+    #[error("already a member")]
+    AlreadyMember,
+    #[error("already invited")]
+    AlreadyInvited,
+    #[error("invitation not found")]
+    InvitationNotFound,
+    /// The signed-in account is not the verified address the invitation names.
+    #[error("not the invited address")]
+    NotInvited,
 }

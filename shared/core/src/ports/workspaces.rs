@@ -1,7 +1,9 @@
 use async_trait::async_trait;
 
+use crate::clock::UnixSecs;
 use crate::domain::{
-    Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
+    Acceptance, Invitation, Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace,
+    WorkspaceId, WorkspaceRole,
 };
 use crate::error::StoreResult;
 
@@ -68,4 +70,43 @@ pub trait WorkspaceStore: Send + Sync {
     /// Deletes up to `batch` of a deleted workspace's remaining items;
     /// `true` once none are left. Safe to repeat and to resume.
     async fn purge_workspace(&self, id: &WorkspaceId, batch: usize) -> StoreResult<bool>;
+
+    /// Stores a new invitation; `false` when the address already has a live
+    /// one to the workspace.
+    async fn create_invitation(&self, invitation: &Invitation, now: UnixSecs) -> StoreResult<bool>;
+    /// Whether the address has a live invitation to the workspace.
+    async fn is_invited(
+        &self,
+        workspace: &WorkspaceId,
+        email: &str,
+        now: UnixSecs,
+    ) -> StoreResult<bool>;
+    /// The live invitation whose link token hashes to `token_hash`.
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now: UnixSecs,
+    ) -> StoreResult<Option<Invitation>>;
+    async fn invitation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &str,
+        now: UnixSecs,
+    ) -> StoreResult<Option<Invitation>>;
+    /// The workspace's live invitations, oldest first.
+    async fn invitations(
+        &self,
+        workspace: &WorkspaceId,
+        now: UnixSecs,
+    ) -> StoreResult<Vec<Invitation>>;
+    /// Removes the invitation: its link stops working. `false` if it was gone.
+    async fn revoke_invitation(&self, invitation: &Invitation) -> StoreResult<bool>;
+    /// Uses the invitation up and adds `member`, in one step.
+    async fn accept_invitation(
+        &self,
+        invitation: &Invitation,
+        member: &Membership,
+        max_per_user: u32,
+        now: UnixSecs,
+    ) -> StoreResult<Acceptance>;
 }

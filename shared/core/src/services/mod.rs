@@ -5,6 +5,7 @@ pub mod admin;
 pub mod files;
 pub mod health;
 pub mod identities;
+pub mod invitations;
 pub mod login;
 pub mod mail;
 pub mod mfa;

@@ -35,7 +35,7 @@ pub struct WorkspaceView {
 }
 
 impl WorkspaceView {
-    fn of(workspace: Workspace, role: WorkspaceRole) -> Self {
+    pub(super) fn of(workspace: Workspace, role: WorkspaceRole) -> Self {
         Self {
             id: workspace.id,
             name: workspace.name,
@@ -256,7 +256,7 @@ impl<M> Workspaces<'_, M> {
 
     /// The caller, their membership and the workspace; `404` for anyone who
     /// is not a member, whether or not the workspace exists.
-    async fn enter(
+    pub(super) async fn enter(
         &self,
         claim: Claim,
         id: &WorkspaceId,
@@ -313,7 +313,7 @@ impl Workspaces<'_, Mail<'_>> {
     }
 }
 
-fn require(membership: &Membership, role: WorkspaceRole) -> Result<(), WorkspaceError> {
+pub(super) fn require(membership: &Membership, role: WorkspaceRole) -> Result<(), WorkspaceError> {
     match membership.role.at_least(role) {
         true => Ok(()),
         false => Err(WorkspaceError::NotAllowed),

@@ -6,6 +6,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use think_tank_core::domain::{FileRecord, Profile, Task, User};
 use think_tank_core::error::ApiError;
+use think_tank_core::services::invitations::InvitationView;
 use think_tank_core::services::workspaces::{MemberView, WorkspaceView};
 
 use super::Reply;
@@ -33,6 +34,10 @@ impl Enveloped for FileRecord {
 
 impl Enveloped for WorkspaceView {
     const FIELD: &'static str = "workspace";
+}
+
+impl Enveloped for InvitationView {
+    const FIELD: &'static str = "invitation";
 }
 
 impl Enveloped for MemberView {

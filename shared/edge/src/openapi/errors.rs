@@ -75,6 +75,10 @@ pub fn every_error() -> Vec<ApiError> {
         WorkspaceError::LastOwner,
         WorkspaceError::TooMany,
         WorkspaceError::MemberChanged,
+        WorkspaceError::AlreadyMember,
+        WorkspaceError::AlreadyInvited,
+        WorkspaceError::InvitationNotFound,
+        WorkspaceError::NotInvited,
     ];
     let mut all: Vec<ApiError> = Vec::new();
     all.extend(request.into_iter().map(ApiError::from));
@@ -155,7 +159,11 @@ fn listed(e: &ApiError) {
             | WorkspaceError::NotAllowed
             | WorkspaceError::LastOwner
             | WorkspaceError::TooMany
-            | WorkspaceError::MemberChanged,
+            | WorkspaceError::MemberChanged
+            | WorkspaceError::AlreadyMember
+            | WorkspaceError::AlreadyInvited
+            | WorkspaceError::InvitationNotFound
+            | WorkspaceError::NotInvited,
         )
         | ApiError::Unavailable(_)
         | ApiError::Internal(_) => {}

@@ -4,8 +4,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
+use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{
-    Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
+    Acceptance, Invitation, Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace,
+    WorkspaceId, WorkspaceRole,
 };
 use think_tank_core::error::StoreResult;
 use think_tank_core::ports::WorkspaceStore;
@@ -17,6 +19,7 @@ pub(super) struct Workspaces {
     by_id: BTreeMap<WorkspaceId, Workspace>,
     members: BTreeMap<(WorkspaceId, UserId), Membership>,
     joined: HashMap<UserId, u32>,
+    invitations: BTreeMap<(WorkspaceId, String), Invitation>,
 }
 
 /// The position of a membership in its user's newest-first listing.
@@ -203,6 +206,85 @@ impl WorkspaceStore for MemoryStore {
         Ok(Leaving::Left)
     }
 
+    async fn create_invitation(&self, invitation: &Invitation, now: UnixSecs) -> StoreResult<bool> {
+        let mut all = lock(&self.workspaces);
+        let ws = &invitation.workspace_id;
+        if all
+            .live_invitations(ws, now)
+            .any(|i| i.email == invitation.email)
+        {
+            return Ok(false);
+        }
+        let key = (ws.clone(), invitation.id.clone());
+        all.invitations.insert(key, invitation.clone());
+        Ok(true)
+    }
+
+    async fn is_invited(
+        &self,
+        workspace: &WorkspaceId,
+        email: &str,
+        now: UnixSecs,
+    ) -> StoreResult<bool> {
+        let all = lock(&self.workspaces);
+        let invited = all
+            .live_invitations(workspace, now)
+            .any(|i| i.email == email);
+        Ok(invited)
+    }
+
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now: UnixSecs,
+    ) -> StoreResult<Option<Invitation>> {
+        let all = lock(&self.workspaces);
+        let found = all
+            .invitations
+            .values()
+            .find(|i| i.token_hash == token_hash && i.is_live(now));
+        Ok(found.cloned())
+    }
+
+    async fn invitation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &str,
+        now: UnixSecs,
+    ) -> StoreResult<Option<Invitation>> {
+        let all = lock(&self.workspaces);
+        let found = all.invitations.get(&(workspace.clone(), id.to_string()));
+        Ok(found.filter(|i| i.is_live(now)).cloned())
+    }
+
+    async fn invitations(
+        &self,
+        workspace: &WorkspaceId,
+        now: UnixSecs,
+    ) -> StoreResult<Vec<Invitation>> {
+        let all = lock(&self.workspaces);
+        let mut live: Vec<Invitation> = all.live_invitations(workspace, now).cloned().collect();
+        live.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(live)
+    }
+
+    async fn revoke_invitation(&self, invitation: &Invitation) -> StoreResult<bool> {
+        let mut all = lock(&self.workspaces);
+        let key = (invitation.workspace_id.clone(), invitation.id.clone());
+        Ok(all.invitations.remove(&key).is_some())
+    }
+
+    async fn accept_invitation(
+        &self,
+        invitation: &Invitation,
+        member: &Membership,
+        max_per_user: u32,
+        now: UnixSecs,
+    ) -> StoreResult<Acceptance> {
+        let mut all = lock(&self.workspaces);
+        Ok(all.accept(invitation, member, max_per_user, now))
+    }
+
     async fn purge_workspace(&self, id: &WorkspaceId, batch: usize) -> StoreResult<bool> {
         let mut all = lock(&self.workspaces);
         let keys: Vec<_> = all
@@ -215,7 +297,44 @@ impl WorkspaceStore for MemoryStore {
         for key in &keys {
             all.leave(key);
         }
+        if keys.len() < batch {
+            all.invitations.retain(|(w, _), _| w != id);
+        }
         Ok(keys.len() < batch)
+    }
+}
+
+impl Workspaces {
+    fn live_invitations<'a>(
+        &'a self,
+        workspace: &'a WorkspaceId,
+        now: UnixSecs,
+    ) -> impl Iterator<Item = &'a Invitation> + 'a {
+        self.invitations
+            .values()
+            .filter(move |i| i.workspace_id == *workspace && i.is_live(now))
+    }
+
+    fn accept(
+        &mut self,
+        invitation: &Invitation,
+        member: &Membership,
+        max_per_user: u32,
+        now: UnixSecs,
+    ) -> Acceptance {
+        let key = (invitation.workspace_id.clone(), invitation.id.clone());
+        if self.invitations.get(&key).is_none_or(|i| !i.is_live(now)) {
+            return Acceptance::Gone;
+        }
+        match self.join(member, max_per_user) {
+            Joining::Joined => {
+                self.invitations.remove(&key);
+                Acceptance::Joined
+            }
+            Joining::AlreadyMember => Acceptance::AlreadyMember,
+            Joining::TooMany => Acceptance::TooMany,
+            Joining::NoWorkspace => Acceptance::NoWorkspace,
+        }
     }
 }
 

@@ -63,4 +63,32 @@ pub const FUNCTIONS: &[Function] = &[
         "/v1/workspaces/{ws}/members/{user}",
         &[Items(&[DeleteItem, GetItem, UpdateItem])],
     ),
+    Function::http(
+        "InvitationCreate",
+        "invitation-create",
+        "POST",
+        "/v1/workspaces/{ws}/invitations",
+        &[Items(&[GetItem, PutItem, UpdateItem]), QueueEmail],
+    ),
+    Function::http(
+        "InvitationsList",
+        "invitations-list",
+        "GET",
+        "/v1/workspaces/{ws}/invitations",
+        &[Items(&[GetItem]), Queries(&[Table])],
+    ),
+    Function::http(
+        "InvitationRevoke",
+        "invitation-revoke",
+        "DELETE",
+        "/v1/workspaces/{ws}/invitations/{id}",
+        &[Items(&[DeleteItem, GetItem])],
+    ),
+    Function::http(
+        "InvitationAccept",
+        "invitation-accept",
+        "POST",
+        "/v1/invitations/accept",
+        &[Items(&[DeleteItem, GetItem, PutItem, UpdateItem])],
+    ),
 ];

@@ -204,6 +204,35 @@ pub fn members_of(workspace_id: &str) -> (String, &'static str) {
 
 const MEMBER_PREFIX: &str = "MEMBER#";
 
+pub fn invitation(workspace_id: &str, id: &str) -> Item {
+    key(
+        workspace_pk(workspace_id),
+        format!("{INVITATION_PREFIX}{id}"),
+    )
+}
+
+/// The partition and sort-key prefix of one workspace's invitations.
+pub fn invitations_of(workspace_id: &str) -> (String, &'static str) {
+    (workspace_pk(workspace_id), INVITATION_PREFIX)
+}
+
+const INVITATION_PREFIX: &str = "INVITE#";
+
+/// One live invitation per address and workspace.
+pub fn invited(workspace_id: &str, email: &str) -> Item {
+    key(workspace_pk(workspace_id), format!("INVITED#{email}"))
+}
+
+/// Where an invitation's link token leads.
+pub fn invitation_token(token_hash: &str) -> Item {
+    key(format!("INVITATION#{token_hash}"), "INVITATION")
+}
+
+/// The partition of everything a workspace holds (its purge walks it).
+pub fn workspace_partition(workspace_id: &str) -> String {
+    workspace_pk(workspace_id)
+}
+
 /// The gsi2 partition of one user's memberships (sorted by when they joined).
 pub fn memberships_of(user_id: &str) -> String {
     format!("MEMBERSHIPS#{user_id}")

@@ -35,6 +35,10 @@ impl Write {
         }
     }
 
+    pub fn put(item: Item) -> Self {
+        Self::new(Kind::Put(item))
+    }
+
     /// Puts an item that must not exist yet.
     pub fn put_new(item: Item) -> Self {
         Self::new(Kind::Put(item)).condition("attribute_not_exists(pk)")

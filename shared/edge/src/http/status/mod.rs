@@ -330,5 +330,19 @@ fn workspace(e: &WorkspaceError) -> Wording {
         }
         WorkspaceError::TooMany => conflict("You already belong to 100 workspaces."),
         WorkspaceError::MemberChanged => conflict("The member changed meanwhile; retry."),
+        WorkspaceError::AlreadyMember => conflict("This address already belongs to a member."),
+        WorkspaceError::AlreadyInvited => {
+            conflict("This address already has a pending invitation.")
+        }
+        WorkspaceError::InvitationNotFound => say(
+            S::NOT_FOUND,
+            "not_found",
+            "There is no such pending invitation.",
+        ),
+        WorkspaceError::NotInvited => say(
+            S::FORBIDDEN,
+            "forbidden",
+            "The invitation is for another address, or yours is not verified yet.",
+        ),
     }
 }

@@ -7,96 +7,25 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{
-    Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
+    Acceptance, Invitation, Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace,
+    WorkspaceId, WorkspaceRole,
 };
 use think_tank_core::error::StoreResult;
 use think_tank_core::ports::WorkspaceStore;
+
+mod invitations;
+mod items;
 
 use super::item::*;
 use super::keys::{self, GSI2};
 use super::transact::{Tx, Write};
 use super::{index_sk, start_after, unless_lost, DynamoStore};
 use crate::aws::sdk_error;
+use items::*;
 
 const OWNER: WorkspaceRole = WorkspaceRole::Owner;
-
-fn workspace_to_item(w: &Workspace) -> Item {
-    let mut item = keys::workspace(&w.id);
-    item.insert("id".into(), s(&w.id));
-    item.insert("name".into(), s(&w.name));
-    item.insert("created_at".into(), n(w.created_at.0));
-    item.insert("members".into(), n(w.member_count));
-    item.insert("owners".into(), n(w.owner_count));
-    item
-}
-
-fn workspace_from(item: &Item) -> anyhow::Result<Workspace> {
-    Ok(Workspace {
-        id: require_s(item, "id")?.into(),
-        name: require_s(item, "name")?,
-        created_at: require_time(item, "created_at")?,
-        member_count: require_n(item, "members")?.try_into()?,
-        owner_count: require_n(item, "owners")?.try_into()?,
-    })
-}
-
-/// Where a membership sorts in its user's newest-first listing.
-fn position(m: &Membership) -> String {
-    format!("{:013}#{}", m.joined_at.0, m.workspace_id)
-}
-
-fn member_to_item(m: &Membership) -> Item {
-    let mut item = keys::member(&m.workspace_id, &m.user_id);
-    item.insert("workspace_id".into(), s(&m.workspace_id));
-    item.insert("user_id".into(), s(&m.user_id));
-    item.insert("role".into(), s(m.role.as_str()));
-    item.insert("joined_at".into(), n(m.joined_at.0));
-    item.extend(keys::index_entry(
-        GSI2,
-        &keys::memberships_of(&m.user_id),
-        &position(m),
-    ));
-    item
-}
-
-fn member_from(item: &Item) -> anyhow::Result<Membership> {
-    let role = require_s(item, "role")?;
-    Ok(Membership {
-        workspace_id: require_s(item, "workspace_id")?.into(),
-        user_id: require_s(item, "user_id")?.into(),
-        role: WorkspaceRole::parse(&role).map_err(anyhow::Error::msg)?,
-        joined_at: require_time(item, "joined_at")?,
-    })
-}
-
-/// One more (or one fewer) workspace for `user`; joining is refused at the cap.
-fn count_change(user: &UserId, delta: i64, max_per_user: u32) -> Write {
-    let write = Write::update(keys::workspace_count(user), "ADD #n :delta")
-        .name("#n", "n")
-        .value(":delta", n(delta));
-    match delta > 0 {
-        true => write
-            .condition("attribute_not_exists(#n) OR #n < :max")
-            .value(":max", n(max_per_user)),
-        false => write,
-    }
-}
-
-/// The workspace's counts after `member` joins (+1) or leaves (-1).
-fn counts_change(workspace: &WorkspaceId, role: WorkspaceRole, delta: i64) -> Write {
-    let owners = if role == OWNER { delta } else { 0 };
-    let write = Write::update(keys::workspace(workspace), "ADD members :m, owners :o")
-        .value(":m", n(delta))
-        .value(":o", n(owners));
-    match owners < 0 {
-        true => write
-            .condition("attribute_exists(pk) AND owners > :one")
-            .value(":one", n(1)),
-        false => write.condition("attribute_exists(pk)"),
-    }
-}
-
 #[async_trait]
 impl WorkspaceStore for DynamoStore {
     async fn create_workspace(
@@ -275,29 +204,88 @@ impl WorkspaceStore for DynamoStore {
         })
     }
 
+    async fn create_invitation(&self, invitation: &Invitation, now: UnixSecs) -> StoreResult<bool> {
+        self.put_invitation(invitation, now).await
+    }
+
+    async fn is_invited(
+        &self,
+        workspace: &WorkspaceId,
+        email: &str,
+        now: UnixSecs,
+    ) -> StoreResult<bool> {
+        let claim = keys::invited(workspace, email);
+        Ok(self.pointed_invitation(claim, now).await?.is_some())
+    }
+
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now: UnixSecs,
+    ) -> StoreResult<Option<Invitation>> {
+        let pointer = keys::invitation_token(token_hash);
+        let found = self.pointed_invitation(pointer, now).await?;
+        Ok(found.filter(|i| i.token_hash == token_hash))
+    }
+
+    async fn invitation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &str,
+        now: UnixSecs,
+    ) -> StoreResult<Option<Invitation>> {
+        self.live_invitation(keys::invitation(workspace, id), now)
+            .await
+    }
+
+    async fn invitations(
+        &self,
+        workspace: &WorkspaceId,
+        now: UnixSecs,
+    ) -> StoreResult<Vec<Invitation>> {
+        self.live_invitations(workspace, now).await
+    }
+
+    async fn revoke_invitation(&self, invitation: &Invitation) -> StoreResult<bool> {
+        self.delete_invitation(invitation).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        invitation: &Invitation,
+        member: &Membership,
+        max_per_user: u32,
+        now: UnixSecs,
+    ) -> StoreResult<Acceptance> {
+        self.use_invitation(invitation, member, max_per_user, now)
+            .await
+    }
+
+    /// Walks the workspace's partition: a membership goes with its user's
+    /// count, anything else (invitations, claims) alone.
     async fn purge_workspace(&self, id: &WorkspaceId, batch: usize) -> StoreResult<bool> {
-        let page = self.members(id, None, batch).await?;
-        for member in &page.items {
+        let pk = keys::workspace_partition(id);
+        let req = self
+            .query()
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(&pk))
+            .consistent_read(true);
+        let (items, next) = self
+            .query_page(req, batch, |item| get_s(item, "sk"))
+            .await?;
+        for item in &items {
+            let sk = get_s(item, "sk").unwrap_or_default();
+            let Some(user) = get_s(item, "user_id").filter(|_| sk.starts_with("MEMBER#")) else {
+                self.delete(key(pk.clone(), sk)).await?;
+                continue;
+            };
             let tx = Tx::new()
-                .with(
-                    Write::delete(keys::member(id, &member.user_id))
-                        .condition("attribute_exists(pk)"),
-                )
-                .with(count_change(&member.user_id, -1, 0));
+                .with(Write::delete(keys::member(id, &user)).condition("attribute_exists(pk)"))
+                .with(count_change(&user.into(), -1, 0));
             // Lost: another purge got there first; its count moved with it.
             self.transact(tx, "purge member").await?;
         }
-        Ok(page.next.is_none())
-    }
-}
-
-fn owner_count_change(workspace: &WorkspaceId, delta: i64) -> Write {
-    let write = Write::update(keys::workspace(workspace), "ADD owners :o").value(":o", n(delta));
-    match delta < 0 {
-        true => write
-            .condition("attribute_exists(pk) AND owners > :one")
-            .value(":one", n(1)),
-        false => write.condition("attribute_exists(pk)"),
+        Ok(next.is_none())
     }
 }
 
