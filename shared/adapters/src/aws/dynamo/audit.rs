@@ -6,21 +6,22 @@ use think_tank_core::domain::UserId;
 
 use super::item::*;
 use super::keys::{self, GSI1, TTL};
-use super::{start_after, DynamoStore};
+use super::DynamoStore;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{AuditEvent, AuditType, Page};
 use think_tank_core::error::StoreResult;
 use think_tank_core::ports::AuditStore;
 
 fn audit_to_item(e: &AuditEvent, expires_at: UnixSecs) -> Item {
-    let mut item = key(keys::audit_pk(e.user_id.as_deref()), e.id.clone());
+    let mut item = key(keys::audit_pk(e.user_id.as_deref(), &e.id), e.id.clone());
     item.extend([
         ("type".into(), s(e.kind.as_str())),
         ("at".into(), n(e.at)),
         ("detail".into(), s(e.detail.to_string())),
         (TTL.into(), n(expires_at)),
     ]);
-    item.extend(keys::index_entry(GSI1, keys::AUDIT, &e.id));
+    item.extend(keys::index_entry(GSI1, &keys::audit_shard(&e.id), &e.id));
     put_opt(&mut item, "user_id", &e.user_id);
     put_opt(&mut item, "ip_hash", &e.ip_hash);
     put_opt(&mut item, "user_agent", &e.user_agent);
@@ -59,27 +60,30 @@ impl AuditStore for DynamoStore {
         limit: usize,
         now: UnixSecs,
     ) -> StoreResult<Page<AuditEvent>> {
-        let start = after.and_then(|p| p.split_once('|')).map(|(pk, sk)| {
-            let table_key = key(pk, sk);
-            match user_id {
-                Some(_) => table_key,
-                None => start_after(table_key, GSI1, keys::AUDIT, sk),
-            }
-        });
-        let req = match user_id {
-            Some(u) => self
-                .query()
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(keys::audit_pk(Some(u))))
-                .scan_index_forward(false),
-            None => self.query_index(GSI1, keys::AUDIT),
+        let live = |req: QueryFluentBuilder| {
+            req.filter_expression("#ttl > :now")
+                .expression_attribute_names("#ttl", TTL)
+                .expression_attribute_values(":now", n(now))
         };
-        let req = req
-            .filter_expression("#ttl > :now")
-            .expression_attribute_names("#ttl", TTL)
-            .expression_attribute_values(":now", n(now))
-            .set_exclusive_start_key(start);
-        let (items, next) = self.query_page(req, limit, position).await?;
+        let (items, next) = match user_id {
+            Some(u) => {
+                let start = after
+                    .and_then(|p| p.split_once('|'))
+                    .map(|(pk, sk)| key(pk, sk));
+                let req = self
+                    .query()
+                    .key_condition_expression("pk = :pk")
+                    .expression_attribute_values(":pk", s(keys::audit_pk(Some(u), "")))
+                    .scan_index_forward(false)
+                    .set_exclusive_start_key(start);
+                self.query_page(live(req), limit, position).await?
+            }
+            None => {
+                let shards = keys::audit_partitions();
+                self.query_sharded(GSI1, &shards, after, limit, live)
+                    .await?
+            }
+        };
         let items = items
             .iter()
             .map(audit_from_item)

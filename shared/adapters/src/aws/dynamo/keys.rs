@@ -43,7 +43,35 @@ fn user_pk(id: &str) -> String {
     format!("USER#{id}")
 }
 
-pub const USERS: &str = "USERS";
+/// The admin listing's index partitions: users spread over this many by
+/// their id, so that sign-ups never meet on one key.
+pub const USER_SHARDS: u64 = 8;
+
+/// The gsi1 partition of one user in the admin listing.
+pub fn users_shard(user_id: &str) -> String {
+    format!("USERS#{}", shard(user_id, USER_SHARDS))
+}
+
+/// Every partition the admin listing reads: the shards, and the one
+/// partition earlier versions wrote (read, no longer written).
+pub fn users_partitions() -> Vec<String> {
+    partitions("USERS", USER_SHARDS)
+}
+
+/// FNV-1a of `id`, reduced to `0..count`: stable across versions and
+/// machines, so an item's shard never moves.
+fn shard(id: &str, count: u64) -> u64 {
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    hash % count
+}
+
+fn partitions(prefix: &str, count: u64) -> Vec<String> {
+    let mut all: Vec<String> = (0..count).map(|n| format!("{prefix}#{n}")).collect();
+    all.push(prefix.to_string());
+    all
+}
 
 pub fn email_claim(email: &str) -> Item {
     key(format!("EMAIL#{email}"), "EMAIL")
@@ -139,11 +167,27 @@ pub fn rate_window(k: &str, window_start: UnixSecs) -> Item {
     key(format!("RATE#{k}#{window_start}"), "RATE")
 }
 
-pub fn audit_pk(user_id: Option<&str>) -> String {
-    format!("AUDIT#{}", user_id.unwrap_or("-"))
+/// A user's security events; events of no known user (a failed sign-in of an
+/// unknown address) spread over shards by their id.
+pub fn audit_pk(user_id: Option<&str>, event_id: &str) -> String {
+    match user_id {
+        Some(user) => format!("AUDIT#{user}"),
+        None => format!("AUDIT#-#{}", shard(event_id, AUDIT_SHARDS)),
+    }
 }
 
-pub const AUDIT: &str = "AUDIT";
+/// The everyone-listing's index partitions (security events of all users).
+pub const AUDIT_SHARDS: u64 = 16;
+
+/// The gsi1 partition of one security event.
+pub fn audit_shard(event_id: &str) -> String {
+    format!("AUDIT#{}", shard(event_id, AUDIT_SHARDS))
+}
+
+/// Every partition the everyone-listing reads, as for users.
+pub fn audit_partitions() -> Vec<String> {
+    partitions("AUDIT", AUDIT_SHARDS)
+}
 
 pub fn file(id: &str) -> Item {
     key(format!("FILE#{id}"), "FILE")
@@ -244,3 +288,18 @@ pub fn workspace_count(user_id: &str) -> Item {
 }
 
 pub const HEALTH: &str = "HEALTH";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_always_lands_in_the_same_shard_and_ids_spread_over_all() {
+        assert_eq!(users_shard("0193-a"), users_shard("0193-a"));
+        let used: std::collections::BTreeSet<String> = (0..200)
+            .map(|n| users_shard(&format!("01936f3e-0000-7000-8000-{n:012}")))
+            .collect();
+        assert_eq!(used.len(), USER_SHARDS as usize);
+        assert_eq!(users_partitions().len(), USER_SHARDS as usize + 1);
+    }
+}

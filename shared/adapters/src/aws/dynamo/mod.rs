@@ -13,6 +13,7 @@ mod mfa;
 mod one_time;
 mod own_writes;
 mod sessions;
+mod sharded;
 mod tasks;
 mod transact;
 mod users;

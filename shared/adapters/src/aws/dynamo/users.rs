@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteIte
 
 use super::item::*;
 use super::keys::{self, GSI1};
-use super::{index_sk, sdk_error, start_after, unless_lost, DynamoStore};
+use super::{sdk_error, unless_lost, DynamoStore};
 use think_tank_core::domain::{
     Email, Page, PasswordChange, PasswordHash, Role, User, UserChanges, UserRecord,
 };
@@ -37,7 +37,7 @@ fn user_to_item(r: &UserRecord) -> Item {
         ),
     ]);
     put_opt(&mut item, "kept_session", &r.kept_session);
-    item.extend(keys::index_entry(GSI1, keys::USERS, &u.id));
+    item.extend(keys::index_entry(GSI1, &keys::users_shard(&u.id), &u.id));
     item
 }
 
@@ -209,11 +209,10 @@ impl UserStore for DynamoStore {
     }
 
     async fn list_users(&self, after: Option<&str>, limit: usize) -> StoreResult<Page<User>> {
-        let start = after.map(|id| start_after(keys::user(id), GSI1, keys::USERS, id));
-        let req = self
-            .query_index(GSI1, keys::USERS)
-            .set_exclusive_start_key(start);
-        let (items, next) = self.query_page(req, limit, index_sk(GSI1)).await?;
+        let shards = keys::users_partitions();
+        let (items, next) = self
+            .query_sharded(GSI1, &shards, after, limit, |req| req)
+            .await?;
         let items = items
             .iter()
             .map(|i| user_from_item(i).map(|r| r.user))
