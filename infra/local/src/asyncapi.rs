@@ -82,7 +82,8 @@ pub fn document() -> anyhow::Result<Value> {
 
 const DESCRIPTION: &str = "Open the socket with a ticket (`POST /v1/realtime/ticket` answers \
 the URL to open, ticket included). The server pushes task and file changes to every socket and \
-relays chat messages; a socket is closed when its session ends or its user's role changes. \
+relays chat messages to the connections of the workspace's members; a socket is closed when its \
+session ends or its user's role changes. \
 Anything a client sends that is not a valid `ping` or `message` is answered with \
 `{\"type\":\"error\",\"code\":\"bad_request\"}`; the socket stays open.";
 
@@ -91,7 +92,7 @@ const SERVER_MESSAGES: &[(&str, &str)] = &[
     ("TaskUpdated", "A task changed."),
     ("TaskDeleted", "A task was deleted."),
     ("FileReady", "An upload completed (sent to its owner only)."),
-    ("Chat", "A message one of the board's users sent."),
+    ("Chat", "A message a member of the workspace sent."),
     ("Pong", "The answer to a ping."),
     ("Error", "What the sender did wrong or too often."),
 ];
@@ -100,7 +101,7 @@ const CLIENT_MESSAGES: &[(&str, &str)] = &[
     ("Ping", "Is the socket alive?"),
     (
         "Send",
-        "A message to everyone on the board (1 to 1000 characters; 10 per 10 seconds per user).",
+        "A message to every member of a workspace the sender belongs to (1 to 1000 characters; 10 per 10 seconds per user).",
     ),
 ];
 
@@ -135,8 +136,9 @@ fn payloads() -> Vec<(&'static str, Value)> {
             "Chat",
             typed(
                 "message",
-                &["from", "text", "sent_at"],
+                &["workspace_id", "from", "text", "sent_at"],
                 json!({
+                    "workspace_id": { "type": "string" },
                     "from": { "type": "object", "required": ["id", "name"], "additionalProperties": false,
                               "properties": { "id": { "type": "string" }, "name": { "type": "string" } } },
                     "text": { "type": "string", "minLength": 1, "maxLength": 1000 },
@@ -151,7 +153,7 @@ fn payloads() -> Vec<(&'static str, Value)> {
                 "error",
                 &["code"],
                 json!({
-                    "code": { "type": "string", "enum": ["bad_request", "rate_limited"] },
+                    "code": { "type": "string", "enum": ["bad_request", "forbidden", "rate_limited"] },
                 }),
             ),
         ),
@@ -162,8 +164,9 @@ fn payloads() -> Vec<(&'static str, Value)> {
         ),
         (
             "Send",
-            json!({ "type": "object", "required": ["action", "text"], "additionalProperties": false,
+            json!({ "type": "object", "required": ["action", "workspace_id", "text"], "additionalProperties": false,
                          "properties": { "action": { "const": "message" },
+                                         "workspace_id": { "type": "string" },
                                          "text": { "type": "string", "minLength": 1, "maxLength": 1000 } } }),
         ),
     ]

@@ -240,12 +240,15 @@ async fn uploads(world: &mut World, token: &str) {
 /// The connection id of the WebSocket fixtures.
 const FIXTURE_SOCKET: &str = "L0SM9cOFvHcCIhw=";
 
-/// Opens the fixtures' socket for the admin and sends a chat message on it.
+/// Opens the fixtures' socket for the admin and sends a chat message on it
+/// to a workspace the other user (whose socket has vanished) belongs to.
 async fn realtime(world: &mut World, tokens: &Tokens) {
     open_socket(world, &tokens.admin, FIXTURE_SOCKET).await;
     paths::vanished_socket(world, &tokens.other, "chat").await;
+    let ws = workspaces::shared_with_other(world, tokens).await;
     let mut message = crate::fixtures::fixture("ws-default");
-    message["body"] = json!(json!({ "action": "message", "text": "hi" }).to_string());
+    let chat = json!({ "action": "message", "workspace_id": ws, "text": "hi" });
+    message["body"] = json!(chat.to_string());
     world.call(realtime::WS_DEFAULT, message, 200).await;
 }
 

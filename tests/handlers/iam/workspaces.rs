@@ -99,3 +99,21 @@ pub async fn workspaces(world: &mut World, tokens: &Tokens) {
         "the worker purged the members"
     );
 }
+
+/// A workspace of the admin's that the other user belongs to, joined outside
+/// any function (the invitation routes have their own step).
+pub async fn shared_with_other(world: &mut World, tokens: &Tokens) -> String {
+    let name = json!({ "name": "IAM chat" });
+    let created = world
+        .send(WORKSPACE_CREATE, &tokens.admin, Some(name), 201)
+        .await;
+    let ws = created["workspace"]["id"].as_str().unwrap().to_string();
+    let member = think_tank_core::domain::Membership {
+        workspace_id: ws.as_str().into(),
+        user_id: tokens.other_id.as_str().into(),
+        role: think_tank_core::domain::WorkspaceRole::Viewer,
+        joined_at: think_tank_core::clock::UnixMillis(1_800_000_000_000),
+    };
+    world.store().add_member(&member, 100).await.unwrap();
+    ws
+}

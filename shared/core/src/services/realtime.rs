@@ -2,7 +2,7 @@
 //! it, chat with a per-user rate limit, and server events pushed to connections
 //! with bounded fan-out.
 
-use crate::domain::{SessionId, UserId};
+use crate::domain::{SessionId, UserId, WorkspaceId};
 use crate::error::{AccessError, ApiError, RequestError};
 use futures::StreamExt;
 use serde::Deserialize;
@@ -37,6 +37,8 @@ struct ClientMessage {
     action: String,
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    workspace_id: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,23 +169,18 @@ impl Realtime<'_, Sockets<'_>> {
             return Ok(());
         }
         let reply = match serde_json::from_slice::<ClientMessage>(body) {
-            Ok(m) if m.action == "ping" && m.text.is_none() => json!({ "type": "pong" }),
+            Ok(m) if m.action == "ping" && m.text.is_none() && m.workspace_id.is_none() => {
+                json!({ "type": "pong" })
+            }
             Ok(ClientMessage {
                 action,
                 text: Some(text),
-            }) if action == "message" && valid_text(&text) => {
-                if self.over_message_limit(&sender.user_id, now).await? {
-                    json!({ "type": "error", "code": "rate_limited" })
-                } else {
-                    let from = json!({ "id": sender.user_id, "name": sender.user_name });
-                    let message = json!({ "type": "message", "from": from, "text": text, "sent_at": rfc3339(self.core.clock.now_ms()) });
-                    self.sockets
-                        .broadcast(
-                            self.core.store.connections(now).await?,
-                            &message.to_string(),
-                        )
-                        .await;
-                    return Ok(());
+                workspace_id: Some(workspace),
+            }) if action == "message" && valid_text(&text) && is_plausible_id(&workspace) => {
+                let workspace = WorkspaceId::from(workspace);
+                match self.chat(&sender, &workspace, &text, now).await? {
+                    Some(refusal) => json!({ "type": "error", "code": refusal }),
+                    None => return Ok(()),
                 }
             }
             _ => json!({ "type": "error", "code": "bad_request" }),
@@ -192,6 +189,34 @@ impl Realtime<'_, Sockets<'_>> {
             .push_or_forget(connection_id, &reply.to_string())
             .await;
         Ok(())
+    }
+
+    /// A chat message to every connection of the workspace's members, the
+    /// sender's included; the refusal's code otherwise.
+    async fn chat(
+        &self,
+        sender: &Connection,
+        workspace: &WorkspaceId,
+        text: &str,
+        now: UnixSecs,
+    ) -> Result<Option<&'static str>, ApiError> {
+        let store = &self.core.store;
+        if store
+            .membership(workspace, &sender.user_id)
+            .await?
+            .is_none()
+        {
+            return Ok(Some("forbidden"));
+        }
+        if self.over_message_limit(&sender.user_id, now).await? {
+            return Ok(Some("rate_limited"));
+        }
+        let from = json!({ "id": sender.user_id, "name": sender.user_name });
+        let sent_at = rfc3339(self.core.clock.now_ms());
+        let message = json!({ "type": "message", "workspace_id": workspace, "from": from, "text": text, "sent_at": sent_at });
+        let to = self.sockets.workspace_connections(workspace, now).await?;
+        self.sockets.broadcast(to, &message.to_string()).await;
+        Ok(None)
     }
 
     /// One budget per user, shared by all of the user's sockets.
@@ -209,6 +234,34 @@ impl Realtime<'_, Sockets<'_>> {
 }
 
 impl Sockets<'_> {
+    /// Every live connection of the workspace's members: their members, a
+    /// page at a time, and each member's own connections, `FAN_OUT` at once.
+    async fn workspace_connections(
+        &self,
+        workspace: &WorkspaceId,
+        now: UnixSecs,
+    ) -> Result<Vec<Connection>, ApiError> {
+        let store = &self.core.store;
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = store.members(workspace, after.as_deref(), 100).await?;
+            let users: Vec<UserId> = page.items.into_iter().map(|m| m.user_id).collect();
+            let reads = users.chunks(FAN_OUT).map(|chunk| {
+                futures::future::try_join_all(chunk.iter().map(|u| store.connections_of(u, now)))
+            });
+            let mut theirs: Vec<Vec<Connection>> = Vec::new();
+            for read in reads {
+                theirs.extend(read.await?);
+            }
+            all.extend(theirs.into_iter().flatten());
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+
     /// Pushes to every connection, `FAN_OUT` at a time; gone ones are deleted.
     pub async fn broadcast(&self, to: Vec<Connection>, payload: &str) {
         futures::stream::iter(to)
@@ -280,6 +333,14 @@ impl Sockets<'_> {
         }
         Ok(())
     }
+}
+
+/// Ids are ours (UUIDs): anything else names no workspace.
+fn is_plausible_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn valid_text(text: &str) -> bool {

@@ -3,7 +3,7 @@
 use crate::stack::Action::*;
 use crate::stack::Function;
 use crate::stack::Grant::*;
-use crate::stack::Index::Gsi1;
+use crate::stack::Index::Table;
 
 pub const FUNCTIONS: &[Function] = &[
     Function::http(
@@ -31,7 +31,7 @@ pub const FUNCTIONS: &[Function] = &[
         "WebSocket $default",
         &[
             Items(&[GetItem, UpdateItem, DeleteItem]),
-            Queries(&[Gsi1]),
+            Queries(&[Table]),
             PushToSockets,
             CloseSockets,
         ],
