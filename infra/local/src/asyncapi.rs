@@ -7,6 +7,7 @@
 use edge::openapi::{component_ref, schemas_of};
 use serde_json::{json, Map, Value};
 use think_tank_core::domain::{FileRecord, Task};
+use think_tank_core::services::workspaces::MemberView;
 use utoipa::ToSchema;
 
 /// The document as committed: pretty JSON.
@@ -18,6 +19,7 @@ pub fn document() -> anyhow::Result<Value> {
     let mut schemas = Map::new();
     collect::<Task>(&mut schemas)?;
     collect::<FileRecord>(&mut schemas)?;
+    collect::<MemberView>(&mut schemas)?;
     for (name, schema) in payloads() {
         schemas.insert(name.into(), schema);
     }
@@ -92,6 +94,12 @@ const SERVER_MESSAGES: &[(&str, &str)] = &[
     ("TaskUpdated", "A task changed."),
     ("TaskDeleted", "A task was deleted."),
     ("FileReady", "An upload completed (sent to its owner only)."),
+    ("MemberAdded", "Someone joined a workspace (to its members)."),
+    ("MemberUpdated", "A member's role changed (to the workspace's members)."),
+    (
+        "MemberRemoved",
+        "A member left or was removed (to the members, and to the removed member, who gets nothing of the workspace after it).",
+    ),
     ("Chat", "A message a member of the workspace sent."),
     ("Pong", "The answer to a ping."),
     ("Error", "What the sender did wrong or too often."),
@@ -114,6 +122,12 @@ fn payloads() -> Vec<(&'static str, Value)> {
         json!({ "type": "object", "required": req, "properties": props, "additionalProperties": false })
     };
     let task = json!({ "task": component_ref("Task") });
+    let member_required = ["event_id", "workspace_id", "member"];
+    let member = json!({
+        "event_id": { "type": "string" },
+        "workspace_id": { "type": "string" },
+        "member": component_ref("MemberView"),
+    });
     vec![
         (
             "TaskCreated",
@@ -124,6 +138,18 @@ fn payloads() -> Vec<(&'static str, Value)> {
             typed("task.updated", &["task"], task.clone()),
         ),
         ("TaskDeleted", typed("task.deleted", &["task"], task)),
+        (
+            "MemberAdded",
+            typed("member.added", &member_required, member.clone()),
+        ),
+        (
+            "MemberUpdated",
+            typed("member.updated", &member_required, member.clone()),
+        ),
+        (
+            "MemberRemoved",
+            typed("member.removed", &member_required, member),
+        ),
         (
             "FileReady",
             typed(

@@ -178,7 +178,7 @@ on_both_backends!(chat_stays_inside_its_workspace, |api| {
 
 /// A workspace whose members are `users`: the first creates it, the others
 /// are invited and join through their links.
-async fn shared_workspace(api: &Api, users: &[&TestUser]) -> String {
+pub(super) async fn shared_workspace(api: &Api, users: &[&TestUser]) -> String {
     let owner = users[0];
     let name = Some(json!({ "name": "Chat" }));
     let created = api

@@ -84,6 +84,8 @@ pub async fn workspaces(world: &mut World, tokens: &Tokens) {
     world
         .call(MEMBERS_LIST, at("members-list", None), 200)
         .await;
+    // The member's socket has gone: the member.* push finds it gone and forgets it.
+    super::paths::vanished_socket(world, &tokens.other, "member").await;
     let promote = at("member-update", Some(json!({ "role": "editor" })));
     world.call(MEMBER_UPDATE, promote, 200).await;
     world

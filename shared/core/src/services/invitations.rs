@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::app::Mail;
+use crate::app::{Mail, Sockets};
 use crate::clock::{serde_rfc3339, UnixMillis};
 use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{
@@ -13,6 +13,7 @@ use crate::domain::{
 };
 use crate::email::{EmailJob, EmailKind};
 use crate::error::{AccessError, ApiError, WorkspaceError};
+use crate::services::members::MemberEvent;
 use crate::services::workspaces::{require, WorkspaceView, Workspaces};
 use crate::Claim;
 
@@ -49,7 +50,7 @@ impl From<Invitation> for InvitationView {
     }
 }
 
-impl Workspaces<'_, Mail<'_>> {
+impl<S> Workspaces<'_, Mail<'_>, S> {
     /// `POST /v1/workspaces/{ws}/invitations`: emails a single-use link.
     pub async fn invite(
         &self,
@@ -107,7 +108,7 @@ impl Workspaces<'_, Mail<'_>> {
     }
 }
 
-impl<M> Workspaces<'_, M> {
+impl<M, S> Workspaces<'_, M, S> {
     /// `GET /v1/workspaces/{ws}/invitations`: the pending ones, oldest first.
     pub async fn invitations(
         &self,
@@ -139,7 +140,9 @@ impl<M> Workspaces<'_, M> {
             false => Err(WorkspaceError::InvitationNotFound.into()),
         }
     }
+}
 
+impl<M> Workspaces<'_, M, Sockets<'_>> {
     /// `POST /v1/invitations/accept`: the signed-in account must be the
     /// verified address the invitation names.
     pub async fn accept(&self, claim: Claim, token: &str) -> Result<WorkspaceView, ApiError> {
@@ -170,8 +173,13 @@ impl<M> Workspaces<'_, M> {
             Acceptance::TooMany => return Err(WorkspaceError::TooMany.into()),
             Acceptance::NoWorkspace => return Err(WorkspaceError::NotFound.into()),
         }
-        let workspace = store.workspace(&invitation.workspace_id).await?;
+        let (id, role) = (member.workspace_id.clone(), member.role);
+        if let Ok(joined) = self.view(member).await {
+            self.tell_members(MemberEvent::Added, &id, &joined, None)
+                .await;
+        }
+        let workspace = store.workspace(&id).await?;
         let workspace = workspace.ok_or(WorkspaceError::NotFound)?;
-        Ok(WorkspaceView::of(workspace, member.role))
+        Ok(WorkspaceView::of(workspace, role))
     }
 }

@@ -8,6 +8,7 @@ pub mod identities;
 pub mod invitations;
 pub mod login;
 pub mod mail;
+pub mod members;
 pub mod mfa;
 pub mod mfa_login;
 pub mod oidc;

@@ -236,7 +236,7 @@ impl Realtime<'_, Sockets<'_>> {
 impl Sockets<'_> {
     /// Every live connection of the workspace's members: their members, a
     /// page at a time, and each member's own connections, `FAN_OUT` at once.
-    async fn workspace_connections(
+    pub(crate) async fn workspace_connections(
         &self,
         workspace: &WorkspaceId,
         now: UnixSecs,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::app::{Absent, Core, Mail};
 use crate::clock::{serde_rfc3339, UnixMillis};
 use crate::domain::{
-    Joining, Leaving, Membership, Page, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
+    Joining, Membership, Page, UserId, Workspace, WorkspaceId, WorkspaceRole,
     MAX_WORKSPACES_PER_USER,
 };
 use crate::email::{EmailJob, EmailKind};
@@ -17,7 +17,7 @@ use crate::error::{ApiError, WorkspaceError};
 use crate::services::validate::Checks;
 use crate::{Caller, Claim};
 
-use WorkspaceRole::{Admin, Owner};
+use WorkspaceRole::Owner;
 
 /// A workspace as one of its members sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -75,16 +75,21 @@ pub fn workspace_name(raw: &str) -> Result<String, ApiError> {
     Ok(name)
 }
 
-/// Workspaces and their members; deleting one needs the queue (its purge).
+/// Workspaces and their members; deleting one needs the queue (its purge),
+/// changing who belongs needs the sockets (its `member.*` events).
 #[derive(Clone, Copy)]
-pub struct Workspaces<'a, M = Absent> {
+pub struct Workspaces<'a, M = Absent, S = Absent> {
     pub(super) core: &'a Core,
     pub(super) mail: M,
+    pub(super) sockets: S,
 }
 
-crate::service!(Workspaces { mail: M });
+crate::service!(Workspaces {
+    mail: M,
+    sockets: S
+});
 
-impl<M> Workspaces<'_, M> {
+impl<M, S> Workspaces<'_, M, S> {
     /// `POST /v1/workspaces`: the caller becomes its only owner.
     pub async fn create(&self, claim: Claim, name: String) -> Result<WorkspaceView, ApiError> {
         let caller = self.core.admit(claim).await?;
@@ -205,55 +210,6 @@ impl<M> Workspaces<'_, M> {
         })
     }
 
-    /// `PATCH /v1/workspaces/{ws}/members/{user}`: an admin changes members up
-    /// to `admin` and never an owner; an owner changes anyone.
-    pub async fn change_role(
-        &self,
-        claim: Claim,
-        id: &WorkspaceId,
-        user: &UserId,
-        to: WorkspaceRole,
-    ) -> Result<MemberView, ApiError> {
-        let (_, acting, _) = self.enter(claim, id).await?;
-        require(&acting, Admin)?;
-        let target = self.member(id, user).await?;
-        if acting.role != Owner && (to == Owner || target.role == Owner) {
-            return Err(WorkspaceError::NotAllowed.into());
-        }
-        let store = &self.core.store;
-        match store.change_role(id, user, target.role, to).await? {
-            RoleChange::Changed => self.view(Membership { role: to, ..target }).await,
-            RoleChange::LastOwner => Err(WorkspaceError::LastOwner.into()),
-            RoleChange::Stale => Err(WorkspaceError::MemberChanged.into()),
-        }
-    }
-
-    /// `DELETE /v1/workspaces/{ws}/members/{user}`: any member leaves; an
-    /// admin removes members but not owners; an owner removes anyone.
-    pub async fn remove_member(
-        &self,
-        claim: Claim,
-        id: &WorkspaceId,
-        user: &UserId,
-    ) -> Result<Membership, ApiError> {
-        let (caller, acting, _) = self.enter(claim, id).await?;
-        let target = match caller.user_id() == user {
-            true => acting.clone(),
-            false => {
-                require(&acting, Admin)?;
-                self.member(id, user).await?
-            }
-        };
-        if caller.user_id() != user && acting.role != Owner && target.role == Owner {
-            return Err(WorkspaceError::NotAllowed.into());
-        }
-        match self.core.store.remove_member(id, user, target.role).await? {
-            Leaving::Left => Ok(target),
-            Leaving::LastOwner => Err(WorkspaceError::LastOwner.into()),
-            Leaving::Stale => Err(WorkspaceError::MemberChanged.into()),
-        }
-    }
-
     /// The caller, their membership and the workspace; `404` for anyone who
     /// is not a member, whether or not the workspace exists.
     pub(super) async fn enter(
@@ -273,7 +229,7 @@ impl<M> Workspaces<'_, M> {
         Ok((caller, membership, workspace))
     }
 
-    async fn view(&self, member: Membership) -> Result<MemberView, ApiError> {
+    pub(super) async fn view(&self, member: Membership) -> Result<MemberView, ApiError> {
         let user = self.core.store.user_by_id(&member.user_id).await?;
         let user = user.ok_or(WorkspaceError::MemberNotFound)?.user;
         Ok(MemberView {
@@ -287,13 +243,17 @@ impl<M> Workspaces<'_, M> {
         })
     }
 
-    async fn member(&self, id: &WorkspaceId, user: &UserId) -> Result<Membership, ApiError> {
+    pub(super) async fn member(
+        &self,
+        id: &WorkspaceId,
+        user: &UserId,
+    ) -> Result<Membership, ApiError> {
         let found = self.core.store.membership(id, user).await?;
         Ok(found.ok_or(WorkspaceError::MemberNotFound)?)
     }
 }
 
-impl Workspaces<'_, Mail<'_>> {
+impl<S> Workspaces<'_, Mail<'_>, S> {
     /// `DELETE /v1/workspaces/{ws}`: owners only, after a recent sign-in. Gone
     /// at once; its members and tasks are purged afterwards.
     pub async fn delete(&self, claim: Claim, id: &WorkspaceId) -> Result<(), ApiError> {

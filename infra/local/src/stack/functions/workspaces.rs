@@ -54,14 +54,22 @@ pub const FUNCTIONS: &[Function] = &[
         "member-update",
         "PATCH",
         "/v1/workspaces/{ws}/members/{user}",
-        &[Items(&[GetItem, UpdateItem])],
+        &[
+            Items(&[DeleteItem, GetItem, UpdateItem]),
+            Queries(&[Table]),
+            PushToSockets,
+        ],
     ),
     Function::http(
         "MemberRemove",
         "member-remove",
         "DELETE",
         "/v1/workspaces/{ws}/members/{user}",
-        &[Items(&[DeleteItem, GetItem, UpdateItem])],
+        &[
+            Items(&[DeleteItem, GetItem, UpdateItem]),
+            Queries(&[Table]),
+            PushToSockets,
+        ],
     ),
     Function::http(
         "InvitationCreate",
@@ -89,6 +97,10 @@ pub const FUNCTIONS: &[Function] = &[
         "invitation-accept",
         "POST",
         "/v1/invitations/accept",
-        &[Items(&[DeleteItem, GetItem, PutItem, UpdateItem])],
+        &[
+            Items(&[DeleteItem, GetItem, PutItem, UpdateItem]),
+            Queries(&[Table]),
+            PushToSockets,
+        ],
     ),
 ];
