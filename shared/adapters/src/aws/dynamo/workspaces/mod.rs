@@ -273,23 +273,30 @@ impl WorkspaceStore for DynamoStore {
         let (items, next) = self
             .query_page(req, batch, |item| get_s(item, "sk"))
             .await?;
-        for item in &items {
-            let sk = get_s(item, "sk").unwrap_or_default();
-            let Some(user) = get_s(item, "user_id").filter(|_| sk.starts_with("MEMBER#")) else {
-                self.delete(key(pk.clone(), sk)).await?;
-                continue;
-            };
-            let tx = Tx::new()
-                .with(Write::delete(keys::member(id, &user)).condition("attribute_exists(pk)"))
-                .with(count_change(&user.into(), -1, 0));
-            // Lost: another purge got there first; its count moved with it.
-            self.transact(tx, "purge member").await?;
-        }
+        // The batch's items are independent: removed all at once.
+        let removals = items.iter().map(|item| self.purge_item(id, &pk, item));
+        futures::future::try_join_all(removals).await?;
         Ok(next.is_none())
     }
 }
 
 impl DynamoStore {
+    /// One item of a deleted workspace's partition: a membership goes with
+    /// its user's count, anything else alone.
+    async fn purge_item(&self, id: &WorkspaceId, pk: &str, item: &Item) -> StoreResult<()> {
+        let sk = get_s(item, "sk").unwrap_or_default();
+        let Some(user) = get_s(item, "user_id").filter(|_| sk.starts_with("MEMBER#")) else {
+            self.delete(key(pk, sk)).await?;
+            return Ok(());
+        };
+        let tx = Tx::new()
+            .with(Write::delete(keys::member(id, &user)).condition("attribute_exists(pk)"))
+            .with(count_change(&user.into(), -1, 0));
+        // Lost: another purge got there first; its count moved with it.
+        self.transact(tx, "purge member").await?;
+        Ok(())
+    }
+
     /// Every item of `keys` that exists, in one `BatchGetItem` per 100 keys
     /// (retrying what DynamoDB leaves unprocessed).
     async fn batch_get(&self, keys: Vec<Item>) -> StoreResult<Vec<Item>> {
