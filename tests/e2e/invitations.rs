@@ -174,3 +174,27 @@ on_both_backends!(each_workspace_role_is_held_to_its_place, |api| {
     let mine = api.get_as("/v1/workspaces", &viewer.access_token).await;
     assert_eq!(mine.body["items"], json!([]));
 });
+
+on_both_backends!(an_invitation_link_expires_after_seven_days, |api| {
+    let owner = api.user().await;
+    let invited = api.user().await;
+    let path = workspace(&api, &owner).await;
+    let sent = invite(&api, &owner, &path, &invited.email, "viewer").await;
+    assert_eq!(sent.status, 201, "{}", sent.body);
+    let token = api.token_from_email(&invited.email, SUBJECT, 1).await;
+    api.clock.advance_secs(7 * 86_400);
+    let invited = api.logged_in(&invited.email, &invited.password).await;
+    let late = accept(&api, &invited, &token).await;
+    assert_eq!((late.status, late.code()), (400, "invalid_token"));
+    let owner = api.logged_in(&owner.email, &owner.password).await;
+    let pending = api
+        .get_as(&format!("{path}/invitations"), &owner.access_token)
+        .await;
+    assert_eq!(
+        pending.body["items"],
+        json!([]),
+        "an expired invitation is not pending"
+    );
+    let again = invite(&api, &owner, &path, &invited.email, "viewer").await;
+    assert_eq!(again.status, 201, "the address may be invited anew");
+});
