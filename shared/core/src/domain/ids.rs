@@ -25,6 +25,18 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// Longer than any id the API hands out.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Ids are ours (UUIDs): anything longer or outside `[A-Za-z0-9_-]` names
+/// nothing, and never reaches a store key.
+pub fn is_plausible_id(id: &str) -> bool {
+    (1..=MAX_ID_LEN).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 macro_rules! id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

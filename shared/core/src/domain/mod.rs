@@ -12,7 +12,7 @@ mod workspace;
 
 pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus};
 pub use identity::Identity;
-pub use ids::{SessionId, TaskId, UserId, WorkspaceId};
+pub use ids::{is_plausible_id, SessionId, TaskId, UserId, WorkspaceId, MAX_ID_LEN};
 pub use lockout::{LoginAttempts, Reservation};
 pub use mfa::{MfaMethod, MfaRecord};
 pub use phone::{is_known_region, Phone};

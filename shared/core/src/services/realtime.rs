@@ -2,7 +2,7 @@
 //! it, chat with a per-user rate limit, and server events pushed to connections
 //! with bounded fan-out.
 
-use crate::domain::{SessionId, UserId, WorkspaceId};
+use crate::domain::{is_plausible_id, SessionId, UserId, WorkspaceId};
 use crate::error::{AccessError, ApiError, RequestError};
 use futures::StreamExt;
 use serde::Deserialize;
@@ -333,14 +333,6 @@ impl Sockets<'_> {
         }
         Ok(())
     }
-}
-
-/// Ids are ours (UUIDs): anything else names no workspace.
-fn is_plausible_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn valid_text(text: &str) -> bool {

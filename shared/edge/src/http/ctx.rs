@@ -2,17 +2,8 @@ use http::{HeaderMap, Method};
 use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
+use think_tank_core::domain::is_plausible_id;
 use think_tank_core::error::{ApiError, RequestError};
-
-/// Longer than any id the API hands out.
-pub const MAX_ID_LEN: usize = 64;
-
-pub fn is_plausible_id(id: &str) -> bool {
-    (1..=MAX_ID_LEN).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
 
 /// What a handler needs from one API Gateway v2 request, owned.
 pub struct Ctx {
@@ -107,7 +98,7 @@ impl Ctx {
 
     /// A path id such as `{id}`, as the id type the handler names (`TaskId`,
     /// `UserId`, or `String` for the ids that have none). Ids are ours (UUIDs),
-    /// so anything longer than [`MAX_ID_LEN`] or outside `[A-Za-z0-9_-]` names
+    /// so anything longer than [`think_tank_core::domain::MAX_ID_LEN`] or outside `[A-Za-z0-9_-]` names
     /// nothing: `404` at the edge, before it can reach a store key (DynamoDB
     /// refuses keys over 1 KiB).
     pub fn path_id<T: for<'a> From<&'a str>>(&self, name: &str) -> Result<T, ApiError> {
