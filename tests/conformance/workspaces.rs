@@ -1,6 +1,7 @@
 use think_tank_core::clock::UnixMillis;
 use think_tank_core::domain::{
-    Joining, Leaving, Membership, RoleChange, UserId, Workspace, WorkspaceId, WorkspaceRole,
+    Joining, Leaving, Membership, RoleChange, Task, TaskStatus, UserId, Workspace, WorkspaceId,
+    WorkspaceRole,
 };
 use think_tank_core::ports::Store;
 
@@ -217,6 +218,13 @@ async fn a_deleted_workspace_is_gone_at_once_and_purged_in_batches(store: &dyn S
         let m = member(&ws, user, Editor, at as i64 + 1);
         store.add_member(&m, 1).await.unwrap();
     }
+    for title in ["one", "two", "three"] {
+        let task = Task {
+            title: title.into(),
+            ..crate::tasks::task_in(&ws.id, owner.as_str(), TaskStatus::Todo)
+        };
+        store.create_task(&task).await.unwrap();
+    }
     let (kept, _) = created(store, "Kept").await;
     let both = store.workspaces(&[ws.id.clone(), kept.id.clone()]).await;
     assert_eq!(both.unwrap().len(), 2);
@@ -231,7 +239,7 @@ async fn a_deleted_workspace_is_gone_at_once_and_purged_in_batches(store: &dyn S
     let mut rounds = 0;
     while !store.purge_workspace(&ws.id, 2).await.unwrap() {
         rounds += 1;
-        assert!(rounds < 5, "the purge ends");
+        assert!(rounds < 8, "the purge ends");
     }
     assert!(
         store.purge_workspace(&ws.id, 2).await.unwrap(),
@@ -245,6 +253,10 @@ async fn a_deleted_workspace_is_gone_at_once_and_purged_in_batches(store: &dyn S
         .is_empty());
     let mine = store.memberships_of(&owner, None, 10).await.unwrap();
     assert!(mine.items.is_empty());
+    let tasks = store
+        .list_tasks(&ws.id, &Default::default(), None, 10)
+        .await;
+    assert!(tasks.unwrap().items.is_empty(), "its tasks went with it");
     let again = workspace("Again");
     let joined = store
         .create_workspace(&again, &member(&again, &others[0], Owner, 9), 1)

@@ -206,10 +206,13 @@ on_both_backends!(
     |api| {
         let boss = api.admin().await;
         let long = "x".repeat(2048);
+        let ws = "01936f3e-0000-7000-8000-0000000000a1";
         let routes = [
-            ("GET", format!("/v1/tasks/{long}")),
-            ("PATCH", format!("/v1/tasks/{long}")),
-            ("DELETE", format!("/v1/tasks/{long}")),
+            ("GET", format!("/v1/workspaces/{ws}/tasks/{long}")),
+            ("PATCH", format!("/v1/workspaces/{ws}/tasks/{long}")),
+            ("DELETE", format!("/v1/workspaces/{ws}/tasks/{long}")),
+            ("GET", format!("/v1/workspaces/{long}/tasks")),
+            ("GET", format!("/v1/workspaces/{long}")),
             ("GET", format!("/v1/files/{long}")),
             ("POST", format!("/v1/files/{long}/complete")),
             ("DELETE", format!("/v1/files/{long}")),
@@ -232,7 +235,8 @@ on_both_backends!(
             );
         }
         for path in [
-            format!("/v1/tasks?owner_id={long}"),
+            format!("/v1/workspaces/{ws}/tasks?owner_id={long}"),
+            format!("/v1/workspaces/{ws}/tasks?assignee_id={long}"),
             format!("/v1/admin/audit?user_id={long}"),
         ] {
             let res = api.get_as(&path, &boss.access_token).await;

@@ -6,17 +6,6 @@ use serde_json::json;
 
 const SUBJECT: &str = "Test User invited you to";
 
-async fn workspace(api: &Api, owner: &TestUser) -> String {
-    let body = json!({ "name": "Team" });
-    let res = api
-        .send_as("POST", "/v1/workspaces", &owner.access_token, Some(body))
-        .await;
-    format!(
-        "/v1/workspaces/{}",
-        res.body["workspace"]["id"].as_str().unwrap()
-    )
-}
-
 async fn invite(api: &Api, by: &TestUser, path: &str, email: &str, role: &str) -> Resp {
     let body = json!({ "email": email, "role": role });
     api.send_as(
@@ -39,21 +28,12 @@ async fn accept(api: &Api, who: &TestUser, token: &str) -> Resp {
     .await
 }
 
-/// `user` invited as `role` and joined through the link.
-async fn joined(api: &Api, owner: &TestUser, path: &str, user: &TestUser, role: &str) {
-    let sent = invite(api, owner, path, &user.email, role).await;
-    assert_eq!(sent.status, 201, "{}", sent.body);
-    let token = api.token_from_email(&user.email, SUBJECT, 1).await;
-    let res = accept(api, user, &token).await;
-    assert_eq!(res.status, 200, "{}", res.body);
-}
-
 on_both_backends!(
     the_invited_address_joins_once_with_the_role_it_was_given,
     |api| {
         let owner = api.user().await;
         let invited = api.user().await;
-        let path = workspace(&api, &owner).await;
+        let path = api.workspace(&owner).await;
         let sent = invite(&api, &owner, &path, &invited.email, "editor").await;
         assert_eq!(sent.status, 201, "{}", sent.body);
         let invitation = &sent.body["invitation"];
@@ -97,7 +77,7 @@ on_both_backends!(
 on_both_backends!(a_revoked_invitation_link_no_longer_works, |api| {
     let owner = api.user().await;
     let invited = api.user().await;
-    let path = workspace(&api, &owner).await;
+    let path = api.workspace(&owner).await;
     let sent = invite(&api, &owner, &path, &invited.email, "viewer").await;
     let id = sent.body["invitation"]["id"].as_str().unwrap();
     let revoke = format!("{path}/invitations/{id}");
@@ -120,9 +100,9 @@ on_both_backends!(each_workspace_role_is_held_to_its_place, |api| {
     let owner = api.user().await;
     let admin = api.user().await;
     let viewer = api.user().await;
-    let path = workspace(&api, &owner).await;
-    joined(&api, &owner, &path, &admin, "admin").await;
-    joined(&api, &owner, &path, &viewer, "viewer").await;
+    let path = api.workspace(&owner).await;
+    api.join(&owner, &path, &admin, "admin").await;
+    api.join(&owner, &path, &viewer, "viewer").await;
 
     let too_high = invite(&api, &admin, &path, "boss@example.com", "owner").await;
     assert_eq!(too_high.status, 403, "a role above the inviter's own");
@@ -178,7 +158,7 @@ on_both_backends!(each_workspace_role_is_held_to_its_place, |api| {
 on_both_backends!(an_invitation_link_expires_after_seven_days, |api| {
     let owner = api.user().await;
     let invited = api.user().await;
-    let path = workspace(&api, &owner).await;
+    let path = api.workspace(&owner).await;
     let sent = invite(&api, &owner, &path, &invited.email, "viewer").await;
     assert_eq!(sent.status, 201, "{}", sent.body);
     let token = api.token_from_email(&invited.email, SUBJECT, 1).await;

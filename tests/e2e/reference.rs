@@ -12,5 +12,5 @@ async fn the_api_serves_its_openapi_document() {
         serde_json::from_str(include_str!("../../infra/openapi.json")).unwrap();
     assert_eq!(res.body, committed);
     assert_eq!(res.body["openapi"], "3.1.0");
-    assert!(res.body["paths"]["/v1/tasks/{id}"]["patch"].is_object());
+    assert!(res.body["paths"]["/v1/workspaces/{ws}/tasks/{id}"]["patch"].is_object());
 }

@@ -1,6 +1,6 @@
 //! Pins how many DynamoDB calls each task and workspace route makes, against DynamoDB Local,
-//! counted by the SDK interceptor in `tests/support/recorder.rs`. Every write also lists the live connections
-//! once (one `Query`) to push its `task.*` event.
+//! counted by the SDK interceptor in `tests/support/recorder.rs`. Every task write also lists
+//! the workspace's members and each member's connections to push its `task.*` event.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use shared::config::MissingSecrets;
 use shared::Config;
 use think_tank_core::clock::SystemClock;
 use think_tank_core::domain::Role;
-use think_tank_core::App;
+use think_tank_core::{App, Claim};
 
 use e2e::recorder::Recorder;
 
@@ -42,8 +42,18 @@ pub fn event(method: &str, path: &str, route: &str, token: &str, body: Option<Va
     e["requestContext"]["http"]["method"] = json!(method);
     e["requestContext"]["http"]["path"] = json!(path);
     e["headers"]["authorization"] = json!(format!("Bearer {token}"));
-    if let Some(id) = path.strip_prefix("/v1/tasks/") {
-        e["pathParameters"] = json!({ "id": id });
+    let parameters: serde_json::Map<String, Value> = route
+        .split('/')
+        .zip(path.split('/'))
+        .filter_map(|(r, p)| {
+            Some((
+                r.strip_prefix('{')?.strip_suffix('}')?.to_string(),
+                json!(p),
+            ))
+        })
+        .collect();
+    if !parameters.is_empty() {
+        e["pathParameters"] = Value::Object(parameters);
     }
     if let Some(body) = body {
         e["headers"]["content-type"] = json!("application/json");
@@ -51,6 +61,29 @@ pub fn event(method: &str, path: &str, route: &str, token: &str, body: Option<Va
     }
     e
 }
+
+/// A new workspace owned by the token's user, with `members` as editors:
+/// its tasks path.
+pub async fn workspace_with(app: &App, token: &str, members: &[&str]) -> String {
+    let now = app.core.clock.now_secs();
+    let claim = Claim::new(app.core.tokens.verify(token, now).unwrap(), false);
+    let workspaces = app.service::<think_tank_core::services::workspaces::Workspaces>();
+    let ws = workspaces.create(claim, "Board".into()).await.unwrap().id;
+    for user in members {
+        let membership = think_tank_core::domain::Membership {
+            workspace_id: ws.clone(),
+            user_id: (*user).into(),
+            role: think_tank_core::domain::WorkspaceRole::Editor,
+            joined_at: app.core.clock.now_ms(),
+        };
+        app.core.store.add_member(&membership, 100).await.unwrap();
+    }
+    format!("/v1/workspaces/{ws}/tasks")
+}
+
+/// The route of the task collection and of one task.
+pub const TASKS_ROUTE: &str = "/v1/workspaces/{ws}/tasks";
+pub const TASK_ROUTE: &str = "/v1/workspaces/{ws}/tasks/{id}";
 
 async fn counted_app() -> Option<(Arc<App>, Recorder)> {
     let clients = e2e::aws_clients_or_skip().await?;
@@ -87,24 +120,23 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
         .unwrap()
         .token;
 
-    let create = event(
-        "POST",
-        "/v1/tasks",
-        "/v1/tasks",
-        &token,
-        Some(json!({ "title": "Count me" })),
-    );
+    let tasks_path = workspace_with(&app, &token, &[]).await;
+    calls.take_operations();
+    let (tasks_route, task_route) = (TASKS_ROUTE, TASK_ROUTE);
+
+    let title = Some(json!({ "title": "Count me" }));
+    let create = event("POST", &tasks_path, tasks_route, &token, title);
     let (status, _, body) =
         body_json((tasks::TASKS_CREATE.handler)(app.clone(), request(&create)).await).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(
         counts(&calls.take_operations()),
-        expect(&[("GetItem", 1), ("PutItem", 1), ("Query", 1)]),
-        "create"
+        expect(&[("GetItem", 3), ("PutItem", 1), ("Query", 2)]),
+        "create: revocation, membership, workspace; the push reads members and their sockets"
     );
-    let path = format!("/v1/tasks/{}", body["task"]["id"].as_str().unwrap());
+    let path = format!("{tasks_path}/{}", body["task"]["id"].as_str().unwrap());
 
-    let get = event("GET", &path, "/v1/tasks/{id}", &token, None);
+    let get = event("GET", &path, task_route, &token, None);
     assert_eq!(
         body_json((tasks::TASK_GET.handler)(app.clone(), request(&get)).await)
             .await
@@ -112,9 +144,9 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
         200
     );
     let events = calls.take_operations();
-    assert_eq!(counts(&events), expect(&[("GetItem", 2)]), "get");
+    assert_eq!(counts(&events), expect(&[("GetItem", 4)]), "get");
 
-    let list = event("GET", "/v1/tasks", "/v1/tasks", &token, None);
+    let list = event("GET", &tasks_path, tasks_route, &token, None);
     assert_eq!(
         body_json((tasks::TASKS_LIST.handler)(app.clone(), request(&list)).await)
             .await
@@ -124,17 +156,12 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     let events = calls.take_operations();
     assert_eq!(
         counts(&events),
-        expect(&[("GetItem", 1), ("Query", 1)]),
+        expect(&[("GetItem", 3), ("Query", 1)]),
         "list"
     );
 
-    let patch = event(
-        "PATCH",
-        &path,
-        "/v1/tasks/{id}",
-        &token,
-        Some(json!({ "status": "done" })),
-    );
+    let status = Some(json!({ "status": "done" }));
+    let patch = event("PATCH", &path, task_route, &token, status);
     assert_eq!(
         body_json((tasks::TASK_UPDATE.handler)(app.clone(), request(&patch)).await)
             .await
@@ -143,11 +170,11 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     );
     assert_eq!(
         counts(&calls.take_operations()),
-        expect(&[("GetItem", 2), ("PutItem", 1), ("Query", 1)]),
+        expect(&[("GetItem", 4), ("PutItem", 1), ("Query", 2)]),
         "update"
     );
 
-    let delete = event("DELETE", &path, "/v1/tasks/{id}", &token, None);
+    let delete = event("DELETE", &path, task_route, &token, None);
     assert_eq!(
         body_json((tasks::TASK_DELETE.handler)(app.clone(), request(&delete)).await)
             .await
@@ -156,7 +183,7 @@ async fn each_task_route_makes_a_pinned_number_of_dynamodb_calls() {
     );
     assert_eq!(
         counts(&calls.take_operations()),
-        expect(&[("DeleteItem", 1), ("GetItem", 2), ("Query", 1)]),
+        expect(&[("DeleteItem", 1), ("GetItem", 4), ("Query", 2)]),
         "delete"
     );
 }

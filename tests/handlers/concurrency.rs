@@ -28,7 +28,7 @@ async fn the_gate_catches_reads_made_one_after_the_other() {
     let store = GateStore::default();
     store.gate.arm();
     store.is_revoked("jti", UnixSecs(0)).await.unwrap();
-    store.task(&"id".into()).await.unwrap();
+    store.task(&"ws".into(), &"id".into()).await.unwrap();
     assert!(store.gate.waited_alone());
 }
 
@@ -42,8 +42,13 @@ async fn task_reads_and_me_overlap_the_revocation_check() {
         .issue(&"admin-1".into(), &"session-1".into(), Role::Admin, now)
         .unwrap();
     let claim =
-        think_tank_core::Claim::new(app.core.tokens.verify(&token.token, now).unwrap(), false);
-    let caller = app.core.admit(claim).await.unwrap();
+        || think_tank_core::Claim::new(app.core.tokens.verify(&token.token, now).unwrap(), false);
+    let workspaces = app.service::<think_tank_core::services::workspaces::Workspaces>();
+    let ws = workspaces
+        .create(claim(), "Overlap".into())
+        .await
+        .unwrap()
+        .id;
     let input = NewTask {
         title: "Overlap".into(),
         description: String::new(),
@@ -52,29 +57,32 @@ async fn task_reads_and_me_overlap_the_revocation_check() {
     };
     let task = app
         .service::<Tasks<Mail, Sockets>>()
-        .create_task(&caller, input)
+        .create_task(claim(), &ws, input)
         .await
         .unwrap();
-    let path = format!("/v1/tasks/{}", task.id);
+    let tasks = format!("/v1/workspaces/{ws}/tasks");
+    let path = format!("{tasks}/{}", task.id);
+    let task_route = "/v1/workspaces/{ws}/tasks/{id}";
+    let done = Some(json!({ "status": "done" }));
 
     let cases = [
         (
             "task-get",
-            event("GET", &path, "/v1/tasks/{id}", &token.token, None),
+            event("GET", &path, task_route, &token.token, None),
         ),
         (
             "tasks-list",
-            event("GET", "/v1/tasks", "/v1/tasks", &token.token, None),
+            event(
+                "GET",
+                &tasks,
+                "/v1/workspaces/{ws}/tasks",
+                &token.token,
+                None,
+            ),
         ),
         (
             "task-update",
-            event(
-                "PATCH",
-                &path,
-                "/v1/tasks/{id}",
-                &token.token,
-                Some(json!({ "status": "done" })),
-            ),
+            event("PATCH", &path, task_route, &token.token, done),
         ),
         (
             "me",

@@ -14,6 +14,7 @@ use shared::Config;
 use think_tank_core::clock::SystemClock;
 use think_tank_core::App;
 
+use crate::calls;
 use crate::fixtures::{
     body_json, fixture_with, login_event, register_event, register_verified_event, request,
     with_body,
@@ -222,13 +223,14 @@ async fn a_task_delete_whose_answer_came_late_is_still_204() {
     register_verified_event(&rig.app, email).await;
     let token = login(&rig.app, email).await;
     let body = serde_json::json!({ "title": "Doomed" });
-    let create = crate::calls::event("POST", "/v1/tasks", "/v1/tasks", &token, Some(body));
+    let tasks_path = calls::workspace_with(&rig.app, &token, &[]).await;
+    let create = calls::event("POST", &tasks_path, calls::TASKS_ROUTE, &token, Some(body));
     let (status, _, task) =
         body_json((tasks::TASKS_CREATE.handler)(rig.app.clone(), request(&create)).await).await;
     assert_eq!(status, 201, "{task}");
-    let path = format!("/v1/tasks/{}", task["task"]["id"].as_str().unwrap());
+    let path = format!("{tasks_path}/{}", task["task"]["id"].as_str().unwrap());
     rig.table.answer_late("DeleteItem");
-    let delete = crate::calls::event("DELETE", &path, "/v1/tasks/{id}", &token, None);
+    let delete = calls::event("DELETE", &path, calls::TASK_ROUTE, &token, None);
     let (status, _, body) =
         body_json((tasks::TASK_DELETE.handler)(rig.app.clone(), request(&delete)).await).await;
     assert_eq!(status, 204, "the retry found its own delete done: {body}");

@@ -19,5 +19,6 @@ mod routes;
 mod services;
 mod side_effects;
 mod sms;
+mod tasks;
 mod worker;
 mod workspaces;

@@ -16,7 +16,7 @@ use think_tank_core::error::{StoreError, StoreResult};
 use think_tank_core::ports::{EmailQueue, Probe};
 use think_tank_core::App;
 
-use crate::calls::event;
+use crate::calls::{event, workspace_with, TASKS_ROUTE, TASK_ROUTE};
 use crate::fixtures::{body_json, login_event, register_verified_event, request};
 
 struct DownQueue;
@@ -84,16 +84,17 @@ async fn an_applied_assignment_answers_success_once_even_if_its_email_fails() {
     let (_, token, _) = register_and_login(&app, "owner@example.com").await;
     let (_, _, assignee) = register_and_login(&app, "assignee@example.com").await;
     let create = json!({ "title": "Ship it", "assignee_id": assignee });
-    let e = event("POST", "/v1/tasks", "/v1/tasks", &token, Some(create));
+    let tasks_path = workspace_with(&app, &token, &[&assignee]).await;
+    let e = event("POST", &tasks_path, TASKS_ROUTE, &token, Some(create));
     let (status, _, created) =
         body_json((tasks::TASKS_CREATE.handler)(app.clone(), request(&e)).await).await;
     assert_eq!(status, 201, "{created}");
-    let path = format!("/v1/tasks/{}", created["task"]["id"].as_str().unwrap());
+    let path = format!("{tasks_path}/{}", created["task"]["id"].as_str().unwrap());
     let change = json!({ "assignee_id": null });
-    let e = event("PATCH", &path, "/v1/tasks/{id}", &token, Some(change));
+    let e = event("PATCH", &path, TASK_ROUTE, &token, Some(change));
     body_json((tasks::TASK_UPDATE.handler)(app.clone(), request(&e)).await).await;
     let reassign = json!({ "assignee_id": assignee });
-    let e = event("PATCH", &path, "/v1/tasks/{id}", &token, Some(reassign));
+    let e = event("PATCH", &path, TASK_ROUTE, &token, Some(reassign));
     let (status, _, updated) =
         body_json((tasks::TASK_UPDATE.handler)(app.clone(), request(&e)).await).await;
     assert_eq!(

@@ -24,11 +24,11 @@ fn is(error: &ApiError, expected: WorkspaceError) -> bool {
     matches!(error, ApiError::Workspace(e) if std::mem::discriminant(e) == std::mem::discriminant(&expected))
 }
 
-fn user_of(issued: &IssuedSession) -> UserId {
+pub(crate) fn user_of(issued: &IssuedSession) -> UserId {
     issued.user.id.clone()
 }
 
-async fn create(app: &App, owner: &IssuedSession, name: &str) -> WorkspaceView {
+pub(crate) async fn create(app: &App, owner: &IssuedSession, name: &str) -> WorkspaceView {
     let workspaces = app.service::<Workspaces>();
     workspaces
         .create(claim(app, owner), name.to_string())
@@ -37,7 +37,7 @@ async fn create(app: &App, owner: &IssuedSession, name: &str) -> WorkspaceView {
 }
 
 /// Adds `member` directly, as an accepted invitation will.
-async fn join(app: &App, ws: &WorkspaceId, member: &IssuedSession, role: WorkspaceRole) {
+pub(crate) async fn join(app: &App, ws: &WorkspaceId, member: &IssuedSession, role: WorkspaceRole) {
     let membership = Membership {
         workspace_id: ws.clone(),
         user_id: user_of(member),

@@ -7,6 +7,7 @@ pub mod faults;
 pub mod oidc;
 pub mod openapi;
 pub mod recorder;
+pub mod teams;
 
 pub use api::{Api, Resp, TestUser, ADMIN, ADMIN_EMAIL};
 pub use emulators::{aws_clients_or_skip, oidc_issuer_or_skip, unique_name};

@@ -144,7 +144,10 @@ mod tests {
             path_template("/v1/auth/phone/verify"),
             Some("/v1/auth/phone/verify")
         );
-        assert_eq!(path_template("/v1/tasks/abc?x=1"), Some("/v1/tasks/{id}"));
+        assert_eq!(
+            path_template("/v1/workspaces/w1/tasks/abc?x=1"),
+            Some("/v1/workspaces/{ws}/tasks/{id}")
+        );
         assert_eq!(path_template("/v1/nowhere"), None);
     }
 
@@ -158,17 +161,29 @@ mod tests {
     #[should_panic(expected = "does not match")]
     fn a_body_that_breaks_the_schema_fails() {
         let body = r#"{"task":{"id":1}}"#;
-        check_response("GET", "/v1/tasks/t1", 200, "application/json", body);
+        check_response(
+            "GET",
+            "/v1/workspaces/w1/tasks/t1",
+            200,
+            "application/json",
+            body,
+        );
     }
 
-    /// `GET /v1/tasks/t1` answering a 404 problem with this `code`.
+    /// `GET /v1/workspaces/w1/tasks/t1` answering a 404 problem with this `code`.
     fn task_not_found_with(code: &str) {
         let body = json!({
             "type": format!("https://think-tank.dev/problems/{code}"), "title": "Not Found",
             "status": 404, "detail": "x", "code": code, "request_id": "r1",
         });
         let problem = "application/problem+json";
-        check_response("GET", "/v1/tasks/t1", 404, problem, &body.to_string());
+        check_response(
+            "GET",
+            "/v1/workspaces/w1/tasks/t1",
+            404,
+            problem,
+            &body.to_string(),
+        );
     }
 
     #[test]
@@ -179,11 +194,13 @@ mod tests {
     #[test]
     fn a_task_push_matches_the_asyncapi_document() {
         let task = json!({
-            "id": "t1", "title": "T", "description": "", "status": "todo", "assignee_id": null,
+            "id": "t1", "workspace_id": "w1", "title": "T", "description": "", "status": "todo", "assignee_id": null,
             "owner_id": "u1", "version": 1, "created_at": "2026-11-30T10:00:00Z",
             "updated_at": "2026-11-30T10:00:00Z",
         });
-        check_server_message(&json!({ "type": "task.created", "task": task }));
+        let push =
+            json!({ "type": "task.created", "event_id": "e1", "workspace_id": "w1", "task": task });
+        check_server_message(&push);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Task routes (README, "Tasks in short").
+//! Task routes, under a workspace (README, "Tasks in short").
 
 #[cfg(feature = "openapi")]
 pub mod docs;
@@ -13,7 +13,7 @@ use http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use think_tank_core::app::{Absent, Mail, Sockets};
-use think_tank_core::domain::{Task, TaskFilter, TaskId, TaskStatus};
+use think_tank_core::domain::{Task, TaskFilter, TaskId, TaskStatus, WorkspaceId};
 use think_tank_core::services::tasks::Tasks;
 use think_tank_core::ApiError;
 
@@ -31,6 +31,10 @@ fn task_reply(status: StatusCode, task: &Task) -> Result<Reply, ApiError> {
     Ok(Reply::enveloped(status, task)?.header(ETAG, &etag(task)))
 }
 
+fn workspace_id(ctx: &Ctx) -> Result<WorkspaceId, ApiError> {
+    ctx.path_id("ws")
+}
+
 fn task_id(ctx: &Ctx) -> Result<TaskId, ApiError> {
     ctx.path_id("id")
 }
@@ -38,11 +42,12 @@ fn task_id(ctx: &Ctx) -> Result<TaskId, ApiError> {
 pub async fn tasks_create(tasks: Tasks<'_, Mail<'_>, Sockets<'_>>, req: Request) -> Response<Body> {
     let core = tasks.core();
     endpoint(&core.settings, req, |ctx| async move {
-        let caller = core.authenticate(&ctx).await?;
+        let claim = core.claim(&ctx)?;
+        let ws = workspace_id(&ctx)?;
         let input = ctx.body::<CreateBody>()?;
-        let task = tasks.create_task(&caller, input).await?;
-        Ok(task_reply(StatusCode::CREATED, &task)?
-            .header(LOCATION, &format!("/v1/tasks/{}", task.id)))
+        let task = tasks.create_task(claim, &ws, input).await?;
+        let location = format!("/v1/workspaces/{ws}/tasks/{}", task.id);
+        Ok(task_reply(StatusCode::CREATED, &task)?.header(LOCATION, &location))
     })
     .await
 }
@@ -52,23 +57,28 @@ fn filter(ctx: &Ctx) -> Result<TaskFilter, ApiError> {
         Some(raw) => Some(TaskStatus::parse(raw).map_err(|m| ApiError::field("status", m))?),
         None => None,
     };
-    let owner_id = ctx.query_id("owner_id")?;
-    Ok(TaskFilter { status, owner_id })
+    Ok(TaskFilter {
+        status,
+        owner_id: ctx.query_id("owner_id")?,
+        assignee_id: ctx.query_id("assignee_id")?,
+    })
 }
 
 pub async fn tasks_list(tasks: Tasks<'_>, req: Request) -> Response<Body> {
     let core = tasks.core();
     endpoint(&core.settings, req, |ctx| async move {
         let claim = core.claim(&ctx)?;
+        let ws = workspace_id(&ctx)?;
         let filter = filter(&ctx)?;
         let scope = format!(
-            "tasks:{}:{}",
+            "tasks:{ws}:{}:{}:{}",
             filter.status.map_or("", |s| s.as_str()),
-            filter.owner_id.as_deref().unwrap_or("")
+            filter.owner_id.as_deref().unwrap_or(""),
+            filter.assignee_id.as_deref().unwrap_or("")
         );
         let page = page_request(&ctx, &core.keys.cursor, &scope)?;
         let tasks = tasks
-            .list_tasks(claim, &filter, page.after.as_deref(), page.limit)
+            .list_tasks(claim, &ws, &filter, page.after.as_deref(), page.limit)
             .await?;
         Ok(Reply::ok(&Listing::new(tasks, &core.keys.cursor, &scope))?
             .header(CACHE_CONTROL, "private, no-cache"))
@@ -80,7 +90,9 @@ pub async fn task_get(tasks: Tasks<'_>, req: Request) -> Response<Body> {
     let core = tasks.core();
     endpoint(&core.settings, req, |ctx| async move {
         let claim = core.claim(&ctx)?;
-        let task = tasks.read_task(claim, &task_id(&ctx)?).await?;
+        let task = tasks
+            .read_task(claim, &workspace_id(&ctx)?, &task_id(&ctx)?)
+            .await?;
         if versions(ctx.header("if-none-match")).include(task.version) {
             return Ok(Reply::empty(StatusCode::NOT_MODIFIED).header(ETAG, &etag(&task)));
         }
@@ -96,7 +108,13 @@ pub async fn task_update(tasks: Tasks<'_, Mail<'_>, Sockets<'_>>, req: Request) 
         let changes = ctx.body::<PatchBody>()?;
         let expected = versions(ctx.header("if-match"));
         let task = tasks
-            .update_task(claim, &task_id(&ctx)?, changes, expected)
+            .update_task(
+                claim,
+                &workspace_id(&ctx)?,
+                &task_id(&ctx)?,
+                changes,
+                expected,
+            )
             .await?;
         task_reply(StatusCode::OK, &task)
     })
@@ -108,7 +126,9 @@ pub async fn task_delete(tasks: Tasks<'_, Absent, Sockets<'_>>, req: Request) ->
     endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;
         let claim = core.claim(&ctx)?;
-        tasks.delete_task(claim, &task_id(&ctx)?).await?;
+        tasks
+            .delete_task(claim, &workspace_id(&ctx)?, &task_id(&ctx)?)
+            .await?;
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })
     .await

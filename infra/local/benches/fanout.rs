@@ -88,6 +88,16 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_default()
         .to_string();
 
+    let workspace: serde_json::Value = http
+        .post(format!("{base}/v1/workspaces"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "name": "Fan-out" }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let workspace_id = workspace["workspace"]["id"].clone();
+
     let mut sockets = Vec::with_capacity(CONNECTIONS);
     for _ in 0..CONNECTIONS {
         let ticket: serde_json::Value = http
@@ -120,7 +130,7 @@ async fn main() -> anyhow::Result<()> {
     let mut results = Vec::new();
     for round in 0..ROUNDS {
         let started = Instant::now();
-        let text = serde_json::json!({ "action": "message", "text": format!("round {round}") });
+        let text = serde_json::json!({ "action": "message", "workspace_id": workspace_id, "text": format!("round {round}") });
         sender.send(Message::text(text.to_string())).await?;
         let mut last = started;
         for _ in 0..CONNECTIONS - 1 {

@@ -83,16 +83,18 @@ pub fn document() -> anyhow::Result<Value> {
 }
 
 const DESCRIPTION: &str = "Open the socket with a ticket (`POST /v1/realtime/ticket` answers \
-the URL to open, ticket included). The server pushes task and file changes to every socket and \
-relays chat messages to the connections of the workspace's members; a socket is closed when its \
-session ends or its user's role changes. \
+the URL to open, ticket included). The server pushes a workspace's task and member changes, and \
+relays its chat messages, to the connections of that workspace's members; a file's owner hears \
+when its upload is ready. Every event carries an `event_id` (drop a repeat), and the `task.*` \
+events of one task arrive in `version` order. A socket is closed when its session ends or its \
+user's role changes. \
 Anything a client sends that is not a valid `ping` or `message` is answered with \
 `{\"type\":\"error\",\"code\":\"bad_request\"}`; the socket stays open.";
 
 const SERVER_MESSAGES: &[(&str, &str)] = &[
-    ("TaskCreated", "A task was created."),
-    ("TaskUpdated", "A task changed."),
-    ("TaskDeleted", "A task was deleted."),
+    ("TaskCreated", "A task was created (to the workspace's members)."),
+    ("TaskUpdated", "A task changed (to the workspace's members)."),
+    ("TaskDeleted", "A task was deleted (to the workspace's members)."),
     ("FileReady", "An upload completed (sent to its owner only)."),
     ("MemberAdded", "Someone joined a workspace (to its members)."),
     ("MemberUpdated", "A member's role changed (to the workspace's members)."),
@@ -121,7 +123,12 @@ fn payloads() -> Vec<(&'static str, Value)> {
         req.extend_from_slice(required);
         json!({ "type": "object", "required": req, "properties": props, "additionalProperties": false })
     };
-    let task = json!({ "task": component_ref("Task") });
+    let task_required = ["event_id", "workspace_id", "task"];
+    let task = json!({
+        "event_id": { "type": "string" },
+        "workspace_id": { "type": "string" },
+        "task": component_ref("Task"),
+    });
     let member_required = ["event_id", "workspace_id", "member"];
     let member = json!({
         "event_id": { "type": "string" },
@@ -131,13 +138,13 @@ fn payloads() -> Vec<(&'static str, Value)> {
     vec![
         (
             "TaskCreated",
-            typed("task.created", &["task"], task.clone()),
+            typed("task.created", &task_required, task.clone()),
         ),
         (
             "TaskUpdated",
-            typed("task.updated", &["task"], task.clone()),
+            typed("task.updated", &task_required, task.clone()),
         ),
-        ("TaskDeleted", typed("task.deleted", &["task"], task)),
+        ("TaskDeleted", typed("task.deleted", &task_required, task)),
         (
             "MemberAdded",
             typed("member.added", &member_required, member.clone()),
@@ -154,8 +161,8 @@ fn payloads() -> Vec<(&'static str, Value)> {
             "FileReady",
             typed(
                 "file.ready",
-                &["file"],
-                json!({ "file": component_ref("FileRecord") }),
+                &["event_id", "file"],
+                json!({ "event_id": { "type": "string" }, "file": component_ref("FileRecord") }),
             ),
         ),
         (

@@ -129,12 +129,12 @@ fn every_problem_response_names_its_codes_and_status() {
 #[test]
 fn signed_in_routes_take_a_bearer_token_or_the_cookie_with_csrf_on_writes() {
     let doc = local::openapi::document(TEMPLATE).unwrap();
-    let create = &doc["paths"]["/v1/tasks"]["post"]["security"];
+    let create = &doc["paths"]["/v1/workspaces/{ws}/tasks"]["post"]["security"];
     assert_eq!(
         *create,
         serde_json::json!([{ "bearer": [] }, { "cookie": [], "csrf": [] }])
     );
-    let list = &doc["paths"]["/v1/tasks"]["get"]["security"];
+    let list = &doc["paths"]["/v1/workspaces/{ws}/tasks"]["get"]["security"];
     assert_eq!(
         *list,
         serde_json::json!([{ "bearer": [] }, { "cookie": [] }])

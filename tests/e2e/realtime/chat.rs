@@ -180,29 +180,9 @@ on_both_backends!(chat_stays_inside_its_workspace, |api| {
 /// are invited and join through their links.
 pub(super) async fn shared_workspace(api: &Api, users: &[&TestUser]) -> String {
     let owner = users[0];
-    let name = Some(json!({ "name": "Chat" }));
-    let created = api
-        .send_as("POST", "/v1/workspaces", &owner.access_token, name)
-        .await;
-    let ws = created.body["workspace"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let path = api.workspace(owner).await;
     for user in &users[1..] {
-        let invite = Some(json!({ "email": user.email, "role": "viewer" }));
-        let path = format!("/v1/workspaces/{ws}/invitations");
-        let sent = api
-            .send_as("POST", &path, &owner.access_token, invite)
-            .await;
-        assert_eq!(sent.status, 201, "{}", sent.body);
-        let token = api
-            .token_from_email(&user.email, "Test User invited you to", 1)
-            .await;
-        let accept = Some(json!({ "token": token }));
-        let joined = api
-            .send_as("POST", "/v1/invitations/accept", &user.access_token, accept)
-            .await;
-        assert_eq!(joined.status, 200, "{}", joined.body);
+        api.join(owner, &path, user, "viewer").await;
     }
-    ws
+    path.trim_start_matches("/v1/workspaces/").to_string()
 }

@@ -69,6 +69,10 @@ on_both_backends!(members_hear_who_joins_changes_and_leaves, |api| {
     let chat = json!({ "action": "message", "workspace_id": ws, "text": "after" });
     send(&mut watching, chat).await;
     assert_eq!(next(&mut watching).await["text"], "after");
+    let task = Some(json!({ "title": "After they left" }));
+    let tasks = format!("{path}/tasks");
+    api.send_as("POST", &tasks, &owner.access_token, task).await;
+    assert_eq!(next(&mut watching).await["type"], "task.created");
     send(&mut joining, json!({ "action": "ping" })).await;
     assert_eq!(
         next(&mut joining).await["type"],

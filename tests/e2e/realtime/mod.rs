@@ -124,39 +124,48 @@ on_both_backends!(
     }
 );
 
-on_both_backends!(task_changes_are_pushed_to_every_reader, ROLES, |api| {
-    let boss = api.admin().await;
+on_both_backends!(task_changes_reach_the_workspace_members_in_order, |api| {
+    let owner = api.user().await;
     let watcher = api.user().await;
+    let outsider = api.user().await;
+    let ws = chat::shared_workspace(&api, &[&owner, &watcher]).await;
+    chat::shared_workspace(&api, &[&outsider]).await;
     let mut socket = connected(&api, &watcher).await;
-    let created = api
-        .send_as(
-            "POST",
-            "/v1/tasks",
-            &boss.access_token,
-            Some(json!({ "title": "Live" })),
-        )
-        .await;
+    let mut elsewhere = connected(&api, &outsider).await;
+    let tasks = format!("/v1/workspaces/{ws}/tasks");
+    let live = Some(json!({ "title": "Live" }));
+    let created = api.send_as("POST", &tasks, &owner.access_token, live).await;
     let id = created.body["task"]["id"].as_str().unwrap().to_string();
-    let event = next(&mut socket).await;
+    let path = format!("{tasks}/{id}");
+    for status in ["in_progress", "done"] {
+        let change = Some(json!({ "status": status }));
+        api.send_as("PATCH", &path, &owner.access_token, change)
+            .await;
+    }
+    api.send_as("DELETE", &path, &owner.access_token, None)
+        .await;
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let event = next(&mut socket).await;
+        assert_eq!(event["workspace_id"].as_str(), Some(ws.as_str()));
+        assert_eq!(event["task"]["id"].as_str(), Some(id.as_str()));
+        assert!(event["event_id"].is_string(), "{event}");
+        seen.push((event["type"].clone(), event["task"]["version"].clone()));
+    }
+    let expected = [
+        ("task.created", 1),
+        ("task.updated", 2),
+        ("task.updated", 3),
+        ("task.deleted", 3),
+    ];
+    let expected: Vec<_> = expected.iter().map(|(t, v)| (json!(t), json!(v))).collect();
+    assert_eq!(seen, expected);
+    send(&mut elsewhere, json!({ "action": "ping" })).await;
     assert_eq!(
-        (event["type"].as_str(), event["task"]["id"].as_str()),
-        (Some("task.created"), Some(id.as_str()))
+        next(&mut elsewhere).await["type"],
+        "pong",
+        "another workspace's member hears nothing of it"
     );
-    let path = format!("/v1/tasks/{id}");
-    api.send_as(
-        "PATCH",
-        &path,
-        &boss.access_token,
-        Some(json!({ "status": "done" })),
-    )
-    .await;
-    let event = next(&mut socket).await;
-    assert_eq!(
-        (event["type"].as_str(), event["task"]["status"].as_str()),
-        (Some("task.updated"), Some("done"))
-    );
-    api.send_as("DELETE", &path, &boss.access_token, None).await;
-    assert_eq!(next(&mut socket).await["type"], "task.deleted");
 });
 
 on_both_backends!(logout_all_closes_the_users_sockets, |api| {
@@ -173,9 +182,9 @@ on_both_backends!(logout_all_closes_the_users_sockets, |api| {
 
 on_both_backends!(
     a_stale_connection_is_deleted_when_a_push_finds_it_gone,
-    ROLES,
     |api| {
-        let boss = api.admin().await;
+        let boss = api.user().await;
+        let ws = chat::shared_workspace(&api, &[&boss]).await;
         let now = think_tank_core::clock::Clock::now_secs(api.clock.as_ref());
         let stale = Connection {
             id: "stale-connection".into(),
@@ -189,7 +198,7 @@ on_both_backends!(
         store.put_connection(&stale).await.unwrap();
         api.send_as(
             "POST",
-            "/v1/tasks",
+            &format!("/v1/workspaces/{ws}/tasks"),
             &boss.access_token,
             Some(json!({ "title": "Wake the dead" })),
         )

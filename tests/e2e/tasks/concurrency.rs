@@ -8,11 +8,11 @@ use super::*;
 
 on_both_backends!(
     twenty_concurrent_patches_with_one_if_match_have_exactly_one_winner,
-    ROLES,
     |api| {
         let editor = api.user().await;
-        let task = id(&create(&api, &editor, json!({ "title": "Race" })).await);
-        let path = format!("/v1/tasks/{task}");
+        let (_, tasks) = board(&api, &editor).await;
+        let task = id(&create(&api, &editor, &tasks, json!({ "title": "Race" })).await);
+        let path = format!("{tasks}/{task}");
         let auth = format!("Bearer {}", editor.access_token);
         let patches = (0..20).map(|i| {
             let body = Some(json!({ "title": format!("writer {i}") }));
@@ -39,31 +39,28 @@ on_both_backends!(
     }
 );
 
-on_both_backends!(
-    twenty_concurrent_patches_without_if_match_all_land,
-    ROLES,
-    |api| {
-        let editor = api.user().await;
-        let task = id(&create(&api, &editor, json!({ "title": "Pile on" })).await);
-        let path = format!("/v1/tasks/{task}");
-        let patches = (0..20).map(|i| {
-            let (api, path, token) = (&api, &path, &editor.access_token);
-            async move {
-                api.send_as(
-                    "PATCH",
-                    path,
-                    token,
-                    Some(json!({ "description": format!("{i}") })),
-                )
-                .await
-                .status
-            }
-        });
-        let statuses = futures::future::join_all(patches).await;
-        assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
-        assert_eq!(
-            api.get_as(&path, &editor.access_token).await.body["task"]["version"],
-            21
-        );
-    }
-);
+on_both_backends!(twenty_concurrent_patches_without_if_match_all_land, |api| {
+    let editor = api.user().await;
+    let (_, tasks) = board(&api, &editor).await;
+    let task = id(&create(&api, &editor, &tasks, json!({ "title": "Pile on" })).await);
+    let path = format!("{tasks}/{task}");
+    let patches = (0..20).map(|i| {
+        let (api, path, token) = (&api, &path, &editor.access_token);
+        async move {
+            api.send_as(
+                "PATCH",
+                path,
+                token,
+                Some(json!({ "description": format!("{i}") })),
+            )
+            .await
+            .status
+        }
+    });
+    let statuses = futures::future::join_all(patches).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(
+        api.get_as(&path, &editor.access_token).await.body["task"]["version"],
+        21
+    );
+});

@@ -1,30 +1,18 @@
-use e2e::{on_both_backends, Api, Resp, TestUser, ADMIN_EMAIL};
+use e2e::{on_both_backends, Api, Resp, TestUser};
 use serde_json::{json, Value};
 
 mod concurrency;
 mod pagination;
 
-const ROLES: &[(&str, &str)] = &[
-    ("BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL),
-    ("DEFAULT_ROLE", "editor"),
-];
-
-/// A fresh user demoted to viewer by the admin, logged in again.
-async fn viewer(api: &Api, admin: &TestUser) -> TestUser {
-    let user = api.user().await;
-    let res = api
-        .admin_update_user(&admin.access_token, &user.id, json!({ "role": "viewer" }))
-        .await;
-    assert_eq!(res.status, 200);
-    let login = api.login(&user.email, &user.password).await;
-    TestUser {
-        access_token: login.body["access_token"].as_str().unwrap().to_string(),
-        ..user
-    }
+/// A user's new workspace and the path of its tasks.
+async fn board(api: &Api, owner: &TestUser) -> (String, String) {
+    let ws = api.workspace(owner).await;
+    let tasks = format!("{ws}/tasks");
+    (ws, tasks)
 }
 
-async fn create(api: &Api, who: &TestUser, body: Value) -> Resp {
-    api.send_as("POST", "/v1/tasks", &who.access_token, Some(body))
+async fn create(api: &Api, who: &TestUser, tasks: &str, body: Value) -> Resp {
+    api.send_as("POST", tasks, &who.access_token, Some(body))
         .await
 }
 
@@ -32,110 +20,121 @@ fn id(res: &Resp) -> String {
     res.body["task"]["id"].as_str().unwrap().to_string()
 }
 
-on_both_backends!(
-    an_editor_creates_a_task_with_location_and_etag,
-    ROLES,
-    |api| {
-        let editor = api.user().await;
-        let res = create(&api, &editor, json!({ "title": "  Ship it  " })).await;
-        assert_eq!(res.status, 201, "{}", res.body);
-        let task = &res.body["task"];
-        assert_eq!(
-            (task["title"].as_str(), task["status"].as_str()),
-            (Some("Ship it"), Some("todo"))
-        );
-        assert_eq!(
-            (task["description"].as_str(), task["assignee_id"].is_null()),
-            (Some(""), true)
-        );
-        assert_eq!(
-            (task["owner_id"].as_str(), task["version"].as_u64()),
-            (Some(editor.id.as_str()), Some(1))
-        );
-        assert!(task["created_at"].is_string() && task["updated_at"].is_string());
-        assert_eq!(
-            res.header("location"),
-            Some(format!("/v1/tasks/{}", id(&res)).as_str())
-        );
-        assert_eq!(res.header("etag"), Some("\"1\""));
-        let got = api
-            .get_as(&format!("/v1/tasks/{}", id(&res)), &editor.access_token)
-            .await;
-        assert_eq!(
-            (got.status, got.body["task"].clone()),
-            (200, res.body["task"].clone())
-        );
-    }
-);
-
-on_both_backends!(permissions_follow_the_roles, ROLES, |api| {
-    let boss = api.admin().await;
+on_both_backends!(an_editor_creates_a_task_with_location_and_etag, |api| {
     let owner = api.user().await;
-    let other_editor = api.user().await;
-    let reader = viewer(&api, &boss).await;
-    let task = id(&create(&api, &owner, json!({ "title": "Mine" })).await);
-    let path = format!("/v1/tasks/{task}");
+    let editor = api.user().await;
+    let (ws, tasks) = board(&api, &owner).await;
+    api.join(&owner, &ws, &editor, "editor").await;
+    let res = create(&api, &editor, &tasks, json!({ "title": "  Ship it  " })).await;
+    assert_eq!(res.status, 201, "{}", res.body);
+    let task = &res.body["task"];
     assert_eq!(
-        create(&api, &reader, json!({ "title": "No" })).await.code(),
-        "forbidden"
+        (task["title"].as_str(), task["status"].as_str()),
+        (Some("Ship it"), Some("todo"))
     );
+    assert_eq!(
+        (task["description"].as_str(), task["assignee_id"].is_null()),
+        (Some(""), true)
+    );
+    assert_eq!(
+        (task["owner_id"].as_str(), task["version"].as_u64()),
+        (Some(editor.id.as_str()), Some(1))
+    );
+    assert!(task["created_at"].is_string() && task["updated_at"].is_string());
+    let ws_id = task["workspace_id"].as_str().unwrap();
+    assert_eq!(format!("/v1/workspaces/{ws_id}"), ws);
+    let location = format!("{tasks}/{}", id(&res));
+    assert_eq!(res.header("location"), Some(location.as_str()));
+    assert_eq!(res.header("etag"), Some("\"1\""));
+    let got = api.get_as(&location, &owner.access_token).await;
+    assert_eq!(
+        (got.status, got.body["task"].clone()),
+        (200, res.body["task"].clone())
+    );
+});
+
+on_both_backends!(each_workspace_role_does_what_its_place_allows, |api| {
+    let owner = api.user().await;
+    let (admin, author, other, assigned, reader, stranger) = (
+        api.user().await,
+        api.user().await,
+        api.user().await,
+        api.user().await,
+        api.user().await,
+        api.user().await,
+    );
+    let (ws, tasks) = board(&api, &owner).await;
+    api.join(&owner, &ws, &admin, "admin").await;
+    for editor in [&author, &other, &assigned] {
+        api.join(&owner, &ws, editor, "editor").await;
+    }
+    api.join(&owner, &ws, &reader, "viewer").await;
+    let body = json!({ "title": "Mine", "assignee_id": assigned.id });
+    let task = id(&create(&api, &author, &tasks, body).await);
+    let path = format!("{tasks}/{task}");
+    let no = create(&api, &reader, &tasks, json!({ "title": "No" })).await;
+    assert_eq!(no.code(), "forbidden");
     assert_eq!(api.get_as(&path, &reader.access_token).await.status, 200);
-    assert_eq!(
-        api.get_as("/v1/tasks", &reader.access_token).await.status,
-        200
-    );
-    let edit = Some(json!({ "status": "done" }));
-    assert_eq!(
-        api.send_as("PATCH", &path, &reader.access_token, edit.clone())
-            .await
-            .code(),
-        "forbidden"
-    );
-    assert_eq!(
-        api.send_as("PATCH", &path, &other_editor.access_token, edit.clone())
-            .await
-            .code(),
-        "forbidden"
-    );
-    assert_eq!(
-        api.send_as("PATCH", &path, &boss.access_token, edit.clone())
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        api.send_as("PATCH", &path, &owner.access_token, edit)
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        api.send_as("DELETE", &path, &owner.access_token, None)
-            .await
-            .code(),
-        "forbidden"
-    );
-    assert_eq!(
-        api.send_as("DELETE", &path, &boss.access_token, None)
-            .await
-            .status,
-        204
-    );
+    assert_eq!(api.get_as(&tasks, &reader.access_token).await.status, 200);
+    let patch = |who: &TestUser| {
+        let (edit, token) = (Some(json!({ "status": "done" })), who.access_token.clone());
+        let (api, path) = (&api, &path);
+        async move { api.send_as("PATCH", path, &token, edit).await }
+    };
+    assert_eq!(patch(&reader).await.code(), "forbidden");
+    assert_eq!(patch(&other).await.code(), "forbidden", "not theirs");
+    for allowed in [&author, &assigned, &admin, &owner] {
+        assert_eq!(patch(allowed).await.status, 200);
+    }
+    let delete = |who: &TestUser| {
+        let (api, path, token) = (&api, &path, who.access_token.clone());
+        async move { api.send_as("DELETE", path, &token, None).await }
+    };
+    assert_eq!(delete(&author).await.code(), "forbidden");
+    assert_eq!(delete(&admin).await.status, 204);
     assert_eq!(
         api.get_as(&path, &owner.access_token).await.code(),
         "not_found"
     );
-    assert_eq!(
-        api.send_as("DELETE", &path, &boss.access_token, None)
-            .await
-            .status,
-        404
-    );
-    assert_eq!(api.call("GET", "/v1/tasks", None, &[]).await.status, 401);
+    assert_eq!(delete(&owner).await.status, 404);
+    for hidden in [&tasks, &path] {
+        let res = api.get_as(hidden, &stranger.access_token).await;
+        assert_eq!(res.code(), "not_found", "a stranger learns nothing");
+    }
+    assert_eq!(api.call("GET", &tasks, None, &[]).await.status, 401);
 });
 
-on_both_backends!(invalid_tasks_are_422_with_the_failing_field, ROLES, |api| {
+on_both_backends!(two_workspaces_never_see_each_others_tasks, |api| {
+    let owner = api.user().await;
+    let (_, first) = board(&api, &owner).await;
+    let (_, second) = board(&api, &owner).await;
+    let task = id(&create(&api, &owner, &first, json!({ "title": "First's" })).await);
+    let listed = api.get_as(&second, &owner.access_token).await;
+    assert_eq!(listed.body["items"], json!([]));
+    let elsewhere = format!("{second}/{task}");
+    assert_eq!(
+        api.get_as(&elsewhere, &owner.access_token).await.code(),
+        "not_found"
+    );
+    let edit = Some(json!({ "title": "Moved?" }));
+    let res = api
+        .send_as("PATCH", &elsewhere, &owner.access_token, edit)
+        .await;
+    assert_eq!(res.code(), "not_found");
+    let res = api
+        .send_as("DELETE", &elsewhere, &owner.access_token, None)
+        .await;
+    assert_eq!(res.code(), "not_found");
+    let kept = api
+        .get_as(&format!("{first}/{task}"), &owner.access_token)
+        .await;
+    assert_eq!(kept.body["task"]["title"], "First's");
+});
+
+on_both_backends!(invalid_tasks_are_422_with_the_failing_field, |api| {
     let editor = api.user().await;
+    let outsider = api.user().await;
+    let (_, tasks) = board(&api, &editor).await;
     let cases = [
         (json!({ "title": "" }), "title"),
         (json!({ "title": "t".repeat(201) }), "title"),
@@ -148,11 +147,15 @@ on_both_backends!(invalid_tasks_are_422_with_the_failing_field, ROLES, |api| {
             json!({ "title": "ok", "assignee_id": "no-such-user" }),
             "assignee_id",
         ),
+        (
+            json!({ "title": "ok", "assignee_id": outsider.id }),
+            "assignee_id",
+        ),
         (json!({ "title": "ok", "owner_id": "me" }), "owner_id"),
         (json!({ "description": "no title" }), "title"),
     ];
     for (body, field) in cases {
-        let res = create(&api, &editor, body.clone()).await;
+        let res = create(&api, &editor, &tasks, body.clone()).await;
         assert_eq!(
             (res.status, res.body["errors"][0]["field"].as_str()),
             (422, Some(field)),
@@ -162,13 +165,14 @@ on_both_backends!(invalid_tasks_are_422_with_the_failing_field, ROLES, |api| {
     let task = id(&create(
         &api,
         &editor,
+        &tasks,
         json!({ "title": "ok", "description": "d".repeat(5000) }),
     )
     .await);
     let res = api
         .send_as(
             "PATCH",
-            &format!("/v1/tasks/{task}"),
+            &format!("{tasks}/{task}"),
             &editor.access_token,
             Some(json!({ "version": 9 })),
         )
@@ -176,10 +180,11 @@ on_both_backends!(invalid_tasks_are_422_with_the_failing_field, ROLES, |api| {
     assert_eq!(res.body["errors"][0]["field"], "version");
 });
 
-on_both_backends!(etags_give_304_and_412, ROLES, |api| {
+on_both_backends!(etags_give_304_and_412, |api| {
     let editor = api.user().await;
-    let task = id(&create(&api, &editor, json!({ "title": "Cache me" })).await);
-    let path = format!("/v1/tasks/{task}");
+    let (_, tasks) = board(&api, &editor).await;
+    let task = id(&create(&api, &editor, &tasks, json!({ "title": "Cache me" })).await);
+    let path = format!("{tasks}/{task}");
     let auth = format!("Bearer {}", editor.access_token);
     let res = api
         .call(
@@ -223,13 +228,17 @@ on_both_backends!(etags_give_304_and_412, ROLES, |api| {
     );
 });
 
-on_both_backends!(assigning_a_task_emails_the_assignee, ROLES, |api| {
+on_both_backends!(assigning_a_task_emails_the_assignee, |api| {
     let owner = api.user().await;
     let first = api.user().await;
     let second = api.user().await;
+    let (ws, tasks) = board(&api, &owner).await;
+    api.join(&owner, &ws, &first, "viewer").await;
+    api.join(&owner, &ws, &second, "viewer").await;
     let res = create(
         &api,
         &owner,
+        &tasks,
         json!({ "title": "Review the PR", "assignee_id": first.id }),
     )
     .await;
@@ -241,7 +250,7 @@ on_both_backends!(assigning_a_task_emails_the_assignee, ROLES, |api| {
         .wait_for_email(&first.email, "Task assigned: Review the PR", 1)
         .await;
     assert!(mail.contains(&format!("/tasks/{}", id(&res))));
-    let path = format!("/v1/tasks/{}", id(&res));
+    let path = format!("{tasks}/{}", id(&res));
     api.send_as(
         "PATCH",
         &path,

@@ -2,7 +2,7 @@
 //! before it answers: every other method passes straight through.
 
 use std::sync::atomic::Ordering;
-use think_tank_core::domain::{SessionId, TaskId, UserId};
+use think_tank_core::domain::{SessionId, TaskId, UserId, WorkspaceId};
 
 use async_trait::async_trait;
 use think_tank_core::clock::UnixSecs;
@@ -296,27 +296,28 @@ impl TaskStore for GateStore {
         self.inner.create_task(task).await
     }
 
-    async fn task(&self, id: &TaskId) -> StoreResult<Option<Task>> {
+    async fn task(&self, workspace: &WorkspaceId, id: &TaskId) -> StoreResult<Option<Task>> {
         self.gate.pass().await;
-        self.inner.task(id).await
+        self.inner.task(workspace, id).await
     }
 
     async fn update_task_if(&self, task: &Task, expected_version: u64) -> StoreResult<bool> {
         self.inner.update_task_if(task, expected_version).await
     }
 
-    async fn delete_task(&self, id: &TaskId) -> StoreResult<Option<Task>> {
-        self.inner.delete_task(id).await
+    async fn delete_task(&self, workspace: &WorkspaceId, id: &TaskId) -> StoreResult<Option<Task>> {
+        self.inner.delete_task(workspace, id).await
     }
 
     async fn list_tasks(
         &self,
+        workspace: &WorkspaceId,
         filter: &TaskFilter,
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Page<Task>> {
         self.gate.pass().await;
-        self.inner.list_tasks(filter, after, limit).await
+        self.inner.list_tasks(workspace, filter, after, limit).await
     }
 }
 
@@ -373,10 +374,6 @@ impl ConnectionStore for GateStore {
 
     async fn delete_connection(&self, id: &str) -> StoreResult<()> {
         self.inner.delete_connection(id).await
-    }
-
-    async fn connections(&self, now: UnixSecs) -> StoreResult<Vec<Connection>> {
-        self.inner.connections(now).await
     }
 
     async fn connections_of(

@@ -176,32 +176,57 @@ async fn accounts(world: &mut World) -> Tokens {
     }
 }
 
-/// With the admin's socket open: every task write is pushed to it, and
-/// assigning someone emails them.
+/// In a workspace the other user belongs to, with the admin's socket open:
+/// every task write is pushed to it, and assigning someone emails them.
 async fn board(world: &mut World, tokens: &Tokens) {
     let token = &tokens.admin;
+    let ws = workspaces::shared_with_other(world, tokens).await;
+    let at = |name, task: &str, body| {
+        let event = workspaces::event(name, token, &ws, "", body);
+        let text = event.to_string().replace(FIXTURE_TASK, task);
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
     paths::vanished_socket(world, &tokens.other, "create").await;
     let create = json!({ "title": "IAM", "assignee_id": tokens.other_id });
     let created = world
-        .send(tasks::TASKS_CREATE, token, Some(create), 201)
+        .call(
+            tasks::TASKS_CREATE,
+            at("tasks-create", "", Some(create)),
+            201,
+        )
         .await;
     let id = created["task"]["id"].as_str().unwrap().to_string();
     let admin_id = created["task"]["owner_id"].as_str().unwrap().to_string();
-    world.send(tasks::TASKS_LIST, token, None, 200).await;
-    for query in [vec![], vec![("owner_id", admin_id.as_str())]] {
-        world.list(tasks::TASKS_LIST, token, &query, 200).await;
+    let filters = [
+        vec![],
+        vec![("status", "todo")],
+        vec![("owner_id", admin_id.as_str())],
+        vec![("assignee_id", tokens.other_id.as_str())],
+    ];
+    for query in filters {
+        let list = world::with_query(at("tasks-list", "", None), &query);
+        world.call(tasks::TASKS_LIST, list, 200).await;
     }
-    world.send_to(tasks::TASK_GET, token, &id, None, 200).await;
+    world
+        .call(tasks::TASK_GET, at("task-get", &id, None), 200)
+        .await;
     paths::vanished_socket(world, &tokens.other, "update").await;
     let update = json!({ "status": "done", "assignee_id": admin_id });
     world
-        .send_to(tasks::TASK_UPDATE, token, &id, Some(update), 200)
+        .call(
+            tasks::TASK_UPDATE,
+            at("task-update", &id, Some(update)),
+            200,
+        )
         .await;
     paths::vanished_socket(world, &tokens.other, "delete").await;
     world
-        .send_to(tasks::TASK_DELETE, token, &id, None, 204)
+        .call(tasks::TASK_DELETE, at("task-delete", &id, None), 204)
         .await;
 }
+
+/// The task id in the task fixtures.
+const FIXTURE_TASK: &str = "01936f3e-0000-7000-8000-00000000abcd";
 
 async fn uploads(world: &mut World, token: &str) {
     let announce = json!({ "filename": "a.txt", "content_type": "text/plain", "size": 5 });

@@ -15,7 +15,13 @@ const FIXTURE_WORKSPACE: &str = "01936f3e-0000-7000-8000-0000000000a1";
 const FIXTURE_MEMBER: &str = "01936f3e-0000-7000-8000-0000000000b2";
 const FIXTURE_INVITATION: &str = "01936f3e-0000-7000-8000-0000000000c3";
 
-fn event(name: &str, token: &str, workspace: &str, member: &str, body: Option<Value>) -> Value {
+pub(super) fn event(
+    name: &str,
+    token: &str,
+    workspace: &str,
+    member: &str,
+    body: Option<Value>,
+) -> Value {
     let text = fixture(name)
         .to_string()
         .replace("REPLACE_WITH_ACCESS_TOKEN", token)

@@ -214,15 +214,7 @@ impl World {
         query: &[(&str, &str)],
         expected: u16,
     ) -> Value {
-        let mut event = event(route.name, token, None, None);
-        let raw = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(query)
-            .finish();
-        event["rawQueryString"] = Value::String(raw);
-        let pairs = query
-            .iter()
-            .map(|(k, v)| (k.to_string(), Value::String(v.to_string())));
-        event["queryStringParameters"] = Value::Object(pairs.collect());
+        let event = with_query(event(route.name, token, None, None), query);
         self.call(route, event, expected).await
     }
 
@@ -366,6 +358,19 @@ fn oidc_providers() -> String {
     let issuer = std::env::var("OIDC_TEST_ISSUER").unwrap_or_default();
     serde_json::json!([{ "name": "local", "issuer": issuer, "client_id": "think-tank" }])
         .to_string()
+}
+
+/// `event` with `query` as its query string.
+pub fn with_query(mut event: Value, query: &[(&str, &str)]) -> Value {
+    let raw = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    event["rawQueryString"] = Value::String(raw);
+    let pairs = query
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())));
+    event["queryStringParameters"] = Value::Object(pairs.collect());
+    event
 }
 
 /// The fixture named like the route, filled in.

@@ -1,6 +1,6 @@
 //! The board: tasks, uploaded files and the WebSocket connections that watch them.
 
-use super::ids::{SessionId, TaskId, UserId};
+use super::ids::{SessionId, TaskId, UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 
 use super::Role;
@@ -34,11 +34,13 @@ impl TaskStatus {
     }
 }
 
-/// A task on the board; `version` starts at 1 and grows by one per update.
+/// A task on a workspace's board; `version` starts at 1 and grows by one per update.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
     pub id: TaskId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub workspace_id: WorkspaceId,
     pub title: String,
     pub description: String,
     pub status: TaskStatus,
@@ -53,11 +55,20 @@ pub struct Task {
     pub updated_at: UnixMillis,
 }
 
-/// Listing filters; both may be combined.
+/// Listing filters within one workspace; any may be combined.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TaskFilter {
     pub status: Option<TaskStatus>,
     pub owner_id: Option<UserId>,
+    pub assignee_id: Option<UserId>,
+}
+
+impl TaskFilter {
+    pub fn matches(&self, task: &Task) -> bool {
+        self.status.is_none_or(|s| task.status == s)
+            && self.owner_id.as_ref().is_none_or(|o| task.owner_id == *o)
+            && (self.assignee_id.as_ref()).is_none_or(|a| task.assignee_id.as_ref() == Some(a))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ use crate::clock::UnixSecs;
 use crate::domain::{
     AuditEvent, Connection, Email, FileRecord, Identity, LiveJti, MfaRecord, Page, Reservation,
     Session, SessionId, Task, TaskFilter, TaskId, User, UserChanges, UserId, UserRecord,
+    WorkspaceId,
 };
 use crate::error::StoreResult;
 
@@ -221,17 +222,21 @@ pub trait AuditStore: Send + Sync {
     ) -> StoreResult<Page<AuditEvent>>;
 }
 
+/// Tasks, each under its workspace: a task id read under another workspace
+/// is not found.
 #[async_trait]
 pub trait TaskStore: Send + Sync {
     async fn create_task(&self, task: &Task) -> StoreResult<()>;
-    async fn task(&self, id: &TaskId) -> StoreResult<Option<Task>>;
+    async fn task(&self, workspace: &WorkspaceId, id: &TaskId) -> StoreResult<Option<Task>>;
     /// Replaces the task only if its stored version is still `expected_version`.
     async fn update_task_if(&self, task: &Task, expected_version: u64) -> StoreResult<bool>;
     /// Deletes and returns the task; `None` if there was none.
-    async fn delete_task(&self, id: &TaskId) -> StoreResult<Option<Task>>;
-    /// Newest first, served by a key or an index (never a scan).
+    async fn delete_task(&self, workspace: &WorkspaceId, id: &TaskId) -> StoreResult<Option<Task>>;
+    /// The workspace's tasks, newest first, served by its key or an index
+    /// of that workspace (never a scan).
     async fn list_tasks(
         &self,
+        workspace: &WorkspaceId,
         filter: &TaskFilter,
         after: Option<&str>,
         limit: usize,
@@ -267,8 +272,6 @@ pub trait ConnectionStore: Send + Sync {
     async fn put_connection(&self, connection: &Connection) -> StoreResult<()>;
     async fn connection(&self, id: &str, now: UnixSecs) -> StoreResult<Option<Connection>>;
     async fn delete_connection(&self, id: &str) -> StoreResult<()>;
-    /// Every live connection (broadcasts).
-    async fn connections(&self, now: UnixSecs) -> StoreResult<Vec<Connection>>;
     async fn connections_of(&self, user_id: &UserId, now: UnixSecs)
         -> StoreResult<Vec<Connection>>;
 }

@@ -2,7 +2,7 @@
 //! it, chat with a per-user rate limit, and server events pushed to connections
 //! with bounded fan-out.
 
-use crate::domain::{is_plausible_id, SessionId, UserId, WorkspaceId};
+use crate::domain::{is_plausible_id, new_id, SessionId, UserId, WorkspaceId};
 use crate::error::{AccessError, ApiError, RequestError};
 use futures::StreamExt;
 use serde::Deserialize;
@@ -13,7 +13,6 @@ use crate::clock::{rfc3339, UnixSecs};
 use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{Connection, FileRecord, Task};
 use crate::ports::Push;
-use crate::rbac::Permission;
 use crate::Caller;
 
 pub const TICKET_TTL_SECONDS: i64 = 30;
@@ -283,29 +282,26 @@ impl Sockets<'_> {
         }
     }
 
-    /// `task.*` to every connection of a user allowed to read tasks. Best effort:
+    /// `task.*` to every connection of the workspace's members. Best effort:
     /// the write already happened; a push failure is logged, never returned.
     pub async fn push_task_event(&self, event: TaskEvent, task: &Task) {
-        let payload = json!({ "type": event.name(), "task": task }).to_string();
-        match self
-            .core
-            .store
-            .connections(self.core.clock.now_secs())
-            .await
-        {
-            Ok(all) => {
-                let readers = all
-                    .into_iter()
-                    .filter(|c| c.role.allows(Permission::TasksRead))
-                    .collect();
-                self.broadcast(readers, &payload).await;
-            }
+        let payload = json!({
+            "type": event.name(),
+            "event_id": new_id(),
+            "workspace_id": task.workspace_id,
+            "task": task,
+        })
+        .to_string();
+        let now = self.core.clock.now_secs();
+        match self.workspace_connections(&task.workspace_id, now).await {
+            Ok(members) => self.broadcast(members, &payload).await,
             Err(e) => tracing::warn!(error.cause_chain = ?e, "task event not pushed"),
         }
     }
 
     pub async fn push_file_ready(&self, file: &FileRecord) {
-        let payload = json!({ "type": "file.ready", "file": file }).to_string();
+        let payload =
+            json!({ "type": "file.ready", "event_id": new_id(), "file": file }).to_string();
         match self
             .core
             .store

@@ -1,7 +1,7 @@
-//! The task board: RBAC, validation, optimistic concurrency on `version`, and
-//! an email to whoever a task is assigned to.
+//! A workspace's task board: workspace roles, optimistic concurrency on
+//! `version`, and an email to whoever a task is assigned to.
 
-use crate::domain::{TaskId, UserId};
+use crate::domain::{Membership, TaskId, UserId, WorkspaceId, WorkspaceRole};
 use crate::error::{ApiError, TaskError};
 use std::time::Duration;
 
@@ -9,11 +9,12 @@ use futures::TryFutureExt;
 
 use crate::app::{Absent, Core, Mail, Sockets};
 use crate::clock::UnixMillis;
-use crate::domain::{Page, Role, Task, TaskFilter, TaskStatus, UserRecord, Versions};
+use crate::domain::{Page, Task, TaskFilter, TaskStatus, UserRecord, Versions};
 use crate::email::{EmailJob, EmailKind};
-use crate::rbac::Permission;
 use crate::services::realtime::TaskEvent;
+use crate::services::workspaces::{enter_with, require};
 use crate::{Caller, Claim};
+use WorkspaceRole::Editor;
 
 /// How often an update without `If-Match` retries after losing a race.
 const UPDATE_ATTEMPTS: usize = 64;
@@ -48,59 +49,76 @@ crate::service!(Tasks {
 });
 
 impl<M, S> Tasks<'_, M, S> {
-    /// The task, read concurrently with the caller's revocation check.
-    pub async fn read_task(&self, claim: Claim, id: &TaskId) -> Result<Task, ApiError> {
-        claim.require(Permission::TasksRead)?;
-        let read = self.core.store.task(id).map_err(ApiError::from);
-        let (_, task) = self.core.admit_with(claim, read).await?;
+    /// `GET /v1/workspaces/{ws}/tasks/{id}`: any member.
+    pub async fn read_task(
+        &self,
+        claim: Claim,
+        ws: &WorkspaceId,
+        id: &TaskId,
+    ) -> Result<Task, ApiError> {
+        let read = self.core.store.task(ws, id).map_err(ApiError::from);
+        let (.., task) = enter_with(self.core, claim, ws, read).await?;
         task.ok_or(ApiError::Task(TaskError::NotFound))
     }
 
+    /// `GET /v1/workspaces/{ws}/tasks`: any member; newest first.
     pub async fn list_tasks(
         &self,
         claim: Claim,
+        ws: &WorkspaceId,
         filter: &TaskFilter,
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<Task>, ApiError> {
-        claim.require(Permission::TasksRead)?;
-        let read = self.core.store.list_tasks(filter, after, limit);
-        let (_, page) = self
-            .core
-            .admit_with(claim, read.map_err(ApiError::from))
-            .await?;
+        let read = self.core.store.list_tasks(ws, filter, after, limit);
+        let (.., page) = enter_with(self.core, claim, ws, read.map_err(ApiError::from)).await?;
         Ok(page)
     }
 
-    async fn task_or_404(&self, id: &TaskId) -> Result<Task, ApiError> {
+    async fn task_or_404(&self, ws: &WorkspaceId, id: &TaskId) -> Result<Task, ApiError> {
         self.core
             .store
-            .task(id)
+            .task(ws, id)
             .await?
             .ok_or(ApiError::Task(TaskError::NotFound))
     }
 
-    async fn existing_assignee(
+    /// The assignee, who must be a member of the workspace.
+    async fn member_to_assign(
         &self,
+        ws: &WorkspaceId,
         assignee_id: Option<&UserId>,
     ) -> Result<Option<UserRecord>, ApiError> {
         let Some(id) = assignee_id else {
             return Ok(None);
         };
-        match self.core.store.user_by_id(id).await? {
+        let store = &self.core.store;
+        let (membership, user) = tokio::try_join!(store.membership(ws, id), store.user_by_id(id))?;
+        match membership.and(user) {
             Some(user) => Ok(Some(user)),
-            None => Err(ApiError::field("assignee_id", "is not an existing user")),
+            None => Err(ApiError::field(
+                "assignee_id",
+                "is not a member of the workspace",
+            )),
         }
     }
 }
 
 impl Tasks<'_, Mail<'_>, Sockets<'_>> {
-    pub async fn create_task(&self, caller: &Caller, input: NewTask) -> Result<Task, ApiError> {
-        caller.require(Permission::TasksCreate)?;
-        let assignee = self.existing_assignee(input.assignee_id.as_ref()).await?;
+    /// `POST /v1/workspaces/{ws}/tasks`: editors and up; the caller owns it.
+    pub async fn create_task(
+        &self,
+        claim: Claim,
+        ws: &WorkspaceId,
+        input: NewTask,
+    ) -> Result<Task, ApiError> {
+        let assignee = self.member_to_assign(ws, input.assignee_id.as_ref());
+        let (caller, membership, _, assignee) = enter_with(self.core, claim, ws, assignee).await?;
+        require(&membership, Editor)?;
         let now = self.core.clock.now_ms();
         let task = Task {
             id: TaskId::generate(),
+            workspace_id: ws.clone(),
             title: input.title,
             description: input.description,
             status: input.status,
@@ -115,7 +133,7 @@ impl Tasks<'_, Mail<'_>, Sockets<'_>> {
             self.core
                 .after_commit(
                     "assignment email",
-                    self.notify_assignee(caller, &assignee, &task),
+                    self.notify_assignee(&caller, &assignee, &task),
                 )
                 .await;
         }
@@ -131,19 +149,20 @@ impl Tasks<'_, Mail<'_>, Sockets<'_>> {
     pub async fn update_task(
         &self,
         claim: Claim,
+        ws: &WorkspaceId,
         id: &TaskId,
         changes: TaskChanges,
         expected: Versions,
     ) -> Result<Task, ApiError> {
-        claim.require(Permission::TasksUpdate)?;
         let new_assignee = changes.assignee_id.clone().flatten();
         let reads = futures::future::try_join(
-            self.existing_assignee(new_assignee.as_ref()),
-            self.task_or_404(id),
+            self.member_to_assign(ws, new_assignee.as_ref()),
+            self.task_or_404(ws, id),
         );
-        let (caller, (assignee, mut current)) = self.core.admit_with(claim, reads).await?;
+        let (caller, membership, _, (assignee, mut current)) =
+            enter_with(self.core, claim, ws, reads).await?;
         for _ in 0..UPDATE_ATTEMPTS {
-            check_may_update(&caller, &current)?;
+            check_may_update(&caller, &membership, &current)?;
             if !expected.allow(current.version) {
                 return Err(TaskError::Stale.into());
             }
@@ -168,7 +187,7 @@ impl Tasks<'_, Mail<'_>, Sockets<'_>> {
                 return Err(TaskError::Stale.into());
             }
             tokio::time::sleep(Duration::from_millis(rand::random_range(0..5))).await;
-            current = self.task_or_404(id).await?;
+            current = self.task_or_404(ws, id).await?;
         }
         Err(ApiError::Task(TaskError::Contended))
     }
@@ -198,12 +217,19 @@ impl<S> Tasks<'_, Mail<'_>, S> {
 }
 
 impl<M> Tasks<'_, M, Sockets<'_>> {
-    pub async fn delete_task(&self, claim: Claim, id: &TaskId) -> Result<Task, ApiError> {
-        claim.require(Permission::TasksDelete)?;
-        let (_, task) = self.core.admit_with(claim, self.task_or_404(id)).await?;
+    /// `DELETE /v1/workspaces/{ws}/tasks/{id}`: admins and owners.
+    pub async fn delete_task(
+        &self,
+        claim: Claim,
+        ws: &WorkspaceId,
+        id: &TaskId,
+    ) -> Result<Task, ApiError> {
+        let read = self.task_or_404(ws, id);
+        let (_, membership, _, task) = enter_with(self.core, claim, ws, read).await?;
+        require(&membership, WorkspaceRole::Admin)?;
         // Gone by the time it is deleted (a retry of this very delete that
         // landed, or a parallel one): deleted all the same.
-        let task = self.core.store.delete_task(id).await?.unwrap_or(task);
+        let task = self.core.store.delete_task(ws, id).await?.unwrap_or(task);
         self.sockets
             .push_task_event(TaskEvent::Deleted, &task)
             .await;
@@ -211,9 +237,13 @@ impl<M> Tasks<'_, M, Sockets<'_>> {
     }
 }
 
-/// Editors update only the tasks they own; admins update any.
-fn check_may_update(caller: &Caller, task: &Task) -> Result<(), ApiError> {
-    if caller.role() == Role::Admin || task.owner_id == caller.user_id() {
+/// Editors update the tasks they own or are assigned to; admins and owners
+/// update any.
+fn check_may_update(caller: &Caller, membership: &Membership, task: &Task) -> Result<(), ApiError> {
+    require(membership, Editor)?;
+    let involved =
+        task.owner_id == caller.user_id() || task.assignee_id.as_ref() == Some(caller.user_id());
+    if membership.role.at_least(WorkspaceRole::Admin) || involved {
         Ok(())
     } else {
         Err(ApiError::Task(TaskError::NotOwner))

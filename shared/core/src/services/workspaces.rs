@@ -3,6 +3,8 @@
 //! while the revocation check runs; a non-member is told the workspace does
 //! not exist.
 
+use std::future::Future;
+
 use futures::TryFutureExt;
 use serde::Serialize;
 
@@ -217,15 +219,8 @@ impl<M, S> Workspaces<'_, M, S> {
         claim: Claim,
         id: &WorkspaceId,
     ) -> Result<(Caller, Membership, Workspace), ApiError> {
-        let store = &self.core.store;
-        let user = claim.user_id().clone();
-        let reads = async {
-            let (membership, workspace) =
-                tokio::try_join!(store.membership(id, &user), store.workspace(id))?;
-            Ok::<_, ApiError>(membership.zip(workspace))
-        };
-        let (caller, found) = self.core.admit_with(claim, reads).await?;
-        let (membership, workspace) = found.ok_or(WorkspaceError::NotFound)?;
+        let (caller, membership, workspace, ()) =
+            enter_with(self.core, claim, id, async { Ok(()) }).await?;
         Ok((caller, membership, workspace))
     }
 
@@ -271,6 +266,30 @@ impl<S> Workspaces<'_, Mail<'_>, S> {
             false => Err(WorkspaceError::NotFound.into()),
         }
     }
+}
+
+/// The caller, their membership and the workspace, and what `more` reads,
+/// all read while the caller's revocation check runs; `404` for anyone who
+/// is not a member, whether or not the workspace exists.
+pub(super) async fn enter_with<T>(
+    core: &Core,
+    claim: Claim,
+    id: &WorkspaceId,
+    more: impl Future<Output = Result<T, ApiError>>,
+) -> Result<(Caller, Membership, Workspace, T), ApiError> {
+    let store = &core.store;
+    let user = claim.user_id().clone();
+    let reads = async {
+        let (membership, workspace, more) = tokio::try_join!(
+            store.membership(id, &user).map_err(ApiError::from),
+            store.workspace(id).map_err(ApiError::from),
+            more
+        )?;
+        Ok::<_, ApiError>(membership.zip(workspace).map(|(m, w)| (m, w, more)))
+    };
+    let (caller, found) = core.admit_with(claim, reads).await?;
+    let (membership, workspace, more) = found.ok_or(WorkspaceError::NotFound)?;
+    Ok((caller, membership, workspace, more))
 }
 
 pub(super) fn require(membership: &Membership, role: WorkspaceRole) -> Result<(), WorkspaceError> {

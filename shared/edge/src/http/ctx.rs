@@ -14,7 +14,7 @@ pub struct Ctx {
     pub params: QueryMap,
     pub body: Vec<u8>,
     pub request_id: String,
-    /// API Gateway's route key (`GET /v1/tasks/{id}`, `$connect`).
+    /// API Gateway's route key (`GET /v1/workspaces/{ws}`, `$connect`).
     pub route: String,
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,

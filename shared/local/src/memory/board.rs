@@ -1,7 +1,7 @@
 //! Tasks, files and WebSocket connections.
 
 use async_trait::async_trait;
-use think_tank_core::domain::{TaskId, UserId};
+use think_tank_core::domain::{TaskId, UserId, WorkspaceId};
 
 use super::{lock, page_desc, MemoryStore};
 use think_tank_core::clock::UnixSecs;
@@ -16,14 +16,21 @@ impl TaskStore for MemoryStore {
         Ok(())
     }
 
-    async fn task(&self, id: &TaskId) -> StoreResult<Option<Task>> {
-        Ok(lock(&self.tasks).get(id).cloned())
+    async fn task(&self, workspace: &WorkspaceId, id: &TaskId) -> StoreResult<Option<Task>> {
+        let tasks = lock(&self.tasks);
+        Ok(tasks
+            .get(id)
+            .filter(|t| t.workspace_id == *workspace)
+            .cloned())
     }
 
     async fn update_task_if(&self, task: &Task, expected_version: u64) -> StoreResult<bool> {
         let mut tasks = lock(&self.tasks);
         match tasks.get_mut(&task.id) {
-            Some(current) if current.version == expected_version => {
+            Some(current)
+                if current.workspace_id == task.workspace_id
+                    && current.version == expected_version =>
+            {
                 *current = task.clone();
                 Ok(true)
             }
@@ -31,21 +38,25 @@ impl TaskStore for MemoryStore {
         }
     }
 
-    async fn delete_task(&self, id: &TaskId) -> StoreResult<Option<Task>> {
-        Ok(lock(&self.tasks).remove(id))
+    async fn delete_task(&self, workspace: &WorkspaceId, id: &TaskId) -> StoreResult<Option<Task>> {
+        let mut tasks = lock(&self.tasks);
+        match tasks.get(id) {
+            Some(t) if t.workspace_id == *workspace => Ok(tasks.remove(id)),
+            _ => Ok(None),
+        }
     }
 
     async fn list_tasks(
         &self,
+        workspace: &WorkspaceId,
         filter: &TaskFilter,
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Page<Task>> {
         let tasks = lock(&self.tasks);
-        let matching = tasks.iter().filter(|(_, t)| {
-            filter.status.is_none_or(|s| t.status == s)
-                && filter.owner_id.as_ref().is_none_or(|o| t.owner_id == o)
-        });
+        let matching = tasks
+            .iter()
+            .filter(|(_, t)| t.workspace_id == *workspace && filter.matches(t));
         Ok(page_desc(
             matching.map(|(id, t)| (id, t.clone())),
             after,
@@ -122,14 +133,6 @@ impl ConnectionStore for MemoryStore {
     async fn delete_connection(&self, id: &str) -> StoreResult<()> {
         lock(&self.connections).remove(id);
         Ok(())
-    }
-
-    async fn connections(&self, now: UnixSecs) -> StoreResult<Vec<Connection>> {
-        Ok(lock(&self.connections)
-            .values()
-            .filter(|c| now < c.expires_at)
-            .cloned()
-            .collect())
     }
 
     async fn connections_of(

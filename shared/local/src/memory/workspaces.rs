@@ -299,6 +299,7 @@ impl WorkspaceStore for MemoryStore {
         }
         if keys.len() < batch {
             all.invitations.retain(|(w, _), _| w != id);
+            lock(&self.tasks).retain(|_, t| t.workspace_id != *id);
         }
         Ok(keys.len() < batch)
     }

@@ -3,17 +3,17 @@
 use crate::stack::Action::*;
 use crate::stack::Function;
 use crate::stack::Grant::*;
-use crate::stack::Index::{Gsi1, Gsi2, Gsi3};
+use crate::stack::Index::{Gsi1, Gsi2, Gsi3, Table};
 
 pub const FUNCTIONS: &[Function] = &[
     Function::http(
         "TasksCreate",
         "tasks-create",
         "POST",
-        "/v1/tasks",
+        "/v1/workspaces/{ws}/tasks",
         &[
             Items(&[DeleteItem, GetItem, PutItem, UpdateItem]),
-            Queries(&[Gsi1]),
+            Queries(&[Table]),
             PushToSockets,
             QueueEmail,
         ],
@@ -22,24 +22,24 @@ pub const FUNCTIONS: &[Function] = &[
         "TasksList",
         "tasks-list",
         "GET",
-        "/v1/tasks",
-        &[Items(&[GetItem]), Queries(&[Gsi1, Gsi2, Gsi3])],
+        "/v1/workspaces/{ws}/tasks",
+        &[Items(&[GetItem]), Queries(&[Table, Gsi1, Gsi2, Gsi3])],
     ),
     Function::http(
         "TaskGet",
         "task-get",
         "GET",
-        "/v1/tasks/{id}",
+        "/v1/workspaces/{ws}/tasks/{id}",
         &[Items(&[GetItem])],
     ),
     Function::http(
         "TaskUpdate",
         "task-update",
         "PATCH",
-        "/v1/tasks/{id}",
+        "/v1/workspaces/{ws}/tasks/{id}",
         &[
             Items(&[DeleteItem, GetItem, PutItem, UpdateItem]),
-            Queries(&[Gsi1]),
+            Queries(&[Table]),
             PushToSockets,
             QueueEmail,
         ],
@@ -48,10 +48,10 @@ pub const FUNCTIONS: &[Function] = &[
         "TaskDelete",
         "task-delete",
         "DELETE",
-        "/v1/tasks/{id}",
+        "/v1/workspaces/{ws}/tasks/{id}",
         &[
             Items(&[DeleteItem, GetItem]),
-            Queries(&[Gsi1]),
+            Queries(&[Table]),
             PushToSockets,
         ],
     ),

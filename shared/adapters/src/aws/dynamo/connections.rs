@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use think_tank_core::domain::UserId;
 
 use super::item::*;
-use super::keys::{self, Index, GSI1, TTL};
+use super::keys::{self, TTL};
 use super::DynamoStore;
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{Connection, Role};
@@ -41,7 +41,6 @@ fn attributes(c: &Connection) -> Item {
 fn connection_to_item(c: &Connection) -> Item {
     let mut item = keys::connection(&c.id);
     item.extend(attributes(c));
-    item.extend(keys::index_entry(GSI1, keys::CONNECTIONS, &c.id));
     item
 }
 
@@ -49,23 +48,6 @@ fn user_copy(c: &Connection) -> Item {
     let mut item = keys::user_connection(&c.user_id, &c.id);
     item.extend(attributes(c));
     item
-}
-
-impl DynamoStore {
-    async fn live_connections(
-        &self,
-        index: Index,
-        pk: &str,
-        now: UnixSecs,
-    ) -> StoreResult<Vec<Connection>> {
-        let req = self
-            .query_index(index, pk)
-            .filter_expression("#ttl > :now")
-            .expression_attribute_names("#ttl", TTL)
-            .expression_attribute_values(":now", n(now));
-        let items = self.query_all(req).await?;
-        Ok(items.iter().map(from_item).collect::<anyhow::Result<_>>()?)
-    }
 }
 
 #[async_trait]
@@ -89,10 +71,6 @@ impl ConnectionStore for DynamoStore {
             self.delete(keys::user_connection(&user_id, id)).await?;
         }
         Ok(())
-    }
-
-    async fn connections(&self, now: UnixSecs) -> StoreResult<Vec<Connection>> {
-        self.live_connections(GSI1, keys::CONNECTIONS, now).await
     }
 
     async fn connections_of(

@@ -201,20 +201,31 @@ pub fn connection(id: &str) -> Item {
     key(format!("CONN#{id}"), "CONN")
 }
 
-pub const CONNECTIONS: &str = "CONNS";
-
-pub fn task(id: &str) -> Item {
-    key(format!("TASK#{id}"), "TASK")
+/// A task lives in its workspace's partition.
+pub fn task(workspace_id: &str, id: &str) -> Item {
+    key(workspace_pk(workspace_id), format!("{TASK_PREFIX}{id}"))
 }
 
-pub const TASKS: &str = "TASKS";
-
-pub fn tasks_by_status(status: TaskStatus) -> String {
-    format!("TASKS#STATUS#{}", status.as_str())
+/// The partition and sort-key prefix of one workspace's tasks.
+pub fn tasks_of(workspace_id: &str) -> (String, &'static str) {
+    (workspace_pk(workspace_id), TASK_PREFIX)
 }
 
-pub fn tasks_of_owner(owner_id: &str) -> String {
-    format!("TASKS#OWNER#{owner_id}")
+const TASK_PREFIX: &str = "TASK#";
+
+/// The gsi1 partition of one workspace's tasks in one status.
+pub fn tasks_by_status(workspace_id: &str, status: TaskStatus) -> String {
+    format!("WS#{workspace_id}#STATUS#{}", status.as_str())
+}
+
+/// The gsi2 partition of the tasks one user owns in one workspace.
+pub fn tasks_of_owner(workspace_id: &str, owner_id: &str) -> String {
+    format!("WS#{workspace_id}#OWNER#{owner_id}")
+}
+
+/// The gsi3 partition of the tasks assigned to one user in one workspace.
+pub fn tasks_of_assignee(workspace_id: &str, assignee_id: &str) -> String {
+    format!("WS#{workspace_id}#ASSIGNEE#{assignee_id}")
 }
 
 /// A GSI entry: the index's key attributes set on an item.
