@@ -34,7 +34,7 @@ fn hot_path(c: &mut Criterion) {
     let token = app
         .core
         .tokens
-        .issue(&"user-1".into(), &"session-1".into(), Role::Editor, now)
+        .issue(&"user-1".into(), &"session-1".into(), Role::User, now)
         .unwrap()
         .token;
 

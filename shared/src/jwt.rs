@@ -245,12 +245,12 @@ mod tests {
     fn an_issued_token_verifies_with_all_claims() {
         let k = keys();
         let t = k
-            .issue(&"u1".into(), &"s1".into(), Role::Editor, NOW)
+            .issue(&"u1".into(), &"s1".into(), Role::User, NOW)
             .unwrap();
         let c = k.verify(&t.token, NOW + 1).unwrap();
         assert_eq!(
             (c.sub.as_str(), c.sid.as_str(), c.role),
-            ("u1", "s1", Role::Editor)
+            ("u1", "s1", Role::User)
         );
         assert_eq!((c.exp, c.jti), (NOW + 900, t.jti));
         let header = decode_header(&t.token).unwrap();
@@ -264,7 +264,7 @@ mod tests {
     fn an_expired_token_is_token_expired_even_once_verified() {
         let k = keys();
         let t = k
-            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .issue(&"u1".into(), &"s1".into(), Role::User, NOW)
             .unwrap();
         assert!(k.verify(&t.token, NOW).is_ok());
         assert_code(
@@ -294,12 +294,13 @@ mod tests {
     fn a_tampered_payload_is_refused() {
         let k = keys();
         let t = k
-            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .issue(&"u1".into(), &"s1".into(), Role::User, NOW)
             .unwrap();
         let parts: Vec<&str> = t.token.split('.').collect();
-        let forged = String::from_utf8(think_tank_core::crypto::b64url_decode(parts[1]).unwrap())
-            .unwrap()
-            .replace("viewer", "admin");
+        let payload =
+            String::from_utf8(think_tank_core::crypto::b64url_decode(parts[1]).unwrap()).unwrap();
+        let forged = payload.replace("\"role\":\"user\"", "\"role\":\"admin\"");
+        assert_ne!(forged, payload, "the role was rewritten");
         let token = format!(
             "{}.{}.{}",
             parts[0],
@@ -315,7 +316,7 @@ mod tests {
         let other_iss = signing(0, &[("JWT_ISSUER", "someone-else")]);
         for issuer in [other_aud, other_iss] {
             let t = issuer
-                .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+                .issue(&"u1".into(), &"s1".into(), Role::User, NOW)
                 .unwrap();
             assert_code(keys().verify(&t.token, NOW), "unauthorized");
         }
@@ -325,7 +326,7 @@ mod tests {
     fn a_token_signed_by_a_key_we_do_not_publish_is_refused() {
         let stranger = signing(1, &[]);
         let t = stranger
-            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .issue(&"u1".into(), &"s1".into(), Role::User, NOW)
             .unwrap();
         assert_code(keys().verify(&t.token, NOW), "unauthorized");
     }
@@ -335,11 +336,11 @@ mod tests {
         let publics = format!("{},{}", pair(0).1, pair(1).1);
         let before = signing(0, &[("JWT_PUBLIC_KEYS", &publics)]);
         let old = before
-            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .issue(&"u1".into(), &"s1".into(), Role::User, NOW)
             .unwrap();
         let after = signing(1, &[("JWT_PUBLIC_KEYS", &publics)]);
         let new = after
-            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .issue(&"u1".into(), &"s1".into(), Role::User, NOW)
             .unwrap();
         assert!(after.verify(&old.token, NOW + 1).is_ok());
         assert!(
@@ -361,7 +362,7 @@ mod tests {
     #[test]
     fn a_function_without_the_private_key_verifies_but_cannot_mint() {
         let minted = keys()
-            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .issue(&"u1".into(), &"s1".into(), Role::User, NOW)
             .unwrap();
         let verifier = keys_with(&[
             ("JWT_PUBLIC_KEYS", &pair(0).1),
@@ -380,7 +381,7 @@ mod tests {
         let jwks: jsonwebtoken::jwk::JwkSet =
             serde_json::from_value(serde_json::to_value(k.jwks()).unwrap()).unwrap();
         let t = k
-            .issue(&"u1".into(), &"s1".into(), Role::Viewer, NOW)
+            .issue(&"u1".into(), &"s1".into(), Role::User, NOW)
             .unwrap();
         let key = DecodingKey::from_jwk(&jwks.keys[0]).unwrap();
         let mut validation = Validation::new(Algorithm::RS256);

@@ -20,7 +20,7 @@ before(async () => {
     apiPort: API_PORT,
     pagePort: PAGE_PORT,
     pageFile: "page.html",
-    env: { DEFAULT_ROLE: "editor", ALLOWED_ORIGINS: `http://localhost:${PAGE_PORT}` },
+    env: { ALLOWED_ORIGINS: `http://localhost:${PAGE_PORT}` },
   });
   browser = running.browser;
 });

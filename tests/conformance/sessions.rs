@@ -19,7 +19,7 @@ async fn a_users_connections_are_found_at_once_and_forgotten_with_them(store: &d
         session_id: "s1".into(),
         user_id: user.into(),
         user_name: "Ada".into(),
-        role: think_tank_core::domain::Role::Viewer,
+        role: think_tank_core::domain::Role::User,
         expires_at: NOW + 7200,
     };
     store.put_connection(&connection("c1", "u1")).await.unwrap();

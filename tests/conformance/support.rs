@@ -21,7 +21,7 @@ pub fn user(email: &str) -> UserRecord {
             id: UserId::generate(),
             email: email.to_string(),
             name: "Ada".into(),
-            role: Role::Viewer,
+            role: Role::User,
             email_verified: false,
             mfa_enabled: false,
             created_at: NOW.to_millis(),

@@ -42,7 +42,7 @@ async fn updates_change_only_the_given_fields(store: &dyn Store) {
     let record = user("grace@example.com");
     store.create_user(&record).await.unwrap();
     let changes = UserChanges {
-        role: Some(Role::Editor),
+        role: Some(Role::Admin),
         email_verified: Some(true),
         ..Default::default()
     };
@@ -53,7 +53,7 @@ async fn updates_change_only_the_given_fields(store: &dyn Store) {
         .unwrap();
     assert_eq!(
         (updated.user.role, updated.user.email_verified),
-        (Role::Editor, true)
+        (Role::Admin, true)
     );
     assert_eq!(
         (updated.user.name.as_str(), &updated.password_hash),
@@ -76,7 +76,7 @@ async fn updates_change_only_the_given_fields(store: &dyn Store) {
             updated.password_hash.as_ref(),
             updated.user.role
         ),
-        ("Grace", Some(&new_hash), Role::Editor)
+        ("Grace", Some(&new_hash), Role::Admin)
     );
     assert_eq!(
         store.user_by_id(&record.user.id).await.unwrap(),

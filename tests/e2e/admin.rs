@@ -92,18 +92,18 @@ on_both_backends!(
         let boss = api.admin().await;
         let user = api.user().await;
         let res = api
-            .admin_update_user(&boss.access_token, &user.id, json!({ "role": "editor" }))
+            .admin_update_user(&boss.access_token, &user.id, json!({ "role": "admin" }))
             .await;
         assert_eq!(
             (res.status, res.body["user"]["role"].as_str()),
-            (200, Some("editor"))
+            (200, Some("admin"))
         );
         assert_eq!(
             api.get_as("/v1/auth/me", &user.access_token).await.code(),
             "token_revoked"
         );
         let login = api.login(&user.email, &user.password).await;
-        assert_eq!(login.body["user"]["role"], "editor");
+        assert_eq!(login.body["user"]["role"], "admin");
     }
 );
 
@@ -130,7 +130,7 @@ on_both_backends!(admin_patch_validates_its_input, ADMIN, |api| {
             "PATCH",
             "/v1/admin/users/nobody",
             &boss.access_token,
-            Some(json!({ "role": "editor" })),
+            Some(json!({ "role": "admin" })),
         )
         .await;
     assert_eq!(res.status, 404);

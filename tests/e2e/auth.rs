@@ -12,7 +12,7 @@ on_both_backends!(
         assert_eq!(user["email"], "ada@example.com");
         assert_eq!(
             (user["role"].as_str(), user["email_verified"].as_bool()),
-            (Some("viewer"), Some(false))
+            (Some("user"), Some(false))
         );
         assert_eq!(user["mfa_enabled"], false);
         assert!(user["id"].is_string() && user["created_at"].as_str().unwrap().ends_with('Z'));
@@ -276,7 +276,7 @@ on_both_backends!(
         let squatted = api
             .register("boss@example.com", "squatter's password")
             .await;
-        assert_eq!(squatted.body["user"]["role"], "viewer");
+        assert_eq!(squatted.body["user"]["role"], "user");
         let squatter = api.login("boss@example.com", "squatter's password").await;
         assert_eq!(
             (squatter.status, squatter.code()),
@@ -305,9 +305,9 @@ on_both_backends!(
         let res = api
             .register("worker@example.com", "correct horse battery")
             .await;
-        assert_eq!(res.body["user"]["role"], "viewer");
+        assert_eq!(res.body["user"]["role"], "user");
         let verified = api.verify_email("worker@example.com").await;
-        assert_eq!(verified.body["user"]["role"], "viewer");
+        assert_eq!(verified.body["user"]["role"], "user");
     }
 );
 
@@ -340,13 +340,13 @@ on_both_backends!(
 );
 
 on_both_backends!(
-    default_role_applies_to_new_accounts,
-    &[("DEFAULT_ROLE", "editor")],
+    a_new_account_is_a_user_whatever_an_old_default_role_says,
+    &[("DEFAULT_ROLE", "admin")],
     |api| {
         let res = api
             .register("ed@example.com", "correct horse battery")
             .await;
-        assert_eq!(res.body["user"]["role"], "editor");
+        assert_eq!(res.body["user"]["role"], "user");
     }
 );
 

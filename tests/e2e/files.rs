@@ -4,10 +4,7 @@
 use e2e::{on_both_backends, Api, Resp, TestUser};
 use serde_json::{json, Value};
 
-pub const EDITORS: &[(&str, &str)] = &[
-    ("DEFAULT_ROLE", "editor"),
-    ("BOOTSTRAP_ADMIN_EMAIL", e2e::ADMIN_EMAIL),
-];
+pub const USERS: &[(&str, &str)] = &[("BOOTSTRAP_ADMIN_EMAIL", e2e::ADMIN_EMAIL)];
 pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\nnot really a picture";
 
 pub async fn announce(api: &Api, who: &TestUser, size: usize) -> Resp {
@@ -82,7 +79,7 @@ fn file_path(res: &Resp) -> String {
 
 on_both_backends!(
     an_upload_goes_straight_to_storage_and_completes,
-    EDITORS,
+    USERS,
     |api| {
         let editor = api.user().await;
         let created = announce(&api, &editor, PNG.len()).await;
@@ -140,7 +137,7 @@ on_both_backends!(
 
 on_both_backends!(
     storage_refuses_wrong_size_type_key_signature_and_late_uploads,
-    EDITORS,
+    USERS,
     |api| {
         let editor = api.user().await;
         let cases: Vec<(&str, Vec<u8>, Tamper)> = vec![
@@ -198,7 +195,7 @@ on_both_backends!(
 
 on_both_backends!(
     files_are_validated_against_the_limits,
-    &[("DEFAULT_ROLE", "editor"), ("MAX_UPLOAD_BYTES", "100")],
+    &[("MAX_UPLOAD_BYTES", "100")],
     |api| {
         let editor = api.user().await;
         let post = |body: Value| api.send_as("POST", "/v1/files", &editor.access_token, Some(body));
@@ -225,7 +222,7 @@ on_both_backends!(
 
 on_both_backends!(
     only_the_owner_or_an_admin_sees_a_file_and_delete_removes_the_object,
-    EDITORS,
+    USERS,
     |api| {
         let boss = api.admin().await;
         let owner = api.user().await;

@@ -47,34 +47,30 @@ fn tools_path() -> Option<String> {
     None
 }
 
-on_both_backends!(
-    the_client_guide_runs_as_written,
-    &[("DEFAULT_ROLE", "editor")],
-    |api| {
-        let Some(path) = tools_path() else {
-            return;
-        };
-        let dir = std::env::temp_dir().join(e2e::unique_name("guide"));
-        std::fs::create_dir_all(&dir).unwrap();
-        let out = tokio::process::Command::new("bash")
-            .arg("-c")
-            .arg(script(GUIDE))
-            .current_dir(&dir)
-            .env("API", &api.base)
-            .env("OUTBOX", &api.outbox)
-            .env("PATH", path)
-            .output()
-            .await
-            .expect("bash runs");
-        let _ = std::fs::remove_dir_all(&dir);
-        assert!(
-            out.status.success(),
-            "the guide failed:\n--- stdout\n{}\n--- stderr\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-);
+on_both_backends!(the_client_guide_runs_as_written, |api| {
+    let Some(path) = tools_path() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(e2e::unique_name("guide"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = tokio::process::Command::new("bash")
+        .arg("-c")
+        .arg(script(GUIDE))
+        .current_dir(&dir)
+        .env("API", &api.base)
+        .env("OUTBOX", &api.outbox)
+        .env("PATH", path)
+        .output()
+        .await
+        .expect("bash runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "the guide failed:\n--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+});
 
 #[test]
 fn only_sh_blocks_are_run() {

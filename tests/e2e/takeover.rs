@@ -77,7 +77,7 @@ on_both_backends!(admin_writes_need_a_recent_sign_in, ADMIN, |api| {
     let target = api.user().await;
     api.clock.advance_secs(601);
     let role = api
-        .admin_update_user(&admin.access_token, &target.id, json!({ "role": "editor" }))
+        .admin_update_user(&admin.access_token, &target.id, json!({ "role": "admin" }))
         .await;
     assert_eq!(
         (role.status, role.code()),
@@ -99,7 +99,7 @@ on_both_backends!(admin_writes_need_a_recent_sign_in, ADMIN, |api| {
     let again = authed(&api, &admin, "/v1/auth/reauthenticate", body).await;
     assert_eq!(again.status, 204);
     let role = api
-        .admin_update_user(&admin.access_token, &target.id, json!({ "role": "editor" }))
+        .admin_update_user(&admin.access_token, &target.id, json!({ "role": "admin" }))
         .await;
     assert_eq!(role.status, 200, "{}", role.body);
 });

@@ -198,7 +198,7 @@ async fn me_makes_three_dynamodb_reads() {
     let token = app
         .core
         .tokens
-        .issue(&"nobody".into(), &"session-1".into(), Role::Viewer, now)
+        .issue(&"nobody".into(), &"session-1".into(), Role::User, now)
         .unwrap()
         .token;
     let me = event("GET", "/v1/auth/me", "/v1/auth/me", &token, None);
@@ -231,7 +231,7 @@ async fn each_workspace_route_makes_a_pinned_number_of_dynamodb_calls() {
     let issued = app
         .core
         .tokens
-        .issue(&"member-1".into(), &"session-1".into(), Role::Viewer, now);
+        .issue(&"member-1".into(), &"session-1".into(), Role::User, now);
     let token = issued.unwrap().token;
     let run = |route: shared::wiring::Route, event: Value| {
         let app = app.clone();

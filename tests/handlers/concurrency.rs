@@ -113,7 +113,7 @@ async fn the_membership_read_overlaps_the_revocation_check() {
     let token = app
         .core
         .tokens
-        .issue(&"member-1".into(), &"session-1".into(), Role::Viewer, now)
+        .issue(&"member-1".into(), &"session-1".into(), Role::User, now)
         .unwrap()
         .token;
     let claim = think_tank_core::Claim::new(app.core.tokens.verify(&token, now).unwrap(), false);

@@ -59,7 +59,6 @@ async fn rig() -> Option<Rig> {
         ("TABLE_NAME", table_name.as_str()),
         ("EMAIL_QUEUE_URL", queues.queue_url.as_str()),
         ("LOCAL_OUTBOX_DIR", &outbox.display().to_string()),
-        ("DEFAULT_ROLE", "admin"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

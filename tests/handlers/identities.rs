@@ -24,7 +24,7 @@ pub(crate) async fn user_with(
             id: id.clone().into(),
             email: format!("{id}@example.com"),
             name: "Linked".into(),
-            role: Role::Viewer,
+            role: Role::User,
             email_verified: true,
             mfa_enabled: false,
             created_at: app.core.clock.now_ms(),

@@ -21,9 +21,9 @@ use crate::fixtures::mark_verified;
 
 const PASSWORD: &str = "a long enough password";
 
-/// The in-memory app, where a new account may write tasks, and its clock.
+/// The in-memory app and its clock.
 pub(crate) fn app_with_clock() -> (Arc<App>, Arc<ManualClock>) {
-    let vars = [("DEFAULT_ROLE".to_string(), "editor".to_string())].into();
+    let vars = Default::default();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
     let local = LocalConfig::from_map(&vars).unwrap();
     let clock = Arc::new(ManualClock::starting_now());

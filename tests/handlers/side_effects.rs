@@ -37,11 +37,7 @@ impl EmailQueue for DownQueue {
 
 pub fn app_with_queue_down() -> Arc<App> {
     let outbox = std::env::temp_dir().join(e2e::unique_name("down-outbox"));
-    let vars = [
-        ("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string()),
-        ("DEFAULT_ROLE".to_string(), "editor".to_string()),
-    ]
-    .into();
+    let vars = [("LOCAL_OUTBOX_DIR".to_string(), outbox.display().to_string())].into();
     let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
     let clock = Arc::new(ManualClock::starting_now());
     let local = shared::config::LocalConfig::from_map(&vars).unwrap();

@@ -8,8 +8,13 @@ use adapters::aws::AwsClients;
 use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
+use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemInput;
+use aws_sdk_dynamodb::operation::put_item::PutItemInput;
 use aws_sdk_dynamodb::operation::query::QueryInput;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_s3::operation::copy_object::CopyObjectInput;
 use aws_sdk_s3::operation::delete_object::DeleteObjectInput;
 use aws_sdk_s3::operation::get_object::GetObjectInput;
@@ -28,6 +33,9 @@ pub struct Call {
     pub target: Option<String>,
     /// The source object (`bucket/key`) of an S3 `CopyObject`.
     pub source: Option<String>,
+    /// Every partition key a DynamoDB write touches: the table's `pk` and,
+    /// for a put, the index partitions (`gsiNpk`) of the item.
+    pub partitions: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -97,6 +105,59 @@ fn transaction_actions(input: &Input) -> Option<String> {
     Some(actions.join(","))
 }
 
+type Item = std::collections::HashMap<String, AttributeValue>;
+
+/// The partition keys a DynamoDB write names, with a put item's index keys.
+fn written_partitions(input: &Input) -> Vec<String> {
+    let keyed = |key: Option<&Item>| partitions_of(key, &["pk"]);
+    let put = |item: Option<&Item>| partitions_of(item, &["pk", "gsi1pk", "gsi2pk", "gsi3pk"]);
+    if let Some(i) = input.downcast_ref::<PutItemInput>() {
+        return put(i.item());
+    }
+    if let Some(i) = input.downcast_ref::<UpdateItemInput>() {
+        return keyed(i.key());
+    }
+    if let Some(i) = input.downcast_ref::<DeleteItemInput>() {
+        return keyed(i.key());
+    }
+    if let Some(i) = input.downcast_ref::<BatchWriteItemInput>() {
+        let requests = i
+            .request_items()
+            .into_iter()
+            .flat_map(|m| m.values().flatten());
+        return requests
+            .flat_map(|r| {
+                let mut all = put(r.put_request().map(|p| p.item()));
+                all.extend(keyed(r.delete_request().map(|d| d.key())));
+                all
+            })
+            .collect();
+    }
+    let Some(t) = input.downcast_ref::<TransactWriteItemsInput>() else {
+        return Vec::new();
+    };
+    t.transact_items()
+        .iter()
+        .flat_map(|w| {
+            let mut all = put(w.put().map(|p| p.item()));
+            all.extend(keyed(w.update().map(|u| u.key())));
+            all.extend(keyed(w.delete().map(|d| d.key())));
+            all.extend(keyed(w.condition_check().map(|c| c.key())));
+            all
+        })
+        .collect()
+}
+
+fn partitions_of(item: Option<&Item>, names: &[&str]) -> Vec<String> {
+    let Some(item) = item else {
+        return Vec::new();
+    };
+    names
+        .iter()
+        .filter_map(|n| item.get(*n)?.as_s().ok().cloned())
+        .collect()
+}
+
 impl Intercept for Recorder {
     fn name(&self) -> &'static str {
         "call recorder"
@@ -125,6 +186,7 @@ impl Intercept for Recorder {
             operation: meta.name().to_string(),
             target,
             source: source.map(str::to_string),
+            partitions: written_partitions(input),
         });
         Ok(())
     }

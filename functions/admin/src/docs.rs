@@ -18,7 +18,7 @@ pub fn operations() -> Vec<Operation> {
         )
         .describe("Sensitive: the admin must have signed in recently. A role change or a lock revokes every session of the user.")
         .admin()
-        .body::<UserPatchBody>(json!({ "role": "editor", "locked": false }))
+        .body::<UserPatchBody>(json!({ "role": "admin", "locked": false }))
         .envelope::<User>(200, "The updated user.")
         .errors(&["reauthentication_required", "not_found", "conflict"]),
         Operation::new(

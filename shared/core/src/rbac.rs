@@ -1,33 +1,19 @@
-//! Roles and permissions: admin `*`; editor creates, reads and updates tasks
-//! (only its own) and files; viewer reads (README, "Tasks in short").
+//! Platform permissions: only a platform admin administers users and reads
+//! the audit log. What a user may do in a workspace is decided by their
+//! membership's role (`services::workspaces`), never by the platform role.
 
 use crate::domain::Role;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Permission {
-    TasksCreate,
-    TasksRead,
-    TasksUpdate,
-    TasksDelete,
-    FilesCreate,
-    FilesRead,
-    FilesDelete,
     UsersRead,
     UsersUpdate,
     AuditRead,
 }
 
 impl Role {
-    pub fn allows(self, permission: Permission) -> bool {
-        use Permission::*;
-        match self {
-            Role::Admin => true,
-            Role::Editor => matches!(
-                permission,
-                TasksCreate | TasksRead | TasksUpdate | FilesCreate | FilesRead | FilesDelete
-            ),
-            Role::Viewer => matches!(permission, TasksRead | FilesRead),
-        }
+    pub fn allows(self, _permission: Permission) -> bool {
+        self == Role::Admin
     }
 }
 
@@ -37,41 +23,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn admins_may_do_everything() {
-        for p in [TasksDelete, UsersRead, UsersUpdate, AuditRead, FilesDelete] {
+    fn only_admins_administer_the_platform() {
+        for p in [UsersRead, UsersUpdate, AuditRead] {
             assert!(Role::Admin.allows(p));
-        }
-    }
-
-    #[test]
-    fn editors_work_on_tasks_and_files_but_never_delete_tasks_or_administer() {
-        for p in [
-            TasksCreate,
-            TasksRead,
-            TasksUpdate,
-            FilesCreate,
-            FilesRead,
-            FilesDelete,
-        ] {
-            assert!(Role::Editor.allows(p));
-        }
-        for p in [TasksDelete, UsersRead, UsersUpdate, AuditRead] {
-            assert!(!Role::Editor.allows(p));
-        }
-    }
-
-    #[test]
-    fn viewers_only_read() {
-        assert!(Role::Viewer.allows(TasksRead) && Role::Viewer.allows(FilesRead));
-        for p in [
-            TasksCreate,
-            TasksUpdate,
-            FilesCreate,
-            FilesDelete,
-            UsersRead,
-            AuditRead,
-        ] {
-            assert!(!Role::Viewer.allows(p));
+            assert!(!Role::User.allows(p));
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The policy the use cases follow, parsed once by `shared::config` from the
 //! environment (README, "Configuration", names each variable).
 
-use crate::domain::{Email, Role};
+use crate::domain::Email;
 
 /// One OpenID Connect provider users may sign in with (`OIDC_PROVIDERS`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,7 +19,6 @@ pub struct OidcProvider {
 
 #[derive(Clone, Debug)]
 pub struct Settings {
-    pub default_role: Role,
     /// Becomes admin once this address is verified.
     pub bootstrap_admin_email: Option<Email>,
     pub lockout_threshold: u32,

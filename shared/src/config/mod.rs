@@ -17,7 +17,7 @@ use secrecy::{SecretSlice, SecretString};
 
 use keys::{SigningKey, VerifyingKey};
 use think_tank_core::crypto::{b64url_decode, random_bytes};
-use think_tank_core::domain::{is_known_region, Email, Role};
+use think_tank_core::domain::{is_known_region, Email};
 use think_tank_core::settings::Settings;
 
 #[derive(Debug, thiserror::Error)]
@@ -124,7 +124,6 @@ fn settings(r: &Reader) -> Result<Settings, ConfigError> {
             "ALLOWED_ORIGINS",
             "http://localhost:5173,http://127.0.0.1:5173",
         ),
-        default_role: r.parsed("DEFAULT_ROLE", Role::Viewer, Role::parse)?,
         bootstrap_admin_email: r.optional("BOOTSTRAP_ADMIN_EMAIL", Email::parse)?,
         lockout_threshold: r.number("LOCKOUT_THRESHOLD", 5, 1, 1000)? as u32,
         lockout_seconds: r.number("LOCKOUT_SECONDS", 12 * 3600, 1, 365 * DAY)?,
@@ -269,18 +268,6 @@ impl Reader<'_> {
             return Err(invalid(var, format!("must be between {min} and {max}")));
         }
         Ok(value)
-    }
-
-    fn parsed<T, E>(
-        &self,
-        var: &'static str,
-        default: T,
-        parse: fn(&str) -> Result<T, E>,
-    ) -> Result<T, ConfigError> {
-        match self.get(var) {
-            None => Ok(default),
-            Some(raw) => parse(raw).map_err(|_| invalid(var, format!("unsupported value {raw:?}"))),
-        }
     }
 
     fn optional<T, E>(

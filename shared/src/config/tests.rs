@@ -10,7 +10,6 @@ fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
 #[test]
 fn defaults_are_the_documented_ones() {
     let c = Config::from_map(&vars(&[]), MissingSecrets::GenerateEphemeral).unwrap();
-    assert_eq!(c.settings.default_role, Role::Viewer);
     assert_eq!(
         (c.settings.lockout_threshold, c.settings.lockout_seconds),
         (5, 43_200)
@@ -29,7 +28,6 @@ fn a_bad_value_names_its_variable() {
     let cases = [
         ("LOCKOUT_THRESHOLD", "five"),
         ("IP_RATE_LIMIT", "0"),
-        ("DEFAULT_ROLE", "owner"),
         ("BOOTSTRAP_ADMIN_EMAIL", "not-an-email"),
         ("APP_SECRET", "short"),
         ("MAX_UPLOAD_BYTES", "-1"),

@@ -48,7 +48,7 @@ with_provider!(
         assert_eq!(user["name"], "Ada");
         assert_eq!(user["email_verified"], true);
         assert_eq!(user["has_password"], false);
-        assert_eq!(user["role"], "viewer");
+        assert_eq!(user["role"], "user");
         let identities = api.get_as("/v1/auth/identities", &signed_in(&res)).await;
         assert_eq!(identities.body["items"][0]["provider"], "local");
         assert_eq!(identities.body["items"][0]["email"], who["email"]);

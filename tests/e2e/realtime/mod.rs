@@ -18,10 +18,7 @@ mod revocation;
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-const ROLES: &[(&str, &str)] = &[
-    ("BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL),
-    ("DEFAULT_ROLE", "editor"),
-];
+const ROLES: &[(&str, &str)] = &[("BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL)];
 
 async fn ticket(api: &Api, who: &TestUser) -> Value {
     let res = api
@@ -213,7 +210,7 @@ on_both_backends!(
 
 on_both_backends!(
     a_completed_upload_pushes_file_ready_to_its_owner_only,
-    crate::files::EDITORS,
+    crate::files::USERS,
     |api| {
         let owner = api.user().await;
         let other = api.user().await;

@@ -11,7 +11,7 @@ on_both_backends!(a_role_change_closes_the_users_sockets, ROLES, |api| {
     let user = api.user().await;
     let mut socket = connected(&api, &user).await;
     let res = api
-        .admin_update_user(&boss.access_token, &user.id, json!({ "role": "viewer" }))
+        .admin_update_user(&boss.access_token, &user.id, json!({ "role": "admin" }))
         .await;
     assert_eq!(res.status, 200);
     assert!(closed_by_server(&mut socket).await);

@@ -4,7 +4,7 @@ use serde_json::json;
 use think_tank_core::auth::totp;
 use think_tank_core::clock::{Clock, SystemClock};
 
-use super::paths::open_socket;
+use super::paths::{self, open_socket};
 use super::world::World;
 use super::{registered, signed_in};
 use crate::fixtures::PASSWORD;
@@ -25,7 +25,7 @@ pub async fn second_factors(world: &mut World) {
     open_socket(
         world,
         elsewhere["access_token"].as_str().unwrap(),
-        "totp-on",
+        &paths::socket("totp-on"),
     )
     .await;
     let enable = Some(json!({ "code": code }));
@@ -35,10 +35,17 @@ pub async fn second_factors(world: &mut World) {
 
     let login = json!({ "email": email, "password": PASSWORD });
     let challenge = world.send(auth::LOGIN, "", Some(login), 401).await;
-    world.crowd_sessions(email, "crowd-login-mfa").await;
+    world
+        .crowd_sessions(email, &paths::socket("crowd-login-mfa"))
+        .await;
     let finish = json!({ "mfa_token": challenge["mfa_token"], "code": codes[0] });
     let second = world.send(auth::LOGIN_MFA, "", Some(finish), 200).await;
-    open_socket(world, second["access_token"].as_str().unwrap(), "mfa-off").await;
+    open_socket(
+        world,
+        second["access_token"].as_str().unwrap(),
+        &paths::socket("mfa-off"),
+    )
+    .await;
     let again = json!({ "password": PASSWORD, "code": codes[1] });
     world
         .send(auth::REAUTHENTICATE, &token, Some(again), 204)
@@ -84,7 +91,12 @@ pub async fn phone_and_sms(world: &mut World) {
         }
     }
     let elsewhere = signed_in(world, email, PASSWORD).await;
-    open_socket(world, elsewhere["access_token"].as_str().unwrap(), "sms-on").await;
+    open_socket(
+        world,
+        elsewhere["access_token"].as_str().unwrap(),
+        &paths::socket("sms-on"),
+    )
+    .await;
     world.send(mfa::MFA_SMS_ENABLE, &token, None, 200).await;
     world.send(mfa::MFA_SMS_SEND, &token, None, 202).await;
 

@@ -7,6 +7,7 @@
 //! the story (`mutation`), so a grant nothing uses does not go unnoticed.
 
 mod factors;
+mod hot_keys;
 mod mutation;
 mod paths;
 mod policy;
@@ -81,6 +82,13 @@ async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
     assert!(
         untested.is_empty(),
         "functions the story never ran: {untested:?}"
+    );
+    let hot = hot_keys::unlisted_shared_partitions(&world.written);
+    assert!(
+        hot.is_empty(),
+        "partition keys every user or workspace writes to, with no entity id and not \
+         listed (with shard count and reason) in infra/table-design.md:\n{}",
+        hot.join("\n")
     );
 }
 
@@ -286,8 +294,8 @@ async fn administration(world: &mut World, tokens: &Tokens) {
     world
         .send(admin::USERS_LIST, &tokens.admin, None, 200)
         .await;
-    open_socket(world, &tokens.other, "role-change").await;
-    let role = Some(json!({ "role": "editor" }));
+    open_socket(world, &tokens.other, &paths::socket("role-change")).await;
+    let role = Some(json!({ "role": "admin" }));
     let other = &tokens.other_id;
     world
         .send_to(admin::USER_UPDATE, &tokens.admin, other, role, 200)
@@ -302,7 +310,7 @@ async fn administration(world: &mut World, tokens: &Tokens) {
     let third = registered(world, "iam-third@example.com").await;
     let third_id = third["user"]["id"].as_str().unwrap();
     let third_token = third["access_token"].as_str().unwrap();
-    open_socket(world, third_token, "mfa-reset").await;
+    open_socket(world, third_token, &paths::socket("mfa-reset")).await;
     world.seed_second_factors(third_id).await;
     world
         .send_to(admin::USER_MFA_RESET, &tokens.admin, third_id, None, 204)
@@ -314,7 +322,12 @@ async fn administration(world: &mut World, tokens: &Tokens) {
 async fn sign_out(world: &mut World, tokens: &Tokens) {
     let admin = &tokens.admin;
     let doomed = signed_in(world, ADMIN_EMAIL, PASSWORD).await;
-    open_socket(world, doomed["access_token"].as_str().unwrap(), "revoked").await;
+    open_socket(
+        world,
+        doomed["access_token"].as_str().unwrap(),
+        &paths::socket("revoked"),
+    )
+    .await;
     let doomed = doomed["session_id"].as_str().unwrap();
     world
         .send_to(auth::SESSION_REVOKE, admin, doomed, None, 204)
@@ -323,14 +336,14 @@ async fn sign_out(world: &mut World, tokens: &Tokens) {
     open_socket(
         world,
         elsewhere["access_token"].as_str().unwrap(),
-        "password-changed",
+        &paths::socket("password-changed"),
     )
     .await;
     let change = json!({ "current_password": PASSWORD, "new_password": "another long password" });
     world
         .send(auth::PASSWORD_CHANGE, admin, Some(change), 204)
         .await;
-    open_socket(world, admin, "password-reset").await;
+    open_socket(world, admin, &paths::socket("password-reset")).await;
     let forgot = json!({ "email": ADMIN_EMAIL });
     world
         .send(auth::PASSWORD_FORGOT, "", Some(forgot), 202)
@@ -348,11 +361,16 @@ async fn sign_out(world: &mut World, tokens: &Tokens) {
 
     let other = signed_in(world, "iam-other@example.com", PASSWORD).await;
     let other = other["access_token"].as_str().unwrap();
-    open_socket(world, other, "logged-out").await;
+    open_socket(world, other, &paths::socket("logged-out")).await;
     world.send(auth::LOGOUT, other, None, 204).await;
     let admin = signed_in(world, ADMIN_EMAIL, "a third long password").await;
     let second = signed_in(world, ADMIN_EMAIL, "a third long password").await;
-    open_socket(world, second["access_token"].as_str().unwrap(), "all-out").await;
+    open_socket(
+        world,
+        second["access_token"].as_str().unwrap(),
+        &paths::socket("all-out"),
+    )
+    .await;
     let admin = admin["access_token"].as_str().unwrap();
     world.send(auth::LOGOUT_ALL, admin, None, 204).await;
 }

@@ -9,6 +9,12 @@ use super::signed_in;
 use super::world::World;
 use crate::fixtures::PASSWORD;
 
+/// A connection id as API Gateway makes them (an opaque 16-character id),
+/// named for the step that opens it.
+pub fn socket(name: &str) -> String {
+    format!("{name}-Q0xNOWNPRnZIY0=")
+}
+
 /// A socket for the session of `token`: revoking that session closes it.
 pub async fn open_socket(world: &mut World, token: &str, connection_id: &str) {
     let ticket = world
@@ -23,7 +29,7 @@ pub async fn open_socket(world: &mut World, token: &str, connection_id: &str) {
 /// A socket whose client went away without a `$disconnect`: the next push
 /// to it is answered `410 Gone` and the pusher forgets it.
 pub async fn vanished_socket(world: &mut World, token: &str, name: &str) {
-    open_socket(world, token, &format!("{GONE}{name}")).await;
+    open_socket(world, token, &socket(&format!("{GONE}{name}"))).await;
 }
 
 /// A ticket redeemed after its session was revoked: `$connect` has stored
@@ -37,7 +43,7 @@ pub async fn late_ticket(world: &mut World, email: &str) {
     world.send(auth::LOGOUT, token, None, 204).await;
     let mut connect = crate::fixtures::fixture("ws-connect");
     connect["queryStringParameters"]["ticket"] = ticket["ticket"].clone();
-    connect["requestContext"]["connectionId"] = json!("late-ticket");
+    connect["requestContext"]["connectionId"] = json!(socket("late-ticket"));
     world.call(realtime::WS_CONNECT, connect, 401).await;
 }
 
@@ -46,13 +52,13 @@ pub async fn late_ticket(world: &mut World, email: &str) {
 pub async fn message_after_revocation(world: &mut World, email: &str) {
     let session = signed_in(world, email, PASSWORD).await;
     let token = session["access_token"].as_str().unwrap();
-    open_socket(world, token, "revoked-behind").await;
+    open_socket(world, token, &socket("revoked-behind")).await;
     let user_id = session["user"]["id"].as_str().unwrap();
     world
         .revoke_session(user_id, session["session_id"].as_str().unwrap())
         .await;
     let mut message = crate::fixtures::fixture("ws-default");
-    message["requestContext"]["connectionId"] = json!("revoked-behind");
+    message["requestContext"]["connectionId"] = json!(socket("revoked-behind"));
     message["body"] = json!(json!({ "action": "ping" }).to_string());
     world.call(realtime::WS_DEFAULT, message, 200).await;
 }
@@ -62,7 +68,7 @@ pub async fn message_after_revocation(world: &mut World, email: &str) {
 pub async fn refresh_reused(world: &mut World, email: &str) {
     let session = signed_in(world, email, PASSWORD).await;
     let token = session["access_token"].as_str().unwrap();
-    open_socket(world, token, "reused-refresh").await;
+    open_socket(world, token, &socket("reused-refresh")).await;
     let old = json!({ "refresh_token": session["refresh_token"] });
     world.send(auth::REFRESH, "", Some(old.clone()), 200).await;
     world.send(auth::REFRESH, "", Some(old), 401).await;
@@ -82,7 +88,7 @@ pub async fn locked_out(world: &mut World, route: shared::wiring::Route, email: 
 /// a user: the oldest ends, and its socket is closed.
 pub async fn past_the_session_cap(world: &mut World, route: shared::wiring::Route, email: &str) {
     world
-        .crowd_sessions(email, &format!("crowd-{}", route.name))
+        .crowd_sessions(email, &socket(&format!("crowd-{}", route.name)))
         .await;
     let login = json!({ "email": email, "password": PASSWORD });
     world.send(route, "", Some(login), 200).await;

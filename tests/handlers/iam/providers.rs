@@ -20,7 +20,10 @@ pub async fn identity_providers(world: &mut World) {
     let login = json!({ "email": "iam-squat@example.com", "password": PASSWORD });
     world.send(auth::LOGIN, "", Some(login), 403).await;
     world
-        .crowd_sessions("iam-squat@example.com", "crowd-oidc-callback")
+        .crowd_sessions(
+            "iam-squat@example.com",
+            &super::paths::socket("crowd-oidc-callback"),
+        )
         .await;
     let web = fixture("oidc-authorize");
     let back = provider_sign_in(world, web, "iam-squat@example.com").await;
@@ -46,7 +49,10 @@ pub async fn identity_providers(world: &mut World) {
     let location = url::Url::parse(headers["location"].to_str().unwrap()).unwrap();
     let code = location.query_pairs().find(|(k, _)| k == "code").unwrap().1;
     world
-        .crowd_sessions("iam-mobile@example.com", "crowd-oidc-token")
+        .crowd_sessions(
+            "iam-mobile@example.com",
+            &super::paths::socket("crowd-oidc-token"),
+        )
         .await;
     let text = fixture("oidc-token").to_string();
     let token = serde_json::from_str(&text.replace("REPLACE_WITH_LOGIN_CODE", &code)).unwrap();

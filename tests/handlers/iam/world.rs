@@ -35,6 +35,8 @@ pub struct World {
     queue_url: String,
     /// Binary name -> the permissions its calls needed.
     pub needed: BTreeMap<String, BTreeSet<Permission>>,
+    /// Partition key written (table or index) -> the functions that wrote it.
+    pub written: BTreeMap<String, BTreeSet<String>>,
     /// Secret variable -> the functions the template gives the secret's ARN;
     /// no other function gets the secret here either.
     secret_holders: BTreeMap<&'static str, BTreeSet<String>>,
@@ -117,6 +119,7 @@ impl World {
             outbox,
             queue_url: queues.queue_url,
             needed: BTreeMap::new(),
+            written: BTreeMap::new(),
             seed_key: secret(),
             secret_holders: SECRETS
                 .iter()
@@ -328,7 +331,12 @@ impl World {
     }
 
     fn note(&mut self, binary: &str) {
-        let mut needed: Vec<Permission> = self.recorder.take().iter().flat_map(needs).collect();
+        let calls = self.recorder.take();
+        for partition in calls.iter().flat_map(|c| c.partitions.iter()) {
+            let writers = self.written.entry(partition.clone()).or_default();
+            writers.insert(binary.to_string());
+        }
+        let mut needed: Vec<Permission> = calls.iter().flat_map(needs).collect();
         needed.extend(self.seen.take());
         needed.extend(self.secrets_read_at_cold_start(binary));
         self.needed

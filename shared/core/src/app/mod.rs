@@ -12,7 +12,7 @@
 //!
 //! // Deleting a task pushes `task.deleted`: the service needs the sockets.
 //! async fn delete(tasks: Tasks<'_, Absent, Sockets<'_>>, claim: Claim) -> Result<(), ApiError> {
-//!     tasks.delete_task(claim, &"a-task-id".into()).await.map(drop)
+//!     tasks.delete_task(claim, &"a-workspace-id".into(), &"a-task-id".into()).await.map(drop)
 //! }
 //! ```
 //!
@@ -22,7 +22,7 @@
 //!
 //! // Without them there is no `delete_task` to call.
 //! async fn delete(tasks: Tasks<'_>, claim: Claim) -> Result<(), ApiError> {
-//!     tasks.delete_task(claim, &"a-task-id".into()).await.map(drop)
+//!     tasks.delete_task(claim, &"a-workspace-id".into(), &"a-task-id".into()).await.map(drop)
 //! }
 //! ```
 

@@ -62,26 +62,24 @@ impl Email {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// Administers the platform (`/v1/admin/*`); sees no workspace it is not a member of.
     Admin,
-    Editor,
-    Viewer,
+    User,
 }
 
 impl Role {
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
         match raw {
             "admin" => Ok(Role::Admin),
-            "editor" => Ok(Role::Editor),
-            "viewer" => Ok(Role::Viewer),
-            _ => Err("must be one of admin, editor, viewer"),
+            "user" => Ok(Role::User),
+            _ => Err("must be one of admin, user"),
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
-            Role::Editor => "editor",
-            Role::Viewer => "viewer",
+            Role::User => "user",
         }
     }
 }
@@ -369,10 +367,12 @@ mod tests {
 
     #[test]
     fn roles_round_trip_through_their_names() {
-        for role in [Role::Admin, Role::Editor, Role::Viewer] {
+        for role in [Role::Admin, Role::User] {
             assert_eq!(Role::parse(role.as_str()), Ok(role));
         }
-        assert!(Role::parse("owner").is_err());
+        for legacy in ["owner", "editor", "viewer"] {
+            assert!(Role::parse(legacy).is_err());
+        }
     }
 
     #[test]

@@ -189,7 +189,7 @@ impl<S> Accounts<'_, Mail<'_>, S> {
                 id: UserId::generate(),
                 email: input.email.as_str().to_string(),
                 name: input.name,
-                role: self.core.settings.default_role,
+                role: crate::domain::Role::User,
                 email_verified: false,
                 mfa_enabled: false,
                 created_at: self.core.clock.now_ms(),

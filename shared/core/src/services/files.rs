@@ -6,7 +6,6 @@ use crate::clock::UnixMillis;
 use crate::domain::{new_id, FileRecord, FileStatus, Page, Role};
 use crate::error::{ApiError, FileError};
 use crate::ports::UploadTicket;
-use crate::rbac::Permission;
 use crate::{Caller, Claim};
 
 /// Presigned URLs live 5 minutes.
@@ -53,7 +52,6 @@ impl<B, S> Files<'_, B, S> {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<FileRecord>, ApiError> {
-        claim.require(Permission::FilesRead)?;
         let caller = self.core.admit(claim).await?;
         let now = self.core.clock.now_secs();
         Ok(self
@@ -84,7 +82,6 @@ impl<S> Files<'_, Blobs<'_>, S> {
         caller: &Caller,
         input: NewFile,
     ) -> Result<(FileRecord, UploadTicket), ApiError> {
-        caller.require(Permission::FilesCreate)?;
         if input.size > self.core.settings.max_upload_bytes {
             return Err(FileError::TooLarge.into());
         }
@@ -132,7 +129,6 @@ impl<S> Files<'_, Blobs<'_>, S> {
         claim: Claim,
         id: &str,
     ) -> Result<(FileRecord, Download), ApiError> {
-        claim.require(Permission::FilesRead)?;
         let (_, file) = self.admit_to_file(claim, id).await?;
         let expires_at = self.core.clock.now_secs() + URL_TTL_SECONDS;
         let url = self.blobs.0.presign_download(&file.key, expires_at).await?;
@@ -147,7 +143,6 @@ impl<S> Files<'_, Blobs<'_>, S> {
 
     /// Removes the object first, then the record, so a failure leaves something to retry.
     pub async fn delete_file(&self, claim: Claim, id: &str) -> Result<(), ApiError> {
-        claim.require(Permission::FilesDelete)?;
         let (_, file) = self.admit_to_file(claim, id).await?;
         self.blobs.0.delete_object(&file.key).await?;
         self.core.store.delete_file(id).await?;
@@ -159,7 +154,6 @@ impl Files<'_, Blobs<'_>, Sockets<'_>> {
     /// Marks the file ready once the object really exists with the declared
     /// size, moving it out of `pending/` (where never-completed uploads expire).
     pub async fn complete_file(&self, claim: Claim, id: &str) -> Result<FileRecord, ApiError> {
-        claim.require(Permission::FilesCreate)?;
         let (caller, file) = self.admit_to_file(claim, id).await?;
         if file.status == FileStatus::Ready {
             return Ok(file);

@@ -184,7 +184,7 @@ mod tests {
                 id: id.into(),
                 email: format!("{id}@example.com"),
                 name: id.to_string(),
-                role: crate::domain::Role::Viewer,
+                role: crate::domain::Role::User,
                 email_verified: true,
                 mfa_enabled: true,
                 created_at: crate::clock::UnixMillis(0),

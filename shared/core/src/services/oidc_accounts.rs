@@ -176,7 +176,7 @@ impl<P> Oidc<'_, P, Mail<'_>, Sessions<'_>> {
                 role: self
                     .core
                     .bootstrap_role(email.as_str())
-                    .unwrap_or(self.core.settings.default_role),
+                    .unwrap_or(Role::User),
                 email_verified: true,
                 mfa_enabled: false,
                 created_at: self.core.clock.now_ms(),

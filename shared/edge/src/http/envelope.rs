@@ -74,7 +74,7 @@ mod tests {
             id: UserId::from("u1"),
             email: "u1@example.com".into(),
             name: "U".into(),
-            role: Role::Viewer,
+            role: Role::User,
             email_verified: true,
             mfa_enabled: false,
             created_at: UnixMillis(0),

@@ -1,0 +1,91 @@
+//! No hot partition: every partition key the story writes, in the table or
+//! an index, names the entity it belongs to (a user, a workspace, a token…),
+//! so that load spreads with the number of users and workspaces. A key that
+//! names none is shared by everyone; it must be listed, with its shard count
+//! and the reason, in `infra/table-design.md` ("Keys shared by everyone").
+
+use std::collections::{BTreeMap, BTreeSet};
+
+const TABLE_DESIGN: &str = include_str!("../../../infra/table-design.md");
+const SECTION: &str = "## Keys shared by everyone";
+
+/// The written keys that carry no entity id and match no listed pattern,
+/// each with the functions that wrote it.
+pub fn unlisted_shared_partitions(written: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    let listed = listed_patterns(TABLE_DESIGN);
+    assert!(
+        !listed.is_empty(),
+        "infra/table-design.md lists no shared key"
+    );
+    written
+        .iter()
+        .filter(|(key, _)| !names_an_entity(key))
+        .filter(|(key, _)| !listed.iter().any(|p| matches(p, key)))
+        .map(|(key, by)| format!("{key} (written by {by:?})"))
+        .collect()
+}
+
+/// A segment that is an id, an address or a digest: a UUID, an email, or
+/// 16+ characters that mix letters and digits (a hash, a token's digest).
+fn names_an_entity(key: &str) -> bool {
+    key.split('#').any(|segment| {
+        let digits = segment.chars().any(|c| c.is_ascii_digit());
+        let letters = segment.chars().any(|c| c.is_ascii_alphabetic());
+        segment.contains('@') || (segment.len() >= 16 && digits && letters)
+    })
+}
+
+/// The first column of the section's table: key patterns, `<…>` standing for
+/// one segment.
+fn listed_patterns(doc: &str) -> Vec<String> {
+    let Some(start) = doc.find(SECTION) else {
+        return Vec::new();
+    };
+    let section = &doc[start + SECTION.len()..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    section
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split_once('`').map(|(key, _)| key.to_string()))
+        .collect()
+}
+
+fn matches(pattern: &str, key: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('#').collect();
+    let segments: Vec<&str> = key.split('#').collect();
+    parts.len() == segments.len()
+        && parts
+            .iter()
+            .zip(&segments)
+            .all(|(p, s)| (p.starts_with('<') && p.ends_with('>')) || p == s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_with_an_id_an_address_or_a_digest_name_an_entity() {
+        for key in [
+            "USER#01936f3e-0000-7000-8000-000000000001",
+            "WS#01936f3e-0000-7000-8000-0000000000a1#STATUS#todo",
+            "EMAIL#ada@example.com",
+            "OTT#verify#Xq9vZ2VtYjN4aG1qcGZ3",
+        ] {
+            assert!(names_an_entity(key), "{key}");
+        }
+        for key in ["TASKS", "CONNS", "USERS#3", "RATE#sms#1795334400", "HEALTH"] {
+            assert!(!names_an_entity(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_listed_pattern_matches_segment_by_segment() {
+        let doc = format!("{SECTION}\n\n| key | shards | why |\n| --- | --- | --- |\n| `USERS#<shard>` | 8 | x |\n\n## Next\n| `TASKS` | 1 | y |\n");
+        let listed = listed_patterns(&doc);
+        assert_eq!(listed, ["USERS#<shard>"]);
+        assert!(matches(&listed[0], "USERS#7"));
+        assert!(!matches(&listed[0], "USERS"));
+        assert!(!matches(&listed[0], "AUDIT#7"));
+    }
+}
