@@ -129,23 +129,24 @@ pub async fn serve_http(route: Route) -> Result<(), Error> {
     .await
 }
 
-/// Runs one SQS batch handler, `name`, as a Lambda behind an event source mapping.
-pub async fn serve_sqs<F, Fut>(name: &str, ports: Ports, handler: F) -> Result<(), Error>
+/// Runs one batch handler, `name`, as a Lambda behind an event source
+/// mapping (an SQS queue, a DynamoDB stream).
+pub async fn serve_events<E, R, F, Fut>(name: &str, ports: Ports, handler: F) -> Result<(), Error>
 where
-    F: Fn(Arc<App>, aws_lambda_events::event::sqs::SqsEvent) -> Fut + Copy + Send + 'static,
-    Fut: Future<Output = aws_lambda_events::event::sqs::SqsBatchResponse> + Send,
+    E: serde::de::DeserializeOwned + Send + 'static,
+    R: serde::Serialize,
+    F: Fn(Arc<App>, E) -> Fut + Copy + Send + 'static,
+    Fut: Future<Output = R> + Send,
 {
     let app = lambda_app(ports).await?;
     let metrics = crate::metrics::init(name);
-    lambda_runtime::run(service_fn(
-        move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
-            let app = app.clone();
-            async move {
-                let response = handler(app, event.payload).await;
-                crate::metrics::flush(metrics);
-                Ok::<_, Error>(response)
-            }
-        },
-    ))
+    lambda_runtime::run(service_fn(move |event: lambda_runtime::LambdaEvent<E>| {
+        let app = app.clone();
+        async move {
+            let response = handler(app, event.payload).await;
+            crate::metrics::flush(metrics);
+            Ok::<_, Error>(response)
+        }
+    }))
     .await
 }

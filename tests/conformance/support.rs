@@ -1,4 +1,4 @@
-use adapters::aws::provision::create_table;
+use adapters::aws::provision::create_table_without_stream;
 use adapters::aws::DynamoStore;
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{
@@ -9,7 +9,9 @@ use think_tank_core::domain::{
 pub async fn dynamo_store() -> Option<DynamoStore> {
     let clients = e2e::aws_clients_or_skip().await?;
     let table = e2e::unique_name("conformance");
-    create_table(&clients, &table).await.expect("create table");
+    create_table_without_stream(&clients, &table)
+        .await
+        .expect("create table");
     Some(DynamoStore::new(clients.dynamodb(), &table))
 }
 

@@ -147,7 +147,7 @@ async fn users_in_the_unsharded_partition_of_earlier_versions_are_still_listed()
         return;
     };
     let table = e2e::unique_name("legacy");
-    adapters::aws::provision::create_table(&clients, &table)
+    adapters::aws::provision::create_table_without_stream(&clients, &table)
         .await
         .unwrap();
     let store = adapters::aws::DynamoStore::new(clients.dynamodb(), &table);

@@ -2,7 +2,7 @@
 //! both reads must meet at the gate's barrier within one request.
 
 use std::sync::Arc;
-use think_tank_core::app::{Mail, Sockets};
+use think_tank_core::app::Mail;
 use think_tank_core::services::tasks::Tasks;
 
 use serde_json::json;
@@ -56,7 +56,7 @@ async fn task_reads_and_me_overlap_the_revocation_check() {
         assignee_id: None,
     };
     let task = app
-        .service::<Tasks<Mail, Sockets>>()
+        .service::<Tasks<Mail>>()
         .create_task(claim(), &ws, input)
         .await
         .unwrap();

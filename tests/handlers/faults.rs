@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use adapters::aws::provision::{create_email_queues, create_table};
+use adapters::aws::provision::{create_email_queues, create_table_without_stream};
 use adapters::aws::AwsClients;
 use e2e::faults::Link;
 use shared::config::MissingSecrets;
@@ -35,7 +35,9 @@ struct Rig {
 async fn rig() -> Option<Rig> {
     let clients = e2e::aws_clients_or_skip().await?;
     let table_name = e2e::unique_name("faults");
-    create_table(&clients, &table_name).await.unwrap();
+    create_table_without_stream(&clients, &table_name)
+        .await
+        .unwrap();
     let queues = create_email_queues(&clients, &e2e::unique_name("faults"))
         .await
         .unwrap();

@@ -4,6 +4,7 @@
 mod calls;
 mod concurrency;
 mod factors;
+mod fanout;
 mod faults;
 mod fixtures;
 mod gate;

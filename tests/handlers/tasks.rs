@@ -1,7 +1,7 @@
 //! A workspace's tasks through the service: what each workspace role may do
 //! with them, assignees who must be members, and versions that guard updates.
 
-use think_tank_core::app::{Absent, Mail, Sockets};
+use think_tank_core::app::Mail;
 use think_tank_core::domain::{Task, TaskStatus, Versions, WorkspaceId, WorkspaceRole};
 use think_tank_core::error::{ApiError, TaskError, WorkspaceError};
 use think_tank_core::services::sessions::IssuedSession;
@@ -30,7 +30,7 @@ fn retitle(title: &str) -> TaskChanges {
 }
 
 async fn add_task(app: &App, ws: &WorkspaceId, by: &IssuedSession, task: NewTask) -> Task {
-    let tasks = app.service::<Tasks<Mail, Sockets>>();
+    let tasks = app.service::<Tasks<Mail>>();
     tasks.create_task(claim(app, by), ws, task).await.unwrap()
 }
 
@@ -41,7 +41,7 @@ async fn update(
     task: &Task,
     title: &str,
 ) -> Result<Task, ApiError> {
-    let tasks = app.service::<Tasks<Mail, Sockets>>();
+    let tasks = app.service::<Tasks<Mail>>();
     let changes = retitle(title);
     tasks
         .update_task(claim(app, by), ws, &task.id, changes, Versions::Any)
@@ -66,7 +66,7 @@ async fn each_workspace_role_does_with_tasks_what_its_place_allows() {
     join(&app, &ws, &admin, Admin).await;
     join(&app, &ws, &editor, Editor).await;
     join(&app, &ws, &viewer, Viewer).await;
-    let tasks = app.service::<Tasks<Mail, Sockets>>();
+    let tasks = app.service::<Tasks<Mail>>();
 
     let refused_create = tasks
         .create_task(claim(&app, &viewer), &ws, new_task("Viewer's"))
@@ -103,7 +103,7 @@ async fn each_workspace_role_does_with_tasks_what_its_place_allows() {
         .await
         .unwrap();
 
-    let remover = app.service::<Tasks<Absent, Sockets>>();
+    let remover = app.service::<Tasks>();
     let by_editor = remover
         .delete_task(claim(&app, &editor), &ws, &mine.id)
         .await;
@@ -159,7 +159,7 @@ async fn only_a_member_of_the_workspace_may_be_assigned() {
         assignee_id: Some(user_of(&outsider)),
         ..new_task("For someone outside")
     };
-    let tasks = app.service::<Tasks<Mail, Sockets>>();
+    let tasks = app.service::<Tasks<Mail>>();
     let error = refused(
         tasks
             .create_task(claim(&app, &owner), &ws, to_outsider)
@@ -184,7 +184,7 @@ async fn an_update_made_against_a_version_already_replaced_fails_its_preconditio
     let issued = signed_in(&app, "stale-version@example.com").await;
     let ws = create(&app, &issued, "Versions").await.id;
     let task = add_task(&app, &ws, &issued, new_task("Draft")).await;
-    let tasks = app.service::<Tasks<Mail, Sockets>>();
+    let tasks = app.service::<Tasks<Mail>>();
     let first = Versions::These(vec![task.version]);
     let updated = tasks
         .update_task(claim(&app, &issued), &ws, &task.id, retitle("First"), first)

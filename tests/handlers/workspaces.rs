@@ -1,7 +1,7 @@
 //! Workspaces and their members, through the service: who may see and change
 //! what, and the last owner.
 
-use think_tank_core::app::{Absent, Mail, Sockets};
+use think_tank_core::app::Mail;
 use think_tank_core::clock::SystemClock;
 use think_tank_core::domain::{Email, Membership, UserId, WorkspaceId, WorkspaceRole};
 use think_tank_core::email::{EmailJob, EmailKind};
@@ -88,7 +88,7 @@ async fn each_role_may_do_what_its_place_allows_and_no_more() {
     join(&app, &ws, &admin, Admin).await;
     join(&app, &ws, &editor, Editor).await;
     join(&app, &ws, &viewer, Viewer).await;
-    let workspaces = app.service::<Workspaces<Absent, Sockets>>();
+    let workspaces = app.service::<Workspaces>();
 
     let seen = workspaces.read(claim(&app, &viewer), &ws).await.unwrap();
     assert_eq!((seen.role, seen.member_count), (Viewer, 4));
@@ -146,7 +146,7 @@ async fn the_last_owner_can_neither_leave_nor_step_down_but_others_can_leave() {
     let editor = signed_in(&app, "last-editor@example.com").await;
     let ws = create(&app, &owner, "Solo").await.id;
     join(&app, &ws, &editor, Editor).await;
-    let workspaces = app.service::<Workspaces<Absent, Sockets>>();
+    let workspaces = app.service::<Workspaces>();
     let me = user_of(&owner);
 
     let leave = workspaces

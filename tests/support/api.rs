@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adapters::aws::provision::{create_bucket, create_email_queues, create_table};
+use adapters::aws::AwsClients;
 use http::HeaderMap;
 use serde_json::{json, Value};
 use shared::config::{LocalConfig, MissingSecrets};
@@ -27,6 +28,8 @@ pub struct Api {
     /// The email queue's URL, when it is SQS.
     pub queue_url: String,
     pub running: local::Running,
+    /// The emulator's table, dropped by [`Api::finish`].
+    table: Option<(AwsClients, String)>,
 }
 
 pub struct Resp {
@@ -128,9 +131,30 @@ impl Api {
         let mut vars = base_vars(&outbox);
         vars.insert("BACKEND".into(), "aws".into());
         vars.insert("BUCKET_NAME".into(), bucket);
-        vars.insert("TABLE_NAME".into(), table);
+        vars.insert("TABLE_NAME".into(), table.clone());
         vars.insert("EMAIL_QUEUE_URL".into(), queues.queue_url);
-        Some(Self::start(with_overrides(vars, overrides), outbox).await)
+        let api = Self::start(with_overrides(vars, overrides), outbox).await;
+        Some(Self {
+            table: Some((clients, table)),
+            ..api
+        })
+    }
+
+    /// Stops the gateway and drops the scenario's table: DynamoDB Local keeps
+    /// working for every stream of every table it holds.
+    pub async fn finish(self) {
+        self.running.stop().await;
+        if let Some((clients, table)) = self.table {
+            let deleted = clients
+                .dynamodb()
+                .delete_table()
+                .table_name(&table)
+                .send()
+                .await;
+            if let Err(e) = deleted {
+                eprintln!("table {table} not deleted: {e}");
+            }
+        }
     }
 
     async fn start((config, local): (Config, LocalConfig), outbox: PathBuf) -> Self {
@@ -149,6 +173,7 @@ impl Api {
             outbox,
             queue_url,
             running,
+            table: None,
         }
     }
 

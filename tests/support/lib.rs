@@ -34,6 +34,7 @@ macro_rules! on_both_backends {
                     return;
                 };
                 $body
+                $api.finish().await;
             }
         }
     };

@@ -7,7 +7,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use adapters::aws::provision::{create_email_queues, create_table};
+use adapters::aws::provision::{create_email_queues, create_table_without_stream};
 use adapters::aws::AwsClients;
 use criterion::{criterion_group, criterion_main, Criterion};
 use shared::config::keys::SigningKey;
@@ -29,7 +29,7 @@ const KINDS: [(&str, &str); 6] = [
 /// Everything a deployed function finds in its environment, pointing at the emulators.
 async fn environment(clients: &AwsClients) -> Vec<(String, String)> {
     let name = format!("init-bench-{}", std::process::id());
-    create_table(clients, &name).await.unwrap();
+    create_table_without_stream(clients, &name).await.unwrap();
     let queues = create_email_queues(clients, &name).await.unwrap();
     clients
         .s3()

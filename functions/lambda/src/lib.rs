@@ -5,9 +5,11 @@
 
 use shared::wiring::Route;
 
-/// The SQS-triggered worker's name; every other function is an HTTP or
-/// WebSocket route.
+/// The SQS-triggered worker's name.
 pub const EMAIL_WORKER: &str = "email-worker";
+/// The function of the table's stream; every other function is an HTTP or
+/// WebSocket route.
+pub const FAN_OUT: &str = "fan-out";
 
 /// Every HTTP and WebSocket route, by its function name.
 pub fn routes() -> Vec<Route> {
@@ -50,12 +52,16 @@ pub fn operations() -> Vec<edge::openapi::Operation> {
 pub enum Function {
     Route(Route),
     EmailWorker,
+    FanOut,
 }
 
 /// The function named `name`, if there is one.
 pub fn function(name: &str) -> Option<Function> {
     if name == EMAIL_WORKER {
         return Some(Function::EmailWorker);
+    }
+    if name == FAN_OUT {
+        return Some(Function::FanOut);
     }
     routes()
         .into_iter()
@@ -66,7 +72,7 @@ pub fn function(name: &str) -> Option<Function> {
 /// Every function name: the routes' and the worker's.
 pub fn names() -> Vec<&'static str> {
     let mut names: Vec<_> = routes().iter().map(|r| r.name).collect();
-    names.push(EMAIL_WORKER);
+    names.extend([EMAIL_WORKER, FAN_OUT]);
     names
 }
 

@@ -10,7 +10,10 @@ async fn main() -> Result<(), Error> {
     match function(&name) {
         Some(Function::Route(route)) => shared::runtime::serve_http(route).await,
         Some(Function::EmailWorker) => {
-            shared::runtime::serve_sqs(&name, email_worker::PORTS, email_worker::handle).await
+            shared::runtime::serve_events(&name, email_worker::PORTS, email_worker::handle).await
+        }
+        Some(Function::FanOut) => {
+            shared::runtime::serve_events(&name, fan_out::PORTS, fan_out::handle).await
         }
         None => Err(format!("_HANDLER={name:?} names no function of this binary").into()),
     }

@@ -12,7 +12,7 @@ use edge::pagination::{page_request, Listing};
 use http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
-use think_tank_core::app::{Absent, Mail, Sockets};
+use think_tank_core::app::Mail;
 use think_tank_core::domain::{Task, TaskFilter, TaskId, TaskStatus, WorkspaceId};
 use think_tank_core::services::tasks::Tasks;
 use think_tank_core::ApiError;
@@ -20,11 +20,11 @@ use think_tank_core::ApiError;
 use bodies::{CreateBody, PatchBody};
 
 shared::handlers! {
-    TASKS_CREATE: "tasks-create" => tasks_create(Tasks<Mail, Sockets>);
+    TASKS_CREATE: "tasks-create" => tasks_create(Tasks<Mail>);
     TASKS_LIST: "tasks-list" => tasks_list(Tasks);
     TASK_GET: "task-get" => task_get(Tasks);
-    TASK_UPDATE: "task-update" => task_update(Tasks<Mail, Sockets>);
-    TASK_DELETE: "task-delete" => task_delete(Tasks<Absent, Sockets>);
+    TASK_UPDATE: "task-update" => task_update(Tasks<Mail>);
+    TASK_DELETE: "task-delete" => task_delete(Tasks);
 }
 
 fn task_reply(status: StatusCode, task: &Task) -> Result<Reply, ApiError> {
@@ -39,7 +39,7 @@ fn task_id(ctx: &Ctx) -> Result<TaskId, ApiError> {
     ctx.path_id("id")
 }
 
-pub async fn tasks_create(tasks: Tasks<'_, Mail<'_>, Sockets<'_>>, req: Request) -> Response<Body> {
+pub async fn tasks_create(tasks: Tasks<'_, Mail<'_>>, req: Request) -> Response<Body> {
     let core = tasks.core();
     endpoint(&core.settings, req, |ctx| async move {
         let claim = core.claim(&ctx)?;
@@ -101,7 +101,7 @@ pub async fn task_get(tasks: Tasks<'_>, req: Request) -> Response<Body> {
     .await
 }
 
-pub async fn task_update(tasks: Tasks<'_, Mail<'_>, Sockets<'_>>, req: Request) -> Response<Body> {
+pub async fn task_update(tasks: Tasks<'_, Mail<'_>>, req: Request) -> Response<Body> {
     let core = tasks.core();
     endpoint(&core.settings, req, |ctx| async move {
         let claim = core.claim(&ctx)?;
@@ -121,7 +121,7 @@ pub async fn task_update(tasks: Tasks<'_, Mail<'_>, Sockets<'_>>, req: Request) 
     .await
 }
 
-pub async fn task_delete(tasks: Tasks<'_, Absent, Sockets<'_>>, req: Request) -> Response<Body> {
+pub async fn task_delete(tasks: Tasks<'_>, req: Request) -> Response<Body> {
     let core = tasks.core();
     endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;

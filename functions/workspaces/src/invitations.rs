@@ -7,7 +7,7 @@ use http::header::LOCATION;
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
 use serde::Serialize;
-use think_tank_core::app::{Absent, Mail, Sockets};
+use think_tank_core::app::Mail;
 use think_tank_core::services::invitations::InvitationView;
 use think_tank_core::services::workspaces::Workspaces;
 use think_tank_core::ApiError;
@@ -66,10 +66,7 @@ pub async fn invitation_revoke(workspaces: Workspaces<'_>, req: Request) -> Resp
     .await
 }
 
-pub async fn invitation_accept(
-    workspaces: Workspaces<'_, Absent, Sockets<'_>>,
-    req: Request,
-) -> Response<Body> {
+pub async fn invitation_accept(workspaces: Workspaces<'_>, req: Request) -> Response<Body> {
     let core = workspaces.core();
     endpoint(&core.settings, req, |ctx| async move {
         let claim = core.claim(&ctx)?;

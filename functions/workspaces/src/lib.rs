@@ -12,7 +12,7 @@ use edge::pagination::{page_request, Listing};
 use http::header::LOCATION;
 use http::{Response, StatusCode};
 use lambda_http::{Body, Request};
-use think_tank_core::app::{Absent, Mail, Sockets};
+use think_tank_core::app::Mail;
 use think_tank_core::domain::{UserId, WorkspaceId};
 use think_tank_core::services::workspaces::Workspaces;
 use think_tank_core::ApiError;
@@ -28,12 +28,12 @@ shared::handlers! {
     WORKSPACE_UPDATE: "workspace-update" => workspace_update(Workspaces);
     WORKSPACE_DELETE: "workspace-delete" => workspace_delete(Workspaces<Mail>);
     MEMBERS_LIST: "members-list" => members_list(Workspaces);
-    MEMBER_UPDATE: "member-update" => member_update(Workspaces<Absent, Sockets>);
-    MEMBER_REMOVE: "member-remove" => member_remove(Workspaces<Absent, Sockets>);
+    MEMBER_UPDATE: "member-update" => member_update(Workspaces);
+    MEMBER_REMOVE: "member-remove" => member_remove(Workspaces);
     INVITATION_CREATE: "invitation-create" => invitation_create(Workspaces<Mail>);
     INVITATIONS_LIST: "invitations-list" => invitations_list(Workspaces);
     INVITATION_REVOKE: "invitation-revoke" => invitation_revoke(Workspaces);
-    INVITATION_ACCEPT: "invitation-accept" => invitation_accept(Workspaces<Absent, Sockets>);
+    INVITATION_ACCEPT: "invitation-accept" => invitation_accept(Workspaces);
 }
 
 pub(crate) fn workspace_id(ctx: &Ctx) -> Result<WorkspaceId, ApiError> {
@@ -122,10 +122,7 @@ pub async fn members_list(workspaces: Workspaces<'_>, req: Request) -> Response<
     .await
 }
 
-pub async fn member_update(
-    workspaces: Workspaces<'_, Absent, Sockets<'_>>,
-    req: Request,
-) -> Response<Body> {
+pub async fn member_update(workspaces: Workspaces<'_>, req: Request) -> Response<Body> {
     let core = workspaces.core();
     endpoint(&core.settings, req, |ctx| async move {
         let claim = core.claim(&ctx)?;
@@ -137,10 +134,7 @@ pub async fn member_update(
     .await
 }
 
-pub async fn member_remove(
-    workspaces: Workspaces<'_, Absent, Sockets<'_>>,
-    req: Request,
-) -> Response<Body> {
+pub async fn member_remove(workspaces: Workspaces<'_>, req: Request) -> Response<Body> {
     let core = workspaces.core();
     endpoint(&core.settings, req, |ctx| async move {
         ctx.no_body()?;

@@ -25,6 +25,11 @@ pub async fn invoke(
     function: &TemplateFunction,
     event: &str,
 ) -> anyhow::Result<serde_json::Value> {
+    if function.stream_event {
+        let event: fan_out::StreamEvent = serde_json::from_str(event).context("a stream event")?;
+        let response = fan_out::handle(app, event).await;
+        return Ok(serde_json::to_value(response)?);
+    }
     if function.sqs_event {
         let event: SqsEvent = serde_json::from_str(event).context("an SQS event")?;
         let response = email_worker::handle(app, event).await;

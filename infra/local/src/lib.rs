@@ -11,6 +11,7 @@ pub mod queue;
 pub mod router;
 pub mod server;
 pub mod stack;
+pub mod stream;
 pub mod template;
 pub mod websocket;
 
@@ -95,13 +96,15 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let (stop, stopped) = watch::channel(false);
     let backend = local.backend;
     let local_blobs = Arc::new(LocalBlobs::new(&config, &local, settings.clock.clone()));
-    let (app, memory_queue, poller) = match backend {
+    let (app, memory_queue, poller, fan_out) = match backend {
         Backend::Memory => {
-            let (app, queue) = local_adapters::in_memory(config, &local, settings.clock);
+            let (app, queue, changes) =
+                local_adapters::in_memory_with_feed(config, &local, settings.clock);
             let app = Arc::new(app.with_notifier(sockets.clone()));
             let source = queue::Memory(queue.clone());
             let poller = tokio::spawn(queue::run(app.clone(), source, stopped.clone()));
-            (app, Some(queue), poller)
+            let fan_out = tokio::spawn(stream::feed(app.clone(), changes, stopped.clone()));
+            (app, Some(queue), poller, fan_out)
         }
         Backend::Aws => {
             if config.email_queue_url.is_empty() {
@@ -111,13 +114,16 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             }
             let clients = AwsClients::from_env().await;
             let sqs = SqsQueue::new(clients.sqs(), &config.email_queue_url);
+            let arn = stream::arn(&clients, &config.table_name).await?;
+            let streams = stream::client(&clients);
             let app = Arc::new(shared::wiring::on_aws_with(
                 config,
                 &clients,
                 settings.clock,
             ));
             let poller = tokio::spawn(queue::run(app.clone(), queue::Sqs(sqs), stopped.clone()));
-            (app, None, poller)
+            let fan_out = tokio::spawn(stream::poll(app.clone(), streams, arn, stopped.clone()));
+            (app, None, poller, fan_out)
         }
     };
     app.service::<think_tank_core::app::Providers>()
@@ -145,7 +151,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         memory_queue,
         routes: routes_count,
         stop,
-        tasks: vec![server, ws_server, poller],
+        tasks: vec![server, ws_server, poller, fan_out],
     })
 }
 

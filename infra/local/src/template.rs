@@ -18,6 +18,8 @@ pub struct TemplateFunction {
     pub handler: String,
     pub http_routes: Vec<HttpRoute>,
     pub sqs_event: bool,
+    /// Invoked by the table's stream (DynamoDB).
+    pub stream_event: bool,
 }
 
 /// Every `AWS::Serverless::Function` with its `Handler` (the function it runs) and events.
@@ -44,7 +46,7 @@ pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
             .and_then(|p| p.get("Events"))
             .and_then(Value::as_mapping);
         let mut http_routes = Vec::new();
-        let mut sqs_event = false;
+        let (mut sqs_event, mut stream_event) = (false, false);
         for event in events.into_iter().flat_map(|m| m.values()) {
             let props = event.get("Properties");
             match event.get("Type").and_then(Value::as_str) {
@@ -62,6 +64,7 @@ pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
                     });
                 }
                 Some("SQS") => sqs_event = true,
+                Some("DynamoDB") => stream_event = true,
                 _ => {}
             }
         }
@@ -70,6 +73,7 @@ pub fn functions(template: &str) -> anyhow::Result<Vec<TemplateFunction>> {
             handler,
             http_routes,
             sqs_event,
+            stream_event,
         });
     }
     Ok(found)

@@ -28,7 +28,7 @@ fn every_function_the_binary_serves_has_one_entry_and_no_entry_is_orphaned() {
     let served: BTreeSet<&str> = think_tank_lambda::routes()
         .iter()
         .map(|r| r.name)
-        .chain([think_tank_lambda::EMAIL_WORKER])
+        .chain([think_tank_lambda::EMAIL_WORKER, think_tank_lambda::FAN_OUT])
         .collect();
     let listed: Vec<&str> = functions().iter().map(|f| f.name).collect();
     let unique: BTreeSet<&str> = listed.iter().copied().collect();
@@ -61,10 +61,13 @@ fn a_functions_grants_serve_exactly_the_ports_its_route_declares() {
     let declared: BTreeMap<&str, BTreeSet<Port>> = think_tank_lambda::routes()
         .iter()
         .map(|r| (r.name, r.ports.iter().collect()))
-        .chain([(
-            think_tank_lambda::EMAIL_WORKER,
-            email_worker::PORTS.iter().collect(),
-        )])
+        .chain([
+            (
+                think_tank_lambda::EMAIL_WORKER,
+                email_worker::PORTS.iter().collect(),
+            ),
+            (think_tank_lambda::FAN_OUT, fan_out::PORTS.iter().collect()),
+        ])
         .collect();
     for function in functions() {
         let granted: BTreeSet<Port> = function.grants.iter().filter_map(port_of).collect();

@@ -104,11 +104,11 @@ fn both_api_stages_write_access_logs_and_every_function_is_behind_one() {
     }
     for (id, function) in functions(&doc) {
         let events = function["Properties"]["Events"].as_mapping();
-        // The worker's "route" is its queue.
+        // The workers' "route" is their queue or stream.
         let http_routed = events
             .into_iter()
             .flat_map(|e| e.values())
-            .any(|e| e["Type"] == "HttpApi" || e["Type"] == "SQS");
+            .any(|e| ["HttpApi", "SQS", "DynamoDB"].contains(&e["Type"].as_str().unwrap_or("")));
         let ws_routed = TEMPLATE.contains(&format!("${{{id}.Arn}}/invocations"));
         assert!(http_routed || ws_routed, "{id} has no logged route");
     }

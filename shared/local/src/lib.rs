@@ -25,10 +25,25 @@ pub fn in_memory(
     local: &LocalConfig,
     clock: Arc<dyn Clock>,
 ) -> (App, Arc<MemoryQueue>) {
+    let (app, queue, _) = in_memory_with_feed(config, local, clock);
+    (app, queue)
+}
+
+/// [`in_memory`], with the store's change feed for a fan-out to consume.
+pub fn in_memory_with_feed(
+    config: Config,
+    local: &LocalConfig,
+    clock: Arc<dyn Clock>,
+) -> (
+    App,
+    Arc<MemoryQueue>,
+    tokio::sync::mpsc::UnboundedReceiver<think_tank_core::services::fanout::ChangeRecord>,
+) {
     let queue = Arc::new(MemoryQueue::default());
     let sender = Arc::new(OutboxSender::new(&local.outbox_dir));
     let blobs = Arc::new(LocalBlobs::new(&config, local, clock.clone()));
     let store = Arc::new(MemoryStore::default());
+    let changes = store.changes();
     let providers = Arc::new(ConfiguredProviders::new(
         config.settings.oidc_providers.clone(),
         config.oidc_client_secrets.clone(),
@@ -37,5 +52,5 @@ pub fn in_memory(
         .with_sms_sender(sender)
         .with_identity_providers(providers)
         .with_notifier(Arc::new(LocalSockets::default()));
-    (app, queue)
+    (app, queue, changes)
 }

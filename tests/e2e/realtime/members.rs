@@ -32,7 +32,7 @@ on_both_backends!(members_hear_who_joins_changes_and_leaves, |api| {
     )
     .await;
     for socket in [&mut watching, &mut joining] {
-        let added = next(socket).await;
+        let added = next_join(socket, &joiner.id).await;
         assert_eq!(
             (added["type"].as_str(), added["workspace_id"].as_str()),
             (Some("member.added"), Some(ws.as_str()))

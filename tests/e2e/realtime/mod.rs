@@ -51,12 +51,35 @@ async fn connected(api: &Api, who: &TestUser) -> Socket {
         .expect("ticket accepted")
 }
 
-/// The next JSON message within 5 seconds.
+/// The next JSON message, past the `member.added` events of
+/// the scenario's set-up: the change feed delivers them when it gets to
+/// them, which may be after a socket of the scenario opened.
 async fn next(socket: &mut Socket) -> Value {
     loop {
-        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        let message = next_any(socket).await;
+        if message["type"] != "member.added" {
+            return message;
+        }
+    }
+}
+
+/// The `member.added` event of `user`, past any other joins.
+async fn next_join(socket: &mut Socket, user: &str) -> Value {
+    loop {
+        let message = next_any(socket).await;
+        if message["type"] == "member.added" && message["member"]["user"]["id"] == user {
+            return message;
+        }
+    }
+}
+
+/// The next JSON message within 10 seconds (the change feed is polled, as
+/// AWS polls it), whatever it is.
+async fn next_any(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await
-            .expect("a message within 5 s")
+            .expect("a message within 10 s")
             .expect("the socket is open")
             .expect("a frame");
         if let Message::Text(text) = message {
@@ -200,6 +223,18 @@ on_both_backends!(
             Some(json!({ "title": "Wake the dead" })),
         )
         .await;
+        // The push comes from the change feed, after the write answered.
+        for _ in 0..100 {
+            if store
+                .connection("stale-connection", now)
+                .await
+                .unwrap()
+                .is_none()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         assert_eq!(
             store.connection("stale-connection", now).await.unwrap(),
             None,

@@ -7,6 +7,7 @@
 //! the story (`mutation`), so a grant nothing uses does not go unnoticed.
 
 mod factors;
+mod feed;
 mod hot_keys;
 mod mutation;
 mod paths;
@@ -44,6 +45,7 @@ async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
     realtime(&mut world, &tokens).await;
     board(&mut world, &tokens).await;
     workspaces::workspaces(&mut world, &tokens).await;
+    world.run_fan_out(&mut Default::default()).await;
     uploads(&mut world, &tokens.admin).await;
     hang_up(&mut world).await;
     administration(&mut world, &tokens).await;

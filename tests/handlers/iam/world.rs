@@ -26,11 +26,11 @@ use super::ports::{ManagementApi, Presigning, Seen, Ses, SmsTee};
 use crate::fixtures::{body_json, fixture, request, sqs_event};
 
 pub struct World {
-    raw: AwsClients,
+    pub(super) raw: AwsClients,
     watched: AwsClients,
     recorder: Recorder,
     seen: Seen,
-    vars: HashMap<String, String>,
+    pub(super) vars: HashMap<String, String>,
     pub outbox: PathBuf,
     queue_url: String,
     /// Binary name -> the permissions its calls needed.
@@ -65,7 +65,7 @@ const SECRETS: [(&str, &str, &[&str]); 3] = [
 
 impl World {
     /// As after a cold start: its warm-up calls count towards the role too.
-    async fn warm_up(&self, app: &App, ports: Ports) {
+    pub(super) async fn warm_up(&self, app: &App, ports: Ports) {
         shared::runtime::warm_connection(&self.watched, &self.vars["TABLE_NAME"]).await;
         shared::runtime::warm_providers(app, ports).await;
     }
@@ -135,7 +135,7 @@ impl World {
 
     /// The app as the function's `main` builds it; AWS calls no emulator
     /// answers go to recording stand-ins.
-    fn app(&self, binary: &str, ports: Ports) -> Arc<App> {
+    pub(super) fn app(&self, binary: &str, ports: Ports) -> Arc<App> {
         let mut vars = self.vars.clone();
         vars.insert("MFA_ENCRYPTION_KEY".into(), self.seed_key.clone());
         for (arn_var, _, taken) in SECRETS {
@@ -325,12 +325,12 @@ impl World {
         put.body(bytes.into()).send().await.unwrap();
     }
 
-    fn forget(&self) {
+    pub(super) fn forget(&self) {
         self.recorder.take();
         self.seen.take();
     }
 
-    fn note(&mut self, binary: &str) {
+    pub(super) fn note(&mut self, binary: &str) {
         let calls = self.recorder.take();
         for partition in calls.iter().flat_map(|c| c.partitions.iter()) {
             let writers = self.written.entry(partition.clone()).or_default();

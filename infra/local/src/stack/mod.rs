@@ -70,6 +70,16 @@ impl Function {
         Self::new(id, name, Event::EmailQueue, Some(description), grants)
     }
 
+    /// The consumer of the table's stream.
+    pub const fn table_stream(
+        id: &'static str,
+        name: &'static str,
+        description: &'static str,
+        grants: &'static [Grant],
+    ) -> Self {
+        Self::new(id, name, Event::TableStream, Some(description), grants)
+    }
+
     const fn new(
         id: &'static str,
         name: &'static str,
@@ -120,6 +130,8 @@ pub enum Event {
     WebSocket,
     /// Batches from the email queue.
     EmailQueue,
+    /// Batches of the table's stream: task and membership changes.
+    TableStream,
 }
 
 /// A secret a function reads at cold start, beside `SECRETS_ARN`'s.

@@ -77,9 +77,36 @@ fn events(event: Event) -> String {
             "      Events:\n        Api:\n          Type: HttpApi\n          Properties:\n            ApiId: !Ref HttpApi\n            Method: {method}\n            Path: {path}\n"
         ),
         Event::EmailQueue => "      Events:\n        EmailQueue:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt EmailQueue.Arn\n            BatchSize: 10\n            FunctionResponseTypes: [ReportBatchItemFailures]\n            ScalingConfig:\n              MaximumConcurrency: !Ref EmailWorkerMaxConcurrency\n".to_string(),
+        Event::TableStream => TABLE_STREAM.to_string(),
         Event::WebSocket => String::new(),
     }
 }
+
+/// In order per item (one batch per shard at a time); a failing batch is
+/// halved until the failing record is alone, retried, then its position goes
+/// to the failure queue. The filter keeps task and membership items only.
+const TABLE_STREAM: &str = r#"      Events:
+        TableStream:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Table.StreamArn
+            StartingPosition: LATEST
+            BatchSize: 100
+            MaximumBatchingWindowInSeconds: 0
+            ParallelizationFactor: 1
+            BisectBatchOnFunctionError: true
+            MaximumRetryAttempts: 10
+            MaximumRecordAgeInSeconds: 3600
+            FunctionResponseTypes: [ReportBatchItemFailures]
+            FilterCriteria:
+              Filters:
+                - Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"TASK#"}]}}}}'
+                - Pattern: '{"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"MEMBER#"}]}}}}'
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt FanOutFailureQueue.Arn
+"#;
 
 fn secret_arn(secret: Secret) -> (&'static str, &'static str) {
     match secret {

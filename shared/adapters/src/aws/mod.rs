@@ -8,7 +8,7 @@ mod sns;
 mod sqs;
 mod websocket;
 
-pub use dynamo::DynamoStore;
+pub use dynamo::{changes, DynamoStore};
 pub use s3::S3Blobs;
 pub use ses::SesSender;
 pub use sns::SnsSender;

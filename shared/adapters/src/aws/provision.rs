@@ -5,7 +5,8 @@
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+    TimeToLiveSpecification,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
 
@@ -40,11 +41,22 @@ fn index(n: u8) -> anyhow::Result<GlobalSecondaryIndex> {
 
 /// Creates the table, retrying a few times: an emulator that has just started
 /// (or is creating many tables at once) may refuse a call it takes a moment later.
+/// The table as the template declares it, its change feed (stream) on.
 pub async fn create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
+    create_table_with(clients, name, true).await
+}
+
+/// The table without its stream, for tests that never read the feed (an
+/// emulator keeps working for every stream it holds).
+pub async fn create_table_without_stream(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
+    create_table_with(clients, name, false).await
+}
+
+async fn create_table_with(clients: &AwsClients, name: &str, stream: bool) -> anyhow::Result<()> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match try_create_table(clients, name).await {
+        match try_create_table(clients, name, stream).await {
             Ok(()) => return Ok(()),
             Err(e) if attempt < 4 => {
                 tracing::warn!(table = name, attempt, error = %format!("{e:#}"), "create table failed; retrying");
@@ -55,7 +67,7 @@ pub async fn create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()
     }
 }
 
-async fn try_create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
+async fn try_create_table(clients: &AwsClients, name: &str, stream: bool) -> anyhow::Result<()> {
     let exists = clients
         .dynamodb()
         .describe_table()
@@ -63,7 +75,7 @@ async fn try_create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()
         .send()
         .await;
     if exists.is_err() {
-        create_table_once(clients, name).await?;
+        create_table_once(clients, name, stream).await?;
     }
     clients
         .dynamodb()
@@ -81,7 +93,7 @@ async fn try_create_table(clients: &AwsClients, name: &str) -> anyhow::Result<()
     Ok(())
 }
 
-async fn create_table_once(clients: &AwsClients, name: &str) -> anyhow::Result<()> {
+async fn create_table_once(clients: &AwsClients, name: &str, stream: bool) -> anyhow::Result<()> {
     clients
         .dynamodb()
         .create_table()
@@ -100,6 +112,12 @@ async fn create_table_once(clients: &AwsClients, name: &str) -> anyhow::Result<(
         .key_schema(key("pk", KeyType::Hash)?)
         .key_schema(key("sk", KeyType::Range)?)
         .set_global_secondary_indexes(Some(vec![index(1)?, index(2)?, index(3)?]))
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(stream)
+                .set_stream_view_type(stream.then_some(StreamViewType::NewAndOldImages))
+                .build()?,
+        )
         .send()
         .await
         .map_err(|e| anyhow::anyhow!("create table: {}", DisplayErrorContext(e)))?;

@@ -6,23 +6,23 @@
 //! whose service lacks the port cannot call it: it does not compile.
 //!
 //! ```
-//! use think_tank_core::app::{Absent, Sockets};
-//! use think_tank_core::services::tasks::Tasks;
+//! use think_tank_core::app::Mail;
+//! use think_tank_core::services::tasks::{NewTask, Tasks};
 //! use think_tank_core::{ApiError, Claim};
 //!
-//! // Deleting a task pushes `task.deleted`: the service needs the sockets.
-//! async fn delete(tasks: Tasks<'_, Absent, Sockets<'_>>, claim: Claim) -> Result<(), ApiError> {
-//!     tasks.delete_task(claim, &"a-workspace-id".into(), &"a-task-id".into()).await.map(drop)
+//! // Creating a task may email its assignee: the service needs the queue.
+//! async fn create(tasks: Tasks<'_, Mail<'_>>, claim: Claim, task: NewTask) -> Result<(), ApiError> {
+//!     tasks.create_task(claim, &"a-workspace-id".into(), task).await.map(drop)
 //! }
 //! ```
 //!
 //! ```compile_fail,E0599
-//! use think_tank_core::services::tasks::Tasks;
+//! use think_tank_core::services::tasks::{NewTask, Tasks};
 //! use think_tank_core::{ApiError, Claim};
 //!
-//! // Without them there is no `delete_task` to call.
-//! async fn delete(tasks: Tasks<'_>, claim: Claim) -> Result<(), ApiError> {
-//!     tasks.delete_task(claim, &"a-workspace-id".into(), &"a-task-id".into()).await.map(drop)
+//! // Without it there is no `create_task` to call.
+//! async fn create(tasks: Tasks<'_>, claim: Claim, task: NewTask) -> Result<(), ApiError> {
+//!     tasks.create_task(claim, &"a-workspace-id".into(), task).await.map(drop)
 //! }
 //! ```
 

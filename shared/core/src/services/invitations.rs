@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::app::{Mail, Sockets};
+use crate::app::Mail;
 use crate::clock::{serde_rfc3339, UnixMillis};
 use crate::crypto::{random_token, sha256_b64};
 use crate::domain::{
@@ -13,7 +13,6 @@ use crate::domain::{
 };
 use crate::email::{EmailJob, EmailKind};
 use crate::error::{AccessError, ApiError, WorkspaceError};
-use crate::services::members::MemberEvent;
 use crate::services::workspaces::{require, WorkspaceView, Workspaces};
 use crate::Claim;
 
@@ -50,7 +49,7 @@ impl From<Invitation> for InvitationView {
     }
 }
 
-impl<S> Workspaces<'_, Mail<'_>, S> {
+impl Workspaces<'_, Mail<'_>> {
     /// `POST /v1/workspaces/{ws}/invitations`: emails a single-use link.
     pub async fn invite(
         &self,
@@ -108,7 +107,7 @@ impl<S> Workspaces<'_, Mail<'_>, S> {
     }
 }
 
-impl<M, S> Workspaces<'_, M, S> {
+impl<M> Workspaces<'_, M> {
     /// `GET /v1/workspaces/{ws}/invitations`: the pending ones, oldest first.
     pub async fn invitations(
         &self,
@@ -142,7 +141,7 @@ impl<M, S> Workspaces<'_, M, S> {
     }
 }
 
-impl<M> Workspaces<'_, M, Sockets<'_>> {
+impl<M> Workspaces<'_, M> {
     /// `POST /v1/invitations/accept`: the signed-in account must be the
     /// verified address the invitation names.
     pub async fn accept(&self, claim: Claim, token: &str) -> Result<WorkspaceView, ApiError> {
@@ -174,10 +173,6 @@ impl<M> Workspaces<'_, M, Sockets<'_>> {
             Acceptance::NoWorkspace => return Err(WorkspaceError::NotFound.into()),
         }
         let (id, role) = (member.workspace_id.clone(), member.role);
-        if let Ok(joined) = self.view(member).await {
-            self.tell_members(MemberEvent::Added, &id, &joined, None)
-                .await;
-        }
         let workspace = store.workspace(&id).await?;
         let workspace = workspace.ok_or(WorkspaceError::NotFound)?;
         Ok(WorkspaceView::of(workspace, role))

@@ -1,12 +1,10 @@
-//! Changing who belongs to a workspace, and telling its members: every
-//! change pushes a `member.*` event to the connections of the workspace's
-//! members, and a removed member's own connections get `member.removed` (and,
-//! no longer a member, nothing of the workspace after it).
+//! Changing who belongs to a workspace. Every change reaches the workspace's
+//! members as a `member.*` event through the change feed
+//! (`services::fanout`); a removed member's own connections get
+//! `member.removed` too, and, no longer a member, nothing of the workspace
+//! after it.
 
-use serde_json::json;
-
-use crate::app::Sockets;
-use crate::domain::{new_id, Leaving, Membership, RoleChange, UserId, WorkspaceId, WorkspaceRole};
+use crate::domain::{Leaving, Membership, RoleChange, UserId, WorkspaceId, WorkspaceRole};
 use crate::error::{ApiError, WorkspaceError};
 use crate::services::workspaces::{require, MemberView, Workspaces};
 use crate::Claim;
@@ -31,7 +29,7 @@ impl MemberEvent {
     }
 }
 
-impl<M> Workspaces<'_, M, Sockets<'_>> {
+impl<M> Workspaces<'_, M> {
     /// `PATCH /v1/workspaces/{ws}/members/{user}`: an admin changes members up
     /// to `admin` and never an owner; an owner changes anyone.
     pub async fn change_role(
@@ -53,10 +51,7 @@ impl<M> Workspaces<'_, M, Sockets<'_>> {
             RoleChange::LastOwner => return Err(WorkspaceError::LastOwner.into()),
             RoleChange::Stale => return Err(WorkspaceError::MemberChanged.into()),
         }
-        let member = self.view(Membership { role: to, ..target }).await?;
-        self.tell_members(MemberEvent::Updated, id, &member, None)
-            .await;
-        Ok(member)
+        self.view(Membership { role: to, ..target }).await
     }
 
     /// `DELETE /v1/workspaces/{ws}/members/{user}`: any member leaves; an
@@ -83,41 +78,6 @@ impl<M> Workspaces<'_, M, Sockets<'_>> {
             Leaving::LastOwner => return Err(WorkspaceError::LastOwner.into()),
             Leaving::Stale => return Err(WorkspaceError::MemberChanged.into()),
         }
-        if let Ok(member) = self.view(target.clone()).await {
-            self.tell_members(MemberEvent::Removed, id, &member, Some(user))
-                .await;
-        }
         Ok(target)
-    }
-
-    /// Pushes the event to every member's connections (and to `also`'s, who
-    /// is no longer one). Best effort: the change has committed; a failure
-    /// is logged, never answered.
-    pub(super) async fn tell_members(
-        &self,
-        event: MemberEvent,
-        id: &WorkspaceId,
-        member: &MemberView,
-        also: Option<&UserId>,
-    ) {
-        let payload = json!({
-            "type": event.name(),
-            "event_id": new_id(),
-            "workspace_id": id,
-            "member": member,
-        })
-        .to_string();
-        let now = self.core.clock.now_secs();
-        let recipients = async {
-            let mut to = self.sockets.workspace_connections(id, now).await?;
-            if let Some(user) = also {
-                to.extend(self.core.store.connections_of(user, now).await?);
-            }
-            Ok::<_, ApiError>(to)
-        };
-        match recipients.await {
-            Ok(to) => self.sockets.broadcast(to, &payload).await,
-            Err(e) => tracing::warn!(error.cause_chain = ?e, "member event not pushed"),
-        }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod fanout;
 pub mod files;
 pub mod health;
 pub mod identities;

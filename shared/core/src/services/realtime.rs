@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::app::{Absent, Core, Sockets};
 use crate::clock::{rfc3339, UnixSecs};
 use crate::crypto::{random_token, sha256_b64};
-use crate::domain::{Connection, FileRecord, Task};
+use crate::domain::{Connection, FileRecord};
 use crate::ports::Push;
 use crate::Caller;
 
@@ -48,7 +48,7 @@ pub enum TaskEvent {
 }
 
 impl TaskEvent {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             TaskEvent::Created => "task.created",
             TaskEvent::Updated => "task.updated",
@@ -273,29 +273,44 @@ impl Sockets<'_> {
     async fn push_or_forget(&self, connection_id: &str, payload: &str) {
         match self.notifier.push(connection_id, payload).await {
             Ok(Push::Sent) => {}
-            Ok(Push::Gone) => {
-                if let Err(e) = self.core.store.delete_connection(connection_id).await {
-                    tracing::warn!(error.cause_chain = ?e, "stale connection not deleted");
-                }
-            }
+            Ok(Push::Gone) => self.forget(connection_id).await,
             Err(e) => tracing::warn!(error.cause_chain = ?e, "push failed"),
         }
     }
 
-    /// `task.*` to every connection of the workspace's members. Best effort:
-    /// the write already happened; a push failure is logged, never returned.
-    pub async fn push_task_event(&self, event: TaskEvent, task: &Task) {
-        let payload = json!({
-            "type": event.name(),
-            "event_id": new_id(),
-            "workspace_id": task.workspace_id,
-            "task": task,
-        })
-        .to_string();
-        let now = self.core.clock.now_secs();
-        match self.workspace_connections(&task.workspace_id, now).await {
-            Ok(members) => self.broadcast(members, &payload).await,
-            Err(e) => tracing::warn!(error.cause_chain = ?e, "task event not pushed"),
+    /// Pushes to every connection, `FAN_OUT` at a time; gone ones are
+    /// deleted. Any other failure is an error once all were tried, so that
+    /// the change is delivered again (a repeat carries the same `event_id`).
+    pub(crate) async fn deliver_to_all(
+        &self,
+        to: Vec<Connection>,
+        payload: &str,
+    ) -> Result<(), ApiError> {
+        let failed = std::sync::atomic::AtomicUsize::new(0);
+        futures::stream::iter(to)
+            .for_each_concurrent(FAN_OUT, |c| {
+                let failed = &failed;
+                async move {
+                    match self.notifier.push(&c.id, payload).await {
+                        Ok(Push::Sent) => {}
+                        Ok(Push::Gone) => self.forget(&c.id).await,
+                        Err(e) => {
+                            tracing::warn!(error.cause_chain = ?e, "push failed");
+                            failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    }
+                }
+            })
+            .await;
+        match failed.into_inner() {
+            0 => Ok(()),
+            n => Err(anyhow::anyhow!("{n} pushes failed").into()),
+        }
+    }
+
+    async fn forget(&self, connection_id: &str) {
+        if let Err(e) = self.core.store.delete_connection(connection_id).await {
+            tracing::warn!(error.cause_chain = ?e, "stale connection not deleted");
         }
     }
 

@@ -7,11 +7,10 @@ use std::time::Duration;
 
 use futures::TryFutureExt;
 
-use crate::app::{Absent, Core, Mail, Sockets};
+use crate::app::{Absent, Core, Mail};
 use crate::clock::UnixMillis;
 use crate::domain::{Page, Task, TaskFilter, TaskStatus, UserRecord, Versions};
 use crate::email::{EmailJob, EmailKind};
-use crate::services::realtime::TaskEvent;
 use crate::services::workspaces::{enter_with, require};
 use crate::{Caller, Claim};
 use WorkspaceRole::Editor;
@@ -35,20 +34,17 @@ pub struct TaskChanges {
     pub assignee_id: Option<Option<UserId>>,
 }
 
-/// The task board.
+/// The task board. Its changes reach sockets through the change feed
+/// (`services::fanout`), never from the request.
 #[derive(Clone, Copy)]
-pub struct Tasks<'a, M = Absent, S = Absent> {
+pub struct Tasks<'a, M = Absent> {
     pub(super) core: &'a Core,
     pub(super) mail: M,
-    pub(super) sockets: S,
 }
 
-crate::service!(Tasks {
-    mail: M,
-    sockets: S
-});
+crate::service!(Tasks { mail: M });
 
-impl<M, S> Tasks<'_, M, S> {
+impl<M> Tasks<'_, M> {
     /// `GET /v1/workspaces/{ws}/tasks/{id}`: any member.
     pub async fn read_task(
         &self,
@@ -104,7 +100,7 @@ impl<M, S> Tasks<'_, M, S> {
     }
 }
 
-impl Tasks<'_, Mail<'_>, Sockets<'_>> {
+impl Tasks<'_, Mail<'_>> {
     /// `POST /v1/workspaces/{ws}/tasks`: editors and up; the caller owns it.
     pub async fn create_task(
         &self,
@@ -137,9 +133,6 @@ impl Tasks<'_, Mail<'_>, Sockets<'_>> {
                 )
                 .await;
         }
-        self.sockets
-            .push_task_event(TaskEvent::Created, &task)
-            .await;
         Ok(task)
     }
 
@@ -178,9 +171,6 @@ impl Tasks<'_, Mail<'_>, Sockets<'_>> {
                     let email = self.notify_assignee(&caller, &assignee, &next);
                     self.core.after_commit("assignment email", email).await;
                 }
-                self.sockets
-                    .push_task_event(TaskEvent::Updated, &next)
-                    .await;
                 return Ok(next);
             }
             if expected.is_specific() {
@@ -193,7 +183,7 @@ impl Tasks<'_, Mail<'_>, Sockets<'_>> {
     }
 }
 
-impl<S> Tasks<'_, Mail<'_>, S> {
+impl Tasks<'_, Mail<'_>> {
     async fn notify_assignee(
         &self,
         caller: &Caller,
@@ -216,7 +206,7 @@ impl<S> Tasks<'_, Mail<'_>, S> {
     }
 }
 
-impl<M> Tasks<'_, M, Sockets<'_>> {
+impl<M> Tasks<'_, M> {
     /// `DELETE /v1/workspaces/{ws}/tasks/{id}`: admins and owners.
     pub async fn delete_task(
         &self,
@@ -229,11 +219,7 @@ impl<M> Tasks<'_, M, Sockets<'_>> {
         require(&membership, WorkspaceRole::Admin)?;
         // Gone by the time it is deleted (a retry of this very delete that
         // landed, or a parallel one): deleted all the same.
-        let task = self.core.store.delete_task(ws, id).await?.unwrap_or(task);
-        self.sockets
-            .push_task_event(TaskEvent::Deleted, &task)
-            .await;
-        Ok(task)
+        Ok(self.core.store.delete_task(ws, id).await?.unwrap_or(task))
     }
 }
 

@@ -77,21 +77,17 @@ pub fn workspace_name(raw: &str) -> Result<String, ApiError> {
     Ok(name)
 }
 
-/// Workspaces and their members; deleting one needs the queue (its purge),
-/// changing who belongs needs the sockets (its `member.*` events).
+/// Workspaces and their members; deleting one or inviting needs the queue
+/// (its purge, the invitation email).
 #[derive(Clone, Copy)]
-pub struct Workspaces<'a, M = Absent, S = Absent> {
+pub struct Workspaces<'a, M = Absent> {
     pub(super) core: &'a Core,
     pub(super) mail: M,
-    pub(super) sockets: S,
 }
 
-crate::service!(Workspaces {
-    mail: M,
-    sockets: S
-});
+crate::service!(Workspaces { mail: M });
 
-impl<M, S> Workspaces<'_, M, S> {
+impl<M> Workspaces<'_, M> {
     /// `POST /v1/workspaces`: the caller becomes its only owner.
     pub async fn create(&self, claim: Claim, name: String) -> Result<WorkspaceView, ApiError> {
         let caller = self.core.admit(claim).await?;
@@ -248,7 +244,7 @@ impl<M, S> Workspaces<'_, M, S> {
     }
 }
 
-impl<S> Workspaces<'_, Mail<'_>, S> {
+impl Workspaces<'_, Mail<'_>> {
     /// `DELETE /v1/workspaces/{ws}`: owners only, after a recent sign-in. Gone
     /// at once; its members and tasks are purged afterwards.
     pub async fn delete(&self, claim: Claim, id: &WorkspaceId) -> Result<(), ApiError> {

@@ -8,11 +8,34 @@ use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{Connection, FileRecord, FileStatus, Page, Task, TaskFilter};
 use think_tank_core::error::StoreResult;
 use think_tank_core::ports::{ConnectionStore, FileStore, Probe, TaskStore};
+use think_tank_core::services::fanout::Change;
+use think_tank_core::services::realtime::TaskEvent;
+
+impl MemoryStore {
+    /// A deleted workspace's tasks, gone with it (their removals on the
+    /// feed, as a purge's deletes are on the table's stream).
+    pub(super) fn purge_tasks(&self, workspace: &WorkspaceId) {
+        let mut tasks = lock(&self.tasks);
+        let gone: Vec<TaskId> = tasks
+            .values()
+            .filter(|t| t.workspace_id == *workspace)
+            .map(|t| t.id.clone())
+            .collect();
+        for id in gone {
+            if let Some(task) = tasks.remove(&id) {
+                self.feed.publish(Change::Task(TaskEvent::Deleted, task));
+            }
+        }
+    }
+}
 
 #[async_trait]
 impl TaskStore for MemoryStore {
     async fn create_task(&self, task: &Task) -> StoreResult<()> {
-        lock(&self.tasks).insert(task.id.clone(), task.clone());
+        let mut tasks = lock(&self.tasks);
+        tasks.insert(task.id.clone(), task.clone());
+        self.feed
+            .publish(Change::Task(TaskEvent::Created, task.clone()));
         Ok(())
     }
 
@@ -32,6 +55,8 @@ impl TaskStore for MemoryStore {
                     && current.version == expected_version =>
             {
                 *current = task.clone();
+                self.feed
+                    .publish(Change::Task(TaskEvent::Updated, task.clone()));
                 Ok(true)
             }
             _ => Ok(false),
@@ -41,7 +66,14 @@ impl TaskStore for MemoryStore {
     async fn delete_task(&self, workspace: &WorkspaceId, id: &TaskId) -> StoreResult<Option<Task>> {
         let mut tasks = lock(&self.tasks);
         match tasks.get(id) {
-            Some(t) if t.workspace_id == *workspace => Ok(tasks.remove(id)),
+            Some(t) if t.workspace_id == *workspace => {
+                let removed = tasks.remove(id);
+                if let Some(task) = &removed {
+                    self.feed
+                        .publish(Change::Task(TaskEvent::Deleted, task.clone()));
+                }
+                Ok(removed)
+            }
             _ => Ok(None),
         }
     }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod board;
+mod feed;
 mod identities;
 mod mfa;
 mod queue;
@@ -44,6 +45,7 @@ pub struct MemoryStore {
     files: Mutex<BTreeMap<String, FileRecord>>,
     connections: Mutex<BTreeMap<String, Connection>>,
     workspaces: Mutex<workspaces::Workspaces>,
+    feed: feed::Feed,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -11,6 +11,8 @@ use think_tank_core::domain::{
 };
 use think_tank_core::error::StoreResult;
 use think_tank_core::ports::WorkspaceStore;
+use think_tank_core::services::fanout::Change;
+use think_tank_core::services::members::MemberEvent;
 
 use super::{lock, MemoryStore};
 
@@ -20,6 +22,8 @@ pub(super) struct Workspaces {
     members: BTreeMap<(WorkspaceId, UserId), Membership>,
     joined: HashMap<UserId, u32>,
     invitations: BTreeMap<(WorkspaceId, String), Invitation>,
+    /// Membership changes not yet on the feed.
+    pending: Vec<Change>,
 }
 
 /// The position of a membership in its user's newest-first listing.
@@ -44,6 +48,8 @@ impl Workspaces {
         workspace.owner_count += u32::from(member.role == WorkspaceRole::Owner);
         self.joined.insert(member.user_id.clone(), count + 1);
         self.members.insert(key, member.clone());
+        let added = Change::Member(MemberEvent::Added, member.clone());
+        self.pending.push(added);
         Joining::Joined
     }
 
@@ -56,6 +62,8 @@ impl Workspaces {
             if let Some(count) = self.joined.get_mut(&key.1) {
                 *count = count.saturating_sub(1);
             }
+            self.pending
+                .push(Change::Member(MemberEvent::Removed, member));
         }
     }
 
@@ -69,6 +77,19 @@ impl Workspaces {
     }
 }
 
+impl MemoryStore {
+    /// Runs `change` on the workspaces under their lock, then puts the
+    /// membership changes it made on the feed, still under the lock.
+    fn in_workspaces<R>(&self, change: impl FnOnce(&mut Workspaces) -> R) -> R {
+        let mut all = lock(&self.workspaces);
+        let result = change(&mut all);
+        for made in std::mem::take(&mut all.pending) {
+            self.feed.publish(made);
+        }
+        result
+    }
+}
+
 #[async_trait]
 impl WorkspaceStore for MemoryStore {
     async fn create_workspace(
@@ -77,15 +98,16 @@ impl WorkspaceStore for MemoryStore {
         owner: &Membership,
         max_per_user: u32,
     ) -> StoreResult<Joining> {
-        let mut all = lock(&self.workspaces);
-        if all.joined.get(&owner.user_id).copied().unwrap_or(0) >= max_per_user {
-            return Ok(Joining::TooMany);
-        }
-        let mut created = workspace.clone();
-        created.member_count = 0;
-        created.owner_count = 0;
-        all.by_id.insert(workspace.id.clone(), created);
-        Ok(all.join(owner, max_per_user))
+        Ok(self.in_workspaces(|all| {
+            if all.joined.get(&owner.user_id).copied().unwrap_or(0) >= max_per_user {
+                return Joining::TooMany;
+            }
+            let mut created = workspace.clone();
+            created.member_count = 0;
+            created.owner_count = 0;
+            all.by_id.insert(workspace.id.clone(), created);
+            all.join(owner, max_per_user)
+        }))
     }
 
     async fn workspace(&self, id: &WorkspaceId) -> StoreResult<Option<Workspace>> {
@@ -160,7 +182,7 @@ impl WorkspaceStore for MemoryStore {
     }
 
     async fn add_member(&self, member: &Membership, max_per_user: u32) -> StoreResult<Joining> {
-        Ok(lock(&self.workspaces).join(member, max_per_user))
+        Ok(self.in_workspaces(|all| all.join(member, max_per_user)))
     }
 
     async fn change_role(
@@ -170,22 +192,25 @@ impl WorkspaceStore for MemoryStore {
         from: WorkspaceRole,
         to: WorkspaceRole,
     ) -> StoreResult<RoleChange> {
-        let mut all = lock(&self.workspaces);
-        let key = (workspace.clone(), user.clone());
-        if all.members.get(&key).is_none_or(|m| m.role != from) {
-            return Ok(RoleChange::Stale);
-        }
-        if to != WorkspaceRole::Owner && all.is_last_owner(workspace, from) {
-            return Ok(RoleChange::LastOwner);
-        }
-        if let Some(w) = all.by_id.get_mut(workspace) {
-            w.owner_count -= u32::from(from == WorkspaceRole::Owner);
-            w.owner_count += u32::from(to == WorkspaceRole::Owner);
-        }
-        if let Some(m) = all.members.get_mut(&key) {
-            m.role = to;
-        }
-        Ok(RoleChange::Changed)
+        Ok(self.in_workspaces(|all| {
+            let key = (workspace.clone(), user.clone());
+            if all.members.get(&key).is_none_or(|m| m.role != from) {
+                return RoleChange::Stale;
+            }
+            if to != WorkspaceRole::Owner && all.is_last_owner(workspace, from) {
+                return RoleChange::LastOwner;
+            }
+            if let Some(w) = all.by_id.get_mut(workspace) {
+                w.owner_count -= u32::from(from == WorkspaceRole::Owner);
+                w.owner_count += u32::from(to == WorkspaceRole::Owner);
+            }
+            if let Some(m) = all.members.get_mut(&key) {
+                m.role = to;
+                let updated = Change::Member(MemberEvent::Updated, m.clone());
+                all.pending.push(updated);
+            }
+            RoleChange::Changed
+        }))
     }
 
     async fn remove_member(
@@ -194,16 +219,17 @@ impl WorkspaceStore for MemoryStore {
         user: &UserId,
         role: WorkspaceRole,
     ) -> StoreResult<Leaving> {
-        let mut all = lock(&self.workspaces);
-        let key = (workspace.clone(), user.clone());
-        if all.members.get(&key).is_none_or(|m| m.role != role) {
-            return Ok(Leaving::Stale);
-        }
-        if all.is_last_owner(workspace, role) {
-            return Ok(Leaving::LastOwner);
-        }
-        all.leave(&key);
-        Ok(Leaving::Left)
+        Ok(self.in_workspaces(|all| {
+            let key = (workspace.clone(), user.clone());
+            if all.members.get(&key).is_none_or(|m| m.role != role) {
+                return Leaving::Stale;
+            }
+            if all.is_last_owner(workspace, role) {
+                return Leaving::LastOwner;
+            }
+            all.leave(&key);
+            Leaving::Left
+        }))
     }
 
     async fn create_invitation(&self, invitation: &Invitation, now: UnixSecs) -> StoreResult<bool> {
@@ -281,27 +307,30 @@ impl WorkspaceStore for MemoryStore {
         max_per_user: u32,
         now: UnixSecs,
     ) -> StoreResult<Acceptance> {
-        let mut all = lock(&self.workspaces);
-        Ok(all.accept(invitation, member, max_per_user, now))
+        Ok(self.in_workspaces(|all| all.accept(invitation, member, max_per_user, now)))
     }
 
     async fn purge_workspace(&self, id: &WorkspaceId, batch: usize) -> StoreResult<bool> {
-        let mut all = lock(&self.workspaces);
-        let keys: Vec<_> = all
-            .members
-            .range((id.clone(), UserId::default())..)
-            .take_while(|((w, _), _)| w == id)
-            .map(|(k, _)| k.clone())
-            .take(batch)
-            .collect();
-        for key in &keys {
-            all.leave(key);
+        let done = self.in_workspaces(|all| {
+            let keys: Vec<_> = all
+                .members
+                .range((id.clone(), UserId::default())..)
+                .take_while(|((w, _), _)| w == id)
+                .map(|(k, _)| k.clone())
+                .take(batch)
+                .collect();
+            for key in &keys {
+                all.leave(key);
+            }
+            if keys.len() < batch {
+                all.invitations.retain(|(w, _), _| w != id);
+            }
+            keys.len() < batch
+        });
+        if done {
+            self.purge_tasks(id);
         }
-        if keys.len() < batch {
-            all.invitations.retain(|(w, _), _| w != id);
-            lock(&self.tasks).retain(|_, t| t.workspace_id != *id);
-        }
-        Ok(keys.len() < batch)
+        Ok(done)
     }
 }
 

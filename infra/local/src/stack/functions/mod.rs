@@ -9,6 +9,7 @@ use super::Function;
 mod admin;
 mod auth;
 mod email_worker;
+mod fan_out;
 mod files;
 mod health;
 mod mfa;
@@ -35,6 +36,7 @@ pub fn functions() -> Vec<Function> {
         realtime::FUNCTIONS,
         files::FUNCTIONS,
         email_worker::FUNCTIONS,
+        fan_out::FUNCTIONS,
     ]
     .concat()
 }

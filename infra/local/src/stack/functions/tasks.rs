@@ -11,12 +11,7 @@ pub const FUNCTIONS: &[Function] = &[
         "tasks-create",
         "POST",
         "/v1/workspaces/{ws}/tasks",
-        &[
-            Items(&[DeleteItem, GetItem, PutItem, UpdateItem]),
-            Queries(&[Table]),
-            PushToSockets,
-            QueueEmail,
-        ],
+        &[Items(&[GetItem, PutItem, UpdateItem]), QueueEmail],
     ),
     Function::http(
         "TasksList",
@@ -37,22 +32,13 @@ pub const FUNCTIONS: &[Function] = &[
         "task-update",
         "PATCH",
         "/v1/workspaces/{ws}/tasks/{id}",
-        &[
-            Items(&[DeleteItem, GetItem, PutItem, UpdateItem]),
-            Queries(&[Table]),
-            PushToSockets,
-            QueueEmail,
-        ],
+        &[Items(&[GetItem, PutItem, UpdateItem]), QueueEmail],
     ),
     Function::http(
         "TaskDelete",
         "task-delete",
         "DELETE",
         "/v1/workspaces/{ws}/tasks/{id}",
-        &[
-            Items(&[DeleteItem, GetItem]),
-            Queries(&[Table]),
-            PushToSockets,
-        ],
+        &[Items(&[DeleteItem, GetItem])],
     ),
 ];

@@ -54,22 +54,14 @@ pub const FUNCTIONS: &[Function] = &[
         "member-update",
         "PATCH",
         "/v1/workspaces/{ws}/members/{user}",
-        &[
-            Items(&[DeleteItem, GetItem, UpdateItem]),
-            Queries(&[Table]),
-            PushToSockets,
-        ],
+        &[Items(&[GetItem, UpdateItem])],
     ),
     Function::http(
         "MemberRemove",
         "member-remove",
         "DELETE",
         "/v1/workspaces/{ws}/members/{user}",
-        &[
-            Items(&[DeleteItem, GetItem, UpdateItem]),
-            Queries(&[Table]),
-            PushToSockets,
-        ],
+        &[Items(&[DeleteItem, GetItem, UpdateItem])],
     ),
     Function::http(
         "InvitationCreate",
@@ -97,10 +89,6 @@ pub const FUNCTIONS: &[Function] = &[
         "invitation-accept",
         "POST",
         "/v1/invitations/accept",
-        &[
-            Items(&[DeleteItem, GetItem, PutItem, UpdateItem]),
-            Queries(&[Table]),
-            PushToSockets,
-        ],
+        &[Items(&[DeleteItem, GetItem, PutItem, UpdateItem])],
     ),
 ];

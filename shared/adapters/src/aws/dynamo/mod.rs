@@ -19,6 +19,8 @@ mod transact;
 mod users;
 mod workspaces;
 
+pub mod changes;
+
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;

@@ -81,7 +81,7 @@ fn task_to_item(t: &Task) -> Item {
     item
 }
 
-fn task_from_item(item: &Item) -> anyhow::Result<Task> {
+pub(super) fn task_from_item(item: &Item) -> anyhow::Result<Task> {
     let status = require_s(item, "status")?;
     Ok(Task {
         id: require_s(item, "id")?.into(),

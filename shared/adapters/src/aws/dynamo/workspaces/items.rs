@@ -50,7 +50,7 @@ pub(super) fn member_to_item(m: &Membership) -> Item {
     item
 }
 
-pub(super) fn member_from(item: &Item) -> anyhow::Result<Membership> {
+pub(in crate::aws::dynamo) fn member_from(item: &Item) -> anyhow::Result<Membership> {
     let role = require_s(item, "role")?;
     Ok(Membership {
         workspace_id: require_s(item, "workspace_id")?.into(),

@@ -16,7 +16,7 @@ use think_tank_core::error::StoreResult;
 use think_tank_core::ports::WorkspaceStore;
 
 mod invitations;
-mod items;
+pub(super) mod items;
 
 use super::item::*;
 use super::keys::{self, GSI2};
