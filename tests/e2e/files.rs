@@ -212,6 +212,15 @@ on_both_backends!(
         let res =
             post(json!({ "filename": "a.png", "content_type": "image/png", "size": 0 })).await;
         assert_eq!(res.body["errors"][0]["field"], "size");
+        let beyond_int64 = 1u64 << 63;
+        let res =
+            post(json!({ "filename": "a.png", "content_type": "image/png", "size": beyond_int64 }))
+                .await;
+        assert_eq!(
+            (res.status, res.body["errors"][0]["field"].as_str()),
+            (422, Some("size")),
+            "not an int64, as documented"
+        );
         let res = post(
             json!({ "filename": "a.png", "content_type": "image/png", "size": 1, "key": "mine" }),
         )

@@ -52,6 +52,11 @@ impl edge::http::body::RequestBody for CreateBody {
         if self.size == 0 {
             checks.fail("size", "must be at least 1 byte");
         }
+        // The documented type is an int64: beyond it the request is malformed,
+        // not merely too large.
+        if self.size > i64::MAX as u64 {
+            checks.fail("size", "must be a 64-bit signed integer");
+        }
         checks.finish()?;
         Ok(NewFile {
             filename,
