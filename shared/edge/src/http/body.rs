@@ -50,6 +50,16 @@ impl Ctx {
         if !self.is_json() {
             return Err(RequestError::NotJson.into());
         }
+        // serde reads a struct from an array too (`[null, null]` would be a
+        // body with every field left out); every body here is an object.
+        let first = self.body.iter().find(|b| !b.is_ascii_whitespace());
+        if first.is_some_and(|b| *b != b'{') {
+            let must = "must be a JSON object".to_string();
+            return Err(ApiError::invalid(vec![FieldError {
+                field: "body".into(),
+                message: must,
+            }]));
+        }
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         let value = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| ApiError::invalid(vec![describe(json_path(e.path()), e.inner())]))?;
@@ -184,6 +194,27 @@ mod tests {
                 "{body:?}"
             );
         }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct AllOptional {
+        role: Option<String>,
+        locked: Option<bool>,
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_422_even_when_every_field_is_optional() {
+        for body in ["[null, null]", " [\"admin\", true]", "null", "7", "\"x\""] {
+            let parsed = ctx(Some("application/json"), body).json::<AllOptional>();
+            let Err(ApiError::Request(RequestError::Invalid(errors))) = parsed else {
+                panic!("{body} was accepted");
+            };
+            assert_eq!(errors[0].field, "body", "{body}");
+        }
+        let empty_object = ctx(Some("application/json"), " {}").json::<AllOptional>();
+        assert!(empty_object.is_ok());
     }
 
     #[test]
