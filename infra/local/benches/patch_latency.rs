@@ -1,5 +1,6 @@
 //! `PATCH` latency with and without a crowd of open sockets: a task `PATCH`
-//! through the local gateway (memory backend), paced at 20 a second, first
+//! through the local gateway (memory backend), paced at 20 a second
+//! (`PATCH_INTERVAL_MS`, default 50), first
 //! with no socket open, then with 2,000 sockets of the workspace's member
 //! open, each receiving every `task.updated`. The pushes come from the change
 //! feed, so the second run should be within 20 % of the first.
@@ -44,7 +45,10 @@ async fn patch_latencies(
     token: &str,
 ) -> anyhow::Result<Vec<Duration>> {
     let mut latencies = Vec::with_capacity(PATCHES);
-    let mut pace = tokio::time::interval(Duration::from_millis(50));
+    let every = std::env::var("PATCH_INTERVAL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let mut pace = tokio::time::interval(Duration::from_millis(every.unwrap_or(50)));
     for i in 0..PATCHES {
         pace.tick().await;
         let started = Instant::now();
