@@ -3,86 +3,24 @@
 //! Bounded: 1,000 connections, 5 rounds, 30 s timeout per round.
 //! Run: `cargo bench -p local --bench fanout`.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::{SinkExt, StreamExt};
-use shared::config::MissingSecrets;
-use shared::Config;
-use think_tank_core::clock::SystemClock;
 use tokio_tungstenite::tungstenite::Message;
+
+#[path = "support/mod.rs"]
+mod support;
 
 const CONNECTIONS: usize = 1000;
 const ROUNDS: usize = 5;
 const OUTBOX: &str = "/tmp/think-tank-fanout";
 
-/// The token of the newest verification email to `to` (sign-in needs a verified email).
-async fn verification_token(outbox: &str, to: &str) -> anyhow::Result<String> {
-    for _ in 0..100 {
-        let mut mails: Vec<_> = std::fs::read_dir(outbox)?
-            .filter_map(Result::ok)
-            .filter(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .ends_with(&format!("{to}.eml"))
-            })
-            .map(|e| e.path())
-            .collect();
-        mails.sort();
-        if let Some(mail) = mails.last() {
-            let text = std::fs::read_to_string(mail)?;
-            let start = text.find("token=").map(|i| i + "token=".len());
-            let token: String = text[start.unwrap_or(text.len())..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
-            return Ok(token);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    anyhow::bail!("no verification email reached {to}")
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let vars = [
-        ("IP_RATE_LIMIT", "1000000"),
-        ("LOCAL_OUTBOX_DIR", OUTBOX),
-        ("LOCAL_HTTP_ADDR", "127.0.0.1:0"),
-        ("LOCAL_WS_ADDR", "127.0.0.1:0"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral)?;
-    let local = shared::config::LocalConfig::from_map(&vars)?;
-    let running = local::start(local::Settings {
-        config,
-        local,
-        clock: Arc::new(SystemClock),
-    })
-    .await?;
+    let running = support::gateway(OUTBOX).await?;
     let base = format!("http://{}", running.http_addr);
     let http = reqwest::Client::new();
-    let body = serde_json::json!({ "email": "fan@example.com", "password": "fan out password", "name": "Fan" });
-    http.post(format!("{base}/v1/auth/register"))
-        .json(&body)
-        .send()
-        .await?;
-    let token = verification_token(OUTBOX, "fan@example.com").await?;
-    http.post(format!("{base}/v1/auth/verify-email"))
-        .json(&serde_json::json!({ "token": token }))
-        .send()
-        .await?
-        .error_for_status()?;
-    let credentials = serde_json::json!({ "email": body["email"], "password": body["password"] });
-    let login: serde_json::Value = http
-        .post(format!("{base}/v1/auth/login"))
-        .json(&credentials)
-        .send()
-        .await?
-        .json()
-        .await?;
+    let login = support::signed_in(&base, OUTBOX, "fan@example.com").await?;
     let token = login["access_token"]
         .as_str()
         .unwrap_or_default()
@@ -100,16 +38,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut sockets = Vec::with_capacity(CONNECTIONS);
     for _ in 0..CONNECTIONS {
-        let ticket: serde_json::Value = http
-            .post(format!("{base}/v1/realtime/ticket"))
-            .bearer_auth(&token)
-            .send()
-            .await?
-            .json()
-            .await?;
-        let (socket, _) =
-            tokio_tungstenite::connect_async(ticket["url"].as_str().unwrap_or_default()).await?;
-        sockets.push(socket);
+        sockets.push(support::socket(&running, &login).await?);
     }
     let (mut sender, receivers) = {
         let mut iter = sockets.into_iter();
