@@ -2,6 +2,7 @@
 //! helpers that read like the steps of a user's story.
 
 pub mod api;
+mod capacity_units;
 pub mod emulators;
 pub mod faults;
 pub mod oidc;

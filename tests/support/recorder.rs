@@ -1,11 +1,15 @@
 //! Records every AWS SDK call a client makes (service, operation and, for
 //! DynamoDB queries, the index), through an interceptor the SDK runs before
-//! each call. One recorder can watch every client of an `AwsClients`.
+//! each call. One recorder can watch every client of an `AwsClients`. It
+//! also asks DynamoDB for the capacity each call consumed and notes it.
 
 use std::sync::{Arc, Mutex};
 
 use adapters::aws::AwsClients;
-use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
+use aws_sdk_dynamodb::config::interceptors::{
+    AfterDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextMut,
+    BeforeSerializationInterceptorContextRef,
+};
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
@@ -23,7 +27,7 @@ use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
 /// One SDK call.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Call {
     /// As the SDK names it: `DynamoDB`, `SQS`, `S3`…
     pub service: String,
@@ -36,15 +40,45 @@ pub struct Call {
     /// Every partition key a DynamoDB write touches: the table's `pk` and,
     /// for a put, the index partitions (`gsiNpk`) of the item.
     pub partitions: Vec<String>,
+    /// The capacity units a DynamoDB call consumed, as the service reports
+    /// them (`ReturnConsumedCapacity`); `None` for other services and for a
+    /// call that failed.
+    pub units: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Recorder(Arc<Mutex<Vec<Call>>>);
+pub struct Recorder(Arc<Mutex<Calls>>);
+
+#[derive(Debug, Default)]
+struct Calls {
+    calls: Vec<Call>,
+    /// Bumped by every `take`, so a call still in flight across a `take`
+    /// does not write its units into a later call's place.
+    epoch: u64,
+}
+
+/// Where a call's record is, kept in the call's own configuration bag.
+#[derive(Clone, Debug)]
+struct Slot {
+    epoch: u64,
+    index: usize,
+}
+
+impl aws_smithy_types::config_bag::Storable for Slot {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
 
 impl Recorder {
     /// The calls recorded since the last `take`.
     pub fn take(&self) -> Vec<Call> {
-        std::mem::take(&mut *self.0.lock().unwrap())
+        let mut calls = self.0.lock().unwrap();
+        calls.epoch += 1;
+        std::mem::take(&mut calls.calls)
+    }
+
+    /// How many calls were recorded since the last `take`.
+    pub fn count(&self) -> usize {
+        self.0.lock().unwrap().calls.len()
     }
 
     /// The operation names alone, for one service.
@@ -163,6 +197,33 @@ impl Intercept for Recorder {
         "call recorder"
     }
 
+    fn modify_before_serialization(
+        &self,
+        context: &mut BeforeSerializationInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        super::capacity_units::ask_for_units(context.input_mut());
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (Some(slot), Ok(output)) = (cfg.load::<Slot>(), context.output_or_error()) else {
+            return Ok(());
+        };
+        let units = super::capacity_units::units_of(output);
+        let mut calls = self.0.lock().unwrap();
+        if calls.epoch == slot.epoch {
+            calls.calls[slot.index].units = units;
+        }
+        Ok(())
+    }
+
     fn read_before_serialization(
         &self,
         context: &BeforeSerializationInterceptorContextRef<'_>,
@@ -181,13 +242,21 @@ impl Intercept for Recorder {
         let source = input
             .downcast_ref::<CopyObjectInput>()
             .and_then(|i| i.copy_source());
-        self.0.lock().unwrap().push(Call {
+        let call = Call {
             service: meta.service().to_string(),
             operation: meta.name().to_string(),
             target,
             source: source.map(str::to_string),
             partitions: written_partitions(input),
-        });
+            units: None,
+        };
+        let mut calls = self.0.lock().unwrap();
+        let slot = Slot {
+            epoch: calls.epoch,
+            index: calls.calls.len(),
+        };
+        calls.calls.push(call);
+        cfg.interceptor_state().store_put(slot);
         Ok(())
     }
 }

@@ -27,7 +27,7 @@ pub fn unlisted_shared_partitions(written: &BTreeMap<String, BTreeSet<String>>) 
 
 /// A segment that is an id, an address or a digest: a UUID, an email, or
 /// 16+ characters that mix letters and digits (a hash, a token's digest).
-fn names_an_entity(key: &str) -> bool {
+pub(super) fn names_an_entity(key: &str) -> bool {
     key.split('#').any(|segment| {
         let digits = segment.chars().any(|c| c.is_ascii_digit());
         let letters = segment.chars().any(|c| c.is_ascii_alphabetic());
@@ -38,6 +38,17 @@ fn names_an_entity(key: &str) -> bool {
 /// The first column of the section's table: key patterns, `<…>` standing for
 /// one segment.
 fn listed_patterns(doc: &str) -> Vec<String> {
+    listed_keys(doc).into_iter().map(|(key, _)| key).collect()
+}
+
+/// The listed keys of `infra/table-design.md` with their shard counts.
+pub(super) fn shared_keys() -> Vec<(String, u32)> {
+    listed_keys(TABLE_DESIGN)
+}
+
+/// Each row of the section's table: the key pattern and the number that
+/// opens its shard column.
+fn listed_keys(doc: &str) -> Vec<(String, u32)> {
     let Some(start) = doc.find(SECTION) else {
         return Vec::new();
     };
@@ -46,11 +57,16 @@ fn listed_patterns(doc: &str) -> Vec<String> {
     section
         .lines()
         .filter_map(|line| line.strip_prefix("| `"))
-        .filter_map(|rest| rest.split_once('`').map(|(key, _)| key.to_string()))
+        .filter_map(|rest| {
+            let (key, rest) = rest.split_once('`')?;
+            let shards = rest.split('|').nth(1)?.trim();
+            let digits: String = shards.chars().take_while(char::is_ascii_digit).collect();
+            Some((key.to_string(), digits.parse().ok()?))
+        })
         .collect()
 }
 
-fn matches(pattern: &str, key: &str) -> bool {
+pub(super) fn matches(pattern: &str, key: &str) -> bool {
     let parts: Vec<&str> = pattern.split('#').collect();
     let segments: Vec<&str> = key.split('#').collect();
     parts.len() == segments.len()
@@ -84,6 +100,7 @@ mod tests {
         let doc = format!("{SECTION}\n\n| key | shards | why |\n| --- | --- | --- |\n| `USERS#<shard>` | 8 | x |\n\n## Next\n| `TASKS` | 1 | y |\n");
         let listed = listed_patterns(&doc);
         assert_eq!(listed, ["USERS#<shard>"]);
+        assert_eq!(listed_keys(&doc), [("USERS#<shard>".to_string(), 8)]);
         assert!(matches(&listed[0], "USERS#7"));
         assert!(!matches(&listed[0], "USERS"));
         assert!(!matches(&listed[0], "AUDIT#7"));

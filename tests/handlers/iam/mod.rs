@@ -6,6 +6,7 @@
 //! unchecked); and every statement a role grants is needed by some call of
 //! the story (`mutation`), so a grant nothing uses does not go unnoticed.
 
+mod capacity;
 mod factors;
 mod feed;
 mod hot_keys;
@@ -92,6 +93,12 @@ async fn every_aws_call_of_every_function_is_allowed_by_its_role() {
          listed (with shard count and reason) in infra/table-design.md:\n{}",
         hot.join("\n")
     );
+    let unmeasured = world.capacity.unmeasured();
+    assert!(
+        unmeasured.is_empty(),
+        "DynamoDB reported no consumed capacity to {unmeasured:?}"
+    );
+    world.capacity.update_or_check();
 }
 
 struct Tokens {

@@ -37,6 +37,9 @@ pub struct World {
     pub needed: BTreeMap<String, BTreeSet<Permission>>,
     /// Partition key written (table or index) -> the functions that wrote it.
     pub written: BTreeMap<String, BTreeSet<String>>,
+    pub capacity: super::capacity::Capacity,
+    /// The calls the last warm-up made: a cold start's, not the request's.
+    warm_calls: std::cell::Cell<usize>,
     /// Secret variable -> the functions the template gives the secret's ARN;
     /// no other function gets the secret here either.
     secret_holders: BTreeMap<&'static str, BTreeSet<String>>,
@@ -68,6 +71,7 @@ impl World {
     pub(super) async fn warm_up(&self, app: &App, ports: Ports) {
         shared::runtime::warm_connection(&self.watched, &self.vars["TABLE_NAME"]).await;
         shared::runtime::warm_providers(app, ports).await;
+        self.warm_calls.set(self.recorder.count());
     }
 
     pub async fn new(raw: AwsClients) -> Self {
@@ -120,6 +124,8 @@ impl World {
             queue_url: queues.queue_url,
             needed: BTreeMap::new(),
             written: BTreeMap::new(),
+            capacity: Default::default(),
+            warm_calls: Default::default(),
             seed_key: secret(),
             secret_holders: SECRETS
                 .iter()
@@ -326,12 +332,15 @@ impl World {
     }
 
     pub(super) fn forget(&self) {
+        self.warm_calls.set(0);
         self.recorder.take();
         self.seen.take();
     }
 
     pub(super) fn note(&mut self, binary: &str) {
         let calls = self.recorder.take();
+        let warm = self.warm_calls.take().min(calls.len());
+        self.capacity.add(binary, &calls[warm..]);
         for partition in calls.iter().flat_map(|c| c.partitions.iter()) {
             let writers = self.written.entry(partition.clone()).or_default();
             writers.insert(binary.to_string());
