@@ -38,7 +38,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut sockets = Vec::with_capacity(CONNECTIONS);
     for _ in 0..CONNECTIONS {
-        sockets.push(support::socket(&running, &login).await?);
+        sockets.push(support::socket(running.ws_addr, &running.app, &login).await?);
     }
     let (mut sender, receivers) = {
         let mut iter = sockets.into_iter();

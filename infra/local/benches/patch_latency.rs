@@ -1,10 +1,17 @@
 //! `PATCH` latency with and without a crowd of open sockets: a task `PATCH`
-//! through the local gateway (memory backend), paced at 20 a second
-//! (`PATCH_INTERVAL_MS`, default 50), first
+//! through the local gateway (memory backend), paced at 5 a second
+//! (`PATCH_INTERVAL_MS`, default 200), first
 //! with no socket open, then with 2,000 sockets of the workspace's member
 //! open, each receiving every `task.updated`. The pushes come from the change
 //! feed, so the second run should be within 20 % of the first.
-//! Bounded: 300 PATCHes per run, 2,000 sockets, 30 s timeouts.
+//!
+//! In AWS the pushes, the WebSocket side and the clients run on other
+//! machines than the route's function. Here they share two cores, so with
+//! `APART=idle` (the default) their threads (the gateway's `realtime` thread
+//! and the clients' `clients` thread) get the idle scheduling class (`chrt
+//! --idle`): they run whenever the route does not need the CPU, as on a
+//! machine of their own. `APART=shared` leaves them at normal priority.
+//! Bounded: 300 PATCHes per run (`PATCHES`), 2,000 sockets, 30 s timeouts.
 //! Run: `cargo bench -p local --bench patch_latency`.
 
 use std::sync::Arc;
@@ -17,7 +24,13 @@ use serde_json::{json, Value};
 mod support;
 
 const SOCKETS: usize = 2000;
+/// `PATCHES` per run unless the variable says otherwise.
 const PATCHES: usize = 300;
+
+fn patches() -> usize {
+    let set = std::env::var("PATCHES").ok().and_then(|v| v.parse().ok());
+    set.unwrap_or(PATCHES)
+}
 const OUTBOX: &str = "/tmp/think-tank-patch-latency";
 
 async fn patch_latencies(
@@ -25,12 +38,12 @@ async fn patch_latencies(
     task: &str,
     token: &str,
 ) -> anyhow::Result<Vec<Duration>> {
-    let mut latencies = Vec::with_capacity(PATCHES);
+    let mut latencies = Vec::with_capacity(patches());
     let every = std::env::var("PATCH_INTERVAL_MS")
         .ok()
         .and_then(|v| v.parse().ok());
-    let mut pace = tokio::time::interval(Duration::from_millis(every.unwrap_or(50)));
-    for i in 0..PATCHES {
+    let mut pace = tokio::time::interval(Duration::from_millis(every.unwrap_or(200)));
+    for i in 0..patches() {
         pace.tick().await;
         let started = Instant::now();
         let res = http
@@ -94,17 +107,17 @@ async fn main() -> anyhow::Result<()> {
     let quiet = patch_latencies(&http, &task, &token).await?;
 
     let received = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    for _ in 0..SOCKETS {
-        let mut socket = support::socket(&running, &login).await?;
-        let received = received.clone();
-        tokio::spawn(async move {
-            while let Some(Ok(_)) = socket.next().await {
-                received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-        });
+    let (opened, stop_clients) = crowd(&running, &login, received.clone())?;
+    opened.await??;
+    let idle = std::env::var("APART").map_or(true, |v| v != "shared");
+    if idle {
+        for thread in [local::apart::THREAD, CLIENTS] {
+            let n = idle_priority(thread)?;
+            println!("{n} `{thread}` thread(s) at idle priority");
+        }
     }
     let crowded = patch_latencies(&http, &task, &token).await?;
-    let expected = SOCKETS * PATCHES;
+    let expected = SOCKETS * patches();
     let deadline = Instant::now() + Duration::from_secs(30);
     while received.load(std::sync::atomic::Ordering::Relaxed) < expected
         && Instant::now() < deadline
@@ -122,6 +135,72 @@ async fn main() -> anyhow::Result<()> {
         c50.as_secs_f64() / p50.as_secs_f64(),
         c99.as_secs_f64() / p99.as_secs_f64()
     );
+    let _ = stop_clients.send(());
     running.stop().await;
     Ok(())
+}
+
+const CLIENTS: &str = "clients";
+
+type Opened = tokio::sync::oneshot::Receiver<anyhow::Result<()>>;
+
+/// Opens the sockets on a runtime of their own, on a thread named
+/// [`CLIENTS`], each counting what it receives into `received`; they stay
+/// open until the returned sender is used or dropped.
+fn crowd(
+    running: &local::Running,
+    login: &Value,
+    received: Arc<std::sync::atomic::AtomicUsize>,
+) -> anyhow::Result<(Opened, tokio::sync::oneshot::Sender<()>)> {
+    let (ws_addr, app, login) = (running.ws_addr, running.app.clone(), login.clone());
+    let (ready, opened) = tokio::sync::oneshot::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name(CLIENTS.to_string())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let open = async {
+                    for _ in 0..SOCKETS {
+                        let mut socket = support::socket(ws_addr, &app, &login).await?;
+                        let received = received.clone();
+                        tokio::spawn(async move {
+                            while let Some(Ok(_)) = socket.next().await {
+                                received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            }
+                        });
+                    }
+                    anyhow::Ok(())
+                };
+                let _ = ready.send(open.await);
+                let _ = stopped.await;
+            })
+        })?;
+    Ok((opened, stop))
+}
+
+/// Puts every thread of this process named `name` in the idle scheduling
+/// class; how many there were.
+fn idle_priority(name: &str) -> anyhow::Result<usize> {
+    let mut count = 0;
+    for entry in std::fs::read_dir("/proc/self/task")? {
+        let task = entry?.path();
+        if std::fs::read_to_string(task.join("comm"))?.trim() != name {
+            continue;
+        }
+        let tid = task
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let status = std::process::Command::new("chrt")
+            .args(["--idle", "--pid", "0", &tid])
+            .status()?;
+        anyhow::ensure!(status.success(), "chrt --idle on thread {tid} failed");
+        count += 1;
+    }
+    anyhow::ensure!(count > 0, "no thread named {name}");
+    Ok(count)
 }

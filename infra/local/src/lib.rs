@@ -2,6 +2,7 @@
 //! routes like API Gateway (from `template.yaml`), plus the email queue's event
 //! source. `BACKEND=memory` runs embedded; `BACKEND=aws` uses the SDK clients.
 
+pub mod apart;
 pub mod asyncapi;
 pub mod blobs;
 pub mod event;
@@ -16,7 +17,9 @@ pub mod template;
 pub mod websocket;
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use adapters::aws::{AwsClients, SqsQueue};
@@ -96,36 +99,38 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let (stop, stopped) = watch::channel(false);
     let backend = local.backend;
     let local_blobs = Arc::new(LocalBlobs::new(&config, &local, settings.clock.clone()));
-    let (app, memory_queue, poller, fan_out) = match backend {
-        Backend::Memory => {
-            let (app, queue, changes) =
-                local_adapters::in_memory_with_feed(config, &local, settings.clock);
-            let app = Arc::new(app.with_notifier(sockets.clone()));
-            let source = queue::Memory(queue.clone());
-            let poller = tokio::spawn(queue::run(app.clone(), source, stopped.clone()));
-            let fan_out = tokio::spawn(stream::feed(app.clone(), changes, stopped.clone()));
-            (app, Some(queue), poller, fan_out)
-        }
-        Backend::Aws => {
-            if config.email_queue_url.is_empty() {
-                anyhow::bail!(
-                    "invalid configuration: EMAIL_QUEUE_URL: is required with BACKEND=aws"
-                );
+    let (app, memory_queue, poller, fan_out): (_, _, _, Pin<Box<dyn Future<Output = ()> + Send>>) =
+        match backend {
+            Backend::Memory => {
+                let (app, queue, changes) =
+                    local_adapters::in_memory_with_feed(config, &local, settings.clock);
+                let app = Arc::new(app.with_notifier(sockets.clone()));
+                let source = queue::Memory(queue.clone());
+                let poller = tokio::spawn(queue::run(app.clone(), source, stopped.clone()));
+                let fan_out = stream::feed(app.clone(), changes, stopped.clone());
+                (app, Some(queue), poller, Box::pin(fan_out))
             }
-            let clients = AwsClients::from_env().await;
-            let sqs = SqsQueue::new(clients.sqs(), &config.email_queue_url);
-            let arn = stream::arn(&clients, &config.table_name).await?;
-            let streams = stream::client(&clients);
-            let app = Arc::new(shared::wiring::on_aws_with(
-                config,
-                &clients,
-                settings.clock,
-            ));
-            let poller = tokio::spawn(queue::run(app.clone(), queue::Sqs(sqs), stopped.clone()));
-            let fan_out = tokio::spawn(stream::poll(app.clone(), streams, arn, stopped.clone()));
-            (app, None, poller, fan_out)
-        }
-    };
+            Backend::Aws => {
+                if config.email_queue_url.is_empty() {
+                    anyhow::bail!(
+                        "invalid configuration: EMAIL_QUEUE_URL: is required with BACKEND=aws"
+                    );
+                }
+                let clients = AwsClients::from_env().await;
+                let sqs = SqsQueue::new(clients.sqs(), &config.email_queue_url);
+                let arn = stream::arn(&clients, &config.table_name).await?;
+                let streams = stream::client(&clients);
+                let app = Arc::new(shared::wiring::on_aws_with(
+                    config,
+                    &clients,
+                    settings.clock,
+                ));
+                let poller =
+                    tokio::spawn(queue::run(app.clone(), queue::Sqs(sqs), stopped.clone()));
+                let fan_out = stream::poll(app.clone(), streams, arn, stopped.clone());
+                (app, None, poller, Box::pin(fan_out))
+            }
+        };
     app.service::<think_tank_core::app::Providers>()
         .warm()
         .await;
@@ -142,7 +147,16 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         routes: ws_routes,
         sockets: sockets.clone(),
     });
-    let ws_server = tokio::spawn(websocket::serve(ws_listener, ws_gateway, stopped));
+    let ws_listener = ws_listener.into_std()?;
+    let realtime = apart::run(move || async move {
+        let ws_server = async {
+            match tokio::net::TcpListener::from_std(ws_listener) {
+                Ok(listener) => websocket::serve(listener, ws_gateway, stopped).await,
+                Err(e) => tracing::error!(error = %e, "the WebSocket listener cannot start"),
+            }
+        };
+        tokio::join!(ws_server, fan_out);
+    })?;
     Ok(Running {
         http_addr,
         ws_addr,
@@ -151,7 +165,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         memory_queue,
         routes: routes_count,
         stop,
-        tasks: vec![server, ws_server, poller, fan_out],
+        tasks: vec![server, poller, realtime],
     })
 }
 

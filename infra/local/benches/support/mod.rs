@@ -52,14 +52,17 @@ pub async fn signed_in(base: &str, outbox: &str, email: &str) -> anyhow::Result<
     Ok(login.send().await?.error_for_status()?.json().await?)
 }
 
-/// A socket of the signed-in user's session, its ticket minted in-process:
-/// the per-user ticket limit (10 a minute) is not what a benchmark measures.
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A socket of the signed-in user's session at the gateway's WebSocket
+/// address, its ticket minted in-process through the gateway's app: the
+/// per-user ticket limit (10 a minute) is not what a benchmark measures.
 pub async fn socket(
-    running: &local::Running,
+    ws_addr: std::net::SocketAddr,
+    app: &think_tank_core::App,
     login: &Value,
-) -> anyhow::Result<
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-> {
+) -> anyhow::Result<Socket> {
     let subject = format!(
         "{} {}",
         login["user"]["id"].as_str().unwrap_or_default(),
@@ -67,11 +70,11 @@ pub async fn socket(
     );
     let ticket = random_token(32);
     let now = SystemClock.now_secs();
-    let store = &running.app.core.store;
+    let store = &app.core.store;
     store
         .put_once("ws_ticket", &sha256_b64(&ticket), &subject, now + 30, now)
         .await?;
-    let url = format!("ws://{}/?ticket={ticket}", running.ws_addr);
+    let url = format!("ws://{ws_addr}/?ticket={ticket}");
     Ok(tokio_tungstenite::connect_async(url).await?.0)
 }
 
