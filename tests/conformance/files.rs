@@ -1,4 +1,4 @@
-use think_tank_core::domain::{new_id, FileRecord, FileStatus};
+use think_tank_core::domain::{new_id, Completion, FileRecord, FileStatus};
 use think_tank_core::ports::Store;
 
 use crate::conformance;
@@ -8,7 +8,11 @@ conformance!(
     a_pending_file_is_read_back_until_it_expires,
     completing_marks_ready_once_and_moves_the_key,
     an_owner_lists_only_their_live_files_newest_first,
+    an_owner_keeps_at_most_the_cap_of_ready_files_and_a_delete_frees_a_place,
+    deleting_a_pending_file_frees_no_place,
 );
+
+const CAP: u32 = 1_000;
 
 fn pending(owner: &str) -> FileRecord {
     let id = new_id();
@@ -36,34 +40,37 @@ async fn a_pending_file_is_read_back_until_it_expires(store: &dyn Store) {
     );
     assert_eq!(
         store
-            .mark_file_ready(&f.id, "files/x", NOW + 100)
+            .mark_file_ready(&f, "files/x", NOW + 100, CAP)
             .await
             .unwrap(),
-        None
+        Completion::NotPending
     );
-    assert_eq!(
-        store.delete_file(&f.id).await.unwrap().map(|d| d.id),
-        Some(f.id.clone())
-    );
+    assert!(store.delete_file(&f).await.unwrap());
     assert_eq!(store.file(&f.id, NOW).await.unwrap(), None);
+    assert!(!store.delete_file(&f).await.unwrap(), "already gone");
 }
 
 async fn completing_marks_ready_once_and_moves_the_key(store: &dyn Store) {
     let f = pending("owner-1");
     store.create_file(&f).await.unwrap();
     let final_key = format!("files/{}", f.id);
-    let ready = store
-        .mark_file_ready(&f.id, &final_key, NOW)
+    let Completion::Ready(ready) = store
+        .mark_file_ready(&f, &final_key, NOW, CAP)
         .await
         .unwrap()
-        .unwrap();
+    else {
+        panic!("the pending file became ready");
+    };
     assert_eq!(
         (ready.status, ready.key.as_str(), ready.expires_at),
         (FileStatus::Ready, final_key.as_str(), None)
     );
     assert_eq!(
-        store.mark_file_ready(&f.id, &final_key, NOW).await.unwrap(),
-        None
+        store
+            .mark_file_ready(&f, &final_key, NOW, CAP)
+            .await
+            .unwrap(),
+        Completion::NotPending
     );
     assert_eq!(
         store.file(&f.id, NOW + 1_000_000).await.unwrap(),
@@ -98,4 +105,63 @@ async fn an_owner_lists_only_their_live_files_newest_first(store: &dyn Store) {
         }
     }
     assert_eq!(seen, mine);
+}
+
+async fn completed(store: &dyn Store, f: &FileRecord, cap: u32) -> Completion {
+    let key = format!("files/{}", f.id);
+    store.mark_file_ready(f, &key, NOW, cap).await.unwrap()
+}
+
+async fn an_owner_keeps_at_most_the_cap_of_ready_files_and_a_delete_frees_a_place(
+    store: &dyn Store,
+) {
+    let owner = format!("owner-{}", new_id());
+    let files = [pending(&owner), pending(&owner), pending(&owner)];
+    for f in &files {
+        store.create_file(f).await.unwrap();
+    }
+    store.create_file(&pending("someone-else")).await.unwrap();
+    assert!(matches!(
+        completed(store, &files[0], 2).await,
+        Completion::Ready(_)
+    ));
+    assert!(matches!(
+        completed(store, &files[1], 2).await,
+        Completion::Ready(_)
+    ));
+    assert_eq!(completed(store, &files[2], 2).await, Completion::Full);
+    assert_eq!(store.ready_files(&owner.as_str().into()).await.unwrap(), 2);
+    assert_eq!(
+        store
+            .file(&files[2].id, NOW)
+            .await
+            .unwrap()
+            .map(|f| f.status),
+        Some(FileStatus::Pending),
+        "the refused file stays pending"
+    );
+    // Read while pending, ready since: the delete still gives the place back.
+    let stale = &files[0];
+    assert!(store.delete_file(stale).await.unwrap());
+    assert_eq!(store.ready_files(&owner.as_str().into()).await.unwrap(), 1);
+    let ready = files[1].ready_at(&format!("files/{}", files[1].id));
+    assert!(store.delete_file(&ready).await.unwrap());
+    assert_eq!(store.ready_files(&owner.as_str().into()).await.unwrap(), 0);
+    assert!(matches!(
+        completed(store, &files[2], 2).await,
+        Completion::Ready(_)
+    ));
+}
+
+async fn deleting_a_pending_file_frees_no_place(store: &dyn Store) {
+    let owner = format!("owner-{}", new_id());
+    let (kept, dropped) = (pending(&owner), pending(&owner));
+    store.create_file(&kept).await.unwrap();
+    store.create_file(&dropped).await.unwrap();
+    assert!(matches!(
+        completed(store, &kept, 1).await,
+        Completion::Ready(_)
+    ));
+    assert!(store.delete_file(&dropped).await.unwrap());
+    assert_eq!(store.ready_files(&owner.as_str().into()).await.unwrap(), 1);
 }

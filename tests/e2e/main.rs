@@ -6,6 +6,7 @@ mod auth;
 mod conventions;
 mod email_links;
 mod files;
+mod files_cap;
 mod guide;
 mod invitations;
 mod lockout;

@@ -50,6 +50,7 @@ async fn every_email_kind_is_delivered_with_text_and_html() {
         },
         think_tank_core::email::EmailKind::TaskAssigned {
             name: "A".into(),
+            workspace_id: "ws1".into(),
             task_id: "x".into(),
             task_title: "Ship it".into(),
             assigned_by: "B".into(),
@@ -96,6 +97,7 @@ async fn hostile_names_and_huge_titles_are_sent_flattened_and_bounded() {
     let h = Harness::new();
     let kind = think_tank_core::email::EmailKind::TaskAssigned {
         name: "Ada\r\nBcc: victim@example.com".into(),
+        workspace_id: "ws1".into(),
         task_id: "t1".into(),
         task_title: format!("&\r\nBcc: victim@example.com {}", "&".repeat(5000)),
         assigned_by: "Bob".into(),

@@ -249,7 +249,11 @@ on_both_backends!(assigning_a_task_emails_the_assignee, |api| {
     let mail = api
         .wait_for_email(&first.email, "Task assigned: Review the PR", 1)
         .await;
-    assert!(mail.contains(&format!("/tasks/{}", id(&res))));
+    let in_app = format!("{}/tasks/{}", ws.trim_start_matches("/v1"), id(&res));
+    assert!(
+        mail.contains(&in_app),
+        "the link names the workspace: {in_app}"
+    );
     let path = format!("{tasks}/{}", id(&res));
     api.send_as(
         "PATCH",

@@ -7,8 +7,8 @@ use think_tank_core::domain::{SessionId, TaskId, UserId, WorkspaceId};
 use async_trait::async_trait;
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{
-    AuditEvent, Connection, Email, FileRecord, Identity, LiveJti, MfaRecord, Page, Reservation,
-    Session, Task, TaskFilter, User, UserChanges, UserRecord,
+    AuditEvent, Completion, Connection, Email, FileRecord, Identity, LiveJti, MfaRecord, Page,
+    Reservation, Session, Task, TaskFilter, User, UserChanges, UserRecord,
 };
 use think_tank_core::error::{StoreError, StoreResult};
 use think_tank_core::ports::*;
@@ -340,15 +340,20 @@ impl FileStore for GateStore {
 
     async fn mark_file_ready(
         &self,
-        id: &str,
+        file: &FileRecord,
         key: &str,
         now: UnixSecs,
-    ) -> StoreResult<Option<FileRecord>> {
-        self.inner.mark_file_ready(id, key, now).await
+        cap: u32,
+    ) -> StoreResult<Completion> {
+        self.inner.mark_file_ready(file, key, now, cap).await
     }
 
-    async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>> {
-        self.inner.delete_file(id).await
+    async fn delete_file(&self, file: &FileRecord) -> StoreResult<bool> {
+        self.inner.delete_file(file).await
+    }
+
+    async fn ready_files(&self, owner_id: &UserId) -> StoreResult<u32> {
+        self.inner.ready_files(owner_id).await
     }
 
     async fn files_of(

@@ -112,6 +112,30 @@ impl FileRecord {
     pub fn is_live(&self, now_secs: UnixSecs) -> bool {
         self.expires_at.is_none_or(|exp| now_secs < exp)
     }
+
+    /// The record once its upload completed under its final object key.
+    pub fn ready_at(&self, key: &str) -> Self {
+        Self {
+            status: FileStatus::Ready,
+            key: key.to_string(),
+            expires_at: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// How many ready files one user may keep; pending uploads do not count
+/// until they complete.
+pub const MAX_FILES_PER_USER: u32 = 1_000;
+
+/// What marking an upload complete came to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Completion {
+    Ready(FileRecord),
+    /// Already ready, expired or gone.
+    NotPending,
+    /// The owner already keeps as many ready files as they may.
+    Full,
 }
 
 /// A live WebSocket connection (API Gateway connection id) and who holds it.

@@ -10,7 +10,10 @@ mod phone;
 mod versions;
 mod workspace;
 
-pub use board::{Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus};
+pub use board::{
+    Completion, Connection, FileRecord, FileStatus, Task, TaskFilter, TaskStatus,
+    MAX_FILES_PER_USER,
+};
 pub use identity::Identity;
 pub use ids::{is_plausible_id, SessionId, TaskId, UserId, WorkspaceId, MAX_ID_LEN};
 pub use lockout::{LoginAttempts, Reservation};

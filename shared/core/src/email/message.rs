@@ -117,6 +117,7 @@ mod tests {
             "ada@example.com",
             EmailKind::TaskAssigned {
                 name: "Ada\r\nBcc: victim@example.com".into(),
+                workspace_id: "ws1".into(),
                 task_id: "1".into(),
                 task_title: format!(
                     "Evil\r\nBcc: victim@example.com\u{2028}{}",

@@ -38,6 +38,9 @@ pub enum EmailKind {
     },
     TaskAssigned {
         name: String,
+        /// Empty in jobs queued before tasks belonged to workspaces.
+        #[serde(default)]
+        workspace_id: String,
         task_id: String,
         task_title: String,
         assigned_by: String,

@@ -136,6 +136,9 @@ pub enum FileError {
     NotUploaded,
     #[error("file not ready")]
     NotReady,
+    /// The owner keeps [`crate::domain::MAX_FILES_PER_USER`] ready files.
+    #[error("too many files")]
+    TooMany,
 }
 
 /// Workspaces and their members.

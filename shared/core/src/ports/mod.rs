@@ -9,9 +9,9 @@ use async_trait::async_trait;
 use crate::clock::UnixSecs;
 
 use crate::domain::{
-    AuditEvent, Connection, Email, FileRecord, Identity, LiveJti, MfaRecord, Page, Reservation,
-    Session, SessionId, Task, TaskFilter, TaskId, User, UserChanges, UserId, UserRecord,
-    WorkspaceId,
+    AuditEvent, Completion, Connection, Email, FileRecord, Identity, LiveJti, MfaRecord, Page,
+    Reservation, Session, SessionId, Task, TaskFilter, TaskId, User, UserChanges, UserId,
+    UserRecord, WorkspaceId,
 };
 use crate::error::StoreResult;
 
@@ -248,15 +248,20 @@ pub trait FileStore: Send + Sync {
     async fn create_file(&self, file: &FileRecord) -> StoreResult<()>;
     /// The record if it exists and, while pending, has not expired.
     async fn file(&self, id: &str, now: UnixSecs) -> StoreResult<Option<FileRecord>>;
-    /// Marks a live pending file ready under its final object key (it no longer
-    /// expires); `None` if it was not pending.
+    /// Marks a live pending file ready under its final object key (it no
+    /// longer expires), unless its owner already keeps `cap` ready files.
     async fn mark_file_ready(
         &self,
-        id: &str,
+        file: &FileRecord,
         key: &str,
         now: UnixSecs,
-    ) -> StoreResult<Option<FileRecord>>;
-    async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>>;
+        cap: u32,
+    ) -> StoreResult<Completion>;
+    /// Deletes the record (a ready one gives its owner's place back); whether
+    /// it was there.
+    async fn delete_file(&self, file: &FileRecord) -> StoreResult<bool>;
+    /// How many ready files the owner keeps.
+    async fn ready_files(&self, owner_id: &UserId) -> StoreResult<u32>;
     /// One owner's live files, newest first.
     async fn files_of(
         &self,

@@ -3,7 +3,7 @@
 
 use crate::app::{Absent, Blobs, Core, Sockets};
 use crate::clock::UnixMillis;
-use crate::domain::{new_id, FileRecord, FileStatus, Page, Role};
+use crate::domain::{new_id, Completion, FileRecord, FileStatus, Page, Role, MAX_FILES_PER_USER};
 use crate::error::{ApiError, FileError};
 use crate::ports::UploadTicket;
 use crate::{Caller, Claim};
@@ -93,6 +93,10 @@ impl<S> Files<'_, Blobs<'_>, S> {
         {
             return Err(FileError::UnsupportedType.into());
         }
+        let owner = caller.user_id();
+        if self.core.store.ready_files(owner).await? >= MAX_FILES_PER_USER {
+            return Err(FileError::TooMany.into());
+        }
         let now = self.core.clock.now_secs();
         let id = new_id();
         let file = FileRecord {
@@ -145,7 +149,7 @@ impl<S> Files<'_, Blobs<'_>, S> {
     pub async fn delete_file(&self, claim: Claim, id: &str) -> Result<(), ApiError> {
         let (_, file) = self.admit_to_file(claim, id).await?;
         self.blobs.0.delete_object(&file.key).await?;
-        self.core.store.delete_file(id).await?;
+        self.core.store.delete_file(&file).await?;
         Ok(())
     }
 }
@@ -157,6 +161,9 @@ impl Files<'_, Blobs<'_>, Sockets<'_>> {
         let (caller, file) = self.admit_to_file(claim, id).await?;
         if file.status == FileStatus::Ready {
             return Ok(file);
+        }
+        if self.core.store.ready_files(&file.owner_id).await? >= MAX_FILES_PER_USER {
+            return Err(FileError::TooMany.into());
         }
         let final_key = final_key(id);
         let (pending, promoted) = tokio::try_join!(
@@ -171,17 +178,22 @@ impl Files<'_, Blobs<'_>, Sockets<'_>> {
             (None, Some(size)) if size == file.size => {}
             _ => return Err(FileError::NotUploaded.into()),
         }
+        let now = self.core.clock.now_secs();
         match self
             .core
             .store
-            .mark_file_ready(id, &final_key, self.core.clock.now_secs())
+            .mark_file_ready(&file, &final_key, now, MAX_FILES_PER_USER)
             .await?
         {
-            Some(ready) => {
+            Completion::Ready(ready) => {
                 self.sockets.push_file_ready(&ready).await;
                 Ok(ready)
             }
-            None => visible(
+            // Another upload took the last place since the check above. The
+            // object stays under its final key and the record pending: a
+            // completion once a place is free finishes it.
+            Completion::Full => Err(FileError::TooMany.into()),
+            Completion::NotPending => visible(
                 &caller,
                 self.core.store.file(id, self.core.clock.now_secs()).await?,
             )

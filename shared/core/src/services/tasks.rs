@@ -196,6 +196,7 @@ impl Tasks<'_, Mail<'_>> {
         };
         let kind = EmailKind::TaskAssigned {
             name: assignee.user.name.clone(),
+            workspace_id: task.workspace_id.to_string(),
             task_id: task.id.to_string(),
             task_title: task.title.clone(),
             assigned_by,

@@ -67,6 +67,7 @@ pub fn every_error() -> Vec<ApiError> {
         FileError::UnsupportedType,
         FileError::NotUploaded,
         FileError::NotReady,
+        FileError::TooMany,
     ];
     let workspace = [
         WorkspaceError::NotFound,
@@ -151,7 +152,8 @@ fn listed(e: &ApiError) {
             | FileError::TooLarge
             | FileError::UnsupportedType
             | FileError::NotUploaded
-            | FileError::NotReady,
+            | FileError::NotReady
+            | FileError::TooMany,
         )
         | ApiError::Workspace(
             WorkspaceError::NotFound

@@ -5,7 +5,9 @@ use think_tank_core::domain::{TaskId, UserId, WorkspaceId};
 
 use super::{lock, page_desc, MemoryStore};
 use think_tank_core::clock::UnixSecs;
-use think_tank_core::domain::{Connection, FileRecord, FileStatus, Page, Task, TaskFilter};
+use think_tank_core::domain::{
+    Completion, Connection, FileRecord, FileStatus, Page, Task, TaskFilter,
+};
 use think_tank_core::error::StoreResult;
 use think_tank_core::ports::{ConnectionStore, FileStore, Probe, TaskStore};
 use think_tank_core::services::fanout::Change;
@@ -113,24 +115,38 @@ impl FileStore for MemoryStore {
 
     async fn mark_file_ready(
         &self,
-        id: &str,
+        file: &FileRecord,
         key: &str,
         now: UnixSecs,
-    ) -> StoreResult<Option<FileRecord>> {
+        cap: u32,
+    ) -> StoreResult<Completion> {
         let mut files = lock(&self.files);
-        match files.get_mut(id) {
+        let kept = files
+            .values()
+            .filter(|f| f.owner_id == file.owner_id && f.status == FileStatus::Ready)
+            .count();
+        match files.get_mut(&file.id) {
             Some(f) if f.status == FileStatus::Pending && f.is_live(now) => {
-                f.status = FileStatus::Ready;
-                f.key = key.to_string();
-                f.expires_at = None;
-                Ok(Some(f.clone()))
+                if kept >= cap as usize {
+                    return Ok(Completion::Full);
+                }
+                *f = f.ready_at(key);
+                Ok(Completion::Ready(f.clone()))
             }
-            _ => Ok(None),
+            _ => Ok(Completion::NotPending),
         }
     }
 
-    async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>> {
-        Ok(lock(&self.files).remove(id))
+    async fn delete_file(&self, file: &FileRecord) -> StoreResult<bool> {
+        Ok(lock(&self.files).remove(&file.id).is_some())
+    }
+
+    async fn ready_files(&self, owner_id: &UserId) -> StoreResult<u32> {
+        let files = lock(&self.files);
+        let ready = files
+            .values()
+            .filter(|f| f.owner_id == *owner_id && f.status == FileStatus::Ready);
+        Ok(ready.count() as u32)
     }
 
     async fn files_of(

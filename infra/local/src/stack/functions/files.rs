@@ -50,7 +50,7 @@ pub const FUNCTIONS: &[Function] = &[
         "DELETE",
         "/v1/files/{id}",
         &[
-            Items(&[GetItem, DeleteItem]),
+            Items(&[GetItem, DeleteItem, UpdateItem]),
             Objects(DeleteObject, &[Pending, Files]),
         ],
     ),

@@ -1,13 +1,15 @@
 //! File records in the single table; one owner's files through `gsi3`. A
 //! pending record carries a TTL and is ignored once expired, even before
-//! DynamoDB deletes it; completing the upload removes the TTL.
+//! DynamoDB deletes it; completing the upload removes the TTL. Each user's
+//! count of ready files moves in the same transaction as the file: up when
+//! an upload completes (refused at the cap), down when a ready file goes.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::ReturnValue;
-use think_tank_core::domain::UserId;
+use think_tank_core::domain::{Completion, UserId};
 
 use super::item::*;
 use super::keys::{self, GSI3, TTL};
+use super::transact::{Tx, Write};
 use super::{index_sk, start_after, DynamoStore};
 use think_tank_core::clock::UnixSecs;
 use think_tank_core::domain::{FileRecord, FileStatus, Page};
@@ -69,31 +71,58 @@ impl FileStore for DynamoStore {
 
     async fn mark_file_ready(
         &self,
-        id: &str,
+        file: &FileRecord,
         key: &str,
         now: UnixSecs,
-    ) -> StoreResult<Option<FileRecord>> {
-        let req = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(keys::file(id)))
-            .update_expression("SET #status = :ready, object_key = :key REMOVE #ttl")
-            .condition_expression("#status = :pending AND #ttl > :now")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_names("#ttl", TTL)
-            .expression_attribute_values(":ready", s("ready"))
-            .expression_attribute_values(":key", s(key))
-            .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":now", n(now))
-            .return_values(ReturnValue::AllNew);
-        let item = self.update_if(req, "dynamodb complete file").await?;
-        Ok(item.as_ref().map(file_from_item).transpose()?)
+        cap: u32,
+    ) -> StoreResult<Completion> {
+        let ready = Write::update(
+            keys::file(&file.id),
+            "SET #status = :ready, object_key = :key REMOVE #ttl",
+        )
+        .condition("#status = :pending AND #ttl > :now")
+        .name("#status", "status")
+        .name("#ttl", TTL)
+        .value(":ready", s("ready"))
+        .value(":key", s(key))
+        .value(":pending", s("pending"))
+        .value(":now", n(now));
+        let tx = Tx::new()
+            .with(ready)
+            .with(count_change(&file.owner_id, 1, cap));
+        Ok(match self.transact(tx, "dynamodb complete file").await? {
+            None => Completion::Ready(file.ready_at(key)),
+            Some(lost) if lost[0] => Completion::NotPending,
+            Some(_) => Completion::Full,
+        })
     }
 
-    async fn delete_file(&self, id: &str) -> StoreResult<Option<FileRecord>> {
-        let item = self.delete(keys::file(id)).await?;
-        Ok(item.as_ref().map(file_from_item).transpose()?)
+    async fn delete_file(&self, file: &FileRecord) -> StoreResult<bool> {
+        let mut status = file.status;
+        // A pending file may become ready in between: then once more as ready.
+        for _ in 0..2 {
+            let delete = Write::delete(keys::file(&file.id))
+                .condition("#status = :status")
+                .name("#status", "status")
+                .value(":status", s(status.as_str()));
+            let mut tx = Tx::new().with(delete);
+            if status == FileStatus::Ready {
+                tx = tx.with(count_change(&file.owner_id, -1, 0));
+            }
+            if self.transact(tx, "dynamodb delete file").await?.is_none() {
+                return Ok(true);
+            }
+            let Some(now) = self.get(keys::file(&file.id)).await? else {
+                return Ok(false);
+            };
+            status = file_from_item(&now)?.status;
+        }
+        Ok(false)
+    }
+
+    async fn ready_files(&self, owner_id: &UserId) -> StoreResult<u32> {
+        let count = self.get(keys::file_count(owner_id)).await?;
+        Ok(count.and_then(|c| get_n(&c, "n")).unwrap_or(0).max(0) as u32)
     }
 
     async fn files_of(
@@ -117,5 +146,18 @@ impl FileStore for DynamoStore {
             .map(file_from_item)
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Page { items, next })
+    }
+}
+
+/// One more (or one fewer) ready file for `owner`; one more is refused at `cap`.
+fn count_change(owner: &UserId, delta: i64, cap: u32) -> Write {
+    let write = Write::update(keys::file_count(owner), "ADD #n :delta")
+        .name("#n", "n")
+        .value(":delta", n(delta));
+    match delta > 0 {
+        true => write
+            .condition("attribute_not_exists(#n) OR #n < :cap")
+            .value(":cap", n(cap)),
+        false => write,
     }
 }

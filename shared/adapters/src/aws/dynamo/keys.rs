@@ -293,6 +293,11 @@ pub fn memberships_of(user_id: &str) -> String {
     format!("MEMBERSHIPS#{user_id}")
 }
 
+/// How many ready files a user keeps.
+pub fn file_count(user_id: &str) -> Item {
+    key(user_pk(user_id), "FILES")
+}
+
 /// How many workspaces a user belongs to.
 pub fn workspace_count(user_id: &str) -> Item {
     key(user_pk(user_id), "WORKSPACES")

@@ -152,12 +152,16 @@ fn letter(kind: &EmailKind, base: &str) -> Option<(&'static str, String, Value)>
         ),
         EmailKind::TaskAssigned {
             name: who,
+            workspace_id,
             task_id,
             task_title,
             assigned_by,
         } => (
             "task_assigned.txt",
-            format!("{base}/tasks/{}", name(task_id)),
+            match workspace_id.as_str() {
+                "" => format!("{base}/tasks/{}", name(task_id)),
+                ws => format!("{base}/workspaces/{}/tasks/{}", name(ws), name(task_id)),
+            },
             context! {
                 name => name(who),
                 task_title => one_line(task_title, MAX_TITLE_CHARS),

@@ -45,6 +45,7 @@ fn every_email() -> Vec<(String, EmailKind)> {
             "task_assigned".into(),
             EmailKind::TaskAssigned {
                 name: "Ada".into(),
+                workspace_id: "ws1".into(),
                 task_id: "t1".into(),
                 task_title: "Ship it".into(),
                 assigned_by: "Bob".into(),
@@ -147,6 +148,7 @@ fn links_carry_the_token_as_a_query_parameter() {
 fn user_supplied_text_is_escaped_once_in_html_and_kept_in_text() {
     let kind = EmailKind::TaskAssigned {
         name: "Ada <script>".into(),
+        workspace_id: "ws1".into(),
         task_id: "t1".into(),
         task_title: "Fix \"a & b\"".into(),
         assigned_by: "Bob".into(),
@@ -159,6 +161,30 @@ fn user_supplied_text_is_escaped_once_in_html_and_kept_in_text() {
     );
     assert!(r.text.contains("Hello Ada <script>,"));
     assert!(r.text.contains("the task \"Fix \"a & b\"\"."));
+}
+
+#[test]
+fn a_task_assignment_links_to_the_task_in_its_workspace() {
+    let kind = EmailKind::TaskAssigned {
+        name: "Ada".into(),
+        workspace_id: "ws1".into(),
+        task_id: "t1".into(),
+        task_title: "Ship it".into(),
+        assigned_by: "Bob".into(),
+    };
+    let r = render(&kind, "http://app.test", &brand()).unwrap();
+    assert!(r.text.contains("http://app.test/workspaces/ws1/tasks/t1"));
+}
+
+#[test]
+fn a_task_assignment_queued_before_workspaces_still_links_to_the_task() {
+    let job: EmailKind = serde_json::from_value(serde_json::json!({
+        "kind": "task_assigned",
+        "data": { "name": "Ada", "task_id": "t1", "task_title": "Ship it", "assigned_by": "Bob" }
+    }))
+    .unwrap();
+    let r = render(&job, "http://app.test", &brand()).unwrap();
+    assert!(r.text.contains("http://app.test/tasks/t1"));
 }
 
 #[test]

@@ -304,6 +304,11 @@ fn file(e: &FileError) -> Wording {
             "conflict",
             "The file's upload has not been completed.",
         ),
+        FileError::TooMany => say(
+            S::CONFLICT,
+            "conflict",
+            "You keep as many files as an account may (1,000); delete some first.",
+        ),
     }
 }
 
