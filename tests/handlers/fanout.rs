@@ -152,3 +152,32 @@ async fn a_push_that_failed_fails_the_change_so_it_comes_again_with_its_event_id
     assert_eq!(event["event_id"], created.event_id.as_str());
     assert_eq!(to("ok")[0], to("ok")[1], "the same event, the same id");
 }
+
+/// A gateway's stream poller ends when the gateway is gone, even when it was
+/// never told to stop: it runs on the realtime thread, which nothing else
+/// would end, and would poll a deleted table forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_poller_ends_when_its_gateway_is_gone() {
+    let Some(clients) = e2e::aws_clients_or_skip().await else {
+        return;
+    };
+    let table = e2e::unique_name("poller");
+    adapters::aws::provision::create_table(&clients, &table)
+        .await
+        .unwrap();
+    let vars = [("TABLE_NAME".to_string(), table.clone())].into();
+    let config = Config::from_map(&vars, MissingSecrets::GenerateEphemeral).unwrap();
+    let app = shared::wiring::on_aws_with(config, &clients, Arc::new(ManualClock::starting_now()));
+    let arn = local::stream::arn(&clients, &table).await.unwrap();
+    let (gateway, stop) = tokio::sync::watch::channel(false);
+    let poller = tokio::spawn(local::stream::poll(
+        Arc::new(app),
+        local::stream::client(&clients),
+        arn,
+        stop,
+    ));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    drop(gateway);
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), poller).await;
+    assert!(ended.is_ok(), "the poller outlived its gateway");
+}

@@ -3,11 +3,12 @@
 //! closed, new ones refused), like a dependency that hangs or dies, or that
 //! answers one DynamoDB operation too late (the request goes through, the
 //! answer comes after the client's attempt timeout, so the client retries a
-//! write that has landed). Only the clients built on the link see the fault;
-//! other tests keep the emulator.
+//! write that has landed), or that sits a network's distance away (every
+//! answer held a while, as a real service's would be). Only the clients
+//! built on the link see the fault; other tests keep the emulator.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,6 +28,8 @@ pub struct Link {
     mode: Arc<AtomicU8>,
     /// The DynamoDB operation whose next answer comes late.
     late: Arc<Mutex<Option<String>>>,
+    /// How long every answer is held, in milliseconds.
+    latency: Arc<AtomicU64>,
 }
 
 impl Link {
@@ -42,17 +45,26 @@ impl Link {
             addr: listener.local_addr().unwrap(),
             mode: Arc::new(AtomicU8::new(PASS)),
             late: Arc::new(Mutex::new(None)),
+            latency: Arc::new(AtomicU64::new(0)),
         };
         let (mode, late) = (link.mode.clone(), link.late.clone());
+        let latency = link.latency.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 if mode.load(Ordering::SeqCst) == CUT {
                     continue;
                 }
-                tokio::spawn(forward(client, upstream, mode.clone(), late.clone()));
+                let held = Held(late.clone(), latency.clone());
+                tokio::spawn(forward(client, upstream, mode.clone(), held));
             }
         });
         link
+    }
+
+    /// Every answer from now on arrives `delay` after the emulator sent it.
+    pub fn hold_answers(&self, delay: Duration) {
+        self.latency
+            .store(delay.as_millis() as u64, Ordering::SeqCst);
     }
 
     /// The next request of the DynamoDB `operation` (`PutItem`,
@@ -80,12 +92,12 @@ impl Link {
     }
 }
 
-async fn forward(
-    client: TcpStream,
-    upstream: SocketAddr,
-    mode: Arc<AtomicU8>,
-    late: Arc<Mutex<Option<String>>>,
-) {
+/// What holds answers back: the operation armed to answer late, and the
+/// delay every answer takes.
+struct Held(Arc<Mutex<Option<String>>>, Arc<AtomicU64>);
+
+async fn forward(client: TcpStream, upstream: SocketAddr, mode: Arc<AtomicU8>, held: Held) {
+    let Held(late, latency) = held;
     let Ok(server) = TcpStream::connect(upstream).await else {
         return;
     };
@@ -93,9 +105,10 @@ async fn forward(
     let (server_read, server_write) = server.into_split();
     let answer_late = Arc::new(AtomicBool::new(false));
     let requests = Watch::Requests(late, answer_late.clone());
+    let answers = Watch::Answers(answer_late, latency);
     tokio::select! {
         _ = pump(client_read, server_write, mode.clone(), requests) => {}
-        _ = pump(server_read, client_write, mode, Watch::Answers(answer_late)) => {}
+        _ = pump(server_read, client_write, mode, answers) => {}
     }
 }
 
@@ -103,8 +116,9 @@ async fn forward(
 enum Watch {
     /// Requests: the armed operation; when seen, its answer is to come late.
     Requests(Arc<Mutex<Option<String>>>, Arc<AtomicBool>),
-    /// Answers: held for [`LATE`] when the request asked for it.
-    Answers(Arc<AtomicBool>),
+    /// Answers: held for [`LATE`] when the request asked for it, and for
+    /// the link's latency in any case.
+    Answers(Arc<AtomicBool>, Arc<AtomicU64>),
 }
 
 impl Watch {
@@ -121,9 +135,13 @@ impl Watch {
                     answer_late.store(true, Ordering::SeqCst);
                 }
             }
-            Watch::Answers(answer_late) => {
+            Watch::Answers(answer_late, latency) => {
                 if answer_late.swap(false, Ordering::SeqCst) {
                     tokio::time::sleep(LATE).await;
+                }
+                let held = latency.load(Ordering::SeqCst);
+                if held > 0 {
+                    tokio::time::sleep(Duration::from_millis(held)).await;
                 }
             }
         }

@@ -44,6 +44,29 @@ pub struct Call {
     /// them (`ReturnConsumedCapacity`); `None` for other services and for a
     /// call that failed.
     pub units: Option<f64>,
+    /// When the call started and when its answer was read.
+    pub started: std::time::Instant,
+    pub ended: Option<std::time::Instant>,
+}
+
+/// The round trips on the critical path of `calls`: the longest chain of
+/// calls each of which started only after the one before it ended. Calls
+/// made at once count as one.
+pub fn round_trips(calls: &[Call]) -> usize {
+    let mut calls: Vec<&Call> = calls.iter().collect();
+    calls.sort_by_key(|c| c.started);
+    let mut depth: Vec<usize> = Vec::with_capacity(calls.len());
+    for (i, call) in calls.iter().enumerate() {
+        let before = calls[..i]
+            .iter()
+            .zip(&depth)
+            .filter(|(c, _)| c.ended.is_some_and(|end| end <= call.started))
+            .map(|(_, d)| *d)
+            .max()
+            .unwrap_or(0);
+        depth.push(before + 1);
+    }
+    depth.into_iter().max().unwrap_or(0)
 }
 
 #[derive(Clone, Debug, Default)]
@@ -79,6 +102,13 @@ impl Recorder {
     /// How many calls were recorded since the last `take`.
     pub fn count(&self) -> usize {
         self.0.lock().unwrap().calls.len()
+    }
+
+    /// The operation names, and the round trips they took one after another.
+    pub fn take_profile(&self) -> (Vec<String>, usize) {
+        let calls = self.take();
+        let trips = round_trips(&calls);
+        (calls.into_iter().map(|c| c.operation).collect(), trips)
     }
 
     /// The operation names alone, for one service.
@@ -213,13 +243,18 @@ impl Intercept for Recorder {
         _: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let (Some(slot), Ok(output)) = (cfg.load::<Slot>(), context.output_or_error()) else {
+        let Some(slot) = cfg.load::<Slot>() else {
             return Ok(());
         };
-        let units = super::capacity_units::units_of(output);
+        let units = context
+            .output_or_error()
+            .ok()
+            .and_then(super::capacity_units::units_of);
         let mut calls = self.0.lock().unwrap();
         if calls.epoch == slot.epoch {
-            calls.calls[slot.index].units = units;
+            let call = &mut calls.calls[slot.index];
+            call.units = units;
+            call.ended = Some(std::time::Instant::now());
         }
         Ok(())
     }
@@ -249,6 +284,8 @@ impl Intercept for Recorder {
             source: source.map(str::to_string),
             partitions: written_partitions(input),
             units: None,
+            started: std::time::Instant::now(),
+            ended: None,
         };
         let mut calls = self.0.lock().unwrap();
         let slot = Slot {

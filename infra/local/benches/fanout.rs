@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use futures::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
+#[path = "support/socket.rs"]
+mod socket;
 #[path = "support/mod.rs"]
 mod support;
 
@@ -38,7 +40,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut sockets = Vec::with_capacity(CONNECTIONS);
     for _ in 0..CONNECTIONS {
-        sockets.push(support::socket(running.ws_addr, &running.app, &login).await?);
+        sockets.push(socket::socket(running.ws_addr, &running.app, &login).await?);
     }
     let (mut sender, receivers) = {
         let mut iter = sockets.into_iter();

@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use serde_json::{json, Value};
 
+#[path = "support/socket.rs"]
+mod socket;
 #[path = "support/mod.rs"]
 mod support;
 
@@ -164,7 +166,7 @@ fn crowd(
             runtime.block_on(async move {
                 let open = async {
                     for _ in 0..SOCKETS {
-                        let mut socket = support::socket(ws_addr, &app, &login).await?;
+                        let mut socket = socket::socket(ws_addr, &app, &login).await?;
                         let received = received.clone();
                         tokio::spawn(async move {
                             while let Some(Ok(_)) = socket.next().await {

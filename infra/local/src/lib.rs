@@ -62,11 +62,20 @@ pub struct Running {
 
 impl Running {
     /// Stops accepting, lets in-flight requests finish, stops the queue poller.
-    pub async fn stop(self) {
+    pub async fn stop(mut self) {
         let _ = self.stop.send(true);
-        for task in self.tasks {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
+    }
+}
+
+impl Drop for Running {
+    /// A gateway dropped without [`Running::stop`] stops all the same: its
+    /// realtime thread (WebSocket API, fan-out, stream polling) runs on a
+    /// runtime of its own and would otherwise outlive it.
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
     }
 }
 

@@ -76,11 +76,17 @@ pub async fn feed(
     }
 }
 
-/// Polls every shard of the table's stream from its start until `stop`.
+/// Whether the gateway is still up: not stopped, and not gone.
+fn running(stop: &watch::Receiver<bool>) -> bool {
+    !*stop.borrow() && stop.has_changed().is_ok()
+}
+
+/// Polls every shard of the table's stream from its start until `stop` (or
+/// until the gateway that holds its sender is gone).
 pub async fn poll(app: Arc<App>, streams: Client, arn: String, stop: watch::Receiver<bool>) {
     let mut polled = std::collections::HashSet::new();
     let mut pollers = Vec::new();
-    while !*stop.borrow() {
+    while running(&stop) {
         match streams.describe_stream().stream_arn(&arn).send().await {
             Ok(described) => {
                 let shards = described
@@ -117,7 +123,7 @@ async fn poll_shard(
 ) {
     let mut last: Option<String> = None;
     let mut iterator = None;
-    while !*stop.borrow() {
+    while running(&stop) {
         let Some(current) = iterator.take() else {
             // DynamoDB Local may refuse an iterator (a trimmed position, one
             // that expired): open the shard again after the last record seen.

@@ -44,6 +44,8 @@ pub struct Settings {
     /// request): providers call back to `{base}/v1/auth/oidc/{name}/callback`.
     pub api_base_url: String,
     pub max_upload_bytes: u64,
+    /// How many ready files one account may keep.
+    pub max_files_per_user: u32,
     pub allowed_upload_types: Vec<String>,
     pub email_from: String,
     /// How emails look (`EMAIL_PRODUCT_NAME`, `EMAIL_ACCENT_COLOR`, …).

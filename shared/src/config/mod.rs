@@ -145,6 +145,12 @@ fn settings(r: &Reader) -> Result<Settings, ConfigError> {
             1,
             5 * 1024 * 1024 * 1024,
         )? as u64,
+        max_files_per_user: r.number(
+            "MAX_FILES_PER_USER",
+            think_tank_core::domain::MAX_FILES_PER_USER.into(),
+            1,
+            1_000_000,
+        )? as u32,
         allowed_upload_types: r.list(
             "ALLOWED_UPLOAD_TYPES",
             "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/markdown",

@@ -124,8 +124,8 @@ impl FileRecord {
     }
 }
 
-/// How many ready files one user may keep; pending uploads do not count
-/// until they complete.
+/// How many ready files one user may keep unless `MAX_FILES_PER_USER` says
+/// otherwise; pending uploads do not count until they complete.
 pub const MAX_FILES_PER_USER: u32 = 1_000;
 
 /// What marking an upload complete came to.

@@ -3,7 +3,7 @@
 
 use crate::app::{Absent, Blobs, Core, Sockets};
 use crate::clock::UnixMillis;
-use crate::domain::{new_id, Completion, FileRecord, FileStatus, Page, Role, MAX_FILES_PER_USER};
+use crate::domain::{new_id, Completion, FileRecord, FileStatus, Page, Role};
 use crate::error::{ApiError, FileError};
 use crate::ports::UploadTicket;
 use crate::{Caller, Claim};
@@ -94,7 +94,7 @@ impl<S> Files<'_, Blobs<'_>, S> {
             return Err(FileError::UnsupportedType.into());
         }
         let owner = caller.user_id();
-        if self.core.store.ready_files(owner).await? >= MAX_FILES_PER_USER {
+        if self.core.store.ready_files(owner).await? >= self.core.settings.max_files_per_user {
             return Err(FileError::TooMany.into());
         }
         let now = self.core.clock.now_secs();
@@ -162,7 +162,8 @@ impl Files<'_, Blobs<'_>, Sockets<'_>> {
         if file.status == FileStatus::Ready {
             return Ok(file);
         }
-        if self.core.store.ready_files(&file.owner_id).await? >= MAX_FILES_PER_USER {
+        let cap = self.core.settings.max_files_per_user;
+        if self.core.store.ready_files(&file.owner_id).await? >= cap {
             return Err(FileError::TooMany.into());
         }
         let final_key = final_key(id);
@@ -182,7 +183,7 @@ impl Files<'_, Blobs<'_>, Sockets<'_>> {
         match self
             .core
             .store
-            .mark_file_ready(&file, &final_key, now, MAX_FILES_PER_USER)
+            .mark_file_ready(&file, &final_key, now, cap)
             .await?
         {
             Completion::Ready(ready) => {

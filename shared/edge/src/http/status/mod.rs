@@ -307,7 +307,7 @@ fn file(e: &FileError) -> Wording {
         FileError::TooMany => say(
             S::CONFLICT,
             "conflict",
-            "You keep as many files as an account may (1,000); delete some first.",
+            "You keep as many files as an account may; delete some first.",
         ),
     }
 }
