@@ -1,7 +1,10 @@
-//! The WebSocket API and the fan-out run on a runtime of their own, on a
-//! thread named [`THREAD`]. In AWS they are API Gateway's WebSocket side and
-//! the `fan-out` function, apart from the HTTP routes' functions: here too a
-//! burst of pushes does not queue HTTP requests behind it.
+//! With the memory backend, the WebSocket API and the fan-out run on a
+//! runtime of their own, on a thread named [`THREAD`]. In AWS they are API
+//! Gateway's WebSocket side and the `fan-out` function, apart from the HTTP
+//! routes' functions: here too a burst of pushes does not queue HTTP
+//! requests behind it. (With `BACKEND=aws` they stay on the gateway's
+//! runtime: the SDK's pooled connections belong to the runtime that opened
+//! them.)
 
 use std::future::Future;
 

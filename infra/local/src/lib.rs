@@ -157,7 +157,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         sockets: sockets.clone(),
     });
     let ws_listener = ws_listener.into_std()?;
-    let realtime = apart::run(move || async move {
+    let realtime = move || async move {
         let ws_server = async {
             match tokio::net::TcpListener::from_std(ws_listener) {
                 Ok(listener) => websocket::serve(listener, ws_gateway, stopped).await,
@@ -165,7 +165,13 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
             }
         };
         tokio::join!(ws_server, fan_out);
-    })?;
+    };
+    // The SDK's connection pool ties each connection to the runtime that
+    // opened it: with the SDK clients, the realtime side stays on this one.
+    let realtime = match backend {
+        Backend::Memory => apart::run(realtime)?,
+        Backend::Aws => tokio::spawn(realtime()),
+    };
     Ok(Running {
         http_addr,
         ws_addr,
