@@ -12,11 +12,15 @@ pub struct Reply {
 impl Reply {
     pub fn json(status: StatusCode, value: &impl Serialize) -> Result<Self, ApiError> {
         let body = serde_json::to_string(value).map_err(|e| ApiError::Internal(e.into()))?;
-        Ok(Self::raw_json(status, &body))
+        Ok(Self::json_body(status, body))
     }
 
     /// A body that is JSON already (e.g. a document compiled into the binary).
     pub fn raw_json(status: StatusCode, body: &str) -> Self {
+        Self::json_body(status, body.to_string())
+    }
+
+    fn json_body(status: StatusCode, body: String) -> Self {
         let mut headers = HeaderMap::new();
         headers.insert(
             http::header::CONTENT_TYPE,
@@ -25,7 +29,7 @@ impl Reply {
         Self {
             status,
             headers,
-            body: Some(body.to_string()),
+            body: Some(body),
         }
     }
 
