@@ -21,22 +21,9 @@ const OUTBOX: &str = "/tmp/think-tank-fanout";
 async fn main() -> anyhow::Result<()> {
     let running = support::gateway(OUTBOX).await?;
     let base = format!("http://{}", running.http_addr);
-    let http = reqwest::Client::new();
     let login = support::signed_in(&base, OUTBOX, "fan@example.com").await?;
-    let token = login["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-
-    let workspace: serde_json::Value = http
-        .post(format!("{base}/v1/workspaces"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({ "name": "Fan-out" }))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let workspace_id = workspace["workspace"]["id"].clone();
+    let token = support::access_token(&login);
+    let workspace_id = support::workspace(&base, &token, "Fan-out").await?;
 
     let mut sockets = Vec::with_capacity(CONNECTIONS);
     for _ in 0..CONNECTIONS {

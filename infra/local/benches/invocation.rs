@@ -122,23 +122,9 @@ async fn setup() -> anyhow::Result<(local::Running, Vec<Case>)> {
     let running = support::gateway(OUTBOX).await?;
     let base = format!("http://{}", running.http_addr);
     let login = support::signed_in(&base, OUTBOX, "invoke@example.com").await?;
-    let token = login["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let token = support::access_token(&login);
     let http = reqwest::Client::new();
-    let created: Value = http
-        .post(format!("{base}/v1/workspaces"))
-        .bearer_auth(&token)
-        .json(&json!({ "name": "Bench" }))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let ws = created["workspace"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let ws = support::workspace(&base, &token, "Bench").await?;
     let tasks = format!("/v1/workspaces/{ws}/tasks");
     let mut last = Value::Null;
     for i in 0..50 {

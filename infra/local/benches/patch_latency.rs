@@ -77,22 +77,9 @@ async fn main() -> anyhow::Result<()> {
     let base = format!("http://{}", running.http_addr);
     let http = reqwest::Client::new();
     let login = support::signed_in(&base, OUTBOX, "crowd@example.com").await?;
-    let token = login["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let created: Value = http
-        .post(format!("{base}/v1/workspaces"))
-        .bearer_auth(&token)
-        .json(&json!({ "name": "Crowd" }))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let tasks = format!(
-        "{base}/v1/workspaces/{}/tasks",
-        created["workspace"]["id"].as_str().unwrap_or_default()
-    );
+    let token = support::access_token(&login);
+    let ws = support::workspace(&base, &token, "Crowd").await?;
+    let tasks = format!("{base}/v1/workspaces/{ws}/tasks");
     let task: Value = http
         .post(&tasks)
         .bearer_auth(&token)

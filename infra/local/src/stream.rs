@@ -18,8 +18,13 @@ use think_tank_core::services::fanout::{ChangeRecord, FanOut};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::watch;
 
-/// How often a failed change is tried before it is given up (AWS's mapping
-/// would bisect and send it to the on-failure queue).
+/// How often a failed batch is tried again before it is given up, as the
+/// template's mapping does (`MaximumRetryAttempts: 10`; AWS's mapping then
+/// sends it to the on-failure queue), waiting twice as long each time, from
+/// [`IDLE`] up to [`LONGEST_WAIT`].
+const RETRIES: u32 = 10;
+const LONGEST_WAIT: Duration = Duration::from_secs(4);
+/// How often the memory feed tries one change before it is given up.
 const ATTEMPTS: usize = 5;
 /// How long an idle shard waits before it asks again (AWS polls each shard
 /// about four times a second).
@@ -230,7 +235,7 @@ async fn invoke(app: &Arc<App>, records: &[Record]) {
         .filter(|r| fanned_out(r))
         .map(event_record)
         .collect();
-    for _ in 0..ATTEMPTS {
+    for retry in 0..=RETRIES {
         if batch.is_empty() {
             return;
         }
@@ -245,7 +250,7 @@ async fn invoke(app: &Arc<App>, records: &[Record]) {
             |r: &Value| r["dynamodb"]["SequenceNumber"] == failed.item_identifier.as_str();
         let from = batch.iter().position(sequence).unwrap_or(0);
         batch.drain(..from);
-        tokio::time::sleep(IDLE).await;
+        tokio::time::sleep((IDLE * 2u32.pow(retry)).min(LONGEST_WAIT)).await;
     }
     tracing::error!(records = batch.len(), "stream records given up");
 }

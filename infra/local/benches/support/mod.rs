@@ -51,6 +51,27 @@ pub async fn signed_in(base: &str, outbox: &str, email: &str) -> anyhow::Result<
     Ok(login.send().await?.error_for_status()?.json().await?)
 }
 
+/// The access token of a login answer.
+pub fn access_token(login: &Value) -> String {
+    login["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A new workspace named `name`, created with `token`: its id.
+pub async fn workspace(base: &str, token: &str, name: &str) -> anyhow::Result<String> {
+    let create = reqwest::Client::new()
+        .post(format!("{base}/v1/workspaces"))
+        .bearer_auth(token)
+        .json(&json!({ "name": name }));
+    let created: Value = create.send().await?.error_for_status()?.json().await?;
+    Ok(created["workspace"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
+}
+
 /// The token of the newest verification email to `to`.
 async fn verification_token(outbox: &str, to: &str) -> anyhow::Result<String> {
     for _ in 0..100 {
