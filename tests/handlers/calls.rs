@@ -108,13 +108,7 @@ async fn counted_app() -> Option<(Arc<App>, Recorder)> {
     let endpoint = std::env::var("AWS_ENDPOINT_URL_DYNAMODB").unwrap();
     let link = e2e::faults::Link::to(&endpoint).await;
     link.hold_answers(std::time::Duration::from_millis(20));
-    let distant = clients
-        .clone()
-        .with_dynamodb(aws_sdk_dynamodb::Client::from_conf(
-            aws_sdk_dynamodb::config::Builder::from(&clients.sdk)
-                .endpoint_url(link.url())
-                .build(),
-        ));
+    let distant = clients.clone().with_dynamodb(link.dynamodb(&clients));
     let recorder = Recorder::default();
     let store = DynamoStore::new(recorder.watch(&distant).dynamodb(), &table);
     let outbox = std::env::temp_dir().join(e2e::unique_name("calls-outbox"));

@@ -45,11 +45,7 @@ async fn rig() -> Option<Rig> {
     let queue = Link::to(&std::env::var("AWS_ENDPOINT_URL_SQS").unwrap()).await;
     let through = clients
         .clone()
-        .with_dynamodb(aws_sdk_dynamodb::Client::from_conf(
-            aws_sdk_dynamodb::config::Builder::from(&clients.sdk)
-                .endpoint_url(table.url())
-                .build(),
-        ))
+        .with_dynamodb(table.dynamodb(&clients))
         .with_sqs(aws_sdk_sqs::Client::from_conf(
             aws_sdk_sqs::config::Builder::from(&clients.sdk)
                 .endpoint_url(queue.url())

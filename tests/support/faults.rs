@@ -79,6 +79,13 @@ impl Link {
         format!("http://{}", self.addr)
     }
 
+    /// A DynamoDB client like `clients`' that reaches the emulator through
+    /// this link.
+    pub fn dynamodb(&self, clients: &adapters::aws::AwsClients) -> aws_sdk_dynamodb::Client {
+        let config = aws_sdk_dynamodb::config::Builder::from(&clients.sdk).endpoint_url(self.url());
+        aws_sdk_dynamodb::Client::from_conf(config.build())
+    }
+
     pub fn freeze(&self) {
         self.mode.store(FROZEN, Ordering::SeqCst);
     }
