@@ -158,6 +158,7 @@ impl Api {
     }
 
     async fn start((config, local): (Config, LocalConfig), outbox: PathBuf) -> Self {
+        log_when_asked();
         let clock = Arc::new(ManualClock::starting_now());
         let queue_url = config.email_queue_url.clone();
         let settings = local::Settings {
@@ -367,5 +368,15 @@ impl Api {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
             .collect()
+    }
+}
+
+/// `TEST_LOG=<filter>` prints the gateway's logs beside a test's output.
+fn log_when_asked() {
+    if let Ok(filter) = std::env::var("TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
     }
 }

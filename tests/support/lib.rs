@@ -14,11 +14,6 @@ pub use api::{Api, Resp, TestUser, ADMIN, ADMIN_EMAIL};
 pub use emulators::{aws_clients_or_skip, oidc_issuer_or_skip, unique_name};
 pub use oidc::{sign_in_at_provider, BAD_ID_TOKENS};
 
-/// Realtime scenarios on the emulators run one at a time: each waits for
-/// events its gateway polls off DynamoDB Local's stream, and two at once
-/// have been seen to starve each other past their 10 s waits.
-pub static REALTIME_ON_EMULATORS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 /// Runs a scenario once per backend: `memory` always, `aws` against DynamoDB
 /// Local and moto when they run (in CI they must).
 #[macro_export]
@@ -36,10 +31,6 @@ macro_rules! on_both_backends {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn aws() {
-                let _one_at_a_time = match module_path!().contains("::realtime") {
-                    true => Some($crate::REALTIME_ON_EMULATORS.lock().await),
-                    false => None,
-                };
                 let Some($api) = $crate::Api::start_aws($overrides).await else {
                     return;
                 };

@@ -73,14 +73,13 @@ async fn next_join(socket: &mut Socket, user: &str) -> Value {
     }
 }
 
-/// The next JSON message within 30 seconds, whatever it is. The change feed
-/// is polled, as AWS polls it, and on a loaded CI machine DynamoDB Local's
-/// answers (and so the SDK's timeouts and retries) have taken over 10 s.
+/// The next JSON message within 10 seconds, whatever it is (the change feed
+/// is polled, as AWS polls it, a quarter second apart).
 async fn next_any(socket: &mut Socket) -> Value {
     loop {
-        let message = tokio::time::timeout(Duration::from_secs(30), socket.next())
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await
-            .expect("a message within 30 s")
+            .expect("a message within 10 s")
             .expect("the socket is open")
             .expect("a frame");
         if let Message::Text(text) = message {
@@ -104,6 +103,17 @@ async fn closed_by_server(socket: &mut Socket) -> bool {
     tokio::time::timeout(Duration::from_secs(5), wait)
         .await
         .is_ok()
+}
+
+/// Chats in `ws` and waits for the pong of a ping sent after it: one
+/// socket's messages are handled in turn, so every push of the chat has been
+/// answered by then.
+async fn chat_and_settle(socket: &mut Socket, ws: &str) {
+    let message = json!({ "action": "message", "workspace_id": ws, "text": "hi" });
+    send(socket, message).await;
+    assert_eq!(next(socket).await["text"], "hi");
+    send(socket, json!({ "action": "ping" })).await;
+    assert_eq!(next(socket).await["type"], "pong");
 }
 
 async fn send(socket: &mut Socket, value: Value) {
@@ -241,6 +251,37 @@ on_both_backends!(
             None,
             "the 410 removed it"
         );
+    }
+);
+
+on_both_backends!(
+    a_connection_whose_connect_has_not_answered_keeps_its_record_when_a_push_misses_it,
+    |api| {
+        let boss = api.user().await;
+        let ws = chat::shared_workspace(&api, &[&boss]).await;
+        let mut socket = connected(&api, &boss).await;
+        let now = think_tank_core::clock::Clock::now_secs(api.clock.as_ref());
+        // Stored by `$connect`, whose answer the gateway has not had yet:
+        // the gateway answers a push to it `410`, as API Gateway does.
+        let connecting = Connection {
+            id: "still-connecting".into(),
+            user_id: boss.id.clone().into(),
+            session_id: boss.session_id.clone().into(),
+            user_name: "Test User".into(),
+            role: Role::User,
+            expires_at: now + 2 * 3600,
+        };
+        let store = &api.running.app.core.store;
+        store.put_connection(&connecting).await.unwrap();
+        chat_and_settle(&mut socket, &ws).await;
+        let still = store.connection("still-connecting", now).await.unwrap();
+        assert!(still.is_some(), "a 410 within the connect window keeps it");
+
+        api.clock.advance_secs(31);
+        chat_and_settle(&mut socket, &ws).await;
+        let later = think_tank_core::clock::Clock::now_secs(api.clock.as_ref());
+        let gone = store.connection("still-connecting", later).await.unwrap();
+        assert_eq!(gone, None, "past the connect window, a 410 removes it");
     }
 );
 

@@ -150,3 +150,18 @@ pub struct Connection {
     /// Seconds since epoch: API Gateway closes a connection after 2 hours at most.
     pub expires_at: UnixSecs,
 }
+
+impl Connection {
+    /// API Gateway closes a connection after 2 hours at most.
+    pub const LIFETIME_SECONDS: i64 = 2 * 3600;
+    /// API Gateway waits up to 29 s for `$connect` to answer. Until it has,
+    /// the connection is stored but a push to it is answered `410`, as if it
+    /// were gone.
+    const OPENING_SECONDS: i64 = 30;
+
+    /// Whether a `410` may mean "not open yet" rather than "gone".
+    pub fn may_be_opening(&self, now: UnixSecs) -> bool {
+        let connected_at = self.expires_at - Self::LIFETIME_SECONDS;
+        now - connected_at < Self::OPENING_SECONDS
+    }
+}

@@ -16,8 +16,6 @@ use crate::ports::Push;
 use crate::Caller;
 
 pub const TICKET_TTL_SECONDS: i64 = 30;
-/// API Gateway's own limit on a connection's life.
-const CONNECTION_TTL_SECONDS: i64 = 2 * 3600;
 const TICKET_PURPOSE: &str = "ws_ticket";
 const MESSAGES_PER_WINDOW: u32 = 10;
 const TICKETS_PER_MINUTE: u32 = 10;
@@ -123,7 +121,7 @@ impl<S> Realtime<'_, S> {
             user_id: user.id,
             user_name: user.name,
             role: user.role,
-            expires_at: now + CONNECTION_TTL_SECONDS,
+            expires_at: now + Connection::LIFETIME_SECONDS,
         };
         // Stored before the session is checked: a revocation that lands
         // meanwhile either is seen here or finds this connection to close.
@@ -185,7 +183,7 @@ impl Realtime<'_, Sockets<'_>> {
             _ => json!({ "type": "error", "code": "bad_request" }),
         };
         self.sockets
-            .push_or_forget(connection_id, &reply.to_string())
+            .push_or_forget(&sender, &reply.to_string())
             .await;
         Ok(())
     }
@@ -265,15 +263,15 @@ impl Sockets<'_> {
     pub async fn broadcast(&self, to: Vec<Connection>, payload: &str) {
         futures::stream::iter(to)
             .for_each_concurrent(FAN_OUT, |c| async move {
-                self.push_or_forget(&c.id, payload).await
+                self.push_or_forget(&c, payload).await
             })
             .await;
     }
 
-    async fn push_or_forget(&self, connection_id: &str, payload: &str) {
-        match self.notifier.push(connection_id, payload).await {
+    async fn push_or_forget(&self, connection: &Connection, payload: &str) {
+        match self.notifier.push(&connection.id, payload).await {
             Ok(Push::Sent) => {}
-            Ok(Push::Gone) => self.forget(connection_id).await,
+            Ok(Push::Gone) => self.forget(connection).await,
             Err(e) => tracing::warn!(error.cause_chain = ?e, "push failed"),
         }
     }
@@ -293,7 +291,7 @@ impl Sockets<'_> {
                 async move {
                     match self.notifier.push(&c.id, payload).await {
                         Ok(Push::Sent) => {}
-                        Ok(Push::Gone) => self.forget(&c.id).await,
+                        Ok(Push::Gone) => self.forget(&c).await,
                         Err(e) => {
                             tracing::warn!(error.cause_chain = ?e, "push failed");
                             failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -308,8 +306,14 @@ impl Sockets<'_> {
         }
     }
 
-    async fn forget(&self, connection_id: &str) {
-        if let Err(e) = self.core.store.delete_connection(connection_id).await {
+    /// Deletes a connection a push found gone, unless it may still be
+    /// opening: deleting that one would leave its socket deaf for good.
+    /// `$disconnect` deletes it when it closes.
+    async fn forget(&self, connection: &Connection) {
+        if connection.may_be_opening(self.core.clock.now_secs()) {
+            return;
+        }
+        if let Err(e) = self.core.store.delete_connection(&connection.id).await {
             tracing::warn!(error.cause_chain = ?e, "stale connection not deleted");
         }
     }
