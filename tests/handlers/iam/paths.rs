@@ -26,10 +26,13 @@ pub async fn open_socket(world: &mut World, token: &str, connection_id: &str) {
     world.call(realtime::WS_CONNECT, connect, 200).await;
 }
 
-/// A socket whose client went away without a `$disconnect`: the next push
-/// to it is answered `410 Gone` and the pusher forgets it.
+/// A socket whose client went away a minute ago without a `$disconnect`:
+/// the next push to it is answered `410 Gone` and the pusher forgets it (a
+/// younger one may still be opening, and is kept).
 pub async fn vanished_socket(world: &mut World, token: &str, name: &str) {
-    open_socket(world, token, &socket(&format!("{GONE}{name}"))).await;
+    let connection_id = socket(&format!("{GONE}{name}"));
+    open_socket(world, token, &connection_id).await;
+    world.age_connection(&connection_id, 60).await;
 }
 
 /// A ticket redeemed after its session was revoked: `$connect` has stored

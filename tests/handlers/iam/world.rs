@@ -270,6 +270,21 @@ impl World {
         DynamoStore::new(self.raw.dynamodb(), &self.vars["TABLE_NAME"])
     }
 
+    /// Makes a stored connection `seconds` older, outside any function.
+    pub async fn age_connection(&self, connection_id: &str, seconds: i64) {
+        use think_tank_core::clock::Clock;
+        use think_tank_core::ports::ConnectionStore;
+        let store = self.store();
+        let now = SystemClock.now_secs();
+        let mut connection = store
+            .connection(connection_id, now)
+            .await
+            .unwrap()
+            .expect("the connection");
+        connection.expires_at = connection.expires_at - seconds;
+        store.put_connection(&connection).await.unwrap();
+    }
+
     /// Fills the user's sessions up to the cap, outside any function: 50
     /// live sessions older than any real one, the oldest with a socket
     /// `connection_id`. The next sign-in ends it and closes the socket.
