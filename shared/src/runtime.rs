@@ -16,18 +16,23 @@ use think_tank_core::clock::SystemClock;
 use think_tank_core::ports::Probe;
 
 /// Once per cold start: config from the environment, secrets from Secrets
-/// Manager (see [`deployed_config`]) while the DynamoDB connection opens,
-/// then the adapters of the function's ports.
+/// Manager (see [`deployed_config`]) while the DynamoDB connection opens and
+/// the SDK clients of the function's ports are built, then their adapters.
 pub async fn lambda_app(ports: Ports) -> Result<Arc<App>, Error> {
     crate::logging::init_lambda();
-    let clients = AwsClients::from_env().await;
+    let clients = AwsClients::for_lambda().await;
     let vars: HashMap<String, String> = std::env::vars().collect();
     let table = vars.get("TABLE_NAME").cloned().unwrap_or_default();
-    let (config, ()) = tokio::join!(
-        deployed_config(vars, &clients),
-        warm_connection(&clients, &table)
-    );
-    let app = crate::wiring::on_aws_for(config?, &clients, Arc::new(SystemClock), ports);
+    let reads = tokio::spawn({
+        let clients = clients.clone();
+        async move {
+            let warm = warm_connection(&clients, &table);
+            tokio::join!(deployed_config(vars, &clients), warm).0
+        }
+    });
+    clients.build_for(ports);
+    let config = reads.await??;
+    let app = crate::wiring::on_aws_for(config, &clients, Arc::new(SystemClock), ports);
     warm_providers(&app, ports).await;
     Ok(Arc::new(app))
 }
@@ -61,9 +66,10 @@ pub async fn deployed_config(
     clients: &AwsClients,
 ) -> Result<Config, Error> {
     // Read at once: a minter's two secrets cost one round trip, not two.
+    let client = &aws_sdk_secretsmanager::Client::new(&clients.sdk);
     let reads = SECRETS.iter().filter_map(|(arn_var, take)| {
         let arn = vars.get(*arn_var).filter(|a| !a.is_empty())?.clone();
-        Some(async move { secrets(clients, arn_var, &arn, take).await })
+        Some(async move { secrets(client, arn_var, &arn, take).await })
     });
     for read in futures::future::try_join_all(reads).await? {
         vars.extend(read);
@@ -87,12 +93,11 @@ enum Take {
 }
 
 async fn secrets(
-    clients: &AwsClients,
+    client: &aws_sdk_secretsmanager::Client,
     arn_var: &'static str,
     arn: &str,
     take: &Take,
 ) -> Result<HashMap<String, String>, Error> {
-    let client = aws_sdk_secretsmanager::Client::new(&clients.sdk);
     let out = client
         .get_secret_value()
         .secret_id(arn)

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use adapters::aws::AwsClients;
+use secrecy::ExposeSecret;
 use shared::config::keys::SigningKey;
 use shared::runtime::deployed_config;
 
@@ -107,4 +108,33 @@ async fn only_the_callback_reads_the_provider_client_secrets_whole() {
     assert_eq!(names, ["gitlab", "google"]);
     let google = &config.oidc_client_secrets["google"];
     assert_eq!(secrecy::ExposeSecret::expose_secret(google), "g-secret");
+}
+
+/// What a cold start builds: region, credentials and the emulators'
+/// endpoints from the environment alone, with one bundle of roots.
+#[tokio::test]
+async fn a_lambdas_sdk_configuration_comes_from_its_environment_alone() {
+    let Some(emulators) = e2e::aws_clients_or_skip().await else {
+        return;
+    };
+    let pepper = think_tank_core::crypto::random_bytes(32);
+    let value = serde_json::json!({
+        "APP_SECRET": "A".repeat(43),
+        "IP_HASH_PEPPER": think_tank_core::crypto::b64url_encode(&pepper),
+    });
+    let arn = secret(&emulators, value).await;
+    let clients = AwsClients::for_lambda().await;
+    assert_eq!(
+        Some(clients.region.as_str()),
+        emulators.sdk.region().map(|r| r.as_ref())
+    );
+    let (_, public) = SigningKey::generate("k1").unwrap();
+    let vars = HashMap::from([
+        ("SECRETS_ARN".to_string(), arn),
+        ("JWT_PUBLIC_KEYS".to_string(), public),
+    ]);
+    let config = deployed_config(vars, &clients)
+        .await
+        .expect("the secret, read");
+    assert_eq!(config.ip_hash_pepper.expose_secret(), pepper.as_slice());
 }

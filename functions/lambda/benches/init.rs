@@ -2,7 +2,8 @@
 //! to its first poll of the Lambda Runtime API (a small emulator here), with
 //! config and secrets read from Secrets Manager (moto) and the DynamoDB
 //! connection warmed (DynamoDB Local). Needs the emulators:
-//! `eval "$(infra/emulators/start.sh)" && cargo bench -p think-tank-lambda --bench init`.
+//! `eval "$(infra/emulators/start.sh)" && cargo bench -p think-tank-lambda --bench init`
+//! (`INIT_BENCH_BINARY=<path>` times another build of `think-tank`).
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -79,7 +80,7 @@ async fn cold_start(env: &[(String, String)], handler: &str) -> Duration {
     let runtime_api = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = runtime_api.local_addr().unwrap().to_string();
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_think-tank"))
+    let mut child = Command::new(binary())
         .envs(env.iter().cloned())
         .env("_HANDLER", handler)
         .env("AWS_LAMBDA_RUNTIME_API", &address)
@@ -99,6 +100,12 @@ async fn cold_start(env: &[(String, String)], handler: &str) -> Duration {
     let elapsed = polled - started;
     child.kill().await.unwrap();
     elapsed
+}
+
+/// The binary this build made, or `INIT_BENCH_BINARY` (another build's, to
+/// compare two builds in one run).
+fn binary() -> String {
+    std::env::var("INIT_BENCH_BINARY").unwrap_or_else(|_| env!("CARGO_BIN_EXE_think-tank").into())
 }
 
 /// When the process first asks the Runtime API for an invocation.

@@ -2,6 +2,7 @@
 
 mod dynamo;
 pub mod provision;
+pub mod roots;
 mod s3;
 mod ses;
 mod sns;
@@ -15,18 +16,20 @@ pub use sns::SnsSender;
 pub use sqs::{ReceivedMessage, SqsQueue};
 pub use websocket::ApiGatewayNotifier;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use aws_runtime::retries::classifiers::{THROTTLING_ERRORS, TRANSIENT_ERRORS};
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
+use think_tank_core::app::{Port, Ports};
 use think_tank_core::error::StoreError;
 
 /// The SDK configuration and the service clients built from it. A client is
 /// built on first use, so a function pays only for the services its ports
-/// name (see `wiring::on_aws_for`); clones share the clients built so far.
+/// name (see `wiring::on_aws_for`); clones share their clients, whichever
+/// clone builds them.
 #[derive(Clone)]
 pub struct AwsClients {
     pub sdk: aws_config::SdkConfig,
@@ -35,11 +38,11 @@ pub struct AwsClients {
     /// An S3 emulator's endpoint (`AWS_ENDPOINT_URL_S3`), which presigned
     /// uploads must name too; `None` on AWS.
     pub s3_endpoint: Option<String>,
-    dynamodb: OnceLock<aws_sdk_dynamodb::Client>,
-    sqs: OnceLock<aws_sdk_sqs::Client>,
-    ses: OnceLock<aws_sdk_sesv2::Client>,
-    sns: OnceLock<aws_sdk_sns::Client>,
-    s3: OnceLock<aws_sdk_s3::Client>,
+    dynamodb: Arc<OnceLock<aws_sdk_dynamodb::Client>>,
+    sqs: Arc<OnceLock<aws_sdk_sqs::Client>>,
+    ses: Arc<OnceLock<aws_sdk_sesv2::Client>>,
+    sns: Arc<OnceLock<aws_sdk_sns::Client>>,
+    s3: Arc<OnceLock<aws_sdk_s3::Client>>,
 }
 
 impl AwsClients {
@@ -51,6 +54,25 @@ impl AwsClients {
     pub async fn from_env() -> Self {
         let sdk = aws_config::defaults(aws_config::BehaviorVersion::v2026_01_12())
             .timeout_config(timeouts())
+            .load()
+            .await;
+        Self::from_sdk(sdk)
+    }
+
+    /// What a Lambda function needs and no more: region and credentials
+    /// from the variables Lambda sets (no profile files are looked for, no
+    /// instance metadata is asked), `AWS_ENDPOINT_URL_*` as in
+    /// [`Self::from_env`], and an HTTPS client that trusts one bundle of
+    /// roots ([`roots::https_client`]).
+    pub async fn for_lambda() -> Self {
+        use aws_config::environment::{
+            EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
+        };
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::v2026_01_12())
+            .timeout_config(timeouts())
+            .region(EnvironmentVariableRegionProvider::new())
+            .credentials_provider(EnvironmentVariableCredentialsProvider::new())
+            .http_client(roots::https_client())
             .load()
             .await;
         Self::from_sdk(sdk)
@@ -68,11 +90,11 @@ impl AwsClients {
                 .unwrap_or_else(|| "us-east-1".into()),
             s3_endpoint,
             sdk,
-            dynamodb: OnceLock::new(),
-            sqs: OnceLock::new(),
-            ses: OnceLock::new(),
-            sns: OnceLock::new(),
-            s3: OnceLock::new(),
+            dynamodb: Arc::default(),
+            sqs: Arc::default(),
+            ses: Arc::default(),
+            sns: Arc::default(),
+            s3: Arc::default(),
         }
     }
 
@@ -102,32 +124,47 @@ impl AwsClients {
         })
     }
 
+    /// Builds the clients the ports' adapters use now rather than on first
+    /// use: each service's client parses its endpoint rules when it is
+    /// built, CPU work a cold start does while it waits on the network.
+    pub fn build_for(&self, ports: Ports) {
+        for port in ports.iter() {
+            match port {
+                Port::EmailQueue => drop(self.sqs()),
+                Port::EmailSender => drop(self.ses()),
+                Port::SmsSender => drop(self.sns()),
+                Port::Blobs => drop(self.s3()),
+                Port::Notifier | Port::IdentityProviders => {}
+            }
+        }
+    }
+
     /// The same configuration with these clients in place of the built ones
     /// (tests: a client with an interceptor or another endpoint).
     pub fn with_dynamodb(self, client: aws_sdk_dynamodb::Client) -> Self {
         Self {
-            dynamodb: client.into(),
+            dynamodb: Arc::new(client.into()),
             ..self
         }
     }
 
     pub fn with_sqs(self, client: aws_sdk_sqs::Client) -> Self {
         Self {
-            sqs: client.into(),
+            sqs: Arc::new(client.into()),
             ..self
         }
     }
 
     pub fn with_sns(self, client: aws_sdk_sns::Client) -> Self {
         Self {
-            sns: client.into(),
+            sns: Arc::new(client.into()),
             ..self
         }
     }
 
     pub fn with_s3(self, client: aws_sdk_s3::Client) -> Self {
         Self {
-            s3: client.into(),
+            s3: Arc::new(client.into()),
             ..self
         }
     }
