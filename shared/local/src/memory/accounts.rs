@@ -81,7 +81,8 @@ impl UserStore for MemoryStore {
     async fn list_users(&self, after: Option<&str>, limit: usize) -> StoreResult<Page<User>> {
         let users = lock(&self.users);
         Ok(page_desc(
-            users.by_id.iter().map(|(id, r)| (id, r.user.clone())),
+            users.by_id.iter(),
+            |r| r.user.clone(),
             after,
             limit,
         ))
@@ -360,10 +361,6 @@ impl AuditStore for MemoryStore {
         let matching = audit.iter().filter(|(_, (e, exp))| {
             now < *exp && user_id.is_none_or(|u| e.user_id.as_deref() == Some(u))
         });
-        Ok(page_desc(
-            matching.map(|(id, (e, _))| (id, e.clone())),
-            after,
-            limit,
-        ))
+        Ok(page_desc(matching, |(e, _)| e.clone(), after, limit))
     }
 }

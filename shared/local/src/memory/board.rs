@@ -91,11 +91,7 @@ impl TaskStore for MemoryStore {
         let matching = tasks
             .iter()
             .filter(|(_, t)| t.workspace_id == *workspace && filter.matches(t));
-        Ok(page_desc(
-            matching.map(|(id, t)| (id, t.clone())),
-            after,
-            limit,
-        ))
+        Ok(page_desc(matching, Task::clone, after, limit))
     }
 }
 
@@ -160,7 +156,7 @@ impl FileStore for MemoryStore {
         let mine = files
             .iter()
             .filter(|(_, f)| f.owner_id == owner_id && f.is_live(now));
-        Ok(page_desc(mine.map(|(id, f)| (id, f.clone())), after, limit))
+        Ok(page_desc(mine, FileRecord::clone, after, limit))
     }
 }
 

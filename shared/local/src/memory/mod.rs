@@ -53,24 +53,24 @@ pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Newest-first page over ids that sort by creation time (UUIDv7).
-pub(super) fn page_desc<'a, K: AsRef<str> + 'a, T: Clone + 'a>(
-    items: impl DoubleEndedIterator<Item = (&'a K, T)>,
+/// Newest-first page over ids that sort by creation time (UUIDv7); only the
+/// rows of the page are viewed (cloned), and only its last id is copied.
+pub(super) fn page_desc<'a, K: AsRef<str> + 'a, V: 'a, T>(
+    items: impl DoubleEndedIterator<Item = (&'a K, &'a V)>,
+    view: impl Fn(&V) -> T,
     after: Option<&str>,
     limit: usize,
 ) -> Page<T> {
-    let mut rows: Vec<(String, T)> = items
+    let mut rows = items
         .rev()
-        .filter(|(id, _)| after.is_none_or(|a| id.as_ref() < a))
-        .take(limit + 1)
-        .map(|(id, t)| (id.as_ref().to_string(), t))
-        .collect();
-    let next = (rows.len() > limit).then(|| {
-        rows.truncate(limit);
-        rows.last().map(|(id, _)| id.clone())
-    });
+        .filter(|(id, _)| after.is_none_or(|a| id.as_ref() < a));
+    let page: Vec<(&K, &V)> = rows.by_ref().take(limit).collect();
+    let next = match rows.next() {
+        Some(_) => page.last().map(|(id, _)| id.as_ref().to_string()),
+        None => None,
+    };
     Page {
-        items: rows.into_iter().map(|(_, t)| t).collect(),
-        next: next.flatten(),
+        items: page.into_iter().map(|(_, v)| view(v)).collect(),
+        next,
     }
 }
