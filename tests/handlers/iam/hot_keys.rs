@@ -26,12 +26,17 @@ pub fn unlisted_shared_partitions(written: &BTreeMap<String, BTreeSet<String>>) 
 }
 
 /// A segment that is an id, an address or a digest: a UUID, an email, or
-/// 16+ characters that mix letters and digits (a hash, a token's digest).
+/// 16+ characters that mix two of lower case, upper case and digits (a
+/// hash, a token's digest: a random one may hold no digit at all).
 pub(super) fn names_an_entity(key: &str) -> bool {
     key.split('#').any(|segment| {
-        let digits = segment.chars().any(|c| c.is_ascii_digit());
-        let letters = segment.chars().any(|c| c.is_ascii_alphabetic());
-        segment.contains('@') || (segment.len() >= 16 && digits && letters)
+        let kinds = [
+            segment.chars().any(|c| c.is_ascii_digit()),
+            segment.chars().any(|c| c.is_ascii_lowercase()),
+            segment.chars().any(|c| c.is_ascii_uppercase()),
+        ];
+        let mixed = kinds.iter().filter(|k| **k).count() >= 2;
+        segment.contains('@') || (segment.len() >= 16 && mixed)
     })
 }
 
@@ -87,10 +92,18 @@ mod tests {
             "WS#01936f3e-0000-7000-8000-0000000000a1#STATUS#todo",
             "EMAIL#ada@example.com",
             "OTT#verify#Xq9vZ2VtYjN4aG1qcGZ3",
+            "OTT#ws_ticket#DoCovccEtiyhYgFHXqbQcwVDzX-NeaqixJDVtFDQf-w",
         ] {
             assert!(names_an_entity(key), "{key}");
         }
-        for key in ["TASKS", "CONNS", "USERS#3", "RATE#sms#1795334400", "HEALTH"] {
+        for key in [
+            "TASKS",
+            "CONNS",
+            "USERS#3",
+            "RATE#sms#1795334400",
+            "HEALTH",
+            "EMAIL_VERIFICATION",
+        ] {
             assert!(!names_an_entity(key), "{key}");
         }
     }
