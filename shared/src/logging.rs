@@ -7,10 +7,10 @@
 use tracing::level_filters::LevelFilter;
 use tracing::Subscriber;
 use tracing_subscriber::filter::Targets;
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::fmt::{self, MakeWriter};
+use tracing_subscriber::layer::{Layer, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::{EnvFilter, Registry};
 
 const PAYLOAD_TARGETS: [&str; 9] = [
     "lambda_runtime",
@@ -45,34 +45,26 @@ pub fn env_filter() -> EnvFilter {
     EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
 }
 
-/// The subscriber every process uses, writing to `writer`.
-pub fn subscriber<W>(
+/// The subscriber every process uses, writing to `writer`: `filter` picks
+/// the events, then [`payload_safe_targets`] caps the payload printers.
+pub fn subscriber<W, F>(
     format: LogFormat,
-    filter: EnvFilter,
+    filter: F,
     writer: W,
 ) -> Box<dyn Subscriber + Send + Sync>
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+    F: Layer<Registry> + Send + Sync + 'static,
 {
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .with_ansi(false);
+    let filtered = tracing_subscriber::registry()
+        .with(filter)
+        .with(payload_safe_targets());
+    let lines = fmt::layer().with_writer(writer).with_ansi(false);
     match format {
-        LogFormat::Json => Box::new(
-            builder
-                .json()
-                .with_current_span(false)
-                .without_time()
-                .finish()
-                .with(payload_safe_targets()),
-        ),
-        LogFormat::Text => Box::new(
-            builder
-                .with_target(false)
-                .finish()
-                .with(payload_safe_targets()),
-        ),
+        LogFormat::Json => {
+            Box::new(filtered.with(lines.json().with_current_span(false).without_time()))
+        }
+        LogFormat::Text => Box::new(filtered.with(lines.with_target(false))),
     }
 }
 
@@ -82,7 +74,7 @@ pub fn init(format: LogFormat) {
     init_with(format, env_filter());
 }
 
-fn init_with(format: LogFormat, filter: EnvFilter) {
+fn init_with<F: Layer<Registry> + Send + Sync + 'static>(format: LogFormat, filter: F) {
     let _ = match format {
         LogFormat::Json => subscriber(format, filter, std::io::stdout).try_init(),
         LogFormat::Text => subscriber(format, filter, std::io::stderr).try_init(),
@@ -91,15 +83,22 @@ fn init_with(format: LogFormat, filter: EnvFilter) {
 
 /// A Lambda function's logs: the format and level its `LoggingConfig` asks
 /// for (`AWS_LAMBDA_LOG_FORMAT`, `AWS_LAMBDA_LOG_LEVEL`), unless `RUST_LOG`
-/// is set to override the level while debugging.
+/// is set to override the level while debugging. In Lambda `RUST_LOG` takes
+/// targets and levels (`info,shared=debug`), not span or field filters: its
+/// full syntax needs a regular-expression engine in every binary.
 pub fn init_lambda() {
     let var = |name| std::env::var(name).ok();
     let format = lambda_format(var("AWS_LAMBDA_LOG_FORMAT").as_deref());
-    let filter = match var("RUST_LOG") {
-        Some(_) => env_filter(),
-        None => EnvFilter::new(lambda_level(var("AWS_LAMBDA_LOG_LEVEL").as_deref())),
-    };
-    init_with(format, filter);
+    let level = lambda_level(var("AWS_LAMBDA_LOG_LEVEL").as_deref());
+    init_with(format, lambda_filter(var("RUST_LOG").as_deref(), level));
+}
+
+/// `RUST_LOG`'s targets and levels, or `level` for everything when it is
+/// unset or not of that form.
+fn lambda_filter(rust_log: Option<&str>, level: LevelFilter) -> Targets {
+    rust_log
+        .and_then(|directives| directives.parse().ok())
+        .unwrap_or_else(|| Targets::new().with_default(level))
 }
 
 /// `Text` or `JSON` (Lambda's two log formats); JSON unless it says text.
@@ -111,13 +110,13 @@ fn lambda_format(raw: Option<&str>) -> LogFormat {
 }
 
 /// Lambda's application log levels as `tracing` levels (`FATAL` is `error`).
-fn lambda_level(raw: Option<&str>) -> &'static str {
+fn lambda_level(raw: Option<&str>) -> LevelFilter {
     match raw.map(str::to_ascii_uppercase).as_deref() {
-        Some("TRACE") => "trace",
-        Some("DEBUG") => "debug",
-        Some("WARN") => "warn",
-        Some("ERROR" | "FATAL") => "error",
-        _ => "info",
+        Some("TRACE") => LevelFilter::TRACE,
+        Some("DEBUG") => LevelFilter::DEBUG,
+        Some("WARN") => LevelFilter::WARN,
+        Some("ERROR" | "FATAL") => LevelFilter::ERROR,
+        _ => LevelFilter::INFO,
     }
 }
 
@@ -161,10 +160,23 @@ mod tests {
         assert_eq!(lambda_format(Some("Text")), LogFormat::Text);
         assert_eq!(lambda_format(Some("JSON")), LogFormat::Json);
         assert_eq!(lambda_format(None), LogFormat::Json);
-        assert_eq!(lambda_level(Some("DEBUG")), "debug");
-        assert_eq!(lambda_level(Some("warn")), "warn");
-        assert_eq!(lambda_level(Some("FATAL")), "error");
-        assert_eq!(lambda_level(None), "info");
+        assert_eq!(lambda_level(Some("DEBUG")), LevelFilter::DEBUG);
+        assert_eq!(lambda_level(Some("warn")), LevelFilter::WARN);
+        assert_eq!(lambda_level(Some("FATAL")), LevelFilter::ERROR);
+        assert_eq!(lambda_level(None), LevelFilter::INFO);
+    }
+
+    #[test]
+    fn rust_log_overrides_a_lambdas_level_with_targets_and_levels() {
+        let filter = lambda_filter(Some("warn,shared=debug"), LevelFilter::INFO);
+        assert!(filter.would_enable("shared::services", &tracing::Level::DEBUG));
+        assert!(!filter.would_enable("aws_smithy_runtime", &tracing::Level::INFO));
+        let unset = lambda_filter(None, LevelFilter::WARN);
+        assert!(!unset.would_enable("shared", &tracing::Level::INFO));
+        assert!(unset.would_enable("shared", &tracing::Level::WARN));
+        let unreadable = lambda_filter(Some("shared[span{f=1}]=debug"), LevelFilter::INFO);
+        assert!(unreadable.would_enable("shared", &tracing::Level::INFO));
+        assert!(!unreadable.would_enable("shared", &tracing::Level::DEBUG));
     }
 
     #[test]

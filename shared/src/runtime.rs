@@ -2,14 +2,15 @@
 //! the AWS adapters built once, then the runtime loop.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
-use lambda_http::{service_fn, Error, Request};
+use lambda_http::{service_fn, Body, Error, IntoResponse, Request, Response};
 
 use std::collections::HashMap;
 
 use crate::config::{Config, MissingSecrets};
-use crate::wiring::Route;
+use crate::wiring::{AwsPort, Route};
 use adapters::aws::{AwsClients, DynamoStore};
 use think_tank_core::app::{App, Port, Ports, Providers};
 use think_tank_core::clock::SystemClock;
@@ -18,7 +19,7 @@ use think_tank_core::ports::Probe;
 /// Once per cold start: config from the environment, secrets from Secrets
 /// Manager (see [`deployed_config`]) while the DynamoDB connection opens and
 /// the SDK clients of the function's ports are built, then their adapters.
-pub async fn lambda_app(ports: Ports) -> Result<Arc<App>, Error> {
+pub async fn lambda_app(ports: Ports, linked: &[AwsPort]) -> Result<Arc<App>, Error> {
     crate::logging::init_lambda();
     let clients = AwsClients::for_lambda().await;
     let vars: HashMap<String, String> = std::env::vars().collect();
@@ -30,9 +31,9 @@ pub async fn lambda_app(ports: Ports) -> Result<Arc<App>, Error> {
             tokio::join!(deployed_config(vars, &clients), warm).0
         }
     });
-    clients.build_for(ports);
+    AwsPort::prepare_all(linked, ports, &clients);
     let config = reads.await??;
-    let app = crate::wiring::on_aws_for(config, &clients, Arc::new(SystemClock), ports);
+    let app = crate::wiring::on_aws_for(config, &clients, Arc::new(SystemClock), ports, linked)?;
     warm_providers(&app, ports).await;
     Ok(Arc::new(app))
 }
@@ -119,31 +120,51 @@ async fn secrets(
     })
 }
 
-/// Runs one route as an API Gateway v2 Lambda, wired with the route's ports.
-pub async fn serve_http(route: Route) -> Result<(), Error> {
-    let app = lambda_app(route.ports).await?;
+/// Runs one route as an API Gateway v2 Lambda, wired with the route's ports
+/// from the adapters its binary links.
+pub async fn serve_http(route: Route, linked: &[AwsPort]) -> Result<(), Error> {
+    let app = lambda_app(route.ports, linked).await?;
     let metrics = crate::metrics::init(route.name);
     lambda_http::run(service_fn(move |req: Request| {
         let app = app.clone();
         async move {
             let response = (route.handler)(app, req).await;
             crate::metrics::flush(metrics);
-            Ok::<_, Error>(response)
+            Ok::<_, Error>(AsBuilt(response))
         }
     }))
     .await
 }
 
+/// A handler's response, handed to Lambda as it was built. `lambda_http`'s
+/// own conversion of a `Response<Body>` parses its content type, looks up
+/// the character set's decoder and copies every text body once more; our
+/// handlers already build UTF-8 text bodies (and binary ones as binary), so
+/// that work changes nothing but costs time on every invocation and links
+/// every legacy encoding's tables into every binary.
+pub struct AsBuilt(pub Response<Body>);
+
+impl IntoResponse for AsBuilt {
+    fn into_response(self) -> Pin<Box<dyn Future<Output = Response<Body>> + Send>> {
+        Box::pin(std::future::ready(self.0))
+    }
+}
+
 /// Runs one batch handler, `name`, as a Lambda behind an event source
 /// mapping (an SQS queue, a DynamoDB stream).
-pub async fn serve_events<E, R, F, Fut>(name: &str, ports: Ports, handler: F) -> Result<(), Error>
+pub async fn serve_events<E, R, F, Fut>(
+    name: &str,
+    ports: Ports,
+    linked: &[AwsPort],
+    handler: F,
+) -> Result<(), Error>
 where
     E: serde::de::DeserializeOwned + Send + 'static,
     R: serde::Serialize,
     F: Fn(Arc<App>, E) -> Fut + Copy + Send + 'static,
     Fut: Future<Output = R> + Send,
 {
-    let app = lambda_app(ports).await?;
+    let app = lambda_app(ports, linked).await?;
     let metrics = crate::metrics::init(name);
     lambda_runtime::run(service_fn(move |event: lambda_runtime::LambdaEvent<E>| {
         let app = app.clone();
@@ -154,4 +175,77 @@ where
         }
     }))
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use lambda_http::request::LambdaRequest;
+    use lambda_http::{Context, LambdaEvent, Service};
+
+    use super::*;
+
+    const EVENT: &str = r#"{"version":"2.0","routeKey":"GET /v1/health","rawPath":"/v1/health",
+        "rawQueryString":"","headers":{},"requestContext":{"http":{"method":"GET",
+        "path":"/v1/health","protocol":"HTTP/1.1","sourceIp":"192.0.2.1","userAgent":"t"},
+        "requestId":"r","routeKey":"GET /v1/health","stage":"$default","timeEpoch":0,
+        "accountId":"1","apiId":"a","domainName":"d","domainPrefix":"d","time":"t"},
+        "isBase64Encoded":false}"#;
+
+    fn answer(content_type: Option<&str>, body: Body) -> Response<Body> {
+        let mut builder = Response::builder().status(200).header("x-request-id", "r");
+        if let Some(content_type) = content_type {
+            builder = builder.header("content-type", content_type);
+        }
+        builder.body(body).unwrap()
+    }
+
+    fn body(text: &'static str) -> Body {
+        match text {
+            "" => Body::Empty,
+            text => Body::Text(text.into()),
+        }
+    }
+
+    /// The response document Lambda receives for what `service` answers.
+    async fn document<S>(service: S) -> serde_json::Value
+    where
+        S: Service<Request, Error = Infallible> + Send,
+        S::Response: IntoResponse,
+        S::Future: Send + 'static,
+    {
+        let request: LambdaRequest = serde_json::from_str(EVENT).unwrap();
+        let mut adapter = lambda_http::Adapter::from(service);
+        let event = LambdaEvent::new(request, Context::default());
+        serde_json::to_value(adapter.call(event).await.unwrap()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_response_as_built_reaches_lambda_as_lambda_https_own_conversion_sends_it() {
+        let kinds = [
+            (Some("application/json"), "{\"name\":\"Zoë\"}"),
+            (
+                Some("application/problem+json; charset=utf-8"),
+                "{\"code\":\"x\"}",
+            ),
+            (Some("text/html"), "<p>ok</p>"),
+            (None, ""),
+        ];
+        for (content_type, text) in kinds {
+            let ours = document(service_fn(move |_: Request| async move {
+                Ok::<_, Infallible>(AsBuilt(answer(content_type, body(text))))
+            }));
+            let theirs = document(service_fn(move |_: Request| async move {
+                Ok::<_, Infallible>(answer(content_type, body(text)))
+            }));
+            let (ours, theirs) = (ours.await, theirs.await);
+            assert_eq!(ours["statusCode"], theirs["statusCode"], "{content_type:?}");
+            assert_eq!(ours["headers"], theirs["headers"], "{content_type:?}");
+            assert_eq!(ours["isBase64Encoded"], false, "{content_type:?}");
+            let sent = |doc: &serde_json::Value| doc["body"].as_str().unwrap_or("").to_string();
+            assert_eq!(sent(&ours), sent(&theirs), "{content_type:?}");
+            assert_eq!(sent(&ours), text);
+        }
+    }
 }

@@ -106,27 +106,35 @@ pub async fn on_aws(config: Config) -> App {
 }
 
 pub fn on_aws_with(config: Config, clients: &AwsClients, clock: Arc<dyn Clock>) -> App {
-    on_aws_for(config, clients, clock, Ports::ALL)
+    on_aws_for(config, clients, clock, Ports::ALL, &aws::ALL).expect("every port is linked")
 }
 
-/// The app with the table and only the given ports on AWS.
+/// The app with the table and only the given ports on AWS, each built by
+/// its entry in `linked`; a port with no entry there is an error (the
+/// binary does not link that service).
 pub fn on_aws_for(
     config: Config,
     clients: &AwsClients,
     clock: Arc<dyn Clock>,
     ports: Ports,
-) -> App {
+    linked: &[AwsPort],
+) -> Result<App, UnlinkedPort> {
     let store = Arc::new(DynamoStore::new(clients.dynamodb(), &config.table_name));
-    let adapters: Vec<Adapter> = ports
+    let adapters = ports
         .iter()
-        .map(|p| on_aws_port(&config, clients, p))
-        .collect();
+        .map(|port| Ok((AwsPort::find(linked, port)?.build)(&config, clients)))
+        .collect::<Result<Vec<Adapter>, UnlinkedPort>>()?;
     let app = App::new(core(config, store, clock));
-    adapters.into_iter().fold(app, Adapter::wire)
+    Ok(adapters.into_iter().fold(app, Adapter::wire))
 }
 
+/// A function asked for a port its binary was built without.
+#[derive(Debug, thiserror::Error)]
+#[error("this binary does not link the {0:?} adapter")]
+pub struct UnlinkedPort(pub Port);
+
 /// One port's adapter, before it joins the app.
-enum Adapter {
+pub enum Adapter {
     EmailQueue(Arc<dyn EmailQueue>),
     EmailSender(Arc<dyn EmailSender>),
     SmsSender(Arc<dyn SmsSender>),
@@ -148,30 +156,111 @@ impl Adapter {
     }
 }
 
-fn on_aws_port(config: &Config, clients: &AwsClients, port: Port) -> Adapter {
-    match port {
-        Port::EmailQueue => Adapter::EmailQueue(Arc::new(SqsQueue::new(
-            clients.sqs(),
-            &config.email_queue_url,
-        ))),
-        Port::EmailSender => Adapter::EmailSender(match &config.email_delivery {
-            EmailDelivery::Ses => Arc::new(SesSender::new(clients.ses())),
-            EmailDelivery::Outbox(dir) => Arc::new(OutboxSender::new(dir)),
-        }),
-        Port::SmsSender => Adapter::SmsSender(match &config.sms_delivery {
-            SmsDelivery::Sns => Arc::new(SnsSender::new(clients.sns())),
-            SmsDelivery::Outbox(dir) => Arc::new(OutboxSender::new(dir)),
-        }),
-        Port::Blobs => Adapter::Blobs(Arc::new(S3Blobs::new(
-            clients.s3(),
-            clients.credentials.clone(),
-            &config.bucket_name,
-            &clients.region,
-            clients.s3_endpoint.as_deref(),
-        ))),
-        Port::Notifier => Adapter::Notifier(Arc::new(ApiGatewayNotifier::new(
-            clients.websocket_management(&config.websocket_management_url),
-        ))),
-        Port::IdentityProviders => Adapter::IdentityProviders(identity_providers(config)),
+/// How one port's AWS adapter is made: `prepare` builds its SDK client,
+/// CPU work (endpoint rules) a cold start does while it waits for its
+/// secrets; `build` makes the adapter once the configuration is known.
+///
+/// A Lambda binary lists the ones its functions use, and only code it names
+/// is linked: a binary without [`BLOBS`] carries no S3 SDK, one without
+/// [`EMAIL_SENDER`] no SES SDK nor email templates (infra/perf.md,
+/// "Artifact size").
+#[derive(Clone, Copy)]
+pub struct AwsPort {
+    pub port: Port,
+    prepare: fn(&AwsClients),
+    build: fn(&Config, &AwsClients) -> Adapter,
+}
+
+impl AwsPort {
+    /// Builds the SDK clients of the linked ports that `ports` names.
+    pub fn prepare_all(linked: &[AwsPort], ports: Ports, clients: &AwsClients) {
+        for entry in linked.iter().filter(|entry| ports.contains(entry.port)) {
+            (entry.prepare)(clients);
+        }
     }
+
+    fn find(linked: &[AwsPort], port: Port) -> Result<&AwsPort, UnlinkedPort> {
+        linked
+            .iter()
+            .find(|entry| entry.port == port)
+            .ok_or(UnlinkedPort(port))
+    }
+}
+
+/// Each port's AWS adapter: a binary's `main` names those it links.
+pub mod aws {
+    use super::*;
+
+    /// Every adapter: the local gateway's `BACKEND=aws` and the tests.
+    pub const ALL: [AwsPort; 6] = [
+        EMAIL_QUEUE,
+        EMAIL_SENDER,
+        SMS_SENDER,
+        BLOBS,
+        NOTIFIER,
+        IDENTITY_PROVIDERS,
+    ];
+
+    pub const EMAIL_QUEUE: AwsPort = AwsPort {
+        port: Port::EmailQueue,
+        prepare: |clients| drop(clients.sqs()),
+        build: |config, clients| {
+            Adapter::EmailQueue(Arc::new(SqsQueue::new(
+                clients.sqs(),
+                &config.email_queue_url,
+            )))
+        },
+    };
+
+    pub const EMAIL_SENDER: AwsPort = AwsPort {
+        port: Port::EmailSender,
+        prepare: |clients| drop(clients.ses()),
+        build: |config, clients| {
+            Adapter::EmailSender(match &config.email_delivery {
+                EmailDelivery::Ses => Arc::new(SesSender::new(clients.ses())),
+                EmailDelivery::Outbox(dir) => Arc::new(OutboxSender::new(dir)),
+            })
+        },
+    };
+
+    pub const SMS_SENDER: AwsPort = AwsPort {
+        port: Port::SmsSender,
+        prepare: |clients| drop(clients.sns()),
+        build: |config, clients| {
+            Adapter::SmsSender(match &config.sms_delivery {
+                SmsDelivery::Sns => Arc::new(SnsSender::new(clients.sns())),
+                SmsDelivery::Outbox(dir) => Arc::new(OutboxSender::new(dir)),
+            })
+        },
+    };
+
+    pub const BLOBS: AwsPort = AwsPort {
+        port: Port::Blobs,
+        prepare: |clients| drop(clients.s3()),
+        build: |config, clients| {
+            Adapter::Blobs(Arc::new(S3Blobs::new(
+                clients.s3(),
+                clients.credentials.clone(),
+                &config.bucket_name,
+                &clients.region,
+                clients.s3_endpoint.as_deref(),
+            )))
+        },
+    };
+
+    pub const NOTIFIER: AwsPort = AwsPort {
+        port: Port::Notifier,
+        prepare: |_| {},
+        build: |config, clients| {
+            Adapter::Notifier(Arc::new(ApiGatewayNotifier::new(
+                clients.websocket_management(&config.websocket_management_url),
+            )))
+        },
+    };
+
+    pub const IDENTITY_PROVIDERS: AwsPort = AwsPort {
+        port: Port::IdentityProviders,
+        prepare: |_| {},
+        build: |config, _| Adapter::IdentityProviders(identity_providers(config)),
+    };
 }

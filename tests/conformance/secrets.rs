@@ -137,4 +137,9 @@ async fn a_lambdas_sdk_configuration_comes_from_its_environment_alone() {
         .await
         .expect("the secret, read");
     assert_eq!(config.ip_hash_pepper.expose_secret(), pepper.as_slice());
+    let tables = clients.dynamodb().list_tables().send().await;
+    assert!(
+        tables.is_ok(),
+        "DynamoDB through AWS_ENDPOINT_URL_DYNAMODB: {tables:?}"
+    );
 }

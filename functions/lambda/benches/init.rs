@@ -1,9 +1,9 @@
-//! Cold start, per kind of function: from starting the `think-tank` process
+//! Cold start, per kind of function: from starting the function's binary
 //! to its first poll of the Lambda Runtime API (a small emulator here), with
 //! config and secrets read from Secrets Manager (moto) and the DynamoDB
 //! connection warmed (DynamoDB Local). Needs the emulators:
 //! `eval "$(infra/emulators/start.sh)" && cargo bench -p think-tank-lambda --bench init`
-//! (`INIT_BENCH_BINARY=<path>` times another build of `think-tank`).
+//! (`INIT_BENCH_BINARIES=<directory>` times another build's binaries).
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -80,7 +80,7 @@ async fn cold_start(env: &[(String, String)], handler: &str) -> Duration {
     let runtime_api = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = runtime_api.local_addr().unwrap().to_string();
     let started = Instant::now();
-    let mut child = Command::new(binary())
+    let mut child = Command::new(binary(handler))
         .envs(env.iter().cloned())
         .env("_HANDLER", handler)
         .env("AWS_LAMBDA_RUNTIME_API", &address)
@@ -102,10 +102,22 @@ async fn cold_start(env: &[(String, String)], handler: &str) -> Duration {
     elapsed
 }
 
-/// The binary this build made, or `INIT_BENCH_BINARY` (another build's, to
-/// compare two builds in one run).
-fn binary() -> String {
-    std::env::var("INIT_BENCH_BINARY").unwrap_or_else(|_| env!("CARGO_BIN_EXE_think-tank").into())
+/// The binary that runs `handler`, from this build or from the directory
+/// `INIT_BENCH_BINARIES` (another build's, to compare two builds in one run).
+fn binary(handler: &str) -> String {
+    let name = think_tank_lambda::binary_of(handler).unwrap().name;
+    let built = match name {
+        "think-tank-accounts" => env!("CARGO_BIN_EXE_think-tank-accounts"),
+        "think-tank-mfa" => env!("CARGO_BIN_EXE_think-tank-mfa"),
+        "think-tank-providers" => env!("CARGO_BIN_EXE_think-tank-providers"),
+        "think-tank-board" => env!("CARGO_BIN_EXE_think-tank-board"),
+        "think-tank-files" => env!("CARGO_BIN_EXE_think-tank-files"),
+        _ => env!("CARGO_BIN_EXE_think-tank-email"),
+    };
+    match std::env::var("INIT_BENCH_BINARIES") {
+        Ok(dir) => format!("{dir}/{name}"),
+        Err(_) => built.into(),
+    }
 }
 
 /// When the process first asks the Runtime API for an invocation.

@@ -12,8 +12,8 @@ use adapters::outbox::OutboxSender;
 use serde_json::Value;
 use shared::config::keys::SigningKey;
 use shared::config::MissingSecrets;
-use shared::wiring::on_aws_for;
 use shared::wiring::Route;
+use shared::wiring::{aws, on_aws_for};
 use shared::Config;
 use think_tank_core::app::{App, Port, Ports};
 use think_tank_core::clock::SystemClock;
@@ -161,7 +161,14 @@ impl World {
             &s3.region,
             s3.s3_endpoint.as_deref(),
         );
-        let mut app = on_aws_for(config, &self.watched, Arc::new(SystemClock), ports);
+        let mut app = on_aws_for(
+            config,
+            &self.watched,
+            Arc::new(SystemClock),
+            ports,
+            &aws::ALL,
+        )
+        .unwrap();
         if ports.contains(Port::Notifier) {
             app = app.with_notifier(Arc::new(ManagementApi(self.seen.clone())));
         }

@@ -31,7 +31,8 @@ pub fn render(skeleton: &str, functions: &[Function]) -> String {
 fn function(f: &Function) -> String {
     let mut y = String::new();
     let _ = writeln!(y, "  {}Function:", f.id);
-    y.push_str("    Type: AWS::Serverless::Function\n    Metadata:\n      BuildMethod: rust-cargolambda\n      BuildProperties:\n        Binary: think-tank\n");
+    y.push_str("    Type: AWS::Serverless::Function\n    Metadata:\n      BuildMethod: rust-cargolambda\n      BuildProperties:\n");
+    let _ = writeln!(y, "        Binary: {}", binary(f.name));
     y.push_str("    Properties:\n");
     let _ = writeln!(y, "      Handler: {}", f.name);
     if let Some((mb, why)) = f.memory {
@@ -220,4 +221,9 @@ fn alarms(f: &Function) -> String {
             "was throttled (concurrency exhausted)"
         )
     )
+}
+
+/// The Lambda binary that runs the function (`functions/lambda`).
+fn binary(name: &str) -> &'static str {
+    think_tank_lambda::binary_of(name).map_or("", |b| b.name)
 }

@@ -1,6 +1,7 @@
 //! AWS adapters: DynamoDB, SQS and SES. SDK types never leave this module.
 
 mod dynamo;
+mod lambda_env;
 pub mod provision;
 pub mod roots;
 mod s3;
@@ -23,12 +24,11 @@ use aws_runtime::retries::classifiers::{THROTTLING_ERRORS, TRANSIENT_ERRORS};
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
-use think_tank_core::app::{Port, Ports};
 use think_tank_core::error::StoreError;
 
 /// The SDK configuration and the service clients built from it. A client is
 /// built on first use, so a function pays only for the services its ports
-/// name (see `wiring::on_aws_for`); clones share their clients, whichever
+/// name (see `wiring::AwsPort`); clones share their clients, whichever
 /// clone builds them.
 #[derive(Clone)]
 pub struct AwsClients {
@@ -59,23 +59,12 @@ impl AwsClients {
         Self::from_sdk(sdk)
     }
 
-    /// What a Lambda function needs and no more: region and credentials
-    /// from the variables Lambda sets (no profile files are looked for, no
-    /// instance metadata is asked), `AWS_ENDPOINT_URL_*` as in
-    /// [`Self::from_env`], and an HTTPS client that trusts one bundle of
-    /// roots ([`roots::https_client`]).
+    /// What a Lambda function needs and no more ([`lambda_env::sdk_config`]):
+    /// region, credentials and `AWS_ENDPOINT_URL_*` from the environment
+    /// alone, and an HTTPS client that trusts one bundle of roots
+    /// ([`roots::https_client`]).
     pub async fn for_lambda() -> Self {
-        use aws_config::environment::{
-            EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
-        };
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::v2026_01_12())
-            .timeout_config(timeouts())
-            .region(EnvironmentVariableRegionProvider::new())
-            .credentials_provider(EnvironmentVariableCredentialsProvider::new())
-            .http_client(roots::https_client())
-            .load()
-            .await;
-        Self::from_sdk(sdk)
+        Self::from_sdk(lambda_env::sdk_config(timeouts()))
     }
 
     pub fn from_sdk(sdk: aws_config::SdkConfig) -> Self {
@@ -122,21 +111,6 @@ impl AwsClients {
                 .build();
             aws_sdk_s3::Client::from_conf(config)
         })
-    }
-
-    /// Builds the clients the ports' adapters use now rather than on first
-    /// use: each service's client parses its endpoint rules when it is
-    /// built, CPU work a cold start does while it waits on the network.
-    pub fn build_for(&self, ports: Ports) {
-        for port in ports.iter() {
-            match port {
-                Port::EmailQueue => drop(self.sqs()),
-                Port::EmailSender => drop(self.ses()),
-                Port::SmsSender => drop(self.sns()),
-                Port::Blobs => drop(self.s3()),
-                Port::Notifier | Port::IdentityProviders => {}
-            }
-        }
     }
 
     /// The same configuration with these clients in place of the built ones
