@@ -32,7 +32,7 @@ pub async fn users_list(admin: Admin<'_>, req: Request) -> Response<Body> {
         caller.require(Permission::UsersRead)?;
         let page = page_request(&ctx, &core.keys.cursor, "users")?;
         let users = admin.list_users(page.after.as_deref(), page.limit).await?;
-        Reply::ok(&Listing::new(users, &core.keys.cursor, "users"))
+        Reply::listing(&Listing::new(users, &core.keys.cursor, "users"))
     })
     .await
 }
@@ -107,7 +107,7 @@ pub async fn audit_list(admin: Admin<'_>, req: Request) -> Response<Body> {
         let events = admin
             .list_audit(user_id.as_ref(), page.after.as_deref(), page.limit)
             .await?;
-        Reply::ok(&Listing::new(events, &core.keys.cursor, &scope))
+        Reply::listing(&Listing::new(events, &core.keys.cursor, &scope))
     })
     .await
 }

@@ -103,7 +103,7 @@ pub async fn files_list(files: Files<'_>, req: Request) -> Response<Body> {
         let files = files
             .list_files(claim, page.after.as_deref(), page.limit)
             .await?;
-        Reply::ok(&Listing::new(files, &core.keys.cursor, "files"))
+        Reply::listing(&Listing::new(files, &core.keys.cursor, "files"))
     })
     .await
 }

@@ -80,8 +80,10 @@ pub async fn tasks_list(tasks: Tasks<'_>, req: Request) -> Response<Body> {
         let tasks = tasks
             .list_tasks(claim, &ws, &filter, page.after.as_deref(), page.limit)
             .await?;
-        Ok(Reply::ok(&Listing::new(tasks, &core.keys.cursor, &scope))?
-            .header(CACHE_CONTROL, "private, no-cache"))
+        Ok(
+            Reply::listing(&Listing::new(tasks, &core.keys.cursor, &scope))?
+                .header(CACHE_CONTROL, "private, no-cache"),
+        )
     })
     .await
 }

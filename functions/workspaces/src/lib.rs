@@ -65,7 +65,7 @@ pub async fn workspaces_list(workspaces: Workspaces<'_>, req: Request) -> Respon
         let mine = workspaces
             .mine(claim, page.after.as_deref(), page.limit)
             .await?;
-        Reply::ok(&Listing::new(mine, &core.keys.cursor, scope))
+        Reply::listing(&Listing::new(mine, &core.keys.cursor, scope))
     })
     .await
 }
@@ -117,7 +117,7 @@ pub async fn members_list(workspaces: Workspaces<'_>, req: Request) -> Response<
         let members = workspaces
             .members(claim, &id, page.after.as_deref(), page.limit)
             .await?;
-        Reply::ok(&Listing::new(members, &core.keys.cursor, &scope))
+        Reply::listing(&Listing::new(members, &core.keys.cursor, &scope))
     })
     .await
 }

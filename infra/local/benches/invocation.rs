@@ -3,7 +3,10 @@
 //! `lambda_http`'s conversions (the same `Adapter` `lambda_http::run` wraps a
 //! handler in), the handler on the memory adapters, the response's JSON out.
 //! Beside each, a minimal `lambda_http` handler that answers the same bytes:
-//! the floor any handler pays. The ratio is the route's own cost.
+//! the floor any handler pays, once with `lambda_http`'s own response
+//! conversion (a handler as `lambda_http` documents it) and once answering as
+//! built, as `shared::runtime::serve_http` answers for the routes. The ratio
+//! to the second is the route's own cost.
 //! Run: `cargo bench -p local --bench invocation`.
 
 use std::convert::Infallible;
@@ -11,8 +14,11 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use lambda_http::request::LambdaRequest;
-use lambda_http::{service_fn, Body, Context, LambdaEvent, Request, Response, Service};
+use lambda_http::{
+    service_fn, Body, Context, IntoResponse, LambdaEvent, Request, Response, Service,
+};
 use serde_json::{json, Value};
+use shared::runtime::AsBuilt;
 use think_tank_core::App;
 
 #[path = "support/mod.rs"]
@@ -31,7 +37,8 @@ struct Case {
 /// serialize the answer.
 async fn invoke<S>(service: S, event: &str) -> Vec<u8>
 where
-    S: Service<Request, Response = Response<Body>, Error = Infallible> + Send,
+    S: Service<Request, Error = Infallible> + Send,
+    S::Response: IntoResponse,
     S::Future: Send + 'static,
 {
     let request: LambdaRequest = serde_json::from_str(event).expect("an API Gateway v2 event");
@@ -47,7 +54,7 @@ async fn routed(app: &Arc<App>, case: &Case) -> Vec<u8> {
     let handler = case.handler;
     let service = service_fn(move |req: Request| {
         let app = app.clone();
-        async move { Ok::<_, Infallible>(handler(app, req).await) }
+        async move { Ok::<_, Infallible>(AsBuilt(handler(app, req).await)) }
     });
     invoke(service, &case.event).await
 }
@@ -55,8 +62,9 @@ async fn routed(app: &Arc<App>, case: &Case) -> Vec<u8> {
 /// A route's answer, to replay: status, headers, body bytes.
 type Answer = (u16, Vec<(String, String)>, Vec<u8>);
 
-/// The same answer from a handler that does nothing but answer it.
-async fn fixed(answer: &Arc<Answer>, event: &str) -> Vec<u8> {
+/// The same answer from a handler that does nothing but answer it, through
+/// `lambda_http`'s response conversion (`as_built: false`) or as built.
+async fn fixed(answer: &Arc<Answer>, event: &str, as_built: bool) -> Vec<u8> {
     let service = service_fn(move |_req: Request| {
         let answer = answer.clone();
         async move {
@@ -64,10 +72,42 @@ async fn fixed(answer: &Arc<Answer>, event: &str) -> Vec<u8> {
             for (name, value) in &answer.1 {
                 response = response.header(name, value);
             }
-            Ok::<_, Infallible>(response.body(Body::from(answer.2.clone())).unwrap())
+            let text = String::from_utf8(answer.2.clone()).expect("a text body");
+            let body = if text.is_empty() {
+                Body::Empty
+            } else {
+                Body::Text(text)
+            };
+            Ok::<_, Infallible>(Either::new(response.body(body).unwrap(), as_built))
         }
     });
     invoke(service, event).await
+}
+
+/// A response handed over either way.
+enum Either {
+    Converted(Response<Body>),
+    AsBuilt(AsBuilt),
+}
+
+impl Either {
+    fn new(response: Response<Body>, as_built: bool) -> Self {
+        match as_built {
+            true => Either::AsBuilt(AsBuilt(response)),
+            false => Either::Converted(response),
+        }
+    }
+}
+
+impl IntoResponse for Either {
+    fn into_response(
+        self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response<Body>> + Send>> {
+        match self {
+            Either::Converted(response) => response.into_response(),
+            Either::AsBuilt(response) => response.into_response(),
+        }
+    }
 }
 
 /// What the route answered, from its response document.
@@ -188,7 +228,10 @@ fn invocations(c: &mut Criterion) {
             b.to_async(&rt).iter(|| routed(&app, case))
         });
         group.bench_function(format!("{} (minimal handler)", case.name), |b| {
-            b.to_async(&rt).iter(|| fixed(&answer, &case.event))
+            b.to_async(&rt).iter(|| fixed(&answer, &case.event, false))
+        });
+        group.bench_function(format!("{} (minimal handler, as built)", case.name), |b| {
+            b.to_async(&rt).iter(|| fixed(&answer, &case.event, true))
         });
     }
     group.finish();

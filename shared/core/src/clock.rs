@@ -140,18 +140,38 @@ pub fn rfc3339(ms: UnixMillis) -> String {
 }
 
 pub mod serde_rfc3339 {
+    use serde::ser::Error as _;
     use serde::Serializer;
 
     use super::UnixMillis;
 
+    /// Formats on the stack: a listing writes two timestamps per item.
     pub fn serialize<S: Serializer>(ms: &UnixMillis, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::rfc3339(*ms))
+        let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms.0 as i128 * 1_000_000)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let mut buf = [0u8; 64];
+        let mut out = std::io::Cursor::new(&mut buf[..]);
+        let rfc3339 = &time::format_description::well_known::Rfc3339;
+        t.format_into(&mut out, rfc3339).map_err(S::Error::custom)?;
+        let written = out.position() as usize;
+        let text = std::str::from_utf8(&buf[..written]).map_err(S::Error::custom)?;
+        s.serialize_str(text)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_serialized_timestamp_reads_as_rfc3339_does() {
+        #[derive(serde::Serialize)]
+        struct At(#[serde(with = "serde_rfc3339")] UnixMillis);
+        for ms in [0, 1_765_160_700_123, 1_765_160_700_000, -1] {
+            let json = serde_json::to_string(&At(UnixMillis(ms))).unwrap();
+            assert_eq!(json, format!("\"{}\"", rfc3339(UnixMillis(ms))), "{ms}");
+        }
+    }
 
     #[test]
     fn a_millisecond_before_the_epoch_falls_in_the_second_before() {

@@ -1,6 +1,11 @@
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde::Serialize;
+
+use crate::pagination::Listing;
 use think_tank_core::error::{AccessError, ApiError, RequestError, SignInError};
+
+/// A listing's buffer per item: a task with a long description fits.
+const BYTES_PER_ITEM: usize = 512;
 
 /// A handler's answer before the shared headers are added.
 pub struct Reply {
@@ -11,8 +16,27 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(status: StatusCode, value: &impl Serialize) -> Result<Self, ApiError> {
-        let body = serde_json::to_string(value).map_err(|e| ApiError::Internal(e.into()))?;
+        Self::json_sized(status, value, 128)
+    }
+
+    /// `json` into a buffer of `capacity` bytes to start with: a body that
+    /// outgrows its buffer is copied into a twice larger one each time.
+    fn json_sized(
+        status: StatusCode,
+        value: &impl Serialize,
+        capacity: usize,
+    ) -> Result<Self, ApiError> {
+        let mut body = Vec::with_capacity(capacity);
+        serde_json::to_writer(&mut body, value).map_err(|e| ApiError::Internal(e.into()))?;
+        // serde_json writes UTF-8 only.
+        let body = String::from_utf8(body).map_err(|e| ApiError::Internal(e.into()))?;
         Ok(Self::json_body(status, body))
+    }
+
+    /// `200` with a page of items, its buffer sized for the page.
+    pub fn listing<T: Serialize>(listing: &Listing<T>) -> Result<Self, ApiError> {
+        let capacity = 64 + listing.items.len() * BYTES_PER_ITEM;
+        Self::json_sized(StatusCode::OK, listing, capacity)
     }
 
     /// A body that is JSON already (e.g. a document compiled into the binary).
