@@ -15,6 +15,7 @@ use aws_sdk_dynamodbstreams::Client;
 use serde_json::{json, Map, Value};
 use think_tank_core::app::{App, Sockets};
 use think_tank_core::services::fanout::{ChangeRecord, FanOut};
+use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::watch;
 
@@ -26,6 +27,8 @@ const RETRIES: u32 = 10;
 const LONGEST_WAIT: Duration = Duration::from_secs(4);
 /// How often the memory feed tries one change before it is given up.
 const ATTEMPTS: usize = 5;
+/// How often the memory feed looks for new changes.
+const FEED_POLL: Duration = Duration::from_millis(5);
 /// How long an idle shard waits before it asks again (AWS polls each shard
 /// about four times a second).
 const IDLE: Duration = Duration::from_millis(250);
@@ -57,7 +60,10 @@ pub fn client(clients: &AwsClients) -> Client {
     Client::from_conf(config.build())
 }
 
-/// Delivers the memory store's changes in order until `stop`.
+/// Delivers the memory store's changes in order until `stop`, polling every
+/// [`FEED_POLL`] as an event source mapping polls its stream: a write then
+/// only queues its change, where a woken reader would cost every write a
+/// wake-up of another thread (infra/perf.md, "One invocation").
 pub async fn feed(
     app: Arc<App>,
     mut changes: UnboundedReceiver<ChangeRecord>,
@@ -65,18 +71,28 @@ pub async fn feed(
 ) {
     let fan_out = app.service::<FanOut<Sockets>>();
     loop {
-        let record = tokio::select! {
+        tokio::select! {
             _ = stop.changed() => return,
-            r = changes.recv() => match r { Some(r) => r, None => return },
-        };
-        for attempt in 1..=ATTEMPTS {
-            match fan_out.deliver(&record).await {
-                Ok(()) => break,
-                Err(e) if attempt == ATTEMPTS => {
-                    tracing::error!(error.cause_chain = ?e, "change given up")
-                }
-                Err(_) => tokio::time::sleep(IDLE).await,
+            _ = tokio::time::sleep(FEED_POLL) => {}
+        }
+        loop {
+            match changes.try_recv() {
+                Ok(record) => deliver(&fan_out, &record).await,
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => return,
             }
+        }
+    }
+}
+
+async fn deliver(fan_out: &FanOut<'_, Sockets<'_>>, record: &ChangeRecord) {
+    for attempt in 1..=ATTEMPTS {
+        match fan_out.deliver(record).await {
+            Ok(()) => return,
+            Err(e) if attempt == ATTEMPTS => {
+                tracing::error!(error.cause_chain = ?e, "change given up")
+            }
+            Err(_) => tokio::time::sleep(IDLE).await,
         }
     }
 }
