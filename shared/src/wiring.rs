@@ -134,7 +134,7 @@ pub fn on_aws_for(
 pub struct UnlinkedPort(pub Port);
 
 /// One port's adapter, before it joins the app.
-pub enum Adapter {
+enum Adapter {
     EmailQueue(Arc<dyn EmailQueue>),
     EmailSender(Arc<dyn EmailSender>),
     SmsSender(Arc<dyn SmsSender>),

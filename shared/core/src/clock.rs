@@ -133,10 +133,15 @@ impl Clock for ManualClock {
 
 /// RFC 3339 rendering of a millisecond timestamp.
 pub fn rfc3339(ms: UnixMillis) -> String {
-    let t = OffsetDateTime::from_unix_timestamp_nanos(ms.0 as i128 * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    t.format(&time::format_description::well_known::Rfc3339)
+    date_time(ms)
+        .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+/// The instant a millisecond timestamp names (the epoch if out of range).
+fn date_time(ms: UnixMillis) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(ms.0 as i128 * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 pub mod serde_rfc3339 {
@@ -147,8 +152,7 @@ pub mod serde_rfc3339 {
 
     /// Formats on the stack: a listing writes two timestamps per item.
     pub fn serialize<S: Serializer>(ms: &UnixMillis, s: S) -> Result<S::Ok, S::Error> {
-        let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms.0 as i128 * 1_000_000)
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let t = super::date_time(*ms);
         let mut buf = [0u8; 64];
         let mut out = std::io::Cursor::new(&mut buf[..]);
         let rfc3339 = &time::format_description::well_known::Rfc3339;
